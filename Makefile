@@ -1,0 +1,156 @@
+# spytriage - build, test, demo, bench, install.
+#
+#   make deps      install missing Debian packages (as root; apt-get)
+#   make           build ./spytriage (or build-san/spytriage with SANITIZE=...)
+#   make test      unit tests (cmocka), CLI tests on generated fixtures,
+#                  tests against ../shared/iocs; ends with "N passed, N failed"
+#   make demo      build, generate the infected fixture, scan it
+#   make bench     generate a large backup once (BENCH_DIR), scan it, report
+#   make install   PREFIX=/usr/local DESTDIR=
+#
+# Variables: CC, CFLAGS, WARN, WERROR=1, SANITIZE=address,undefined, PREFIX,
+# DESTDIR, SHARED (reference material, default ../shared).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/spytriage
+MANDIR  ?= $(PREFIX)/share/man
+SHARED  ?= $(abspath $(CURDIR)/../shared)
+
+PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson
+TESTPKGS = cmocka
+# Debian packages behind the pkg-config names above, plus the toolchain.
+DEBS = gcc make pkg-config libyara-dev libarchive-dev libssl-dev \
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev
+
+WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
+        -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \
+        -Wwrite-strings -Wundef -Wnull-dereference
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifneq ($(SANITIZE),)
+B        = build-san
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     ?= -O1 -g
+else
+B        = build
+SANFLAGS =
+OPT     ?= -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+CPPFLAGS += -D_GNU_SOURCE -Itriage -I. -DTR_DATADIR='"$(DATADIR)"'
+CFLAGS   ?=
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+BIN = $(if $(SANITIZE),$(B)/spytriage,spytriage)
+
+# Core library: everything in triage/ but the CLI, and every collector.
+LIB_SRCS = $(filter-out triage/cli.c,$(sort $(wildcard triage/*.c))) \
+           $(sort $(wildcard collectors/*.c collectors/*/*.c))
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
+LIB      = $(B)/libspytriage.a
+
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+FIX_SRCS  = $(sort $(wildcard fixtures/*.c))
+FIX_LIBSRCS = $(filter fixtures/lib_%.c,$(FIX_SRCS))
+FIX_MAINS = $(filter-out $(FIX_LIBSRCS),$(FIX_SRCS))
+FIX_BINS  = $(FIX_MAINS:fixtures/%.c=$(B)/fixtures/%)
+
+.PHONY: all deps check-deps test unit cli-test demo bench install uninstall clean fixtures format
+
+all: check-deps $(BIN)
+
+# ---------------------------------------------------------------- deps
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (or: sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends$$missing; \
+	else echo "make deps: all packages present"; fi
+
+check-deps:
+	@for p in $(PKGS); do \
+	  pkg-config --exists $$p 2>/dev/null || { \
+	    echo "error: pkg-config cannot find '$$p'. Install the Debian packages with: make deps" >&2; \
+	    echo "       (needs: $(DEBS))" >&2; exit 1; }; \
+	done
+
+# ---------------------------------------------------------------- build
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(B)/triage/cli.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/fixtures/%: fixtures/%.c $(FIX_LIBSRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ifixtures $(ALL_CFLAGS) -o $@ $< $(FIX_LIBSRCS) $(LDLIBS)
+
+fixtures: check-deps $(FIX_BINS)
+
+# ---------------------------------------------------------------- test
+test: deps
+	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS)
+	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) sh tests/run.sh
+
+unit: check-deps $(UNIT_BINS)
+	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=unit sh tests/run.sh
+
+cli-test: check-deps $(BIN) $(FIX_BINS)
+	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=cli sh tests/run.sh
+
+# ---------------------------------------------------------------- demo
+DEMO_DIR = $(B)/demo
+demo: deps
+	@$(MAKE) --no-print-directory check-deps $(BIN) $(FIX_BINS)
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@$(B)/fixtures/gen_ios_backup --infected $(DEMO_DIR)/infected-backup >/dev/null
+	@echo "== spytriage scan $(DEMO_DIR)/infected-backup (bundled rule packs)"
+	@./$(BIN) scan $(DEMO_DIR)/infected-backup --rules rules --output $(DEMO_DIR)/report; \
+	 rc=$$?; echo "== exit status $$rc (1 = indicators found); report in $(DEMO_DIR)/report"; \
+	 [ $$rc -eq 1 ]
+
+# ---------------------------------------------------------------- bench
+BENCH_DIR ?= $(B)/bench-cache
+bench: all $(FIX_BINS)
+	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) BENCH_DIR=$(BENCH_DIR) sh tests/bench.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/spytriage
+	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
+	install -m 0644 docs/spytriage.1 $(DESTDIR)$(MANDIR)/man1/spytriage.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/spytriage $(DESTDIR)$(MANDIR)/man1/spytriage.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i $(LIB_SRCS) triage/cli.c triage/*.h $(UNIT_SRCS) $(FIX_SRCS)
+
+clean:
+	rm -rf build build-san spytriage
+
+-include $(LIB_OBJS:.o=.d) $(B)/triage/cli.d

@@ -1,0 +1,72 @@
+/*
+ * unit.h - shared helpers of the cmocka unit tests.
+ *
+ * Each tests/unit/test_<area>.c is its own executable with a main() that
+ * calls cmocka_run_group_tests_name("<area>", ...). tests/run.sh runs them
+ * all from the repository root with SHARED (../shared) in the environment.
+ */
+#ifndef TR_UNIT_H
+#define TR_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ctx.h"
+#include "triage.h"
+
+/* Path of the shared reference folder (../shared unless $SHARED says). */
+static inline const char *unit_shared(void)
+{
+	const char *s = getenv("SHARED");
+	return s && *s ? s : "../shared";
+}
+
+/* A fresh private temp dir for one test; caller frees the string and may
+ * remove the dir with unit_rmtree(). */
+static inline char *unit_tmpdir(void)
+{
+	char tmpl[] = "/tmp/spytriage-unit-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static inline void unit_rmtree(const char *dir)
+{
+	char cmd[4200];
+	if (!dir || strncmp(dir, "/tmp/spytriage-unit-", 20) != 0)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", dir);
+}
+
+/* Writes len bytes to path; fails the test on error. */
+static inline void unit_write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Hex string to bytes; returns the byte count. */
+static inline size_t unit_unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	while (hex[0] && hex[1] && n < cap) {
+		unsigned v;
+		assert_int_equal(sscanf(hex, "%2x", &v), 1);
+		out[n++] = (uint8_t)v;
+		hex += 2;
+	}
+	return n;
+}
+
+#endif

@@ -1,0 +1,328 @@
+/*
+ * findings.c - the matcher and the findings store.
+ *
+ * tr_emit() is the only place where record values are compared with
+ * indicators (through the hash-based index of ioc_index.c). Heuristics and
+ * signatures add findings directly. Findings are copied (evidence strings
+ * are borrowed from modules) and truncated to TR_MAX_VALUE_CHARS.
+ *
+ * Level policy (docs/verdict.md): an exact indicator match is critical; a
+ * match that depends on truncation (16-character process names) is high,
+ * since it can be a coincidence; heuristics and signatures carry their
+ * own levels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+
+const char *tr_level_name(enum tr_level l)
+{
+	switch (l) {
+	case TR_LEVEL_CRITICAL: return "critical";
+	case TR_LEVEL_HIGH: return "high";
+	case TR_LEVEL_MEDIUM: return "medium";
+	case TR_LEVEL_LOW: return "low";
+	case TR_LEVEL_INFO: return "info";
+	}
+	return "unknown";
+}
+
+static char *dup_trunc(const char *s)
+{
+	size_t n;
+	char *d;
+	if (!s)
+		s = "";
+	n = strnlen(s, TR_MAX_VALUE_CHARS);
+	d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	/* Do not leave half a UTF-8 sequence at the cut. */
+	if (n == TR_MAX_VALUE_CHARS)
+		while (n > 0 && ((unsigned char)d[n - 1] & 0xC0) == 0x80)
+			d[--n] = '\0';
+	return d;
+}
+
+static void finding_free(tr_finding *f)
+{
+	free(f->module);
+	free(f->domain);
+	free(f->relpath);
+	free(f->event);
+	free(f->ioc_type);
+	free(f->ioc_value);
+	free(f->malware);
+	free(f->source);
+	free(f->how);
+	free(f->field);
+	free(f->matched);
+	free(f->heuristic);
+	free(f->explanation);
+	for (size_t i = 0; i < f->nrecord; i++) {
+		free(f->record[i].key);
+		free(f->record[i].value);
+	}
+	free(f->record);
+}
+
+void tr_findings_free(tr_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		finding_free(&ctx->findings[i]);
+	free(ctx->findings);
+	ctx->findings = NULL;
+	ctx->nfindings = ctx->capfindings = 0;
+}
+
+/* Reserves a zeroed slot; NULL when memory is out or the cap is hit. */
+static tr_finding *new_finding(tr_ctx *ctx, int *rc)
+{
+	*rc = TR_OK;
+	if (ctx->nfindings >= TR_MAX_FINDINGS) {
+		if (ctx->dropped_findings++ == 0)
+			tr_incomplete(ctx, NULL, "more than %u findings; the rest were counted, not kept",
+			              TR_MAX_FINDINGS);
+		return NULL;
+	}
+	if (ctx->nfindings == ctx->capfindings) {
+		size_t ncap = ctx->capfindings ? ctx->capfindings * 2 : 64;
+		tr_finding *nf = realloc(ctx->findings, ncap * sizeof *nf);
+		if (!nf) {
+			*rc = TR_ENOMEM;
+			return NULL;
+		}
+		ctx->findings = nf;
+		ctx->capfindings = ncap;
+	}
+	memset(&ctx->findings[ctx->nfindings], 0, sizeof(tr_finding));
+	return &ctx->findings[ctx->nfindings];
+}
+
+/* Fills the common part; on failure frees what was set. */
+static int fill_common(tr_finding *f, const char *module, const tr_file *file, double time,
+                       const char *event, const tr_kv *kv, size_t nkv)
+{
+	f->module = dup_trunc(module);
+	f->domain = dup_trunc(file ? file->domain : "");
+	f->relpath = dup_trunc(file ? file->relpath : "");
+	f->event = dup_trunc(event);
+	f->time = time;
+	if (!f->module || !f->domain || !f->relpath || !f->event)
+		return TR_ENOMEM;
+	if (nkv) {
+		f->record = calloc(nkv, sizeof *f->record);
+		if (!f->record)
+			return TR_ENOMEM;
+		for (size_t i = 0; i < nkv; i++) {
+			f->record[i].key = dup_trunc(kv[i].key);
+			f->record[i].value = dup_trunc(kv[i].value);
+			f->nrecord = i + 1;
+			if (!f->record[i].key || !f->record[i].value)
+				return TR_ENOMEM;
+		}
+	}
+	return TR_OK;
+}
+
+static int commit_finding(tr_ctx *ctx, tr_finding *f, int rc)
+{
+	if (rc != TR_OK) {
+		finding_free(f);
+		return rc;
+	}
+	ctx->nfindings++;
+	return TR_OK;
+}
+
+struct emit_arg {
+	tr_ctx *ctx;
+	const tr_module *m;
+	const tr_record *r;
+	const tr_kv *kv;
+	int rc;
+};
+
+static int on_match(void *arg, const tr_ioc *ioc, const char *how)
+{
+	struct emit_arg *ea = arg;
+	tr_ctx *ctx = ea->ctx;
+	int rc;
+	tr_finding *f = new_finding(ctx, &rc);
+	if (!f) {
+		ea->rc = rc;
+		return rc; /* stop on ENOMEM; TR_OK (cap reached) goes on counting */
+	}
+	f->kind = TR_FIND_INDICATOR;
+	f->level = strcmp(how, "truncated process name") == 0 ? TR_LEVEL_HIGH : TR_LEVEL_CRITICAL;
+	rc = fill_common(f, ea->m ? ea->m->name : "", ea->r->file, ea->r->time, ea->r->event,
+	                 ea->r->kv, ea->r->nkv);
+	if (rc == TR_OK) {
+		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
+		f->ioc_value = dup_trunc(ioc->value);
+		f->malware = dup_trunc(ioc->malware);
+		f->source = dup_trunc(ioc->source);
+		f->how = dup_trunc(how);
+		f->field = dup_trunc(ea->kv->key);
+		f->matched = dup_trunc(ea->kv->value);
+		if (!f->ioc_type || !f->ioc_value || !f->malware || !f->source || !f->how ||
+		    !f->field || !f->matched)
+			rc = TR_ENOMEM;
+	}
+	ea->rc = commit_finding(ctx, f, rc);
+	return ea->rc;
+}
+
+int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
+{
+	struct emit_arg ea = { ctx, m, r, NULL, TR_OK };
+	ctx->records++;
+	if (!ctx->iocs)
+		return TR_OK;
+	for (size_t i = 0; i < r->nkv; i++) {
+		if (r->kv[i].match == TR_M_NONE || !r->kv[i].value || !r->kv[i].value[0])
+			continue;
+		ea.kv = &r->kv[i];
+		tr_iocs_match(ctx->iocs, r->kv[i].match, r->kv[i].value, on_match, &ea);
+		if (ea.rc != TR_OK)
+			return ea.rc;
+	}
+	return TR_OK;
+}
+
+int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
+                     enum tr_level level, const char *name, const char *explanation)
+{
+	int rc;
+	tr_finding *f = new_finding(ctx, &rc);
+	if (!f)
+		return rc;
+	f->kind = TR_FIND_HEURISTIC;
+	f->level = level;
+	rc = fill_common(f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME,
+	                 r ? r->event : "", r ? r->kv : NULL, r ? r->nkv : 0);
+	if (rc == TR_OK) {
+		f->heuristic = dup_trunc(name);
+		f->explanation = dup_trunc(explanation);
+		if (!f->heuristic || !f->explanation)
+			rc = TR_ENOMEM;
+	}
+	return commit_finding(ctx, f, rc);
+}
+
+int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file,
+                     enum tr_level level, const char *type, const char *value,
+                     const char *malware, const char *source, const char *explanation)
+{
+	int rc;
+	tr_finding *f = new_finding(ctx, &rc);
+	if (!f)
+		return rc;
+	f->kind = TR_FIND_SIGNATURE;
+	f->level = level;
+	rc = fill_common(f, module, file, file ? file->mtime : TR_NOTIME, "content", NULL, 0);
+	if (rc == TR_OK) {
+		f->ioc_type = dup_trunc(type);
+		f->ioc_value = dup_trunc(value);
+		f->malware = dup_trunc(malware);
+		f->source = dup_trunc(source);
+		f->explanation = dup_trunc(explanation);
+		if (!f->ioc_type || !f->ioc_value || !f->malware || !f->source || !f->explanation)
+			rc = TR_ENOMEM;
+	}
+	return commit_finding(ctx, f, rc);
+}
+
+/* ------------------------------------------------------------ sorting */
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_time(double a, double b)
+{
+	int ha = TR_HAS_TIME(a), hb = TR_HAS_TIME(b);
+	if (ha != hb)
+		return ha ? -1 : 1; /* unknown times last */
+	if (!ha || a == b)
+		return 0;
+	return a < b ? -1 : 1;
+}
+
+static int cmp_record(const tr_finding *a, const tr_finding *b)
+{
+	size_t n = a->nrecord < b->nrecord ? a->nrecord : b->nrecord;
+	for (size_t i = 0; i < n; i++) {
+		int c = cmp_str(a->record[i].key, b->record[i].key);
+		if (!c)
+			c = cmp_str(a->record[i].value, b->record[i].value);
+		if (c)
+			return c;
+	}
+	return (a->nrecord > b->nrecord) - (a->nrecord < b->nrecord);
+}
+
+/* Total order over every field, so the report does not depend on the
+ * order in which files, threads or modules produced findings. */
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const tr_finding *a = pa, *b = pb;
+	int c;
+	if (a->level != b->level)
+		return a->level < b->level ? -1 : 1;
+	if ((c = cmp_time(a->time, b->time)))
+		return c;
+	if ((c = cmp_str(a->module, b->module)))
+		return c;
+	if ((c = cmp_str(a->domain, b->domain)))
+		return c;
+	if ((c = cmp_str(a->relpath, b->relpath)))
+		return c;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((c = cmp_str(a->ioc_type, b->ioc_type)) || (c = cmp_str(a->ioc_value, b->ioc_value)) ||
+	    (c = cmp_str(a->malware, b->malware)) || (c = cmp_str(a->source, b->source)) ||
+	    (c = cmp_str(a->how, b->how)) || (c = cmp_str(a->field, b->field)) ||
+	    (c = cmp_str(a->matched, b->matched)) || (c = cmp_str(a->heuristic, b->heuristic)) ||
+	    (c = cmp_str(a->explanation, b->explanation)) || (c = cmp_str(a->event, b->event)))
+		return c;
+	return cmp_record(a, b);
+}
+
+void tr_findings_sort(tr_ctx *ctx)
+{
+	size_t w = 0;
+	if (!ctx->nfindings)
+		return;
+	qsort(ctx->findings, ctx->nfindings, sizeof *ctx->findings, cmp_finding);
+	/* The same record can be emitted twice (a link both in text and in
+	 * attributedBody): keep one. */
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		if (w > 0 && cmp_finding(&ctx->findings[w - 1], &ctx->findings[i]) == 0) {
+			finding_free(&ctx->findings[i]);
+			continue;
+		}
+		if (w != i)
+			ctx->findings[w] = ctx->findings[i];
+		w++;
+	}
+	ctx->nfindings = w;
+}
+
+enum tr_verdict tr_decide_verdict(const tr_ctx *ctx)
+{
+	enum tr_verdict v = TR_VERDICT_CLEAN;
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const tr_finding *f = &ctx->findings[i];
+		if (f->kind != TR_FIND_HEURISTIC && f->level <= TR_LEVEL_HIGH)
+			return TR_VERDICT_INFECTED;
+		if (f->level <= TR_LEVEL_LOW)
+			v = TR_VERDICT_SUSPICIOUS;
+	}
+	return v;
+}

@@ -1,0 +1,51 @@
+/*
+ * limits.h - every safety bound of spytriage in one place.
+ *
+ * Evidence is hostile input. Each parser checks its input against one of
+ * these limits; hitting one is a report warning plus TR_ELIMIT, and the
+ * report then says the scan was incomplete (never "clean").
+ */
+#ifndef TR_LIMITS_H
+#define TR_LIMITS_H
+
+/* A plist (Info/Manifest/Status.plist, artifact plists, MBFile blobs). */
+#define TR_MAX_PLIST_BYTES (64u * 1024 * 1024)
+#define TR_MAX_PLIST_DEPTH 64
+#define TR_MAX_PLIST_NODES 4000000u
+
+/* One MBFile NSKeyedArchiver blob in Manifest.db. */
+#define TR_MAX_MBFILE_BYTES (256u * 1024)
+
+/* Rows of Manifest.db Files. */
+#define TR_MAX_MANIFEST_ROWS 10000000u
+
+/* A file read whole into memory (plists, small artifacts). */
+#define TR_MAX_READ_ALL_BYTES (256u * 1024 * 1024)
+
+/* A file scanned by YARA in memory. Larger files are scanned by fd. */
+#define TR_MAX_YARA_MEM_BYTES (64u * 1024 * 1024)
+
+/* Rows read from one table of one artifact database. */
+#define TR_MAX_SQL_ROWS 20000000u
+
+/* A STIX2 bundle file, and the objects in it. */
+#define TR_MAX_STIX_BYTES (256u * 1024 * 1024)
+#define TR_MAX_STIX_OBJECTS 5000000u
+
+/* Findings kept in memory; more are counted and the report says so. */
+#define TR_MAX_FINDINGS 200000u
+
+/* Keybag: TLV length and key derivation iteration counts. */
+#define TR_MAX_KEYBAG_BYTES (64u * 1024)
+#define TR_MAX_KDF_ITER 50000000u
+
+/* Text kept from a matched record value in a report. */
+#define TR_MAX_VALUE_CHARS 2048
+
+/* Archives (nested containers, dumps). */
+#define TR_MAX_ARCHIVE_DEPTH 4
+#define TR_MAX_ARCHIVE_MEMBERS 1000000u
+#define TR_MAX_ARCHIVE_RATIO 200u
+#define TR_MAX_ARCHIVE_EXPANDED (64ull * 1024 * 1024 * 1024)
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * spytriage.h - public API of the spytriage core library.
+ *
+ * The command-line tool (triage/cli.c) uses only what this header declares;
+ * collectors and artifact modules use the plug-in API in triage/triage.h.
+ *
+ * Conventions (see docs/architecture.md):
+ *  - every function that can fail returns an int status: TR_OK (0) or one of
+ *    the named TR_E* codes below, which are never renumbered;
+ *  - the detail of a failure is kept in the context: tr_errmsg(ctx);
+ *  - the library never prints and never exits;
+ *  - constructors are tr_<object>_create(..., out) paired with _destroy
+ *    (NULL-safe); getters return borrowed pointers valid until the object is
+ *    destroyed unless said otherwise.
+ */
+#ifndef SPYTRIAGE_H
+#define SPYTRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SPYTRIAGE_VERSION "0.1.0"
+
+/* Status codes. Append only; never renumber (they appear in JSON reports). */
+enum tr_status {
+	TR_OK = 0,
+	TR_ENOMEM = 1,       /* out of memory */
+	TR_EIO = 2,          /* read or write failed */
+	TR_ENOTFOUND = 3,    /* a path or an item does not exist */
+	TR_EFORMAT = 4,      /* input is not in the expected format */
+	TR_ELIMIT = 5,       /* input exceeds a safety limit (triage/limits.h) */
+	TR_EUNSUPPORTED = 6, /* a valid input we do not handle (yet) */
+	TR_EUSAGE = 7,       /* bad option or argument */
+	TR_EPASSWORD = 8,    /* wrong backup password or key */
+	TR_ENEEDPASS = 9,    /* encrypted evidence and no password given */
+	TR_ESQLITE = 10,     /* SQLite reported an error */
+	TR_EPLIST = 11,      /* libplist could not parse a property list */
+	TR_EJSON = 12,       /* jansson could not parse a JSON document */
+	TR_EYARA = 13,       /* libyara reported an error (compile or scan) */
+	TR_ECRYPTO = 14,     /* OpenSSL reported an error */
+	TR_EARCHIVE = 15,    /* libarchive reported an error */
+	TR_EINTERNAL = 16,   /* a bug: an invariant did not hold */
+	TR_EEXISTS = 17,     /* output exists and would be overwritten */
+	TR_EINTERRUPTED = 18 /* interrupted by a signal */
+};
+
+/* Finding levels, most severe first. Values are stable. */
+enum tr_level {
+	TR_LEVEL_CRITICAL = 0,
+	TR_LEVEL_HIGH = 1,
+	TR_LEVEL_MEDIUM = 2,
+	TR_LEVEL_LOW = 3,
+	TR_LEVEL_INFO = 4
+};
+
+/* Overall verdict of a scan, decided by the core (never by the reporter). */
+enum tr_verdict {
+	TR_VERDICT_CLEAN = 0,      /* no known indicators found */
+	TR_VERDICT_SUSPICIOUS = 1, /* heuristics only */
+	TR_VERDICT_INFECTED = 2    /* indicators of compromise found */
+};
+
+typedef struct tr_ctx tr_ctx;
+typedef struct tr_iocs tr_iocs;
+
+/* Options of one scan. Zero-initialise, then set what is needed. */
+typedef struct tr_options {
+	const char *output_dir;       /* NULL: no files written */
+	int format_json;              /* terminal summary as JSON instead of text */
+	int quiet;                    /* no progress on stderr */
+	int jobs;                     /* worker threads; 0 = number of cores */
+	const char *password_file;    /* backup password read from this file */
+	const char *key_file;         /* derived backup key, read or written */
+	int allow_tty_prompt;         /* may prompt for a password on the TTY */
+} tr_options;
+
+/* Context: everything of one run hangs off it. */
+int tr_ctx_create(tr_ctx **out);
+void tr_ctx_destroy(tr_ctx *ctx);
+tr_options *tr_ctx_options(tr_ctx *ctx);
+
+/* Last error of the context: "<file>: <problem>". Borrowed. */
+const char *tr_errmsg(const tr_ctx *ctx);
+const char *tr_strerror(int status);
+/* Sets the context error and returns status (for "return tr_set_error(...)"). */
+int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Indicators: STIX2 files or folders of them (files ending .stix2 or .json). */
+int tr_load_iocs(tr_ctx *ctx, const char *path);
+/* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
+int tr_load_rules(tr_ctx *ctx, const char *dir);
+/* Default rules folder: $SPYTRIAGE_RULES, the installed one, or ./rules
+ * beside the executable's source tree. Borrowed static string. */
+const char *tr_default_rules_dir(void);
+
+/* Scan evidence at path (collector chosen by probing). On success the
+ * findings are in the context; *verdict is set. Evidence problems return
+ * an error status with a message naming the file. */
+int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict);
+
+/* Write the terminal summary to fd 1 and, when options.output_dir is set,
+ * report.json, timeline.csv and modules/<name>.json there. */
+int tr_report(tr_ctx *ctx);
+
+/* `spytriage iocs`: print counts by type and by malware to stdout. */
+int tr_print_ioc_stats(tr_ctx *ctx, int json);
+
+/* `spytriage decrypt`: write a plain copy of an encrypted backup. */
+int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
+
+/* `spytriage rules check DIR`: compile with warnings as errors. */
+int tr_rules_check(tr_ctx *ctx, const char *dir);
+
+/* Map a status to the documented CLI exit code (2 usage, 3 evidence, 4
+ * internal). */
+int tr_exit_code(int status);
+
+#endif

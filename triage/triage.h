@@ -1,0 +1,369 @@
+/*
+ * triage.h - the plug-in API of spytriage: what collectors, artifact modules
+ * and the core share. The CLI does not include this header.
+ *
+ * Data flow (docs/architecture.md):
+ *
+ *   PATH --probe--> collector --next()--> tr_file (logical files)
+ *                                   |            |
+ *               modules that want the file    content pass (YARA) on every file
+ *                       |                        |
+ *                 tr_emit(record)            tr_add_finding()
+ *                       |
+ *                matcher (tr_iocs) ---> findings ---> reporter
+ *
+ * Ownership: pointers handed to plug-ins (tr_file, record strings) are
+ * borrowed for the duration of the call unless a function says otherwise.
+ * The core copies what it keeps.
+ */
+#ifndef TR_TRIAGE_H
+#define TR_TRIAGE_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <plist/plist.h>
+#include <sqlite3.h>
+
+#include "limits.h"
+#include "spytriage.h"
+
+/* ------------------------------------------------------------------ */
+/* Time                                                                */
+
+/* Times are Unix seconds as double; TR_NOTIME when unknown. */
+#define TR_NOTIME NAN
+#define TR_HAS_TIME(t) (!isnan(t))
+#define TR_MAC_EPOCH_OFFSET 978307200.0 /* 2001-01-01 - 1970-01-01 */
+
+/* Mac absolute seconds (Core Data, plist dates) to Unix; 0 -> TR_NOTIME. */
+double tr_time_from_mac(double mac);
+/* Mac absolute integer that may be seconds or nanoseconds (sms.db).
+ * |v| > 1e11 is taken as nanoseconds. 0 -> TR_NOTIME. */
+double tr_time_from_mac_auto(int64_t v);
+/* "2021-07-18T10:11:12Z" (UTC, whole seconds); "" for TR_NOTIME.
+ * buf must hold at least 32 bytes. Returns buf. */
+char *tr_time_format(double t, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Evidence model                                                      */
+
+enum tr_file_type { TR_FT_REG = 1, TR_FT_DIR = 2, TR_FT_LNK = 4, TR_FT_OTHER = 8 };
+
+/* One logical file of the evidence, as handed out by a collector. */
+typedef struct tr_file {
+	const char *domain;   /* iOS backup domain ("HomeDomain"); "" if none */
+	const char *relpath;  /* path inside the domain or the evidence root;
+	                         no leading '/', never contains ".." components */
+	const char *id;       /* collector's id (backup fileID), or NULL */
+	enum tr_file_type type;
+	uint32_t mode;        /* st_mode bits, 0 if unknown */
+	uint64_t size;        /* recorded size in bytes (may differ from data) */
+	double mtime, ctime, btime; /* Unix seconds or TR_NOTIME */
+	int present;          /* 1 if the data of a regular file can be read */
+	int protection_class; /* iOS data protection class, 0 if none */
+	const char *target;   /* symlink target or NULL */
+} tr_file;
+
+/* A stream of plaintext bytes of one file. */
+typedef struct tr_reader {
+	/* Reads up to len bytes; returns bytes read, 0 at end, -1 on error
+	 * (with the context error set). */
+	ssize_t (*read)(struct tr_reader *r, void *buf, size_t len);
+	void (*close)(struct tr_reader *r); /* frees r */
+} tr_reader;
+
+typedef struct tr_collector tr_collector;
+
+/* A collector opened on one evidence path. */
+typedef struct tr_source {
+	const tr_collector *collector;
+	void *state;
+	const char *path; /* the resolved evidence path */
+} tr_source;
+
+/*
+ * A collector turns one kind of evidence into logical files. One file per
+ * kind, one descriptor, one line in triage/registry.c.
+ */
+struct tr_collector {
+	const char *name;        /* "ios-backup" */
+	const char *description; /* one line for `spytriage help` */
+
+	/* Bids for path: *bid = number of bits actually verified (0 = not
+	 * mine). Bounded reads, no side effects, never fails on a foreign
+	 * input (return TR_OK with bid 0). */
+	int (*probe)(tr_ctx *ctx, const char *path, int *bid);
+
+	/* Opens the evidence; sets device info with tr_set_info() and notes
+	 * with tr_note(). Errors: TR_EFORMAT, TR_ENOTFOUND, TR_ENEEDPASS, ... */
+	int (*open)(tr_ctx *ctx, const char *path, void **state);
+
+	/* Yields the next file (borrowed until the next call); *out = NULL at
+	 * the end. Files come in a stable order (sorted by domain, relpath). */
+	int (*next)(tr_ctx *ctx, void *state, const tr_file **out);
+
+	/* Opens a plaintext stream of a regular file. TR_ENOTFOUND if the
+	 * data is absent. */
+	int (*read_open)(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out);
+
+	/* Opens a SQLite database file read-only, with its -wal sibling
+	 * applied when present, without ever creating a file in the evidence
+	 * (tr_sqlite_open() does the copying). Caller closes with
+	 * sqlite3_close(). */
+	int (*sqlite_open)(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out);
+
+	/* Releases everything; NULL-safe. */
+	void (*close)(void *state);
+};
+
+/* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
+ * *buf is malloc'ed (caller frees) and NUL-terminated (not counted in
+ * *len). */
+int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f,
+                       size_t limit, uint8_t **buf, size_t *len);
+/* Parses a whole file as a plist (binary or XML) within the plist limits.
+ * Caller frees with plist_free(). */
+int tr_source_plist(tr_ctx *ctx, const tr_source *src, const tr_file *f, plist_t *out);
+int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite3 **out);
+
+/* "HomeDomain/Library/SMS/sms.db" or "relpath" when there is no domain.
+ * buf of at least PATH_MAX + 256 bytes. */
+char *tr_file_display(const tr_file *f, char *buf, size_t len);
+
+/* Evidence information for the report (device model, iOS version, ...).
+ * Keys are kept sorted; a second set replaces the value. Values are copied.
+ * Keys used: "collector", "path", "product_type", "ios_version", "build",
+ * "backup_date", "encrypted", "snapshot_state", "backup_tool". */
+int tr_set_info(tr_ctx *ctx, const char *key, const char *value);
+const char *tr_get_info(const tr_ctx *ctx, const char *key);
+
+/* Notes: facts the user should know ("picked backup <udid> in <dir>").
+ * Warnings: a broken or skipped artifact; the scan goes on. */
+void tr_note(tr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tr_warn(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Marks the scan incomplete (a limit was hit, data was unreadable) with a
+ * reason that the report prints. Also records it as a warning. */
+void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A private 0700 directory for temporary copies and decrypted data,
+ * created on first use, removed with everything in it by
+ * tr_ctx_destroy() and tr_cleanup_tmp(). Borrowed string. */
+int tr_tmpdir(tr_ctx *ctx, const char **out);
+/* Async-signal-safe enough for a SIGINT handler: removes the temp dir. */
+void tr_cleanup_tmp(tr_ctx *ctx);
+
+/* Backup secrets for encrypted evidence: the password from
+ * options.password_file, $SPYTRIAGE_BACKUP_PASSWORD, or a prompt with echo
+ * off when allowed and stdin is a TTY. TR_ENEEDPASS when none is available.
+ * *pw is malloc'ed and NUL-terminated; release it with tr_secret_free(). */
+int tr_get_password(tr_ctx *ctx, const char *prompt, char **pw, size_t *len);
+/* Wipes (OPENSSL_cleanse) then frees. NULL-safe. */
+void tr_secret_free(void *p, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* SQLite and plist helpers (triage/sqlite_util.c, triage/plist_util.c) */
+
+/* Opens db_path read-only. When wal_path is NULL the file is opened
+ * "immutable" in place (no journal, WAL or SHM file is created beside
+ * it). Otherwise db and WAL are copied into the private temp dir and
+ * the copy is opened. */
+int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path,
+                   const char *display, sqlite3 **out);
+int tr_sqlite_has_table(sqlite3 *db, const char *table);
+int tr_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
+
+/* Parses a plist from memory (binary or XML), bounded by the plist
+ * limits. name is used in error messages. */
+int tr_plist_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name, plist_t *out);
+/* Borrowed string of a PLIST_STRING node, NULL otherwise. */
+const char *tr_plist_str(plist_t node);
+/* Integer value of PLIST_UINT (signed reinterpretation) / PLIST_REAL. */
+int tr_plist_int(plist_t node, int64_t *out);
+/* Unix time of a PLIST_DATE or Mac-absolute PLIST_REAL/UINT node. */
+double tr_plist_time(plist_t node);
+/* UID index of a PLIST_UID node, or of an XML {CF$UID: n} dict. */
+int tr_plist_uid(plist_t node, uint64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* Records, indicators and findings                                    */
+
+/* What a record value is, i.e. how the matcher compares it. */
+enum tr_match {
+	TR_M_NONE = 0,      /* context only, never matched */
+	TR_M_URL,           /* full URL: by URL, then host as domain/IP */
+	TR_M_DOMAIN,        /* host name or IP address */
+	TR_M_PROCESS,       /* process name (basename is compared) */
+	TR_M_PROCESS_PATH,  /* executable path: path vs file paths, every
+	                       component vs process names */
+	TR_M_EMAIL,         /* e-mail address, "mailto:" and quotes stripped */
+	TR_M_FILE_PATH,     /* device file path: prefix vs file:path, basename
+	                       vs file:name, components split on '_' vs domains */
+	TR_M_APP_ID,        /* bundle id / Android package */
+	TR_M_HASH,          /* hex digest; kind by length (32/40/64) */
+	TR_M_CERT,          /* certificate hash */
+	TR_M_PROFILE_ID,    /* configuration profile UUID or identifier */
+	TR_M_PROPERTY       /* Android property name */
+};
+
+/* Indicator types, as loaded from STIX2 patterns. */
+enum tr_ioc_type {
+	TR_IOC_DOMAIN = 0,   /* domain-name:value */
+	TR_IOC_IPV4,         /* ipv4-addr:value */
+	TR_IOC_URL,          /* url:value */
+	TR_IOC_EMAIL,        /* email-addr:value */
+	TR_IOC_PROCESS,      /* process:name */
+	TR_IOC_FILE_NAME,    /* file:name */
+	TR_IOC_FILE_PATH,    /* file:path */
+	TR_IOC_SHA256,       /* file:hashes.sha256 / 'SHA-256' */
+	TR_IOC_SHA1,
+	TR_IOC_MD5,
+	TR_IOC_APP_ID,       /* app:id */
+	TR_IOC_CERT_SHA256,  /* app:cert.sha256 */
+	TR_IOC_CERT_SHA1,
+	TR_IOC_CERT_MD5,
+	TR_IOC_PROFILE_ID,   /* configuration-profile:id */
+	TR_IOC_ANDROID_PROP, /* android-property:name */
+	TR_IOC_NTYPES
+};
+/* STIX2 spelling of a type: "domain-name:value". */
+const char *tr_ioc_type_name(enum tr_ioc_type t);
+
+/* One indicator as matched. All strings borrowed from the index. */
+typedef struct tr_ioc {
+	enum tr_ioc_type type;
+	const char *value;   /* normalised value */
+	const char *malware; /* collection name ("Pegasus"), never NULL */
+	const char *source;  /* source file name (basename) */
+	const char *id;      /* STIX id or "" */
+} tr_ioc;
+
+/* A key/value pair of a record. Values are UTF-8; the core truncates long
+ * values to TR_MAX_VALUE_CHARS when it keeps them. */
+typedef struct tr_kv {
+	const char *key;
+	const char *value;
+	enum tr_match match;
+} tr_kv;
+
+/* One record produced by an artifact module. */
+typedef struct tr_record {
+	const tr_file *file; /* the artifact it came from */
+	double time;         /* Unix seconds or TR_NOTIME */
+	const char *event;   /* short event name: "sms", "visit", "process" */
+	const tr_kv *kv;
+	size_t nkv;
+} tr_record;
+
+typedef struct tr_module tr_module;
+
+/* Matches every kv of r whose match is not TR_M_NONE against the loaded
+ * indicators and adds one finding per (indicator, kv). Returns TR_OK or
+ * TR_ENOMEM. */
+int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r);
+
+/* A heuristic finding (needs no indicator). name is a stable identifier
+ * ("safari_fast_redirect"), explanation a sentence a helpdesk can read. */
+int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
+                     enum tr_level level, const char *name, const char *explanation);
+
+/* A finding from a content signature (YARA) or a whole-file hash. */
+int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *f,
+                     enum tr_level level, const char *type, const char *value,
+                     const char *malware, const char *source, const char *explanation);
+
+/* ------------------------------------------------------------------ */
+/* Indicator index (triage/ioc_stix2.c, triage/ioc_index.c)           */
+
+int tr_iocs_create(tr_iocs **out);
+void tr_iocs_destroy(tr_iocs *ix);
+/* Loads one STIX2 bundle. label is the source name kept with each
+ * indicator (the file's basename). Errors name the file. */
+int tr_iocs_load_file(tr_ctx *ctx, tr_iocs *ix, const char *path);
+/* A file, or a folder: every *.stix2 and *.json in it, sorted by name. */
+int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path);
+size_t tr_iocs_count(const tr_iocs *ix);
+/* Count of indicators of a type (distinct STIX ids per file, summed). */
+size_t tr_iocs_count_type(const tr_iocs *ix, enum tr_ioc_type t);
+
+typedef int (*tr_ioc_cb)(void *arg, const tr_ioc *ioc, const char *how);
+/* Calls cb once per matching indicator; how says the rule ("exact",
+ * "parent domain", "truncated process name", "path prefix", "file name",
+ * "path component", "url"). Stops and returns cb's value if non-zero. */
+int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value,
+                  tr_ioc_cb cb, void *arg);
+
+/* Iterates all indicators (for statistics and the literal sweep). */
+int tr_iocs_foreach(const tr_iocs *ix, tr_ioc_cb cb, void *arg);
+
+/* Lower-cased host of a URL ("https://a.B.com:30/x" -> "a.b.com"), port
+ * stripped; also accepts a bare "host/path". Returns 0 if none. */
+int tr_url_host(const char *url, char *host, size_t len);
+/* Port of a URL or -1. */
+int tr_url_port(const char *url);
+/* Registrable domain of a host (last two labels, three under a short
+ * second-level label such as co.uk / com.br). Pointer into host. */
+const char *tr_registrable_domain(const char *host);
+
+/* ------------------------------------------------------------------ */
+/* Artifact modules                                                    */
+
+/* Which files a module wants: domain pattern and relative-path pattern,
+ * fnmatch(3)-style with FNM_PATHNAME ('*' stops at '/'); NULL domain =
+ * any. A list ends with {NULL, NULL}. */
+typedef struct tr_want {
+	const char *domain;
+	const char *relpath;
+} tr_want;
+
+struct tr_module {
+	const char *name;        /* "sms"; also the per-module JSON file name */
+	const char *description; /* one line */
+	const tr_want *wants;
+	/* Parses f and emits records/findings. A broken artifact is a warning
+	 * (tr_warn) and returns TR_OK; only TR_ENOMEM/TR_EINTERNAL abort. */
+	int (*run)(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f);
+};
+
+/* Does the module want this file? */
+int tr_module_wants(const tr_module *m, const tr_file *f);
+
+/* Links in free text: calls cb for each http(s)/www URL found. */
+typedef int (*tr_link_cb)(void *arg, const char *url, size_t len);
+int tr_find_links(const char *text, size_t len, tr_link_cb cb, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* YARA engine (triage/yara_engine.c)                                  */
+
+typedef struct tr_yara tr_yara;
+int tr_yara_create(tr_ctx *ctx, tr_yara **out);
+void tr_yara_destroy(tr_yara *y);
+/* Compiles every *.yar / *.yara file of a pack folder into namespace ns.
+ * Compile errors: TR_EYARA with "file:line: message". With
+ * warnings_as_errors, warnings fail too. */
+int tr_yara_add_pack(tr_ctx *ctx, tr_yara *y, const char *dir, const char *ns,
+                     int warnings_as_errors);
+int tr_yara_finish(tr_ctx *ctx, tr_yara *y);
+size_t tr_yara_rule_count(const tr_yara *y);
+/* Scans one buffer; each matching rule becomes a finding through
+ * tr_add_signature() with the rule's meta. collector and f describe the
+ * artifact (YARA externals: collector, domain, relpath, filename). */
+int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
+                     const uint8_t *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Registry (triage/registry.c)                                        */
+
+extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
+extern const tr_module *const tr_modules[];       /* NULL-terminated */
+
+/* Context accessors for the pipeline and plug-ins. */
+tr_iocs *tr_ctx_iocs(tr_ctx *ctx); /* NULL-safe empty index if none loaded */
+tr_yara *tr_ctx_yara(tr_ctx *ctx);
+
+#endif
