@@ -1,0 +1,65 @@
+/*
+ * ios_backup.h - private interface of the iOS backup collector, shared by
+ * collectors/ios_backup.c (folder, manifests, Manifest.db iteration),
+ * collectors/ios_mbfile.c (MBFile NSKeyedArchiver decoding) and the
+ * encrypted-backup code (collectors/ios_crypto.c, keybag and decryption).
+ *
+ * Format references: ../shared/docs/ios-backup-format.md 1.6-1.8 (Manifest.db
+ * and the MBFile blob), 3.4 (NSKeyedArchiver), 2.6 (EncryptionKey layout).
+ *
+ * Not part of the plug-in API: nothing outside collectors/ includes this.
+ */
+#ifndef TR_IOS_BACKUP_H
+#define TR_IOS_BACKUP_H
+
+#include "triage.h"
+
+/* EncryptionKey / ManifestKey NS.data: LE32 protection class + 40-byte
+ * RFC 3394 wrapped key (ios-backup-format.md 2.5, 2.6). */
+#define TR_IOS_WRAPPED_KEY_BYTES 44
+
+/* A fileID: 40 lowercase hex characters (SHA-1 of "domain-relativePath"). */
+#define TR_IOS_FILEID_LEN 40
+
+/* Decoded MBFile. Integer fields are valid only when their has_ flag is set;
+ * times are Unix seconds or TR_NOTIME. */
+typedef struct tr_mbfile {
+	int has_size, has_mode, has_uid, has_gid, has_pclass, has_flags, has_inode;
+	uint64_t size;
+	uint32_t mode;
+	int64_t uid, gid;
+	int64_t flags;
+	uint64_t inode;
+	int protection_class;
+	double btime, mtime, ctime;
+	char *relpath;  /* malloc'ed, or NULL */
+	char *target;   /* symlink target, malloc'ed, or NULL */
+	/* Per-file wrapped key of encrypted backups (kept for ios_crypto.c).
+	 * enckey_len is the NS.data length as found (44 when well-formed);
+	 * only the first TR_IOS_WRAPPED_KEY_BYTES are stored. */
+	int has_enckey;
+	size_t enckey_len;
+	uint8_t enckey[TR_IOS_WRAPPED_KEY_BYTES];
+	int has_digest;
+	uint8_t digest[20]; /* SHA-1 of the contents when recorded */
+} tr_mbfile;
+
+/* Zeroes m (times TR_NOTIME). */
+void tr_mbfile_init(tr_mbfile *m);
+/* Frees the strings and wipes the key bytes; m can be re-used after init. */
+void tr_mbfile_clear(tr_mbfile *m);
+
+/*
+ * Decodes one Files.file blob (binary or XML NSKeyedArchiver of an MBFile,
+ * at most TR_MAX_MBFILE_BYTES). name is used in error messages ("Manifest.db:
+ * HomeDomain/Library/SMS/sms.db"). On error m is left cleared and the
+ * context error says why: TR_ELIMIT (too big), TR_EPLIST (not a plist),
+ * TR_EFORMAT (not an MBFile archive), TR_ENOMEM.
+ */
+int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name,
+                     tr_mbfile *m);
+
+/* 1 if s is exactly 40 lowercase hex characters. */
+int tr_ios_valid_fileid(const char *s);
+
+#endif
