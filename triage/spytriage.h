@@ -112,6 +112,11 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
 /* `spytriage rules check DIR`: compile with warnings as errors. */
 int tr_rules_check(tr_ctx *ctx, const char *dir);
 
+/* Removes the private temp dir of ctx (decrypted data, database copies).
+ * Called by tr_ctx_destroy(); the CLI also calls it from its SIGINT/SIGTERM
+ * handler. */
+void tr_cleanup_tmp(tr_ctx *ctx);
+
 /* Map a status to the documented CLI exit code (2 usage, 3 evidence, 4
  * internal). */
 int tr_exit_code(int status);

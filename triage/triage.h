@@ -155,8 +155,6 @@ void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
  * created on first use, removed with everything in it by
  * tr_ctx_destroy() and tr_cleanup_tmp(). Borrowed string. */
 int tr_tmpdir(tr_ctx *ctx, const char **out);
-/* Async-signal-safe enough for a SIGINT handler: removes the temp dir. */
-void tr_cleanup_tmp(tr_ctx *ctx);
 
 /* Backup secrets for encrypted evidence: the password from
  * options.password_file, $SPYTRIAGE_BACKUP_PASSWORD, or a prompt with echo

@@ -1,0 +1,398 @@
+/*
+ * cli.c - the spytriage command-line tool. Uses only spytriage.h.
+ *
+ *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR]
+ *                       [--format text|json] [--password-file FILE]
+ *                       [--key-file FILE] [--jobs N] [--quiet]
+ *   spytriage decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]
+ *   spytriage iocs FILE|DIR... [--format text|json]
+ *   spytriage rules check DIR
+ *   spytriage version
+ *   spytriage help [COMMAND]
+ *
+ * Exit status (docs/spytriage.1): 0 finished, nothing found; 1 finished,
+ * indicators or suspicious signs found; 2 usage error (also unreadable
+ * indicator or rule files); 3 evidence problem (unrecognised, corrupt,
+ * wrong password); 4 internal failure.
+ *
+ * Secrets never come from argv: a password is read from a file, from
+ * $SPYTRIAGE_BACKUP_PASSWORD or from the terminal with echo off.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spytriage.h"
+
+#define EXIT_FOUND 1
+#define EXIT_USAGE 2
+#define EXIT_INTERNAL 4
+
+/* The one process-wide pointer: the signal handler must reach the temp
+ * dir of the running scan to remove it (non-negotiable 3). */
+static tr_ctx *volatile g_ctx;
+
+static void on_signal(int sig)
+{
+	if (g_ctx)
+		tr_cleanup_tmp(g_ctx);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(tr_ctx *ctx)
+{
+	struct sigaction sa;
+	g_ctx = ctx;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *synopsis;
+	const char *help;
+};
+
+static const struct cmd *find_cmd(const char *name);
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "spytriage %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'spytriage help %s'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *i. Returns 1 when
+ * matched (value in *val, NULL if missing), 0 otherwise. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	*val = (*i + 1 < argc) ? argv[++*i] : NULL;
+	return 1;
+}
+
+static int fail(tr_ctx *ctx, int rc)
+{
+	fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+	return tr_exit_code(rc);
+}
+
+/* ------------------------------------------------------------- scan */
+
+#define MAX_IOC_ARGS 256
+
+static int cmd_scan(int argc, char **argv)
+{
+	const char *path = NULL, *rules = NULL, *iocs[MAX_IOC_ARGS], *v;
+	size_t niocs = 0;
+	tr_ctx *ctx = NULL;
+	tr_options *o;
+	enum tr_verdict verdict = TR_VERDICT_CLEAN;
+	int rc, ex;
+
+	if (tr_ctx_create(&ctx) != 0) {
+		fprintf(stderr, "spytriage: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	o = tr_ctx_options(ctx);
+	o->allow_tty_prompt = 1;
+	for (int i = 1; i < argc; i++) {
+		if (opt_value(argc, argv, &i, "--iocs", &v)) {
+			if (!v)
+				{ ex = usage_error("scan", "%s needs a file or folder", "--iocs"); goto out; }
+			if (niocs == MAX_IOC_ARGS)
+				{ ex = usage_error("scan", "too many %s options", "--iocs"); goto out; }
+			iocs[niocs++] = v;
+		} else if (opt_value(argc, argv, &i, "--rules", &v)) {
+			if (!v)
+				{ ex = usage_error("scan", "%s needs a folder", "--rules"); goto out; }
+			rules = v;
+		} else if (opt_value(argc, argv, &i, "--output", &v)) {
+			if (!v)
+				{ ex = usage_error("scan", "%s needs a folder", "--output"); goto out; }
+			o->output_dir = v;
+		} else if (opt_value(argc, argv, &i, "--format", &v)) {
+			if (!v || (strcmp(v, "text") && strcmp(v, "json")))
+				{ ex = usage_error("scan", "--format takes text or json, not '%s'", v ? v : ""); goto out; }
+			o->format_json = strcmp(v, "json") == 0;
+		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
+			if (!v)
+				{ ex = usage_error("scan", "%s needs a file", "--password-file"); goto out; }
+			o->password_file = v;
+		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
+			if (!v)
+				{ ex = usage_error("scan", "%s needs a file", "--key-file"); goto out; }
+			o->key_file = v;
+		} else if (opt_value(argc, argv, &i, "--jobs", &v)) {
+			char *end = NULL;
+			long n = v ? strtol(v, &end, 10) : -1;
+			if (!v || *end || n < 0 || n > 256)
+				{ ex = usage_error("scan", "--jobs takes a number from 0 to 256, not '%s'", v ? v : ""); goto out; }
+			o->jobs = (int)n;
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			o->quiet = 1;
+		} else if (!strncmp(argv[i], "--password", 10) && (!argv[i][10] || argv[i][10] == '=')) {
+			ex = usage_error("scan", "%s: passwords are never taken on the command line; "
+			                 "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt",
+			                 "--password");
+			goto out;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			ex = usage_error("scan", "unknown option '%s'", argv[i]);
+			goto out;
+		} else if (!path) {
+			path = argv[i];
+		} else {
+			ex = usage_error("scan", "one evidence path only (got also '%s')", argv[i]);
+			goto out;
+		}
+	}
+	if (!path) {
+		ex = usage_error("scan", "%s", "missing the evidence PATH");
+		goto out;
+	}
+	install_signals(ctx);
+	if ((rc = tr_load_rules(ctx, rules ? rules : tr_default_rules_dir())) != 0) {
+		ex = fail(ctx, rc);
+		goto out;
+	}
+	for (size_t i = 0; i < niocs; i++) {
+		if ((rc = tr_load_iocs(ctx, iocs[i])) != 0) {
+			ex = fail(ctx, rc);
+			goto out;
+		}
+	}
+	if ((rc = tr_scan(ctx, path, &verdict)) != 0) {
+		ex = fail(ctx, rc);
+		goto out;
+	}
+	if ((rc = tr_report(ctx)) != 0) {
+		ex = fail(ctx, rc);
+		goto out;
+	}
+	ex = verdict == TR_VERDICT_CLEAN ? 0 : EXIT_FOUND;
+out:
+	g_ctx = NULL;
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+/* ---------------------------------------------------------- decrypt */
+
+static int cmd_decrypt(int argc, char **argv)
+{
+	const char *path = NULL, *out = NULL, *v;
+	tr_ctx *ctx = NULL;
+	tr_options *o;
+	int rc, ex = 0;
+
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	o = tr_ctx_options(ctx);
+	o->allow_tty_prompt = 1;
+	for (int i = 1; i < argc; i++) {
+		if (opt_value(argc, argv, &i, "--output", &v)) {
+			out = v;
+		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
+			o->password_file = v;
+		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
+			o->key_file = v;
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			o->quiet = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			tr_ctx_destroy(ctx);
+			return usage_error("decrypt", "unknown option '%s'", argv[i]);
+		} else if (!path) {
+			path = argv[i];
+		} else {
+			tr_ctx_destroy(ctx);
+			return usage_error("decrypt", "one backup path only (got also '%s')", argv[i]);
+		}
+	}
+	if (!path || !out || !*out) {
+		tr_ctx_destroy(ctx);
+		return usage_error("decrypt", "%s", "usage: spytriage decrypt BACKUP --output DIR");
+	}
+	install_signals(ctx);
+	if ((rc = tr_decrypt_backup(ctx, path, out)) != 0)
+		ex = fail(ctx, rc);
+	g_ctx = NULL;
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+/* ------------------------------------------------------------- iocs */
+
+static int cmd_iocs(int argc, char **argv)
+{
+	tr_ctx *ctx = NULL;
+	int json = 0, n = 0, rc, ex = 0;
+	const char *v;
+
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	for (int i = 1; i < argc; i++) {
+		if (opt_value(argc, argv, &i, "--format", &v)) {
+			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+				tr_ctx_destroy(ctx);
+				return usage_error("iocs", "--format takes text or json, not '%s'", v ? v : "");
+			}
+			json = !strcmp(v, "json");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			tr_ctx_destroy(ctx);
+			return usage_error("iocs", "unknown option '%s'", argv[i]);
+		} else {
+			if ((rc = tr_load_iocs(ctx, argv[i])) != 0) {
+				ex = fail(ctx, rc);
+				goto out;
+			}
+			n++;
+		}
+	}
+	if (!n) {
+		tr_ctx_destroy(ctx);
+		return usage_error("iocs", "%s", "give at least one STIX2 file or folder");
+	}
+	if ((rc = tr_print_ioc_stats(ctx, json)) != 0)
+		ex = fail(ctx, rc);
+out:
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+/* ------------------------------------------------------------ rules */
+
+static int cmd_rules(int argc, char **argv)
+{
+	tr_ctx *ctx = NULL;
+	int rc, ex = 0;
+	if (argc != 3 || strcmp(argv[1], "check") != 0)
+		return usage_error("rules", "%s", "usage: spytriage rules check DIR");
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	if ((rc = tr_rules_check(ctx, argv[2])) != 0)
+		ex = fail(ctx, rc);
+	else
+		printf("%s: rule packs compile without warnings\n", argv[2]);
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+/* ------------------------------------------------------ version/help */
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("spytriage %s\n", SPYTRIAGE_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd commands[] = {
+	{ "decrypt", cmd_decrypt, "decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]",
+	  "Write a plain (decrypted) copy of an encrypted iOS backup into DIR, which\n"
+	  "must not exist or be empty. The password comes from --password-file, the\n"
+	  "SPYTRIAGE_BACKUP_PASSWORD environment variable, or a prompt on the terminal;\n"
+	  "never from the command line. --key-file FILE reads the derived backup key\n"
+	  "from FILE if it exists, or writes it there (mode 0600) after derivation.\n" },
+	{ "help", cmd_help, "help [COMMAND]", "Show help for spytriage or one command.\n" },
+	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
+	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
+	  "print how many indicators were loaded, by type and by malware.\n" },
+	{ "rules", cmd_rules, "rules check DIR",
+	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
+	{ "scan", cmd_scan,
+	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR] [--format text|json]\n"
+	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]",
+	  "Scan evidence for signs of mercenary spyware. PATH is an iOS backup folder\n"
+	  "(Info.plist, Manifest.plist, Manifest.db) or a folder holding exactly one\n"
+	  "backup; the kind of evidence is detected. The bundled rule packs (YARA rules\n"
+	  "and a curated list of published indicators) are always used, or those in\n"
+	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
+	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
+	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
+	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
+	  "4 internal error.\n" },
+	{ "version", cmd_version, "version", "Print the version.\n" },
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void general_help(FILE *out)
+{
+	fprintf(out, "spytriage %s - does this phone show signs of mercenary spyware?\n\n"
+	             "usage:\n", SPYTRIAGE_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  spytriage %s\n", commands[i].synopsis);
+	fprintf(out, "\nRun 'spytriage help COMMAND' for details. Nothing is ever sent over the network.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	if (argc < 2) {
+		general_help(stdout);
+		return 0;
+	}
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "spytriage help: unknown command '%s'\n", argv[1]);
+		general_help(stderr);
+		return EXIT_USAGE;
+	}
+	printf("usage: spytriage %s\n\n%s", c->synopsis, c->help);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	if (argc < 2) {
+		general_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv);
+	c = find_cmd(argv[1]);
+	if (!c) {
+		fprintf(stderr, "spytriage: unknown command '%s'\n", argv[1]);
+		general_help(stderr);
+		return EXIT_USAGE;
+	}
+	/* Commands see argv[0] = their own name. */
+	return c->fn(argc - 1, argv + 1);
+}
