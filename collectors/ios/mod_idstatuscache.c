@@ -1,0 +1,505 @@
+/*
+ * mod_idstatuscache.c - IdentityServices ID status cache (iMessage/FaceTime
+ * handle lookups).
+ *
+ * Spec: ios-backup-format.md §5.9, spyware-traces.md §1.6 (as read by
+ * MVT). The plist is a dict: service ("com.apple.madrid" = iMessage) ->
+ * dict: handle URI ("mailto:addr", "tel:+...") -> {LookupDate: Mac
+ * absolute real or date, IDStatus: int}. Values of the wrong type are
+ * skipped. Pegasus operators' iCloud accounts were looked up by victims'
+ * devices just before zero-click exploitation.
+ *
+ * Records: one "idstatus_lookup" per distinct (service, mailto: handle),
+ * the handle matched as an e-mail (the core strips "mailto:" and quotes),
+ * time = LookupDate. Phone-number (tel:) handles are never emitted: no
+ * indicator type matches them and they are other people's numbers.
+ *
+ * Heuristic "idstatuscache_nul_handle" (high), as MVT: a handle holding
+ * two consecutive NUL characters. libplist cuts dict keys at the first
+ * NUL, so the real bytes are found by walking the binary plist object
+ * table (every string object, ASCII or UTF-16); MVT's textual form
+ * "\x00\x00" is checked on the parsed keys too. The flagged handle is
+ * shown with NULs escaped as \x00.
+ *
+ * Invariants: the file is read once into memory (bounded by the plist
+ * limits) and parsed from there; every offset of the raw walk is checked
+ * against the buffer; entries are sorted and de-duplicated before they
+ * are emitted, so the output does not depend on dict order.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifdef __linux__
+#include <linux/limits.h> /* <limits.h> would find triage/limits.h (-Itriage) */
+#endif
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+#include "triage.h"
+
+static const tr_want idsc_wants[] = {
+	{ "HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
+	{ "HomeDomain", "Library/IdentityServices/idstatuscache.plist" },
+	/* Filesystem dumps: relpath is relative to "/". */
+	{ "", "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
+	{ "", "private/var/mobile/Library/IdentityServices/idstatuscache.plist" },
+	{ NULL, NULL },
+};
+
+/* Longest handle text (escaped) kept for a NUL-handle finding. */
+#define IDSC_MAX_HANDLE 1024
+/* NUL handles taken from one file; a hostile file could hold millions,
+ * and each costs a look-up among the parsed entries. */
+#define IDSC_MAX_RAW_NUL 1000
+
+struct idsc_entry {
+	char *service; /* malloc'ed */
+	char *handle;  /* malloc'ed; NULs escaped as \x00 when nul is set */
+	double time;   /* LookupDate or TR_NOTIME */
+	int64_t status;
+	int has_status;
+	int nul;       /* handle holds two consecutive NULs (or "\x00\x00") */
+	int raw;       /* found by the raw walk: handle is display text only */
+};
+
+struct idsc_list {
+	struct idsc_entry *v;
+	size_t n, cap;
+};
+
+static void list_free(struct idsc_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].service);
+		free(l->v[i].handle);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* Appends e, taking ownership of its strings (freed on failure too). */
+static int list_add(struct idsc_list *l, struct idsc_entry *e)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct idsc_entry *v = realloc(l->v, cap * sizeof *v);
+		if (!v) {
+			free(e->service);
+			free(e->handle);
+			return TR_ENOMEM;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *e;
+	return TR_OK;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct idsc_entry *x = a, *y = b;
+	int c;
+
+	if (x->nul != y->nul)
+		return x->nul - y->nul;
+	if ((c = strcmp(x->handle, y->handle)) != 0)
+		return c;
+	if ((c = strcmp(x->service, y->service)) != 0)
+		return c;
+	/* Earliest lookup first; unknown times last. */
+	if (TR_HAS_TIME(x->time) != TR_HAS_TIME(y->time))
+		return TR_HAS_TIME(x->time) ? -1 : 1;
+	if (TR_HAS_TIME(x->time) && x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return 0;
+}
+
+static int same_entry(const struct idsc_entry *x, const struct idsc_entry *y)
+{
+	return x->nul == y->nul && strcmp(x->handle, y->handle) == 0 &&
+	       strcmp(x->service, y->service) == 0;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsed view                                                         */
+
+static int collect_service(struct idsc_list *l, const char *service, plist_t dict)
+{
+	plist_dict_iter it = NULL;
+	int rc = TR_OK;
+
+	plist_dict_new_iter(dict, &it);
+	if (!it)
+		return TR_ENOMEM;
+	for (;;) {
+		char *handle = NULL;
+		plist_t val = NULL, node;
+		struct idsc_entry e;
+
+		plist_dict_next_item(dict, it, &handle, &val);
+		if (!val) {
+			free(handle);
+			break;
+		}
+		if (!handle || plist_get_node_type(val) != PLIST_DICT) {
+			free(handle);
+			continue;
+		}
+		memset(&e, 0, sizeof e);
+		e.handle = handle;
+		e.service = xstrdup(service);
+		if (!e.service) {
+			free(handle);
+			rc = TR_ENOMEM;
+			break;
+		}
+		e.time = TR_NOTIME;
+		node = plist_dict_get_item(val, "LookupDate");
+		if (node)
+			e.time = tr_plist_time(node);
+		node = plist_dict_get_item(val, "IDStatus");
+		if (node && tr_plist_int(node, &e.status) == TR_OK)
+			e.has_status = 1;
+		e.nul = strstr(handle, "\\x00\\x00") != NULL;
+		rc = list_add(l, &e);
+		if (rc != TR_OK)
+			break;
+	}
+	free(it);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Raw walk of a binary plist for strings with embedded NULs           */
+
+static uint64_t be_uint(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Appends the UTF-8 of code point cp at *o (room for 4 bytes checked by
+ * the caller). */
+static void put_utf8(char *out, size_t *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[(*o)++] = (char)cp;
+	} else if (cp < 0x800) {
+		out[(*o)++] = (char)(0xC0 | (cp >> 6));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		out[(*o)++] = (char)(0xE0 | (cp >> 12));
+		out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+	} else {
+		out[(*o)++] = (char)(0xF0 | (cp >> 18));
+		out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+	}
+}
+
+/* Decodes a bplist string object (ASCII: unit 1, UTF-16BE: unit 2) of
+ * count characters at p into text (control characters escaped as \xHH,
+ * at most IDSC_MAX_HANDLE bytes) and prefix (the characters before the
+ * first NUL: what libplist keeps as the key). Returns 1 if the string
+ * has two consecutive NULs, 0 otherwise. */
+static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *text,
+                         char *prefix)
+{
+	size_t o = 0, po = 0;
+	uint64_t i;
+	int nul = 0, seen_nul = 0;
+	uint32_t prev = 1;
+
+	for (i = 0; i < count; i++) {
+		uint32_t cp = unit == 1 ? p[i] : (uint32_t)be_uint(p + 2 * i, 2);
+
+		if (unit == 2 && cp >= 0xD800 && cp <= 0xDBFF && i + 1 < count) {
+			uint32_t lo = (uint32_t)be_uint(p + 2 * (i + 1), 2);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i++;
+			}
+		}
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			cp = 0xFFFD; /* lone surrogate */
+		if (cp == 0 && prev == 0)
+			nul = 1;
+		prev = cp;
+		if (cp == 0)
+			seen_nul = 1;
+		if (!seen_nul && po + 4 < IDSC_MAX_HANDLE)
+			put_utf8(prefix, &po, cp);
+		if (o + 8 < IDSC_MAX_HANDLE) {
+			if (cp < 0x20 || cp == 0x7F)
+				o += (size_t)snprintf(text + o, 5, "\\x%02x", (unsigned)cp);
+			else if (unit == 1 && cp >= 0x80)
+				o += (size_t)snprintf(text + o, 5, "\\x%02x", (unsigned)cp);
+			else
+				put_utf8(text, &o, cp);
+		}
+	}
+	text[o] = '\0';
+	prefix[po] = '\0';
+	return nul;
+}
+
+/* The service and time of the parsed entry whose key is prefix (the key
+ * as libplist cut it), or "" / TR_NOTIME. */
+static void find_context(const struct idsc_list *l, size_t nparsed, const char *prefix,
+                         struct idsc_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < nparsed; i++) {
+		if (!l->v[i].nul && strcmp(l->v[i].handle, prefix) == 0) {
+			e->time = l->v[i].time;
+			e->status = l->v[i].status;
+			e->has_status = l->v[i].has_status;
+			free(e->service);
+			e->service = xstrdup(l->v[i].service);
+			return;
+		}
+	}
+}
+
+static int starts_with_handle_scheme(const char *s)
+{
+	return strncasecmp(s, "mailto:", 7) == 0 || strncasecmp(s, "tel:", 4) == 0;
+}
+
+/* Walks the object table of a bplist00 buffer; every string object that
+ * starts like a handle and holds two consecutive NULs becomes a nul
+ * entry. A malformed table ends the walk quietly: the parse already
+ * succeeded, so this is only a second look. */
+static int collect_raw_nul(tr_ctx *ctx, const char *disp, const uint8_t *buf, size_t len,
+                           struct idsc_list *l)
+{
+	const uint8_t *tr;
+	unsigned offsz;
+	uint64_t nobj, table, k;
+	size_t nparsed = l->n, nraw = 0;
+
+	if (len < 8 + 32 || memcmp(buf, "bplist00", 8) != 0)
+		return TR_OK;
+	tr = buf + len - 32;
+	offsz = tr[6];
+	nobj = be_uint(tr + 8, 8);
+	table = be_uint(tr + 24, 8);
+	if (offsz < 1 || offsz > 8 || nobj > TR_MAX_PLIST_NODES || table >= len - 32 ||
+	    nobj > (len - 32 - table) / offsz)
+		return TR_OK;
+
+	for (k = 0; k < nobj; k++) {
+		uint64_t off = be_uint(buf + table + k * offsz, offsz), count, need;
+		unsigned unit, marker;
+		const uint8_t *p;
+		char text[IDSC_MAX_HANDLE + 8], prefix[IDSC_MAX_HANDLE + 8];
+		struct idsc_entry e;
+		int rc;
+
+		if (off < 8 || off >= len - 32)
+			continue;
+		marker = buf[off];
+		if ((marker & 0xF0) == 0x50)
+			unit = 1;
+		else if ((marker & 0xF0) == 0x60)
+			unit = 2;
+		else
+			continue;
+		p = buf + off + 1;
+		count = marker & 0x0F;
+		if (count == 0x0F) {
+			/* Length follows as an int object 0x1n of 2^n bytes. */
+			unsigned ilen;
+			if ((size_t)(p - buf) >= len || (*p & 0xF0) != 0x10 || (*p & 0x0F) > 3)
+				continue;
+			ilen = 1u << (*p & 0x0F);
+			if ((size_t)(p + 1 - buf) + ilen > len)
+				continue;
+			count = be_uint(p + 1, ilen);
+			p += 1 + ilen;
+		}
+		if (count > len) /* also keeps count * unit from overflowing */
+			continue;
+		need = count * unit;
+		if (need > len - (size_t)(p - buf))
+			continue;
+		if (count < 6)
+			continue;
+		if (!decode_string(p, count, unit, text, prefix) || !starts_with_handle_scheme(text))
+			continue;
+
+		if (nraw == IDSC_MAX_RAW_NUL) {
+			tr_warn(ctx, disp, "more than %d handles with NUL characters; the rest "
+			        "are not reported", IDSC_MAX_RAW_NUL);
+			return TR_OK;
+		}
+		nraw++;
+		memset(&e, 0, sizeof e);
+		e.nul = 1;
+		e.raw = 1;
+		e.time = TR_NOTIME;
+		e.handle = xstrdup(text);
+		e.service = xstrdup("");
+		if (!e.handle || !e.service) {
+			free(e.handle);
+			free(e.service);
+			return TR_ENOMEM;
+		}
+		find_context(l, nparsed, prefix, &e);
+		if (!e.service) {
+			free(e.handle);
+			return TR_ENOMEM;
+		}
+		rc = list_add(l, &e);
+		if (rc != TR_OK)
+			return rc;
+	}
+	return TR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Emission                                                            */
+
+static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f,
+                      const struct idsc_entry *e)
+{
+	char status[32];
+	tr_kv kv[3];
+	tr_record rec;
+
+	status[0] = '\0';
+	if (e->has_status)
+		snprintf(status, sizeof status, "%" PRId64, e->status);
+	memset(&rec, 0, sizeof rec);
+	rec.file = f;
+	rec.time = e->time;
+	rec.event = "idstatus_lookup";
+	rec.kv = kv;
+	rec.nkv = 3;
+	kv[1] = (tr_kv){ "service", e->service, TR_M_NONE };
+	kv[2] = (tr_kv){ "id_status", status, TR_M_NONE };
+
+	if (e->nul) {
+		int rc;
+
+		kv[0] = (tr_kv){ "handle", e->handle, TR_M_NONE };
+		rc = tr_add_heuristic(
+			ctx, m->name, &rec, TR_LEVEL_HIGH, "idstatuscache_nul_handle",
+			"An iMessage/FaceTime handle looked up by this phone holds two "
+			"consecutive NUL characters, which no real address or number has. "
+			"MVT flags the same pattern as suspicious; check it against the other "
+			"traces around its lookup time.");
+		if (rc != TR_OK || e->raw)
+			return rc;
+	}
+	if (strncasecmp(e->handle, "mailto:", 7) != 0)
+		return TR_OK; /* tel: and others: never recorded (privacy) */
+	kv[0] = (tr_kv){ "email", e->handle, TR_M_EMAIL };
+	return tr_emit(ctx, m, &rec);
+}
+
+static int broken(tr_ctx *ctx, const char *disp, int rc)
+{
+	if (rc == TR_ENOMEM)
+		return rc;
+	if (rc == TR_ELIMIT)
+		tr_incomplete(ctx, disp, "%s", tr_errmsg(ctx));
+	else
+		tr_warn(ctx, disp, "%s", tr_errmsg(ctx));
+	return TR_OK;
+}
+
+static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	char disp[PATH_MAX + 256];
+	struct idsc_list l = { NULL, 0, 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0, i;
+	plist_t root = NULL;
+	plist_dict_iter it = NULL;
+	int rc;
+
+	tr_file_display(f, disp, sizeof disp);
+	rc = tr_source_read_all(ctx, src, f, TR_MAX_PLIST_BYTES, &buf, &len);
+	if (rc != TR_OK)
+		return broken(ctx, disp, rc);
+	rc = tr_plist_parse(ctx, buf, len, disp, &root);
+	if (rc != TR_OK) {
+		rc = broken(ctx, disp, rc);
+		goto out;
+	}
+	if (!root || plist_get_node_type(root) != PLIST_DICT) {
+		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
+		goto out;
+	}
+
+	plist_dict_new_iter(root, &it);
+	if (!it) {
+		rc = TR_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		char *service = NULL;
+		plist_t val = NULL;
+
+		plist_dict_next_item(root, it, &service, &val);
+		if (!val) {
+			free(service);
+			break;
+		}
+		if (service && plist_get_node_type(val) == PLIST_DICT)
+			rc = collect_service(&l, service, val);
+		free(service);
+		if (rc != TR_OK)
+			goto out;
+	}
+	rc = collect_raw_nul(ctx, disp, buf, len, &l);
+	if (rc != TR_OK)
+		goto out;
+
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, cmp_entry);
+	for (i = 0; i < l.n; i++) {
+		if (i > 0 && same_entry(&l.v[i - 1], &l.v[i]))
+			continue; /* sorted: the earliest lookup was kept */
+		rc = emit_entry(ctx, m, f, &l.v[i]);
+		if (rc != TR_OK)
+			goto out;
+	}
+	rc = TR_OK;
+out:
+	free(it);
+	list_free(&l);
+	plist_free(root);
+	free(buf);
+	return rc;
+}
+
+const tr_module tr_module_idstatuscache = {
+	.name = "idstatuscache",
+	.description = "IdentityServices ID status cache: iMessage/FaceTime e-mail handles looked up",
+	.wants = idsc_wants,
+	.run = idsc_run,
+};
