@@ -22,7 +22,7 @@ PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson
 TESTPKGS = cmocka
 # Debian packages behind the pkg-config names above, plus the toolchain.
 DEBS = gcc make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev time
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

@@ -1,0 +1,64 @@
+# tests/cli/lib.sh - helpers for the CLI tests (sourced by tests/cli/t*.sh).
+#
+# Each test runs in its own $TMP (made and removed by tests/run.sh), gets
+# $BIN (spytriage), $FIXGEN (fixture generator), $SHARED (../shared) and
+# $FIXCACHE (fixtures generated once per run), and exits non-zero on the
+# first failed check.
+set -u
+
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_exit CODE CMD...: runs CMD, stdout to $TMP/out, stderr to $TMP/err.
+expect_exit() {
+	want=$1
+	shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "--- stdout" >&2; tail -n 40 "$TMP/out" >&2
+		echo "--- stderr" >&2; tail -n 20 "$TMP/err" >&2
+		die "'$*' exited $got, expected $want"
+	fi
+}
+
+# grep_out FILE PATTERN: the fixed string must be in FILE.
+must_contain() {
+	grep -qF -- "$2" "$1" || { echo "--- $1" >&2; head -n 60 "$1" >&2; die "'$2' not in $1"; }
+}
+
+must_not_contain() {
+	if grep -qF -- "$2" "$1"; then
+		grep -nF -- "$2" "$1" >&2
+		die "'$2' unexpectedly in $1"
+	fi
+}
+
+# fixture NAME GENARGS...: a generated backup, made once per test run and
+# shared read-only by the tests (they hash it to prove it is not modified).
+fixture() {
+	name=$1
+	shift
+	dir="$FIXCACHE/$name"
+	if [ ! -f "$dir/.done" ] || [ "$FIXGEN" -nt "$dir/.done" ]; then
+		rm -rf "$dir" "$dir.evidence"
+		mkdir -p "$FIXCACHE"
+		"$FIXGEN" "$@" "$dir.evidence" >/dev/null || die "fixture generator failed: $*"
+		mkdir -p "$dir" && touch "$dir/.done"
+	fi
+	echo "$dir.evidence"
+}
+
+# tree_hash DIR: one line per file with its SHA-256, plus the listing of
+# every entry (so a created -journal/-wal/-shm file is noticed).
+tree_hash() {
+	(cd "$1" && find . -print | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
+
+# findings_digest REPORT.JSON: one line per finding "level module domain/relpath
+# indicator-value malware heuristic", read from report.json without jq.
+findings_lines() {
+	sed -n 's/^ *"\(level\|module\|domain\|relative_path\|value\|malware\|name\)": "\(.*\)",\{0,1\}$/\1=\2/p' "$1"
+}
