@@ -62,4 +62,50 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 /* 1 if s is exactly 40 lowercase hex characters. */
 int tr_ios_valid_fileid(const char *s);
 
+/*
+ * State of an opened backup (collectors/ios_backup.c). Exposed here so that
+ * the encrypted-backup code can reach what it needs; everything is owned by
+ * the collector and released by its close().
+ *
+ * Plug-in points for decryption (both in ios_backup.c, see the comments
+ * there): ib_manifest_db_plain() returns the path of a plaintext Manifest.db
+ * (today: the file itself; encrypted: a decrypted copy in tr_tmpdir) and
+ * ib_data_open() / ib_data_plain() give a plaintext stream / a plaintext
+ * file path for one file (today: the data file itself). The MBFile of the
+ * current row, with its EncryptionKey and ProtectionClass, is in cur_mb.
+ */
+typedef struct tr_ios_backup {
+	char *root;          /* resolved backup folder */
+	int encrypted;       /* Manifest.plist IsEncrypted, or Manifest.db without
+	                        the SQLite magic */
+	int legacy;          /* Manifest.mbdb (iOS <= 9): data files flat in root */
+	plist_t manifest;    /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
+	void *crypto;        /* owned by ios_crypto.c once it exists; NULL here */
+
+	/* Manifest.db */
+	char *db_name;       /* "<root>/Manifest.db", for messages */
+	sqlite3 *db;
+	sqlite3_stmt *iter;  /* Files ORDER BY domain, relativePath, fileID */
+	sqlite3_stmt *sib;   /* fileID, flags WHERE domain=? AND relativePath=? */
+	int have_row;        /* iter is positioned on a row not yet handed out */
+	int done;
+	uint64_t rows;
+
+	/* Manifest.mbdb: records sorted by domain, relpath */
+	struct ib_mbdb_rec *recs;
+	size_t nrecs, next_rec;
+
+	/* the file handed out last (strings owned here) */
+	tr_file cur;
+	char *cur_domain, *cur_relpath;
+	size_t cap_domain, cap_relpath;
+	char cur_id[TR_IOS_FILEID_LEN + 1];
+	tr_mbfile cur_mb;
+	char *path_buf;      /* scratch: root + "/xx/" + fileID */
+	size_t path_cap;
+} tr_ios_backup;
+
+/* The collector descriptor (registered in triage/registry.c). */
+extern const tr_collector tr_collector_ios_backup;
+
 #endif

@@ -1,0 +1,1391 @@
+/*
+ * ios_backup.c - the iOS backup collector: an iTunes / Finder /
+ * idevicebackup2 backup folder turned into logical files (domain,
+ * relativePath) with their recorded metadata and plaintext data.
+ *
+ * Spec: ../shared/docs/ios-backup-format.md
+ *   1.1  folder resolution (the user may point at MobileSync/Backup/)
+ *   1.2-1.5  Info.plist, Manifest.plist, Status.plist
+ *   1.6-1.8  Manifest.db Files table and the MBFile blob (ios_mbfile.c)
+ *   1.10 legacy Manifest.mbdb (iOS <= 9), files flat in the root
+ *   1.11-1.12 opening algorithm and hardening
+ *
+ * Invariants:
+ *  - evidence is read only: files are opened O_RDONLY|O_NOFOLLOW, SQLite
+ *    only through tr_sqlite_open() (immutable in place, or a private copy
+ *    when a WAL must be applied), so nothing is ever created in the folder;
+ *  - a fileID is used to build a path only after it matched [0-9a-f]{40};
+ *    a domain never contains '/' and a relativePath is never absolute and
+ *    never has a ".." component, so a tr_file can be joined to an output
+ *    path safely; rows that break this are skipped with a warning;
+ *  - a symlink where a data file should be is never followed (absent);
+ *  - files come in ORDER BY domain, relativePath (byte order), streamed from
+ *    SQLite; strings handed out stay valid until the next next() call;
+ *  - device identity is not reported: no UDID, name, serial, IMEI or phone
+ *    number goes into the report info (privacy).
+ *
+ * Encrypted backups are recognised and refused with TR_EUNSUPPORTED for now.
+ * Decryption plugs in at ib_manifest_db_plain(), ib_data_plain() and
+ * ib_data_open() (see collectors/ios_backup.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "ios_backup.h"
+
+#define SQLITE_MAGIC "SQLite format 3"   /* 16 bytes with its NUL */
+#define MBDB_MAGIC "mbdb\x05\x00"          /* 6 bytes */
+#define MBDB_MAGIC_LEN 6
+
+/* Probing parses Manifest.plist only when it is this small (a real one is
+ * tens of kilobytes); a bigger one is judged by its magic alone. */
+#define PROBE_PLIST_MAX (4u * 1024 * 1024)
+/* Sub-folders examined when the user points at a folder of backups. */
+#define MAX_SUBDIRS 100000u
+/* Longest evidence string quoted in a warning. */
+#define QUOTE_MAX 80
+
+/* One Manifest.mbdb record (legacy backups). */
+struct ib_mbdb_rec {
+	char *domain, *relpath, *target;
+	char id[TR_IOS_FILEID_LEN + 1];
+	uint32_t mode;
+	uint64_t size;
+	double mtime, ctime;
+	int pclass;
+	int has_enckey;
+	uint8_t enckey[TR_IOS_WRAPPED_KEY_BYTES];
+};
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+/* Copies at most QUOTE_MAX bytes of evidence text for a message, control
+ * characters replaced, so a hostile value cannot forge report lines. */
+static const char *quote(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t o = 0;
+	if (!s)
+		s = "";
+	for (size_t i = 0; i < n && o + 4 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= QUOTE_MAX) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* "dir/name", malloc'ed, or NULL. */
+static char *path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p;
+	if (a > SIZE_MAX - b - 2 || !(p = malloc(a + b + 2)))
+		return NULL;
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
+/* Reads dir/name whole (at most limit bytes) without following a symlink.
+ * Returns TR_ENOTFOUND (no error set) if absent; ctx may be NULL (probing),
+ * then no error is recorded at all. */
+static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t limit,
+                      uint8_t **buf, size_t *len)
+{
+	char *path = path_join(dir, name);
+	uint8_t *b = NULL;
+	struct stat sb;
+	size_t n = 0;
+	int fd = -1, rc;
+
+	*buf = NULL;
+	*len = 0;
+	if (!path)
+		return ctx ? tr_set_error(ctx, TR_ENOMEM, "%s/%s: out of memory", dir, name)
+		           : TR_ENOMEM;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			rc = TR_ENOTFOUND;
+			goto out;
+		}
+		rc = ctx ? tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", path,
+		                        errno == ELOOP ? "is a symbolic link" : strerror(errno))
+		         : TR_EIO;
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		rc = ctx ? tr_set_error(ctx, TR_EFORMAT, "%s: not a regular file", path) : TR_EFORMAT;
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > limit) {
+		rc = ctx ? tr_set_error(ctx, TR_ELIMIT, "%s: larger than %zu bytes", path, limit)
+		         : TR_ELIMIT;
+		goto out;
+	}
+	b = malloc((size_t)sb.st_size + 1);
+	if (!b) {
+		rc = ctx ? tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path) : TR_ENOMEM;
+		goto out;
+	}
+	/* the size may change under us: never read past what we allocated */
+	while (n < (size_t)sb.st_size) {
+		ssize_t got = read(fd, b + n, (size_t)sb.st_size - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = ctx ? tr_set_error(ctx, TR_EIO, "%s: read error: %s", path, strerror(errno))
+			         : TR_EIO;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = TR_OK;
+out:
+	free(b);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+/* Reads the first n bytes of dir/name; returns the count read, -1 if the
+ * file is absent or not a regular file. */
+static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t n)
+{
+	char *path = path_join(dir, name);
+	struct stat sb;
+	ssize_t got = -1;
+	int fd;
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		do
+			got = read(fd, buf, n);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			got = -1;
+	}
+	close(fd);
+	return got;
+}
+
+/* 1 if dir/name is a regular file (not a symlink). */
+static int is_regular(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	struct stat sb;
+	int r;
+	if (!path)
+		return 0;
+	r = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	return r;
+}
+
+/* A domain is one path component: not empty, no '/', not "." or "..". */
+static int valid_domain(const char *s, size_t n)
+{
+	if (n == 0 || strlen(s) != n || memchr(s, '/', n))
+		return 0;
+	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+/* relativePath: relative, no ".." component, no NUL inside. "" is the
+ * domain root itself. */
+static int valid_relpath(const char *s, size_t n)
+{
+	if (strlen(s) != n || s[0] == '/')
+		return 0;
+	for (const char *c = s; *c;) {
+		const char *e = strchr(c, '/');
+		size_t l = e ? (size_t)(e - c) : strlen(c);
+		if (l == 2 && c[0] == '.' && c[1] == '.')
+			return 0;
+		if (!e)
+			break;
+		c = e + 1;
+	}
+	return 1;
+}
+
+/* Growable string copy for the strings of the current file. */
+static int set_str(char **dst, size_t *cap, const char *s, size_t n)
+{
+	if (n + 1 > *cap) {
+		size_t nc = n + 1 < 64 ? 64 : n + 1;
+		char *p = realloc(*dst, nc);
+		if (!p)
+			return TR_ENOMEM;
+		*dst = p;
+		*cap = nc;
+	}
+	memcpy(*dst, s, n);
+	(*dst)[n] = '\0';
+	return TR_OK;
+}
+
+/* Path of the data file of a fileID (already validated) in st->path_buf. */
+static const char *data_path(tr_ios_backup *st, const char *id)
+{
+	if (st->legacy)
+		snprintf(st->path_buf, st->path_cap, "%s/%s", st->root, id);
+	else
+		snprintf(st->path_buf, st->path_cap, "%s/%.2s/%s", st->root, id, id);
+	return st->path_buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Recognising a backup folder                                         */
+
+/* Bits verified that dir is one backup folder (0: it is not). ctx-free:
+ * probing must leave no trace. */
+static int backup_bits(const char *dir)
+{
+	uint8_t head[16];
+	int bits = 0, anchor = 0;
+	ssize_t n;
+
+	n = read_head(dir, "Manifest.db", head, sizeof head);
+	if (n == 16 && memcmp(head, SQLITE_MAGIC, 16) == 0) {
+		bits += 128;
+		anchor = 1;
+	}
+	n = read_head(dir, "Manifest.mbdb", head, MBDB_MAGIC_LEN);
+	if (n == MBDB_MAGIC_LEN && memcmp(head, MBDB_MAGIC, MBDB_MAGIC_LEN) == 0) {
+		bits += 48;
+		anchor = 1;
+	}
+	n = read_head(dir, "Manifest.plist", head, 8);
+	if (n == 8 && (memcmp(head, "bplist00", 8) == 0 || memcmp(head, "<?xml", 5) == 0 ||
+	               memcmp(head, "<plist", 6) == 0)) {
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		plist_t p = NULL;
+		bits += head[0] == 'b' ? 64 : 40;
+		if (read_small(NULL, dir, "Manifest.plist", PROBE_PLIST_MAX, &buf, &len) == TR_OK &&
+		    tr_plist_parse(NULL, buf, len, NULL, &p) == TR_OK &&
+		    plist_get_node_type(p) == PLIST_DICT) {
+			/* each expected key of a backup manifest (format doc 1.4) */
+			static const char *const keys[] = {"IsEncrypted", "BackupKeyBag", "Lockdown",
+			                                   "Version", "Date"};
+			bits += 8;
+			for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+				if (plist_dict_get_item(p, keys[i]))
+					bits += 8;
+			anchor = 1;
+		}
+		if (p)
+			plist_free(p);
+		free(buf);
+	}
+	/* Info.plist / Status.plist alone do not make a backup */
+	if (!anchor)
+		return 0;
+	n = read_head(dir, "Info.plist", head, 8);
+	if (n == 8 && (memcmp(head, "bplist00", 8) == 0 || memcmp(head, "<?xml", 5) == 0))
+		bits += 8;
+	return bits;
+}
+
+/* Does dir have one of the manifest files (the test used to resolve)? */
+static int looks_like_backup(const char *dir)
+{
+	return is_regular(dir, "Manifest.plist") || is_regular(dir, "Manifest.db") ||
+	       is_regular(dir, "Manifest.mbdb");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names of the sub-folders of dir that look like backups, sorted. */
+static int list_backups(tr_ctx *ctx, const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t cap = 0, cnt = 0, seen = 0;
+	int rc = TR_OK;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return ctx ? tr_set_error(ctx, TR_EIO, "%s: cannot list: %s", dir, strerror(errno))
+		           : TR_EIO;
+	while ((e = readdir(d)) != NULL) {
+		struct stat sb;
+		char *sub;
+		if (++seen > MAX_SUBDIRS)
+			break;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (!(sub = path_join(dir, e->d_name))) {
+			rc = TR_ENOMEM;
+			goto out;
+		}
+		/* lstat: a symlinked sub-folder is not followed */
+		int ok = lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode) && looks_like_backup(sub);
+		free(sub);
+		if (!ok)
+			continue;
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			char **nv = realloc(v, nc * sizeof *v);
+			if (!nv) {
+				rc = TR_ENOMEM;
+				goto out;
+			}
+			v = nv;
+			cap = nc;
+		}
+		if (!(v[cnt] = strdup(e->d_name))) {
+			rc = TR_ENOMEM;
+			goto out;
+		}
+		cnt++;
+	}
+	if (cnt > 1)
+		qsort(v, cnt, sizeof *v, cmp_str);
+	*names = v;
+	*n = cnt;
+	v = NULL;
+out:
+	closedir(d);
+	if (v) {
+		for (size_t i = 0; i < cnt; i++)
+			free(v[i]);
+		free(v);
+	}
+	if (rc == TR_ENOMEM && ctx)
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", dir);
+	return rc;
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int ios_backup_probe(tr_ctx *ctx, const char *path, int *bid)
+{
+	struct stat sb;
+	char **names = NULL;
+	size_t n = 0;
+
+	*bid = 0;
+	if (!path || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return TR_OK;
+	if ((*bid = backup_bits(path)) > 0)
+		return TR_OK;
+	/* A folder of backups (MobileSync/Backup/): bid with the best child so
+	 * that open() can pick the only one or list them all. */
+	if (list_backups(NULL, path, &names, &n) != TR_OK)
+		return TR_OK;
+	for (size_t i = 0; i < n; i++) {
+		char *sub = path_join(path, names[i]);
+		int b = sub ? backup_bits(sub) : 0;
+		free(sub);
+		if (b > *bid)
+			*bid = b;
+	}
+	free_names(names, n);
+	/* one less than the folder itself would get: a direct hit wins ties */
+	if (*bid > 0)
+		(*bid)--;
+	return TR_OK;
+}
+
+/* Resolves path to one backup folder (format doc 1.1); *root malloc'ed. */
+static int resolve_root(tr_ctx *ctx, const char *path, char **root)
+{
+	struct stat sb;
+	char **names = NULL;
+	size_t n = 0;
+	int rc;
+
+	*root = NULL;
+	if (stat(path, &sb) != 0)
+		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
+		                    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return tr_set_error(ctx, TR_EFORMAT, "%s: not a folder (an iOS backup is a folder)",
+		                    path);
+	if (looks_like_backup(path)) {
+		if (!(*root = strdup(path)))
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+		return TR_OK;
+	}
+	if ((rc = list_backups(ctx, path, &names, &n)) != TR_OK)
+		return rc;
+	if (n == 0) {
+		rc = tr_set_error(ctx, TR_EFORMAT,
+		                  "%s: missing Manifest.plist (not an iOS backup, and no backup "
+		                  "folder inside)",
+		                  path);
+	} else if (n == 1) {
+		if (!(*root = path_join(path, names[0]))) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+		} else {
+			tr_note(ctx, "picked backup %s in %s", names[0], path);
+			rc = TR_OK;
+		}
+	} else {
+		char list[1024];
+		size_t o = 0;
+		list[0] = '\0';
+		for (size_t i = 0; i < n && o + 4 < sizeof list; i++) {
+			int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+			if (w < 0 || (size_t)w >= sizeof list - o) {
+				snprintf(list + o, sizeof list - o, ", ...");
+				break;
+			}
+			o += (size_t)w;
+		}
+		rc = tr_set_error(ctx, TR_EFORMAT,
+		                  "%s: holds %zu backups (%s); give the folder of one of them", path,
+		                  n, list);
+	}
+	free_names(names, n);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Top-level plists and device information                             */
+
+/* Parses root/name; TR_ENOTFOUND if absent (no error set). */
+static int load_plist(tr_ctx *ctx, const char *root, const char *name, plist_t *out)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *disp = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = read_small(ctx, root, name, TR_MAX_PLIST_BYTES, &buf, &len);
+	if (rc != TR_OK)
+		return rc;
+	if (!(disp = path_join(root, name))) {
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	rc = tr_plist_parse(ctx, buf, len, disp, out);
+	if (rc == TR_OK && plist_get_node_type(*out) != PLIST_DICT) {
+		plist_free(*out);
+		*out = NULL;
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: top level is not a dictionary", disp);
+	}
+out:
+	free(disp);
+	free(buf);
+	return rc;
+}
+
+/* A printable copy of a string value for the report info (bounded). */
+static void set_info_str(tr_ctx *ctx, const char *key, plist_t node)
+{
+	const char *s = tr_plist_str(node);
+	char buf[4 * QUOTE_MAX];
+	if (s && *s)
+		(void)tr_set_info(ctx, key, quote(s, strlen(s), buf, sizeof buf));
+}
+
+static void set_info_time(tr_ctx *ctx, const char *key, plist_t node)
+{
+	char buf[32];
+	double t = tr_plist_time(node);
+	if (TR_HAS_TIME(t) && tr_time_format(t, buf, sizeof buf)[0])
+		(void)tr_set_info(ctx, key, buf);
+}
+
+/* a if it is a non-empty string node, else b. */
+static plist_t str_or(plist_t a, plist_t b)
+{
+	const char *s = tr_plist_str(a);
+	return s && *s ? a : b;
+}
+
+/* First present node of three candidates. */
+static plist_t first_of(plist_t a, plist_t b, plist_t c)
+{
+	return a ? a : b ? b : c;
+}
+
+static plist_t dict_item(plist_t dict, const char *key)
+{
+	if (!dict || plist_get_node_type(dict) != PLIST_DICT)
+		return NULL;
+	return plist_dict_get_item(dict, key);
+}
+
+/*
+ * Reports what identifies the software, never the person or the handset:
+ * product type, iOS version and build, backup date and tool, encryption,
+ * snapshot state. Info.plist (written by the host) is preferred, then
+ * Manifest.plist Lockdown (written by the device).
+ */
+static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, plist_t status)
+{
+	plist_t lockdown = dict_item(st->manifest, "Lockdown");
+	char buf[64];
+
+	(void)tr_set_info(ctx, "collector", "ios-backup");
+	(void)tr_set_info(ctx, "path", st->root);
+	set_info_str(ctx, "product_type",
+	             str_or(dict_item(info, "Product Type"), dict_item(lockdown, "ProductType")));
+	set_info_str(ctx, "ios_version",
+	             str_or(dict_item(info, "Product Version"), dict_item(lockdown, "ProductVersion")));
+	set_info_str(ctx, "build",
+	             str_or(dict_item(info, "Build Version"), dict_item(lockdown, "BuildVersion")));
+	set_info_time(ctx, "backup_date",
+	              first_of(dict_item(info, "Last Backup Date"), dict_item(st->manifest, "Date"),
+	                       dict_item(status, "Date")));
+	const char *tool = tr_plist_str(dict_item(info, "iTunes Version"));
+	if (tool && *tool) {
+		char q[4 * QUOTE_MAX];
+		snprintf(buf, sizeof buf, "iTunes %s", quote(tool, strlen(tool), q, sizeof q));
+		(void)tr_set_info(ctx, "backup_tool", buf);
+	}
+	(void)tr_set_info(ctx, "encrypted", st->encrypted ? "yes" : "no");
+	set_info_str(ctx, "snapshot_state", dict_item(status, "SnapshotState"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Plaintext access: the decryption plug-in points                     */
+
+/*
+ * Path of a plaintext Manifest.db. Plain backups: the file in the folder.
+ * Encrypted backups (iOS >= 10.2): ios_crypto.c will unwrap ManifestKey with
+ * the keybag and write a decrypted copy into tr_tmpdir(); until then such a
+ * backup is refused. *path is malloc'ed.
+ */
+static int ib_manifest_db_plain(tr_ctx *ctx, tr_ios_backup *st, char **path)
+{
+	*path = NULL;
+	if (st->encrypted)
+		return tr_set_error(ctx, TR_EUNSUPPORTED,
+		                    "%s: encrypted backup; decryption is not supported yet", st->root);
+	if (!(*path = path_join(st->root, "Manifest.db")))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+	return TR_OK;
+}
+
+/*
+ * Path of the plaintext data of a file (for SQLite, which needs a file).
+ * Plain backups: the data file itself, which must be a regular file (a
+ * symlink is not followed). Encrypted: a decrypted copy in tr_tmpdir().
+ * Returns TR_ENOTFOUND (error set) when there is no data. *out is malloc'ed.
+ */
+static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const char *id, const char *display,
+                         char **out)
+{
+	struct stat sb;
+	const char *p;
+
+	*out = NULL;
+	if (st->encrypted)
+		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: encrypted data is not supported yet",
+		                    display);
+	if (!tr_ios_valid_fileid(id))
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
+	p = data_path(st, id);
+	if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent", display, id);
+	if (!(*out = strdup(p)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+	return TR_OK;
+}
+
+/* A reader over a plaintext data file. */
+typedef struct ib_reader {
+	tr_reader r;
+	tr_ctx *ctx;
+	int fd;
+	char display[256];
+} ib_reader;
+
+static ssize_t ib_reader_read(tr_reader *r, void *buf, size_t len)
+{
+	ib_reader *ir = (ib_reader *)r;
+	ssize_t got;
+	do
+		got = read(ir->fd, buf, len);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		tr_set_error(ir->ctx, TR_EIO, "%s: read error: %s", ir->display, strerror(errno));
+	return got;
+}
+
+static void ib_reader_close(tr_reader *r)
+{
+	ib_reader *ir = (ib_reader *)r;
+	if (!ir)
+		return;
+	if (ir->fd >= 0)
+		close(ir->fd);
+	free(ir);
+}
+
+/*
+ * Plaintext stream of a file. Plain backups: the data file, opened without
+ * following symlinks. Encrypted: ios_crypto.c will wrap this fd in an
+ * AES-CBC streaming reader keyed by cur_mb.EncryptionKey.
+ */
+static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const char *id, const char *display,
+                        tr_reader **out)
+{
+	ib_reader *ir = NULL;
+	struct stat sb;
+	int fd = -1, rc;
+
+	*out = NULL;
+	if (st->encrypted)
+		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: encrypted data is not supported yet",
+		                    display);
+	if (!tr_ios_valid_fileid(id))
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
+	fd = open(data_path(st, id), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
+			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s", display, id,
+			                  errno == ELOOP ? " (a symbolic link, not followed)" : "");
+		else
+			rc = tr_set_error(ctx, TR_EIO, "%s: cannot open data file %s: %s", display, id,
+			                  strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is not a regular file", display,
+		                  id);
+		goto out;
+	}
+	if (!(ir = calloc(1, sizeof *ir))) {
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+		goto out;
+	}
+	ir->r.read = ib_reader_read;
+	ir->r.close = ib_reader_close;
+	ir->ctx = ctx;
+	ir->fd = fd;
+	/* long names are cut: the display is only for messages */
+	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
+	fd = -1;
+	*out = &ir->r;
+	rc = TR_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Legacy Manifest.mbdb (iOS <= 9), format doc 1.10                    */
+
+struct mbdb_cur {
+	const uint8_t *p, *end;
+};
+
+static int mb_u(struct mbdb_cur *c, unsigned n, uint64_t *v)
+{
+	if ((size_t)(c->end - c->p) < n)
+		return -1;
+	*v = 0;
+	for (unsigned i = 0; i < n; i++)
+		*v = (*v << 8) | *c->p++;
+	return 0;
+}
+
+/* u16 length + bytes; 0xFFFF = absent (*s = NULL, *n = 0). */
+static int mb_str(struct mbdb_cur *c, const uint8_t **s, size_t *n)
+{
+	uint64_t l;
+	*s = NULL;
+	*n = 0;
+	if (mb_u(c, 2, &l) != 0)
+		return -1;
+	if (l == 0xffff)
+		return 0;
+	if ((size_t)(c->end - c->p) < l)
+		return -1;
+	*s = c->p;
+	*n = (size_t)l;
+	c->p += l;
+	return 0;
+}
+
+static char *dup_n(const uint8_t *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		if (n)
+			memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct ib_mbdb_rec *x = a, *y = b;
+	int c = strcmp(x->domain, y->domain);
+	if (c)
+		return c;
+	c = strcmp(x->relpath, y->relpath);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static void free_recs(struct ib_mbdb_rec *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].domain);
+		free(r[i].relpath);
+		free(r[i].target);
+	}
+	free(r);
+}
+
+/* fileID = lowercase hex SHA-1(domain "-" relativePath) (format doc 1.7). */
+static int file_id(const char *domain, const char *relpath, char id[TR_IOS_FILEID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = m && EVP_DigestInit_ex(m, EVP_sha1(), NULL) &&
+	         EVP_DigestUpdate(m, domain, strlen(domain)) && EVP_DigestUpdate(m, "-", 1) &&
+	         EVP_DigestUpdate(m, relpath, strlen(relpath)) &&
+	         EVP_DigestFinal_ex(m, md, &mdlen) && mdlen == 20;
+	EVP_MD_CTX_free(m);
+	if (!ok)
+		return TR_ECRYPTO;
+	for (unsigned i = 0; i < 20; i++) {
+		id[2 * i] = hex[md[i] >> 4];
+		id[2 * i + 1] = hex[md[i] & 15];
+	}
+	id[TR_IOS_FILEID_LEN] = '\0';
+	return TR_OK;
+}
+
+static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, n = 0, skipped = 0;
+	struct ib_mbdb_rec *recs = NULL;
+	char *name = path_join(st->root, "Manifest.mbdb");
+	int rc;
+
+	if (!name)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+	rc = read_small(ctx, st->root, "Manifest.mbdb", TR_MAX_READ_ALL_BYTES, &buf, &len);
+	if (rc != TR_OK)
+		goto out;
+	if (len < MBDB_MAGIC_LEN || memcmp(buf, MBDB_MAGIC, MBDB_MAGIC_LEN) != 0) {
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: not an mbdb file (bad magic)", name);
+		goto out;
+	}
+	struct mbdb_cur c = {buf + MBDB_MAGIC_LEN, buf + len};
+	while (c.p < c.end) {
+		const uint8_t *dom, *rel, *tgt, *hash, *ek;
+		size_t ldom, lrel, ltgt, lhash, lek;
+		uint64_t mode, inode, uid, gid, t1, t2, t3, size, pclass, nprops;
+		if (mb_str(&c, &dom, &ldom) || mb_str(&c, &rel, &lrel) || mb_str(&c, &tgt, &ltgt) ||
+		    mb_str(&c, &hash, &lhash) || mb_str(&c, &ek, &lek) || mb_u(&c, 2, &mode) ||
+		    mb_u(&c, 8, &inode) || mb_u(&c, 4, &uid) || mb_u(&c, 4, &gid) ||
+		    mb_u(&c, 4, &t1) || mb_u(&c, 4, &t2) || mb_u(&c, 4, &t3) || mb_u(&c, 8, &size) ||
+		    mb_u(&c, 1, &pclass) || mb_u(&c, 1, &nprops))
+			goto truncated;
+		for (uint64_t i = 0; i < nprops; i++) {
+			const uint8_t *a, *b;
+			size_t la, lb;
+			if (mb_str(&c, &a, &la) || mb_str(&c, &b, &lb))
+				goto truncated;
+		}
+		if (n >= TR_MAX_MANIFEST_ROWS) {
+			tr_incomplete(ctx, "Manifest.mbdb", "more than %u files; the rest were not examined",
+			              TR_MAX_MANIFEST_ROWS);
+			break;
+		}
+		char *d = dup_n(dom, ldom), *r = dup_n(rel, lrel);
+		if (!d || !r) {
+			free(d);
+			free(r);
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
+			goto out;
+		}
+		if (!valid_domain(d, ldom) || !valid_relpath(r, lrel)) {
+			char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
+			tr_warn(ctx, "Manifest.mbdb", "record with unsafe domain/path \"%s\"/\"%s\" skipped",
+			        quote(d, ldom, q1, sizeof q1), quote(r, lrel, q2, sizeof q2));
+			free(d);
+			free(r);
+			skipped++;
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct ib_mbdb_rec *nr = realloc(recs, nc * sizeof *nr);
+			if (!nr) {
+				free(d);
+				free(r);
+				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
+				goto out;
+			}
+			recs = nr;
+			cap = nc;
+		}
+		struct ib_mbdb_rec *x = &recs[n];
+		memset(x, 0, sizeof *x);
+		x->domain = d;
+		x->relpath = r;
+		n++;
+		if (tgt && !(x->target = dup_n(tgt, ltgt))) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
+			goto out;
+		}
+		if ((rc = file_id(d, r, x->id)) != TR_OK) {
+			rc = tr_set_error(ctx, rc, "%s: SHA-1 failed", name);
+			goto out;
+		}
+		x->mode = (uint32_t)mode;
+		x->size = size;
+		/* the three u32 times: parsers agree the first is mtime and the
+		 * third ctime (format doc 1.10, [S]); the second is not used */
+		x->mtime = t1 ? (double)t1 : TR_NOTIME;
+		x->ctime = t3 ? (double)t3 : TR_NOTIME;
+		x->pclass = (int)pclass;
+		if (ek && lek == TR_IOS_WRAPPED_KEY_BYTES) {
+			x->has_enckey = 1;
+			memcpy(x->enckey, ek, lek);
+		}
+	}
+	goto sort;
+truncated:
+	tr_warn(ctx, "Manifest.mbdb", "truncated record after %zu files; the rest is unreadable", n);
+	tr_incomplete(ctx, "Manifest.mbdb", "file index is truncated");
+sort:
+	if (n > 1)
+		qsort(recs, n, sizeof *recs, rec_cmp);
+	st->recs = recs;
+	st->nrecs = n;
+	recs = NULL;
+	n = 0;
+	rc = TR_OK;
+out:
+	free_recs(recs, n);
+	free(buf);
+	free(name);
+	return rc;
+}
+
+/* Binary search of (domain, relpath) among the sorted records. */
+static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *domain,
+                                           const char *relpath)
+{
+	size_t lo = 0, hi = st->nrecs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ib_mbdb_rec *r = &st->recs[mid];
+		int c = strcmp(r->domain, domain);
+		if (!c)
+			c = strcmp(r->relpath, relpath);
+		if (c == 0)
+			return r;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Manifest.db                                                         */
+
+static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
+{
+	static const char *const cols[] = {"fileID", "domain", "relativePath", "flags", "file"};
+	char *plain = NULL, *wal = NULL;
+	int rc, src;
+
+	if ((rc = ib_manifest_db_plain(ctx, st, &plain)) != TR_OK)
+		goto out;
+	/* A Manifest.db-wal left beside it by an interrupted writer holds
+	 * committed rows: apply it (on a private copy). */
+	if (!st->encrypted && is_regular(st->root, "Manifest.db-wal")) {
+		struct stat sb;
+		if (!(wal = path_join(st->root, "Manifest.db-wal"))) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
+			goto out;
+		}
+		if (lstat(wal, &sb) != 0 || sb.st_size == 0) {
+			free(wal);
+			wal = NULL;
+		}
+	}
+	if ((rc = tr_sqlite_open(ctx, plain, wal, st->db_name, &st->db)) != TR_OK)
+		goto out;
+	if (!tr_sqlite_has_table(st->db, "Files")) {
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: no Files table", st->db_name);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		if (!tr_sqlite_has_column(st->db, "Files", cols[i])) {
+			rc = tr_set_error(ctx, TR_EFORMAT, "%s: Files table has no column %s",
+			                  st->db_name, cols[i]);
+			goto out;
+		}
+	}
+	src = sqlite3_prepare_v2(st->db,
+	                         "SELECT fileID, domain, relativePath, flags, file FROM Files "
+	                         "ORDER BY domain, relativePath, fileID",
+	                         -1, &st->iter, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_prepare_v2(st->db,
+		                         "SELECT fileID, flags FROM Files "
+		                         "WHERE domain=?1 AND relativePath=?2 ORDER BY fileID LIMIT 1",
+		                         -1, &st->sib, NULL);
+	if (src != SQLITE_OK) {
+		rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	/* Step once now: sorting reads the whole table, so a truncated or
+	 * corrupt Manifest.db fails here, at open, with its name. */
+	src = sqlite3_step(st->iter);
+	if (src == SQLITE_ROW) {
+		st->have_row = 1;
+	} else if (src == SQLITE_DONE) {
+		st->done = 1;
+	} else {
+		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s", st->db_name,
+		                  sqlite3_errmsg(st->db));
+		goto out;
+	}
+	rc = TR_OK;
+out:
+	free(wal);
+	free(plain);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Collector operations                                                */
+
+static void ios_backup_close(void *state)
+{
+	tr_ios_backup *st = state;
+	if (!st)
+		return;
+	sqlite3_finalize(st->iter);
+	sqlite3_finalize(st->sib);
+	sqlite3_close(st->db);
+	if (st->manifest)
+		plist_free(st->manifest);
+	free_recs(st->recs, st->nrecs);
+	tr_mbfile_clear(&st->cur_mb);
+	free(st->cur_domain);
+	free(st->cur_relpath);
+	free(st->path_buf);
+	free(st->db_name);
+	free(st->root);
+	free(st);
+}
+
+static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
+{
+	tr_ios_backup *st = NULL;
+	plist_t info = NULL, status = NULL;
+	uint8_t head[16];
+	ssize_t hn;
+	int rc;
+
+	*state = NULL;
+	if (!(st = calloc(1, sizeof *st)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	tr_mbfile_init(&st->cur_mb);
+	if ((rc = resolve_root(ctx, path, &st->root)) != TR_OK)
+		goto out;
+	st->path_cap = strlen(st->root) + 2 + 3 + TR_IOS_FILEID_LEN + 1;
+	if (!(st->path_buf = malloc(st->path_cap)) ||
+	    !(st->db_name = path_join(st->root, "Manifest.db"))) {
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+
+	rc = load_plist(ctx, st->root, "Manifest.plist", &st->manifest);
+	if (rc == TR_ENOTFOUND) {
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Manifest.plist", st->root);
+		goto out;
+	}
+	if (rc != TR_OK)
+		goto out;
+
+	/* Info.plist and Status.plist are optional: a problem with either is a
+	 * warning, the backup is still read. */
+	rc = load_plist(ctx, st->root, "Info.plist", &info);
+	if (rc == TR_ENOTFOUND)
+		tr_warn(ctx, "Info.plist", "missing; device details come from Manifest.plist");
+	else if (rc != TR_OK)
+		tr_warn(ctx, "Info.plist", "unreadable: %s", tr_errmsg(ctx));
+	rc = load_plist(ctx, st->root, "Status.plist", &status);
+	if (rc == TR_ENOTFOUND) {
+		tr_warn(ctx, "Status.plist", "missing; cannot tell whether the backup completed");
+	} else if (rc != TR_OK) {
+		tr_warn(ctx, "Status.plist", "unreadable: %s", tr_errmsg(ctx));
+	} else {
+		const char *snap = tr_plist_str(plist_dict_get_item(status, "SnapshotState"));
+		char q[4 * QUOTE_MAX];
+		if (!snap)
+			tr_warn(ctx, "Status.plist", "no SnapshotState; the backup may be incomplete");
+		else if (strcmp(snap, "finished") != 0)
+			tr_warn(ctx, "Status.plist",
+			        "SnapshotState is \"%s\", not \"finished\": the backup may be incomplete",
+			        quote(snap, strlen(snap), q, sizeof q));
+	}
+
+	/* Encrypted: the manifest says so, or Manifest.db is not plain SQLite
+	 * (iOS >= 10.2 encrypts it whole). Check both (format doc 1.6). */
+	plist_t enc = plist_dict_get_item(st->manifest, "IsEncrypted");
+	int64_t e = 0;
+	if (enc && tr_plist_int(enc, &e) == TR_OK && e)
+		st->encrypted = 1;
+	hn = read_head(st->root, "Manifest.db", head, sizeof head);
+	if (hn >= 0 && (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0)) {
+		if (!st->encrypted) {
+			set_device_info(ctx, st, info, status);
+			rc = tr_set_error(ctx, TR_EFORMAT,
+			                  "%s: not a SQLite database, yet Manifest.plist says the backup "
+			                  "is not encrypted",
+			                  st->db_name);
+			goto out;
+		}
+	}
+	set_device_info(ctx, st, info, status);
+
+	if (hn >= 0) {
+		rc = open_manifest_db(ctx, st);
+	} else if (is_regular(st->root, "Manifest.mbdb")) {
+		st->legacy = 1;
+		if (st->encrypted)
+			rc = tr_set_error(ctx, TR_EUNSUPPORTED,
+			                  "%s: encrypted backup; decryption is not supported yet",
+			                  st->root);
+		else
+			rc = load_mbdb(ctx, st);
+		if (rc == TR_OK)
+			tr_note(ctx, "legacy backup format (Manifest.mbdb, iOS 9 or older)");
+	} else {
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Manifest.db", st->root);
+	}
+	if (rc != TR_OK)
+		goto out;
+	*state = st;
+	st = NULL;
+out:
+	if (status)
+		plist_free(status);
+	if (info)
+		plist_free(info);
+	ios_backup_close(st);
+	return rc;
+}
+
+/* Sets the public view of the current file from its parts. */
+static void fill_cur(tr_ios_backup *st, enum tr_file_type type)
+{
+	tr_file *f = &st->cur;
+	tr_mbfile *m = &st->cur_mb;
+	memset(f, 0, sizeof *f);
+	f->domain = st->cur_domain;
+	f->relpath = st->cur_relpath;
+	f->id = st->cur_id;
+	f->type = type;
+	f->mode = m->has_mode ? m->mode : 0;
+	f->size = m->has_size ? m->size : 0;
+	f->mtime = m->mtime;
+	f->ctime = m->ctime;
+	f->btime = m->btime;
+	f->protection_class = m->has_pclass ? m->protection_class : 0;
+	f->target = m->target;
+}
+
+/* present = the data is a regular file; a symlink there is not followed. */
+static void set_present(tr_ctx *ctx, tr_ios_backup *st, const char *display)
+{
+	struct stat sb;
+	st->cur.present = 0;
+	if (st->cur.type != TR_FT_REG)
+		return;
+	if (lstat(data_path(st, st->cur_id), &sb) != 0)
+		return; /* listed but absent: normal for partial backups */
+	if (S_ISREG(sb.st_mode))
+		st->cur.present = 1;
+	else
+		tr_warn(ctx, "Manifest.db", "%s: data file %s is %s, not read", display, st->cur_id,
+		        S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
+}
+
+static enum tr_file_type type_of(int64_t flags, const tr_mbfile *m)
+{
+	switch (flags) {
+	case 1: return TR_FT_REG;
+	case 2: return TR_FT_DIR;
+	case 4: return TR_FT_LNK;
+	default: break;
+	}
+	if (m->has_mode) {
+		switch (m->mode & 0xf000) {
+		case 0x8000: return TR_FT_REG;
+		case 0x4000: return TR_FT_DIR;
+		case 0xa000: return TR_FT_LNK;
+		default: break;
+		}
+	}
+	return TR_FT_OTHER;
+}
+
+static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
+{
+	char display[4 * QUOTE_MAX * 2 + 8];
+	while (st->next_rec < st->nrecs) {
+		const struct ib_mbdb_rec *r = &st->recs[st->next_rec++];
+		tr_mbfile *m = &st->cur_mb;
+		if (set_str(&st->cur_domain, &st->cap_domain, r->domain, strlen(r->domain)) ||
+		    set_str(&st->cur_relpath, &st->cap_relpath, r->relpath, strlen(r->relpath)))
+			return tr_set_error(ctx, TR_ENOMEM, "Manifest.mbdb: out of memory");
+		memcpy(st->cur_id, r->id, sizeof st->cur_id);
+		tr_mbfile_clear(m);
+		m->has_mode = m->has_size = m->has_pclass = 1;
+		m->mode = r->mode;
+		m->size = r->size;
+		m->protection_class = r->pclass;
+		m->mtime = r->mtime;
+		m->ctime = r->ctime;
+		if (r->target && !(m->target = strdup(r->target)))
+			return tr_set_error(ctx, TR_ENOMEM, "Manifest.mbdb: out of memory");
+		if (r->has_enckey) {
+			m->has_enckey = 1;
+			m->enckey_len = TR_IOS_WRAPPED_KEY_BYTES;
+			memcpy(m->enckey, r->enckey, sizeof m->enckey);
+		}
+		fill_cur(st, type_of(-1, m));
+		snprintf(display, sizeof display, "%s/%s", r->domain, r->relpath);
+		set_present(ctx, st, display);
+		*out = &st->cur;
+		return TR_OK;
+	}
+	*out = NULL;
+	return TR_OK;
+}
+
+static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
+{
+	tr_ios_backup *st = state;
+	char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
+
+	*out = NULL;
+	if (st->legacy)
+		return next_mbdb(ctx, st, out);
+	while (!st->done) {
+		int src;
+		if (st->have_row) {
+			st->have_row = 0;
+			src = SQLITE_ROW;
+		} else {
+			src = sqlite3_step(st->iter);
+		}
+		if (src == SQLITE_DONE) {
+			st->done = 1;
+			break;
+		}
+		if (src != SQLITE_ROW) {
+			/* corruption past the first page of results: keep what was
+			 * listed, say the listing is incomplete */
+			tr_incomplete(ctx, "Manifest.db", "unreadable after %llu rows: %s",
+			              (unsigned long long)st->rows, sqlite3_errmsg(st->db));
+			st->done = 1;
+			break;
+		}
+		if (++st->rows > TR_MAX_MANIFEST_ROWS) {
+			tr_incomplete(ctx, "Manifest.db", "more than %u files; the rest were not examined",
+			              TR_MAX_MANIFEST_ROWS);
+			st->done = 1;
+			break;
+		}
+
+		sqlite3_stmt *s = st->iter;
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		size_t idn = (size_t)sqlite3_column_bytes(s, 0);
+		const char *dom = (const char *)sqlite3_column_text(s, 1);
+		size_t domn = (size_t)sqlite3_column_bytes(s, 1);
+		const char *rel = (const char *)sqlite3_column_text(s, 2);
+		size_t reln = (size_t)sqlite3_column_bytes(s, 2);
+		int64_t flags = sqlite3_column_int64(s, 3);
+		const uint8_t *blob = sqlite3_column_blob(s, 4);
+		size_t blobn = (size_t)sqlite3_column_bytes(s, 4);
+
+		if (!id || idn != TR_IOS_FILEID_LEN || !tr_ios_valid_fileid(id)) {
+			tr_warn(ctx, "Manifest.db", "row with invalid fileID \"%s\" skipped",
+			        quote(id, id ? idn : 0, q1, sizeof q1));
+			continue;
+		}
+		if (!dom)
+			dom = "";
+		if (!rel) /* NULL relativePath: the domain root */
+			rel = "";
+		if (!valid_domain(dom, domn) || !valid_relpath(rel, reln)) {
+			tr_warn(ctx, "Manifest.db", "row %s with unsafe domain/path \"%s\"/\"%s\" skipped",
+			        id, quote(dom, domn, q1, sizeof q1), quote(rel, reln, q2, sizeof q2));
+			continue;
+		}
+		if (set_str(&st->cur_domain, &st->cap_domain, dom, domn) ||
+		    set_str(&st->cur_relpath, &st->cap_relpath, rel, reln))
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
+		memcpy(st->cur_id, id, TR_IOS_FILEID_LEN + 1);
+
+		char display[4 * QUOTE_MAX * 2 + 8];
+		snprintf(display, sizeof display, "%s/%s", quote(dom, domn, q1, sizeof q1),
+		         quote(rel, reln, q2, sizeof q2));
+		tr_mbfile_clear(&st->cur_mb);
+		if (!blob) {
+			tr_warn(ctx, "Manifest.db", "%s: no MBFile metadata", display);
+		} else {
+			char name[sizeof display + 16];
+			snprintf(name, sizeof name, "Manifest.db: %s", display);
+			int mrc = tr_mbfile_decode(ctx, blob, blobn, name, &st->cur_mb);
+			if (mrc == TR_ENOMEM)
+				return mrc;
+			if (mrc != TR_OK)
+				tr_warn(ctx, "Manifest.db", "%s: broken metadata, times and size unknown: %s",
+				        display, tr_errmsg(ctx));
+			else if (st->cur_mb.relpath && strcmp(st->cur_mb.relpath, st->cur_relpath) != 0)
+				tr_warn(ctx, "Manifest.db", "%s: MBFile RelativePath \"%s\" differs from the row",
+				        display,
+				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1, sizeof q1));
+		}
+		fill_cur(st, type_of(flags, &st->cur_mb));
+		set_present(ctx, st, display);
+		*out = &st->cur;
+		return TR_OK;
+	}
+	return TR_OK;
+}
+
+static int ios_backup_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
+{
+	char display[4352];
+	*out = NULL;
+	tr_file_display(f, display, sizeof display);
+	if (f->type != TR_FT_REG)
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
+	return ib_data_open(ctx, state, f->id, display, out);
+}
+
+/* Data path of the "<relpath>-wal" sibling row, if it has non-empty data;
+ * malloc'ed in *wal, or NULL. */
+static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, char **wal)
+{
+	char *rel = NULL, id[TR_IOS_FILEID_LEN + 1];
+	const char *domain = f->domain ? f->domain : "";
+	size_t n = strlen(f->relpath);
+	struct stat sb;
+	int found = 0, rc = TR_OK;
+
+	*wal = NULL;
+	if (!(rel = malloc(n + 5)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", f->relpath);
+	memcpy(rel, f->relpath, n);
+	memcpy(rel + n, "-wal", 5);
+	if (st->legacy) {
+		const struct ib_mbdb_rec *r = mbdb_find(st, domain, rel);
+		if (r && (r->mode & 0xf000) == 0x8000) {
+			memcpy(id, r->id, sizeof id);
+			found = 1;
+		}
+	} else {
+		sqlite3_reset(st->sib);
+		sqlite3_bind_text(st->sib, 1, domain, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st->sib, 2, rel, -1, SQLITE_STATIC);
+		int src = sqlite3_step(st->sib);
+		if (src == SQLITE_ROW) {
+			const char *sid = (const char *)sqlite3_column_text(st->sib, 0);
+			if (sid && tr_ios_valid_fileid(sid) && sqlite3_column_int64(st->sib, 1) != 2 &&
+			    sqlite3_column_int64(st->sib, 1) != 4) {
+				memcpy(id, sid, sizeof id);
+				found = 1;
+			}
+		} else if (src != SQLITE_DONE) {
+			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
+		}
+		sqlite3_reset(st->sib);
+		sqlite3_clear_bindings(st->sib);
+	}
+	if (rc == TR_OK && found) {
+		const char *p = data_path(st, id);
+		/* an empty WAL holds nothing to apply */
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && !(*wal = strdup(p)))
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", rel);
+	}
+	free(rel);
+	return rc;
+}
+
+static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
+{
+	tr_ios_backup *st = state;
+	char display[4352];
+	char *db = NULL, *wal = NULL;
+	int rc;
+
+	*out = NULL;
+	tr_file_display(f, display, sizeof display);
+	if (f->type != TR_FT_REG || !f->id)
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
+	if ((rc = ib_data_plain(ctx, st, f->id, display, &db)) != TR_OK)
+		goto out;
+	if ((rc = find_wal(ctx, st, f, &wal)) != TR_OK)
+		goto out;
+	rc = tr_sqlite_open(ctx, db, wal, display, out);
+out:
+	free(wal);
+	free(db);
+	return rc;
+}
+
+const tr_collector tr_collector_ios_backup = {
+	.name = "ios-backup",
+	.description = "iTunes/Finder/idevicebackup2 iOS backup folder (plain; encrypted: not yet)",
+	.probe = ios_backup_probe,
+	.open = ios_backup_open,
+	.next = ios_backup_next,
+	.read_open = ios_backup_read_open,
+	.sqlite_open = ios_backup_sqlite_open,
+	.close = ios_backup_close,
+};
