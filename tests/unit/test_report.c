@@ -1,0 +1,803 @@
+/*
+ * test_report.c - unit tests of the reporter (triage/report.c,
+ * triage/report_json.c): report.json layout and values, determinism,
+ * timeline order and CSV quoting, sanitising of hostile evidence strings,
+ * the output-folder safety rules and the verdict wording of the terminal
+ * summary (docs/report-format.md).
+ *
+ * Findings come from the core's tr_add_heuristic()/tr_add_signature();
+ * indicator findings are placed in ctx->findings directly (the same
+ * fields tr_emit() fills) so the tests need no indicator files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "unit.h"
+#include "report.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	assert_non_null(d);
+	return d;
+}
+
+static tr_finding *push_finding(tr_ctx *ctx)
+{
+	if (ctx->nfindings == ctx->capfindings) {
+		size_t ncap = ctx->capfindings ? ctx->capfindings * 2 : 16;
+		tr_finding *nf = realloc(ctx->findings, ncap * sizeof *nf);
+		assert_non_null(nf);
+		ctx->findings = nf;
+		ctx->capfindings = ncap;
+	}
+	memset(&ctx->findings[ctx->nfindings], 0, sizeof(tr_finding));
+	return &ctx->findings[ctx->nfindings++];
+}
+
+/* An indicator finding as tr_emit() would store it. */
+static void add_indicator(tr_ctx *ctx, enum tr_level level, const char *module,
+                          const char *domain, const char *relpath, double t, const char *event,
+                          const char *type, const char *value, const char *malware,
+                          const char *field, const char *matched)
+{
+	tr_finding *f = push_finding(ctx);
+	f->kind = TR_FIND_INDICATOR;
+	f->level = level;
+	f->module = xstrdup(module);
+	f->domain = xstrdup(domain);
+	f->relpath = xstrdup(relpath);
+	f->time = t;
+	f->event = xstrdup(event);
+	f->ioc_type = xstrdup(type);
+	f->ioc_value = xstrdup(value);
+	f->malware = xstrdup(malware);
+	f->source = xstrdup("test.stix2");
+	f->how = xstrdup("exact");
+	f->field = xstrdup(field);
+	f->matched = xstrdup(matched);
+	f->nrecord = 2;
+	f->record = calloc(2, sizeof *f->record);
+	assert_non_null(f->record);
+	f->record[0].key = xstrdup(field);
+	f->record[0].value = xstrdup(matched);
+	f->record[1].key = xstrdup(field); /* a repeated key must survive */
+	f->record[1].value = xstrdup("second value");
+}
+
+static void add_heuristic(tr_ctx *ctx, enum tr_level level, const char *module,
+                          const char *domain, const char *relpath, double t, const char *name,
+                          const char *key, const char *value)
+{
+	tr_file file = { 0 };
+	tr_kv kv = { key, value, TR_M_NONE };
+	tr_record r = { 0 };
+	file.domain = domain;
+	file.relpath = relpath;
+	file.mtime = file.ctime = file.btime = TR_NOTIME;
+	r.file = &file;
+	r.time = t;
+	r.event = "sms";
+	r.kv = &kv;
+	r.nkv = 1;
+	assert_int_equal(tr_add_heuristic(ctx, module, &r, level, name,
+	                                  "A message imitating an Apple threat notification."),
+	                 TR_OK);
+}
+
+static void add_signature(tr_ctx *ctx)
+{
+	tr_file file = { 0 };
+	file.domain = "AppDomain-com.example.weather";
+	file.relpath = "Library/Caches/state.plist";
+	file.mtime = 1678866000.0;
+	file.ctime = file.btime = TR_NOTIME;
+	assert_int_equal(tr_add_signature(ctx, "yara", &file, TR_LEVEL_HIGH, "yara",
+	                                  "pegasus_staging_path", "Pegasus", "pegasus",
+	                                  "Path of a Pegasus staging folder."),
+	                 TR_OK);
+}
+
+/* The infected context of most tests. */
+static tr_ctx *make_ctx(void)
+{
+	tr_ctx *ctx = NULL;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "collector", "ios-backup"), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "path", "/evidence/backup"), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "product_type", "iPhone14,2"), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "ios_version", "16.5"), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "backup_date", "2023-03-20T08:00:00Z"), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "zz_custom", "custom value"), TR_OK);
+
+	add_indicator(ctx, TR_LEVEL_CRITICAL, "sms", "HomeDomain", "Library/SMS/sms.db",
+	              1678786013.0, "sms", "domain-name:value",
+	              "tookcheckout.com", "Pegasus", "text",
+	              "Your parcel is waiting: https://tookcheckout.com/4Cz9Lq track now");
+	add_indicator(ctx, TR_LEVEL_CRITICAL, "datausage", "WirelessDomain",
+	              "Library/Databases/DataUsage.sqlite", 1678866069.0, "process",
+	              "process:name", "roleaccountd", "Predator", "process", "roleaccountd");
+	add_heuristic(ctx, TR_LEVEL_HIGH, "sms", "HomeDomain", "Library/SMS/sms.db", 1678989731.0,
+	              "apple_threat_notification", "text", "ALERT: Apple detected an attack");
+	add_signature(ctx);
+	ctx->files_seen = 10;
+	ctx->files_read = 7;
+	ctx->bytes_read = 12345;
+	ctx->records = 42;
+	assert_int_equal(tr_strlist_add(&ctx->modules_run, "datausage"), TR_OK);
+	assert_int_equal(tr_strlist_add(&ctx->modules_run, "safari_history"), TR_OK);
+	assert_int_equal(tr_strlist_add(&ctx->modules_run, "sms"), TR_OK);
+	tr_note(ctx, "picked backup 00008110 in /evidence");
+	tr_warn(ctx, "HomeDomain/Library/Foo.db", "no table bar");
+	tr_findings_sort(ctx);
+	ctx->verdict = TR_VERDICT_INFECTED;
+	return ctx;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+	assert_non_null(p);
+	snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+static char *read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+static void assert_mode(const char *path, mode_t mode)
+{
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, mode);
+}
+
+/* Runs tr_report() with stdout sent to a temp file; returns what it
+ * printed (caller frees) and the status in *rc. */
+static char *run_report(tr_ctx *ctx, int *rc)
+{
+	char tmpl[] = "/tmp/spytriage-unit-out-XXXXXX";
+	int fd = mkstemp(tmpl), saved;
+	char *out;
+	assert_true(fd >= 0);
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, 1) >= 0);
+	*rc = tr_report(ctx);
+	fflush(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+	close(fd);
+	out = read_whole(tmpl, NULL);
+	unlink(tmpl);
+	return out;
+}
+
+static char *summary_of(tr_ctx *ctx)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(tr_report_write_text(ctx, f, NULL), TR_OK);
+	fclose(f);
+	return buf;
+}
+
+/* ------------------------------------------------------------- tests */
+
+static void test_files_and_json(void **state)
+{
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *p, *printed;
+	tr_ctx *ctx = make_ctx();
+	json_error_t jerr;
+	json_t *doc, *f0, *v;
+	const char *key;
+	size_t i;
+	int rc;
+	static const char *const top[] = { "spytriage", "evidence", "verdict", "verdict_text",
+	                                   "incomplete", "incomplete_reasons", "summary",
+	                                   "findings", "warnings", "notes", "statistics",
+	                                   "indicators", "rule_packs" };
+
+	ctx->opts.output_dir = out;
+	printed = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	assert_non_null(strstr(printed, "Full report: "));
+	free(printed);
+
+	assert_mode(out, 0700);
+	p = path_join(out, "report.json");
+	assert_mode(p, 0600);
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	free(p);
+	p = path_join(out, "timeline.csv");
+	assert_mode(p, 0600);
+	free(p);
+	p = path_join(out, "modules");
+	assert_mode(p, 0700);
+	free(p);
+	/* every module that ran, and every module with findings */
+	for (i = 0; i < 4; i++) {
+		static const char *const mods[] = { "datausage", "safari_history", "sms", "yara" };
+		char name[64];
+		snprintf(name, sizeof name, "modules/%s.json", mods[i]);
+		p = path_join(out, name);
+		assert_mode(p, 0600);
+		free(p);
+	}
+
+	/* top-level keys in the documented order */
+	i = 0;
+	json_object_foreach(doc, key, v) {
+		assert_true(i < sizeof top / sizeof top[0]);
+		assert_string_equal(key, top[i]);
+		i++;
+	}
+	assert_int_equal(i, sizeof top / sizeof top[0]);
+
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "spytriage"),
+	                                                      "version")),
+	                    SPYTRIAGE_VERSION);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "spytriage"),
+	                                                    "report_format")),
+	                 1);
+	assert_string_equal(json_string_value(json_object_get(doc, "verdict")), "infected");
+	assert_string_equal(json_string_value(json_object_get(doc, "verdict_text")),
+	                    "Indicators of compromise found: this device shows known traces of "
+	                    "Pegasus, Predator.");
+	assert_true(json_is_false(json_object_get(doc, "incomplete")));
+	v = json_object_get(doc, "evidence");
+	assert_string_equal(json_string_value(json_object_get(v, "product_type")), "iPhone14,2");
+	assert_string_equal(json_string_value(json_object_get(v, "zz_custom")), "custom value");
+	v = json_object_get(doc, "summary");
+	assert_int_equal(json_integer_value(json_object_get(v, "critical")), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, "high")), 2);
+	assert_int_equal(json_integer_value(json_object_get(v, "total")), 4);
+	assert_int_equal(json_array_size(json_object_get(v, "malware")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "malware"), 0)),
+	                    "Pegasus");
+
+	v = json_object_get(doc, "findings");
+	assert_int_equal(json_array_size(v), 4);
+	f0 = json_array_get(v, 0); /* critical, earliest */
+	assert_string_equal(json_string_value(json_object_get(f0, "level")), "critical");
+	assert_string_equal(json_string_value(json_object_get(f0, "kind")), "indicator");
+	assert_string_equal(json_string_value(json_object_get(f0, "module")), "sms");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "artifact"), "relative_path")),
+		"Library/SMS/sms.db");
+	assert_string_equal(json_string_value(json_object_get(f0, "time")), "2023-03-14T09:26:53Z");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "indicator"), "value")),
+		"tookcheckout.com");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "indicator"), "malware")),
+		"Pegasus");
+	assert_true(json_is_null(json_object_get(f0, "heuristic")));
+	assert_string_equal(json_string_value(json_object_get(f0, "field")), "text");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(f0, "record"), "text#2")),
+	                    "second value");
+	/* the heuristic finding */
+	for (i = 0; i < 4; i++) {
+		f0 = json_array_get(v, i);
+		if (strcmp(json_string_value(json_object_get(f0, "kind")), "heuristic") == 0)
+			break;
+	}
+	assert_true(i < 4);
+	assert_true(json_is_null(json_object_get(f0, "indicator")));
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "heuristic"), "name")),
+		"apple_threat_notification");
+	assert_true(json_is_null(json_object_get(f0, "matched_value")));
+
+	v = json_object_get(doc, "statistics");
+	assert_int_equal(json_integer_value(json_object_get(v, "files_seen")), 10);
+	assert_int_equal(json_integer_value(json_object_get(v, "bytes_read")), 12345);
+	assert_int_equal(json_array_size(json_object_get(v, "modules_run")), 3);
+	json_decref(doc);
+
+	/* per-module file */
+	p = path_join(out, "modules/sms.json");
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "module")), "sms");
+	assert_int_equal(json_integer_value(json_object_get(doc, "count")), 2);
+	assert_int_equal(json_array_size(json_object_get(doc, "findings")), 2);
+	json_decref(doc);
+	free(p);
+	p = path_join(out, "modules/safari_history.json");
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(doc, "count")), 0);
+	json_decref(doc);
+	free(p);
+
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(tmp);
+}
+
+static void test_deterministic(void **state)
+{
+	static const char *const files[] = { "report.json", "timeline.csv", "modules/sms.json",
+	                                     "modules/yara.json" };
+	char *tmp = unit_tmpdir(), *a = path_join(tmp, "a"), *b = path_join(tmp, "b");
+	tr_ctx *ctx = make_ctx();
+	char *printed1, *printed2;
+	int rc;
+
+	ctx->opts.output_dir = a;
+	printed1 = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	ctx->opts.output_dir = b;
+	printed2 = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	free(printed1);
+	free(printed2);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *pa = path_join(a, files[i]), *pb = path_join(b, files[i]);
+		size_t la, lb;
+		char *da = read_whole(pa, &la), *db = read_whole(pb, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(da, db, la);
+		free(da);
+		free(db);
+		free(pa);
+		free(pb);
+	}
+	/* a rerun into the same folder replaces the files with equal bytes */
+	ctx->opts.output_dir = a;
+	printed1 = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	free(printed1);
+	{
+		char *pa = path_join(a, "report.json"), *pb = path_join(b, "report.json");
+		size_t la, lb;
+		char *da = read_whole(pa, &la), *db = read_whole(pb, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(da, db, la);
+		free(da);
+		free(db);
+		free(pa);
+		free(pb);
+	}
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(a);
+	free(b);
+	free(tmp);
+}
+
+static void test_timeline(void **state)
+{
+	tr_ctx *ctx = NULL;
+	char *csv;
+	size_t len;
+	const char *l1, *l2, *l3, *l4, *l5;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	/* levels and times out of step: the timeline orders by time only */
+	add_heuristic(ctx, TR_LEVEL_MEDIUM, "m", "D", "late", 300.0, "h_late", "k", "v");
+	add_heuristic(ctx, TR_LEVEL_HIGH, "m", "D", "unknown", TR_NOTIME, "h_unknown", "k", "v");
+	add_indicator(ctx, TR_LEVEL_CRITICAL, "sms", "", "early", 100.0, "sms", "url:value",
+	              "=HYPERLINK(\"http://x\")", "Pegasus", "text", "a,b \"quoted\"\r\nnext");
+	add_indicator(ctx, TR_LEVEL_LOW, "m", "", "middle", 200.0, "e", "process:name", "-cmd",
+	              "+Mal", "f", "@SUM(A1)");
+	tr_findings_sort(ctx);
+	assert_int_equal(tr_report_timeline_csv(ctx, &csv, &len), TR_OK);
+	assert_int_equal(strlen(csv), len);
+
+	l1 = strstr(csv, "time,level,module,artifact,event,indicator_type,indicator_value,"
+	                 "malware,heuristic,matched_value\r\n");
+	assert_ptr_equal(l1, csv);
+	l2 = strstr(csv, "1970-01-01T00:01:40Z,");
+	l3 = strstr(csv, "1970-01-01T00:03:20Z,");
+	l4 = strstr(csv, "1970-01-01T00:05:00Z,");
+	l5 = strstr(csv, "\r\n,high,m,D/unknown,");
+	assert_non_null(l2);
+	assert_non_null(l3);
+	assert_non_null(l4);
+	assert_non_null(l5);
+	assert_true(l2 < l3 && l3 < l4 && l4 < l5);
+	/* RFC 4180 quoting; formula neutralisation inside the quotes */
+	assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
+	assert_non_null(strstr(csv, ",\"a,b \"\"quoted\"\"\r\nnext\"\r\n"));
+	assert_non_null(strstr(csv, ",'-cmd,'+Mal,,'@SUM(A1)\r\n"));
+	assert_non_null(strstr(csv, ",medium,m,D/late,sms,,,,h_late,\r\n"));
+	free(csv);
+	tr_ctx_destroy(ctx);
+}
+
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = tr_report_utf8_seq(p + i, n - i, &cp);
+		if (!l)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+static void test_hostile_strings(void **state)
+{
+	static const char evil[] = "bad\xff\xfe utf8 \xc0\xaf \x1b[2J\x1b]0;pwn\x07 \xc2\x9b"
+	                           "31m \xe2\x80\xae" "cba\r\nline";
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *p, *s, *printed;
+	tr_ctx *ctx = NULL;
+	json_error_t jerr;
+	json_t *doc, *f0;
+	const char *m;
+	int rc;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_set_info(ctx, "path", evil), TR_OK);
+	add_indicator(ctx, TR_LEVEL_CRITICAL, evil, evil, evil, 100.0, evil, "url:value", evil,
+	              evil, evil, evil);
+	tr_warn(ctx, evil, "%s", evil);
+	tr_findings_sort(ctx);
+	ctx->verdict = TR_VERDICT_INFECTED;
+	ctx->opts.output_dir = out;
+	printed = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	/* the terminal gets no raw controls, C1 CSI or bidi override */
+	assert_null(strchr(printed, '\x1b'));
+	assert_null(strchr(printed, '\x07'));
+	assert_null(strchr(printed, '\r'));
+	assert_null(strstr(printed, "\xc2\x9b"));
+	assert_null(strstr(printed, "\xe2\x80\xae"));
+	assert_null(strstr(printed, "\xff"));
+	assert_non_null(strstr(printed, "\\x1b[2J"));
+	assert_non_null(strstr(printed, "\\u202e"));
+	assert_non_null(strstr(printed, "\\xff\\xfe"));
+	free(printed);
+
+	p = path_join(out, "report.json");
+	s = read_whole(p, NULL);
+	/* ASCII only, so no raw control or bidi byte can reach a `cat` */
+	for (const char *c = s; *c; c++)
+		assert_true((unsigned char)*c < 0x80 && ((unsigned char)*c >= 0x20 || *c == '\n'));
+	free(s);
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	f0 = json_array_get(json_object_get(doc, "findings"), 0);
+	m = json_string_value(json_object_get(f0, "matched_value"));
+	assert_non_null(m);
+	assert_non_null(strstr(m, "bad\xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd\xef\xbf\xbd \x1b[2J"));
+	assert_true(utf8_valid(m));
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(doc, "evidence"),
+	                                                         "path")),
+	                       "\xef\xbf\xbd"));
+	json_decref(doc);
+	free(p);
+
+	p = path_join(out, "timeline.csv");
+	s = read_whole(p, NULL);
+	assert_true(utf8_valid(s));
+	free(s);
+	free(p);
+
+	/* the module name became a safe file name */
+	p = path_join(out, "modules");
+	{
+		char name[80];
+		char *mp;
+		tr_report_module_file(evil, name, sizeof name);
+		assert_null(strchr(name, '/'));
+		mp = path_join(p, name);
+		assert_mode(mp, 0600);
+		free(mp);
+	}
+	free(p);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(tmp);
+}
+
+static void test_module_file_names(void **state)
+{
+	char b[80];
+	tr_report_module_file("sms", b, sizeof b);
+	assert_string_equal(b, "sms.json");
+	tr_report_module_file("../../etc/passwd", b, sizeof b);
+	assert_string_equal(b, "_._.._etc_passwd.json");
+	tr_report_module_file(".hidden", b, sizeof b);
+	assert_string_equal(b, "_hidden.json");
+	tr_report_module_file("", b, sizeof b);
+	assert_string_equal(b, "_.json");
+}
+
+static void test_utf8(void **state)
+{
+	char *c;
+	uint32_t cp;
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	/* overlong, surrogate, beyond U+10FFFF, truncated, lone continuation */
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xc0\x80", 2, &cp), 0);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xe0\x80\xaf", 3, &cp), 0);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\xe2\x82", 2, &cp), 0);
+	assert_int_equal(tr_report_utf8_seq((const unsigned char *)"\x80", 1, &cp), 0);
+	c = tr_report_utf8_clean("a\xe2\x82z\xc3\xa9");
+	assert_string_equal(c, "a\xef\xbf\xbd\xef\xbf\xbdz\xc3\xa9");
+	free(c);
+	c = tr_report_utf8_clean(NULL);
+	assert_string_equal(c, "");
+	free(c);
+}
+
+static void test_output_dir_is_file(void **state)
+{
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "notadir"), *printed;
+	tr_ctx *ctx = make_ctx();
+	int rc;
+
+	unit_write_file(out, "x", 1);
+	ctx->opts.output_dir = out;
+	printed = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_EEXISTS);
+	assert_non_null(strstr(tr_errmsg(ctx), out));
+	assert_non_null(strstr(tr_errmsg(ctx), "not a directory"));
+	/* the verdict is still printed, without pointing at a report */
+	assert_non_null(strstr(printed, "VERDICT: INFECTED"));
+	assert_null(strstr(printed, "Full report"));
+	free(printed);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(tmp);
+}
+
+static void test_no_write_through_links(void **state)
+{
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *victim = path_join(tmp, "victim");
+	char *rj = path_join(out, "report.json"), *printed, *s;
+	tr_ctx *ctx = make_ctx();
+	int rc;
+
+	unit_write_file(victim, "precious", 8);
+	assert_int_equal(mkdir(out, 0700), 0);
+
+	/* a symlink named report.json */
+	assert_int_equal(symlink(victim, rj), 0);
+	ctx->opts.output_dir = out;
+	printed = run_report(ctx, &rc);
+	free(printed);
+	assert_int_not_equal(rc, TR_OK);
+	assert_non_null(strstr(tr_errmsg(ctx), "report.json"));
+	s = read_whole(victim, NULL);
+	assert_string_equal(s, "precious");
+	free(s);
+	assert_int_equal(unlink(rj), 0);
+
+	/* a hard link named report.json */
+	assert_int_equal(link(victim, rj), 0);
+	printed = run_report(ctx, &rc);
+	free(printed);
+	assert_int_not_equal(rc, TR_OK);
+	assert_non_null(strstr(tr_errmsg(ctx), "report.json"));
+	s = read_whole(victim, NULL);
+	assert_string_equal(s, "precious");
+	free(s);
+	assert_int_equal(unlink(rj), 0);
+
+	/* a symlinked modules/ folder */
+	{
+		char *mods = path_join(out, "modules"), *elsewhere = path_join(tmp, "elsewhere");
+		char *planted = path_join(elsewhere, "sms.json");
+		struct stat st;
+		assert_int_equal(mkdir(elsewhere, 0700), 0);
+		assert_int_equal(symlink(elsewhere, mods), 0);
+		printed = run_report(ctx, &rc);
+		free(printed);
+		assert_int_not_equal(rc, TR_OK);
+		assert_non_null(strstr(tr_errmsg(ctx), "modules"));
+		assert_int_equal(lstat(planted, &st), -1);
+		assert_int_equal(errno, ENOENT);
+		free(mods);
+		free(elsewhere);
+		free(planted);
+	}
+
+	/* an existing report.json with loose permissions is replaced, 0600 */
+	{
+		char *mods = path_join(out, "modules");
+		assert_int_equal(unlink(mods), 0);
+		unit_write_file(rj, "old", 3);
+		assert_int_equal(chmod(rj, 0644), 0);
+		printed = run_report(ctx, &rc);
+		free(printed);
+		assert_int_equal(rc, TR_OK);
+		assert_mode(rj, 0600);
+		s = read_whole(rj, NULL);
+		assert_ptr_equal(strstr(s, "{\n  \"spytriage\""), s);
+		free(s);
+		free(mods);
+	}
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(victim);
+	free(rj);
+	free(tmp);
+}
+
+static void test_verdict_wording(void **state)
+{
+	tr_ctx *ctx = make_ctx();
+	char *s;
+
+	/* infected, with the header and every info key */
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "spytriage " SPYTRIAGE_VERSION));
+	assert_non_null(strstr(s, "Evidence kind:  ios-backup"));
+	assert_non_null(strstr(s, "Device model:   iPhone14,2"));
+	assert_non_null(strstr(s, "zz_custom: custom value"));
+	assert_non_null(strstr(s, "VERDICT: INFECTED - Indicators of compromise found: this device "
+	                          "shows known traces of Pegasus, Predator.\n"));
+	assert_non_null(strstr(s, "CRITICAL (2)"));
+	assert_non_null(strstr(s, "HIGH (2)"));
+	assert_non_null(strstr(s, "2023-03-14T09:26:53Z"));
+	assert_non_null(strstr(s, "apple_threat_notification"));
+	assert_non_null(strstr(s, "Warnings (1):"));
+	assert_non_null(strstr(s, "Modules run (3): datausage, safari_history, sms"));
+	assert_null(strstr(s, "INCOMPLETE"));
+	/* critical before high */
+	assert_true(strstr(s, "CRITICAL (2)") < strstr(s, "HIGH (2)"));
+	free(s);
+
+	ctx->verdict = TR_VERDICT_SUSPICIOUS;
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "VERDICT: SUSPICIOUS - Suspicious signs only: no known indicator "
+	                          "matched, but heuristics fired. An expert should review them.\n"));
+	free(s);
+
+	ctx->verdict = TR_VERDICT_CLEAN;
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "VERDICT: CLEAN - No known indicators found.\n"
+	                          "This does not prove the device is clean: only published "
+	                          "indicators and known traces were checked.\n"));
+	free(s);
+
+	/* incomplete: never called clean, and the reasons are listed */
+	tr_incomplete(ctx, "HomeDomain/Library/SMS/sms.db", "file larger than the limit");
+	s = summary_of(ctx);
+	assert_null(strstr(s, "VERDICT: CLEAN"));
+	assert_non_null(strstr(s, "VERDICT: INCOMPLETE - The scan was INCOMPLETE"));
+	assert_non_null(strstr(s, "not a clean result"));
+	assert_non_null(strstr(s, "Why the scan is incomplete (1):"));
+	assert_non_null(strstr(s, "file larger than the limit"));
+	free(s);
+
+	ctx->verdict = TR_VERDICT_INFECTED;
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "VERDICT: INFECTED - "));
+	assert_non_null(strstr(s, "The scan was INCOMPLETE"));
+	free(s);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_term_cap_and_json_stdout(void **state)
+{
+	tr_ctx *ctx = NULL;
+	char *s;
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	for (int i = 0; i < TR_REPORT_TERM_PER_LEVEL + 10; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "host%02d.example", i);
+		add_indicator(ctx, TR_LEVEL_CRITICAL, "sms", "HomeDomain", "Library/SMS/sms.db",
+		              1000.0 + i, "sms", "domain-name:value", v, "Pegasus", "text", v);
+	}
+	tr_findings_sort(ctx);
+	ctx->verdict = TR_VERDICT_INFECTED;
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "  ... and 10 more - see report.json\n"));
+	assert_non_null(strstr(s, "  50. [critical]"));
+	assert_null(strstr(s, "  51. [critical]"));
+	free(s);
+
+	/* --format json: report.json on stdout, no file written */
+	ctx->opts.format_json = 1;
+	s = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	doc = json_loads(s, 0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "findings")),
+	                 TR_REPORT_TERM_PER_LEVEL + 10);
+	json_decref(doc);
+	free(s);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_empty_clean(void **state)
+{
+	tr_ctx *ctx = NULL;
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "o"), *s, *p;
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	ctx->opts.output_dir = out;
+	s = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	assert_non_null(strstr(s, "Findings: none"));
+	assert_non_null(strstr(s, "VERDICT: CLEAN"));
+	free(s);
+	p = path_join(out, "report.json");
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "verdict")), "clean");
+	assert_int_equal(json_array_size(json_object_get(doc, "findings")), 0);
+	assert_true(json_is_null(json_object_get(json_object_get(doc, "summary"), "malware")) == 0);
+	json_decref(doc);
+	free(p);
+	p = path_join(out, "timeline.csv");
+	s = read_whole(p, NULL);
+	assert_string_equal(s, "time,level,module,artifact,event,indicator_type,indicator_value,"
+	                       "malware,heuristic,matched_value\r\n");
+	free(s);
+	free(p);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_module_file_names),
+		cmocka_unit_test(test_files_and_json),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_hostile_strings),
+		cmocka_unit_test(test_output_dir_is_file),
+		cmocka_unit_test(test_no_write_through_links),
+		cmocka_unit_test(test_verdict_wording),
+		cmocka_unit_test(test_term_cap_and_json_stdout),
+		cmocka_unit_test(test_empty_clean),
+	};
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
