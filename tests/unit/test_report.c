@@ -784,6 +784,81 @@ static void test_empty_clean(void **state)
 	free(tmp);
 }
 
+/* Through the real matcher: indicators loaded from a STIX2 bundle, a
+ * record emitted by a module, statistics by indicator file. */
+static const char bundle[] =
+	"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+	"{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--1\","
+	"\"name\":\"Pegasus\",\"is_family\":false},"
+	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--1\","
+	"\"pattern\":\"[domain-name:value='tookcheckout.com']\",\"pattern_type\":\"stix\"},"
+	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--2\","
+	"\"pattern\":\"[process:name='roleaccountd']\",\"pattern_type\":\"stix\"},"
+	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--1\","
+	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--1\","
+	"\"target_ref\":\"malware--1\"},"
+	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--2\","
+	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--2\","
+	"\"target_ref\":\"malware--1\"}]}";
+
+static void test_with_matcher(void **state)
+{
+	static const tr_module mod = { "sms", "test module", NULL, NULL };
+	char *tmp = unit_tmpdir(), *ioc = path_join(tmp, "pegasus.stix2");
+	char *out = path_join(tmp, "out"), *p, *printed;
+	tr_ctx *ctx = NULL;
+	tr_file file = { 0 };
+	tr_kv kv[2] = { { "sender", "+15550100123", TR_M_NONE },
+	                { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
+	tr_record r = { &file, 1678786013.0, "sms", kv, 2 };
+	json_error_t jerr;
+	json_t *doc, *by, *f0;
+	int rc;
+
+	unit_write_file(ioc, bundle, sizeof bundle - 1);
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_load_iocs(ctx, ioc), TR_OK);
+	file.domain = "HomeDomain";
+	file.relpath = "Library/SMS/sms.db";
+	assert_int_equal(tr_emit(ctx, &mod, &r), TR_OK);
+	assert_int_equal(ctx->nfindings, 1);
+	tr_findings_sort(ctx);
+	ctx->verdict = tr_decide_verdict(ctx);
+	ctx->opts.output_dir = out;
+	printed = run_report(ctx, &rc);
+	assert_int_equal(rc, TR_OK);
+	assert_non_null(strstr(printed, "known traces of Pegasus."));
+	assert_non_null(strstr(printed, "    pegasus.stix2: 2\n"));
+	free(printed);
+
+	p = path_join(out, "report.json");
+	doc = json_load_file(p, 0, &jerr);
+	assert_non_null(doc);
+	by = json_object_get(json_object_get(doc, "indicators"), "by_source");
+	assert_int_equal(json_array_size(by), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(by, 0), "file")),
+	                    "pegasus.stix2");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(by, 0), "count")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "indicators"),
+	                                                    "count")),
+	                 2);
+	f0 = json_array_get(json_object_get(doc, "findings"), 0);
+	assert_string_equal(json_string_value(json_object_get(f0, "field")), "link");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "indicator"), "type")),
+		"domain-name:value");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(f0, "record"), "sender")),
+		"+15550100123");
+	json_decref(doc);
+	free(p);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(ioc);
+	free(out);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_wording),
 		cmocka_unit_test(test_term_cap_and_json_stdout),
 		cmocka_unit_test(test_empty_clean),
+		cmocka_unit_test(test_with_matcher),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
