@@ -539,7 +539,7 @@ static void csv_field(struct buf *b, const char *s, int last)
 	quote = strpbrk(c, ",\"\r\n") != NULL;
 	if (quote)
 		buf_add(b, "\"", 1);
-	if (strchr("=+-@\t\r", c[0]) && c[0])
+	if (c[0] && strchr("=+-@\t\r", c[0]))
 		buf_add(b, "'", 1);
 	for (const char *p = c; *p; p++) {
 		if (*p == '"')
