@@ -865,17 +865,25 @@ int tr_rules_check(tr_ctx *ctx, const char *dir)
 {
 	pack_list packs;
 	size_t nrules = 0;
-	int rc;
+	int rc, yrc;
 
 	if (!dir)
 		return tr_set_error(ctx, TR_EUSAGE, "rules dir: none given");
 	if ((rc = find_packs(ctx, dir, &packs)) != TR_OK)
 		return rc;
+	/* check_file() uses bare compilers: hold a libyara reference for
+	 * them (its configuration is zero until yr_initialize()). */
+	if ((yrc = yr_initialize()) != ERROR_SUCCESS) {
+		pack_list_free(&packs);
+		return tr_set_error(ctx, TR_EYARA, "yara: cannot initialise libyara: %s",
+		                    yara_status_name(yrc));
+	}
 	for (size_t i = 0; i < packs.names.n && rc == TR_OK; i++)
 		rc = check_pack(ctx, packs.dirs.v[i], packs.names.v[i], &nrules);
 	if (rc == TR_OK)
 		tr_note(ctx, "rules %s: %zu pack%s, %zu rule%s, no errors or warnings", dir,
 		        packs.names.n, packs.names.n == 1 ? "" : "s", nrules, nrules == 1 ? "" : "s");
+	yr_finalize();
 	pack_list_free(&packs);
 	return rc;
 }

@@ -168,7 +168,13 @@ rule staging_folder_unknown_entry
 		malware = "Pegasus"
 		severity = "medium"
 	strings:
-		$entry = /com\.apple\.xpc\.roleaccountd\.staging\/[A-Za-z0-9_]/ ascii wide
+		/* An entry starts with a lower-case letter or a digit and has at
+		 * least three characters: in a binary plist the bare folder path
+		 * is followed by the marker of the next object, an upper-case
+		 * letter for ASCII strings and data (0x40-0x5F) or a letter and
+		 * a NUL for UTF-16 strings (0x60-0x6F). Entries that start with
+		 * an upper-case letter are left to the known-name rule. */
+		$entry = /com\.apple\.xpc\.roleaccountd\.staging\/[a-z0-9][A-Za-z0-9_.\-]{2}/ ascii wide
 	condition:
 		$entry and not shutdown_log_pegasus_client and not staging_folder_pegasus_process and
 		not var_path_pegasus_process and not launchd_plist_pegasus_process

@@ -1,0 +1,808 @@
+/*
+ * test_yara.c - unit tests of the YARA engine (triage/yara_engine.c) and of
+ * the bundled rule packs (rules/pegasus, rules/predator).
+ *
+ * Run from the repository root: the shipped packs are read from "rules",
+ * the reference STIX2 file from $SHARED/iocs/pegasus.stix2. Packs written
+ * by a test live in a private temp dir.
+ *
+ * What is guarded:
+ *  - the shipped packs compile with warnings as errors (slow strings are
+ *    warnings) and every rule has the required meta;
+ *  - a broken rule file gives TR_EYARA with "file:line" in the message;
+ *  - the planted string of the infected fixture (docs/fixtures-planted.md
+ *    #11) matches in XML, binary and UTF-16LE form with the meta level and
+ *    malware, and benign content (random bytes, plists, a SQLite database,
+ *    the bare staging folder) gives nothing;
+ *  - externals (collector, domain, relpath, filename) reach the rules;
+ *  - every curated indicator of rules/pegasus/indicators.stix2 exists with
+ *    the same type in the published pegasus.stix2.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+
+#define STAGING "/private/var/db/com.apple.xpc.roleaccountd.staging/"
+#define PLANTED STAGING "stagingd"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static tr_ctx *new_ctx(void)
+{
+	tr_ctx *ctx = NULL;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	return ctx;
+}
+
+/* A context with the shipped packs loaded. */
+static tr_ctx *ctx_with_shipped_rules(void)
+{
+	tr_ctx *ctx = new_ctx();
+	int rc = tr_load_rules(ctx, "rules");
+	if (rc != TR_OK)
+		fail_msg("tr_load_rules(rules): %s", tr_errmsg(ctx));
+	return ctx;
+}
+
+static const tr_file state_plist = {
+	.domain = "AppDomain-com.example.weather",
+	.relpath = "Library/Caches/state.plist",
+	.type = TR_FT_REG,
+	.mtime = TR_NOTIME,
+	.ctime = TR_NOTIME,
+	.btime = TR_NOTIME,
+	.present = 1,
+};
+
+/* Scans buf as state.plist with fresh findings; returns the count. */
+static size_t scan(tr_ctx *ctx, const void *buf, size_t len)
+{
+	tr_findings_free(ctx);
+	int rc = tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &state_plist, buf, len);
+	if (rc != TR_OK)
+		fail_msg("tr_yara_scan_mem: %s", tr_errmsg(ctx));
+	return ctx->nfindings;
+}
+
+/* Scans and fails with the rule name if anything matched. */
+static void scan_none(tr_ctx *ctx, const void *buf, size_t len, const char *what)
+{
+	if (scan(ctx, buf, len) != 0)
+		fail_msg("%s matched %s", what, ctx->findings[0].ioc_value);
+}
+
+static size_t scan_str(tr_ctx *ctx, const char *s)
+{
+	return scan(ctx, s, strlen(s));
+}
+
+/* UTF-16LE of an ASCII string; caller frees; *len in bytes. */
+static uint8_t *utf16le(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	uint8_t *out = calloc(n ? 2 * n : 1, 1);
+	assert_non_null(out);
+	for (size_t i = 0; i < n; i++)
+		out[2 * i] = (uint8_t)s[i];
+	*len = 2 * n;
+	return out;
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	unit_write_file(path, text, strlen(text));
+}
+
+static char *make_pack(const char *root, const char *name)
+{
+	char *dir = malloc(strlen(root) + strlen(name) + 2);
+	assert_non_null(dir);
+	sprintf(dir, "%s/%s", root, name);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	return dir;
+}
+
+static void assert_finding(const tr_ctx *ctx, size_t i, const char *rule, enum tr_level level,
+                           const char *malware)
+{
+	assert_true(i < ctx->nfindings);
+	const tr_finding *f = &ctx->findings[i];
+	assert_int_equal(f->kind, TR_FIND_SIGNATURE);
+	assert_string_equal(f->module, "yara");
+	assert_string_equal(f->ioc_type, "yara");
+	assert_string_equal(f->ioc_value, rule);
+	assert_int_equal(f->level, level);
+	assert_string_equal(f->malware, malware);
+	assert_string_equal(f->domain, state_plist.domain);
+	assert_string_equal(f->relpath, state_plist.relpath);
+	assert_true(f->explanation && *f->explanation);
+	assert_true(f->source && strncmp(f->source, "https://", 8) == 0);
+}
+
+static const char rule_meta[] =
+	"\tmeta:\n"
+	"\t\tdescription = \"test\"\n"
+	"\t\treference = \"https://example.org/report\"\n"
+	"\t\tmalware = \"Test\"\n"
+	"\t\tseverity = \"low\"\n";
+
+/* ------------------------------------------------------------------ */
+/* Compiling                                                           */
+
+static void test_shipped_packs_check(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	int rc = tr_rules_check(ctx, "rules");
+	if (rc != TR_OK)
+		fail_msg("tr_rules_check(rules): %s", tr_errmsg(ctx));
+	/* one note per pack and a summary */
+	assert_true(ctx->notes.n >= 3);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_shipped_packs_load(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	assert_non_null(ctx->yara);
+	assert_true(tr_yara_rule_count(ctx->yara) >= 7);
+	assert_int_equal(ctx->rule_packs.n, 2);
+	assert_string_equal(ctx->rule_packs.v[0], "pegasus");
+	assert_string_equal(ctx->rule_packs.v[1], "predator");
+	/* the pack's curated indicators went into the context */
+	assert_non_null(ctx->iocs);
+	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_PROCESS), 18);
+	/* no compile warnings were noted */
+	for (size_t i = 0; i < ctx->notes.n; i++)
+		assert_null(strstr(ctx->notes.v[i], "warning"));
+	tr_ctx_destroy(ctx);
+}
+
+static void test_single_pack_dir(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, "rules/predator/"), TR_OK);
+	assert_int_equal(ctx->rule_packs.n, 1);
+	assert_string_equal(ctx->rule_packs.v[0], "predator");
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 2);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_missing_dir(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, "rules/no-such-pack"), TR_ENOTFOUND);
+	assert_non_null(strstr(tr_errmsg(ctx), "rules dir rules/no-such-pack: no such directory"));
+	assert_int_equal(tr_rules_check(ctx, "rules/no-such-pack"), TR_ENOTFOUND);
+	assert_null(ctx->yara);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_empty_dir(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, tmp), TR_ENOTFOUND);
+	assert_non_null(strstr(tr_errmsg(ctx), "no rule packs"));
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_broken_rule_file_line(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "broken");
+	char expect[4200], good[1024];
+	tr_ctx *ctx = new_ctx();
+
+	snprintf(good, sizeof good, "rule good\n{\n%s\tcondition:\n\t\tfalse\n}\n", rule_meta);
+	write_text(pack, "a_good.yar", good);
+	write_text(pack, "b_bad.yar",
+	           "rule fine { condition: true }\n"
+	           "\n"
+	           "rule bad { strings: $a = \"abcdef\" condition: $a and $b }\n");
+	assert_int_equal(tr_load_rules(ctx, tmp), TR_EYARA);
+	snprintf(expect, sizeof expect, "%s/b_bad.yar:3: ", pack);
+	if (!strstr(tr_errmsg(ctx), expect))
+		fail_msg("message \"%s\" lacks \"%s\"", tr_errmsg(ctx), expect);
+	assert_null(ctx->yara);
+	assert_int_equal(ctx->rule_packs.n, 0);
+
+	assert_int_equal(tr_rules_check(ctx, pack), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), expect));
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+}
+
+/* A slow string is a warning: fine for a scan, an error for the check. */
+static void test_warning_as_error(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "slow");
+	char rule[1024];
+	tr_ctx *ctx = new_ctx();
+
+	snprintf(rule, sizeof rule,
+	         "rule slow_one\n{\n%s\tstrings:\n\t\t$a = { 00 ?? }\n\tcondition:\n\t\t$a\n}\n",
+	         rule_meta);
+	write_text(pack, "slow.yar", rule);
+	assert_int_equal(tr_rules_check(ctx, tmp), TR_EYARA);
+	if (!strstr(tr_errmsg(ctx), "slow.yar:") || !strstr(tr_errmsg(ctx), "warning"))
+		fail_msg("unexpected message: %s", tr_errmsg(ctx));
+	assert_int_equal(tr_load_rules(ctx, tmp), TR_OK);
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 1);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+}
+
+static void test_check_requires_meta(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "nometa");
+	tr_ctx *ctx = new_ctx();
+
+	write_text(pack, "m.yar",
+	           "rule no_sev {\n meta:\n  description = \"d\"\n  reference = \"r\"\n"
+	           "  malware = \"m\"\n  severity = \"urgent\"\n condition: false\n}\n");
+	assert_int_equal(tr_rules_check(ctx, pack), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), "m.yar: rule no_sev: severity \"urgent\""));
+
+	write_text(pack, "m.yar", "rule no_ref {\n meta:\n  description = \"d\"\n condition: false\n}\n");
+	assert_int_equal(tr_rules_check(ctx, pack), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), "rule no_ref: meta reference missing"));
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+}
+
+/* Two packs compile into two namespaces: the same rule name twice is fine;
+ * files of a pack compile in name order; a second tr_load_rules adds packs
+ * (recompiling everything) and refuses a pack name already loaded. */
+static void test_namespaces_and_reload(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *root1 = make_pack(tmp, "set1");
+	char *root2 = make_pack(tmp, "set2");
+	char *p1 = make_pack(root1, "alpha");
+	char *p2 = make_pack(root1, "beta");
+	char *p3 = make_pack(root2, "gamma");
+	char *p4 = make_pack(root2, "alpha");
+	tr_ctx *ctx = new_ctx();
+	char rule[1024];
+
+	snprintf(rule, sizeof rule, "rule same\n{\n%s\tstrings:\n\t\t$a = \"spytriage-marker\"\n"
+	         "\tcondition:\n\t\t$a\n}\n", rule_meta);
+	write_text(p1, "r.yar", rule);
+	write_text(p2, "r.yara", rule);
+	/* z.yar uses the rule of a.yar: only works in name order */
+	write_text(p3, "a.yar", "rule base { condition: false }\n");
+	write_text(p3, "z.yar", "rule uses_base { condition: not base }\n");
+	write_text(p4, "r.yar", rule);
+	write_text(p1, "README.md", "not a rule\n");
+
+	assert_int_equal(tr_load_rules(ctx, root1), TR_OK);
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 2);
+	assert_int_equal(scan_str(ctx, "xx spytriage-marker xx"), 2);
+	tr_findings_sort(ctx);
+	assert_string_equal(ctx->findings[0].ioc_value, "alpha.same");
+	assert_string_equal(ctx->findings[1].ioc_value, "beta.same");
+	assert_int_equal(ctx->findings[0].level, TR_LEVEL_LOW);
+	assert_string_equal(ctx->findings[0].source, "https://example.org/report");
+
+	assert_int_equal(tr_load_rules(ctx, p3), TR_OK);
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 4);
+	assert_int_equal(ctx->rule_packs.n, 3);
+	/* gamma.uses_base has no meta: medium, pack name as source */
+	assert_int_equal(scan_str(ctx, "nothing"), 1);
+	assert_string_equal(ctx->findings[0].ioc_value, "gamma.uses_base");
+	assert_int_equal(ctx->findings[0].level, TR_LEVEL_MEDIUM);
+	assert_string_equal(ctx->findings[0].source, "gamma");
+	assert_string_equal(ctx->findings[0].malware, "");
+
+	assert_int_equal(tr_load_rules(ctx, p4), TR_EUSAGE);
+	assert_non_null(strstr(tr_errmsg(ctx), "already loaded"));
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 4); /* unchanged */
+
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(root1), free(root2), free(p1), free(p2), free(p3), free(p4);
+}
+
+static void test_externals(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "ext");
+	tr_ctx *ctx = new_ctx();
+
+	write_text(pack, "ext.yar",
+	           "rule by_path {\n condition:\n  relpath == \"Library/Caches/state.plist\" and\n"
+	           "  domain == \"AppDomain-com.example.weather\" and filename == \"state.plist\" and\n"
+	           "  collector == \"ios-backup\"\n}\n"
+	           "rule by_glob { condition: relpath matches /\\.plist$/ and domain startswith \"AppDomain-\" }\n");
+	assert_int_equal(tr_load_rules(ctx, pack), TR_OK);
+	assert_int_equal(scan_str(ctx, "anything"), 2);
+
+	/* another file: externals change per scan */
+	tr_file other = state_plist;
+	other.domain = "HomeDomain";
+	other.relpath = "Library/SMS/sms.db";
+	tr_findings_free(ctx);
+	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
+	                 TR_OK);
+	assert_int_equal(ctx->nfindings, 0);
+	/* no file at all: externals are empty strings */
+	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, NULL, NULL, (const uint8_t *)"x", 1), TR_OK);
+	assert_int_equal(ctx->nfindings, 0);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+}
+
+/* ------------------------------------------------------------------ */
+/* The Pegasus pack                                                    */
+
+static void test_planted_xml(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	const char *xml =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+		"\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+		"<plist version=\"1.0\">\n<dict>\n\t<key>LastPath</key>\n"
+		"\t<string>" PLANTED "</string>\n</dict>\n</plist>\n";
+	assert_int_equal(scan_str(ctx, xml), 1);
+	assert_finding(ctx, 0, "pegasus.staging_folder_pegasus_process", TR_LEVEL_HIGH, "Pegasus");
+	assert_int_equal(ctx->incomplete.n, 0);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_planted_utf16(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	size_t len;
+	uint8_t *w = utf16le("<string>" PLANTED "</string>", &len);
+	assert_int_equal(scan(ctx, w, len), 1);
+	assert_finding(ctx, 0, "pegasus.staging_folder_pegasus_process", TR_LEVEL_HIGH, "Pegasus");
+	free(w);
+	/* at the very end of the data, no terminator */
+	w = utf16le(PLANTED, &len);
+	assert_int_equal(scan(ctx, w, len), 1);
+	free(w);
+	tr_ctx_destroy(ctx);
+}
+
+/* bplist00 with a dict { "s": PLANTED, "n": "abc" }: the byte after the
+ * string is the marker of the next object. */
+static void test_planted_binary_plist(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	plist_t d = plist_new_dict();
+	char *bin = NULL;
+	uint32_t len = 0;
+
+	plist_dict_set_item(d, "s", plist_new_string(PLANTED));
+	plist_dict_set_item(d, "n", plist_new_string("Tabc"));
+	plist_to_bin(d, &bin, &len);
+	assert_non_null(bin);
+	assert_int_equal(scan(ctx, bin, len), 1);
+	assert_finding(ctx, 0, "pegasus.staging_folder_pegasus_process", TR_LEVEL_HIGH, "Pegasus");
+	free(bin);
+	plist_free(d);
+	tr_ctx_destroy(ctx);
+}
+
+struct sample {
+	const char *text;
+	const char *rule; /* NULL: nothing may match */
+};
+
+static void test_pack_samples(void **state)
+{
+	static const struct sample samples[] = {
+		/* (d) shutdown.log, as the Kaspersky iShutdown README shows it */
+		{"After 1.23s, these clients are still here:\n"
+		 "remaining client pid: 5678 (" STAGING "mptbd/42286BD8-3758-3B85-B19F-6E1FDB2CB030)\n"
+		 "SIGTERM: [1700000000]\n",
+		 "pegasus.shutdown_log_pegasus_client"},
+		{"remaining client pid: 77 (/private/var/tmp/bh)\n", "pegasus.shutdown_log_pegasus_client"},
+		{"remaining client pid: 77 (/usr/libexec/fmld)\n", NULL},
+		{"remaining client pid: 77 (/private/var/db/spindump/spindumpd)\n", NULL},
+		/* (a) staging folder with a listed name, also generic ones */
+		{"\"" STAGING "payload\"", "pegasus.staging_folder_pegasus_process"},
+		{"<string>" STAGING "msgacntd</string>", "pegasus.staging_folder_pegasus_process"},
+		/* (b) a distinctive name as a path component */
+		{"<string>/private/var/db/ab/msgacntd</string>", "pegasus.var_path_pegasus_process"},
+		{"path=/private/var/tmp/roleaccountd\n", "pegasus.var_path_pegasus_process"},
+		{"/private/var/db/ab/msgacntdaemon", NULL},
+		{"/private/var/db/ab/payload", NULL}, /* generic name outside the staging folder */
+		{"/private/var/mobile/Library/fmld", NULL},
+		/* (b) launchd-style XML plist */
+		{"<plist><dict><key>Label</key><string>com.example.agent</string>"
+		 "<key>ProgramArguments</key><array><string>/usr/libexec/roleaccountd</string></array>"
+		 "</dict></plist>",
+		 "pegasus.launchd_plist_pegasus_process"},
+		{"<plist><dict><key>Label</key><string>com.apple.xpc.roleaccountd</string>"
+		 "<key>Program</key><string>/usr/libexec/xpcroleaccountd</string></dict></plist>",
+		 NULL},
+		/* unknown entries of the staging folder */
+		{STAGING "com.apple.WebKit.Networking", "pegasus.staging_folder_unknown_entry"},
+		{"<string>" STAGING "</string>", NULL},
+		{STAGING, NULL},
+		{"/private/var/db/com.apple.xpc.roleaccountd.staging", NULL},
+		/* (c) Predator */
+		{"/private/var/tmp/hooker\n", "predator.ios_var_tmp_artifact"},
+		{"<string>/private/var/tmp/helper.sock</string>", "predator.ios_var_tmp_artifact"},
+		{"x=/tmp/kusama.txt;", "predator.ios_var_tmp_artifact"},
+		{"/private/var/tmp/l/x", "predator.ios_var_tmp_artifact"},
+		{"/data/local/tmp/wd/fs.db", "predator.android_working_folder"},
+		{"/private/var/tmp/hookers", NULL},
+		{"/usr/libexec/UserEventAgent", NULL},
+		{"/private/var/tmp/com.apple.WebKit.Networking.plist-x", "predator.ios_var_tmp_artifact"},
+	};
+	tr_ctx *ctx = ctx_with_shipped_rules();
+
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		size_t n = scan_str(ctx, samples[i].text);
+		if (!samples[i].rule) {
+			if (n)
+				fail_msg("sample %zu matched %s: %s", i, ctx->findings[0].ioc_value,
+				         samples[i].text);
+			continue;
+		}
+		if (n != 1)
+			fail_msg("sample %zu: %zu findings, want 1 (%s): %s", i, n, samples[i].rule,
+			         samples[i].text);
+		if (strcmp(ctx->findings[0].ioc_value, samples[i].rule))
+			fail_msg("sample %zu: %s, want %s", i, ctx->findings[0].ioc_value, samples[i].rule);
+		assert_true(ctx->findings[0].level <= TR_LEVEL_MEDIUM);
+	}
+	tr_ctx_destroy(ctx);
+}
+
+static void test_launchd_binary_plist(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	plist_t d = plist_new_dict(), args = plist_new_array();
+	char *bin = NULL;
+	uint32_t len = 0;
+
+	plist_array_append_item(args, plist_new_string("/usr/bin/true"));
+	plist_dict_set_item(d, "Label", plist_new_string("roleaccountd"));
+	plist_dict_set_item(d, "ProgramArguments", args);
+	plist_to_bin(d, &bin, &len);
+	assert_int_equal(scan(ctx, bin, len), 1);
+	assert_string_equal(ctx->findings[0].ioc_value, "pegasus.launchd_plist_pegasus_process");
+	free(bin);
+	bin = NULL;
+	plist_free(d);
+
+	/* a benign launchd plist */
+	d = plist_new_dict();
+	args = plist_new_array();
+	plist_array_append_item(args, plist_new_string("/usr/libexec/fmfd"));
+	plist_dict_set_item(d, "Label", plist_new_string("com.apple.fmfd"));
+	plist_dict_set_item(d, "ProgramArguments", args);
+	plist_to_bin(d, &bin, &len);
+	assert_non_null(bin);
+	scan_none(ctx, bin, len, "benign launchd plist");
+	free(bin);
+	plist_free(d);
+	tr_ctx_destroy(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Negatives                                                           */
+
+/* xorshift64*: a fixed seed gives the same bytes on every machine. */
+static uint64_t prng(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+static void test_random_bytes(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	size_t len = 4u << 20;
+	uint8_t *buf = malloc(len);
+	uint64_t s = 0x5eed5eed5eed5eedull;
+
+	assert_non_null(buf);
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = prng(&s);
+		memcpy(buf + i, &v, 8);
+	}
+	scan_none(ctx, buf, len, "random bytes");
+	/* printable random text too (more chances for ASCII atoms) */
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)("abcdefghijklmnopqrstuvwxyz/._-0123456789 \n"[prng(&s) % 42]);
+	scan_none(ctx, buf, len, "random text");
+	assert_int_equal(ctx->incomplete.n, 0);
+	free(buf);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_benign_plists(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	plist_t d = plist_new_dict();
+	char *out = NULL;
+	uint32_t len = 0;
+
+	plist_dict_set_item(d, "Label", plist_new_string("com.apple.mobile.softwareupdated"));
+	plist_dict_set_item(d, "Path", plist_new_string("/private/var/db/com.apple.xpc.roleaccountd.staging/"));
+	plist_dict_set_item(d, "Log", plist_new_string("/private/var/db/diagnostics/shutdown.log"));
+	plist_dict_set_item(d, "Tmp", plist_new_string("/private/var/tmp/com.apple.mobileassetd"));
+	plist_dict_set_item(d, "Home", plist_new_string("/private/var/mobile/Library/Preferences"));
+	plist_dict_set_item(d, "Daemon", plist_new_string("/usr/libexec/nehelper"));
+	plist_to_xml(d, &out, &len);
+	scan_none(ctx, out, len, "benign XML plist");
+	free(out);
+	out = NULL; /* libplist refuses a non-NULL output pointer */
+	plist_to_bin(d, &out, &len);
+	assert_non_null(out);
+	scan_none(ctx, out, len, "benign binary plist");
+	free(out);
+	plist_free(d);
+
+	/* The bare folder as a binary plist string, followed by objects of
+	 * each kind: their marker byte must not read as a folder entry. */
+	static const char *const next[] = {"Tabc", "abcdefghijklmnopqrstu", "x", "stagingd0",
+	                                   "\xc3\xa9t\xc3\xa9", "PlugIns", "0123"};
+	for (size_t i = 0; i < sizeof next / sizeof next[0] + 3; i++) {
+		plist_t a = plist_new_array();
+		plist_array_append_item(a, plist_new_string(STAGING));
+		if (i < sizeof next / sizeof next[0])
+			plist_array_append_item(a, plist_new_string(next[i]));
+		else if (i == sizeof next / sizeof next[0])
+			plist_array_append_item(a, plist_new_uint(0x7a7a7a7a));
+		else if (i == sizeof next / sizeof next[0] + 1)
+			plist_array_append_item(a, plist_new_data("abcdef", 6));
+		else
+			plist_array_append_item(a, plist_new_real(3.25));
+		out = NULL;
+		plist_to_bin(a, &out, &len);
+		assert_non_null(out);
+		scan_none(ctx, out, len, "bare staging folder in a binary plist");
+		free(out);
+		plist_free(a);
+	}
+	tr_ctx_destroy(ctx);
+}
+
+static void test_benign_sqlite(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	char *tmp = unit_tmpdir();
+	char path[4200];
+	sqlite3 *db = NULL;
+	FILE *fp;
+	uint8_t *buf;
+	long size;
+
+	snprintf(path, sizeof path, "%s/DataUsage.sqlite", tmp);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+	                 "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME TEXT, ZBUNDLENAME TEXT);"
+	                 "INSERT INTO ZPROCESS VALUES (1, 'nehelper', NULL);"
+	                 "INSERT INTO ZPROCESS VALUES (2, 'MobileSafari', 'com.apple.mobilesafari');"
+	                 "INSERT INTO ZPROCESS VALUES (3, '/private/var/db/com.apple.xpc.roleaccountd.staging/', NULL);"
+	                 "INSERT INTO ZPROCESS VALUES (4, '/usr/libexec/locationd', 'com.apple.locationd');",
+	                 NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_non_null(fp = fopen(path, "rb"));
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	size = ftell(fp);
+	rewind(fp);
+	assert_true(size > 0);
+	assert_non_null(buf = malloc((size_t)size));
+	assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	scan_none(ctx, buf, (size_t)size, "benign SQLite database");
+	free(buf);
+	unit_rmtree(tmp);
+	free(tmp);
+	tr_ctx_destroy(ctx);
+}
+
+static void test_empty_buffer_and_no_rules(void **state)
+{
+	tr_ctx *ctx = ctx_with_shipped_rules();
+	assert_int_equal(scan(ctx, "", 0), 0);
+	tr_ctx_destroy(ctx);
+	/* no rules loaded: scanning is a no-op */
+	ctx = new_ctx();
+	assert_int_equal(tr_yara_scan_mem(ctx, NULL, "x", &state_plist, (const uint8_t *)"a", 1), TR_OK);
+	assert_int_equal(tr_yara_rule_count(NULL), 0);
+	tr_yara_destroy(NULL);
+	tr_ctx_destroy(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Curated indicators and the default folder                           */
+
+/* "type=value" of every indicator of a STIX2 bundle, in *out (a JSON
+ * object used as a set). */
+static json_t *indicator_set(const char *path)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+	json_t *set = json_object(), *objs, *o;
+	size_t i;
+
+	if (!root)
+		fail_msg("%s:%d: %s", path, err.line, err.text);
+	objs = json_object_get(root, "objects");
+	assert_true(json_is_array(objs));
+	json_array_foreach(objs, i, o)
+	{
+		const char *type = json_string_value(json_object_get(o, "type"));
+		const char *pat = json_string_value(json_object_get(o, "pattern"));
+		char key[1024];
+		size_t n;
+		if (!type || strcmp(type, "indicator") != 0)
+			continue;
+		assert_non_null(pat);
+		n = strlen(pat);
+		/* "[type:path='value']" */
+		assert_true(n > 5 && pat[0] == '[' && pat[n - 1] == ']' && pat[n - 2] == '\'');
+		assert_true(n < sizeof key);
+		memcpy(key, pat + 1, n - 3);
+		key[n - 3] = '\0';
+		char *eq = strstr(key, "='");
+		assert_non_null(eq);
+		memmove(eq + 1, eq + 2, strlen(eq + 2) + 1); /* type=value */
+		json_object_set_new(set, key, json_true());
+	}
+	json_decref(root);
+	return set;
+}
+
+static void test_curated_indicators_published(void **state)
+{
+	char shared[4200];
+	json_t *mine, *pub, *v;
+	const char *key;
+	size_t types[4] = {0};
+
+	snprintf(shared, sizeof shared, "%s/iocs/pegasus.stix2", unit_shared());
+	mine = indicator_set("rules/pegasus/indicators.stix2");
+	pub = indicator_set(shared);
+	assert_true(json_object_size(pub) > 1500);
+	json_object_foreach(mine, key, v)
+	{
+		if (!json_object_get(pub, key))
+			fail_msg("curated indicator %s is not in %s", key, shared);
+		types[0] += !strncmp(key, "domain-name:value=", 18);
+		types[1] += !strncmp(key, "process:name=", 13);
+		types[2] += !strncmp(key, "email-addr:value=", 17);
+		types[3] += !strncmp(key, "file:name=", 10);
+	}
+	assert_true(types[0] >= 35 && types[0] <= 45);
+	assert_true(types[1] >= 15 && types[1] <= 20);
+	assert_true(types[2] >= 5);
+	assert_int_equal(types[3], 1);
+	/* the values the infected fixture and the docs rely on */
+	static const char *const needed[] = {
+		"domain-name:value=tookcheckout.com", "domain-name:value=free247downloads.com",
+		"domain-name:value=urlpush.net",      "domain-name:value=smscentro.com",
+		"domain-name:value=weather4free.com", "process:name=roleaccountd",
+		"process:name=bh",                    "process:name=msgacntd",
+		"process:name=stagingd",              "email-addr:value=bogaardlisa803@gmail.com",
+		"file:name=roleaccountd.plist",
+	};
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+		if (!json_object_get(mine, needed[i]))
+			fail_msg("curated list lacks %s", needed[i]);
+	json_decref(mine);
+	json_decref(pub);
+}
+
+/* Every indicator has a description naming its provenance and an
+ * indicates relationship to the one malware object. */
+static void test_curated_indicators_shape(void **state)
+{
+	json_error_t err;
+	json_t *root = json_load_file("rules/pegasus/indicators.stix2", 0, &err), *objs, *o;
+	const char *mal = NULL;
+	size_t i, nind = 0, nrel = 0, nmal = 0;
+
+	if (!root)
+		fail_msg("indicators.stix2:%d: %s", err.line, err.text);
+	objs = json_object_get(root, "objects");
+	json_array_foreach(objs, i, o)
+	{
+		const char *type = json_string_value(json_object_get(o, "type"));
+		if (!strcmp(type, "malware")) {
+			nmal++;
+			mal = json_string_value(json_object_get(o, "id"));
+			assert_string_equal(json_string_value(json_object_get(o, "name")), "Pegasus");
+		}
+	}
+	assert_int_equal(nmal, 1);
+	json_array_foreach(objs, i, o)
+	{
+		const char *type = json_string_value(json_object_get(o, "type"));
+		if (!strcmp(type, "indicator")) {
+			const char *d = json_string_value(json_object_get(o, "description"));
+			nind++;
+			assert_non_null(d);
+			assert_non_null(strstr(d, "2021-07-18_nso"));
+			assert_non_null(strstr(d, "CC-BY"));
+		} else if (!strcmp(type, "relationship")) {
+			nrel++;
+			assert_string_equal(json_string_value(json_object_get(o, "relationship_type")),
+			                    "indicates");
+			assert_string_equal(json_string_value(json_object_get(o, "target_ref")), mal);
+		}
+	}
+	assert_int_equal(nind, nrel);
+	json_decref(root);
+}
+
+static void test_default_rules_dir(void **state)
+{
+	const char *old = getenv("SPYTRIAGE_RULES");
+	char *saved = old ? strdup(old) : NULL;
+
+	assert_int_equal(setenv("SPYTRIAGE_RULES", "/opt/custom/rules", 1), 0);
+	assert_string_equal(tr_default_rules_dir(), "/opt/custom/rules");
+	assert_int_equal(unsetenv("SPYTRIAGE_RULES"), 0);
+	const char *d = tr_default_rules_dir();
+	assert_non_null(d);
+	assert_true(*d);
+	assert_string_not_equal(d, "/opt/custom/rules");
+	/* an empty variable is ignored */
+	assert_int_equal(setenv("SPYTRIAGE_RULES", "", 1), 0);
+	assert_string_equal(tr_default_rules_dir(), d);
+	if (saved)
+		setenv("SPYTRIAGE_RULES", saved, 1);
+	else
+		unsetenv("SPYTRIAGE_RULES");
+	free(saved);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_packs_check),
+		cmocka_unit_test(test_shipped_packs_load),
+		cmocka_unit_test(test_single_pack_dir),
+		cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_empty_dir),
+		cmocka_unit_test(test_broken_rule_file_line),
+		cmocka_unit_test(test_warning_as_error),
+		cmocka_unit_test(test_check_requires_meta),
+		cmocka_unit_test(test_namespaces_and_reload),
+		cmocka_unit_test(test_externals),
+		cmocka_unit_test(test_planted_xml),
+		cmocka_unit_test(test_planted_utf16),
+		cmocka_unit_test(test_planted_binary_plist),
+		cmocka_unit_test(test_pack_samples),
+		cmocka_unit_test(test_launchd_binary_plist),
+		cmocka_unit_test(test_random_bytes),
+		cmocka_unit_test(test_benign_plists),
+		cmocka_unit_test(test_benign_sqlite),
+		cmocka_unit_test(test_empty_buffer_and_no_rules),
+		cmocka_unit_test(test_curated_indicators_published),
+		cmocka_unit_test(test_curated_indicators_shape),
+		cmocka_unit_test(test_default_rules_dir),
+	};
+	return cmocka_run_group_tests_name("yara", tests, NULL, NULL);
+}
