@@ -28,7 +28,7 @@ enum tr_status {
 	TR_EIO = 2,          /* read or write failed */
 	TR_ENOTFOUND = 3,    /* a path or an item does not exist */
 	TR_EFORMAT = 4,      /* input is not in the expected format */
-	TR_ELIMIT = 5,       /* input exceeds a safety limit (triage/limits.h) */
+	TR_ELIMIT = 5,       /* input exceeds a safety limit (triage/tr_limits.h) */
 	TR_EUNSUPPORTED = 6, /* a valid input we do not handle (yet) */
 	TR_EUSAGE = 7,       /* bad option or argument */
 	TR_EPASSWORD = 8,    /* wrong backup password or key */
