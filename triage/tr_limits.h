@@ -1,5 +1,5 @@
 /*
- * limits.h - every safety bound of spytriage in one place.
+ * tr_limits.h - every safety bound of spytriage in one place.
  *
  * Evidence is hostile input. Each parser checks its input against one of
  * these limits; hitting one is a report warning plus TR_ELIMIT, and the

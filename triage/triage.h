@@ -28,7 +28,7 @@
 #include <plist/plist.h>
 #include <sqlite3.h>
 
-#include "limits.h"
+#include "tr_limits.h"
 #include "spytriage.h"
 
 /* ------------------------------------------------------------------ */
