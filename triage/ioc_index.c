@@ -806,6 +806,9 @@ static int match_host(mstate *m, const char *s, size_t len, int bare_hostpath, c
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (s[i] != '.')
 			continue;
+		/* an IP address is never a parent domain ("1.192.0.2.1") */
+		if (tr_is_ipv4(s + i + 1, len - i - 1))
+			continue;
 		rc = report_group(m, lookup(m->ix, K_HOST, s + i + 1, len - i - 1, len - i - 1),
 		                  how_override ? how_override : "parent domain");
 		if (rc)

@@ -1,0 +1,1144 @@
+/*
+ * test_ioc.c - unit tests of the indicator engine: STIX2 pattern and
+ * bundle parsing (with the quirks of docs/spyware-traces.md 4.4), every
+ * matching rule with positive and negative cases, the per-type counts of
+ * every file in $SHARED/iocs against SOURCES.md, load time, statistics
+ * output and the URL helpers.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "unit.h"
+#include "ioc_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                             */
+
+#define MAXHITS 64
+
+typedef struct hits {
+	size_t n;
+	const tr_ioc *ioc[MAXHITS];
+	const char *how[MAXHITS];
+} hits;
+
+static int collect(void *arg, const tr_ioc *ioc, const char *how)
+{
+	hits *h = arg;
+	assert_true(h->n < MAXHITS);
+	h->ioc[h->n] = ioc;
+	h->how[h->n] = how;
+	h->n++;
+	return 0;
+}
+
+static hits match(const tr_iocs *ix, enum tr_match kind, const char *value)
+{
+	hits h;
+	memset(&h, 0, sizeof h);
+	assert_int_equal(tr_iocs_match(ix, kind, value, collect, &h), TR_OK);
+	return h;
+}
+
+/* Exactly one hit, of this value, with this rule. */
+static void expect_one(const tr_iocs *ix, enum tr_match kind, const char *observed,
+                       const char *ioc_value, const char *how)
+{
+	hits h = match(ix, kind, observed);
+	if (h.n != 1 || strcmp(h.ioc[0]->value, ioc_value) != 0 || strcmp(h.how[0], how) != 0) {
+		print_error("match(%d, \"%s\"): %zu hits", (int)kind, observed, h.n);
+		for (size_t i = 0; i < h.n; i++)
+			print_error("  %s / %s / %s", h.ioc[i]->value, h.ioc[i]->malware, h.how[i]);
+		fail_msg("expected exactly \"%s\" by \"%s\"", ioc_value, how);
+	}
+}
+
+static void expect_none(const tr_iocs *ix, enum tr_match kind, const char *observed)
+{
+	hits h = match(ix, kind, observed);
+	if (h.n != 0)
+		fail_msg("match(%d, \"%s\"): unexpected %s (%s)", (int)kind, observed, h.ioc[0]->value,
+		         h.how[0]);
+}
+
+typedef struct fixture {
+	tr_ctx *ctx;
+	tr_iocs *ix;
+	char *dir;
+} fixture;
+
+static void fixture_open(fixture *fx)
+{
+	assert_int_equal(tr_ctx_create(&fx->ctx), TR_OK);
+	assert_int_equal(tr_iocs_create(&fx->ix), TR_OK);
+	fx->dir = unit_tmpdir();
+}
+
+static void fixture_close(fixture *fx)
+{
+	tr_iocs_destroy(fx->ix);
+	tr_ctx_destroy(fx->ctx);
+	unit_rmtree(fx->dir);
+	free(fx->dir);
+}
+
+static char *write_bundle(const fixture *fx, const char *name, const char *json)
+{
+	char *path;
+	assert_true(asprintf(&path, "%s/%s", fx->dir, name) > 0);
+	unit_write_file(path, json, strlen(json));
+	return path;
+}
+
+static int load_bundle(fixture *fx, const char *name, const char *json)
+{
+	char *path = write_bundle(fx, name, json);
+	int st = tr_iocs_load_file(fx->ctx, fx->ix, path);
+	free(path);
+	return st;
+}
+
+/* An indicator object with an "indicates" relationship to target. The
+ * pattern is JSON-escaped by the caller. */
+#define IND(id, pat) "{\"type\":\"indicator\",\"id\":\"indicator--" id "\",\"pattern\":\"" pat \
+	"\",\"pattern_type\":\"stix\"}"
+#define REL(id, target) "{\"type\":\"relationship\",\"id\":\"relationship--" id "-" target \
+	"\",\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--" id \
+	"\",\"target_ref\":\"malware--" target "\"}"
+#define MAL(id, name) "{\"type\":\"malware\",\"id\":\"malware--" id "\",\"name\":\"" name "\"}"
+
+/* ------------------------------------------------------------------ */
+/* patterns                                                            */
+
+static void pattern_ok(const char *pat, enum tr_ioc_type want_type, const char *want_value)
+{
+	char out[256];
+	size_t n;
+	enum tr_ioc_type t;
+	if (!tr_stix_parse_pattern(pat, &t, out, &n))
+		fail_msg("pattern rejected: %s", pat);
+	assert_int_equal(t, want_type);
+	assert_string_equal(out, want_value);
+	assert_int_equal(n, strlen(want_value));
+}
+
+static void pattern_bad(const char *pat)
+{
+	char out[256];
+	size_t n;
+	enum tr_ioc_type t;
+	if (tr_stix_parse_pattern(pat, &t, out, &n))
+		fail_msg("pattern accepted: %s", pat);
+}
+
+static void test_pattern_parse(void **state)
+{
+	(void)state;
+	pattern_ok("[domain-name:value='example.org']", TR_IOC_DOMAIN, "example.org");
+	pattern_ok("  [ domain-name:value  =  'example.org' ]  ", TR_IOC_DOMAIN, "example.org");
+	pattern_ok("[file:hashes.'SHA-256'='AB']", TR_IOC_SHA256, "AB");
+	pattern_ok("[file:hashes.sha256='ab']", TR_IOC_SHA256, "ab");
+	pattern_ok("[file:hashes.'SHA-1'='ab']", TR_IOC_SHA1, "ab");
+	pattern_ok("[file:hashes.SHA1='ab']", TR_IOC_SHA1, "ab");
+	pattern_ok("[file:hashes.'MD5'='ab']", TR_IOC_MD5, "ab");
+	pattern_ok("[file:hashes.md5='ab']", TR_IOC_MD5, "ab");
+	pattern_ok("[app:cert.sha1='AB']", TR_IOC_CERT_SHA1, "AB");
+	pattern_ok("[app:cert.'SHA-256'='ab']", TR_IOC_CERT_SHA256, "ab");
+	pattern_ok("[app:cert.md5='ab']", TR_IOC_CERT_MD5, "ab");
+	pattern_ok("[app:id='com.x']", TR_IOC_APP_ID, "com.x");
+	pattern_ok("[url:value='https://x.example/a']", TR_IOC_URL, "https://x.example/a");
+	pattern_ok("[ipv4-addr:value='192.0.2.1']", TR_IOC_IPV4, "192.0.2.1");
+	pattern_ok("[email-addr:value='a@b.example']", TR_IOC_EMAIL, "a@b.example");
+	pattern_ok("[process:name='bh']", TR_IOC_PROCESS, "bh");
+	pattern_ok("[file:name='x.plist']", TR_IOC_FILE_NAME, "x.plist");
+	pattern_ok("[file:path='/tmp/l/']", TR_IOC_FILE_PATH, "/tmp/l/");
+	pattern_ok("[configuration-profile:id='76DAB334']", TR_IOC_PROFILE_ID, "76DAB334");
+	pattern_ok("[android-property:name='sys.x']", TR_IOC_ANDROID_PROP, "sys.x");
+	/* escapes: \' and \\ only */
+	pattern_ok("[file:name='it\\'s']", TR_IOC_FILE_NAME, "it's");
+	pattern_ok("[file:path='C:\\\\x']", TR_IOC_FILE_PATH, "C:\\x");
+	pattern_bad("[file:name='a\\nb']");
+	/* not a single '=' comparison */
+	pattern_bad("[domain-name:value!='example.org']");
+	pattern_bad("[domain-name:value=='example.org']");
+	pattern_bad("[domain-name:value LIKE 'example.org']");
+	pattern_bad("[domain-name:value MATCHES '.*']");
+	pattern_bad("[domain-name:value='a.example'] OR [domain-name:value='b.example']");
+	pattern_bad("[domain-name:value='a.example' AND domain-name:value='b.example']");
+	pattern_bad("[domain-name:value='a.example'] WITHIN 5 SECONDS");
+	pattern_bad("[file:hashes.sha256<'ab']");
+	/* malformed */
+	pattern_bad("domain-name:value='example.org'");
+	pattern_bad("[domain-name:value='example.org'");
+	pattern_bad("[domain-name:value='example.org]");
+	pattern_bad("[domain-name:value=example.org]");
+	pattern_bad("");
+	/* unknown types */
+	pattern_bad("[mutex:name='x']");
+	pattern_bad("[file:size='12']");
+	pattern_bad("[domain-name:resolves_to_refs='x']");
+}
+
+/* ------------------------------------------------------------------ */
+/* bundles                                                             */
+
+static const char quirks_bundle[] =
+	"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+	/* report listing indicator 01 first: it wins over the relationship */
+	"{\"type\":\"report\",\"id\":\"report--r1\",\"name\":\"ReportColl\","
+	"\"object_refs\":[\"indicator--01\",\"malware--a\"]},"
+	IND("01", "[domain-name:value='Report.Example']") "," REL("01", "a") ","
+	/* same value in two collections through two relationships */
+	IND("02", "[domain-name:value='shared.example']") "," REL("02", "a") "," REL("02", "b") ","
+	/* a duplicated object: read once */
+	IND("03", "[process:name='dupproc']") "," REL("03", "a") ","
+	IND("03", "[process:name='dupproc']") "," REL("03", "a") ","
+	/* dangling only: default collection named after the file */
+	IND("04", "[domain-name:value='orphan.example']") "," REL("04", "missing") ","
+	/* dangling plus a real one: the real one */
+	IND("05", "[domain-name:value='half.example']") "," REL("05", "missing") "," REL("05", "b") ","
+	/* quoted hash key, upper-case hex */
+	IND("06", "[file:hashes.'SHA-256'='"
+	          "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("06", "b") ","
+	/* escapes (JSON-escaped backslashes) and white space */
+	IND("07", "  [ file:name = 'it\\\\'s \\\\\\\\ here' ] ") "," REL("07", "b") ","
+	/* skipped: not '=', unknown type, two comparisons, other pattern type */
+	IND("08", "[domain-name:value!='skip.example']") "," REL("08", "a") ","
+	IND("09", "[mutex:name='skip']") "," REL("09", "a") ","
+	IND("10", "[domain-name:value='a.example'] OR [domain-name:value='b.example']") "," REL("10", "a") ","
+	"{\"type\":\"indicator\",\"id\":\"indicator--11\",\"pattern\":\"alert tcp any any\","
+	"\"pattern_type\":\"snort\"},"
+	/* same value, same collection, two ids: two counted, one entry */
+	IND("12", "[domain-name:value='twice.example']") "," REL("12", "a") ","
+	IND("13", "[domain-name:value='TWICE.example.']") "," REL("13", "a") ","
+	/* an IPv4 as a domain value counts as a domain */
+	IND("14", "[domain-name:value='192.0.2.55']") "," REL("14", "a") ","
+	/* malware objects after their relationships; unknown object types */
+	MAL("a", "Alpha") "," MAL("b", "Beta") ","
+	"{\"type\":\"identity\",\"id\":\"identity--x\",\"name\":\"someone\"},"
+	"{\"type\":\"x-custom\",\"id\":\"x-custom--y\"}"
+	"]}";
+
+typedef struct all_entries {
+	size_t n;
+	const tr_ioc *v[64];
+} all_entries;
+
+static int collect_all(void *arg, const tr_ioc *ioc, const char *how)
+{
+	all_entries *a = arg;
+	(void)how;
+	assert_true(a->n < 64);
+	a->v[a->n++] = ioc;
+	return 0;
+}
+
+/* Collections of entries of (type, value), joined by ',' in index order. */
+static void collections_of(const all_entries *a, enum tr_ioc_type t, const char *value, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i]->type == t && strcmp(a->v[i]->value, value) == 0) {
+			if (buf[0])
+				strncat(buf, ",", len - strlen(buf) - 1);
+			strncat(buf, a->v[i]->malware, len - strlen(buf) - 1);
+		}
+}
+
+static void test_bundle_quirks(void **state)
+{
+	fixture fx;
+	all_entries a;
+	char buf[256];
+	(void)state;
+
+	fixture_open(&fx);
+	assert_int_equal(load_bundle(&fx, "quirks.stix2", quirks_bundle), TR_OK);
+
+	/* distinct ids by type: 01 02 04 05 12 13 14 domains, 03 process,
+	 * 06 sha256, 07 file name; 08-11 skipped */
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_DOMAIN), 7);
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_PROCESS), 1);
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_SHA256), 1);
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_FILE_NAME), 1);
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_IPV4), 0);
+	assert_int_equal(tr_iocs_count(fx.ix), 10);
+	assert_int_equal(tr_iocs_skipped(fx.ix), 4);
+	assert_int_equal(tr_iocs_nsources(fx.ix), 1);
+	assert_string_equal(tr_iocs_source_stat(fx.ix, 0)->source, "quirks.stix2");
+	assert_int_equal(tr_iocs_source_stat(fx.ix, 0)->count, 10);
+
+	memset(&a, 0, sizeof a);
+	assert_int_equal(tr_iocs_foreach(fx.ix, collect_all, &a), TR_OK);
+	/* entries: report, shared x2, dupproc, orphan, half, hash, name,
+	 * twice (once), ip */
+	assert_int_equal(a.n, 10);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_equal(a.v[i]->source, "quirks.stix2");
+
+	collections_of(&a, TR_IOC_DOMAIN, "report.example", buf, sizeof buf);
+	assert_string_equal(buf, "ReportColl");
+	collections_of(&a, TR_IOC_DOMAIN, "shared.example", buf, sizeof buf);
+	assert_string_equal(buf, "Alpha,Beta");
+	collections_of(&a, TR_IOC_PROCESS, "dupproc", buf, sizeof buf);
+	assert_string_equal(buf, "Alpha");
+	collections_of(&a, TR_IOC_DOMAIN, "orphan.example", buf, sizeof buf);
+	assert_string_equal(buf, "quirks");
+	collections_of(&a, TR_IOC_DOMAIN, "half.example", buf, sizeof buf);
+	assert_string_equal(buf, "Beta");
+	collections_of(&a, TR_IOC_SHA256, "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", buf,
+	               sizeof buf);
+	assert_string_equal(buf, "Beta");
+	collections_of(&a, TR_IOC_FILE_NAME, "it's \\ here", buf, sizeof buf);
+	assert_string_equal(buf, "Beta");
+	collections_of(&a, TR_IOC_DOMAIN, "twice.example", buf, sizeof buf);
+	assert_string_equal(buf, "Alpha");
+	collections_of(&a, TR_IOC_DOMAIN, "192.0.2.55", buf, sizeof buf);
+	assert_string_equal(buf, "Alpha");
+	collections_of(&a, TR_IOC_DOMAIN, "skip.example", buf, sizeof buf);
+	assert_string_equal(buf, "");
+
+	/* the stix id is kept */
+	{
+		hits h = match(fx.ix, TR_M_DOMAIN, "report.example");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.ioc[0]->id, "indicator--01");
+	}
+	/* several collections: one callback each, sorted by malware */
+	{
+		hits h = match(fx.ix, TR_M_DOMAIN, "www.shared.example");
+		assert_int_equal(h.n, 2);
+		assert_string_equal(h.ioc[0]->malware, "Alpha");
+		assert_string_equal(h.ioc[1]->malware, "Beta");
+		assert_string_equal(h.how[0], "parent domain");
+	}
+	/* an IP given as a domain value matches the host that is that IP */
+	expect_one(fx.ix, TR_M_DOMAIN, "192.0.2.55", "192.0.2.55", "exact");
+	expect_one(fx.ix, TR_M_URL, "http://192.0.2.55:8080/x", "192.0.2.55", "exact");
+	expect_none(fx.ix, TR_M_DOMAIN, "10.192.0.2.55");
+	fixture_close(&fx);
+}
+
+/* The same file loaded as part of a folder counts per file: two files
+ * with the same value in the same collection give one entry, counted
+ * twice, with the first file (by name) as source. */
+static void test_folder_merge(void **state)
+{
+	fixture fx;
+	char *p;
+	(void)state;
+	static const char b1[] = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+		IND("01", "[domain-name:value='same.example']") "," REL("01", "p") "," MAL("p", "Predator") "]}";
+	static const char b2[] = "{\"type\":\"bundle\",\"id\":\"bundle--2\",\"objects\":["
+		MAL("q", "Predator") "," IND("01", "[domain-name:value='same.example']") "," REL("01", "q") ","
+		IND("02", "[file:path='/tmp/l/']") "," REL("02", "q") "]}";
+
+	fixture_open(&fx);
+	free(write_bundle(&fx, "b_second.stix2", b2));
+	free(write_bundle(&fx, "a_first.json", b1));
+	free(write_bundle(&fx, "ignored.txt", "not json"));
+	assert_int_equal(tr_iocs_load_path(fx.ctx, fx.ix, fx.dir), TR_OK);
+	assert_int_equal(tr_iocs_count(fx.ix), 3);
+	assert_int_equal(tr_iocs_count_type(fx.ix, TR_IOC_DOMAIN), 2);
+	assert_int_equal(tr_iocs_nsources(fx.ix), 2);
+	assert_string_equal(tr_iocs_source_stat(fx.ix, 0)->source, "a_first.json");
+	assert_string_equal(tr_iocs_source_stat(fx.ix, 1)->source, "b_second.stix2");
+	{
+		hits h = match(fx.ix, TR_M_DOMAIN, "same.example");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.ioc[0]->source, "a_first.json");
+	}
+
+	/* a broken file in the folder fails the load, names the file, and
+	 * leaves the index as it was */
+	p = write_bundle(&fx, "c_broken.stix2", "{\"type\":\"bundle\",\"objects\":[");
+	assert_int_equal(tr_iocs_load_path(fx.ctx, fx.ix, fx.dir), TR_EJSON);
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "c_broken.stix2"));
+	assert_int_equal(tr_iocs_count(fx.ix), 3);
+	free(p);
+
+	/* an empty folder is an error, not an empty index */
+	{
+		char *empty;
+		assert_true(asprintf(&empty, "%s/empty", fx.dir) > 0);
+		assert_int_equal(mkdir(empty, 0700), 0);
+		assert_int_equal(tr_iocs_load_path(fx.ctx, fx.ix, empty), TR_ENOTFOUND);
+		free(empty);
+	}
+	fixture_close(&fx);
+}
+
+static void test_bad_input(void **state)
+{
+	fixture fx;
+	char *p;
+	(void)state;
+
+	fixture_open(&fx);
+	assert_int_equal(load_bundle(&fx, "broken.stix2", "{\"type\": \"bundle\", \"objects\": [ {,] }"), TR_EJSON);
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "broken.stix2"));
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "line 1"));
+
+	assert_int_equal(load_bundle(&fx, "notbundle.json", "{\"type\": \"indicator\", \"objects\": []}"),
+	                 TR_EFORMAT);
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "notbundle.json"));
+	assert_int_equal(load_bundle(&fx, "array.json", "[1, 2, 3]"), TR_EFORMAT);
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "array.json"));
+	assert_int_equal(load_bundle(&fx, "noobjects.json", "{\"type\": \"bundle\", \"objects\": 5}"), TR_EFORMAT);
+	assert_int_equal(load_bundle(&fx, "empty.json", ""), TR_EJSON);
+	/* hostile but valid shapes: nothing crashes, nothing is loaded */
+	assert_int_equal(load_bundle(&fx, "odd.json",
+	                             "{\"type\":\"bundle\",\"objects\":[1,\"x\",null,[],{},"
+	                             "{\"type\":\"indicator\"},{\"type\":\"indicator\",\"id\":5,\"pattern\":7},"
+	                             "{\"type\":\"report\",\"id\":\"report--1\",\"object_refs\":\"x\"},"
+	                             "{\"type\":\"relationship\",\"relationship_type\":\"indicates\"},"
+	                             "{\"type\":\"malware\",\"id\":\"malware--z\"}]}"),
+	                 TR_OK);
+	assert_int_equal(tr_iocs_count(fx.ix), 0);
+	assert_int_equal(tr_iocs_skipped(fx.ix), 2);
+
+	assert_true(asprintf(&p, "%s/does-not-exist.stix2", fx.dir) > 0);
+	assert_int_equal(tr_iocs_load_file(fx.ctx, fx.ix, p), TR_ENOTFOUND);
+	assert_non_null(strstr(tr_errmsg(fx.ctx), "does-not-exist.stix2"));
+	assert_int_equal(tr_iocs_load_path(fx.ctx, fx.ix, p), TR_ENOTFOUND);
+	free(p);
+	/* a folder given to load_file is not a bundle */
+	assert_int_not_equal(tr_iocs_load_file(fx.ctx, fx.ix, fx.dir), TR_OK);
+	fixture_close(&fx);
+}
+
+/* The index of a NULL pointer is empty. */
+static void test_null_index(void **state)
+{
+	hits h;
+	(void)state;
+	memset(&h, 0, sizeof h);
+	assert_int_equal(tr_iocs_match(NULL, TR_M_DOMAIN, "example.org", collect, &h), TR_OK);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(tr_iocs_count(NULL), 0);
+	assert_int_equal(tr_iocs_count_type(NULL, TR_IOC_DOMAIN), 0);
+	assert_int_equal(tr_iocs_foreach(NULL, collect, &h), TR_OK);
+	tr_iocs_destroy(NULL);
+	{
+		tr_iocs *ix;
+		assert_int_equal(tr_iocs_create(&ix), TR_OK);
+		assert_int_equal(tr_iocs_match(ix, TR_M_URL, "https://example.org/", collect, &h), TR_OK);
+		assert_int_equal(h.n, 0);
+		tr_iocs_destroy(ix);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* matching rules                                                      */
+
+static const char match_bundle[] =
+	"{\"type\":\"bundle\",\"id\":\"bundle--m\",\"objects\":[" MAL("m", "Merc") ","
+	IND("d1", "[domain-name:value='Example.org']") "," REL("d1", "m") ","
+	IND("d2", "[domain-name:value='192.0.2.7']") "," REL("d2", "m") ","
+	IND("d3", "[domain-name:value='pathhost.example/x']") "," REL("d3", "m") ","
+	IND("i1", "[ipv4-addr:value='198.51.100.9']") "," REL("i1", "m") ","
+	IND("u1", "[url:value='HTTPS://Tracker.Example.NET/P?q=1']") "," REL("u1", "m") ","
+	IND("p1", "[process:name='BackupAgent2']") "," REL("p1", "m") ","
+	IND("p2", "[process:name='ReminderIntentsUIExtension']") "," REL("p2", "m") ","
+	IND("p3", "[process:name='abcdefghijklmnop']") "," REL("p3", "m") ","
+	IND("p4", "[process:name='msgacntd']") "," REL("p4", "m") ","
+	IND("f1", "[file:path='/tmp/l/']") "," REL("f1", "m") ","
+	IND("f2", "[file:path='Library/Preferences/com.apple.photolibraryd.plist']") "," REL("f2", "m") ","
+	IND("f3", "[file:path='/private/var/tmp/hooker']") "," REL("f3", "m") ","
+	IND("n1", "[file:name='roleaccountd.plist']") "," REL("n1", "m") ","
+	IND("e1", "[email-addr:value='Bogaard@Example.COM']") "," REL("e1", "m") ","
+	IND("h1", "[file:hashes.'SHA-256'='"
+	          "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("h1", "m") ","
+	IND("h2", "[file:hashes.'SHA-1'='00112233445566778899AABBCCDDEEFF00112233']") "," REL("h2", "m") ","
+	IND("h3", "[file:hashes.md5='ffeeddccbbaa99887766554433221100']") "," REL("h3", "m") ","
+	IND("c1", "[app:cert.sha1='A1B2C3D4E5F60718293A4B5C6D7E8F9001122334']") "," REL("c1", "m") ","
+	IND("a1", "[app:id='com.Example.Spy']") "," REL("a1", "m") ","
+	IND("g1", "[configuration-profile:id='76DAB334-7E17-475D-A5D6-0794EB5818A5']") "," REL("g1", "m") ","
+	IND("r1", "[android-property:name='sys.brand.note']") "," REL("r1", "m") ","
+	IND("w1", "[domain-name:value='webkit-origin.example']") "," REL("w1", "m")
+	"]}";
+
+static void match_setup(fixture *fx)
+{
+	fixture_open(fx);
+	assert_int_equal(load_bundle(fx, "merc.stix2", match_bundle), TR_OK);
+	assert_int_equal(tr_iocs_count(fx->ix), 22);
+}
+
+static void test_match_domain(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_DOMAIN, "example.org", "example.org", "exact");
+	expect_one(fx.ix, TR_M_DOMAIN, "EXAMPLE.ORG.", "example.org", "exact");
+	expect_one(fx.ix, TR_M_DOMAIN, "a.b.example.org", "example.org", "parent domain");
+	expect_one(fx.ix, TR_M_DOMAIN, " A.B.Example.Org:443 ", "example.org", "parent domain");
+	expect_none(fx.ix, TR_M_DOMAIN, "badexample.org");
+	expect_none(fx.ix, TR_M_DOMAIN, "example.org.evil.example");
+	expect_none(fx.ix, TR_M_DOMAIN, "org");
+	expect_none(fx.ix, TR_M_DOMAIN, "");
+	expect_one(fx.ix, TR_M_DOMAIN, "192.0.2.7", "192.0.2.7", "exact");
+	expect_one(fx.ix, TR_M_DOMAIN, "198.51.100.9", "198.51.100.9", "exact");
+	expect_none(fx.ix, TR_M_DOMAIN, "198.51.100.90");
+	expect_none(fx.ix, TR_M_DOMAIN, "1.198.51.100.9");
+	/* a bare host record matches a host/path indicator on its host */
+	expect_one(fx.ix, TR_M_DOMAIN, "pathhost.example", "pathhost.example/x", "exact");
+	/* very long names are not host names: no match, no slow walk */
+	{
+		char big[4096];
+		memset(big, 'a', sizeof big);
+		for (size_t i = 1; i < sizeof big - 20; i += 2)
+			big[i] = '.';
+		strcpy(big + sizeof big - 20, "x.example.org");
+		expect_none(fx.ix, TR_M_DOMAIN, big);
+	}
+	fixture_close(&fx);
+}
+
+static void test_match_url(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	/* scheme and host are case-insensitive, the rest is not */
+	expect_one(fx.ix, TR_M_URL, "https://tracker.example.net/P?q=1", "https://tracker.example.net/P?q=1", "url");
+	expect_one(fx.ix, TR_M_URL, "Https://TRACKER.example.net/P?q=1", "https://tracker.example.net/P?q=1", "url");
+	expect_none(fx.ix, TR_M_URL, "https://tracker.example.net/p?q=1"); /* path is case-sensitive */
+	expect_one(fx.ix, TR_M_URL, "https://user:pw@Sub.Example.org:8443/a?b#c", "example.org", "parent domain");
+	expect_one(fx.ix, TR_M_URL, "http://example.org", "example.org", "exact");
+	expect_one(fx.ix, TR_M_URL, "www.example.org/index.html", "example.org", "parent domain");
+	expect_none(fx.ix, TR_M_URL, "https://badexample.org/example.org");
+	expect_none(fx.ix, TR_M_URL, "https://example.org.evil.example/");
+	expect_none(fx.ix, TR_M_URL, "http://[2001:db8::1]/x?h=example.org");
+	expect_none(fx.ix, TR_M_URL, "not a url at all");
+	expect_none(fx.ix, TR_M_URL, "");
+	fixture_close(&fx);
+}
+
+static void test_match_url_path(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_URL, "https://pathhost.example/x", "pathhost.example/x", "url path");
+	expect_one(fx.ix, TR_M_URL, "https://PATHHOST.example/x/y?z=1", "pathhost.example/x", "url path");
+	expect_one(fx.ix, TR_M_URL, "pathhost.example/xyz", "pathhost.example/x", "url path");
+	expect_none(fx.ix, TR_M_URL, "https://pathhost.example/");
+	expect_none(fx.ix, TR_M_URL, "https://pathhost.example/y/x");
+	expect_none(fx.ix, TR_M_URL, "https://sub.pathhost.example/x");
+	fixture_close(&fx);
+}
+
+static void test_match_process(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_PROCESS, "BackupAgent2", "BackupAgent2", "exact");
+	expect_one(fx.ix, TR_M_PROCESS, "/usr/libexec/BackupAgent2", "BackupAgent2", "exact");
+	expect_none(fx.ix, TR_M_PROCESS, "BackupAgent");
+	expect_none(fx.ix, TR_M_PROCESS, "backupagent2"); /* case-sensitive */
+	expect_none(fx.ix, TR_M_PROCESS, "BackupAgent2/");
+	/* cut at 16 and at 15 characters */
+	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntentsU", "ReminderIntentsUIExtension", "truncated process name");
+	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntents", "ReminderIntentsUIExtension", "truncated process name");
+	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntentsX");
+	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntent");
+	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntentsUI");
+	/* a 16-character name that is an indicator: exact, once */
+	expect_one(fx.ix, TR_M_PROCESS, "abcdefghijklmnop", "abcdefghijklmnop", "exact");
+	expect_one(fx.ix, TR_M_PROCESS, "abcdefghijklmno", "abcdefghijklmnop", "truncated process name");
+	fixture_close(&fx);
+}
+
+static void test_match_process_path(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_PROCESS_PATH, "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd",
+	           "msgacntd", "path component");
+	expect_one(fx.ix, TR_M_PROCESS_PATH, "/x/msgacntd/msgacntd", "msgacntd", "path component");
+	expect_one(fx.ix, TR_M_PROCESS_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker", "exact");
+	expect_one(fx.ix, TR_M_PROCESS_PATH, "/tmp/l/run", "/tmp/l/", "path prefix");
+	expect_none(fx.ix, TR_M_PROCESS_PATH, "/private/var/db/msgacntd2");
+	expect_none(fx.ix, TR_M_PROCESS_PATH, "/usr/bin/BackupAgent");
+	fixture_close(&fx);
+}
+
+static void test_match_file_path(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_FILE_PATH, "/tmp/l", "/tmp/l/", "exact");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/tmp/l/", "/tmp/l/", "exact");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/tmp/l/x", "/tmp/l/", "path prefix");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/tmp/l/a/b", "/tmp/l/", "path prefix");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/tmp/lib");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/tmp/lib/l");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/tmp");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/private/tmp/l/x");
+	expect_none(fx.ix, TR_M_FILE_PATH, "tmp/l/x");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker", "exact");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/private/var/tmp/hooker2");
+	/* relative indicators: equal or a suffix after '/' */
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Preferences/com.apple.photolibraryd.plist",
+	           "Library/Preferences/com.apple.photolibraryd.plist", "exact");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/private/var/mobile/Library/Preferences/com.apple.photolibraryd.plist",
+	           "Library/Preferences/com.apple.photolibraryd.plist", "path suffix");
+	expect_none(fx.ix, TR_M_FILE_PATH, "/private/var/mobile/XLibrary/Preferences/com.apple.photolibraryd.plist");
+	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/com.apple.photolibraryd.plist.bak");
+	/* file names */
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist", "roleaccountd.plist", "file name");
+	expect_one(fx.ix, TR_M_FILE_PATH, "roleaccountd.plist", "roleaccountd.plist", "file name");
+	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist.bak");
+	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/Roleaccountd.plist");
+	/* WebKit origin folders */
+	expect_one(fx.ix, TR_M_FILE_PATH,
+	           "Library/WebKit/WebsiteData/LocalStorage/https_www.webkit-origin.example_0.localstorage",
+	           "webkit-origin.example", "origin folder");
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/WebKit/WebsiteData/IndexedDB/https_example.org_0/x.sqlite3",
+	           "example.org", "origin folder");
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Caches/https_192.0.2.7_443", "192.0.2.7", "origin folder");
+	expect_none(fx.ix, TR_M_FILE_PATH, "Library/WebKit/WebsiteData/IndexedDB/https_badexample.org_0/x");
+	/* names without '_' are not origin folders */
+	expect_none(fx.ix, TR_M_FILE_PATH, "Library/www.example.org/x");
+	fixture_close(&fx);
+}
+
+static void test_match_email(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_EMAIL, "bogaard@example.com", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, "mailto:Bogaard@Example.com", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, "MAILTO:bogaard@example.com?subject=hi", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, " \"mailto:bogaard@example.com\" ", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, "'bogaard@example.com'", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, "<bogaard@example.com>", "bogaard@example.com", "exact");
+	expect_none(fx.ix, TR_M_EMAIL, "xbogaard@example.com");
+	expect_none(fx.ix, TR_M_EMAIL, "bogaard@example.com.evil");
+	expect_none(fx.ix, TR_M_EMAIL, "mailto:");
+	fixture_close(&fx);
+}
+
+static void test_match_hashes_and_ids(void **state)
+{
+	fixture fx;
+	(void)state;
+	match_setup(&fx);
+	expect_one(fx.ix, TR_M_HASH, "aabbccddeeff00112233445566778899AABBCCDDEEFF00112233445566778899",
+	           "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", "exact");
+	expect_one(fx.ix, TR_M_HASH, "00112233445566778899aabbccddeeff00112233",
+	           "00112233445566778899aabbccddeeff00112233", "exact");
+	expect_one(fx.ix, TR_M_HASH, "FFEEDDCCBBAA99887766554433221100", "ffeeddccbbaa99887766554433221100", "exact");
+	expect_none(fx.ix, TR_M_HASH, "aabbccddeeff00112233445566778899aabbccddeeff0011223344556677889");
+	expect_none(fx.ix, TR_M_HASH, "ffeeddccbbaa9988");
+	/* certificate hashes are their own table */
+	expect_none(fx.ix, TR_M_HASH, "a1b2c3d4e5f60718293a4b5c6d7e8f9001122334");
+	expect_one(fx.ix, TR_M_CERT, "a1b2c3d4e5f60718293a4b5c6d7e8f9001122334",
+	           "a1b2c3d4e5f60718293a4b5c6d7e8f9001122334", "exact");
+	expect_one(fx.ix, TR_M_CERT, "A1:B2:C3:D4:E5:F6:07:18:29:3A:4B:5C:6D:7E:8F:90:01:12:23:34",
+	           "a1b2c3d4e5f60718293a4b5c6d7e8f9001122334", "exact");
+	expect_none(fx.ix, TR_M_CERT, "00112233445566778899aabbccddeeff00112233");
+	expect_none(fx.ix, TR_M_CERT, "");
+
+	expect_one(fx.ix, TR_M_APP_ID, "COM.EXAMPLE.SPY", "com.example.spy", "exact");
+	expect_none(fx.ix, TR_M_APP_ID, "com.example.spy2");
+	expect_none(fx.ix, TR_M_APP_ID, "com.example");
+	expect_one(fx.ix, TR_M_PROFILE_ID, "76dab334-7e17-475d-a5d6-0794eb5818a5",
+	           "76dab334-7e17-475d-a5d6-0794eb5818a5", "exact");
+	expect_none(fx.ix, TR_M_PROFILE_ID, "76dab334-7e17-475d-a5d6-0794eb5818a6");
+	expect_one(fx.ix, TR_M_PROPERTY, "Sys.Brand.Note", "sys.brand.note", "exact");
+	expect_none(fx.ix, TR_M_PROPERTY, "sys.brand.notes");
+	/* a kind never crosses into another table */
+	expect_none(fx.ix, TR_M_APP_ID, "example.org");
+	expect_none(fx.ix, TR_M_DOMAIN, "com.example.spy");
+	expect_none(fx.ix, TR_M_NONE, "example.org");
+	fixture_close(&fx);
+}
+
+static int stop_at_first(void *arg, const tr_ioc *ioc, const char *how)
+{
+	(void)ioc;
+	(void)how;
+	(*(int *)arg)++;
+	return 42;
+}
+
+static void test_match_stops(void **state)
+{
+	fixture fx;
+	int calls = 0;
+	(void)state;
+	fixture_open(&fx);
+	assert_int_equal(load_bundle(&fx, "two.stix2",
+	                             "{\"type\":\"bundle\",\"objects\":[" MAL("a", "A") "," MAL("b", "B") ","
+	                             IND("1", "[domain-name:value='example.org']") "," REL("1", "a") "," REL("1", "b")
+	                             "]}"),
+	                 TR_OK);
+	assert_int_equal(tr_iocs_match(fx.ix, TR_M_DOMAIN, "x.example.org", stop_at_first, &calls), 42);
+	assert_int_equal(calls, 1);
+	fixture_close(&fx);
+}
+
+/* ------------------------------------------------------------------ */
+/* the shared indicator files                                          */
+
+typedef struct want_count {
+	enum tr_ioc_type type;
+	size_t n;
+} want_count;
+
+/* Per-type counts copied from $SHARED/iocs/SOURCES.md. */
+static const struct {
+	const char *file;
+	size_t total;
+	want_count c[6];
+} sources_md[] = {
+	{"pegasus.stix2", 1549,
+	 {{TR_IOC_DOMAIN, 1438}, {TR_IOC_PROCESS, 81}, {TR_IOC_EMAIL, 29}, {TR_IOC_FILE_NAME, 1}}},
+	{"cytrox.stix2", 343, {{TR_IOC_DOMAIN, 336}, {TR_IOC_FILE_PATH, 6}, {TR_IOC_PROFILE_ID, 1}}},
+	{"malware.stix2", 2187, {{TR_IOC_DOMAIN, 2183}, {TR_IOC_ANDROID_PROP, 3}, {TR_IOC_FILE_PATH, 1}}},
+	{"wintego_helios.stix2", 175, {{TR_IOC_DOMAIN, 175}}},
+	{"novispy.stix2", 18,
+	 {{TR_IOC_DOMAIN, 7}, {TR_IOC_APP_ID, 4}, {TR_IOC_SHA256, 4}, {TR_IOC_CERT_SHA256, 3}}},
+	{"predator.stix2", 585, {{TR_IOC_DOMAIN, 569}, {TR_IOC_FILE_PATH, 15}, {TR_IOC_PROFILE_ID, 1}}},
+	{"rcs.stix2", 40, {{TR_IOC_DOMAIN, 26}, {TR_IOC_SHA256, 9}, {TR_IOC_APP_ID, 5}}},
+	{"operation_triangulation.stix2", 112, {{TR_IOC_DOMAIN, 75}, {TR_IOC_EMAIL, 36}, {TR_IOC_PROCESS, 1}}},
+	{"kingspawn.stix2", 167, {{TR_IOC_DOMAIN, 164}, {TR_IOC_FILE_PATH, 2}, {TR_IOC_PROCESS, 1}}},
+	{"wyrmspy_dragonegg.stix2", 53,
+	 {{TR_IOC_SHA256, 34}, {TR_IOC_DOMAIN, 7}, {TR_IOC_APP_ID, 7}, {TR_IOC_IPV4, 5}}},
+	{"eaglemsgspy.stix2", 51, {{TR_IOC_SHA256, 25}, {TR_IOC_DOMAIN, 13}, {TR_IOC_IPV4, 13}}},
+	{"residentbat.stix2", 48,
+	 {{TR_IOC_IPV4, 24}, {TR_IOC_APP_ID, 8}, {TR_IOC_CERT_SHA256, 8}, {TR_IOC_SHA256, 8}}},
+	{"candiru.stix2", 125, {{TR_IOC_DOMAIN, 125}}},
+	{"cellebrite.stix2", 1, {{TR_IOC_APP_ID, 1}}},
+	{"coruna.stix2", 216,
+	 {{TR_IOC_DOMAIN, 177}, {TR_IOC_SHA256, 20}, {TR_IOC_FILE_PATH, 12}, {TR_IOC_FILE_NAME, 7}}},
+	{"darksword.stix2", 43,
+	 {{TR_IOC_FILE_PATH, 22}, {TR_IOC_DOMAIN, 10}, {TR_IOC_FILE_NAME, 7}, {TR_IOC_IPV4, 3}, {TR_IOC_SHA256, 1}}},
+	{"stalkerware.stix2", 5008,
+	 {{TR_IOC_SHA256, 2910}, {TR_IOC_DOMAIN, 1431}, {TR_IOC_APP_ID, 568}, {TR_IOC_CERT_SHA1, 99}}},
+};
+#define NSOURCES (sizeof sources_md / sizeof sources_md[0])
+
+static size_t want_of(size_t f, enum tr_ioc_type t)
+{
+	for (size_t k = 0; k < 6; k++)
+		if (sources_md[f].c[k].n > 0 && sources_md[f].c[k].type == t)
+			return sources_md[f].c[k].n;
+	return 0;
+}
+
+static void test_sources_counts_per_file(void **state)
+{
+	(void)state;
+	for (size_t f = 0; f < NSOURCES; f++) {
+		tr_ctx *ctx;
+		tr_iocs *ix;
+		char *path;
+		size_t sum = 0;
+
+		assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+		assert_int_equal(tr_iocs_create(&ix), TR_OK);
+		assert_true(asprintf(&path, "%s/iocs/%s", unit_shared(), sources_md[f].file) > 0);
+		if (tr_iocs_load_file(ctx, ix, path) != TR_OK)
+			fail_msg("%s: %s", path, tr_errmsg(ctx));
+		for (int t = 0; t < TR_IOC_NTYPES; t++) {
+			size_t got = tr_iocs_count_type(ix, (enum tr_ioc_type)t);
+			if (got != want_of(f, (enum tr_ioc_type)t))
+				fail_msg("%s: %s: %zu, SOURCES.md says %zu", sources_md[f].file,
+				         tr_ioc_type_name((enum tr_ioc_type)t), got, want_of(f, (enum tr_ioc_type)t));
+			sum += got;
+		}
+		assert_int_equal(sum, sources_md[f].total);
+		assert_int_equal(tr_iocs_count(ix), sources_md[f].total);
+		assert_int_equal(tr_iocs_skipped(ix), 0);
+		free(path);
+		tr_iocs_destroy(ix);
+		tr_ctx_destroy(ctx);
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LOAD_BUDGET 10.0 /* sanitizers slow jansson's allocations down */
+#else
+#define LOAD_BUDGET 1.0
+#endif
+
+static void test_sources_folder(void **state)
+{
+	tr_ctx *ctx;
+	tr_iocs *ix;
+	char *dir;
+	double t0, dt;
+	size_t want_total = 0;
+	(void)state;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_iocs_create(&ix), TR_OK);
+	assert_true(asprintf(&dir, "%s/iocs", unit_shared()) > 0);
+	t0 = now();
+	if (tr_iocs_load_path(ctx, ix, dir) != TR_OK)
+		fail_msg("%s: %s", dir, tr_errmsg(ctx));
+	dt = now() - t0;
+	print_message("loaded %zu indicators from %zu files in %.3f s\n", tr_iocs_count(ix), tr_iocs_nsources(ix), dt);
+	assert_true(dt < LOAD_BUDGET);
+
+	assert_int_equal(tr_iocs_nsources(ix), NSOURCES);
+	for (int t = 0; t < TR_IOC_NTYPES; t++) {
+		size_t want = 0;
+		for (size_t f = 0; f < NSOURCES; f++)
+			want += want_of(f, (enum tr_ioc_type)t);
+		assert_int_equal(tr_iocs_count_type(ix, (enum tr_ioc_type)t), want);
+	}
+	for (size_t f = 0; f < NSOURCES; f++)
+		want_total += sources_md[f].total;
+	assert_int_equal(want_total, 10721);
+	assert_int_equal(tr_iocs_count(ix), 10721);
+	/* files are merged in name order */
+	assert_string_equal(tr_iocs_source_stat(ix, 0)->source, "candiru.stix2");
+	assert_string_equal(tr_iocs_source_stat(ix, NSOURCES - 1)->source, "wyrmspy_dragonegg.stix2");
+
+	/* the planted fixture values (docs/fixtures-planted.md) */
+	expect_one(ix, TR_M_URL, "https://tookcheckout.com/4Cz9Lq", "tookcheckout.com", "exact");
+	{
+		hits h = match(ix, TR_M_URL, "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hz");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.ioc[0]->value, "free247downloads.com");
+		assert_string_equal(h.ioc[0]->malware, "Pegasus");
+		assert_string_equal(h.ioc[0]->source, "pegasus.stix2");
+		assert_string_equal(h.how[0], "parent domain");
+	}
+	expect_one(ix, TR_M_PROCESS, "roleaccountd", "roleaccountd", "exact");
+	expect_one(ix, TR_M_PROCESS, "bh", "bh", "exact");
+	/* Operation Triangulation's implant runs as "BackupAgent"; the
+	 * system's BackupAgent2 must not match it */
+	{
+		hits h = match(ix, TR_M_PROCESS, "BackupAgent");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.ioc[0]->malware, "OperationTriangulation");
+	}
+	expect_none(ix, TR_M_PROCESS, "BackupAgent2");
+	expect_one(ix, TR_M_EMAIL, "mailto:bogaardlisa803@gmail.com", "bogaardlisa803@gmail.com", "exact");
+	expect_one(ix, TR_M_PROCESS_PATH, "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd", "msgacntd",
+	           "path component");
+	expect_one(ix, TR_M_DOMAIN, "urlpush.net", "urlpush.net", "exact");
+	expect_one(ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist", "roleaccountd.plist", "file name");
+	/* real quirks: IPv4 domain values, host/path, upper-case cert hashes,
+	 * the Predator profile in two files (one entry), /tmp/l/ */
+	expect_one(ix, TR_M_DOMAIN, "176.223.111.131", "176.223.111.131", "exact");
+	expect_one(ix, TR_M_URL, "https://fgr1w2gnsdvsb.xyz/x/y", "fgr1w2gnsdvsb.xyz/x", "url path");
+	{
+		hits h = match(ix, TR_M_PROFILE_ID, "76dab334-7e17-475d-a5d6-0794eb5818a5");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.ioc[0]->malware, "Predator");
+		assert_string_equal(h.ioc[0]->source, "cytrox.stix2");
+	}
+	{
+		hits h = match(ix, TR_M_FILE_PATH, "/tmp/lib");
+		assert_int_equal(h.n, 0);
+		h = match(ix, TR_M_FILE_PATH, "/tmp/l/x");
+		assert_int_equal(h.n, 1);
+		assert_string_equal(h.how[0], "path prefix");
+	}
+	/* nothing benign from the clean fixture matches */
+	expect_none(ix, TR_M_URL, "https://www.example.org/news");
+	expect_none(ix, TR_M_PROCESS, "SpringBoard");
+	expect_none(ix, TR_M_APP_ID, "com.example.weather");
+
+	free(dir);
+	tr_iocs_destroy(ix);
+	tr_ctx_destroy(ctx);
+}
+
+/* stalkerware.stix2: 137 collections, upper-case SHA-1 certificates,
+ * the same value under several malware names, repeated objects. Figures
+ * computed independently from the JSON: 4876 distinct (type, value,
+ * malware) and 4872 distinct (type, value) after lower-casing. */
+typedef struct walk {
+	size_t entries, distinct_tv, cert_sha1, upper;
+	const tr_ioc *prev;
+} walk;
+
+static int walk_entries(void *arg, const tr_ioc *ioc, const char *how)
+{
+	walk *w = arg;
+	(void)how;
+	w->entries++;
+	/* foreach order is type, value, malware: equal (type, value) are
+	 * neighbours */
+	if (!w->prev || w->prev->type != ioc->type || strcmp(w->prev->value, ioc->value) != 0)
+		w->distinct_tv++;
+	if (ioc->type == TR_IOC_CERT_SHA1) {
+		w->cert_sha1++;
+		for (const char *c = ioc->value; *c; c++)
+			w->upper += *c >= 'A' && *c <= 'Z';
+	}
+	w->prev = ioc;
+	return 0;
+}
+
+static void test_stalkerware(void **state)
+{
+	tr_ctx *ctx;
+	tr_iocs *ix;
+	char *path;
+	walk w;
+	hits h;
+	(void)state;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_iocs_create(&ix), TR_OK);
+	assert_true(asprintf(&path, "%s/iocs/stalkerware.stix2", unit_shared()) > 0);
+	assert_int_equal(tr_iocs_load_file(ctx, ix, path), TR_OK);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(tr_iocs_foreach(ix, walk_entries, &w), TR_OK);
+	assert_int_equal(w.entries, 4876);
+	assert_int_equal(w.distinct_tv, 4872);
+	assert_int_equal(w.cert_sha1, 99);
+	assert_int_equal(w.upper, 0);
+	h = match(ix, TR_M_CERT, "3BA583488F36C708025C078D9EB4BEDC3918B098");
+	assert_int_equal(h.n, 1);
+	/* one app id, two collections, sorted by name */
+	h = match(ix, TR_M_APP_ID, "com.sc.spyier.v2");
+	assert_int_equal(h.n, 2);
+	assert_true(strcmp(h.ioc[0]->malware, h.ioc[1]->malware) < 0);
+	/* the IPv4 among the domain values */
+	expect_one(ix, TR_M_DOMAIN, "178.63.71.15", "178.63.71.15", "exact");
+	free(path);
+	tr_iocs_destroy(ix);
+	tr_ctx_destroy(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* statistics output                                                   */
+
+static char *capture_stats(tr_ctx *ctx, int json, int *status)
+{
+	char tmpl[] = "/tmp/spytriage-unit-stats-XXXXXX";
+	int fd = mkstemp(tmpl), saved;
+	char *buf = calloc(1, 1 << 20);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	assert_non_null(buf);
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, 1) >= 0);
+	*status = tr_print_ioc_stats(ctx, json);
+	fflush(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	n = read(fd, buf, (1 << 20) - 1);
+	assert_true(n > 0);
+	close(fd);
+	unlink(tmpl);
+	return buf;
+}
+
+static void test_stats(void **state)
+{
+	tr_ctx *ctx;
+	char *dir, *out, *again;
+	json_t *root;
+	json_error_t jerr;
+	int st;
+	(void)state;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	/* nothing loaded: zeros, no crash */
+	out = capture_stats(ctx, 1, &st);
+	assert_int_equal(st, TR_OK);
+	root = json_loads(out, 0, &jerr);
+	assert_non_null(root);
+	assert_int_equal(json_integer_value(json_object_get(root, "total")), 0);
+	json_decref(root);
+	free(out);
+
+	assert_true(asprintf(&dir, "%s/iocs", unit_shared()) > 0);
+	assert_int_equal(tr_load_iocs(ctx, dir), TR_OK);
+	out = capture_stats(ctx, 1, &st);
+	assert_int_equal(st, TR_OK);
+	root = json_loads(out, 0, &jerr);
+	assert_non_null(root);
+	assert_int_equal(json_integer_value(json_object_get(root, "total")), 10721);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"), "domain-name:value")),
+	                 1438 + 336 + 2183 + 175 + 7 + 569 + 26 + 75 + 164 + 7 + 13 + 125 + 177 + 10 + 1431);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"), "app:cert.sha1")), 99);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_malware"), "Pegasus")), 1549);
+	assert_int_equal(json_array_size(json_object_get(root, "files")), NSOURCES);
+	json_decref(root);
+	/* deterministic */
+	again = capture_stats(ctx, 1, &st);
+	assert_string_equal(out, again);
+	free(out);
+	free(again);
+
+	out = capture_stats(ctx, 0, &st);
+	assert_int_equal(st, TR_OK);
+	assert_non_null(strstr(out, "Indicators: 10721 from 17 files"));
+	assert_non_null(strstr(out, "domain-name:value"));
+	assert_non_null(strstr(out, "Pegasus"));
+	/* sorted by count: domains (most) come before process names */
+	assert_true(strstr(out, "domain-name:value") < strstr(out, "process:name"));
+	free(out);
+	free(dir);
+	tr_ctx_destroy(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* URL helpers                                                         */
+
+static void host_is(const char *url, const char *want)
+{
+	char host[256];
+	int n = tr_url_host(url, host, sizeof host);
+	if (!want) {
+		if (n != 0)
+			fail_msg("tr_url_host(\"%s\") = \"%s\", want none", url, host);
+		return;
+	}
+	if (n <= 0 || strcmp(host, want) != 0)
+		fail_msg("tr_url_host(\"%s\") = %d \"%s\", want \"%s\"", url, n, host, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void test_url_host(void **state)
+{
+	char small[4];
+	(void)state;
+	host_is("https://a.B.com:30/x", "a.b.com");
+	host_is("HTTP://User:Pass@Example.ORG:8080/p?q#f", "example.org");
+	host_is("https://example.org", "example.org");
+	host_is("https://example.org.", "example.org");
+	host_is("https://example.org?x=1", "example.org");
+	host_is("https://example.org#frag", "example.org");
+	host_is("http://[2001:DB8::1]:443/x", "2001:db8::1");
+	host_is("http://192.0.2.1/x", "192.0.2.1");
+	host_is("example.org/path/x", "example.org");
+	host_is("www.Example.org", "www.example.org");
+	host_is("example.org:8443/x", "example.org");
+	host_is("//cdn.example.net/lib.js", "cdn.example.net");
+	host_is("  https://example.org/  ", "example.org");
+	host_is("ftp://files.example.org/", "files.example.org");
+	host_is("https://localhost/", "localhost");
+	/* garbage and non-links */
+	host_is("", NULL);
+	host_is("hello world", NULL);
+	host_is("justaword", NULL);
+	host_is("https://", NULL);
+	host_is("https:///path", NULL);
+	host_is("mailto:someone@example.org", NULL);
+	host_is("someone@example.org", NULL);
+	host_is("javascript:alert(1)", NULL);
+	host_is("https://exa mple.org/", NULL);
+	host_is("https://a..b/", NULL);
+	host_is("https://example.org:99999/", NULL);
+	host_is("https://example.org:8x/", NULL);
+	host_is("http://[zz::1]/", NULL);
+	host_is("http://[::1/", NULL);
+	host_is(".example.org/x", NULL);
+	/* buffer too small */
+	assert_int_equal(tr_url_host("https://example.org/", small, sizeof small), 0);
+	assert_int_equal(tr_url_host(NULL, small, sizeof small), 0);
+}
+
+static void test_url_port(void **state)
+{
+	(void)state;
+	assert_int_equal(tr_url_port("https://a.example:30495/x"), 30495);
+	assert_int_equal(tr_url_port("http://[::1]:8080/"), 8080);
+	assert_int_equal(tr_url_port("example.org:81"), 81);
+	assert_int_equal(tr_url_port("https://a.example/x"), -1);
+	assert_int_equal(tr_url_port("https://a.example:/x"), -1);
+	assert_int_equal(tr_url_port("garbage"), -1);
+	assert_int_equal(tr_url_port(NULL), -1);
+}
+
+static void test_registrable_domain(void **state)
+{
+	const char *h;
+	(void)state;
+	assert_string_equal(tr_registrable_domain("a.b.example.org"), "example.org");
+	assert_string_equal(tr_registrable_domain("example.org"), "example.org");
+	assert_string_equal(tr_registrable_domain("www.example.co.uk"), "example.co.uk");
+	assert_string_equal(tr_registrable_domain("x.y.example.com.br"), "example.com.br");
+	assert_string_equal(tr_registrable_domain("shop.example.ne.jp"), "example.ne.jp");
+	assert_string_equal(tr_registrable_domain("co.uk"), "co.uk");
+	assert_string_equal(tr_registrable_domain("example.co.uk"), "example.co.uk");
+	/* a 3-letter TLD does not take the short-label rule */
+	assert_string_equal(tr_registrable_domain("a.co.com"), "co.com");
+	/* second level not in the list */
+	assert_string_equal(tr_registrable_domain("a.b.example.de"), "example.de");
+	assert_string_equal(tr_registrable_domain("localhost"), "localhost");
+	assert_string_equal(tr_registrable_domain("192.0.2.1"), "192.0.2.1");
+	assert_string_equal(tr_registrable_domain("2001:db8::1"), "2001:db8::1");
+	assert_string_equal(tr_registrable_domain(""), "");
+	h = "bun54l2b67.get1tn0w.free247downloads.com";
+	assert_ptr_equal(tr_registrable_domain(h), h + strlen("bun54l2b67.get1tn0w."));
+}
+
+static void test_type_names(void **state)
+{
+	(void)state;
+	assert_string_equal(tr_ioc_type_name(TR_IOC_DOMAIN), "domain-name:value");
+	assert_string_equal(tr_ioc_type_name(TR_IOC_SHA256), "file:hashes.sha256");
+	assert_string_equal(tr_ioc_type_name(TR_IOC_CERT_SHA1), "app:cert.sha1");
+	assert_string_equal(tr_ioc_type_name(TR_IOC_ANDROID_PROP), "android-property:name");
+	/* every name parses back to its type */
+	for (int t = 0; t < TR_IOC_NTYPES; t++) {
+		char pat[128], out[16];
+		size_t n;
+		enum tr_ioc_type got;
+		snprintf(pat, sizeof pat, "[%s='v']", tr_ioc_type_name((enum tr_ioc_type)t));
+		assert_true(tr_stix_parse_pattern(pat, &got, out, &n));
+		assert_int_equal(got, t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pattern_parse),
+		cmocka_unit_test(test_bundle_quirks),
+		cmocka_unit_test(test_folder_merge),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_null_index),
+		cmocka_unit_test(test_match_domain),
+		cmocka_unit_test(test_match_url),
+		cmocka_unit_test(test_match_url_path),
+		cmocka_unit_test(test_match_process),
+		cmocka_unit_test(test_match_process_path),
+		cmocka_unit_test(test_match_file_path),
+		cmocka_unit_test(test_match_email),
+		cmocka_unit_test(test_match_hashes_and_ids),
+		cmocka_unit_test(test_match_stops),
+		cmocka_unit_test(test_sources_counts_per_file),
+		cmocka_unit_test(test_sources_folder),
+		cmocka_unit_test(test_stalkerware),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_url_host),
+		cmocka_unit_test(test_url_port),
+		cmocka_unit_test(test_registrable_domain),
+		cmocka_unit_test(test_type_names),
+	};
+	return cmocka_run_group_tests_name("ioc", tests, NULL, NULL);
+}
