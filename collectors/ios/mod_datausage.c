@@ -38,11 +38,11 @@ static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 	tr_kv kv[4];
 	size_t nkv = 0;
 	tr_record rec;
-	sqlite3_int64 missing = next - prev - 1;
+	uint64_t missing = (uint64_t)next - (uint64_t)prev - 1; /* next > prev + 1 */
 
 	snprintf(first, sizeof first, "%lld", (long long)(prev + 1));
 	snprintf(last, sizeof last, "%lld", (long long)(next - 1));
-	snprintf(count, sizeof count, "%lld", (long long)missing);
+	snprintf(count, sizeof count, "%llu", (unsigned long long)missing);
 	if (missing == 1)
 		snprintf(expl, sizeof expl,
 		         "Process record %s is missing from the network usage database (after "
@@ -119,7 +119,9 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
 			continue;
 		pk = sqlite3_column_int64(st, 0);
-		if (have_prev && pk > prev + 1) {
+		/* Unsigned difference: a hostile Z_PK column (no INTEGER PRIMARY
+		 * KEY) may hold duplicates and extreme values. */
+		if (have_prev && pk > prev && (uint64_t)pk - (uint64_t)prev > 1) {
 			if (gaps < DU_MAX_GAPS)
 				rc = gap_finding(ctx, m, f, prev, prev_name[0] ? prev_name : NULL,
 				                 prev_time, pk);
