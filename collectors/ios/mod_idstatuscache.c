@@ -15,11 +15,14 @@
  * indicator type matches them and they are other people's numbers.
  *
  * Heuristic "idstatuscache_nul_handle" (high), as MVT: a handle holding
- * two consecutive NUL characters. libplist cuts dict keys at the first
- * NUL, so the real bytes are found by walking the binary plist object
- * table (every string object, ASCII or UTF-16); MVT's textual form
- * "\x00\x00" is checked on the parsed keys too. The flagged handle is
- * shown with NULs escaped as \x00.
+ * two consecutive NUL characters. Before libplist parses a binary plist,
+ * the module walks its object table (every string object, ASCII or
+ * UTF-16): libplist 2.2 cuts ASCII keys at the first NUL and *aborts* on
+ * an assertion when it hands out a UTF-16 key with a NUL, so every string
+ * with a NUL is cut at it in our copy of the buffer, and handles with two
+ * NULs in a row are noted first. MVT's textual form "\x00\x00" is
+ * checked on the parsed keys too. The flagged handle is shown with NULs
+ * escaped as \x00.
  *
  * Invariants: the file is read once into memory (bounded by the plist
  * limits) and parsed from there; every offset of the raw walk is checked
@@ -63,6 +66,7 @@ struct idsc_entry {
 	int has_status;
 	int nul;       /* handle holds two consecutive NULs (or "\x00\x00") */
 	int raw;       /* found by the raw walk: handle is display text only */
+	char *prefix;  /* raw: the key as cut at its first NUL (malloc'ed) */
 };
 
 struct idsc_list {
@@ -77,6 +81,7 @@ static void list_free(struct idsc_list *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].service);
 		free(l->v[i].handle);
+		free(l->v[i].prefix);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -92,6 +97,7 @@ static int list_add(struct idsc_list *l, struct idsc_entry *e)
 		if (!v) {
 			free(e->service);
 			free(e->handle);
+			free(e->prefix);
 			return TR_ENOMEM;
 		}
 		l->v = v;
@@ -221,17 +227,20 @@ static void put_utf8(char *out, size_t *o, uint32_t cp)
 /* Decodes a bplist string object (ASCII: unit 1, UTF-16BE: unit 2) of
  * count characters at p into text (control characters escaped as \xHH,
  * at most IDSC_MAX_HANDLE bytes) and prefix (the characters before the
- * first NUL: what libplist keeps as the key). Returns 1 if the string
- * has two consecutive NULs, 0 otherwise. */
+ * first NUL: what the key becomes once cut). *first_nul gets the index of
+ * the first NUL unit, or count. Returns 1 if the string has two
+ * consecutive NULs, 0 otherwise. */
 static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *text,
-                         char *prefix)
+                         char *prefix, uint64_t *first_nul)
 {
 	size_t o = 0, po = 0;
 	uint64_t i;
-	int nul = 0, seen_nul = 0;
+	int nul = 0;
 	uint32_t prev = 1;
 
+	*first_nul = count;
 	for (i = 0; i < count; i++) {
+		uint64_t at = i;
 		uint32_t cp = unit == 1 ? p[i] : (uint32_t)be_uint(p + 2 * i, 2);
 
 		if (unit == 2 && cp >= 0xD800 && cp <= 0xDBFF && i + 1 < count) {
@@ -246,14 +255,12 @@ static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *
 		if (cp == 0 && prev == 0)
 			nul = 1;
 		prev = cp;
-		if (cp == 0)
-			seen_nul = 1;
-		if (!seen_nul && po + 4 < IDSC_MAX_HANDLE)
+		if (cp == 0 && *first_nul == count)
+			*first_nul = at;
+		if (*first_nul == count && po + 4 < IDSC_MAX_HANDLE)
 			put_utf8(prefix, &po, cp);
 		if (o + 8 < IDSC_MAX_HANDLE) {
-			if (cp < 0x20 || cp == 0x7F)
-				o += (size_t)snprintf(text + o, 5, "\\x%02x", (unsigned)cp);
-			else if (unit == 1 && cp >= 0x80)
+			if (cp < 0x20 || cp == 0x7F || (unit == 1 && cp >= 0x80))
 				o += (size_t)snprintf(text + o, 5, "\\x%02x", (unsigned)cp);
 			else
 				put_utf8(text, &o, cp);
@@ -264,23 +271,57 @@ static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *
 	return nul;
 }
 
-/* The service and time of the parsed entry whose key is prefix (the key
- * as libplist cut it), or "" / TR_NOTIME. */
-static void find_context(const struct idsc_list *l, size_t nparsed, const char *prefix,
-                         struct idsc_entry *e)
+static int cmp_handle_ptr(const void *a, const void *b)
 {
-	size_t i;
+	const struct idsc_entry *const *x = a, *const *y = b;
+	return cmp_entry(*x, *y);
+}
 
-	for (i = 0; i < nparsed; i++) {
-		if (!l->v[i].nul && strcmp(l->v[i].handle, prefix) == 0) {
-			e->time = l->v[i].time;
-			e->status = l->v[i].status;
-			e->has_status = l->v[i].has_status;
-			free(e->service);
-			e->service = xstrdup(l->v[i].service);
-			return;
+/* Gives each raw entry the service, time and status of the parsed entry
+ * whose key is its prefix (the key as it was cut), found by binary search
+ * over the parsed entries sorted by handle. */
+static int fill_raw_context(struct idsc_list *l)
+{
+	const struct idsc_entry **idx;
+	size_t i, n = 0;
+
+	idx = malloc((l->n ? l->n : 1) * sizeof *idx);
+	if (!idx)
+		return TR_ENOMEM;
+	for (i = 0; i < l->n; i++)
+		if (!l->v[i].raw && !l->v[i].nul)
+			idx[n++] = &l->v[i];
+	if (n > 1)
+		qsort(idx, n, sizeof *idx, cmp_handle_ptr);
+	for (i = 0; i < l->n; i++) {
+		struct idsc_entry *e = &l->v[i];
+		size_t lo = 0, hi = n;
+		char *svc;
+
+		if (!e->raw)
+			continue;
+		while (lo < hi) { /* first entry with handle >= prefix */
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(idx[mid]->handle, e->prefix) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		if (lo == n || strcmp(idx[lo]->handle, e->prefix) != 0)
+			continue;
+		svc = xstrdup(idx[lo]->service);
+		if (!svc) {
+			free(idx);
+			return TR_ENOMEM;
+		}
+		free(e->service);
+		e->service = svc;
+		e->time = idx[lo]->time;
+		e->status = idx[lo]->status;
+		e->has_status = idx[lo]->has_status;
 	}
+	free(idx);
+	return TR_OK;
 }
 
 static int starts_with_handle_scheme(const char *s)
@@ -288,17 +329,23 @@ static int starts_with_handle_scheme(const char *s)
 	return strncasecmp(s, "mailto:", 7) == 0 || strncasecmp(s, "tel:", 4) == 0;
 }
 
-/* Walks the object table of a bplist00 buffer; every string object that
- * starts like a handle and holds two consecutive NULs becomes a nul
- * entry. A malformed table ends the walk quietly: the parse already
- * succeeded, so this is only a second look. */
-static int collect_raw_nul(tr_ctx *ctx, const char *disp, const uint8_t *buf, size_t len,
+/*
+ * Walks the object table of a bplist00 buffer before libplist sees it.
+ * Every string object holding a NUL character is cut at its first NUL by
+ * rewriting its length in place (buf is our private copy): libplist 2.2
+ * aborts on an assertion when it hands out a UTF-16 key or string with an
+ * embedded NUL, and cuts ASCII ones at the first NUL anyway. A string that
+ * starts like a handle and held two consecutive NULs becomes a raw entry.
+ * A malformed table ends the walk quietly: tr_plist_parse() judges the
+ * file afterwards.
+ */
+static int sanitise_bplist(tr_ctx *ctx, const char *disp, uint8_t *buf, size_t len,
                            struct idsc_list *l)
 {
 	const uint8_t *tr;
 	unsigned offsz;
 	uint64_t nobj, table, k;
-	size_t nparsed = l->n, nraw = 0;
+	size_t nraw = 0;
 
 	if (len < 8 + 32 || memcmp(buf, "bplist00", 8) != 0)
 		return TR_OK;
@@ -311,12 +358,12 @@ static int collect_raw_nul(tr_ctx *ctx, const char *disp, const uint8_t *buf, si
 		return TR_OK;
 
 	for (k = 0; k < nobj; k++) {
-		uint64_t off = be_uint(buf + table + k * offsz, offsz), count, need;
-		unsigned unit, marker;
-		const uint8_t *p;
+		uint64_t off = be_uint(buf + table + k * offsz, offsz), count, first_nul;
+		unsigned unit, marker, ilen = 0;
+		uint8_t *p, *lenp = NULL;
 		char text[IDSC_MAX_HANDLE + 8], prefix[IDSC_MAX_HANDLE + 8];
 		struct idsc_entry e;
-		int rc;
+		int dbl, rc;
 
 		if (off < 8 || off >= len - 32)
 			continue;
@@ -331,29 +378,40 @@ static int collect_raw_nul(tr_ctx *ctx, const char *disp, const uint8_t *buf, si
 		count = marker & 0x0F;
 		if (count == 0x0F) {
 			/* Length follows as an int object 0x1n of 2^n bytes. */
-			unsigned ilen;
 			if ((size_t)(p - buf) >= len || (*p & 0xF0) != 0x10 || (*p & 0x0F) > 3)
 				continue;
 			ilen = 1u << (*p & 0x0F);
 			if ((size_t)(p + 1 - buf) + ilen > len)
 				continue;
-			count = be_uint(p + 1, ilen);
+			lenp = p + 1;
+			count = be_uint(lenp, ilen);
 			p += 1 + ilen;
 		}
 		if (count > len) /* also keeps count * unit from overflowing */
 			continue;
-		need = count * unit;
-		if (need > len - (size_t)(p - buf))
+		if (count * unit > len - (size_t)(p - buf))
 			continue;
-		if (count < 6)
-			continue;
-		if (!decode_string(p, count, unit, text, prefix) || !starts_with_handle_scheme(text))
-			continue;
+		if (!memchr(p, 0, (size_t)(count * unit)))
+			continue; /* fast path: no zero byte, no NUL character */
+		dbl = decode_string(p, count, unit, text, prefix, &first_nul);
+		if (first_nul == count)
+			continue; /* zero bytes inside UTF-16 units only */
 
+		/* Cut the string at its first NUL: a shorter count is valid. */
+		if (lenp) {
+			unsigned b;
+			for (b = 0; b < ilen; b++)
+				lenp[b] = (uint8_t)(first_nul >> (8 * (ilen - 1 - b)));
+		} else {
+			buf[off] = (uint8_t)((marker & 0xF0) | first_nul);
+		}
+
+		if (!dbl || !starts_with_handle_scheme(text))
+			continue;
 		if (nraw == IDSC_MAX_RAW_NUL) {
 			tr_warn(ctx, disp, "more than %d handles with NUL characters; the rest "
 			        "are not reported", IDSC_MAX_RAW_NUL);
-			return TR_OK;
+			continue; /* go on cutting strings */
 		}
 		nraw++;
 		memset(&e, 0, sizeof e);
@@ -361,15 +419,12 @@ static int collect_raw_nul(tr_ctx *ctx, const char *disp, const uint8_t *buf, si
 		e.raw = 1;
 		e.time = TR_NOTIME;
 		e.handle = xstrdup(text);
+		e.prefix = xstrdup(prefix);
 		e.service = xstrdup("");
-		if (!e.handle || !e.service) {
+		if (!e.handle || !e.prefix || !e.service) {
 			free(e.handle);
+			free(e.prefix);
 			free(e.service);
-			return TR_ENOMEM;
-		}
-		find_context(l, nparsed, prefix, &e);
-		if (!e.service) {
-			free(e.handle);
 			return TR_ENOMEM;
 		}
 		rc = list_add(l, &e);
@@ -445,6 +500,9 @@ static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 	rc = tr_source_read_all(ctx, src, f, TR_MAX_PLIST_BYTES, &buf, &len);
 	if (rc != TR_OK)
 		return broken(ctx, disp, rc);
+	rc = sanitise_bplist(ctx, disp, buf, len, &l);
+	if (rc != TR_OK)
+		goto out;
 	rc = tr_plist_parse(ctx, buf, len, disp, &root);
 	if (rc != TR_OK) {
 		rc = broken(ctx, disp, rc);
@@ -475,7 +533,7 @@ static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 		if (rc != TR_OK)
 			goto out;
 	}
-	rc = collect_raw_nul(ctx, disp, buf, len, &l);
+	rc = fill_raw_context(&l);
 	if (rc != TR_OK)
 		goto out;
 
