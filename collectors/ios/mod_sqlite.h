@@ -15,15 +15,15 @@
 #ifndef TR_MOD_SQLITE_H
 #define TR_MOD_SQLITE_H
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "triage.h"
 
-/* tr_file_display() wants PATH_MAX + 256 bytes. <limits.h> is shadowed by
- * triage/limits.h on the include path, so spell Linux's PATH_MAX out. */
-#define TRM_DISPLAY_LEN (4096 + 256)
+/* tr_file_display() wants PATH_MAX + 256 bytes. */
+#define TRM_DISPLAY_LEN (PATH_MAX + 256)
 
 /* Is status one that must abort the scan? */
 static inline int trm_fatal(int rc)
