@@ -15,15 +15,10 @@
  * walk is bounded by the plist limits enforced by tr_source_plist().
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <linux/limits.h> /* <limits.h> would find triage/limits.h (-Itriage) */
-#endif
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
 
 #include "triage.h"
 

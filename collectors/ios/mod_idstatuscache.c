@@ -30,16 +30,11 @@
  * are emitted, so the output does not depend on dict order.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef __linux__
-#include <linux/limits.h> /* <limits.h> would find triage/limits.h (-Itriage) */
-#endif
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
 
 #include "triage.h"
 

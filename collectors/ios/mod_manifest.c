@@ -24,13 +24,8 @@
  * heap allocation here: one stack buffer for the path. Never reads file
  * data.
  */
+#include <limits.h>
 #include <string.h>
-#ifdef __linux__
-#include <linux/limits.h> /* <limits.h> would find triage/limits.h (-Itriage) */
-#endif
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
 
 #include "collectors/ios/domains.h"
 #include "triage.h"
