@@ -633,7 +633,7 @@ static void test_manifest_webkit_origin(void **state)
 	run_module(fx, &tr_module_manifest, &f);
 	assert_int_equal(fx->ctx->nfindings, 1);
 	const tr_finding *fd = &fx->ctx->findings[0];
-	check_indicator(fd, "manifest", "domain-name:value", "urlpush.net", NULL,
+	check_indicator(fd, "manifest", "domain-name:value", "urlpush.net", "origin folder",
 	                "2023-03-15T07:41:09Z");
 	assert_string_equal(fd->matched, "/private/var/mobile/Containers/Data/Application/"
 	                                 "com.apple.mobilesafari/Library/WebKit/WebsiteData/"
