@@ -11,8 +11,10 @@
  *    handle (e-mail when it has an '@'); time = message date;
  *  - "sms_sender": one per handle that is an e-mail address, with the
  *    date of its first message;
- *  - "sms_attachment": one per attachment: filename (file path),
- *    direction, mime_type; time = attachment creation or message date.
+ *  - "sms_attachment": one per attachment: filename (file path; when it
+ *    starts "~/" it is context and device_path, with "~" expanded to
+ *    /private/var/mobile, is the file path), direction, mime_type,
+ *    transfer_name; time = attachment creation or message date.
  * Heuristics: apple_threat_notification (high), sms_tmp_attachment
  * (medium).
  *
@@ -368,22 +370,36 @@ static int scan_attachments(tr_ctx *ctx, const tr_module *m, const tr_file *f, s
 		const char *filename = trm_nonempty(st, 0);
 		double t = trm_mac_time(st, 1);
 		const char *direction = NULL;
-		tr_kv kv[5];
+		char *devpath = NULL;
+		tr_kv kv[6];
 		size_t nkv = 0;
 		tr_record rec;
 
 		if (!filename)
 			continue;
+		/* Messages writes "~/Library/SMS/Attachments/..."; "~" is the
+		 * mobile user's home, and file-path indicators are absolute. */
+		if (strncmp(filename, "~/", 2) == 0) {
+			size_t n = strlen(filename);
+			devpath = malloc(n + sizeof "/private/var/mobile");
+			if (!devpath) {
+				rc = TR_ENOMEM;
+				break;
+			}
+			memcpy(devpath, "/private/var/mobile", sizeof "/private/var/mobile" - 1);
+			memcpy(devpath + sizeof "/private/var/mobile" - 1, filename + 1, n);
+		}
 		if (!TR_HAS_TIME(t))
 			t = trm_mac_time(st, 2);
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 			direction = sqlite3_column_int64(st, 3) ? "sent" : "received";
 		else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			direction = sqlite3_column_int64(st, 4) ? "sent" : "received";
-		trm_kv(kv, &nkv, 5, "filename", filename, TR_M_FILE_PATH, 0);
-		trm_kv(kv, &nkv, 5, "direction", direction, TR_M_NONE, 0);
-		trm_kv(kv, &nkv, 5, "mime_type", trm_nonempty(st, 5), TR_M_NONE, 0);
-		trm_kv(kv, &nkv, 5, "transfer_name", trm_nonempty(st, 6), TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 6, "filename", filename, devpath ? TR_M_NONE : TR_M_FILE_PATH, 0);
+		trm_kv(kv, &nkv, 6, "device_path", devpath, TR_M_FILE_PATH, 0);
+		trm_kv(kv, &nkv, 6, "direction", direction, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 6, "mime_type", trm_nonempty(st, 5), TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 6, "transfer_name", trm_nonempty(st, 6), TR_M_NONE, 0);
 		rec = (tr_record){.file = f, .time = t, .event = "sms_attachment", .kv = kv,
 		                  .nkv = nkv};
 		rc = tr_emit(ctx, m, &rec);
@@ -396,6 +412,7 @@ static int scan_attachments(tr_ctx *ctx, const tr_module *m, const tr_file *f, s
 				"A received message attachment was stored under /var/tmp/ with a "
 				"name ending in \"-1\", a pattern seen with zero-click iMessage "
 				"exploits; check the time against other findings.");
+		free(devpath);
 	}
 	sqlite3_finalize(st);
 	return rc;

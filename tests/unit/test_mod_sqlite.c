@@ -52,7 +52,8 @@ static const char stix_bundle[] =
 	IND("04", "[process:name='roleaccountd']") ","
 	IND("05", "[process:name='msgacntd']") ","
 	IND("06", "[email-addr:value='bogaardlisa803@gmail.com']") ","
-	IND("07", "[app:id='com.evil.spyapp']")
+	IND("07", "[app:id='com.evil.spyapp']") ","
+	IND("08", "[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']")
 #undef IND
 	"]}";
 
@@ -564,6 +565,32 @@ static void test_sms_schema_variants(void **state)
 	fx_free(x);
 }
 
+/* "~/" attachment paths are matched as /private/var/mobile/ paths. */
+static void test_sms_attachment_path(void **state)
+{
+	fx *x = fx_new(1);
+	char sql[4096];
+	const tr_finding *f;
+
+	(void)state;
+	snprintf(sql, sizeof sql,
+	         "%s"
+	         "INSERT INTO attachment (guid, created_date, filename, is_outgoing) VALUES"
+	         " ('a1', %.0f, '~/Library/SMS/Attachments/ee/14/x.gif', 0),"
+	         " ('a2', %.0f, '~/Library/SMS/Attachments/aa/14/y.gif', 0);",
+	         sms_schema, MAC(T_SMS_LINK), MAC(T_SMS_LINK));
+	make_db(x, "Library/SMS/sms.db", sql);
+	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+	expect_count(x->ctx, 1);
+	f = &x->ctx->findings[0];
+	assert_string_equal(f->field, "device_path");
+	assert_string_equal(f->matched, "/private/var/mobile/Library/SMS/Attachments/ee/14/x.gif");
+	assert_string_equal(rec_value(f, "filename"), "~/Library/SMS/Attachments/ee/14/x.gif");
+	assert_string_equal(rec_value(f, "direction"), "received");
+	expect_time(f->time, T_SMS_LINK);
+	fx_free(x);
+}
+
 /* ------------------------------------------------------------------ */
 /* safari_history                                                      */
 
@@ -1028,6 +1055,7 @@ int main(void)
 		cmocka_unit_test(test_sms_infected),
 		cmocka_unit_test(test_sms_clean_and_no_iocs),
 		cmocka_unit_test(test_sms_schema_variants),
+		cmocka_unit_test(test_sms_attachment_path),
 		cmocka_unit_test(test_safari_redirects),
 		cmocka_unit_test(test_safari_old_schema),
 		cmocka_unit_test(test_datausage_infected),
