@@ -176,15 +176,17 @@ static int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	install_signals(ctx);
-	if ((rc = tr_load_rules(ctx, rules ? rules : tr_default_rules_dir())) != 0) {
-		ex = fail(ctx, rc);
-		goto out;
-	}
+	/* Published files first: an indicator that is also in a pack's curated
+	 * list is then reported with the published file as its source. */
 	for (size_t i = 0; i < niocs; i++) {
 		if ((rc = tr_load_iocs(ctx, iocs[i])) != 0) {
 			ex = fail(ctx, rc);
 			goto out;
 		}
+	}
+	if ((rc = tr_load_rules(ctx, rules ? rules : tr_default_rules_dir())) != 0) {
+		ex = fail(ctx, rc);
+		goto out;
 	}
 	if ((rc = tr_scan(ctx, path, &verdict)) != 0) {
 		ex = fail(ctx, rc);
