@@ -963,6 +963,25 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 			goto out;
 		}
 	}
+	/* One pass over every table page now, so that a truncated or corrupt
+	 * Manifest.db fails at open with its name instead of ending the
+	 * listing half way (the iteration below walks FilesDomainIdx and would
+	 * only meet a missing page late). length() does not load the values. */
+	src = sqlite3_prepare_v2(st->db,
+	                         "SELECT count(*), sum(length(domain) + length(relativePath) + "
+	                         "length(file)) FROM Files NOT INDEXED",
+	                         -1, &st->iter, NULL);
+	if (src == SQLITE_OK) {
+		src = sqlite3_step(st->iter);
+		src = src == SQLITE_ROW ? SQLITE_OK : src;
+	}
+	sqlite3_finalize(st->iter);
+	st->iter = NULL;
+	if (src != SQLITE_OK) {
+		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s", st->db_name,
+		                  sqlite3_errmsg(st->db));
+		goto out;
+	}
 	src = sqlite3_prepare_v2(st->db,
 	                         "SELECT fileID, domain, relativePath, flags, file FROM Files "
 	                         "ORDER BY domain, relativePath, fileID",
@@ -976,8 +995,7 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 		rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
 		goto out;
 	}
-	/* Step once now: sorting reads the whole table, so a truncated or
-	 * corrupt Manifest.db fails here, at open, with its name. */
+	/* Step once now: a damaged index fails here rather than in next(). */
 	src = sqlite3_step(st->iter);
 	if (src == SQLITE_ROW) {
 		st->have_row = 1;
