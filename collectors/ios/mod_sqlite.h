@@ -48,7 +48,14 @@ static inline int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f,
 	}
 	if (trm_fatal(rc))
 		return rc;
-	tr_warn(ctx, disp, "cannot open as SQLite: %s", tr_errmsg(ctx));
+	{
+		/* The core's message usually starts with the same "<file>: ". */
+		const char *msg = tr_errmsg(ctx);
+		size_t n = strlen(disp);
+		if (msg && strncmp(msg, disp, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+			msg += n + 2;
+		tr_warn(ctx, disp, "cannot open as SQLite: %s", msg && *msg ? msg : tr_strerror(rc));
+	}
 	return TR_OK;
 }
 

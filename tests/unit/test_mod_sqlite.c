@@ -71,9 +71,10 @@ typedef struct fx {
 
 static int fake_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
 {
-	char path[4096];
+	char path[4096], display[4352];
 	snprintf(path, sizeof path, "%s/%s", (const char *)state, f->relpath);
-	return tr_sqlite_open(ctx, path, NULL, f->relpath, out);
+	/* Errors name the artifact as the backup collector does. */
+	return tr_sqlite_open(ctx, path, NULL, tr_file_display(f, display, sizeof display), out);
 }
 
 static const tr_collector fake_collector = {
@@ -996,6 +997,12 @@ static void test_broken_files(void **state)
 		assert_int_equal(run(x, cases[i].m, cases[i].domain, cases[i].relpath), TR_OK);
 		expect_count(x->ctx, 0);
 		assert_int_equal(x->ctx->warnings.n, 1);
+		/* "<file>: cannot open as SQLite: <why>", the name once. */
+		snprintf(path, sizeof path, "%s/%s: cannot open as SQLite: ", cases[i].domain,
+		         cases[i].relpath);
+		if (strncmp(x->ctx->warnings.v[0], path, strlen(path)) != 0)
+			fail_msg("warning: %s", x->ctx->warnings.v[0]);
+		assert_null(strstr(x->ctx->warnings.v[0] + strlen(path), cases[i].relpath));
 		fx_free(x);
 
 		/* SQLite, but not the tables the module reads. */
