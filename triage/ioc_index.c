@@ -98,22 +98,62 @@ static unsigned char lower(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-uint64_t tr_ioc_hash_start(unsigned tag)
+static uint64_t load64(const char *p)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (int i = 0; i < 4; i++)
-		h = tr_ioc_hash_byte(h, (unsigned char)(tag >> (8 * i)));
-	return h;
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* Adds 0x20 to every byte of w in 'A'..'Z', eight bytes at once. Each
+ * byte's low seven bits plus a constant cannot carry into the next byte,
+ * so the tests stay per byte; bytes >= 0x80 are left alone. */
+static uint64_t lower8(uint64_t w)
+{
+	const uint64_t hi = 0x8080808080808080ULL;
+	uint64_t low7 = w & ~hi;
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* 0x80 set if >= 'A' */
+	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* 0x80 set if > 'Z' */
+	uint64_t upper = ge_a & ~gt_z & ~w & hi;
+	return w | (upper >> 2);
+}
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 31);
 }
 
 uint64_t tr_ioc_hash(unsigned tag, const char *s, size_t len, size_t fold_len)
 {
-	uint64_t h = tr_ioc_hash_start(tag);
+	uint64_t h = 0x243f6a8885a308d3ULL ^ ((uint64_t)tag << 32) ^ len;
 	size_t i = 0;
-	for (; i < len && i < fold_len; i++)
-		h = tr_ioc_hash_byte(h, lower((unsigned char)s[i]));
-	for (; i < len; i++)
-		h = tr_ioc_hash_byte(h, (unsigned char)s[i]);
+
+	if (fold_len > len)
+		fold_len = len;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		if (i + 8 <= fold_len) {
+			w = lower8(load64(s + i));
+		} else if (i < fold_len) {
+			/* the word where folding stops (URLs: end of host) */
+			char tmp[8];
+			memcpy(tmp, s + i, 8);
+			for (size_t k = 0; k < fold_len - i; k++)
+				tmp[k] = (char)lower((unsigned char)tmp[k]);
+			w = load64(tmp);
+		} else {
+			w = load64(s + i);
+		}
+		h = mix(h, w);
+	}
+	if (i < len) {
+		char tmp[8] = {0};
+		memcpy(tmp, s + i, len - i);
+		for (size_t k = 0; i + k < fold_len; k++)
+			tmp[k] = (char)lower((unsigned char)tmp[k]);
+		h = mix(h, load64(tmp));
+	}
 	return h;
 }
 
@@ -386,7 +426,8 @@ enum {
 	K_CERTHASH,   /* certificate hashes, lower-case hex */
 	K_APP,        /* lower case */
 	K_PROFILE,    /* lower case */
-	K_PROP        /* lower case */
+	K_PROP,       /* lower case */
+	K_NCLASSES
 };
 
 typedef struct ioc_group {
@@ -419,7 +460,9 @@ struct tr_iocs {
 	ioc_group *groups;
 	uint32_t *post;
 	uint32_t *order; /* entries sorted by type, value, malware, source */
-	size_t max_rel_depth; /* most '/'-separated components of a relative path */
+	/* longest key of each class: longer queries are not hashed at all,
+	 * which also bounds the work of walks over hostile input */
+	size_t maxlen[K_NCLASSES];
 };
 
 int tr_iocs_create(tr_iocs **out)
@@ -441,7 +484,7 @@ static void free_tables(tr_iocs *ix)
 	ix->post = NULL;
 	ix->order = NULL;
 	ix->built = 0;
-	ix->max_rel_depth = 0;
+	memset(ix->maxlen, 0, sizeof ix->maxlen);
 }
 
 void tr_iocs_destroy(tr_iocs *ix)
@@ -642,12 +685,6 @@ int tr_iocs_build(tr_iocs *ix)
 			/* "/tmp/l/" is the folder /tmp/l: compare on components */
 			while (p.len > 1 && e->value[p.len - 1] == '/')
 				p.len--;
-		} else if (cls == K_FPATH_REL) {
-			size_t depth = 1;
-			for (size_t k = 0; k < len; k++)
-				depth += e->value[k] == '/';
-			if (depth > ix->max_rel_depth)
-				ix->max_rel_depth = depth;
 		} else if (cls == K_PROC) {
 			/* process names cut by the kernel (16 bytes incl. NUL
 			 * gives 15 chars; some records keep 16) */
@@ -668,6 +705,8 @@ int tr_iocs_build(tr_iocs *ix)
 			continue;
 		}
 		ix->groups[ng] = (ioc_group){(uint32_t)i, 1};
+		if (sp[i].p.len > ix->maxlen[sp[i].p.cls])
+			ix->maxlen[sp[i].p.cls] = sp[i].p.len;
 		if ((st = tr_ioc_map_put(&ix->table, sp[i].p.cls, sp[i].p.key, sp[i].p.len,
 		                         (uint32_t)ng, NULL, NULL)) != TR_OK)
 			goto out;
@@ -749,18 +788,14 @@ typedef struct mstate {
 	size_t nseen;
 } mstate;
 
-static const ioc_group *lookup_h(const tr_iocs *ix, unsigned cls, const char *s, size_t len,
-                                 size_t fold, uint64_t h)
-{
-	uint32_t g;
-	if (!tr_ioc_map_get_h(&ix->table, cls, s, len, fold, h, &g))
-		return NULL;
-	return &ix->groups[g];
-}
-
 static const ioc_group *lookup(const tr_iocs *ix, unsigned cls, const char *s, size_t len, size_t fold)
 {
-	return lookup_h(ix, cls, s, len, fold, tr_ioc_hash(cls, s, len, fold));
+	uint32_t g;
+	if (len == 0 || len > ix->maxlen[cls])
+		return NULL;
+	if (!tr_ioc_map_get(&ix->table, cls, s, len, fold, &g))
+		return NULL;
+	return &ix->groups[g];
 }
 
 static int report(mstate *m, uint32_t e, const char *how)
@@ -804,7 +839,7 @@ static int match_host(mstate *m, const char *s, size_t len, int bare_hostpath, c
 	if (ip)
 		return 0; /* "2.3.4" is not a parent of "1.2.3.4" */
 	for (size_t i = 0; i + 1 < len; i++) {
-		if (s[i] != '.')
+		if (s[i] != '.' || len - i - 1 > m->ix->maxlen[K_HOST])
 			continue;
 		/* an IP address is never a parent domain ("1.192.0.2.1") */
 		if (tr_is_ipv4(s + i + 1, len - i - 1))
@@ -927,7 +962,6 @@ static int origin_host_like(const char *s, size_t len)
  * as "https_www.example.org_0") and check the pieces as domains. */
 static int match_file_path(mstate *m, const char *s, size_t len, int with_origin)
 {
-	const ioc_group *g;
 	const char *b;
 	size_t bl;
 	int rc;
@@ -936,36 +970,26 @@ static int match_file_path(mstate *m, const char *s, size_t len, int with_origin
 	if (len == 0)
 		return 0;
 
-	/* absolute indicators: equal, or a prefix ending on a '/' boundary;
-	 * the running hash gives every prefix's hash in one pass */
+	/* absolute indicators: equal, or a prefix ending on a '/' boundary
+	 * (no longer than the longest indicator) */
 	if (s[0] == '/') {
-		uint64_t h = tr_ioc_hash_start(K_FPATH_ABS);
-		for (size_t i = 0; i <= len; i++) {
-			if (i > 0 && (i == len || s[i] == '/')) {
-				int whole = i == len || (i + 1 == len && s[i] == '/');
-				g = lookup_h(m->ix, K_FPATH_ABS, s, i, 0, h);
-				if ((rc = report_group(m, g, whole ? "exact" : "path prefix")))
-					return rc;
-			}
-			if (i < len)
-				h = tr_ioc_hash_byte(h, (unsigned char)s[i]);
+		for (size_t i = 1; i <= len && i <= m->ix->maxlen[K_FPATH_ABS]; i++) {
+			if (i < len && s[i] != '/')
+				continue;
+			int whole = i == len || (i + 1 == len && s[i] == '/');
+			if ((rc = report_group(m, lookup(m->ix, K_FPATH_ABS, s, i, 0), whole ? "exact" : "path prefix")))
+				return rc;
 		}
 	}
 
-	/* relative indicators: equal, or a suffix after a '/'; only as many
-	 * trailing components as the deepest relative indicator has */
-	if (m->ix->max_rel_depth > 0) {
-		size_t comps = 0;
-		if (s[0] != '/' && (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s, len, 0), "exact")))
+	/* relative indicators: equal, or a suffix after a '/' (suffixes grow
+	 * from the right; stop past the longest indicator) */
+	if (s[0] != '/' && (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s, len, 0), "exact")))
+		return rc;
+	for (size_t i = len; i-- > 0 && len - i - 1 <= m->ix->maxlen[K_FPATH_REL];) {
+		if (s[i] == '/' && i + 1 < len &&
+		    (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s + i + 1, len - i - 1, 0), "path suffix")))
 			return rc;
-		for (size_t i = len; i-- > 0 && comps < m->ix->max_rel_depth;) {
-			if (s[i] != '/')
-				continue;
-			comps++;
-			if (i + 1 < len &&
-			    (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s + i + 1, len - i - 1, 0), "path suffix")))
-				return rc;
-		}
 	}
 
 	b = basename_of(s, len, &bl);

@@ -58,15 +58,10 @@ typedef struct tr_ioc_map {
 	size_t n, capkeys;
 } tr_ioc_map;
 
-/* FNV-1a over the tag and the bytes, folding the first fold_len bytes. */
+/* Hash of the tag and the bytes, folding ASCII upper case in the first
+ * fold_len bytes. Word-at-a-time; values are only ever compared within
+ * one process (never stored). */
 uint64_t tr_ioc_hash(unsigned tag, const char *s, size_t len, size_t fold_len);
-/* Running form of the same hash: start, then feed bytes one by one. The
- * value after feeding s[0..len) equals tr_ioc_hash(tag, s, len, fold). */
-uint64_t tr_ioc_hash_start(unsigned tag);
-static inline uint64_t tr_ioc_hash_byte(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * 0x100000001b3ULL;
-}
 
 /* Inserts (tag, s) -> val unless present. *found (optional) says whether
  * the key existed; *val_out (optional) gets the stored value either way.
