@@ -11,6 +11,7 @@
  * password source.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1148,6 +1149,96 @@ static void test_no_password(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* The prompt, on a pseudo-terminal made the controlling terminal of a
+ * child: the prompt appears, the password is not echoed, the terminal's
+ * echo is restored; ^C interrupts and also restores it. */
+static int tty_child(int mode, const char *slave)
+{
+	tr_ctx *ctx = NULL;
+	struct termios t;
+	char *pw = NULL;
+	size_t len = 0;
+	int fd, rc, ok;
+
+	if (setsid() < 0)
+		return 10;
+	fd = open(slave, O_RDWR); /* becomes the controlling terminal */
+	if (fd < 0 || dup2(fd, 0) < 0)
+		return 11;
+	unsetenv("SPYTRIAGE_BACKUP_PASSWORD");
+	if (mode == 1)
+		signal(SIGINT, SIG_IGN); /* survive the re-raised ^C */
+	if (tr_ctx_create(&ctx) != TR_OK)
+		return 12;
+	tr_ctx_options(ctx)->allow_tty_prompt = 1;
+	rc = tr_get_password(ctx, "PW? ", &pw, &len);
+	if (tcgetattr(0, &t) != 0 || !(t.c_lflag & ECHO))
+		return 13; /* echo not restored */
+	if (mode == 0)
+		ok = rc == TR_OK && len == 9 && strcmp(pw, "hunter2 x") == 0;
+	else
+		ok = rc == TR_EINTERRUPTED && pw == NULL &&
+		     strcmp(tr_errmsg(ctx), "password prompt interrupted") == 0;
+	tr_secret_free(pw, len);
+	tr_ctx_destroy(ctx);
+	return ok ? 0 : 14;
+}
+
+/* Reads from the master until needle shows (or 5 s); appends to out. */
+static int pty_wait(int master, char *out, size_t cap, size_t *n, const char *needle)
+{
+	for (int i = 0; i < 50; i++) {
+		struct pollfd p = {master, POLLIN, 0};
+		out[*n] = 0;
+		if (needle && strstr(out, needle))
+			return 1;
+		if (poll(&p, 1, 100) > 0) {
+			ssize_t r = read(master, out + *n, cap - 1 - *n);
+			if (r <= 0)
+				return needle == NULL;
+			*n += (size_t)r;
+		}
+	}
+	out[*n] = 0;
+	return needle == NULL;
+}
+
+static void test_password_tty(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 2; mode++) {
+		char out[4096], *slave;
+		size_t n = 0;
+		int master = posix_openpt(O_RDWR | O_NOCTTY), st = -1;
+		pid_t pid;
+
+		if (master < 0) {
+			skip(); /* no pseudo-terminals in this sandbox */
+			return;
+		}
+		assert_int_equal(grantpt(master), 0);
+		assert_int_equal(unlockpt(master), 0);
+		slave = ptsname(master);
+		assert_non_null(slave);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(tty_child(mode, slave));
+		assert_true(pty_wait(master, out, sizeof out, &n, "PW? "));
+		if (mode == 0)
+			assert_int_equal(write(master, "hunter2 x\n", 10), 10);
+		else
+			assert_int_equal(write(master, "hun\003", 4), 4);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		pty_wait(master, out, sizeof out, &n, NULL);
+		close(master);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+		assert_null(strstr(out, "hunter")); /* never echoed */
+		assert_null(strstr(out, "hun"));
+	}
+}
+
 /* Unlock policy: password -> key file written; next time the key file. */
 static void test_unlock_auto(void **state)
 {
@@ -1209,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(test_password_file),
 		cmocka_unit_test(test_password_env),
 		cmocka_unit_test(test_no_password),
+		cmocka_unit_test(test_password_tty),
 		cmocka_unit_test(test_unlock_auto),
 	};
 	return cmocka_run_group_tests_name("crypto", tests, NULL, NULL);
