@@ -350,6 +350,31 @@ static void test_externals(void **state)
 	free(pack);
 }
 
+/* More matches of one string than libyara keeps: the scan goes on, the
+ * finding is still made, the scan is marked incomplete. */
+static void test_too_many_matches(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "many");
+	tr_ctx *ctx = new_ctx();
+	size_t len = 2u << 20;
+	uint8_t *buf = malloc(len);
+
+	assert_non_null(buf);
+	memset(buf, 'a', len);
+	write_text(pack, "many.yar", "rule counted { strings: $a = \"aaaa\" condition: #a > 10 }\n");
+	assert_int_equal(tr_load_rules(ctx, pack), TR_OK);
+	assert_int_equal(scan(ctx, buf, len), 1);
+	assert_int_equal(ctx->incomplete.n, 1);
+	assert_non_null(strstr(ctx->incomplete.v[0], "too many matches of many.counted string $a"));
+	assert_non_null(strstr(ctx->incomplete.v[0], state_plist.relpath));
+	free(buf);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+}
+
 /* ------------------------------------------------------------------ */
 /* The Pegasus pack                                                    */
 
@@ -791,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_check_requires_meta),
 		cmocka_unit_test(test_namespaces_and_reload),
 		cmocka_unit_test(test_externals),
+		cmocka_unit_test(test_too_many_matches),
 		cmocka_unit_test(test_planted_xml),
 		cmocka_unit_test(test_planted_utf16),
 		cmocka_unit_test(test_planted_binary_plist),
