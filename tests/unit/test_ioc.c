@@ -1114,6 +1114,149 @@ static void test_type_names(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* hostile input                                                       */
+
+static uint64_t xorshift(uint64_t *st)
+{
+	uint64_t x = *st;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *st = x;
+}
+
+/* Random strings over an alphabet rich in separators. */
+static size_t random_string(uint64_t *rng, char *buf, size_t cap)
+{
+	static const char alpha[] = "/._-:@[]'\\ \t%?#=abcxyzABCXYZ0129\x80\xc3\xff";
+	size_t n = (size_t)(xorshift(rng) % (cap - 1));
+	for (size_t i = 0; i < n; i++)
+		buf[i] = alpha[xorshift(rng) % (sizeof alpha - 1)];
+	buf[n] = '\0';
+	return n;
+}
+
+/* Every TR_M_DOMAIN hit by "exact" or "parent domain" must be the input
+ * itself or one of its parent domains. */
+typedef struct domain_check {
+	char lowered[512];
+	size_t bad;
+} domain_check;
+
+static int check_domain_hit(void *arg, const tr_ioc *ioc, const char *how)
+{
+	domain_check *dc = arg;
+	size_t n = strlen(dc->lowered), v = strlen(ioc->value);
+	/* "host/path" indicators match their bare host */
+	if (strchr(ioc->value, '/'))
+		v = (size_t)(strchr(ioc->value, '/') - ioc->value);
+	if (strcmp(how, "exact") == 0 && (v != n || strncmp(dc->lowered, ioc->value, v) != 0))
+		dc->bad++;
+	if (strcmp(how, "parent domain") == 0 &&
+	    (v >= n || strcmp(dc->lowered + n - v, ioc->value) != 0 || dc->lowered[n - v - 1] != '.'))
+		dc->bad++;
+	return 0;
+}
+
+static void test_hostile(void **state)
+{
+	fixture fx;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	char buf[400], out[400], host[64];
+	(void)state;
+
+	match_setup(&fx);
+	for (int round = 0; round < 20000; round++) {
+		size_t n = random_string(&rng, buf, sizeof buf), ol;
+		enum tr_ioc_type t;
+		hits h;
+		int hl;
+
+		(void)tr_stix_parse_pattern(buf, &t, out, &ol);
+		hl = tr_url_host(buf, host, sizeof host);
+		assert_true(hl >= 0 && (size_t)hl < sizeof host);
+		if (hl > 0) {
+			assert_int_equal(strlen(host), (size_t)hl);
+			for (int k = 0; k < hl; k++)
+				assert_false(host[k] >= 'A' && host[k] <= 'Z');
+			assert_non_null(tr_registrable_domain(host));
+		}
+		(void)tr_url_port(buf);
+		(void)tr_registrable_domain(buf);
+		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++) {
+			memset(&h, 0, sizeof h);
+			assert_int_equal(tr_iocs_match(fx.ix, (enum tr_match)kind, buf, collect, &h), TR_OK);
+		}
+		/* domain-ish strings built from the indicators' own labels */
+		{
+			static const char *const parts[] = {"example", "org", "badexample", "192", "0", "2",
+			                                    "7", "pathhost", "x", "EXAMPLE", "ORG"};
+			domain_check dc;
+			size_t k = 0, labels = 1 + xorshift(&rng) % 5;
+			memset(&dc, 0, sizeof dc);
+			for (size_t l = 0; l < labels; l++) {
+				const char *p = parts[xorshift(&rng) % (sizeof parts / sizeof parts[0])];
+				if (l > 0)
+					buf[k++] = '.';
+				memcpy(buf + k, p, strlen(p));
+				k += strlen(p);
+			}
+			buf[k] = '\0';
+			for (size_t c = 0; c <= k; c++)
+				dc.lowered[c] = (char)((buf[c] >= 'A' && buf[c] <= 'Z') ? buf[c] + 32 : buf[c]);
+			assert_int_equal(tr_iocs_match(fx.ix, TR_M_DOMAIN, buf, check_domain_hit, &dc), TR_OK);
+			if (dc.bad)
+				fail_msg("bad domain hit for %s", buf);
+		}
+		(void)n;
+	}
+
+	/* mutated and truncated bundles: an error status or a load, never a
+	 * crash */
+	{
+		size_t blen = strlen(match_bundle);
+		char *m = malloc(blen + 1);
+		assert_non_null(m);
+		for (int round = 0; round < 300; round++) {
+			tr_stix_file f;
+			size_t len = blen;
+			memcpy(m, match_bundle, blen + 1);
+			for (int k = 0; k < 4; k++)
+				m[xorshift(&rng) % blen] = "{}[],:\"'\\ x0"[xorshift(&rng) % 12];
+			if (round % 3 == 0)
+				len = (size_t)(xorshift(&rng) % blen);
+			memset(&f, 0, sizeof f);
+			int st = tr_stix_parse_buffer("mutant.stix2", m, len, &f);
+			assert_true(st == TR_OK || st == TR_EJSON || st == TR_EFORMAT);
+			if (st != TR_OK)
+				assert_non_null(strstr(f.errmsg, "mutant.stix2"));
+			tr_stix_file_free(&f);
+		}
+		free(m);
+	}
+
+	/* huge values: bounded work, no hit, no crash */
+	{
+		size_t big = 1u << 20;
+		char *v = malloc(big + 1);
+		assert_non_null(v);
+		for (size_t i = 0; i < big; i++)
+			v[i] = (i % 2) ? '/' : 'a';
+		v[0] = '/';
+		v[big] = '\0';
+		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++)
+			expect_none(fx.ix, (enum tr_match)kind, v);
+		for (size_t i = 0; i < big; i++)
+			v[i] = (i % 2) ? '.' : (i % 4 ? '_' : 'a');
+		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++)
+			expect_none(fx.ix, (enum tr_match)kind, v);
+		assert_int_equal(tr_url_host(v, host, sizeof host), 0);
+		free(v);
+	}
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1139,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_url_port),
 		cmocka_unit_test(test_registrable_domain),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests_name("ioc", tests, NULL, NULL);
 }
