@@ -172,6 +172,33 @@ static void test_single_pack_dir(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* A pack may hold only indicators; folders without rules or indicators
+ * (docs, tests) are not packs. */
+static void test_indicator_only_pack(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *pack = make_pack(tmp, "iocs_only");
+	char *docs = make_pack(tmp, "docs");
+	char cmd[8600];
+	tr_ctx *ctx = new_ctx();
+
+	snprintf(cmd, sizeof cmd, "cp rules/pegasus/indicators.stix2 '%s/'", pack);
+	assert_int_equal(system(cmd), 0);
+	write_text(docs, "README.md", "not a pack\n");
+	assert_int_equal(tr_load_rules(ctx, tmp), TR_OK);
+	assert_int_equal(ctx->rule_packs.n, 1);
+	assert_string_equal(ctx->rule_packs.v[0], "iocs_only");
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 0);
+	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_DOMAIN), 40);
+	assert_int_equal(scan_str(ctx, PLANTED), 0);
+	assert_int_equal(tr_rules_check(ctx, tmp), TR_OK);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+	free(pack);
+	free(docs);
+}
+
 static void test_missing_dir(void **state)
 {
 	tr_ctx *ctx = new_ctx();
@@ -809,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_packs_check),
 		cmocka_unit_test(test_shipped_packs_load),
 		cmocka_unit_test(test_single_pack_dir),
+		cmocka_unit_test(test_indicator_only_pack),
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_empty_dir),
 		cmocka_unit_test(test_broken_rule_file_line),
