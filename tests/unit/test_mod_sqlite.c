@@ -11,6 +11,7 @@
  * warning and TR_OK.
  */
 #include <math.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "unit.h"
@@ -325,6 +326,61 @@ static void test_links(void **state)
 	assert_int_equal(tr_find_links(s, strlen(s), stop_cb, &calls), 7);
 	assert_int_equal(calls, 1);
 	assert_int_equal(tr_find_links(NULL, 5, stop_cb, &calls), 0);
+}
+
+/* Random buffers built from link-ish pieces: every link reported lies in
+ * the buffer, starts with a scheme or www., has no blank, quote or angle
+ * bracket, and does not end in stripped punctuation. */
+struct fuzz {
+	const char *buf;
+	size_t len, n;
+};
+
+static int fuzz_cb(void *arg, const char *url, size_t len)
+{
+	struct fuzz *z = arg;
+
+	assert_true(url >= z->buf && len > 0 && (size_t)(url - z->buf) + len <= z->len);
+	assert_true(strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
+	            strncasecmp(url, "www.", 4) == 0);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)url[i];
+		assert_true(c > 0x20 && c != 0x7f && c != '"' && c != '\'' && c != '<' && c != '>');
+	}
+	assert_null(strchr(".,;:!?", url[len - 1]));
+	z->n++;
+	return 0;
+}
+
+static void test_links_random(void **state)
+{
+	static const char *const pieces[] = {
+		"http://", "HTTPS://", "www.", "a", ".", "/", ")", "(", "]", "?", "!", " ", "\"",
+		"'", "<", "\x00", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x8b", "\x86", "\xf0\x9f\x98\x80",
+		"\xed\xa0\x80", "ex", "-1", ":8080", "%", "\t",
+	};
+	uint32_t seed = 12345;
+	char buf[512];
+	size_t total = 0;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		struct fuzz z = {.buf = buf, .len = 0, .n = 0};
+		while (z.len < sizeof buf - 8) {
+			const char *p;
+			size_t pl;
+			seed = seed * 1103515245u + 12345u;
+			p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+			pl = p[0] ? strlen(p) : 1; /* "\x00" is one NUL byte */
+			if (z.len + pl > sizeof buf - 8 || (seed & 0x7) == 0)
+				break;
+			memcpy(buf + z.len, p, pl);
+			z.len += pl;
+		}
+		assert_int_equal(tr_find_links(buf, z.len, fuzz_cb, &z), 0);
+		total += z.n;
+	}
+	assert_true(total > 1000); /* the generator does produce links */
 }
 
 /* ------------------------------------------------------------------ */
@@ -1059,6 +1115,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_links_random),
 		cmocka_unit_test(test_sms_infected),
 		cmocka_unit_test(test_sms_clean_and_no_iocs),
 		cmocka_unit_test(test_sms_schema_variants),
