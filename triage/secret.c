@@ -174,7 +174,7 @@ static int from_tty(tr_ctx *ctx, const char *prompt, char **pw, size_t *len)
 	struct termios saved, quiet;
 	char *buf = NULL;
 	size_t n;
-	int fd, echo_off, too_long, sig;
+	int fd, echo_off, echo_ok, too_long, sig;
 
 restart:
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -196,14 +196,33 @@ restart:
 	for (size_t i = 0; i < NPROMPT_SIGS; i++)
 		(void)sigaction(prompt_sigs[i], &sa, &old[i]);
 
-	echo_off = 0;
+	/* Echo must really be off before anything is typed: otherwise refuse
+	 * rather than show the password. */
+	echo_off = echo_ok = 0;
 	if (tcgetattr(fd, &saved) == 0) {
+		int set;
 		quiet = saved;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		while (tcsetattr(fd, TCSAFLUSH, &quiet) != 0 && errno == EINTR &&
-		       prompt_signal != SIGTTOU)
+		while ((set = tcsetattr(fd, TCSAFLUSH, &quiet)) != 0 && errno == EINTR &&
+		       !prompt_signal)
 			continue;
-		echo_off = !prompt_signal;
+		echo_off = set == 0;
+		if (echo_off && (tcgetattr(fd, &quiet) != 0 || (quiet.c_lflag & ECHO)))
+			echo_ok = 0;
+		else
+			echo_ok = echo_off;
+	}
+	if (!echo_ok && !prompt_signal) {
+		if (echo_off)
+			(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		for (size_t i = 0; i < NPROMPT_SIGS; i++)
+			(void)sigaction(prompt_sigs[i], &old[i], NULL);
+		close(fd);
+		free(buf);
+		return tr_set_error(ctx, TR_ENEEDPASS,
+		                    "encrypted backup: cannot turn off echo on the terminal; "
+		                    "use --password-file or %s",
+		                    PASSWORD_ENV);
 	}
 	if (!prompt_signal)
 		write_str(fd, prompt);

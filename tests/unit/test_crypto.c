@@ -908,6 +908,29 @@ static void test_manifest_db(void **state)
 	free(got);
 	assert_int_equal(count_rows(out), 200);
 
+	/* A stale in-header size (change counter != version-valid-for) is not
+	 * trusted: the padded plaintext is kept whole, SQLite still reads it. */
+	{
+		uint8_t *stale = malloc(plen);
+		uint8_t *sct;
+		size_t sctlen;
+		assert_non_null(stale);
+		memcpy(stale, plain, plen);
+		stale[95] ^= 0x01;
+		sct = encrypt_padded(mk, stale, plen, &sctlen);
+		unit_write_file(enc, sct, sctlen);
+		snprintf(out, sizeof out, "%s/dec-stale.db", dir);
+		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, enc, out), TR_OK);
+		got = slurp(out, &glen);
+		assert_int_equal(glen, plen + 16);
+		assert_memory_equal(got, stale, plen);
+		free(got);
+		free(sct);
+		free(stale);
+		assert_int_equal(count_rows(out), 200);
+		unit_write_file(enc, ct, plen);
+	}
+
 	/* Output exists: refused, the existing file untouched. */
 	assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, enc, out), TR_EEXISTS);
 	assert_int_equal(count_rows(out), 200);
@@ -937,6 +960,14 @@ static void test_manifest_db(void **state)
 	mkey[10] ^= 1;
 	assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, enc, out), TR_EFORMAT);
 	mkey[10] ^= 1;
+	/* A FIFO planted as Manifest.db: refused at once, no hang. */
+	{
+		char fifo[4200];
+		snprintf(fifo, sizeof fifo, "%s/fifo.db", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, fifo, out), TR_EFORMAT);
+		assert_non_null(strstr(tr_errmsg(ctx), "not a regular file"));
+	}
 	/* Missing input. */
 	snprintf(enc, sizeof enc, "%s/absent.db", dir);
 	assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, enc, out), TR_ENOTFOUND);
