@@ -102,8 +102,7 @@ enum tr_kb_class_state tr_keybag_class_state(const tr_keybag *kb, uint32_t cls);
  * KEK = PBKDF2-SHA1(K1, SALT, ITER); otherwise KEK = PBKDF2-SHA1(pw,
  * SALT, ITER). K1 is wiped. Takes seconds with real counts (DPIC 10^7).
  * TR_OK; TR_ECRYPTO; TR_EUSAGE for an empty password or one over
- * TR_MAX_PASSWORD_BYTES. On
- * failure kek is zeroed. */
+ * TR_MAX_PASSWORD_BYTES. On failure kek is zeroed. */
 int tr_keybag_derive(tr_ctx *ctx, const tr_keybag *kb, const char *pw, size_t pwlen,
                      uint8_t kek[32]);
 
