@@ -296,7 +296,10 @@ static int cmd_rules(int argc, char **argv)
 		return usage_error("rules", "%s", "usage: spytriage rules check DIR");
 	if (tr_ctx_create(&ctx) != 0)
 		return EXIT_INTERNAL;
-	if ((rc = tr_rules_check(ctx, argv[2])) != 0)
+	rc = tr_rules_check(ctx, argv[2]);
+	for (size_t i = 0; i < tr_note_count(ctx); i++)
+		printf("%s\n", tr_note_get(ctx, i));
+	if (rc != 0)
 		ex = fail(ctx, rc);
 	else
 		printf("%s: rule packs compile without warnings\n", argv[2]);

@@ -224,6 +224,16 @@ void tr_note(tr_ctx *ctx, const char *fmt, ...)
 	(void)tr_strlist_add(&ctx->notes, buf);
 }
 
+size_t tr_note_count(const tr_ctx *ctx)
+{
+	return ctx->notes.n;
+}
+
+const char *tr_note_get(const tr_ctx *ctx, size_t i)
+{
+	return i < ctx->notes.n ? ctx->notes.v[i] : NULL;
+}
+
 static void add_prefixed(tr_strlist *l, const char *artifact, const char *fmt, va_list ap)
 {
 	char msg[2048], buf[4096];

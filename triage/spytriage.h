@@ -86,6 +86,11 @@ const char *tr_strerror(int status);
 int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Notes collected during the last operation (facts for the user, e.g.
+ * "picked backup X", per-pack rule counts). Borrowed; i < tr_note_count. */
+size_t tr_note_count(const tr_ctx *ctx);
+const char *tr_note_get(const tr_ctx *ctx, size_t i);
+
 /* Indicators: STIX2 files or folders of them (files ending .stix2 or .json). */
 int tr_load_iocs(tr_ctx *ctx, const char *path);
 /* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
