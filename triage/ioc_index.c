@@ -1197,7 +1197,7 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 			goto io;
 		fputc('\n', stdout);
 	} else {
-		printf("Indicators: %zu from %zu file%s (%zu distinct values by malware, %zu patterns skipped)\n",
+		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; %zu patterns skipped\n",
 		       tr_iocs_count(ix), tr_iocs_nsources(ix), tr_iocs_nsources(ix) == 1 ? "" : "s",
 		       ix ? ix->n : 0, tr_iocs_skipped(ix));
 		print_table("Type", types, ntypes);

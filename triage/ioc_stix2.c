@@ -68,6 +68,19 @@ static void set_err(tr_stix_file *f, int status, const char *fmt, ...)
 	f->status = status;
 }
 
+/* strerror() may share a buffer between threads; files are opened on
+ * worker threads, so use the reentrant form (GNU or XSI flavour). */
+static const char *errstr(int e, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(e, buf, len);
+#else
+	if (strerror_r(e, buf, len) != 0)
+		snprintf(buf, len, "error %d", e);
+	return buf;
+#endif
+}
+
 /* ------------------------------------------------------------------ */
 /* Patterns                                                            */
 
@@ -499,6 +512,7 @@ int tr_stix_parse_file(const char *path, tr_stix_file *f)
 	struct stat sb;
 	char *buf = NULL;
 	size_t got = 0;
+	char eb[128];
 	int fd;
 
 	f->status = TR_OK;
@@ -506,11 +520,11 @@ int tr_stix_parse_file(const char *path, tr_stix_file *f)
 		return f->status = TR_ENOMEM;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(f, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, strerror(errno));
+		set_err(f, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
 		return f->status;
 	}
 	if (fstat(fd, &sb) != 0) {
-		set_err(f, TR_EIO, "%s: %s", path, strerror(errno));
+		set_err(f, TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
@@ -533,7 +547,7 @@ int tr_stix_parse_file(const char *path, tr_stix_file *f)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			set_err(f, TR_EIO, "%s: %s", path, strerror(errno));
+			set_err(f, TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
 			goto out;
 		}
 		if (r == 0)
@@ -644,18 +658,19 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	load_job job;
 	pthread_t threads[MAX_LOAD_THREADS];
 	size_key *sizes = NULL;
+	char eb[128];
 	int st = TR_OK;
 
 	memset(&job, 0, sizeof job);
 	if (!ix)
 		return tr_set_error(ctx, TR_EINTERNAL, "%s: no indicator index", path);
 	if (stat(path, &sb) != 0)
-		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, strerror(errno));
+		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
 	if (!S_ISDIR(sb.st_mode))
 		return tr_iocs_load_file(ctx, ix, path);
 
 	if (!(d = opendir(path)))
-		return tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+		return tr_set_error(ctx, TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
 	while ((de = readdir(d)) != NULL) {
 		struct stat fsb;
 		char *full;
