@@ -1109,6 +1109,49 @@ static void test_hostile_types(void **state)
 	/* Message 3 holds https://urlpush.net as a blob in text. */
 	assert_int_equal(ioc(x->ctx, "urlpush.net", "link")->level, TR_LEVEL_CRITICAL);
 	fx_free(x);
+
+	/* Truncated and random typedstream archives: the reader must stay in
+	 * the blob (run under ASan). Each blob is "NSString" + up to 24
+	 * random bytes, inserted with bound parameters. */
+	{
+		char path[4200];
+		sqlite3 *db = NULL;
+		sqlite3_stmt *ins = NULL;
+		uint32_t seed = 99;
+
+		x = fx_new(1);
+		make_db(x, "Library/SMS/sms.db",
+		        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text, attributedBody, date);");
+		snprintf(path, sizeof path, "%s/Library/SMS/sms.db", x->dir);
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO message (attributedBody) "
+		                                        "VALUES (?)", -1, &ins, NULL),
+		                 SQLITE_OK);
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+		for (int i = 0; i < 3000; i++) {
+			uint8_t blob[40];
+			size_t n = 8;
+			memcpy(blob, i % 2 ? "NSString" : "MutableS", 8);
+			if (i % 2 == 0)
+				memcpy(blob, "NSMutableString", n = 15);
+			seed = seed * 1103515245u + 12345u;
+			for (size_t k = 0, extra = (seed >> 16) % 25; k < extra && n < sizeof blob; k++) {
+				seed = seed * 1103515245u + 12345u;
+				blob[n++] = (uint8_t)(seed >> 16);
+				if ((seed & 0x300) == 0 && n < sizeof blob)
+					blob[n++] = '+';
+			}
+			sqlite3_bind_blob(ins, 1, blob, (int)n, SQLITE_TRANSIENT);
+			assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+			sqlite3_reset(ins);
+		}
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_finalize(ins);
+		assert_int_equal(sqlite3_close(db), SQLITE_OK);
+		assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+		expect_count(x->ctx, 0);
+		fx_free(x);
+	}
 }
 
 int main(void)
