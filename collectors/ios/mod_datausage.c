@@ -13,7 +13,7 @@
  * Heuristics:
  *  - manipulated_process_record (high): ZLIVEUSAGE rows pointing at a
  *    ZPROCESS key that does not exist (one finding per missing key);
- *  - deleted_process_record (low): a hole in the ZPROCESS.Z_PK sequence
+ *  - deleted_process_record (info: a lead, not counted in the verdict, since iOS may prune rows): a hole in the ZPROCESS.Z_PK sequence
  *    between its smallest and largest key (one finding per hole).
  *
  * Invariants: rows are streamed in key order; at most DU_MAX_GAPS gap
@@ -61,7 +61,7 @@ static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 	trm_kv(kv, &nkv, 4, "previous_process", prev_name, TR_M_NONE, 0);
 	rec = (tr_record){.file = f, .time = prev_time, .event = "process", .kv = kv,
 	                  .nkv = nkv};
-	return tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_LOW, "deleted_process_record", expl);
+	return tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_INFO, "deleted_process_record", expl);
 }
 
 static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,

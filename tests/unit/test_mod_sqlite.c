@@ -848,7 +848,7 @@ static void test_datausage_infected(void **state)
 	assert_int_equal(heur_count(x->ctx, "manipulated_process_record"), 1);
 
 	f = heur(x->ctx, "deleted_process_record", 0);
-	assert_int_equal(f->level, TR_LEVEL_LOW);
+	assert_int_equal(f->level, TR_LEVEL_INFO);
 	assert_string_equal(rec_value(f, "missing_first"), "5");
 	assert_string_equal(rec_value(f, "missing_last"), "6");
 	assert_string_equal(rec_value(f, "previous_process"), "roleaccountd");
