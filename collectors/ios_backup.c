@@ -52,6 +52,9 @@
 #define MAX_SUBDIRS 100000u
 /* Longest evidence string quoted in a warning. */
 #define QUOTE_MAX 80
+/* Per-row problems reported one by one; the rest are counted, so that a
+ * hostile or damaged index of a million rows cannot flood the report. */
+#define MAX_ROW_WARNINGS 50
 
 /* One Manifest.mbdb record (legacy backups). */
 struct ib_mbdb_rec {
@@ -248,6 +251,21 @@ static int set_str(char **dst, size_t *cap, const char *s, size_t n)
 	memcpy(*dst, s, n);
 	(*dst)[n] = '\0';
 	return TR_OK;
+}
+
+/* Should this per-row problem be reported by itself? */
+static int row_warn(tr_ios_backup *st)
+{
+	return ++st->row_warnings <= MAX_ROW_WARNINGS;
+}
+
+/* At the end of the listing: how many per-row problems went unlisted. */
+static void row_warn_summary(tr_ctx *ctx, const tr_ios_backup *st)
+{
+	if (st->row_warnings > MAX_ROW_WARNINGS)
+		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
+		        "%llu more problems with single files not listed",
+		        (unsigned long long)(st->row_warnings - MAX_ROW_WARNINGS));
 }
 
 /* Path of the data file of a fileID (already validated) in st->path_buf. */
@@ -842,8 +860,10 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 		}
 		if (!valid_domain(d, ldom) || !valid_relpath(r, lrel)) {
 			char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
-			tr_warn(ctx, "Manifest.mbdb", "record with unsafe domain/path \"%s\"/\"%s\" skipped",
-			        quote(d, ldom, q1, sizeof q1), quote(r, lrel, q2, sizeof q2));
+			if (row_warn(st))
+				tr_warn(ctx, "Manifest.mbdb",
+				        "record with unsafe domain/path \"%s\"/\"%s\" skipped",
+				        quote(d, ldom, q1, sizeof q1), quote(r, lrel, q2, sizeof q2));
 			free(d);
 			free(r);
 			skipped++;
@@ -1107,6 +1127,19 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	}
 	set_device_info(ctx, st, info, status);
 
+	if (hn < 0 && !is_regular(st->root, "Manifest.db")) {
+		/* present but a symlink, a folder, a device...: not followed */
+		struct stat sb;
+		char *p = path_join(st->root, "Manifest.db");
+		int exists = p && lstat(p, &sb) == 0;
+		free(p);
+		if (exists) {
+			rc = tr_set_error(ctx, TR_EFORMAT,
+			                  "%s: not a regular file (symbolic links are not followed)",
+			                  st->db_name);
+			goto out;
+		}
+	}
 	if (hn >= 0) {
 		rc = open_manifest_db(ctx, st);
 	} else if (is_regular(st->root, "Manifest.mbdb")) {
@@ -1165,8 +1198,9 @@ static void set_present(tr_ctx *ctx, tr_ios_backup *st, const char *display)
 		return; /* listed but absent: normal for partial backups */
 	if (S_ISREG(sb.st_mode))
 		st->cur.present = 1;
-	else
-		tr_warn(ctx, "Manifest.db", "%s: data file %s is %s, not read", display, st->cur_id,
+	else if (row_warn(st))
+		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
+		        "%s: data file %s is %s, not read", display, st->cur_id,
 		        S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
 }
 
@@ -1219,6 +1253,10 @@ static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 		*out = &st->cur;
 		return TR_OK;
 	}
+	if (!st->done) {
+		st->done = 1;
+		row_warn_summary(ctx, st);
+	}
 	*out = NULL;
 	return TR_OK;
 }
@@ -1241,6 +1279,7 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		}
 		if (src == SQLITE_DONE) {
 			st->done = 1;
+			row_warn_summary(ctx, st);
 			break;
 		}
 		if (src != SQLITE_ROW) {
@@ -1270,7 +1309,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		size_t blobn = (size_t)sqlite3_column_bytes(s, 4);
 
 		if (!id || idn != TR_IOS_FILEID_LEN || !tr_ios_valid_fileid(id)) {
-			tr_warn(ctx, "Manifest.db", "row with invalid fileID \"%s\" skipped",
+			if (row_warn(st))
+				tr_warn(ctx, "Manifest.db", "row with invalid fileID \"%s\" skipped",
 			        quote(id, id ? idn : 0, q1, sizeof q1));
 			continue;
 		}
@@ -1279,7 +1319,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		if (!rel) /* NULL relativePath: the domain root */
 			rel = "";
 		if (!valid_domain(dom, domn) || !valid_relpath(rel, reln)) {
-			tr_warn(ctx, "Manifest.db", "row %s with unsafe domain/path \"%s\"/\"%s\" skipped",
+			if (row_warn(st))
+				tr_warn(ctx, "Manifest.db", "row %s with unsafe domain/path \"%s\"/\"%s\" skipped",
 			        id, quote(dom, domn, q1, sizeof q1), quote(rel, reln, q2, sizeof q2));
 			continue;
 		}
@@ -1292,18 +1333,29 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		snprintf(display, sizeof display, "%s/%s", quote(dom, domn, q1, sizeof q1),
 		         quote(rel, reln, q2, sizeof q2));
 		tr_mbfile_clear(&st->cur_mb);
+		/* fileID = SHA-1(domain-relativePath) on every real row (format doc
+		 * 1.7); a row pointing at another file's data is worth knowing */
+		char want[TR_IOS_FILEID_LEN + 1];
+		if (file_id(st->cur_domain, st->cur_relpath, want) == TR_OK &&
+		    strcmp(want, st->cur_id) != 0 && row_warn(st))
+			tr_warn(ctx, "Manifest.db",
+			        "%s: fileID %s is not SHA-1 of domain-relativePath (%s); "
+			        "the row may have been altered",
+			        display, st->cur_id, want);
 		if (!blob) {
-			tr_warn(ctx, "Manifest.db", "%s: no MBFile metadata", display);
+			if (row_warn(st))
+				tr_warn(ctx, "Manifest.db", "%s: no MBFile metadata", display);
 		} else {
 			char name[sizeof display + 16];
 			snprintf(name, sizeof name, "Manifest.db: %s", display);
 			int mrc = tr_mbfile_decode(ctx, blob, blobn, name, &st->cur_mb);
 			if (mrc == TR_ENOMEM)
 				return mrc;
-			if (mrc != TR_OK)
+			if (mrc != TR_OK && row_warn(st))
 				tr_warn(ctx, "Manifest.db", "%s: broken metadata, times and size unknown: %s",
 				        display, tr_errmsg(ctx));
-			else if (st->cur_mb.relpath && strcmp(st->cur_mb.relpath, st->cur_relpath) != 0)
+			else if (mrc == TR_OK && st->cur_mb.relpath &&
+			         strcmp(st->cur_mb.relpath, st->cur_relpath) != 0 && row_warn(st))
 				tr_warn(ctx, "Manifest.db", "%s: MBFile RelativePath \"%s\" differs from the row",
 				        display,
 				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1, sizeof q1));

@@ -90,6 +90,8 @@ typedef struct tr_ios_backup {
 	int have_row;        /* iter is positioned on a row not yet handed out */
 	int done;
 	uint64_t rows;
+	uint64_t row_warnings; /* per-row problems seen (only the first few are
+	                          reported one by one, then a count) */
 
 	/* Manifest.mbdb: records sorted by domain, relpath */
 	struct ib_mbdb_rec *recs;

@@ -613,6 +613,10 @@ static void test_hostile_rows(void **state)
 	bk_row(&b, NULL, "HomeDomain", "/etc/passwd", 1, blob, bl, NULL);
 	bk_row(&b, NULL, "../HomeDomain", "x", 1, blob, bl, NULL);
 	bk_row(&b, NULL, "HomeDomain", "ok..name/..x", 1, blob, bl, NULL); /* legal */
+	/* well-formed fileID of another file: listed, but flagged */
+	char other[41];
+	sha1_id("HomeDomain", "Library/SMS/sms.db", other);
+	bk_row(&b, other, "HomeDomain", "zz-moved", 1, blob, bl, NULL);
 	free(blob);
 	bk_done(&b);
 
@@ -622,15 +626,64 @@ static void test_hostile_rows(void **state)
 	const tr_file *f = NULL;
 	size_t n = 0;
 	while (C->next(ctx, st, &f) == TR_OK && f) {
-		assert_string_equal(f->relpath, "ok..name/..x");
+		assert_string_equal(f->relpath, n == 0 ? "ok..name/..x" : "zz-moved");
 		n++;
 	}
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
+	assert_true(has_warning(ctx, "is not SHA-1 of domain-relativePath"));
 	assert_true(has_warning(ctx, "invalid fileID"));
 	assert_true(has_warning(ctx, "etc/passwd"));
 	assert_true(has_warning(ctx, "unsafe"));
 	assert_true(ctx->warnings.n >= 7);
 	C->close(st);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A million broken rows must not mean a million warnings. */
+static void test_row_warnings_capped(void **state)
+{
+	(void)state;
+	char *tmp = unit_tmpdir(), dir[4200];
+	snprintf(dir, sizeof dir, "%s/bk", tmp);
+	struct bk b;
+	bk_init(&b, dir, NULL);
+	for (int i = 0; i < 200; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "bad-%d", i);
+		bk_row(&b, id, "HomeDomain", id, 1, NULL, 0, NULL);
+	}
+	bk_done(&b);
+	tr_ctx *ctx = new_ctx();
+	void *st = NULL;
+	const tr_file *f = NULL;
+	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_null(f);
+	assert_true(ctx->warnings.n <= 51);
+	assert_true(has_warning(ctx, "150 more problems"));
+	C->close(st);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* Manifest.db as a symlink: refused, not followed. */
+static void test_manifest_db_symlink(void **state)
+{
+	(void)state;
+	char *tmp = unit_tmpdir(), dir[4200], p[4300], real[4300];
+	snprintf(dir, sizeof dir, "%s/bk", tmp);
+	mk_typical(dir, NULL);
+	snprintf(p, sizeof p, "%s/Manifest.db", dir);
+	snprintf(real, sizeof real, "%s/elsewhere.db", tmp);
+	assert_int_equal(rename(p, real), 0);
+	assert_int_equal(symlink(real, p), 0);
+	tr_ctx *ctx = new_ctx();
+	void *st = NULL;
+	assert_int_equal(C->open(ctx, dir, &st), TR_EFORMAT);
+	assert_non_null(strstr(tr_errmsg(ctx), "not a regular file"));
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
 	free(tmp);
@@ -1323,6 +1376,8 @@ int main(void)
 		cmocka_unit_test(test_manifest_only_plists),
 		cmocka_unit_test(test_unfinished_snapshot_warns),
 		cmocka_unit_test(test_hostile_rows),
+		cmocka_unit_test(test_row_warnings_capped),
+		cmocka_unit_test(test_manifest_db_symlink),
 		cmocka_unit_test(test_symlink_data_not_followed),
 		cmocka_unit_test(test_broken_mbfile),
 		cmocka_unit_test(test_mbfile_decode),
