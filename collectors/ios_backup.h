@@ -73,6 +73,9 @@ int tr_ios_valid_fileid(const char *s);
  * ib_data_open() / ib_data_plain() give a plaintext stream / a plaintext
  * file path for one file (today: the data file itself). The MBFile of the
  * current row, with its EncryptionKey and ProtectionClass, is in cur_mb.
+ *
+ * Not thread-safe: the iteration statement, the WAL lookup statement and
+ * path_buf are shared, so one thread at a time uses an opened backup.
  */
 typedef struct tr_ios_backup {
 	char *root;          /* resolved backup folder */
