@@ -1193,8 +1193,10 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 			if (!o || json_array_append_new(files, o) != 0)
 				goto out;
 		}
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
-			goto io;
+		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+			st = TR_EIO;
+			goto out;
+		}
 		fputc('\n', stdout);
 	} else {
 		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; %zu patterns skipped\n",
@@ -1212,16 +1214,11 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 			free(files);
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		goto io;
-	st = TR_OK;
-	goto out;
-io:
-	st = ctx ? tr_set_error(ctx, TR_EIO, "stdout: write failed") : TR_EIO;
+	st = fflush(stdout) != 0 || ferror(stdout) ? TR_EIO : TR_OK;
 out:
 	json_decref(root);
 	free(mal);
-	if (st == TR_ENOMEM && ctx)
-		tr_set_error(ctx, TR_ENOMEM, "indicator statistics: out of memory");
+	if (st != TR_OK && ctx)
+		tr_set_error(ctx, st, "%s", st == TR_EIO ? "stdout: write failed" : "indicator statistics: out of memory");
 	return st;
 }

@@ -484,16 +484,15 @@ int tr_stix_parse_buffer(const char *name, const char *buf, size_t len, tr_stix_
 		        json_array_size(objects), TR_MAX_STIX_OBJECTS);
 		goto out;
 	}
-	if ((st = scan_links(&ps, objects)) != TR_OK)
-		goto fail;
-	json_array_foreach(objects, i, o) {
-		const char *t = jstr(o, "type");
-		if (t && strcmp(t, "indicator") == 0 && (st = read_indicator(&ps, o)) != TR_OK)
-			goto fail;
+	if ((st = scan_links(&ps, objects)) == TR_OK) {
+		json_array_foreach(objects, i, o) {
+			const char *t = jstr(o, "type");
+			if (t && strcmp(t, "indicator") == 0 && (st = read_indicator(&ps, o)) != TR_OK)
+				break;
+		}
 	}
-	goto out;
-fail:
-	set_err(f, st, st == TR_ENOMEM ? "%s: out of memory" : "%s: too many objects", name);
+	if (st != TR_OK)
+		set_err(f, st, "%s: %s", name, st == TR_ENOMEM ? "out of memory" : "too many objects");
 out:
 	json_decref(root);
 	tr_ioc_map_free(&ps.colls);
