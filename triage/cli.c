@@ -102,6 +102,15 @@ static int fail(tr_ctx *ctx, int rc)
 	return tr_exit_code(rc);
 }
 
+/* Indicator and rule files are the user's inputs, not evidence: any
+ * problem with them is a usage error (exit 2), except running out of
+ * memory or a bug. */
+static int fail_input(tr_ctx *ctx, int rc)
+{
+	int ex = fail(ctx, rc);
+	return ex == EXIT_INTERNAL ? ex : EXIT_USAGE;
+}
+
 /* ------------------------------------------------------------- scan */
 
 #define MAX_IOC_ARGS 256
@@ -180,12 +189,12 @@ static int cmd_scan(int argc, char **argv)
 	 * list is then reported with the published file as its source. */
 	for (size_t i = 0; i < niocs; i++) {
 		if ((rc = tr_load_iocs(ctx, iocs[i])) != 0) {
-			ex = fail(ctx, rc);
+			ex = fail_input(ctx, rc);
 			goto out;
 		}
 	}
 	if ((rc = tr_load_rules(ctx, rules ? rules : tr_default_rules_dir())) != 0) {
-		ex = fail(ctx, rc);
+		ex = fail_input(ctx, rc);
 		goto out;
 	}
 	if ((rc = tr_scan(ctx, path, &verdict)) != 0) {
@@ -269,7 +278,7 @@ static int cmd_iocs(int argc, char **argv)
 			return usage_error("iocs", "unknown option '%s'", argv[i]);
 		} else {
 			if ((rc = tr_load_iocs(ctx, argv[i])) != 0) {
-				ex = fail(ctx, rc);
+				ex = fail_input(ctx, rc);
 				goto out;
 			}
 			n++;
@@ -300,7 +309,7 @@ static int cmd_rules(int argc, char **argv)
 	for (size_t i = 0; i < tr_note_count(ctx); i++)
 		printf("%s\n", tr_note_get(ctx, i));
 	if (rc != 0)
-		ex = fail(ctx, rc);
+		ex = fail_input(ctx, rc);
 	else
 		printf("%s: rule packs compile without warnings\n", argv[2]);
 	tr_ctx_destroy(ctx);

@@ -29,7 +29,8 @@
 #define TR_MAX_SQL_ROWS 20000000u
 
 /* A STIX2 bundle file, and the objects in it. */
-#define TR_MAX_STIX_BYTES (256u * 1024 * 1024)
+/* jansson needs several times the file size in memory. */
+#define TR_MAX_STIX_BYTES (64u * 1024 * 1024)
 #define TR_MAX_STIX_OBJECTS 5000000u
 
 /* Findings kept in memory; more are counted and the report says so. */

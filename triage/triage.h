@@ -291,8 +291,10 @@ size_t tr_iocs_count_type(const tr_iocs *ix, enum tr_ioc_type t);
 
 typedef int (*tr_ioc_cb)(void *arg, const tr_ioc *ioc, const char *how);
 /* Calls cb once per matching indicator; how says the rule ("exact",
- * "parent domain", "truncated process name", "path prefix", "file name",
- * "path component", "url"). Stops and returns cb's value if non-zero. */
+ * "parent domain", "url", "url path", "truncated process name",
+ * "path prefix", "path suffix", "file name", "path component",
+ * "origin folder"). Stops and returns cb's value if non-zero. A NULL
+ * index matches nothing. Thread-safe (read-only). */
 int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value,
                   tr_ioc_cb cb, void *arg);
 
@@ -300,7 +302,8 @@ int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value,
 int tr_iocs_foreach(const tr_iocs *ix, tr_ioc_cb cb, void *arg);
 
 /* Lower-cased host of a URL ("https://a.B.com:30/x" -> "a.b.com"), port
- * stripped; also accepts a bare "host/path". Returns 0 if none. */
+ * stripped; also accepts a bare "host/path". Returns the host's length,
+ * 0 if there is none. */
 int tr_url_host(const char *url, char *host, size_t len);
 /* Port of a URL or -1. */
 int tr_url_port(const char *url);
@@ -361,7 +364,7 @@ extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest f
 extern const tr_module *const tr_modules[];       /* NULL-terminated */
 
 /* Context accessors for the pipeline and plug-ins. */
-tr_iocs *tr_ctx_iocs(tr_ctx *ctx); /* NULL-safe empty index if none loaded */
+tr_iocs *tr_ctx_iocs(tr_ctx *ctx); /* NULL when nothing is loaded (= empty) */
 tr_yara *tr_ctx_yara(tr_ctx *ctx);
 
 #endif
