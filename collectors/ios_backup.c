@@ -1085,13 +1085,18 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	if (rc != TR_OK)
 		goto out;
 
-	/* Info.plist and Status.plist are optional: a problem with either is a
-	 * warning, the backup is still read. */
+	/* Every backup tool writes Info.plist (MVT refuses a folder without
+	 * it too): a missing or corrupt one means an incomplete copy or a
+	 * tampered folder, and the user must know before trusting a verdict.
+	 * Status.plist is optional: a problem with it is a warning. */
 	rc = load_plist(ctx, st->root, "Info.plist", &info);
-	if (rc == TR_ENOTFOUND)
-		tr_warn(ctx, "Info.plist", "missing; device details come from Manifest.plist");
-	else if (rc != TR_OK)
-		tr_warn(ctx, "Info.plist", "unreadable: %s", tr_errmsg(ctx));
+	if (rc == TR_ENOTFOUND) {
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Info.plist (every iOS backup has one; "
+		                  "was the backup folder copied completely?)", st->root);
+		goto out;
+	}
+	if (rc != TR_OK)
+		goto out;
 	rc = load_plist(ctx, st->root, "Status.plist", &status);
 	if (rc == TR_ENOTFOUND) {
 		tr_warn(ctx, "Status.plist", "missing; cannot tell whether the backup completed");
