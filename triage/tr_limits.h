@@ -16,6 +16,9 @@
 /* One MBFile NSKeyedArchiver blob in Manifest.db. */
 #define TR_MAX_MBFILE_BYTES (256u * 1024)
 
+/* Collector bytes carried by a tr_file (tr_file.opaque). */
+#define TR_MAX_FILE_OPAQUE 256u
+
 /* Rows of Manifest.db Files. */
 #define TR_MAX_MANIFEST_ROWS 10000000u
 

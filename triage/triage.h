@@ -66,6 +66,12 @@ typedef struct tr_file {
 	int present;          /* 1 if the data of a regular file can be read */
 	int protection_class; /* iOS data protection class, 0 if none */
 	const char *target;   /* symlink target or NULL */
+	/* Collector data that travels with the file: the core copies these
+	 * bytes whenever it keeps a tr_file beyond the next() call (worker
+	 * queues), so read_open()/sqlite_open() may rely on them instead of
+	 * the collector's current row (e.g. the wrapped per-file key). */
+	const uint8_t *opaque;
+	size_t opaque_len;    /* at most TR_MAX_FILE_OPAQUE */
 } tr_file;
 
 /* A stream of plaintext bytes of one file. */
