@@ -374,6 +374,75 @@ out:
 /* Public API                                                         */
 
 /*
+ * libplist 2.2 aborts (an assert in plist_get_string_val/plist_get_key_val)
+ * on a binary-plist string or key that holds a NUL character, so a
+ * crafted artifact could kill the scan. Strings are cut at their first NUL
+ * in a private copy of the buffer (a shorter count is still valid), which
+ * is what a C reader of the value would see anyway. Returns the buffer to
+ * parse: buf itself when nothing needed cutting, else *copy (caller frees).
+ */
+static const uint8_t *bpl_cut_nuls(const uint8_t *buf, size_t len, uint8_t **copy)
+{
+	const uint8_t *t = buf + len - 32;
+	unsigned offsz = t[6];
+	uint64_t nobj = be_read(t + 8, 8), table = be_read(t + 24, 8);
+	uint8_t *w = NULL;
+
+	*copy = NULL;
+	/* The pre-scan has validated the trailer and the offset table. */
+	for (uint64_t k = 0; k < nobj; k++) {
+		uint64_t off = be_read(buf + table + (size_t)k * offsz, offsz), count, cut;
+		const uint8_t *p, *lenp = NULL;
+		unsigned unit, ilen = 0, marker;
+		if (off < 8 || off >= table)
+			continue;
+		marker = buf[off];
+		if ((marker & 0xF0) == 0x50)
+			unit = 1;
+		else if ((marker & 0xF0) == 0x60)
+			unit = 2;
+		else
+			continue;
+		p = buf + off + 1;
+		count = marker & 0x0F;
+		if (count == 0x0F) {
+			if ((size_t)(p - buf) >= table || (*p & 0xF0) != 0x10 || (*p & 0x0F) > 3)
+				continue;
+			ilen = 1u << (*p & 0x0F);
+			if ((size_t)(p + 1 - buf) + ilen > table)
+				continue;
+			lenp = p + 1;
+			count = be_read(lenp, ilen);
+			p += 1 + ilen;
+		}
+		if (count > len || count * unit > table - (size_t)(p - buf))
+			continue; /* libplist rejects these itself */
+		if (!memchr(p, 0, (size_t)(count * unit)))
+			continue;
+		for (cut = 0; cut < count; cut++)
+			if (unit == 1 ? p[cut] == 0 : (p[2 * cut] == 0 && p[2 * cut + 1] == 0))
+				break;
+		if (cut == count)
+			continue; /* zero bytes inside UTF-16 units only */
+		if (!w) {
+			w = malloc(len);
+			if (!w)
+				return NULL;
+			memcpy(w, buf, len);
+		}
+		if (lenp) {
+			size_t lo = (size_t)(lenp - buf);
+			for (unsigned b = 0; b < ilen; b++)
+				w[lo + b] = (uint8_t)(cut >> (8 * (ilen - 1 - b)));
+		} else {
+			w[off] = (uint8_t)((marker & 0xF0) | cut);
+		}
+	}
+	*copy = w;
+	return w ? w : buf;
+}
+
+/*
  * ctx may be NULL: then only the status is returned (probes use this so that
  * looking at a foreign file leaves no error behind).
  */
@@ -381,6 +450,7 @@ int tr_plist_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name
 {
 	const char *why = NULL;
 	plist_t p = NULL;
+	uint8_t *copy = NULL;
 	int rc;
 
 	if (!out)
@@ -398,14 +468,21 @@ int tr_plist_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name
 		why = "larger than the plist size limit";
 		goto fail;
 	}
-	if (len >= 8 && memcmp(buf, "bplist00", 8) == 0)
+	if (len >= 8 && memcmp(buf, "bplist00", 8) == 0) {
 		rc = bpl_prescan(buf, len, &why);
-	else
+		if (rc == TR_OK && !(buf = bpl_cut_nuls(buf, len, &copy))) {
+			rc = TR_ENOMEM;
+			why = "out of memory";
+		}
+	} else {
 		rc = xml_prescan(buf, len, &why);
+	}
 	if (rc != TR_OK)
 		goto fail;
 
 	plist_from_memory((const char *)buf, (uint32_t)len, &p);
+	free(copy);
+	copy = NULL;
 	if (!p) {
 		rc = TR_EPLIST;
 		why = "not a valid property list";

@@ -426,9 +426,48 @@ static void test_uid_accessor(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+
+/* Regression (lead, issue 2 hostile input): libplist 2.2 asserts, killing
+ * the process, on a binary-plist key or string holding a NUL character.
+ * tr_plist_parse cuts such strings at the NUL in a private copy. */
+static void test_bplist_nul_in_strings(void **state)
+{
+	(void)state;
+	static const uint8_t bp[] = {
+		'b', 'p', 'l', 'i', 's', 't', '0', '0',
+		0xD1, 0x01, 0x02,                         /* obj0 at 8: {k: v} */
+		0x63, 0x00, 'a', 0x00, 0x00, 0x00, 'b',   /* obj1 at 11: UTF-16 "a\0b" */
+		0x53, 'x', 0x00, 'y',                     /* obj2 at 18: ASCII "x\0y" */
+		0x08, 0x0B, 0x12,                         /* offset table at 22 */
+		0, 0, 0, 0, 0, 0, 1, 1,                   /* trailer */
+		0, 0, 0, 0, 0, 0, 0, 3,
+		0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 22,
+	};
+	uint8_t copy[sizeof bp];
+	plist_t root = NULL, val = NULL;
+	plist_dict_iter it = NULL;
+	char *key = NULL;
+	tr_ctx *ctx = NULL;
+	memcpy(copy, bp, sizeof bp);
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_plist_parse(ctx, bp, sizeof bp, "nul.plist", &root), TR_OK);
+	assert_memory_equal(bp, copy, sizeof bp); /* the input is not modified */
+	plist_dict_new_iter(root, &it);
+	plist_dict_next_item(root, it, &key, &val);
+	assert_non_null(key);
+	assert_string_equal(key, "a");
+	assert_string_equal(tr_plist_str(val), "x");
+	free(key);
+	free(it);
+	plist_free(root);
+	tr_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bplist_nul_in_strings),
 		cmocka_unit_test(test_binary_and_xml_roundtrip),
 		cmocka_unit_test(test_garbage_and_empty),
 		cmocka_unit_test(test_size_limit),
