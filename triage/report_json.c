@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ioc_internal.h"
 #include "report.h"
 
 /* ------------------------------------------------------------ UTF-8 */
@@ -318,57 +319,27 @@ static json_t *statistics_json(const tr_ctx *ctx)
 	return o;
 }
 
-/* Indicator values per source file, in first-seen order of the index
- * (which loads files in name order). */
-struct src_count {
-	tr_report_sources *out;
-	int oom;
-};
-
-static int count_source(void *arg, const tr_ioc *ioc, const char *how)
-{
-	struct src_count *sc = arg;
-	tr_report_sources *o = sc->out;
-	const char *src = ioc->source ? ioc->source : "";
-	/* Indicators of one file come together: look at the newest entry
-	 * first, then scan (few sources). */
-	for (size_t i = o->n; i > 0; i--)
-		if (o->name[i - 1] == src || strcmp(o->name[i - 1], src) == 0) {
-			o->count[i - 1]++;
-			return 0;
-		}
-	if (o->n == o->cap) {
-		size_t ncap = o->cap ? o->cap * 2 : 16;
-		const char **nn = realloc(o->name, ncap * sizeof *nn);
-		uint64_t *nc;
-		if (!nn) {
-			sc->oom = 1;
-			return 1;
-		}
-		o->name = nn;
-		nc = realloc(o->count, ncap * sizeof *nc);
-		if (!nc) {
-			sc->oom = 1;
-			return 1;
-		}
-		o->count = nc;
-		o->cap = ncap;
-	}
-	o->name[o->n] = src;
-	o->count[o->n++] = 1;
-	return 0;
-}
-
+/* Per indicator file, in load order: the distinct STIX ids it held (the
+ * index's own statistics; the same value shared by several files is one
+ * index entry but counts in each file). */
 int tr_report_ioc_sources(const tr_ctx *ctx, tr_report_sources *out)
 {
-	struct src_count sc = { out, 0 };
+	size_t n = tr_iocs_nsources(ctx->iocs);
 	memset(out, 0, sizeof *out);
-	if (ctx->iocs)
-		tr_iocs_foreach(ctx->iocs, count_source, &sc);
-	if (sc.oom) {
+	if (!n)
+		return TR_OK;
+	out->name = calloc(n, sizeof *out->name);
+	out->count = calloc(n, sizeof *out->count);
+	if (!out->name || !out->count) {
 		tr_report_sources_free(out);
 		return TR_ENOMEM;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const tr_ioc_source_stat *st = tr_iocs_source_stat(ctx->iocs, i);
+		out->name[i] = st->source;
+		out->count[i] = st->count;
+	}
+	out->n = out->cap = n;
 	return TR_OK;
 }
 
