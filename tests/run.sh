@@ -14,6 +14,9 @@ export B BIN SHARED
 export FIXGEN="$(pwd)/$B/fixtures/gen_ios_backup"
 export TESTS_DIR="$(pwd)/tests"
 export FIXCACHE="$(pwd)/$B/fixture-cache"
+# The same bundled packs whichever build dir the binary is in, so reports
+# (which name the rules folder) are comparable across builds.
+export SPYTRIAGE_RULES="$(pwd)/rules"
 
 pass=0
 fail=0
