@@ -24,8 +24,8 @@ if [ ! -f "$plain.done" ]; then
 	echo "bench: generating $plain (once)"
 	rm -rf "$plain"
 	mkdir -p "$BENCH_DIR"
-	$TIME -f "bench: generated in %e s" "$GEN" --clean --large --files "$FILES" --sms "$SMS" \
-		--visits "$VISITS" --bytes "$BYTES" "$plain"
+	$TIME -f "bench: generated in %e s" "$GEN" --clean "$plain" --large --files "$FILES" --sms "$SMS" \
+		--visits "$VISITS" --bytes "$BYTES"
 	touch "$plain.done"
 fi
 
