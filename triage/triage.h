@@ -363,6 +363,15 @@ size_t tr_yara_rule_count(const tr_yara *y);
 int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len);
 
+/* One scanner per worker thread (the rules are shared, read-only). A NULL
+ * tr_yara gives a NULL scanner, which scans nothing. Create and destroy
+ * scanners from any thread; tr_yara itself only from the main thread. */
+typedef struct tr_yara_scanner tr_yara_scanner;
+int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out);
+void tr_yara_scanner_destroy(tr_yara_scanner *s);
+int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
+                             const tr_file *f, const uint8_t *buf, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Registry (triage/registry.c)                                        */
 

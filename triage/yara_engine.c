@@ -936,3 +936,46 @@ const char *tr_default_rules_dir(void)
 		return exe_rules;
 	return "rules";
 }
+
+/* ------------------------------------------------------------------ */
+/* Per-thread scanners for the parallel content pass                  */
+
+struct tr_yara_scanner {
+	YR_SCANNER *sc;
+};
+
+int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
+{
+	tr_yara_scanner *s;
+	int rc;
+
+	*out = NULL;
+	if (!y)
+		return TR_OK; /* no rules: a NULL scanner scans nothing */
+	if (!y->rules)
+		return tr_set_error(ctx, TR_EINTERNAL, "yara: scanner before tr_yara_finish()");
+	if (!(s = calloc(1, sizeof *s)))
+		return TR_ENOMEM;
+	if ((rc = scanner_new(ctx, y, &s->sc)) != TR_OK) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return TR_OK;
+}
+
+void tr_yara_scanner_destroy(tr_yara_scanner *s)
+{
+	if (!s)
+		return;
+	yr_scanner_destroy(s->sc);
+	free(s);
+}
+
+int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
+                             const tr_file *f, const uint8_t *buf, size_t len)
+{
+	if (!s)
+		return TR_OK;
+	return scan_with(ctx, s->sc, collector, f, buf, len);
+}
