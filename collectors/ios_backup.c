@@ -37,9 +37,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ios_backup.h"
+#include "ios_crypto.h"
 
 #define SQLITE_MAGIC "SQLite format 3"   /* 16 bytes with its NUL */
 #define MBDB_MAGIC "mbdb\x05\x00"          /* 6 bytes */
@@ -597,49 +599,227 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 }
 
 /* ------------------------------------------------------------------ */
-/* Plaintext access: the decryption plug-in points                     */
+/* Plaintext access: plain files, or decryption                        */
 
-/*
- * Path of a plaintext Manifest.db. Plain backups: the file in the folder.
- * Encrypted backups (iOS >= 10.2): ios_crypto.c will unwrap ManifestKey with
- * the keybag and write a decrypted copy into tr_tmpdir(); until then such a
- * backup is refused. *path is malloc'ed.
- */
-static int ib_manifest_db_plain(tr_ctx *ctx, tr_ios_backup *st, char **path)
+static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *domain,
+                                           const char *relpath);
+
+const char *tr_ios_data_path(tr_ios_backup *st, const char *id)
 {
-	*path = NULL;
-	if (st->encrypted)
-		return tr_set_error(ctx, TR_EUNSUPPORTED,
-		                    "%s: encrypted backup; decryption is not supported yet", st->root);
-	if (!(*path = path_join(st->root, "Manifest.db")))
-		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+	return data_path(st, id);
+}
+
+/* Removes dfd/name recursively without following symlinks. */
+static void rmtree_at(int dfd, const char *name, int depth)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	if (depth > 32)
+		return;
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			rmtree_at(fd, e->d_name, depth + 1);
+	closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void tr_ios_rmtree(const char *path)
+{
+	if (path && *path)
+		rmtree_at(AT_FDCWD, path, 0);
+}
+
+/* The private folder of this opened backup inside tr_tmpdir(), made on
+ * first use: every decrypted copy lives there and close() removes it. */
+static int dec_dir(tr_ctx *ctx, tr_ios_backup *st, const char **out)
+{
+	const char *tmp;
+	char buf[4096];
+	int rc;
+
+	if (!st->dec_dir) {
+		if ((rc = tr_tmpdir(ctx, &tmp)) != TR_OK)
+			return rc;
+		if ((size_t)snprintf(buf, sizeof buf, "%s/ios-XXXXXX", tmp) >= sizeof buf)
+			return tr_set_error(ctx, TR_ELIMIT, "%s: temp path too long", tmp);
+		if (!mkdtemp(buf))
+			return tr_set_error(ctx, TR_EIO, "%s: cannot create a private temp dir: %s", buf,
+			                    strerror(errno));
+		if (!(st->dec_dir = strdup(buf))) {
+			rmdir(buf);
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", buf);
+		}
+	}
+	*out = st->dec_dir;
 	return TR_OK;
 }
 
-/*
- * Path of the plaintext data of a file (for SQLite, which needs a file).
- * Plain backups: the data file itself, which must be a regular file (a
- * symlink is not followed). Encrypted: a decrypted copy in tr_tmpdir().
- * Returns TR_ENOTFOUND (error set) when there is no data. *out is malloc'ed.
- */
-static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const char *id, const char *display,
-                         char **out)
+/* Parses Manifest.plist BackupKeyBag and unlocks it with the key file or
+ * the password (tr_keybag_unlock_auto): a wrong password fails here,
+ * before any file is touched. */
+static int ib_unlock(tr_ctx *ctx, tr_ios_backup *st)
 {
-	struct stat sb;
-	const char *p;
+	plist_t bag = plist_dict_get_item(st->manifest, "BackupKeyBag");
+	char *data = NULL;
+	uint64_t n = 0;
+	int rc;
 
-	*out = NULL;
-	if (st->encrypted)
-		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: encrypted data is not supported yet",
-		                    display);
-	if (!tr_ios_valid_fileid(id))
-		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
-	p = data_path(st, id);
-	if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent", display, id);
-	if (!(*out = strdup(p)))
-		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+	if (!bag || plist_get_node_type(bag) != PLIST_DATA)
+		return tr_set_error(ctx, TR_EFORMAT,
+		                    "%s/Manifest.plist: encrypted backup without a BackupKeyBag",
+		                    st->root);
+	plist_get_data_val(bag, &data, &n);
+	if (!data && n)
+		return tr_set_error(ctx, TR_ENOMEM, "Manifest.plist: out of memory");
+	rc = tr_keybag_parse(ctx, (const uint8_t *)(data ? data : ""), (size_t)n, &st->kb);
+	free(data);
+	if (rc != TR_OK)
+		return rc;
+	rc = tr_keybag_unlock_auto(ctx, st->kb);
+	/* the generic messages do not say which backup */
+	if (rc == TR_ENEEDPASS ||
+	    (rc == TR_EPASSWORD && strcmp(tr_errmsg(ctx), "wrong password for backup") == 0)) {
+		char msg[1024];
+		snprintf(msg, sizeof msg, "%s", tr_errmsg(ctx));
+		rc = tr_set_error(ctx, rc, "%s: %s", st->root, msg);
+	}
+	return rc;
+}
+
+/*
+ * Path of a plaintext Manifest.db (kept in st->plain_db). Plain backups:
+ * the file in the folder. Encrypted (iOS >= 10.2): ManifestKey is
+ * unwrapped and the file decrypted into the private folder. An encrypted
+ * backup without ManifestKey (iOS < 10.2) has a plain Manifest.db.
+ */
+static int ib_manifest_db_plain(tr_ctx *ctx, tr_ios_backup *st)
+{
+	plist_t mk = st->encrypted ? plist_dict_get_item(st->manifest, "ManifestKey") : NULL;
+	char *data = NULL, *out = NULL;
+	uint64_t n = 0;
+	const char *dir;
+	int rc;
+
+	if (!mk) {
+		uint8_t head[16];
+		if (st->encrypted && (read_head(st->root, "Manifest.db", head, 16) != 16 ||
+		                      memcmp(head, SQLITE_MAGIC, 16) != 0))
+			return tr_set_error(ctx, TR_EFORMAT,
+			                    "%s: encrypted, but Manifest.plist has no ManifestKey",
+			                    st->db_name);
+		if (!(st->plain_db = path_join(st->root, "Manifest.db")))
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+		return TR_OK;
+	}
+	if (plist_get_node_type(mk) != PLIST_DATA)
+		return tr_set_error(ctx, TR_EFORMAT, "Manifest.plist: ManifestKey is not data");
+	if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
+		return rc;
+	if (!(out = path_join(dir, "Manifest.db")))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+	plist_get_data_val(mk, &data, &n);
+	rc = tr_ios_decrypt_manifest_db(ctx, st->kb, (const uint8_t *)data, data ? (size_t)n : 0,
+	                                st->db_name, out);
+	free(data);
+	if (rc != TR_OK) {
+		free(out);
+		return rc;
+	}
+	st->plain_db = out;
 	return TR_OK;
+}
+
+/* Decodes the EncryptionKey out of an MBFile blob. */
+static int key_from_blob(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *display,
+                         uint8_t key[TR_IOS_WRAPPED_KEY_BYTES], size_t *keylen)
+{
+	tr_mbfile m;
+	int rc;
+
+	tr_mbfile_init(&m);
+	*keylen = 0;
+	if (!blob)
+		return TR_ENOTFOUND;
+	rc = tr_mbfile_decode(ctx, blob, len, display, &m);
+	if (rc == TR_OK) {
+		if (!m.has_enckey) {
+			rc = TR_ENOTFOUND;
+		} else {
+			*keylen = m.enckey_len;
+			memcpy(key, m.enckey, TR_IOS_WRAPPED_KEY_BYTES);
+		}
+	}
+	tr_mbfile_clear(&m);
+	return rc;
+}
+
+/*
+ * The EncryptionKey of f: from f->opaque (set by next(), copied by the
+ * core with the file), else from the current row, else looked up by
+ * fileID. TR_OK; TR_ENOTFOUND (no error set) when the file has none;
+ * TR_EFORMAT when it is malformed; TR_ESQLITE, TR_ENOMEM.
+ */
+static int file_key(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char *display,
+                    uint8_t key[TR_IOS_WRAPPED_KEY_BYTES])
+{
+	size_t len = 0;
+	int rc = TR_ENOTFOUND;
+
+	if (f->opaque && f->opaque_len == TR_IOS_OPAQUE_BYTES &&
+	    memcmp(f->opaque, TR_IOS_OPAQUE_MAGIC, 4) == 0) {
+		memcpy(key, f->opaque + 4, TR_IOS_WRAPPED_KEY_BYTES);
+		return TR_OK;
+	}
+	if (f == &st->cur) {
+		if (st->cur_mb.has_enckey) {
+			len = st->cur_mb.enckey_len;
+			memcpy(key, st->cur_mb.enckey, TR_IOS_WRAPPED_KEY_BYTES);
+			rc = TR_OK;
+		}
+	} else if (st->legacy) {
+		const struct ib_mbdb_rec *r = mbdb_find(st, f->domain ? f->domain : "", f->relpath);
+		if (r && r->has_enckey && strcmp(r->id, f->id) == 0) {
+			len = TR_IOS_WRAPPED_KEY_BYTES;
+			memcpy(key, r->enckey, TR_IOS_WRAPPED_KEY_BYTES);
+			rc = TR_OK;
+		}
+	} else {
+		int src;
+		if (!st->byid &&
+		    sqlite3_prepare_v2(st->db, "SELECT file FROM Files WHERE fileID=?1 LIMIT 1", -1,
+		                       &st->byid, NULL) != SQLITE_OK)
+			return tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name,
+			                    sqlite3_errmsg(st->db));
+		sqlite3_bind_text(st->byid, 1, f->id, -1, SQLITE_STATIC);
+		src = sqlite3_step(st->byid);
+		if (src == SQLITE_ROW) {
+			char name[300];
+			snprintf(name, sizeof name, "Manifest.db: %.256s", display);
+			rc = key_from_blob(ctx, sqlite3_column_blob(st->byid, 0),
+			                   (size_t)sqlite3_column_bytes(st->byid, 0), name, key, &len);
+		} else if (src != SQLITE_DONE) {
+			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
+		}
+		sqlite3_reset(st->byid);
+		sqlite3_clear_bindings(st->byid);
+	}
+	if (rc == TR_OK && len != TR_IOS_WRAPPED_KEY_BYTES) {
+		OPENSSL_cleanse(key, TR_IOS_WRAPPED_KEY_BYTES);
+		return tr_set_error(ctx, TR_EFORMAT, "%s: EncryptionKey is %zu bytes, expected 44",
+		                    display, len);
+	}
+	return rc;
 }
 
 /* A reader over a plaintext data file. */
@@ -673,22 +853,24 @@ static void ib_reader_close(tr_reader *r)
 }
 
 /*
- * Plaintext stream of a file. Plain backups: the data file, opened without
- * following symlinks. Encrypted: ios_crypto.c will wrap this fd in an
- * AES-CBC streaming reader keyed by cur_mb.EncryptionKey.
+ * Plaintext stream of a regular file. The data file is opened without
+ * following symlinks and must be a regular file. Plain backups: it is read
+ * as is. Encrypted: an AES-256-CBC reader keyed by the file's
+ * EncryptionKey, whose length and padding are checked before any byte is
+ * handed out (tr_ios_reader_check), so a damaged file fails here. An
+ * encrypted backup's empty data file without a key reads as empty.
  */
-static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const char *id, const char *display,
+static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char *display,
                         tr_reader **out)
 {
+	uint8_t key[TR_IOS_WRAPPED_KEY_BYTES];
+	const char *id = f->id;
 	ib_reader *ir = NULL;
 	struct stat sb;
 	int fd = -1, rc;
 
 	*out = NULL;
-	if (st->encrypted)
-		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: encrypted data is not supported yet",
-		                    display);
-	if (!tr_ios_valid_fileid(id))
+	if (!id || !tr_ios_valid_fileid(id))
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
 	fd = open(data_path(st, id), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -704,6 +886,32 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const char *id, const ch
 		rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is not a regular file", display,
 		                  id);
 		goto out;
+	}
+	if (st->encrypted) {
+		rc = file_key(ctx, st, f, display, key);
+		if (rc == TR_OK) {
+			tr_reader *r = NULL;
+			rc = tr_ios_file_reader(ctx, st->kb, fd, display, key,
+			                        f->protection_class > 0 ? (uint32_t)f->protection_class : 0,
+			                        TR_IOS_SIZE_UNKNOWN, &r);
+			fd = -1; /* owned by the reader, closed on failure */
+			OPENSSL_cleanse(key, sizeof key);
+			if (rc == TR_OK && (rc = tr_ios_reader_check(r)) != TR_OK) {
+				r->close(r);
+				r = NULL;
+			}
+			*out = r;
+			goto out;
+		}
+		OPENSSL_cleanse(key, sizeof key);
+		if (rc != TR_ENOTFOUND)
+			goto out;
+		if (sb.st_size != 0) {
+			rc = tr_set_error(ctx, TR_EFORMAT, "%s: encrypted data without an EncryptionKey",
+			                  display);
+			goto out;
+		}
+		/* empty and keyless: nothing to decrypt (format doc 2.6) */
 	}
 	if (!(ir = calloc(1, sizeof *ir))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
@@ -722,6 +930,61 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+/*
+ * Path of the plaintext data of a file, for SQLite. Plain backups: the
+ * data file itself, which must be a regular file (a symlink is not
+ * followed). Encrypted: decrypted to dir/name (a private folder).
+ * Returns TR_ENOTFOUND (error set) when there is no data. *out is
+ * malloc'ed.
+ */
+static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char *display,
+                         const char *dir, const char *name, char **out)
+{
+	tr_reader *r = NULL;
+	struct stat sb;
+	const char *p;
+	char *dst;
+	int rc;
+
+	*out = NULL;
+	if (!f->id || !tr_ios_valid_fileid(f->id))
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
+	if (!st->encrypted) {
+		p = data_path(st, f->id);
+		if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent", display,
+			                    f->id);
+		if (!(*out = strdup(p)))
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+		return TR_OK;
+	}
+	if (!(dst = path_join(dir, name)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+	if ((rc = ib_data_open(ctx, st, f, display, &r)) == TR_OK) {
+		rc = tr_ios_decrypt_to_file(ctx, r, dst);
+		r->close(r);
+	}
+	if (rc != TR_OK) {
+		free(dst);
+		return rc;
+	}
+	*out = dst;
+	return TR_OK;
+}
+
+/* A per-file problem of an encrypted backup: the file is not examined and
+ * the scan is marked incomplete, once per file (modules and the content
+ * pass may ask for the same file). `decrypt` fails instead (strict). */
+static void ib_file_problem(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, int rc)
+{
+	if (!st->encrypted || st->strict || rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		return;
+	if (f->id && strcmp(st->reported_id, f->id) == 0)
+		return;
+	snprintf(st->reported_id, sizeof st->reported_id, "%s", f->id ? f->id : "");
+	tr_incomplete(ctx, NULL, "%s (encrypted file not examined)", tr_errmsg(ctx));
 }
 
 /* ------------------------------------------------------------------ */
@@ -952,10 +1215,10 @@ static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *
 static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 {
 	static const char *const cols[] = {"fileID", "domain", "relativePath", "flags", "file"};
-	char *plain = NULL, *wal = NULL;
+	char *wal = NULL;
 	int rc, src;
 
-	if ((rc = ib_manifest_db_plain(ctx, st, &plain)) != TR_OK)
+	if ((rc = ib_manifest_db_plain(ctx, st)) != TR_OK)
 		goto out;
 	/* A Manifest.db-wal left beside it by an interrupted writer holds
 	 * committed rows: apply it (on a private copy). */
@@ -970,7 +1233,7 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 			wal = NULL;
 		}
 	}
-	if ((rc = tr_sqlite_open(ctx, plain, wal, st->db_name, &st->db)) != TR_OK)
+	if ((rc = tr_sqlite_open(ctx, st->plain_db, wal, st->db_name, &st->db)) != TR_OK)
 		goto out;
 	if (!tr_sqlite_has_table(st->db, "Files")) {
 		rc = tr_set_error(ctx, TR_EFORMAT, "%s: no Files table", st->db_name);
@@ -1008,7 +1271,7 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	                         -1, &st->iter, NULL);
 	if (src == SQLITE_OK)
 		src = sqlite3_prepare_v2(st->db,
-		                         "SELECT fileID, flags FROM Files "
+		                         "SELECT fileID, flags, file FROM Files "
 		                         "WHERE domain=?1 AND relativePath=?2 ORDER BY fileID LIMIT 1",
 		                         -1, &st->sib, NULL);
 	if (src != SQLITE_OK) {
@@ -1029,7 +1292,6 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	rc = TR_OK;
 out:
 	free(wal);
-	free(plain);
 	return rc;
 }
 
@@ -1043,7 +1305,15 @@ static void ios_backup_close(void *state)
 		return;
 	sqlite3_finalize(st->iter);
 	sqlite3_finalize(st->sib);
+	sqlite3_finalize(st->byid);
 	sqlite3_close(st->db);
+	/* decrypted copies go with the backup (tr_cleanup_tmp() would remove
+	 * them at exit anyway), class keys are wiped */
+	tr_ios_rmtree(st->dec_dir);
+	free(st->dec_dir);
+	free(st->plain_db);
+	tr_keybag_free(st->kb);
+	OPENSSL_cleanse(st->cur_opaque, sizeof st->cur_opaque);
 	if (st->manifest)
 		plist_free(st->manifest);
 	free_recs(st->recs, st->nrecs);
@@ -1131,6 +1401,10 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		}
 	}
 	set_device_info(ctx, st, info, status);
+	/* Keybag and password first: a wrong password or a corrupt keybag
+	 * stops here, before any file is decrypted. */
+	if (st->encrypted && (rc = ib_unlock(ctx, st)) != TR_OK)
+		goto out;
 
 	if (hn < 0 && !is_regular(st->root, "Manifest.db")) {
 		/* present but a symlink, a folder, a device...: not followed */
@@ -1149,12 +1423,8 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		rc = open_manifest_db(ctx, st);
 	} else if (is_regular(st->root, "Manifest.mbdb")) {
 		st->legacy = 1;
-		if (st->encrypted)
-			rc = tr_set_error(ctx, TR_EUNSUPPORTED,
-			                  "%s: encrypted backup; decryption is not supported yet",
-			                  st->root);
-		else
-			rc = load_mbdb(ctx, st);
+		/* legacy encrypted backups keep the index plain (format doc 2.5) */
+		rc = load_mbdb(ctx, st);
 		if (rc == TR_OK)
 			tr_note(ctx, "legacy backup format (Manifest.mbdb, iOS 9 or older)");
 	} else {
@@ -1190,6 +1460,18 @@ static void fill_cur(tr_ios_backup *st, enum tr_file_type type)
 	f->btime = m->btime;
 	f->protection_class = m->has_pclass ? m->protection_class : 0;
 	f->target = m->target;
+}
+
+/* Encrypted backups: the file's EncryptionKey travels with the tr_file. */
+static void set_opaque(tr_ios_backup *st)
+{
+	if (!st->encrypted || st->cur.type != TR_FT_REG || !st->cur_mb.has_enckey ||
+	    st->cur_mb.enckey_len != TR_IOS_WRAPPED_KEY_BYTES)
+		return;
+	memcpy(st->cur_opaque, TR_IOS_OPAQUE_MAGIC, 4);
+	memcpy(st->cur_opaque + 4, st->cur_mb.enckey, TR_IOS_WRAPPED_KEY_BYTES);
+	st->cur.opaque = st->cur_opaque;
+	st->cur.opaque_len = sizeof st->cur_opaque;
 }
 
 /* present = the data is a regular file; a symlink there is not followed. */
@@ -1253,6 +1535,7 @@ static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 			memcpy(m->enckey, r->enckey, sizeof m->enckey);
 		}
 		fill_cur(st, type_of(-1, m));
+		set_opaque(st);
 		snprintf(display, sizeof display, "%s/%s", r->domain, r->relpath);
 		set_present(ctx, st, display);
 		*out = &st->cur;
@@ -1366,6 +1649,7 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1, sizeof q1));
 		}
 		fill_cur(st, type_of(flags, &st->cur_mb));
+		set_opaque(st);
 		set_present(ctx, st, display);
 		*out = &st->cur;
 		return TR_OK;
@@ -1375,25 +1659,35 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 
 static int ios_backup_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
 {
+	tr_ios_backup *st = state;
 	char display[4352];
+	int rc;
+
 	*out = NULL;
 	tr_file_display(f, display, sizeof display);
 	if (f->type != TR_FT_REG)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
-	return ib_data_open(ctx, state, f->id, display, out);
+	rc = ib_data_open(ctx, st, f, display, out);
+	if (rc != TR_OK)
+		ib_file_problem(ctx, st, f, rc);
+	return rc;
 }
 
-/* Data path of the "<relpath>-wal" sibling row, if it has non-empty data;
- * malloc'ed in *wal, or NULL. */
-static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, char **wal)
+/* The "<relpath>-wal" sibling row of f when it is a file: its fileID and,
+ * for encrypted backups, its EncryptionKey and class in *wf (opaque
+ * pointing at opq). *found = 0 when there is none. */
+static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *wf,
+                    char id[TR_IOS_FILEID_LEN + 1], char **wal_rel,
+                    uint8_t opq[TR_IOS_OPAQUE_BYTES], int *found)
 {
-	char *rel = NULL, id[TR_IOS_FILEID_LEN + 1];
 	const char *domain = f->domain ? f->domain : "";
 	size_t n = strlen(f->relpath);
-	struct stat sb;
-	int found = 0, rc = TR_OK;
+	uint8_t key[TR_IOS_WRAPPED_KEY_BYTES];
+	int has_key = 0, pclass = 0, rc = TR_OK;
+	char *rel;
 
-	*wal = NULL;
+	*found = 0;
+	*wal_rel = NULL;
 	if (!(rel = malloc(n + 5)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", f->relpath);
 	memcpy(rel, f->relpath, n);
@@ -1401,8 +1695,13 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, char **wal
 	if (st->legacy) {
 		const struct ib_mbdb_rec *r = mbdb_find(st, domain, rel);
 		if (r && (r->mode & 0xf000) == 0x8000) {
-			memcpy(id, r->id, sizeof id);
-			found = 1;
+			memcpy(id, r->id, TR_IOS_FILEID_LEN + 1);
+			*found = 1;
+			if (r->has_enckey) {
+				memcpy(key, r->enckey, sizeof key);
+				has_key = 1;
+			}
+			pclass = r->pclass;
 		}
 	} else {
 		sqlite3_reset(st->sib);
@@ -1413,8 +1712,22 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, char **wal
 			const char *sid = (const char *)sqlite3_column_text(st->sib, 0);
 			if (sid && tr_ios_valid_fileid(sid) && sqlite3_column_int64(st->sib, 1) != 2 &&
 			    sqlite3_column_int64(st->sib, 1) != 4) {
-				memcpy(id, sid, sizeof id);
-				found = 1;
+				memcpy(id, sid, TR_IOS_FILEID_LEN + 1);
+				*found = 1;
+				if (st->encrypted) {
+					const uint8_t *blob = sqlite3_column_blob(st->sib, 2);
+					tr_mbfile m;
+					tr_mbfile_init(&m);
+					if (blob && tr_mbfile_decode(ctx, blob,
+					                             (size_t)sqlite3_column_bytes(st->sib, 2),
+					                             "Manifest.db: WAL sibling", &m) == TR_OK &&
+					    m.has_enckey && m.enckey_len == TR_IOS_WRAPPED_KEY_BYTES) {
+						memcpy(key, m.enckey, sizeof key);
+						has_key = 1;
+						pclass = m.has_pclass ? m.protection_class : 0;
+					}
+					tr_mbfile_clear(&m);
+				}
 			}
 		} else if (src != SQLITE_DONE) {
 			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
@@ -1422,33 +1735,101 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, char **wal
 		sqlite3_reset(st->sib);
 		sqlite3_clear_bindings(st->sib);
 	}
-	if (rc == TR_OK && found) {
-		const char *p = data_path(st, id);
-		/* an empty WAL holds nothing to apply */
-		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && !(*wal = strdup(p)))
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", rel);
+	if (rc == TR_OK && *found) {
+		memset(wf, 0, sizeof *wf);
+		wf->domain = domain;
+		wf->relpath = rel;
+		wf->id = id;
+		wf->type = TR_FT_REG;
+		wf->present = 1;
+		wf->protection_class = pclass;
+		if (has_key) {
+			memcpy(opq, TR_IOS_OPAQUE_MAGIC, 4);
+			memcpy(opq + 4, key, sizeof key);
+			wf->opaque = opq;
+			wf->opaque_len = TR_IOS_OPAQUE_BYTES;
+		}
+		*wal_rel = rel;
+		rel = NULL;
 	}
+	OPENSSL_cleanse(key, sizeof key);
 	free(rel);
 	return rc;
 }
 
+/* A non-empty regular file at p? */
+static int nonempty_file(const char *p)
+{
+	struct stat sb;
+	return lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+}
+
+/*
+ * Plain backups: the data file is opened in place (immutable) or, with a
+ * non-empty WAL sibling, both are copied by tr_sqlite_open(). Encrypted:
+ * the database and its WAL are decrypted into a fresh sub-folder of the
+ * private folder as "db" and "db-wal"; tr_sqlite_open() copies them when
+ * there is a WAL (the sub-folder is then removed at once), otherwise
+ * opens "db" in place, and the sub-folder goes at close(). A WAL that
+ * does not decrypt marks the scan incomplete; the database is opened
+ * without it.
+ */
 static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
 {
 	tr_ios_backup *st = state;
-	char display[4352];
-	char *db = NULL, *wal = NULL;
-	int rc;
+	uint8_t opq[TR_IOS_OPAQUE_BYTES];
+	char display[4352], wdisplay[4352], id[TR_IOS_FILEID_LEN + 1];
+	char *db = NULL, *wal = NULL, *wal_rel = NULL, sub[4200] = "";
+	tr_file wf;
+	int rc, found = 0, keep_sub = 0;
 
 	*out = NULL;
 	tr_file_display(f, display, sizeof display);
 	if (f->type != TR_FT_REG || !f->id)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
-	if ((rc = ib_data_plain(ctx, st, f->id, display, &db)) != TR_OK)
+	if (st->encrypted) {
+		const char *dir;
+		if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
+			return rc;
+		snprintf(sub, sizeof sub, "%s/%llu", dir, (unsigned long long)++st->dec_seq);
+		if (mkdir(sub, 0700) != 0)
+			return tr_set_error(ctx, TR_EIO, "%s: cannot create: %s", sub, strerror(errno));
+	}
+	if ((rc = ib_data_plain(ctx, st, f, display, sub, "db", &db)) != TR_OK) {
+		ib_file_problem(ctx, st, f, rc);
 		goto out;
-	if ((rc = find_wal(ctx, st, f, &wal)) != TR_OK)
+	}
+	if ((rc = find_wal(ctx, st, f, &wf, id, &wal_rel, opq, &found)) != TR_OK)
 		goto out;
+	if (found && nonempty_file(data_path(st, id))) {
+		if (!st->encrypted) {
+			if (!(wal = strdup(data_path(st, id)))) {
+				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+				goto out;
+			}
+		} else {
+			tr_file_display(&wf, wdisplay, sizeof wdisplay);
+			rc = ib_data_plain(ctx, st, &wf, wdisplay, sub, "db-wal", &wal);
+			if (rc == TR_ENOMEM)
+				goto out;
+			if (rc != TR_OK) {
+				ib_file_problem(ctx, st, &wf, rc);
+				rc = TR_OK;
+			} else if (!nonempty_file(wal)) {
+				unlink(wal);
+				free(wal);
+				wal = NULL;
+			}
+		}
+	}
 	rc = tr_sqlite_open(ctx, db, wal, display, out);
+	/* without a WAL the decrypted copy is opened in place: keep it */
+	keep_sub = rc == TR_OK && !wal;
 out:
+	OPENSSL_cleanse(opq, sizeof opq);
+	if (sub[0] && !keep_sub)
+		tr_ios_rmtree(sub);
+	free(wal_rel);
 	free(wal);
 	free(db);
 	return rc;
@@ -1456,7 +1837,7 @@ out:
 
 const tr_collector tr_collector_ios_backup = {
 	.name = "ios-backup",
-	.description = "iTunes/Finder/idevicebackup2 iOS backup folder (plain; encrypted: not yet)",
+	.description = "iTunes/Finder/idevicebackup2 iOS backup folder (plain or encrypted)",
 	.probe = ios_backup_probe,
 	.open = ios_backup_open,
 	.next = ios_backup_next,

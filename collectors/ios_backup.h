@@ -62,19 +62,29 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 /* 1 if s is exactly 40 lowercase hex characters. */
 int tr_ios_valid_fileid(const char *s);
 
+/* tr_file.opaque of an encrypted backup's regular file: this magic and
+ * the 44-byte EncryptionKey, so that read_open()/sqlite_open() work for a
+ * file that is not the current row (the core copies these bytes when it
+ * keeps a tr_file). */
+#define TR_IOS_OPAQUE_MAGIC "iEK1"
+#define TR_IOS_OPAQUE_BYTES (4 + TR_IOS_WRAPPED_KEY_BYTES)
+
+struct tr_keybag;
+
 /*
  * State of an opened backup (collectors/ios_backup.c). Exposed here so that
- * the encrypted-backup code can reach what it needs; everything is owned by
- * the collector and released by its close().
+ * `spytriage decrypt` (collectors/ios_decrypt.c) can reach what it needs;
+ * everything is owned by the collector and released by its close().
  *
- * Plug-in points for decryption (both in ios_backup.c, see the comments
- * there): ib_manifest_db_plain() returns the path of a plaintext Manifest.db
- * (today: the file itself; encrypted: a decrypted copy in tr_tmpdir) and
- * ib_data_open() / ib_data_plain() give a plaintext stream / a plaintext
- * file path for one file (today: the data file itself). The MBFile of the
- * current row, with its EncryptionKey and ProtectionClass, is in cur_mb.
+ * Encrypted backups: open() parses the keybag, unlocks it
+ * (tr_keybag_unlock_auto: key file or password) and decrypts Manifest.db
+ * into dec_dir, a private folder inside tr_tmpdir(). Plaintext is reached
+ * through three functions in ios_backup.c: ib_manifest_db_plain() (the
+ * decrypted Manifest.db), ib_data_open() (a streaming AES-CBC reader) and
+ * ib_data_plain() (a decrypted copy in dec_dir, for SQLite). close()
+ * removes dec_dir and frees (wipes) the keybag.
  *
- * Not thread-safe: the iteration statement, the WAL lookup statement and
+ * Not thread-safe: the iteration statement, the lookup statements and
  * path_buf are shared, so one thread at a time uses an opened backup.
  */
 typedef struct tr_ios_backup {
@@ -83,13 +93,23 @@ typedef struct tr_ios_backup {
 	                        the SQLite magic */
 	int legacy;          /* Manifest.mbdb (iOS <= 9): data files flat in root */
 	plist_t manifest;    /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
-	void *crypto;        /* owned by ios_crypto.c once it exists; NULL here */
+
+	/* encrypted backups */
+	struct tr_keybag *kb; /* unlocked keybag (class keys), or NULL */
+	char *dec_dir;       /* private folder for decrypted copies, or NULL */
+	char *plain_db;      /* path of the plaintext Manifest.db opened */
+	uint64_t dec_seq;    /* names of the per-database sub-folders */
+	int strict;          /* set by `decrypt`: no tr_incomplete() for a
+	                        per-file problem (the caller fails instead) */
+	char reported_id[TR_IOS_FILEID_LEN + 1]; /* last file marked incomplete */
+	uint8_t cur_opaque[TR_IOS_OPAQUE_BYTES];
 
 	/* Manifest.db */
 	char *db_name;       /* "<root>/Manifest.db", for messages */
 	sqlite3 *db;
 	sqlite3_stmt *iter;  /* Files ORDER BY domain, relativePath, fileID */
-	sqlite3_stmt *sib;   /* fileID, flags WHERE domain=? AND relativePath=? */
+	sqlite3_stmt *sib;   /* fileID, flags, file WHERE domain=? AND relativePath=? */
+	sqlite3_stmt *byid;  /* file WHERE fileID=? (encrypted: a key by fileID) */
 	int have_row;        /* iter is positioned on a row not yet handed out */
 	int done;
 	uint64_t rows;
@@ -109,6 +129,14 @@ typedef struct tr_ios_backup {
 	char *path_buf;      /* scratch: root + "/xx/" + fileID */
 	size_t path_cap;
 } tr_ios_backup;
+
+/* Path of the data file of a (validated) fileID: "<root>/xx/<id>", or
+ * "<root>/<id>" for legacy backups. Borrowed until the next call. */
+const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
+
+/* Removes path and everything below it without following symbolic links
+ * (bounded depth). Missing path: nothing to do. */
+void tr_ios_rmtree(const char *path);
 
 /* The collector descriptor (registered in triage/registry.c). */
 extern const tr_collector tr_collector_ios_backup;

@@ -1014,6 +1014,64 @@ int tr_ios_file_reader(tr_ctx *ctx, const tr_keybag *kb, int fd, const char *dis
 	return TR_OK;
 }
 
+/* Checks PKCS#7 padding of the last block without reading the rest: with
+ * CBC, P_last = D(C_last) XOR C_prev (the zero IV for a one-block file).
+ * A copy of the reader's context keeps the key schedule; only the IV is
+ * replaced. */
+int tr_ios_reader_check(tr_reader *base)
+{
+	file_reader *r = (file_reader *)base;
+	uint8_t ct[32], pt[32];
+	EVP_CIPHER_CTX *c = NULL;
+	struct stat sb;
+	off_t pos;
+	uint64_t len;
+	int outl = 0, rc = TR_OK;
+	unsigned pad, bad;
+
+	if (!base || base->read != fr_read)
+		return TR_OK;
+	if (r->status != TR_OK)
+		return r->status;
+	pos = lseek(r->fd, 0, SEEK_CUR);
+	if (pos < 0 || fstat(r->fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < pos)
+		return TR_OK; /* not seekable: the streaming checks still apply */
+	len = (uint64_t)(sb.st_size - pos);
+	if (len % 16 != 0)
+		return r->status = tr_set_error(r->ctx, TR_EFORMAT,
+		                                "%s: encrypted length %llu is not a multiple of 16",
+		                                r->display, (unsigned long long)len);
+	if (len == 0)
+		return TR_OK;
+	memset(ct, 0, 16); /* IV of a one-block file */
+	errno = 0;
+	if (len >= 32) {
+		if (pread(r->fd, ct, 32, (off_t)(pos + (off_t)len - 32)) != 32)
+			return r->status = tr_set_error(r->ctx, TR_EIO, "%s: %s", r->display,
+			                                strerror(errno ? errno : EIO));
+	} else if (pread(r->fd, ct + 16, 16, pos) != 16) {
+		return r->status = tr_set_error(r->ctx, TR_EIO, "%s: %s", r->display,
+		                                strerror(errno ? errno : EIO));
+	}
+	c = EVP_CIPHER_CTX_new();
+	if (!c || EVP_CIPHER_CTX_copy(c, r->cbc) != 1 ||
+	    EVP_DecryptInit_ex(c, NULL, NULL, NULL, ct) != 1 ||
+	    EVP_DecryptUpdate(c, pt, &outl, ct + 16, 16) != 1 || outl != 16) {
+		rc = r->status = crypto_error(r->ctx, r->display);
+		goto out;
+	}
+	pad = pt[15];
+	bad = pad < 1 || pad > 16;
+	for (unsigned i = 0; !bad && i < pad; i++)
+		bad = pt[15 - i] != pad;
+	if (bad)
+		rc = r->status = tr_set_error(r->ctx, TR_EFORMAT, "%s: bad padding", r->display);
+out:
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(pt, sizeof pt);
+	return rc;
+}
+
 int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path)
 {
 	uint8_t *buf = malloc(TR_IOS_CHUNK);

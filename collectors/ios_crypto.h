@@ -173,6 +173,15 @@ int tr_ios_file_reader(tr_ctx *ctx, const tr_keybag *kb, int fd, const char *dis
                        const uint8_t ekey[44], uint32_t protection_class,
                        uint64_t recorded_size, tr_reader **out);
 
+/* Checks a reader of tr_ios_file_reader before any byte is read, so that
+ * a damaged file is refused at open instead of half way: when its fd is a
+ * regular file, the remaining ciphertext length must be a multiple of 16
+ * and the last block must carry valid PKCS#7 padding (one block is
+ * decrypted). TR_OK (also for readers of another kind or a pipe),
+ * TR_EFORMAT "<display>: bad padding" / "... not a multiple of 16",
+ * TR_EIO, TR_ECRYPTO; the error is sticky in the reader. */
+int tr_ios_reader_check(tr_reader *r);
+
 /* Copies a reader to a new file out_path (mode 0600,
  * O_CREAT|O_EXCL|O_NOFOLLOW), for SQLite databases that must exist as
  * files. The reader is borrowed (the caller closes it). On failure the
