@@ -17,6 +17,8 @@ export FIXCACHE="$(pwd)/$B/fixture-cache"
 # The same bundled packs whichever build dir the binary is in, so reports
 # (which name the rules folder) are comparable across builds.
 export SPYTRIAGE_RULES="$(pwd)/rules"
+# Compiled-rules cache inside the build dir: tests never write to $HOME.
+export SPYTRIAGE_CACHE_DIR="$(pwd)/$B/rules-cache"
 
 pass=0
 fail=0
