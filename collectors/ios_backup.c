@@ -1570,6 +1570,12 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			row_warn_summary(ctx, st);
 			break;
 		}
+		if (src != SQLITE_ROW && st->strict) {
+			st->done = 1;
+			return tr_set_error(ctx, TR_ESQLITE, "%s: unreadable after %llu rows: %s",
+			                    st->db_name, (unsigned long long)st->rows,
+			                    sqlite3_errmsg(st->db));
+		}
 		if (src != SQLITE_ROW) {
 			/* corruption past the first page of results: keep what was
 			 * listed, say the listing is incomplete */
@@ -1578,7 +1584,12 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			st->done = 1;
 			break;
 		}
-		if (++st->rows > TR_MAX_MANIFEST_ROWS) {
+		if (++st->rows > TR_MAX_MANIFEST_ROWS && st->strict) {
+			st->done = 1;
+			return tr_set_error(ctx, TR_ELIMIT, "%s: more than %u files", st->db_name,
+			                    TR_MAX_MANIFEST_ROWS);
+		}
+		if (st->rows > TR_MAX_MANIFEST_ROWS) {
 			tr_incomplete(ctx, "Manifest.db", "more than %u files; the rest were not examined",
 			              TR_MAX_MANIFEST_ROWS);
 			st->done = 1;
