@@ -34,8 +34,10 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_cleanup_tmp(ctx);
 	free(ctx->tmpdir);
 	tr_findings_free(ctx);
-	tr_iocs_destroy(ctx->iocs);
-	tr_yara_destroy(ctx->yara);
+	if (!ctx->borrowed) {
+		tr_iocs_destroy(ctx->iocs);
+		tr_yara_destroy(ctx->yara);
+	}
 	tr_strlist_free(&ctx->ioc_sources);
 	tr_strlist_free(&ctx->rule_packs);
 	tr_strlist_free(&ctx->warnings);
@@ -45,6 +47,82 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->info_vals);
 	tr_strlist_free(&ctx->modules_run);
 	free(ctx);
+}
+
+int tr_ctx_child(tr_ctx *parent, tr_ctx **out)
+{
+	tr_ctx *c;
+	int rc = tr_ctx_create(&c);
+	if (rc != TR_OK)
+		return rc;
+	c->opts = parent->opts;
+	c->iocs = parent->iocs;
+	c->yara = parent->yara;
+	c->borrowed = 1;
+	*out = c;
+	return TR_OK;
+}
+
+static int move_strings(tr_strlist *to, tr_strlist *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (tr_strlist_add(to, from->v[i]) != TR_OK)
+			return TR_ENOMEM;
+	tr_strlist_free(from);
+	return TR_OK;
+}
+
+int tr_ctx_merge(tr_ctx *parent, tr_ctx *child)
+{
+	if (parent->nfindings + child->nfindings > parent->capfindings) {
+		size_t ncap = parent->nfindings + child->nfindings;
+		tr_finding *nf = realloc(parent->findings, (ncap ? ncap : 1) * sizeof *nf);
+		if (!nf)
+			return TR_ENOMEM;
+		parent->findings = nf;
+		parent->capfindings = ncap;
+	}
+	/* Findings move (their strings change owner). */
+	memcpy(parent->findings + parent->nfindings, child->findings,
+	       child->nfindings * sizeof *child->findings);
+	parent->nfindings += child->nfindings;
+	child->nfindings = 0;
+	parent->dropped_findings += child->dropped_findings;
+	parent->files_read += child->files_read;
+	parent->bytes_read += child->bytes_read;
+	parent->records += child->records;
+	if (move_strings(&parent->warnings, &child->warnings) != TR_OK ||
+	    move_strings(&parent->incomplete, &child->incomplete) != TR_OK ||
+	    move_strings(&parent->notes, &child->notes) != TR_OK)
+		return TR_ENOMEM;
+	return TR_OK;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_unique(tr_strlist *l)
+{
+	size_t w = 0;
+	if (l->n < 2)
+		return;
+	qsort(l->v, l->n, sizeof *l->v, cmp_cstr);
+	for (size_t i = 0; i < l->n; i++) {
+		if (w && strcmp(l->v[w - 1], l->v[i]) == 0) {
+			free(l->v[i]);
+			continue;
+		}
+		l->v[w++] = l->v[i];
+	}
+	l->n = w;
+}
+
+void tr_ctx_sort_messages(tr_ctx *ctx)
+{
+	sort_unique(&ctx->warnings);
+	sort_unique(&ctx->incomplete);
 }
 
 tr_options *tr_ctx_options(tr_ctx *ctx)

@@ -16,7 +16,8 @@ typedef struct tr_fkv {
 enum tr_finding_kind {
 	TR_FIND_INDICATOR = 0, /* a record value matched an indicator */
 	TR_FIND_HEURISTIC = 1, /* a heuristic fired */
-	TR_FIND_SIGNATURE = 2  /* YARA rule or whole-file hash */
+	TR_FIND_SIGNATURE = 2, /* YARA rule */
+	TR_FIND_MENTION = 3    /* an indicator found in raw bytes (content sweep) */
 };
 
 typedef struct tr_finding {
@@ -73,8 +74,27 @@ struct tr_ctx {
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
 
 	char *tmpdir; /* private temp dir or NULL */
+	int borrowed; /* a worker's child context: iocs/yara belong to the parent */
 	enum tr_verdict verdict;
 };
+
+/* A context for one worker thread: it shares the parent's options,
+ * indicators and rules (read-only) and collects its own findings,
+ * warnings and counters, which tr_ctx_merge() moves into the parent. */
+int tr_ctx_child(tr_ctx *parent, tr_ctx **out);
+int tr_ctx_merge(tr_ctx *parent, tr_ctx *child);
+/* Sorts warnings and incomplete reasons (threads add them in any order). */
+void tr_ctx_sort_messages(tr_ctx *ctx);
+
+/* An indicator found in raw bytes by the content sweep. kind/value name
+ * the indicator as the index holds it; occurrences counts them in the
+ * file; context is redacted. */
+int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value,
+                   int utf16, uint64_t offset, uint64_t occurrences, const char *context);
+/* Folds a mention into an indicator finding of a module on the same
+ * artifact and indicator (it gains a "raw_mentions" record field) and
+ * drops it. Call before tr_findings_sort(). */
+int tr_fold_mentions(tr_ctx *ctx);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
 void tr_strlist_free(tr_strlist *l);

@@ -237,6 +237,142 @@ int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file,
 	return commit_finding(ctx, f, rc);
 }
 
+/* ----------------------------------------------------------- mentions */
+
+struct mention_arg {
+	tr_ctx *ctx;
+	const tr_file *f;
+	enum tr_match kind;
+	int utf16;
+	uint64_t offset, occurrences;
+	const char *context;
+	int rc;
+};
+
+static int on_mention(void *arg, const tr_ioc *ioc, const char *how)
+{
+	struct mention_arg *ma = arg;
+	char off[32], occ[32];
+	tr_kv kv[4];
+	tr_finding *f;
+	int rc;
+	/* Only the literal's own indicator: a parent domain that is an
+	 * indicator too is a literal of its own and gets its own mention. */
+	if (strcmp(how, "exact") != 0)
+		return 0;
+	f = new_finding(ma->ctx, &rc);
+	if (!f) {
+		ma->rc = rc;
+		return rc;
+	}
+	snprintf(off, sizeof off, "%llu", (unsigned long long)ma->offset);
+	snprintf(occ, sizeof occ, "%llu", (unsigned long long)ma->occurrences);
+	kv[0] = (tr_kv){ "offset", off, TR_M_NONE };
+	kv[1] = (tr_kv){ "encoding", ma->utf16 ? "utf-16le" : "ascii", TR_M_NONE };
+	kv[2] = (tr_kv){ "occurrences", occ, TR_M_NONE };
+	kv[3] = (tr_kv){ "context", ma->context, TR_M_NONE };
+	f->kind = TR_FIND_MENTION;
+	/* A name in raw bytes can be a quote (a news page listing Pegasus
+	 * domains), so it is a lead, below structured matches. */
+	f->level = ma->kind == TR_M_PROCESS ? TR_LEVEL_LOW : TR_LEVEL_MEDIUM;
+	rc = fill_common(f, "content", ma->f, ma->f ? ma->f->mtime : TR_NOTIME, "mention", kv, 4);
+	if (rc == TR_OK) {
+		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
+		f->ioc_value = dup_trunc(ioc->value);
+		f->malware = dup_trunc(ioc->malware);
+		f->source = dup_trunc(ioc->source);
+		f->how = dup_trunc(ma->utf16 ? "raw bytes (UTF-16LE)" : "raw bytes");
+		f->field = dup_trunc("context");
+		f->matched = dup_trunc(ma->context);
+		if (!f->ioc_type || !f->ioc_value || !f->malware || !f->source || !f->how ||
+		    !f->field || !f->matched)
+			rc = TR_ENOMEM;
+	}
+	ma->rc = commit_finding(ma->ctx, f, rc);
+	return ma->rc;
+}
+
+int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value,
+                   int utf16, uint64_t offset, uint64_t occurrences, const char *context)
+{
+	struct mention_arg ma = { ctx, f, kind, utf16, offset, occurrences, context, TR_OK };
+	if (!ctx->iocs)
+		return TR_OK;
+	tr_iocs_match(ctx->iocs, kind, value, on_mention, &ma);
+	return ma.rc;
+}
+
+static int append_kv(tr_finding *f, const char *key, const char *value)
+{
+	tr_fkv *nr = realloc(f->record, (f->nrecord + 1) * sizeof *nr);
+	if (!nr)
+		return TR_ENOMEM;
+	f->record = nr;
+	nr[f->nrecord].key = dup_trunc(key);
+	nr[f->nrecord].value = dup_trunc(value);
+	if (!nr[f->nrecord].key || !nr[f->nrecord].value) {
+		free(nr[f->nrecord].key);
+		free(nr[f->nrecord].value);
+		return TR_ENOMEM;
+	}
+	f->nrecord++;
+	return TR_OK;
+}
+
+static const char *record_get(const tr_finding *f, const char *key)
+{
+	for (size_t i = 0; i < f->nrecord; i++)
+		if (strcmp(f->record[i].key, key) == 0)
+			return f->record[i].value;
+	return NULL;
+}
+
+int tr_fold_mentions(tr_ctx *ctx)
+{
+	unsigned char *drop;
+	size_t w = 0;
+	if (!ctx->nfindings)
+		return TR_OK;
+	drop = calloc(ctx->nfindings, 1);
+	if (!drop)
+		return TR_ENOMEM;
+	/* Pass 1 marks (nothing moves, so pointers stay valid); pass 2
+	 * compacts. */
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		tr_finding *m = &ctx->findings[i];
+		if (m->kind != TR_FIND_MENTION)
+			continue;
+		/* Few findings per artifact: a linear search is fine. */
+		for (size_t j = 0; j < ctx->nfindings; j++) {
+			tr_finding *s = &ctx->findings[j];
+			const char *occ;
+			if (s->kind != TR_FIND_INDICATOR || strcmp(s->domain, m->domain) ||
+			    strcmp(s->relpath, m->relpath) || strcmp(s->ioc_value, m->ioc_value) ||
+			    strcmp(s->ioc_type, m->ioc_type) || strcmp(s->malware, m->malware))
+				continue;
+			occ = record_get(m, "occurrences");
+			if (!record_get(s, "raw_mentions") &&
+			    append_kv(s, "raw_mentions", occ ? occ : "1") != TR_OK) {
+				free(drop);
+				return TR_ENOMEM;
+			}
+			drop[i] = 1;
+		}
+	}
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		if (drop[i]) {
+			finding_free(&ctx->findings[i]);
+			continue;
+		}
+		if (w != i)
+			ctx->findings[w] = ctx->findings[i];
+		w++;
+	}
+	ctx->nfindings = w;
+	free(drop);
+	return TR_OK;
+}
+
 /* ------------------------------------------------------------ sorting */
 
 static int cmp_str(const char *a, const char *b)

@@ -327,7 +327,8 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 			fputc('\n', out);
 		}
 	} else {
-		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: " : "     Indicator: ", out);
+		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: " :
+		      f->kind == TR_FIND_MENTION   ? "     Mention:   " : "     Indicator: ", out);
 		tr_report_term_str(out, f->ioc_type, 64);
 		fputs(" \"", out);
 		tr_report_term_str(out, f->ioc_value, max);

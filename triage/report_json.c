@@ -157,6 +157,7 @@ static const char *kind_name(enum tr_finding_kind k)
 	case TR_FIND_INDICATOR: return "indicator";
 	case TR_FIND_HEURISTIC: return "heuristic";
 	case TR_FIND_SIGNATURE: return "signature";
+	case TR_FIND_MENTION: return "mention";
 	}
 	return "unknown";
 }

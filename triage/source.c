@@ -20,6 +20,17 @@ char *tr_file_display(const tr_file *f, char *buf, size_t len)
 	return buf;
 }
 
+int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reader **out)
+{
+	int rc;
+	if (src->lock)
+		pthread_mutex_lock(src->lock);
+	rc = src->collector->read_open(ctx, src->state, f, out);
+	if (src->lock)
+		pthread_mutex_unlock(src->lock);
+	return rc;
+}
+
 int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t limit,
                        uint8_t **buf, size_t *len)
 {
@@ -33,7 +44,7 @@ int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f, size
 	tr_file_display(f, name, sizeof name);
 	if (f->type != TR_FT_REG || !f->present)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no data in the evidence", name);
-	if ((rc = src->collector->read_open(ctx, src->state, f, &r)) != TR_OK)
+	if ((rc = tr_source_open(ctx, src, f, &r)) != TR_OK)
 		return rc;
 	cap = f->size > 0 && f->size < limit ? (size_t)f->size + 1 : 65536;
 	if (cap > limit + 1)
@@ -102,11 +113,17 @@ int tr_source_plist(tr_ctx *ctx, const tr_source *src, const tr_file *f, plist_t
 int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite3 **out)
 {
 	char name[4352];
+	int rc;
 	*out = NULL;
 	if (f->type != TR_FT_REG || !f->present)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no data in the evidence",
 		                    tr_file_display(f, name, sizeof name));
-	return src->collector->sqlite_open(ctx, src->state, f, out);
+	if (src->lock)
+		pthread_mutex_lock(src->lock);
+	rc = src->collector->sqlite_open(ctx, src->state, f, out);
+	if (src->lock)
+		pthread_mutex_unlock(src->lock);
+	return rc;
 }
 
 int tr_module_wants(const tr_module *m, const tr_file *f)

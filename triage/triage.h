@@ -20,6 +20,7 @@
 #define TR_TRIAGE_H
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -89,6 +90,11 @@ typedef struct tr_source {
 	const tr_collector *collector;
 	void *state;
 	const char *path; /* the resolved evidence path */
+	/* Serialises calls into the collector while worker threads read
+	 * files (collectors need not be thread-safe; the readers they return
+	 * are used by one thread each). NULL when single-threaded. Plug-ins
+	 * go through tr_source_*() which take it. */
+	pthread_mutex_t *lock;
 } tr_source;
 
 /*
@@ -135,6 +141,8 @@ int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f,
  * Caller frees with plist_free(). */
 int tr_source_plist(tr_ctx *ctx, const tr_source *src, const tr_file *f, plist_t *out);
 int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite3 **out);
+/* The collector's read_open under the source lock. */
+int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reader **out);
 
 /* "HomeDomain/Library/SMS/sms.db" or "relpath" when there is no domain.
  * buf of at least PATH_MAX + 256 bytes. */

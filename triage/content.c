@@ -1,0 +1,468 @@
+/*
+ * content.c - the content pass (see content.h): one streaming read of
+ * every file, checked by hashes, YARA and the literal sweep in the same
+ * pass, with nested containers opened on the fly.
+ *
+ * Memory per worker is bounded: one 8 MiB window for a file of the
+ * evidence, one 1 MiB window per open nesting level (at most
+ * TR_MAX_ARCHIVE_DEPTH), libarchive's own buffers, and at most
+ * TR_MAX_MENTIONS_PER_FILE aggregated mentions per file.
+ *
+ * Windows overlap by at least the longest literal plus its context, so a
+ * match is never lost at a window boundary; the sweep does not report a
+ * match twice (tr_sweep_scan's skip), and a YARA rule that matches in two
+ * windows gives two identical findings that the sort removes.
+ *
+ * A container is recognised from its first bytes. Its raw bytes are then
+ * checked through a "tee" reader: libarchive pulls the file through it, and
+ * every byte it hands over is also hashed, swept and scanned, so even a
+ * container is read once. What libarchive does not read (trailing data) is
+ * drained through the same path afterwards.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "archive.h"
+#include "content.h"
+#include "sweep.h"
+
+#define WIN_TOP (8u * 1024 * 1024)
+#define WIN_NESTED (1u * 1024 * 1024)
+#define SNIFF_BYTES 4096u
+#define MIN_OVERLAP (64u * 1024)
+#define TR_MAX_MENTIONS_PER_FILE 256u
+
+enum { H_SHA256, H_SHA1, H_MD5, H_N };
+
+struct tr_content {
+	tr_sweep *sweep;
+	int need[H_N];
+	size_t overlap;
+};
+
+struct tr_worker {
+	tr_ctx *ctx; /* child context */
+	tr_content *c;
+	const char *collector;
+	tr_yara_scanner *ys;
+	tr_sweep_scratch *ss;
+	uint8_t *win_top;
+	uint64_t bytes; /* evidence bytes read; read by the progress line */
+};
+
+struct mention_agg {
+	const char *value; /* borrowed from the index */
+	enum tr_match kind;
+	int utf16;
+	uint64_t first, count;
+	char context[160];
+};
+
+struct stream {
+	tr_reader tee; /* first: the tee reader handed to libarchive */
+	tr_worker *w;
+	const tr_file *f;
+	tr_reader *in;
+	int depth;
+	tr_archive_budget *budget;
+	uint8_t *win;
+	size_t cap, have, skip;
+	uint64_t base;                 /* file offset of win[0] */
+	size_t replay, replay_end;     /* sniffed bytes not yet given to the tee */
+	int eof, failed;
+	EVP_MD_CTX *md[H_N];
+	struct mention_agg *m;
+	size_t nm;
+	uint64_t mentions_dropped;
+};
+
+static const tr_module content_module = { "content", "hashes, YARA and literal sweep of every byte",
+	                                      NULL, NULL };
+
+/* ------------------------------------------------------------- shared */
+
+int tr_content_create(tr_ctx *ctx, tr_content **out)
+{
+	tr_content *c = calloc(1, sizeof *c);
+	int rc;
+	*out = NULL;
+	if (!c)
+		return TR_ENOMEM;
+	if ((rc = tr_sweep_create(ctx, ctx->iocs, &c->sweep)) != TR_OK) {
+		free(c);
+		return rc;
+	}
+	/* Hash only what some indicator can match: SHA-256 costs as much as
+	 * reading the data, the others are skipped when unused. */
+	c->need[H_SHA256] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA256) > 0;
+	c->need[H_SHA1] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA1) > 0;
+	c->need[H_MD5] = tr_iocs_count_type(ctx->iocs, TR_IOC_MD5) > 0;
+	c->overlap = tr_sweep_max_len(c->sweep) + 256;
+	if (c->overlap < MIN_OVERLAP)
+		c->overlap = MIN_OVERLAP;
+	if (c->overlap > WIN_NESTED / 2) {
+		rc = tr_set_error(ctx, TR_EINTERNAL, "content: literal of %zu bytes is too long",
+		                  tr_sweep_max_len(c->sweep));
+		tr_content_destroy(c);
+		return rc;
+	}
+	*out = c;
+	return TR_OK;
+}
+
+void tr_content_destroy(tr_content *c)
+{
+	if (!c)
+		return;
+	tr_sweep_destroy(c->sweep);
+	free(c);
+}
+
+int tr_worker_create(tr_ctx *parent, tr_content *c, const char *collector, tr_worker **out)
+{
+	tr_worker *w = calloc(1, sizeof *w);
+	int rc;
+	*out = NULL;
+	if (!w)
+		return TR_ENOMEM;
+	w->c = c;
+	w->collector = collector;
+	if ((rc = tr_ctx_child(parent, &w->ctx)) != TR_OK)
+		goto fail;
+	if ((rc = tr_yara_scanner_create(w->ctx, parent->yara, &w->ys)) != TR_OK)
+		goto fail;
+	if ((rc = tr_sweep_scratch_create(c->sweep, &w->ss)) != TR_OK)
+		goto fail;
+	if (!(w->win_top = malloc(WIN_TOP))) {
+		rc = TR_ENOMEM;
+		goto fail;
+	}
+	*out = w;
+	return TR_OK;
+fail:
+	if (w->ctx && rc != TR_ENOMEM)
+		tr_set_error(parent, rc, "%s", tr_errmsg(w->ctx));
+	tr_worker_destroy(w);
+	return rc;
+}
+
+void tr_worker_destroy(tr_worker *w)
+{
+	if (!w)
+		return;
+	free(w->win_top);
+	tr_sweep_scratch_destroy(w->ss);
+	tr_yara_scanner_destroy(w->ys);
+	tr_ctx_destroy(w->ctx);
+	free(w);
+}
+
+int tr_worker_merge(tr_ctx *parent, tr_worker *w)
+{
+	return tr_ctx_merge(parent, w->ctx);
+}
+
+uint64_t tr_worker_bytes(const tr_worker *w)
+{
+	return __atomic_load_n(&w->bytes, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------- stream */
+
+static void display(const tr_file *f, char *buf, size_t len)
+{
+	tr_file_display(f, buf, len);
+}
+
+static int on_mention(void *arg, const tr_mention *m)
+{
+	struct stream *st = arg;
+	struct mention_agg *a;
+	for (size_t i = 0; i < st->nm; i++) {
+		a = &st->m[i];
+		if (a->value == m->value && a->kind == m->kind && a->utf16 == m->utf16) {
+			a->count++;
+			return 0;
+		}
+	}
+	if (st->nm == TR_MAX_MENTIONS_PER_FILE) {
+		st->mentions_dropped++;
+		return 0;
+	}
+	if (!st->m && !(st->m = calloc(TR_MAX_MENTIONS_PER_FILE, sizeof *st->m)))
+		return TR_ENOMEM;
+	a = &st->m[st->nm++];
+	a->value = m->value;
+	a->kind = m->kind;
+	a->utf16 = m->utf16;
+	a->first = m->offset;
+	a->count = 1;
+	snprintf(a->context, sizeof a->context, "%s", m->context ? m->context : "");
+	return 0;
+}
+
+/* Checks the window: YARA over all of it, the sweep over what is new. */
+static int scan_window(struct stream *st)
+{
+	tr_worker *w = st->w;
+	int rc;
+	if (st->have <= st->skip)
+		return TR_OK;
+	rc = tr_yara_scanner_scan_mem(w->ctx, w->ys, w->collector, st->f, st->win, st->have);
+	if (rc != TR_OK)
+		return rc;
+	rc = tr_sweep_scan(w->c->sweep, w->ss, st->win, st->have, st->skip, st->base, on_mention, st);
+	return rc;
+}
+
+/* Scans a full window and keeps its tail as the start of the next one. */
+static int slide(struct stream *st)
+{
+	size_t keep = st->w->c->overlap;
+	int rc = scan_window(st);
+	if (rc != TR_OK)
+		return rc;
+	if (keep > st->have)
+		keep = st->have;
+	memmove(st->win, st->win + st->have - keep, keep);
+	st->base += st->have - keep;
+	st->have = keep;
+	st->skip = keep;
+	return TR_OK;
+}
+
+/* Reads up to want bytes into the window; hashes them as they arrive.
+ * Returns bytes read, 0 at the end, -1 on a read error. */
+static ssize_t fill(struct stream *st, size_t want)
+{
+	ssize_t got;
+	if (want > st->cap - st->have)
+		want = st->cap - st->have;
+	if (!want)
+		return 0;
+	got = st->in->read(st->in, st->win + st->have, want);
+	if (got <= 0)
+		return got;
+	for (int h = 0; h < H_N; h++)
+		if (st->md[h])
+			EVP_DigestUpdate(st->md[h], st->win + st->have, (size_t)got);
+	st->have += (size_t)got;
+	if (st->depth == 0) {
+		__atomic_fetch_add(&st->w->bytes, (uint64_t)got, __ATOMIC_RELAXED);
+		st->w->ctx->bytes_read += (uint64_t)got;
+	}
+	return got;
+}
+
+static void read_failed(struct stream *st)
+{
+	char name[4352];
+	if (st->failed)
+		return;
+	st->failed = 1;
+	display(st->f, name, sizeof name);
+	tr_incomplete(st->w->ctx, name, "read error, content not fully checked: %s",
+	              tr_errmsg(st->w->ctx));
+}
+
+/* The tee: libarchive reads the container through it. */
+static ssize_t tee_read(tr_reader *r, void *buf, size_t len)
+{
+	struct stream *st = (struct stream *)r;
+	ssize_t got;
+	if (st->replay < st->replay_end) {
+		size_t n = st->replay_end - st->replay;
+		if (n > len)
+			n = len;
+		memcpy(buf, st->win + st->replay, n);
+		st->replay += n;
+		return (ssize_t)n;
+	}
+	if (st->eof || st->failed)
+		return st->failed ? -1 : 0;
+	if (st->have == st->cap && slide(st) != TR_OK) {
+		st->failed = 1;
+		return -1;
+	}
+	got = fill(st, len);
+	if (got < 0) {
+		read_failed(st);
+		return -1;
+	}
+	if (got == 0) {
+		st->eof = 1;
+		return 0;
+	}
+	memcpy(buf, st->win + st->have - (size_t)got, (size_t)got);
+	return got;
+}
+
+static void tee_close(tr_reader *r)
+{
+	(void)r; /* the stream owns everything */
+}
+
+static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
+                       tr_archive_budget *budget);
+
+static int on_member(void *arg, const tr_file *member, tr_reader *r, int depth)
+{
+	struct stream *st = arg;
+	return scan_stream(st->w, member, r, depth, st->budget);
+}
+
+static int finish_file(struct stream *st)
+{
+	static const char *const names[H_N] = { "sha256", "sha1", "md5" };
+	char hex[H_N][EVP_MAX_MD_SIZE * 2 + 1];
+	tr_kv kv[H_N];
+	size_t nkv = 0;
+	int rc = TR_OK;
+
+	if (st->failed)
+		return TR_OK; /* a partial hash would be wrong */
+	for (int h = 0; h < H_N; h++) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int n = 0;
+		if (!st->md[h])
+			continue;
+		if (EVP_DigestFinal_ex(st->md[h], md, &n) != 1)
+			return tr_set_error(st->w->ctx, TR_ECRYPTO, "content: digest failed");
+		for (unsigned i = 0; i < n; i++)
+			snprintf(hex[h] + 2 * i, 3, "%02x", md[i]);
+		kv[nkv++] = (tr_kv){ names[h], hex[h], TR_M_HASH };
+	}
+	if (nkv) {
+		tr_record rec = { st->f, st->f->mtime, "file_hash", kv, nkv };
+		rc = tr_emit(st->w->ctx, &content_module, &rec);
+	}
+	for (size_t i = 0; rc == TR_OK && i < st->nm; i++) {
+		const struct mention_agg *a = &st->m[i];
+		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first, a->count,
+		                    a->context);
+	}
+	if (rc == TR_OK && st->mentions_dropped) {
+		char name[4352];
+		display(st->f, name, sizeof name);
+		tr_warn(st->w->ctx, name, "more than %u distinct indicators mentioned; %llu not reported",
+		        TR_MAX_MENTIONS_PER_FILE, (unsigned long long)st->mentions_dropped);
+	}
+	return rc;
+}
+
+static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
+                       tr_archive_budget *budget)
+{
+	static const char *const algs[H_N] = { "SHA256", "SHA1", "MD5" };
+	struct stream st;
+	enum tr_archive_kind kind = TR_AR_NONE;
+	ssize_t got = 0;
+	int rc = TR_OK;
+
+	memset(&st, 0, sizeof st);
+	st.tee.read = tee_read;
+	st.tee.close = tee_close;
+	st.w = w;
+	st.f = f;
+	st.in = in;
+	st.depth = depth;
+	st.budget = budget;
+	st.cap = depth == 0 ? WIN_TOP : WIN_NESTED;
+	st.win = depth == 0 ? w->win_top : malloc(WIN_NESTED);
+	if (!st.win)
+		return TR_ENOMEM;
+	for (int h = 0; h < H_N; h++) {
+		if (!w->c->need[h])
+			continue;
+		st.md[h] = EVP_MD_CTX_new();
+		if (!st.md[h] || EVP_DigestInit_ex(st.md[h], EVP_get_digestbyname(algs[h]), NULL) != 1) {
+			rc = tr_set_error(w->ctx, TR_ECRYPTO, "content: cannot start %s", algs[h]);
+			goto out;
+		}
+	}
+
+	/* Enough bytes to recognise a container. */
+	while (st.have < SNIFF_BYTES && (got = fill(&st, SNIFF_BYTES - st.have)) > 0)
+		;
+	if (got < 0)
+		read_failed(&st);
+	else if (got == 0 && st.have < SNIFF_BYTES)
+		st.eof = 1;
+	if (!st.failed)
+		kind = tr_archive_sniff(st.win, st.have);
+
+	if (kind != TR_AR_NONE && !st.failed) {
+		if (depth >= TR_MAX_ARCHIVE_DEPTH || budget->exhausted) {
+			char name[4352];
+			display(f, name, sizeof name);
+			if (!budget->exhausted)
+				tr_incomplete(w->ctx, name, "%s container nested more than %d deep: "
+				              "members not checked", tr_archive_kind_name(kind),
+				              TR_MAX_ARCHIVE_DEPTH);
+		} else {
+			st.replay = 0;
+			st.replay_end = st.have;
+			rc = tr_archive_walk(w->ctx, f, &st.tee, depth, budget, on_member, &st);
+			if (rc != TR_OK)
+				goto out;
+			st.replay = st.replay_end; /* those bytes are in the window anyway */
+		}
+	}
+
+	/* The rest of the file (all of it when it is not a container). */
+	while (!st.eof && !st.failed) {
+		if (st.have == st.cap && (rc = slide(&st)) != TR_OK)
+			goto out;
+		got = fill(&st, st.cap - st.have);
+		if (got < 0)
+			read_failed(&st);
+		else if (got == 0)
+			st.eof = 1;
+	}
+	if ((rc = scan_window(&st)) != TR_OK)
+		goto out;
+	rc = finish_file(&st);
+out:
+	for (int h = 0; h < H_N; h++)
+		EVP_MD_CTX_free(st.md[h]);
+	free(st.m);
+	if (depth != 0)
+		free(st.win);
+	return rc;
+}
+
+int tr_worker_scan(tr_worker *w, const tr_source *src, const tr_file *f)
+{
+	tr_archive_budget budget;
+	tr_reader *r = NULL;
+	int rc;
+
+	if (f->type != TR_FT_REG || !f->present)
+		return TR_OK;
+	w->ctx->err = TR_OK;
+	w->ctx->errmsg[0] = '\0';
+	rc = tr_source_open(w->ctx, src, f, &r);
+	if (rc != TR_OK) {
+		char name[4352];
+		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+			return rc;
+		display(f, name, sizeof name);
+		tr_incomplete(w->ctx, name, "not checked: %s", tr_errmsg(w->ctx));
+		return TR_OK;
+	}
+	w->ctx->files_read++;
+	memset(&budget, 0, sizeof budget);
+	rc = scan_stream(w, f, r, 0, &budget);
+	r->close(r);
+	if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		return rc;
+	if (rc != TR_OK) {
+		char name[4352];
+		display(f, name, sizeof name);
+		tr_incomplete(w->ctx, name, "content check stopped: %s", tr_errmsg(w->ctx));
+	}
+	return TR_OK;
+}
