@@ -1,10 +1,13 @@
 #!/bin/sh
-# tests/bench.sh - `make bench`: generate a large synthetic backup once
-# (cached in $BENCH_DIR), scan it with every file of ../shared/iocs and the
-# bundled rule packs, and print wall time, throughput and peak memory.
+# tests/bench.sh - `make bench`: generate large synthetic backups once
+# (cached in $BENCH_DIR), scan them with every file of ../shared/iocs and
+# the bundled rule packs, and print wall time, throughput and peak memory,
+# next to sha256sum over the same files.
 #
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
-# BENCH_BYTES (2G). Timing is reported here, never asserted in `make test`.
+# BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
+# BENCH_ENCRYPTED=0 skips the encrypted variant. Timing is reported here,
+# never asserted in `make test`.
 set -eu
 B=${B:-build}
 BIN=${BIN:-$(pwd)/spytriage}
@@ -14,40 +17,81 @@ FILES=${BENCH_FILES:-30000}
 SMS=${BENCH_SMS:-100000}
 VISITS=${BENCH_VISITS:-50000}
 BYTES=${BENCH_BYTES:-2G}
-GEN="$B/fixtures/gen_ios_backup"
+SMALL_BYTES=${BENCH_SMALL_BYTES:-512M}
+ENCRYPTED=${BENCH_ENCRYPTED:-1}
+GEN="$(pwd)/$B/fixtures/gen_ios_backup"
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: /usr/bin/time missing (make deps installs it)" >&2; exit 1; }
+mkdir -p "$BENCH_DIR"
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+export SPYTRIAGE_CACHE_DIR="$BENCH_DIR/rules-cache"
+PW="$BENCH_DIR/password"
+printf 'bench-password\n' >"$PW"
 
-key="files${FILES}-sms${SMS}-visits${VISITS}-bytes${BYTES}"
-plain="$BENCH_DIR/plain-$key"
-if [ ! -f "$plain.done" ]; then
-	echo "bench: generating $plain (once)"
-	rm -rf "$plain"
-	mkdir -p "$BENCH_DIR"
-	$TIME -f "bench: generated in %e s" "$GEN" --clean "$plain" --large --files "$FILES" --sms "$SMS" \
-		--visits "$VISITS" --bytes "$BYTES"
-	touch "$plain.done"
-fi
-
-bytes=$(du -sb "$plain" | cut -f1)
-nfiles=$(find "$plain" -type f | wc -l)
-echo "bench: evidence $plain: $nfiles files, $bytes bytes"
-
-# Warm the page cache so that the scan and sha256sum are compared fairly.
-cat $(find "$plain" -type f) >/dev/null 2>&1 || true
-
-run() { # label, command...
-	label=$1
+# gen NAME ARGS...: a backup generated once into $BENCH_DIR/NAME.
+gen() {
+	name=$1
 	shift
-	$TIME -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >"$BENCH_DIR/$label.stdout" 2>"$BENCH_DIR/$label.stderr" || true
-	set -- $(tail -n 1 "$BENCH_DIR/time.out")
-	wall=$1
-	rss=$2
-	mbs=$(awk -v b="$bytes" -v t="$wall" 'BEGIN { if (t > 0) printf "%.1f", b / 1048576 / t; else print "inf" }')
-	printf 'bench: %-28s wall %7.2f s  %8s MB/s  peak RSS %6d MB\n' "$label" "$wall" "$mbs" $((rss / 1024))
+	if [ ! -f "$BENCH_DIR/$name.done" ]; then
+		echo "bench: generating $name (once)"
+		rm -rf "${BENCH_DIR:?}/$name"
+		$TIME -f "bench: generated $name in %e s" "$GEN" --clean "$BENCH_DIR/$name" "$@" >/dev/null
+		touch "$BENCH_DIR/$name.done"
+	fi
 }
 
-run "load-iocs-and-rules" "$BIN" iocs "$SHARED/iocs"
-run "scan-plain-all-iocs" "$BIN" scan "$plain" --iocs "$SHARED/iocs" --quiet --output "$BENCH_DIR/report-plain"
-echo "bench: verdict: $(grep -m1 '"verdict"' "$BENCH_DIR/report-plain/report.json" 2>/dev/null || echo '?')"
-run "sha256sum-same-files" sh -c "find '$plain' -type f -print0 | xargs -0 sha256sum >/dev/null"
+size_of() { du -sb "$1" | cut -f1; }
+
+# run LABEL BYTES CMD...: prints wall time, MB/s over BYTES, peak RSS.
+run() {
+	label=$1
+	bytes=$2
+	shift 2
+	$TIME -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >"$BENCH_DIR/last.stdout" 2>"$BENCH_DIR/last.stderr" || true
+	set -- $(tail -n 1 "$BENCH_DIR/time.out")
+	WALL=$1
+	RSS=$2
+	mbs=$(awk -v b="$bytes" -v t="$WALL" 'BEGIN { if (t > 0 && b > 0) printf "%.0f", b / 1048576 / t; else print "-" }')
+	printf 'bench: %-34s %7.2f s  %6s MB/s  peak RSS %4d MB\n' "$label" "$WALL" "$mbs" $((RSS / 1024))
+}
+
+common="--files $FILES --sms $SMS --visits $VISITS"
+gen "plain-$BYTES" --large $common --bytes "$BYTES"
+gen "plain-$SMALL_BYTES" --large $common --bytes "$SMALL_BYTES"
+gen tiny
+big="$BENCH_DIR/plain-$BYTES"
+small="$BENCH_DIR/plain-$SMALL_BYTES"
+nbig=$(size_of "$big")
+nsmall=$(size_of "$small")
+echo "bench: $big: $(find "$big" -type f | wc -l) files, $nbig bytes"
+echo "bench: cpus $(nproc); page cache warmed before each timing"
+
+warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
+
+"$BIN" scan "$BENCH_DIR/tiny" --iocs "$SHARED/iocs" --quiet >/dev/null 2>&1 || true # fills the rules cache
+run "start-up: all iocs + rules, tiny" 0 "$BIN" scan "$BENCH_DIR/tiny" --iocs "$SHARED/iocs" --quiet
+
+warm "$big"
+run "sha256sum over the same files" "$nbig" sh -c "find '$big' -type f -print0 | xargs -0 sha256sum >/dev/null"
+SHA_WALL=$WALL
+warm "$big"
+run "scan $BYTES, all iocs" "$nbig" "$BIN" scan "$big" --iocs "$SHARED/iocs" --quiet --output "$BENCH_DIR/report-big"
+SCAN_WALL=$WALL
+echo "bench: verdict $(sed -n 's/^  "verdict": "\(.*\)",/\1/p' "$BENCH_DIR/report-big/report.json"), findings $(grep -c '"level":' "$BENCH_DIR/report-big/report.json" || true)"
+awk -v s="$SCAN_WALL" -v h="$SHA_WALL" 'BEGIN { printf "bench: scan / sha256sum wall ratio: %.2f (target <= 2)\n", s / h }'
+warm "$small"
+run "scan $SMALL_BYTES, all iocs" "$nsmall" "$BIN" scan "$small" --iocs "$SHARED/iocs" --quiet
+warm "$big"
+run "scan $BYTES, all iocs, --jobs 1" "$nbig" "$BIN" scan "$big" --iocs "$SHARED/iocs" --quiet --jobs 1
+
+if [ "$ENCRYPTED" = 1 ]; then
+	gen "enc-$BYTES" --large $common --bytes "$BYTES" --encrypted --password-file "$PW"
+	enc="$BENCH_DIR/enc-$BYTES"
+	nenc=$(size_of "$enc")
+	rm -f "$BENCH_DIR/enc.key"
+	run "scan encrypted $BYTES (password)" "$nenc" "$BIN" scan "$enc" --password-file "$PW" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
+	warm "$enc"
+	run "scan encrypted $BYTES (key file)" "$nenc" "$BIN" scan "$enc" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
+	ENC_WALL=$WALL
+	awk -v e="$ENC_WALL" -v p="$SCAN_WALL" 'BEGIN { printf "bench: encrypted / plain scan ratio: %.2f (target <= 1.3)\n", e / p }'
+fi
