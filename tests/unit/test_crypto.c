@@ -693,6 +693,71 @@ static void test_reader_sizes(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* tr_ios_reader_check: length and padding refused before any read (so a
+ * damaged file fails at open, not half way), fine files untouched. */
+static void test_reader_check(void **state)
+{
+	static const size_t lens[] = {0, 1, 15, 16, 17, 100, TR_IOS_CHUNK + 5};
+	tr_ctx *ctx = new_ctx();
+	tr_keybag *kb = unlocked_vector_c(ctx);
+	char *dir = unit_tmpdir();
+	uint8_t fk[32], pt[TR_IOS_CHUNK + 5], out[TR_IOS_CHUNK + 32], block[48], ct[48];
+	tr_reader *r = NULL;
+
+	(void)state;
+	seq(fk, 0x60, 32);
+	for (size_t i = 0; i < sizeof pt; i++)
+		pt[i] = (uint8_t)(i * 7);
+	for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+		size_t ctlen;
+		uint8_t *c = encrypt_padded(fk, pt, lens[li], &ctlen);
+		assert_int_equal(open_c_reader(ctx, kb, dir, c, ctlen, 3, lens[li], &r), TR_OK);
+		assert_int_equal(tr_ios_reader_check(r), TR_OK);
+		assert_int_equal(read_all(r, 4096, out, sizeof out), (ssize_t)lens[li]);
+		if (lens[li])
+			assert_memory_equal(out, pt, lens[li]);
+		r->close(r);
+		/* one block short: the new last block's "padding" is garbage */
+		if (ctlen >= 32) {
+			assert_int_equal(open_c_reader(ctx, kb, dir, c, ctlen - 16, 3, 0, &r), TR_OK);
+			if (tr_ios_reader_check(r) == TR_OK) {
+				/* 1 in ~256: the garbage looks like padding; reading agrees */
+				assert_true(read_all(r, 4096, out, sizeof out) >= 0);
+			} else {
+				assert_string_equal(tr_errmsg(ctx), "Dom/file.bin: bad padding");
+				assert_int_equal(r->read(r, out, 1), -1); /* sticky */
+			}
+			r->close(r);
+		}
+		free(c);
+	}
+	/* bad padding of a one-block and a three-block file */
+	memset(block, 'x', sizeof block);
+	block[47] = 0;
+	cbc_encrypt(fk, block, 48, ct);
+	assert_int_equal(open_c_reader(ctx, kb, dir, ct, 48, 3, 48, &r), TR_OK);
+	assert_int_equal(tr_ios_reader_check(r), TR_EFORMAT);
+	assert_string_equal(tr_errmsg(ctx), "Dom/file.bin: bad padding");
+	r->close(r);
+	block[15] = 17;
+	cbc_encrypt(fk, block, 16, ct);
+	assert_int_equal(open_c_reader(ctx, kb, dir, ct, 16, 3, 16, &r), TR_OK);
+	assert_int_equal(tr_ios_reader_check(r), TR_EFORMAT);
+	r->close(r);
+	/* not a multiple of 16 */
+	assert_int_equal(open_c_reader(ctx, kb, dir, ct, 33, 3, 17, &r), TR_OK);
+	assert_int_equal(tr_ios_reader_check(r), TR_EFORMAT);
+	assert_non_null(strstr(tr_errmsg(ctx), "encrypted length 33 is not a multiple of 16"));
+	assert_int_equal(r->read(r, out, 1), -1);
+	r->close(r);
+	/* a reader of another kind: nothing to check */
+	assert_int_equal(tr_ios_reader_check(NULL), TR_OK);
+	tr_keybag_free(kb);
+	unit_rmtree(dir);
+	free(dir);
+	tr_ctx_destroy(ctx);
+}
+
 static void test_reader_bad_input(void **state)
 {
 	tr_ctx *ctx = new_ctx();
@@ -1324,6 +1389,7 @@ int main(void)
 		cmocka_unit_test(test_keybag_malformed),
 		cmocka_unit_test(test_keybag_partial),
 		cmocka_unit_test(test_reader_sizes),
+		cmocka_unit_test(test_reader_check),
 		cmocka_unit_test(test_reader_bad_input),
 		cmocka_unit_test(test_decrypt_to_file),
 		cmocka_unit_test(test_manifest_db),
