@@ -36,8 +36,9 @@ must_not_contain() {
 	fi
 }
 
-# fixture NAME GENARGS...: a generated backup, made once per test run and
-# shared read-only by the tests (they hash it to prove it is not modified).
+# fixture NAME MODE [GENARGS...]: a generated backup (gen_ios_backup MODE DIR
+# GENARGS...), made once per test run and shared read-only by the tests
+# (they hash it to prove it is not modified).
 fixture() {
 	name=$1
 	shift
@@ -45,7 +46,9 @@ fixture() {
 	if [ ! -f "$dir/.done" ] || [ "$FIXGEN" -nt "$dir/.done" ]; then
 		rm -rf "$dir" "$dir.evidence"
 		mkdir -p "$FIXCACHE"
-		"$FIXGEN" "$@" "$dir.evidence" >/dev/null || die "fixture generator failed: $*"
+		mode=$1
+		shift
+		"$FIXGEN" "$mode" "$dir.evidence" "$@" >/dev/null || die "fixture generator failed: $mode $*"
 		mkdir -p "$dir" && touch "$dir/.done"
 	fi
 	echo "$dir.evidence"
@@ -55,10 +58,4 @@ fixture() {
 # every entry (so a created -journal/-wal/-shm file is noticed).
 tree_hash() {
 	(cd "$1" && find . -print | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
-}
-
-# findings_digest REPORT.JSON: one line per finding "level module domain/relpath
-# indicator-value malware heuristic", read from report.json without jq.
-findings_lines() {
-	sed -n 's/^ *"\(level\|module\|domain\|relative_path\|value\|malware\|name\)": "\(.*\)",\{0,1\}$/\1=\2/p' "$1"
 }
