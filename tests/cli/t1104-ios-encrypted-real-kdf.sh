@@ -1,0 +1,32 @@
+# Issue 3: the real iteration counts (ITER 10000, DPIC 10,000,000: about
+# 5 s of PBKDF2-SHA256). The only test at these counts. The password scan
+# writes the key file; the second scan reads it and skips the derivation,
+# so it must be much faster. Times go to stdout for the record.
+. "$TESTS_DIR/cli/lib.sh"
+
+mkdir -p "$FIXCACHE"
+printf 'test\n' >"$FIXCACHE/password"
+plain=$(fixture infected --infected)
+enc=$(fixture infected-enc-real --infected --encrypted --password-file "$FIXCACHE/password" \
+	--kdf-iter 10000 --kdf-dpic 10000000)
+mkdir "$TMP/tmpdir"
+export TMPDIR="$TMP/tmpdir"
+unset SPYTRIAGE_BACKUP_PASSWORD
+
+now() { date +%s.%N; }
+t0=$(now)
+expect_exit 1 "$BIN" scan "$enc" --password-file "$FIXCACHE/password" --key-file "$TMP/k" --output "$TMP/r1"
+t1=$(now)
+expect_exit 1 "$BIN" scan "$enc" --key-file "$TMP/k" --output "$TMP/r2" </dev/null
+t2=$(now)
+with_kdf=$(echo "$t1 - $t0" | bc)
+with_key=$(echo "$t2 - $t1" | bc)
+echo "scan with derivation: ${with_kdf}s; with the key file: ${with_key}s"
+[ "$(echo "$with_key * 4 < $with_kdf" | bc)" = 1 ] || die "the key file did not skip the derivation"
+
+expect_exit 1 "$BIN" scan "$plain" --output "$TMP/rp"
+sed -e "s|$plain|EVIDENCE|g" "$TMP/rp/report.json" >"$TMP/a"
+sed -e "s|$enc|EVIDENCE|g" -e 's|"encrypted": "yes"|"encrypted": "no"|' "$TMP/r2/report.json" >"$TMP/b"
+diff -u "$TMP/a" "$TMP/b" || die "report differs from the plain twin"
+[ -z "$(ls -A "$TMP/tmpdir")" ] || { ls -laR "$TMP/tmpdir"; die "temp files left behind"; }
+exit 0
