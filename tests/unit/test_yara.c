@@ -16,11 +16,24 @@
  *    the bare staging folder) gives nothing;
  *  - externals (collector, domain, relpath, filename) reach the rules;
  *  - every curated indicator of rules/pegasus/indicators.stix2 exists with
- *    the same type in the published pegasus.stix2.
+ *    the same type in the published pegasus.stix2;
+ *  - the compiled-rules cache: a second load comes from it; any change of
+ *    a rule file or pack name misses; damaged, symlinked, FIFO or group/
+ *    other-writable entries are refused, compiled and replaced; an unusable
+ *    folder only costs a note; warnings and includes are never cached;
+ *    tr_rules_check never touches it; at most 8 entries; concurrent
+ *    processes leave one whole entry. The run uses a private cache folder
+ *    (SPYTRIAGE_CACHE_DIR), never ~/.cache.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -400,6 +413,592 @@ static void test_too_many_matches(void **state)
 	unit_rmtree(tmp);
 	free(tmp);
 	free(pack);
+}
+
+/* ------------------------------------------------------------------ */
+/* Compiled-rules cache                                                */
+
+int tr_yara_from_cache(const tr_yara *y); /* yara_engine.c */
+
+/* The whole run uses a private cache folder (main() sets it), never the
+ * user's ~/.cache; a test that needs its own sets SPYTRIAGE_CACHE_DIR and
+ * calls cache_env_restore() at the end. */
+static char *run_cache_dir;
+
+static void cache_env(const char *dir)
+{
+	assert_int_equal(setenv("SPYTRIAGE_CACHE_DIR", dir, 1), 0);
+}
+
+static void cache_env_restore(void)
+{
+	assert_int_equal(setenv("SPYTRIAGE_CACHE_DIR", run_cache_dir, 1), 0);
+}
+
+/* Number of rules-*.yarc files in dir; the last one's path in path. */
+static size_t cache_files(const char *dir, char *path, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0, l;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		l = strlen(e->d_name);
+		if (strncmp(e->d_name, "rules-", 6) || l < 11 || strcmp(e->d_name + l - 5, ".yarc"))
+			continue;
+		n++;
+		if (path)
+			snprintf(path, len, "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Loads dir in a fresh context and returns it; *from_cache tells how. */
+static tr_ctx *load_rules_ctx(const char *dir, int *from_cache)
+{
+	tr_ctx *ctx = new_ctx();
+	int rc = tr_load_rules(ctx, dir);
+	if (rc != TR_OK)
+		fail_msg("tr_load_rules(%s): %s", dir, tr_errmsg(ctx));
+	*from_cache = tr_yara_from_cache(ctx->yara);
+	return ctx;
+}
+
+static int has_note(const tr_ctx *ctx, const char *part)
+{
+	for (size_t i = 0; i < ctx->notes.n; i++)
+		if (strstr(ctx->notes.v[i], part))
+			return 1;
+	return 0;
+}
+
+/* A rule set the cache tests share: a pack "cached" with a marker rule and
+ * an externals rule, in a fresh temp dir with its own cache folder. */
+typedef struct cache_fixture {
+	char *tmp, *pack;
+	char cache[1024];
+} cache_fixture;
+
+static const char cached_rules[] =
+	"rule marker { strings: $a = \"spytriage-cache-marker\" condition: $a }\n"
+	"rule by_ext { condition: filename == \"state.plist\" and domain startswith \"AppDomain-\" }\n";
+
+static void cache_fixture_init(cache_fixture *f)
+{
+	f->tmp = unit_tmpdir();
+	f->pack = make_pack(f->tmp, "cached");
+	write_text(f->pack, "a.yar", cached_rules);
+	snprintf(f->cache, sizeof f->cache, "%s/cache", f->tmp);
+	cache_env(f->cache);
+}
+
+static void cache_fixture_done(cache_fixture *f)
+{
+	cache_env_restore();
+	unit_rmtree(f->tmp);
+	free(f->tmp);
+	free(f->pack);
+}
+
+static void expect_load(const char *dir, int want_cached, size_t want_files, const char *cache)
+{
+	int hit;
+	tr_ctx *ctx = load_rules_ctx(dir, &hit);
+	if (hit != want_cached)
+		fail_msg("load of %s: from_cache %d, want %d", dir, hit, want_cached);
+	assert_int_equal(cache_files(cache, NULL, 0), want_files);
+	tr_ctx_destroy(ctx);
+}
+
+/* The second load comes from the cache, gives the same rules (names,
+ * metas, externals) and does not rewrite the file; no cache notes. */
+static void test_cache_hit(void **state)
+{
+	cache_fixture f;
+	char path[4200];
+	struct stat st1, st2;
+	int hit;
+	tr_ctx *ctx;
+
+	cache_fixture_init(&f);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_int_equal(ctx->notes.n, 0);
+	tr_ctx_destroy(ctx);
+	assert_int_equal(cache_files(f.cache, path, sizeof path), 1);
+	assert_int_equal(stat(f.cache, &st1), 0);
+	assert_int_equal(st1.st_mode & 0777, 0700);
+	assert_int_equal(stat(path, &st1), 0);
+	assert_int_equal(st1.st_mode & 0777, 0600);
+
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_true(hit);
+	assert_int_equal(ctx->notes.n, 0);
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 2);
+	assert_int_equal(ctx->rule_packs.n, 1);
+	assert_int_equal(scan_str(ctx, "xx spytriage-cache-marker xx"), 2);
+	tr_findings_sort(ctx);
+	assert_string_equal(ctx->findings[0].ioc_value, "cached.by_ext");
+	assert_string_equal(ctx->findings[1].ioc_value, "cached.marker");
+	tr_file other = state_plist;
+	other.relpath = "Library/other.db";
+	tr_findings_free(ctx);
+	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
+	                 TR_OK);
+	assert_int_equal(ctx->nfindings, 0);
+	/* a second --rules on top of cached rules recompiles both packs */
+	char *more = make_pack(f.tmp, "more");
+	write_text(more, "m.yar", "rule m { condition: false }\n");
+	assert_int_equal(tr_load_rules(ctx, more), TR_OK);
+	assert_false(tr_yara_from_cache(ctx->yara));
+	assert_int_equal(tr_yara_rule_count(ctx->yara), 3);
+	tr_ctx_destroy(ctx);
+	assert_int_equal(cache_files(f.cache, NULL, 0), 2);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino); /* not rewritten */
+
+	/* the same packs elsewhere: the key is the content, not the place */
+	char cmd[8600];
+	snprintf(cmd, sizeof cmd, "mkdir '%s/copy' && cp -R '%s' '%s/copy/'", f.tmp, f.pack, f.tmp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "%s/copy", f.tmp);
+	expect_load(cmd, 1, 2, f.cache);
+	free(more);
+	cache_fixture_done(&f);
+}
+
+/* Any change to a rule file (content, size, name), a new file or a
+ * renamed pack gives a new key; going back finds the old entry. */
+static void test_cache_invalidation(void **state)
+{
+	cache_fixture f;
+	char a[4200], b[4200];
+	char *renamed;
+
+	cache_fixture_init(&f);
+	expect_load(f.tmp, 0, 1, f.cache);
+	expect_load(f.tmp, 1, 1, f.cache);
+
+	/* same size, one byte different */
+	char changed[sizeof cached_rules];
+	memcpy(changed, cached_rules, sizeof cached_rules);
+	*strstr(changed, "marker\"") = 'M';
+	write_text(f.pack, "a.yar", changed);
+	expect_load(f.tmp, 0, 2, f.cache);
+	expect_load(f.tmp, 1, 2, f.cache);
+
+	/* the file renamed, same content */
+	snprintf(a, sizeof a, "%s/a.yar", f.pack);
+	snprintf(b, sizeof b, "%s/b.yar", f.pack);
+	assert_int_equal(rename(a, b), 0);
+	expect_load(f.tmp, 0, 3, f.cache);
+
+	/* a new file */
+	write_text(f.pack, "c.yara", "rule c { condition: false }\n");
+	expect_load(f.tmp, 0, 4, f.cache);
+	snprintf(a, sizeof a, "%s/c.yara", f.pack);
+	assert_int_equal(unlink(a), 0);
+	expect_load(f.tmp, 1, 4, f.cache);
+
+	/* the pack renamed: another namespace */
+	renamed = malloc(strlen(f.tmp) + 16);
+	assert_non_null(renamed);
+	sprintf(renamed, "%s/renamed", f.tmp);
+	assert_int_equal(rename(f.pack, renamed), 0);
+	expect_load(f.tmp, 0, 5, f.cache);
+	assert_int_equal(rename(renamed, f.pack), 0);
+
+	/* back to the original content and name: the first entry */
+	assert_int_equal(rename(b, a), 0);
+	snprintf(a, sizeof a, "%s/c.yara", f.pack);
+	snprintf(b, sizeof b, "%s/a.yar", f.pack);
+	assert_int_equal(rename(a, b), 0);
+	write_text(f.pack, "a.yar", cached_rules);
+	expect_load(f.tmp, 1, 5, f.cache);
+	free(renamed);
+	cache_fixture_done(&f);
+}
+
+static uint8_t *read_whole(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	assert_true(n > 0);
+	rewind(fp);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Loads with a damaged cache file: compiled, a note naming the problem,
+ * and the file replaced by a good one. */
+static void expect_damaged(cache_fixture *f, const char *path, const void *data, size_t len,
+                           const char *note)
+{
+	int hit;
+	tr_ctx *ctx;
+
+	unit_write_file(path, data, len);
+	chmod(path, 0600);
+	ctx = load_rules_ctx(f->tmp, &hit);
+	assert_false(hit);
+	if (!has_note(ctx, note))
+		fail_msg("no note \"%s\" (%zu notes, first: %s)", note, ctx->notes.n,
+		         ctx->notes.n ? ctx->notes.v[0] : "-");
+	assert_int_equal(scan_str(ctx, "spytriage-cache-marker"), 2);
+	tr_ctx_destroy(ctx);
+	expect_load(f->tmp, 1, 1, f->cache);
+}
+
+static void test_cache_corrupt(void **state)
+{
+	cache_fixture f;
+	char path[4200];
+	uint8_t *good, *bad;
+	size_t len;
+	unsigned int dlen;
+
+	cache_fixture_init(&f);
+	expect_load(f.tmp, 0, 1, f.cache);
+	assert_int_equal(cache_files(f.cache, path, sizeof path), 1);
+	good = read_whole(path, &len);
+	assert_true(len > 88 + 16);
+	bad = malloc(len);
+	assert_non_null(bad);
+
+	/* a flipped payload byte: the digest no longer matches */
+	memcpy(bad, good, len);
+	bad[len / 2] ^= 0x40;
+	expect_damaged(&f, path, bad, len, "digest mismatch");
+	/* truncated */
+	expect_damaged(&f, path, good, len - 100, "truncated");
+	expect_damaged(&f, path, good, 10, "bad size");
+	expect_damaged(&f, path, "", 0, "bad size");
+	/* not ours at all */
+	memset(bad, 'x', len);
+	expect_damaged(&f, path, bad, len, "not a spytriage rules cache");
+	/* a valid file of another key under this name */
+	memcpy(bad, good, len);
+	bad[16] ^= 1;
+	expect_damaged(&f, path, bad, len, "built from other rules");
+	/* a whole, well-hashed file that libyara refuses (its own header
+	 * broken): the digest is right, the loader fails, we compile */
+	memcpy(bad, good, len);
+	memset(bad + 88, 0, 8);
+	assert_int_equal(EVP_Digest(bad + 88, len - 88, bad + 48, &dlen, EVP_sha256(), NULL), 1);
+	expect_damaged(&f, path, bad, len, "libyara cannot load it");
+	free(good);
+	free(bad);
+	cache_fixture_done(&f);
+}
+
+/* Files and folders failing the trust checks are refused; a refused file
+ * is replaced by a good 0600 one. (Ownership by another user is not
+ * tested: it needs two accounts.) */
+static void test_cache_permissions(void **state)
+{
+	cache_fixture f;
+	char path[4200], other[4200];
+	struct stat st;
+	int hit;
+	tr_ctx *ctx;
+
+	cache_fixture_init(&f);
+	expect_load(f.tmp, 0, 1, f.cache);
+	assert_int_equal(cache_files(f.cache, path, sizeof path), 1);
+
+	assert_int_equal(chmod(path, 0666), 0);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "refused (mode 0666: writable by group or others)"));
+	tr_ctx_destroy(ctx);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	expect_load(f.tmp, 1, 1, f.cache);
+
+	assert_int_equal(chmod(path, 0620), 0);
+	expect_load(f.tmp, 0, 1, f.cache);
+
+	/* a symbolic link, even to a good file */
+	snprintf(other, sizeof other, "%s/good.yarc", f.tmp);
+	assert_int_equal(rename(path, other), 0);
+	assert_int_equal(symlink(other, path), 0);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "refused (a symbolic link)"));
+	tr_ctx_destroy(ctx);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode)); /* replaced, link gone */
+
+	/* a FIFO under the name must not hang the load */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "not a regular file"));
+	tr_ctx_destroy(ctx);
+	expect_load(f.tmp, 1, 1, f.cache);
+
+	/* a group-writable cache folder is not used at all */
+	assert_int_equal(chmod(f.cache, 0770), 0);
+	assert_int_equal(unlink(path), 0);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "writable by group or others"));
+	tr_ctx_destroy(ctx);
+	assert_int_equal(cache_files(f.cache, NULL, 0), 0);
+	cache_fixture_done(&f);
+}
+
+/* No usable folder: rules still load, compiled every time, with a note;
+ * the XDG and HOME fallbacks. */
+static void test_cache_dir_fallbacks(void **state)
+{
+	cache_fixture f;
+	char dir[4200];
+	char *saved[2];
+	const char *vars[2] = {"XDG_CACHE_HOME", "HOME"};
+	struct stat st;
+	int hit;
+	tr_ctx *ctx;
+
+	cache_fixture_init(&f);
+	for (int i = 0; i < 2; i++)
+		saved[i] = getenv(vars[i]) ? strdup(getenv(vars[i])) : NULL;
+
+	/* a path through a regular file cannot be created */
+	snprintf(dir, sizeof dir, "%s/plainfile", f.tmp);
+	write_text(f.tmp, "plainfile", "x");
+	strcat(dir, "/cache");
+	cache_env(dir);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "not used"));
+	assert_int_equal(scan_str(ctx, "spytriage-cache-marker"), 2);
+	tr_ctx_destroy(ctx);
+
+	/* $XDG_CACHE_HOME/spytriage when SPYTRIAGE_CACHE_DIR is empty */
+	cache_env("");
+	snprintf(dir, sizeof dir, "%s/xdg", f.tmp);
+	assert_int_equal(setenv("XDG_CACHE_HOME", dir, 1), 0);
+	expect_load(f.tmp, 0, 0, f.cache);
+	strcat(dir, "/spytriage");
+	assert_int_equal(cache_files(dir, NULL, 0), 1);
+	expect_load(f.tmp, 1, 0, f.cache);
+
+	/* a relative XDG_CACHE_HOME is ignored (XDG spec): $HOME/.cache */
+	assert_int_equal(setenv("XDG_CACHE_HOME", "relative/cache", 1), 0);
+	snprintf(dir, sizeof dir, "%s/home", f.tmp);
+	assert_int_equal(setenv("HOME", dir, 1), 0);
+	expect_load(f.tmp, 0, 0, f.cache);
+	strcat(dir, "/.cache");
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	strcat(dir, "/spytriage");
+	assert_int_equal(cache_files(dir, NULL, 0), 1);
+
+	/* nothing at all */
+	assert_int_equal(unsetenv("XDG_CACHE_HOME"), 0);
+	assert_int_equal(unsetenv("HOME"), 0);
+	ctx = load_rules_ctx(f.tmp, &hit);
+	assert_false(hit);
+	assert_true(has_note(ctx, "no cache folder"));
+	tr_ctx_destroy(ctx);
+
+	for (int i = 0; i < 2; i++) {
+		if (saved[i])
+			setenv(vars[i], saved[i], 1);
+		else
+			unsetenv(vars[i]);
+		free(saved[i]);
+	}
+	cache_fixture_done(&f);
+}
+
+/* Rule sets with compile warnings are not cached: the warning notes come
+ * with every load. Nor are rule sets using `include`. */
+static void test_cache_skips_warnings_and_includes(void **state)
+{
+	cache_fixture f;
+	char rule[1024], *inc;
+	int hit;
+	tr_ctx *ctx;
+
+	cache_fixture_init(&f);
+	snprintf(rule, sizeof rule,
+	         "rule slow_one\n{\n%s\tstrings:\n\t\t$a = { 00 ?? }\n\tcondition:\n\t\t$a\n}\n",
+	         rule_meta);
+	write_text(f.pack, "slow.yar", rule);
+	for (int i = 0; i < 2; i++) {
+		ctx = load_rules_ctx(f.tmp, &hit);
+		assert_false(hit);
+		assert_true(has_note(ctx, "slow.yar"));
+		tr_ctx_destroy(ctx);
+		assert_int_equal(cache_files(f.cache, NULL, 0), 0);
+	}
+	snprintf(rule, sizeof rule, "%s/slow.yar", f.pack);
+	assert_int_equal(unlink(rule), 0);
+
+	/* include: resolved beside the including file, works, not cached */
+	inc = make_pack(f.tmp, "lib");
+	write_text(inc, "common.txt", "rule from_include { strings: $a = \"included-marker\" condition: $a }\n");
+	write_text(f.pack, "b.yar", "include \"../lib/common.txt\"\n");
+	for (int i = 0; i < 2; i++) {
+		ctx = load_rules_ctx(f.tmp, &hit);
+		assert_false(hit);
+		/* by_ext of a.yar matches too (the file is state.plist) */
+		assert_int_equal(scan_str(ctx, "included-marker"), 2);
+		tr_findings_sort(ctx);
+		assert_string_equal(ctx->findings[1].ioc_value, "cached.from_include");
+		tr_ctx_destroy(ctx);
+		assert_int_equal(cache_files(f.cache, NULL, 0), 0);
+	}
+	/* a missing include is a compile error with file:line */
+	write_text(f.pack, "b.yar", "\ninclude \"../lib/missing.yar\"\n");
+	ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, f.tmp), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), "b.yar:2:"));
+	tr_ctx_destroy(ctx);
+	free(inc);
+	cache_fixture_done(&f);
+}
+
+/* tr_rules_check always compiles (warnings as errors) and never reads or
+ * writes the cache, even when a cache entry exists. */
+static void test_check_ignores_cache(void **state)
+{
+	cache_fixture f;
+	char path[4200], rule[1024];
+	struct stat st1, st2;
+	tr_ctx *ctx = new_ctx();
+
+	cache_fixture_init(&f);
+	snprintf(rule, sizeof rule, "rule good\n{\n%s\tcondition:\n\t\tfalse\n}\n", rule_meta);
+	write_text(f.pack, "a.yar", rule);
+	assert_int_equal(tr_rules_check(ctx, f.tmp), TR_OK);
+	assert_int_equal(cache_files(f.cache, NULL, 0), 0);
+	expect_load(f.tmp, 0, 1, f.cache);
+	assert_int_equal(cache_files(f.cache, path, sizeof path), 1);
+	assert_int_equal(stat(path, &st1), 0);
+	assert_int_equal(tr_rules_check(ctx, f.tmp), TR_OK);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_mtim.tv_nsec, st2.st_mtim.tv_nsec);
+	assert_int_equal(st1.st_mtim.tv_sec, st2.st_mtim.tv_sec);
+	/* a broken pack is reported by the check whatever the cache holds */
+	write_text(f.pack, "a.yar", "rule bad { condition: $nope }\n");
+	assert_int_equal(tr_rules_check(ctx, f.tmp), TR_EYARA);
+	assert_int_equal(cache_files(f.cache, NULL, 0), 1);
+	tr_ctx_destroy(ctx);
+	cache_fixture_done(&f);
+}
+
+/* At most 8 entries stay, the least recently used go first; a load from
+ * the cache counts as a use. Stale temp files of a crash are removed. */
+static void test_cache_prune(void **state)
+{
+	cache_fixture f;
+	char path[4200], name[128];
+	struct timespec ts[2];
+	struct stat st;
+
+	cache_fixture_init(&f);
+	expect_load(f.tmp, 0, 1, f.cache);
+	assert_int_equal(cache_files(f.cache, path, sizeof path), 1);
+	/* the real entry is old but used now */
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 86400 * 30;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	expect_load(f.tmp, 1, 1, f.cache);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_mtime > time(NULL) - 3600);
+
+	/* ten fake entries, a day apart */
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "rules-%064d.yarc", i);
+		write_text(f.cache, name, "old");
+		snprintf(path, sizeof path, "%s/%s", f.cache, name);
+		ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 86400 * (20 - i);
+		assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	}
+	write_text(f.cache, ".rules-x.1.0.tmp", "stale");
+	snprintf(path, sizeof path, "%s/.rules-x.1.0.tmp", f.cache);
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	write_text(f.cache, ".rules-y.2.0.tmp", "in progress");
+	write_text(f.cache, "notes.txt", "not ours");
+
+	/* a new entry is written: 12 candidates, 8 stay */
+	write_text(f.pack, "b.yar", "rule b { condition: false }\n");
+	expect_load(f.tmp, 0, 8, f.cache);
+	for (int i = 0; i < 10; i++) {
+		snprintf(path, sizeof path, "%s/rules-%064d.yarc", f.cache, i);
+		if ((stat(path, &st) == 0) != (i >= 4))
+			fail_msg("fake entry %d %s", i, i >= 4 ? "removed" : "kept");
+	}
+	snprintf(path, sizeof path, "%s/.rules-x.1.0.tmp", f.cache);
+	assert_int_not_equal(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/.rules-y.2.0.tmp", f.cache);
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/notes.txt", f.cache);
+	assert_int_equal(stat(path, &st), 0);
+	/* both real entries survived (recently used) */
+	expect_load(f.tmp, 1, 8, f.cache);
+	snprintf(path, sizeof path, "%s/b.yar", f.pack);
+	assert_int_equal(unlink(path), 0);
+	expect_load(f.tmp, 1, 8, f.cache);
+	cache_fixture_done(&f);
+}
+
+/* Processes loading the same rules at once, cold: every one gets working
+ * rules and the cache ends with one whole entry and no temp file. */
+static void test_cache_concurrent(void **state)
+{
+	cache_fixture f;
+	pid_t pids[6];
+	int status;
+	DIR *d;
+	struct dirent *e;
+
+	cache_fixture_init(&f);
+	for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			int ok = 1;
+			for (int j = 0; j < 20 && ok; j++) {
+				tr_ctx *ctx = NULL;
+				ok = tr_ctx_create(&ctx) == TR_OK && tr_load_rules(ctx, f.tmp) == TR_OK &&
+				     tr_yara_rule_count(ctx->yara) == 2 &&
+				     tr_yara_scan_mem(ctx, ctx->yara, "x", &state_plist,
+				                      (const uint8_t *)"spytriage-cache-marker", 22) == TR_OK &&
+				     ctx->nfindings == 2 && ctx->notes.n == 0;
+				tr_ctx_destroy(ctx);
+			}
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_non_null(d = opendir(f.cache));
+	while ((e = readdir(d)) != NULL)
+		if (strstr(e->d_name, ".tmp"))
+			fail_msg("temp file left: %s", e->d_name);
+	closedir(d);
+	expect_load(f.tmp, 1, 1, f.cache);
+	cache_fixture_done(&f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -845,6 +1444,15 @@ int main(void)
 		cmocka_unit_test(test_namespaces_and_reload),
 		cmocka_unit_test(test_externals),
 		cmocka_unit_test(test_too_many_matches),
+		cmocka_unit_test(test_cache_hit),
+		cmocka_unit_test(test_cache_invalidation),
+		cmocka_unit_test(test_cache_corrupt),
+		cmocka_unit_test(test_cache_permissions),
+		cmocka_unit_test(test_cache_dir_fallbacks),
+		cmocka_unit_test(test_cache_skips_warnings_and_includes),
+		cmocka_unit_test(test_check_ignores_cache),
+		cmocka_unit_test(test_cache_prune),
+		cmocka_unit_test(test_cache_concurrent),
 		cmocka_unit_test(test_planted_xml),
 		cmocka_unit_test(test_planted_utf16),
 		cmocka_unit_test(test_planted_binary_plist),
@@ -858,5 +1466,14 @@ int main(void)
 		cmocka_unit_test(test_curated_indicators_shape),
 		cmocka_unit_test(test_default_rules_dir),
 	};
-	return cmocka_run_group_tests_name("yara", tests, NULL, NULL);
+	int failed;
+
+	/* Nothing of this run may touch the user's ~/.cache. */
+	run_cache_dir = unit_tmpdir();
+	if (setenv("SPYTRIAGE_CACHE_DIR", run_cache_dir, 1) != 0)
+		return 1;
+	failed = cmocka_run_group_tests_name("yara", tests, NULL, NULL);
+	unit_rmtree(run_cache_dir);
+	free(run_cache_dir);
+	return failed;
 }
