@@ -24,9 +24,12 @@
  *  - device identity is not reported: no UDID, name, serial, IMEI or phone
  *    number goes into the report info (privacy).
  *
- * Encrypted backups are recognised and refused with TR_EUNSUPPORTED for now.
- * Decryption plugs in at ib_manifest_db_plain(), ib_data_plain() and
- * ib_data_open() (see collectors/ios_backup.h).
+ *  - encrypted backups (docs/encrypted-backups.md): the keybag is unlocked
+ *    in open() before anything is decrypted; plaintext only ever lands in
+ *    the backup's private folder inside tr_tmpdir() (removed at close());
+ *    only ib_manifest_db_plain(), ib_data_open() and ib_data_plain() touch
+ *    plaintext; a file that does not decrypt is a warning plus
+ *    tr_incomplete(), never a failed scan (unless st->strict, for decrypt).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -60,7 +60,8 @@ typedef struct dec {
 	uint8_t *buf;
 	/* progress */
 	int progress;
-	uint64_t total, done, absent, bytes;
+	uint64_t total;   /* listed regular files */
+	uint64_t done, absent, bytes; /* decrypted, listed without data, bytes */
 	int64_t last_ns;
 	uint8_t made[32]; /* "xx" folders made: one bit each */
 } dec;
@@ -83,7 +84,7 @@ static void progress(dec *d, int last)
 	d->last_ns = t;
 	/* The documented exception to "the library never prints". */
 	fprintf(stderr, "\rdecrypting: %llu/%llu files, %.1f MiB%s",
-	        (unsigned long long)d->done, (unsigned long long)d->total,
+	        (unsigned long long)(d->done + d->absent), (unsigned long long)d->total,
 	        (double)d->bytes / (1024.0 * 1024.0), last ? "\n" : "");
 	fflush(stderr);
 }
