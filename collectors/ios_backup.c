@@ -868,6 +868,7 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 {
 	uint8_t key[TR_IOS_WRAPPED_KEY_BYTES];
 	const char *id = f->id;
+	char *path = NULL;
 	ib_reader *ir = NULL;
 	struct stat sb;
 	int fd = -1, rc;
@@ -875,7 +876,18 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	*out = NULL;
 	if (!id || !tr_ios_valid_fileid(id))
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
-	fd = open(data_path(st, id), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* a path of its own, not st->path_buf: read_open() of queued files
+	 * must not depend on the iteration's scratch buffer */
+	path = malloc(st->path_cap);
+	if (!path) {
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+		goto out;
+	}
+	if (st->legacy)
+		snprintf(path, st->path_cap, "%s/%s", st->root, id);
+	else
+		snprintf(path, st->path_cap, "%s/%.2s/%s", st->root, id, id);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
 			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s", display, id,
@@ -930,6 +942,7 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	*out = &ir->r;
 	rc = TR_OK;
 out:
+	free(path);
 	if (fd >= 0)
 		close(fd);
 	return rc;
