@@ -365,6 +365,8 @@ int tr_yara_add_pack(tr_ctx *ctx, tr_yara *y, const char *dir, const char *ns,
                      int warnings_as_errors);
 int tr_yara_finish(tr_ctx *ctx, tr_yara *y);
 size_t tr_yara_rule_count(const tr_yara *y);
+/* 1 when the compiled rules came from the compiled-rules cache. */
+int tr_yara_from_cache(const tr_yara *y);
 /* Scans one buffer; each matching rule becomes a finding through
  * tr_add_signature() with the rule's meta. collector and f describe the
  * artifact (YARA externals: collector, domain, relpath, filename). */

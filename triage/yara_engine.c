@@ -479,7 +479,6 @@ int tr_yara_finish(tr_ctx *ctx, tr_yara *y)
 
 /* Was the rule set loaded from the compiled-rules cache? For the tests and
  * for diagnostics. (Declared here until triage.h carries it.) */
-int tr_yara_from_cache(const tr_yara *y);
 int tr_yara_from_cache(const tr_yara *y)
 {
 	return y ? y->from_cache : 0;

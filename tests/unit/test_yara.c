@@ -418,7 +418,6 @@ static void test_too_many_matches(void **state)
 /* ------------------------------------------------------------------ */
 /* Compiled-rules cache                                                */
 
-int tr_yara_from_cache(const tr_yara *y); /* yara_engine.c */
 
 /* The whole run uses a private cache folder (main() sets it), never the
  * user's ~/.cache; a test that needs its own sets SPYTRIAGE_CACHE_DIR and
