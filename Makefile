@@ -45,7 +45,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
-CPPFLAGS += -D_GNU_SOURCE -Itriage -I. -DTR_DATADIR='"$(DATADIR)"'
+# -iquote, not -I: triage/archive.h must not hide libarchive's <archive.h>.
+CPPFLAGS += -D_GNU_SOURCE -iquote triage -iquote . -DTR_DATADIR='"$(DATADIR)"'
 CFLAGS   ?=
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm

@@ -43,8 +43,13 @@ typedef struct tr_archive_budget {
 /* Called for each regular member. member->domain is the container's,
  * member->relpath "<container relpath>!<member path>" (sanitised), size
  * as declared by the archive. r reads the member's bytes and is valid
- * only during the call (do not close it). Return TR_OK to go on; any other
- * status stops the walk and is returned. */
+ * only during the call (do not close it). depth is the member's: the
+ * walk's depth + 1, i.e. the depth to walk the member at if it is itself
+ * a container. r returns -1 (context error set) when the member's data is
+ * damaged or when a bound was hit; in the second case budget->exhausted
+ * is set and the walk has already reported it (tr_incomplete). Bytes the
+ * callback does not read are read and counted by the walk. Return TR_OK
+ * to go on; any other status stops the walk and is returned. */
 typedef int (*tr_member_fn)(void *arg, const tr_file *member, tr_reader *r, int depth);
 
 /* Walks the container read from r (consumed, not closed), which is the

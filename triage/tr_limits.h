@@ -46,10 +46,16 @@
 /* Text kept from a matched record value in a report. */
 #define TR_MAX_VALUE_CHARS 2048
 
-/* Archives (nested containers, dumps). */
+/* Archives (nested containers, dumps; docs/archives.md). Counted per
+ * top-level container, over all its nesting levels. The ratio is expanded
+ * bytes over the top-level container's bytes, judged once 8 MiB were
+ * expanded. 16 GiB expanded is more than a phone's own archives hold and
+ * takes about a minute to decompress. */
 #define TR_MAX_ARCHIVE_DEPTH 4
 #define TR_MAX_ARCHIVE_MEMBERS 1000000u
 #define TR_MAX_ARCHIVE_RATIO 200u
-#define TR_MAX_ARCHIVE_EXPANDED (64ull * 1024 * 1024 * 1024)
+#define TR_MAX_ARCHIVE_EXPANDED (16ull * 1024 * 1024 * 1024)
+/* A 7z container needs random access, so it is held in memory whole. */
+#define TR_MAX_ARCHIVE_BUFFERED (64u * 1024 * 1024)
 
 #endif
