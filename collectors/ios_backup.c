@@ -1421,6 +1421,14 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	 * stops here, before any file is decrypted. */
 	if (st->encrypted && (rc = ib_unlock(ctx, st)) != TR_OK)
 		goto out;
+	/* The private folder is made now, in the temp dir of the context that
+	 * opens the backup (the one the CLI cleans on a signal), not later in
+	 * a worker's context. */
+	if (st->encrypted) {
+		const char *dir;
+		if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
+			goto out;
+	}
 
 	if (hn < 0 && !is_regular(st->root, "Manifest.db")) {
 		/* present but a symlink, a folder, a device...: not followed */
