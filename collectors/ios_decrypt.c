@@ -444,6 +444,9 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 		}
 		d.created = 1;
 	}
+	/* An interrupted decrypt (SIGINT/SIGTERM) removes this too. */
+	if ((rc = tr_set_partial_output(ctx, out_dir, d.created)) != TR_OK)
+		goto out;
 	d.dirfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d.dirfd < 0) {
 		rc = tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", out_dir, strerror(errno));
@@ -499,6 +502,7 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 		        (unsigned long long)d.absent);
 	rc = TR_OK;
 out:
+	(void)tr_set_partial_output(ctx, NULL, 0);
 	if (rc != TR_OK && d.progress && d.last_ns)
 		fputc('\n', stderr);
 	if (rc != TR_OK)

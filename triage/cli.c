@@ -249,8 +249,12 @@ static int cmd_decrypt(int argc, char **argv)
 		return usage_error("decrypt", "%s", "usage: spytriage decrypt BACKUP --output DIR");
 	}
 	install_signals(ctx);
-	if ((rc = tr_decrypt_backup(ctx, path, out)) != 0)
+	if ((rc = tr_decrypt_backup(ctx, path, out)) != 0) {
 		ex = fail(ctx, rc);
+	} else {
+		for (size_t i = 0; i < tr_note_count(ctx); i++)
+			printf("%s\n", tr_note_get(ctx, i));
+	}
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
 	return ex;

@@ -31,8 +31,10 @@ void tr_ctx_destroy(tr_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	(void)tr_set_partial_output(ctx, NULL, 0);
 	tr_cleanup_tmp(ctx);
-	free(ctx->tmpdir);
+	if (!ctx->borrowed)
+		free(ctx->tmpdir);
 	tr_findings_free(ctx);
 	if (!ctx->borrowed) {
 		tr_iocs_destroy(ctx->iocs);
@@ -55,6 +57,17 @@ int tr_ctx_child(tr_ctx *parent, tr_ctx **out)
 	int rc = tr_ctx_create(&c);
 	if (rc != TR_OK)
 		return rc;
+	/* One temp dir per scan, the parent's, made now (not lazily from
+	 * several threads) so that the signal handler's cleanup covers what
+	 * workers put there. */
+	if (!parent->tmpdir) {
+		const char *dir;
+		if ((rc = tr_tmpdir(parent, &dir)) != TR_OK) {
+			tr_ctx_destroy(c);
+			return rc;
+		}
+	}
+	c->tmpdir = parent->tmpdir;
 	c->opts = parent->opts;
 	c->iocs = parent->iocs;
 	c->yara = parent->yara;
@@ -393,9 +406,40 @@ static void rmtree_at(int dfd, const char *name, int depth)
 	unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
+int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir)
+{
+	char *d = NULL;
+	if (dir && !(d = strdup(dir)))
+		return TR_ENOMEM;
+	free(ctx->partial_dir);
+	ctx->partial_dir = d;
+	ctx->partial_remove = remove_dir;
+	return TR_OK;
+}
+
 void tr_cleanup_tmp(tr_ctx *ctx)
 {
-	if (!ctx || !ctx->tmpdir)
+	if (!ctx)
+		return;
+	if (ctx->partial_dir) {
+		if (ctx->partial_remove) {
+			rmtree_at(AT_FDCWD, ctx->partial_dir, 0);
+		} else {
+			int fd = open(ctx->partial_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+			struct dirent *e;
+			if (!d && fd >= 0)
+				close(fd);
+			while (d && (e = readdir(d)) != NULL)
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					rmtree_at(dirfd(d), e->d_name, 1);
+			if (d)
+				closedir(d);
+		}
+	}
+	/* A worker's context shares the parent's temp dir: the parent
+	 * removes it. */
+	if (!ctx->tmpdir || ctx->borrowed)
 		return;
 	rmtree_at(AT_FDCWD, ctx->tmpdir, 0);
 }

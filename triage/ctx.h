@@ -75,6 +75,8 @@ struct tr_ctx {
 
 	char *tmpdir; /* private temp dir or NULL */
 	int borrowed; /* a worker's child context: iocs/yara belong to the parent */
+	char *partial_dir;   /* output being written, removed on interruption */
+	int partial_remove;  /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;
 };
 

@@ -170,6 +170,11 @@ void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
  * tr_ctx_destroy() and tr_cleanup_tmp(). Borrowed string. */
 int tr_tmpdir(tr_ctx *ctx, const char **out);
 
+/* Output being written (decrypt): tr_cleanup_tmp(), which also runs on
+ * SIGINT/SIGTERM, removes the entries of dir, and dir itself when
+ * remove_dir. dir NULL: the output is complete, forget it. */
+int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir);
+
 /* Backup secrets for encrypted evidence: the password from
  * options.password_file, $SPYTRIAGE_BACKUP_PASSWORD, or a prompt with echo
  * off when allowed and stdin is a TTY. TR_ENEEDPASS when none is available.
