@@ -155,3 +155,21 @@ clean:
 	rm -rf build build-san spytriage
 
 -include $(LIB_OBJS:.o=.d) $(B)/triage/cli.d
+
+# ---------------------------------------------------------------- bench-literal
+# Speed of the literal sweep on random and text-like data (not a test).
+# BENCH_VECTORSCAN=1 also times vectorscan (libvectorscan-dev) on the same
+# literals, for the comparison in docs/literal-sweep.md.
+.PHONY: bench-literal
+BENCH_LITERAL_MB ?= 512 128
+BENCH_HS_FLAGS = $(if $(BENCH_VECTORSCAN),-DBENCH_VECTORSCAN $(shell pkg-config --cflags libhs))
+BENCH_HS_LIBS  = $(if $(BENCH_VECTORSCAN),$(shell pkg-config --libs libhs))
+bench-literal: check-deps $(B)/tests/bench_literal
+	$(B)/tests/bench_literal $(SHARED)/iocs $(BENCH_LITERAL_MB)
+
+$(B)/tests/bench_literal: tests/bench_literal.c $(LIB) bench-literal-always
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(BENCH_HS_FLAGS) -o $@ $< $(LIB) $(LDLIBS) $(BENCH_HS_LIBS)
+
+.PHONY: bench-literal-always
+bench-literal-always:

@@ -15,6 +15,11 @@
 
 #include "triage.h"
 
+/* Bytes of context the verification reads on each side of a literal (16
+ * characters of UTF-16LE). The content pass's window overlap must be at
+ * least tr_sweep_max_len() + TR_SWEEP_CONTEXT. */
+#define TR_SWEEP_CONTEXT 32u
+
 typedef struct tr_sweep tr_sweep;
 typedef struct tr_sweep_scratch tr_sweep_scratch;
 
