@@ -26,9 +26,15 @@
  *    held in memory whole, up to TR_MAX_ARCHIVE_BUFFERED bytes.
  *  - Reports per container are bounded (TR_AR_MAX_REPORTS); the rest are
  *    counted in one closing line.
+ *  - libarchive converts member names to the current locale's charset; in
+ *    the C locale (cron, containers) a zip or pax name with non-ASCII
+ *    characters cannot be converted and comes back NULL. So the walk runs
+ *    libarchive under a thread-local UTF-8 LC_CTYPE (uselocale), switched
+ *    back around the member callback; the process locale is never touched.
  */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +166,7 @@ struct walk {
 	size_t memlen;
 
 	struct archive *a;
+	locale_t utf8, saved; /* (locale_t)0 when no UTF-8 locale exists */
 	unsigned reports, suppressed, suppressed_incomplete;
 	int data_failed; /* a member's data could not be decoded */
 
@@ -492,10 +499,12 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		name = clean;
 		why = NULL;
 	} else {
+		/* UTF-8 when libarchive knows it, else the raw header bytes
+		 * (a tar written in Latin-1). */
 		name = archive_entry_pathname_utf8(e);
 		if (!name)
 			name = archive_entry_pathname(e);
-		why = clean_name(name, clean, sizeof clean);
+		why = name ? clean_name(name, clean, sizeof clean) : "name unreadable";
 	}
 	snprintf(w->mname, sizeof w->mname, "%s", clean);
 
@@ -574,7 +583,11 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		mr.base.read = member_read;
 		mr.base.close = member_close;
 		mr.w = w;
+		if (w->utf8)
+			uselocale(w->saved);
 		rc = fn(arg, &w->member, &mr.base, w->depth + 1);
+		if (w->utf8)
+			uselocale(w->utf8);
 		if (rc != TR_OK)
 			return rc;
 		if (mr.failed && w->data_failed) {
@@ -617,6 +630,9 @@ static int walk_entries(struct walk *w, tr_member_fn fn, void *arg)
 			if (w->src_failed)
 				report(w, 1, "container not fully read (%s); rest of its members "
 				       "not checked", w->src_err);
+			else if (first && w->kind == TR_AR_NONE)
+				report(w, 1, "not a container spytriage reads (%s); not opened",
+				       archive_error_string(w->a));
 			else if (first)
 				report(w, 1, "%s container unreadable: %s; members not checked",
 				       tr_archive_kind_name(w->kind), archive_error_string(w->a));
@@ -781,6 +797,12 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 	w->kind = tr_archive_sniff(w->buf, w->head);
 	w->src = r;
 
+	/* Names in UTF-8 whatever the process locale (see the file comment). */
+	w->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!w->utf8)
+		w->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+	if (w->utf8)
+		w->saved = uselocale(w->utf8);
 	if (!(w->a = archive_read_new())) {
 		rc = TR_ENOMEM;
 		goto out;
@@ -828,6 +850,9 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 	if (ar < ARCHIVE_WARN) {
 		if (w->src_failed)
 			report(w, 1, "container not read (%s); members not checked", w->src_err);
+		else if (w->kind == TR_AR_NONE)
+			report(w, 1, "not a container spytriage reads (%s); not opened",
+			       archive_error_string(w->a));
 		else
 			report(w, 1, "%s container unreadable: %s; members not checked",
 			       tr_archive_kind_name(w->kind), archive_error_string(w->a));
@@ -845,6 +870,10 @@ out:
 	}
 	if (w->a)
 		archive_read_free(w->a);
+	if (w->utf8) {
+		uselocale(w->saved);
+		freelocale(w->utf8);
+	}
 	free(w->mem);
 	free(w->sink);
 	free(w->buf);
