@@ -263,6 +263,9 @@ static void read_failed(struct stream *st)
 	if (st->failed)
 		return;
 	st->failed = 1;
+	/* A bomb stop was already reported by the walk, once. */
+	if (st->budget && st->budget->exhausted)
+		return;
 	display(st->f, name, sizeof name);
 	tr_incomplete(st->w->ctx, name, "read error, content not fully checked: %s",
 	              tr_errmsg(st->w->ctx));

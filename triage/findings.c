@@ -327,6 +327,20 @@ static const char *record_get(const tr_finding *f, const char *key)
 	return NULL;
 }
 
+/* A database and its -wal/-journal siblings are one artifact: modules read
+ * them together, the content pass file by file. */
+static int same_database(const char *db, const char *file)
+{
+	static const char *const sfx[] = { "", "-wal", "-journal", "-shm" };
+	size_t n = strlen(db);
+	if (strncmp(db, file, n) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+		if (strcmp(file + n, sfx[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int tr_fold_mentions(tr_ctx *ctx)
 {
 	unsigned char *drop;
@@ -347,7 +361,7 @@ int tr_fold_mentions(tr_ctx *ctx)
 			tr_finding *s = &ctx->findings[j];
 			const char *occ;
 			if (s->kind != TR_FIND_INDICATOR || strcmp(s->domain, m->domain) ||
-			    strcmp(s->relpath, m->relpath) || strcmp(s->ioc_value, m->ioc_value) ||
+			    !same_database(s->relpath, m->relpath) || strcmp(s->ioc_value, m->ioc_value) ||
 			    strcmp(s->ioc_type, m->ioc_type) || strcmp(s->malware, m->malware))
 				continue;
 			occ = record_get(m, "occurrences");

@@ -1,7 +1,16 @@
 /*
  * pipeline.c - one scan: probe the collectors, open the evidence, hand
- * every logical file to the modules that want it and to the content pass
- * (YARA), then sort the findings and decide the verdict.
+ * every logical file to the modules that want it (main thread) and to the
+ * content pass (worker threads: hashes, YARA, literal sweep, nested
+ * containers; triage/content.c), then merge, sort the findings and decide
+ * the verdict.
+ *
+ * Threads: the main thread lists files and runs the modules; --jobs
+ * workers take copies of the files from a bounded queue. Collector calls
+ * are serialised by one lock (tr_source.lock); readers are per thread.
+ * Each worker collects into its own child context; the merge happens in
+ * worker order and everything is sorted afterwards, so the report does not
+ * depend on the number of threads or on scheduling.
  *
  * Invariants: the evidence is only read; a broken artifact is a warning and
  * the scan goes on; only out-of-memory and internal errors abort a scan
@@ -12,14 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "content.h"
 #include "ctx.h"
-
-/* Chunked content scan: files larger than one window are scanned in
- * windows that overlap, so a signature shorter than the overlap is never
- * missed at a boundary. */
-#define TR_SCAN_WINDOW (16u * 1024 * 1024)
-#define TR_SCAN_OVERLAP (64u * 1024)
 
 static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **out)
 {
@@ -45,56 +51,6 @@ static void note_module(tr_ctx *ctx, const char *name)
 	(void)tr_strlist_add(&ctx->modules_run, name);
 }
 
-static int content_pass(tr_ctx *ctx, const tr_source *src, const tr_file *f)
-{
-	char name[4352];
-	tr_reader *r = NULL;
-	uint8_t *buf = NULL;
-	size_t have = 0;
-	int rc;
-	if (!ctx->yara || f->type != TR_FT_REG || !f->present)
-		return TR_OK;
-	tr_file_display(f, name, sizeof name);
-	rc = src->collector->read_open(ctx, src->state, f, &r);
-	if (rc != TR_OK) {
-		tr_warn(ctx, name, "not scanned: %s", tr_errmsg(ctx));
-		return rc == TR_ENOMEM ? rc : TR_OK;
-	}
-	buf = malloc(TR_SCAN_WINDOW);
-	if (!buf) {
-		rc = TR_ENOMEM;
-		goto out;
-	}
-	ctx->files_read++;
-	for (;;) {
-		ssize_t got = 0;
-		while (have < TR_SCAN_WINDOW) {
-			got = r->read(r, buf + have, TR_SCAN_WINDOW - have);
-			if (got <= 0)
-				break;
-			have += (size_t)got;
-			ctx->bytes_read += (uint64_t)got;
-		}
-		if (got < 0) {
-			tr_incomplete(ctx, name, "read error, content not fully scanned: %s",
-			              tr_errmsg(ctx));
-			break;
-		}
-		rc = tr_yara_scan_mem(ctx, ctx->yara, src->collector->name, f, buf, have);
-		if (rc != TR_OK)
-			goto out;
-		if (got == 0)
-			break;
-		memmove(buf, buf + have - TR_SCAN_OVERLAP, TR_SCAN_OVERLAP);
-		have = TR_SCAN_OVERLAP;
-	}
-out:
-	free(buf);
-	if (r)
-		r->close(r);
-	return rc;
-}
-
 static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f)
 {
 	for (size_t i = 0; tr_modules[i]; i++) {
@@ -117,13 +73,224 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f)
 	return TR_OK;
 }
 
+/* ------------------------------------------------------ work queue */
+
+/* A file handed to the workers: a deep copy of the collector's tr_file
+ * (which is only valid until the next next() call), in one allocation. */
+struct item {
+	tr_file f;
+	char data[];
+};
+
+static char *put(char **p, const char *s)
+{
+	char *d = *p;
+	size_t n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*p += n;
+	return d;
+}
+
+static struct item *item_copy(const tr_file *f)
+{
+	size_t n = sizeof(struct item), ol = f->opaque ? f->opaque_len : 0;
+	struct item *it;
+	char *p;
+	if (ol > TR_MAX_FILE_OPAQUE)
+		ol = TR_MAX_FILE_OPAQUE;
+	n += strlen(f->domain ? f->domain : "") + strlen(f->relpath) + 2;
+	n += (f->id ? strlen(f->id) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0) + ol;
+	if (!(it = malloc(n)))
+		return NULL;
+	it->f = *f;
+	p = it->data;
+	if (ol) {
+		memcpy(p, f->opaque, ol);
+		it->f.opaque = (const uint8_t *)p;
+		it->f.opaque_len = ol;
+		p += ol;
+	} else {
+		it->f.opaque = NULL;
+		it->f.opaque_len = 0;
+	}
+	it->f.domain = put(&p, f->domain ? f->domain : "");
+	it->f.relpath = put(&p, f->relpath);
+	it->f.id = f->id ? put(&p, f->id) : NULL;
+	it->f.target = f->target ? put(&p, f->target) : NULL;
+	return it;
+}
+
+#define QUEUE_CAP 65536u
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct item **v;
+	size_t head, n;
+	int closed;
+};
+
+static void queue_push(struct queue *q, struct item *it)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->n == QUEUE_CAP)
+		pthread_cond_wait(&q->room, &q->mu);
+	q->v[(q->head + q->n) % QUEUE_CAP] = it;
+	q->n++;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static struct item *queue_pop(struct queue *q)
+{
+	struct item *it = NULL;
+	pthread_mutex_lock(&q->mu);
+	while (q->n == 0 && !q->closed)
+		pthread_cond_wait(&q->more, &q->mu);
+	if (q->n) {
+		it = q->v[q->head];
+		q->head = (q->head + 1) % QUEUE_CAP;
+		q->n--;
+		pthread_cond_signal(&q->room);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return it;
+}
+
+static void queue_close(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->more);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* ---------------------------------------------------------- workers */
+
+struct shared {
+	struct queue q;
+	const tr_source *src;
+	uint64_t files_done, files_queued, bytes_queued; /* atomics */
+	int fatal; /* atomic: first fatal status of a worker */
+	int enumerated; /* atomic: main thread has queued everything */
+};
+
+struct thread_arg {
+	struct shared *sh;
+	tr_worker *w;
+};
+
+static void *worker_main(void *arg)
+{
+	struct thread_arg *ta = arg;
+	struct shared *sh = ta->sh;
+	struct item *it;
+	while ((it = queue_pop(&sh->q)) != NULL) {
+		if (!__atomic_load_n(&sh->fatal, __ATOMIC_RELAXED)) {
+			int rc = tr_worker_scan(ta->w, sh->src, &it->f);
+			if (rc != TR_OK) {
+				int zero = 0;
+				__atomic_compare_exchange_n(&sh->fatal, &zero, rc, 0, __ATOMIC_SEQ_CST,
+				                            __ATOMIC_SEQ_CST);
+			}
+		}
+		free(it);
+		__atomic_fetch_add(&sh->files_done, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* --------------------------------------------------------- progress */
+
+struct progress {
+	struct shared *sh;
+	tr_worker **w;
+	size_t nw;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A status line on stderr (a TTY), four times a second. Wall-clock time
+ * is used here only, never in reports. */
+static void *progress_main(void *arg)
+{
+	struct progress *p = arg;
+	double t0 = now_s();
+	int printed = 0;
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		struct timespec dl;
+		uint64_t bytes = 0, done, queued, total_bytes;
+		double el, rate;
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_nsec += 250000000L;
+		if (dl.tv_nsec >= 1000000000L) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cv, &p->mu, &dl);
+		if (p->stop)
+			break;
+		for (size_t i = 0; i < p->nw; i++)
+			bytes += tr_worker_bytes(p->w[i]);
+		done = __atomic_load_n(&p->sh->files_done, __ATOMIC_RELAXED);
+		queued = __atomic_load_n(&p->sh->files_queued, __ATOMIC_RELAXED);
+		total_bytes = __atomic_load_n(&p->sh->bytes_queued, __ATOMIC_RELAXED);
+		el = now_s() - t0;
+		rate = el > 0 ? (double)bytes / 1048576.0 / el : 0;
+		fprintf(stderr, "\r\033[Kscanning: %llu/%llu%s files, %.0f MB, %.0f MB/s",
+		        (unsigned long long)done, (unsigned long long)queued,
+		        __atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) ? "" : "+",
+		        (double)bytes / 1048576.0, rate);
+		if (__atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) && rate > 0 &&
+		    total_bytes > bytes)
+			fprintf(stderr, ", ETA %.0f s", (double)(total_bytes - bytes) / 1048576.0 / rate);
+		printed = 1;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (printed)
+		fputs("\r\033[K", stderr);
+	return NULL;
+}
+
+/* ------------------------------------------------------------- scan */
+
+static int jobs_for(const tr_ctx *ctx)
+{
+	long n = ctx->opts.jobs;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	return (int)n;
+}
+
 int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 {
 	const tr_collector *col = NULL;
 	tr_source src = { 0 };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct shared sh;
+	struct progress prog;
+	tr_content *content = NULL;
+	tr_worker **workers = NULL;
+	pthread_t *threads = NULL, pthr;
+	struct thread_arg *targs = NULL;
+	int njobs = jobs_for(ctx), started = 0, prog_started = 0, rc;
 	struct stat st;
-	int rc;
 
+	memset(&sh, 0, sizeof sh);
+	memset(&prog, 0, sizeof prog);
 	if (stat(path, &st) != 0)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: %s", path, strerror(errno));
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
@@ -131,30 +298,109 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	if (!col)
 		return tr_set_error(ctx, TR_EFORMAT,
 		                    "%s: not a recognised kind of evidence (expected an iOS backup "
-		                    "folder with Manifest.plist and Manifest.db, or a folder holding one)",
-		                    path);
+		                    "folder with Info.plist, Manifest.plist and Manifest.db, or a "
+		                    "folder holding one)", path);
 	ctx->err = TR_OK;
 	ctx->errmsg[0] = '\0';
 	if ((rc = col->open(ctx, path, &src.state)) != TR_OK)
 		return rc;
 	src.collector = col;
 	src.path = path;
+	src.lock = &lock;
+	sh.src = &src;
 	if ((rc = tr_set_info(ctx, "collector", col->name)) != TR_OK)
 		goto out;
 
+	/* Content pass: shared matcher, one worker (context, buffers,
+	 * scanners) per thread. */
+	if ((rc = tr_content_create(ctx, &content)) != TR_OK)
+		goto out;
+	workers = calloc((size_t)njobs, sizeof *workers);
+	threads = calloc((size_t)njobs, sizeof *threads);
+	targs = calloc((size_t)njobs, sizeof *targs);
+	sh.q.v = calloc(QUEUE_CAP, sizeof *sh.q.v);
+	if (!workers || !threads || !targs || !sh.q.v) {
+		rc = TR_ENOMEM;
+		goto out;
+	}
+	pthread_mutex_init(&sh.q.mu, NULL);
+	pthread_cond_init(&sh.q.more, NULL);
+	pthread_cond_init(&sh.q.room, NULL);
+	for (int i = 0; i < njobs; i++)
+		if ((rc = tr_worker_create(ctx, content, col->name, &workers[i])) != TR_OK)
+			goto out;
+	for (; started < njobs; started++) {
+		targs[started] = (struct thread_arg){ &sh, workers[started] };
+		if (pthread_create(&threads[started], NULL, worker_main, &targs[started]) != 0) {
+			rc = tr_set_error(ctx, TR_EINTERNAL, "cannot start worker threads");
+			goto out;
+		}
+	}
+	if (!ctx->opts.quiet && isatty(2)) {
+		prog.sh = &sh;
+		prog.w = workers;
+		prog.nw = (size_t)njobs;
+		pthread_mutex_init(&prog.mu, NULL);
+		pthread_cond_init(&prog.cv, NULL);
+		prog_started = pthread_create(&pthr, NULL, progress_main, &prog) == 0;
+	}
+
+	/* The main thread lists the files, runs the artifact modules on the
+	 * ones they want, and queues every file for the content pass. */
 	for (;;) {
 		const tr_file *f = NULL;
-		if ((rc = col->next(ctx, src.state, &f)) != TR_OK)
-			goto out;
-		if (!f)
+		struct item *it;
+		pthread_mutex_lock(&lock);
+		rc = col->next(ctx, src.state, &f);
+		pthread_mutex_unlock(&lock);
+		if (rc != TR_OK || !f)
 			break;
 		ctx->files_seen++;
 		if ((rc = run_modules(ctx, &src, f)) != TR_OK)
-			goto out;
-		if ((rc = content_pass(ctx, &src, f)) != TR_OK)
-			goto out;
+			break;
+		if (f->type != TR_FT_REG || !f->present)
+			continue;
+		if (!(it = item_copy(f))) {
+			rc = TR_ENOMEM;
+			break;
+		}
+		__atomic_fetch_add(&sh.files_queued, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&sh.bytes_queued, f->size, __ATOMIC_RELAXED);
+		queue_push(&sh.q, it);
 	}
+	__atomic_store_n(&sh.enumerated, 1, __ATOMIC_RELAXED);
 out:
+	if (sh.q.v) {
+		queue_close(&sh.q);
+		for (int i = 0; i < started; i++)
+			pthread_join(threads[i], NULL);
+	}
+	if (prog_started) {
+		pthread_mutex_lock(&prog.mu);
+		prog.stop = 1;
+		pthread_cond_signal(&prog.cv);
+		pthread_mutex_unlock(&prog.mu);
+		pthread_join(pthr, NULL);
+	}
+	if (rc == TR_OK && sh.fatal)
+		rc = tr_set_error(ctx, sh.fatal, "content pass failed: %s", tr_strerror(sh.fatal));
+	/* Workers merge in a fixed order; the sort below removes any
+	 * dependence on which worker took which file. */
+	for (int i = 0; workers && i < njobs; i++) {
+		if (workers[i] && rc == TR_OK)
+			rc = tr_worker_merge(ctx, workers[i]);
+		tr_worker_destroy(workers[i]);
+	}
+	free(workers);
+	free(threads);
+	free(targs);
+	if (sh.q.v) {
+		pthread_cond_destroy(&sh.q.more);
+		pthread_cond_destroy(&sh.q.room);
+		pthread_mutex_destroy(&sh.q.mu);
+		free(sh.q.v);
+	}
+	tr_content_destroy(content);
 	col->close(src.state);
 	if (rc != TR_OK)
 		return rc;
@@ -165,7 +411,10 @@ out:
 			ctx->modules_run.v[j] = ctx->modules_run.v[j - 1];
 			ctx->modules_run.v[j - 1] = t;
 		}
+	if ((rc = tr_fold_mentions(ctx)) != TR_OK)
+		return rc;
 	tr_findings_sort(ctx);
+	tr_ctx_sort_messages(ctx);
 	ctx->verdict = tr_decide_verdict(ctx);
 	*verdict = ctx->verdict;
 	return TR_OK;
