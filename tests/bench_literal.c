@@ -2,7 +2,7 @@
  * bench_literal.c - benchmark of the literal sweep (make bench-literal).
  * Not a unit test: it prints figures for docs/literal-sweep.md.
  *
- *   bench_literal IOC_PATH [RANDOM_MB [TEXT_MB]]
+ *   bench_literal IOC_PATH [RANDOM_MB [TEXT_MB [FLAGS]]]
  *
  * Loads the indicators (tr_iocs_load_path), builds the sweep, then scans
  * RANDOM_MB (default 512) of seeded PRNG bytes and TEXT_MB (default 128)
@@ -10,7 +10,8 @@
  * it UTF-16LE, with indicator values planted at known places), one core.
  * For each corpus it prints the speed of the bare matcher (every literal
  * occurrence, no token rules) and of the whole sweep (4 MiB windows with
- * the overlap the content pass uses), and the mentions found.
+ * the overlap the content pass uses), and the mentions found. FLAGS are
+ * tr_litm_create flags for the bare matcher (1: no SIMD, 2: no AVX2).
  *
  * Built with BENCH_VECTORSCAN defined (make bench-literal
  * BENCH_VECTORSCAN=1, needs libvectorscan-dev) it also times vectorscan's
@@ -77,7 +78,7 @@ static void add_lit(litlist *l, const uint8_t *b, size_t len, int caseless)
 		if (!l->v || !l->owned)
 			exit(1);
 	}
-	l->v[l->n++] = (tr_lit){b, len, caseless};
+	l->v[l->n++] = (tr_lit){b, len, caseless, NULL};
 }
 
 static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
@@ -120,9 +121,10 @@ static const char *const words[] = {
 	"had", "they", "you", "were", "their", "one", "all", "we", "can", "her", "has", "there",
 	"been", "if", "more", "when", "will", "would", "who", "so", "no", "message", "account",
 	"service", "device", "update", "mobile", "network", "session", "token", "value", "string",
-	"payload", "staging", "daemon", "launch", "config", "event", "store", "notification",
+	"payloads", "staging", "daemon", "launch", "config", "event", "store", "notification",
 	"location", "camera", "photo", "backup", "keychain", "preferences", "library", "private",
-	"var", "db", "tmp", "mail", "news", "cloud", "secure", "login", "apple", "google", "bh"};
+	"var", "db", "tmp", "mail", "news", "cloud", "secure", "login", "apple", "google", "bhx",
+	"pay", "load", "roleaccount", "stagingd2"};
 static const char *const tlds[] = {"com", "org", "net", "io", "de", "fr", "co.uk", "info"};
 #define NWORDS (sizeof words / sizeof words[0])
 #define NTLDS (sizeof tlds / sizeof tlds[0])
@@ -269,6 +271,7 @@ int main(int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : "../shared/iocs";
 	size_t rnd_mb = argc > 2 ? strtoul(argv[2], NULL, 10) : 512;
 	size_t txt_mb = argc > 3 ? strtoul(argv[3], NULL, 10) : 128;
+	unsigned flags = argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 0;
 	tr_ctx *ctx;
 	tr_iocs *ix;
 	litlist ll = {0};
@@ -293,14 +296,14 @@ int main(int argc, char **argv)
 		tr_litm_destroy(e.m);
 		h0 = heap_used();
 		t0 = now();
-		if (tr_litm_create(ll.v, ll.n, &e.m) != TR_OK)
+		if (tr_litm_create(ll.v, ll.n, flags, &e.m) != TR_OK)
 			return 1;
 		t1 = now();
 		h1 = heap_used();
 		best = t1 - t0 < best ? t1 - t0 : best;
 	}
-	printf("matcher (own):        %zu literals, build %.1f ms, %zu KiB (heap %zu KiB)\n", ll.n,
-	       best * 1e3, tr_litm_memory(e.m) / 1024, (h1 - h0) / 1024);
+	printf("matcher (own, flags %u): %zu literals, build %.1f ms, %zu KiB (heap %zu KiB)\n",
+	       flags, ll.n, best * 1e3, tr_litm_memory(e.m) / 1024, (h1 - h0) / 1024);
 	best = 1e9;
 	for (int r = 0; r < 5; r++) {
 		tr_sweep_destroy(e.sw);
@@ -365,10 +368,14 @@ int main(int argc, char **argv)
 	run_corpus("random", &e, buf, rnd_mb << 20);
 
 	{
+		/* visit https://<value>/x: each one a mention (bh and payload as
+		 * path components) */
 		static const char *const plant[] = {"tookcheckout.com", "9o.gg", "ameliehaggart@gmail.com",
-		                                    "185.248.103.85"};
-		size_t planted = fill_text(buf, txt_mb << 20, plant, 4, 1u << 20);
-		printf("text: %zu MB, %zu indicator values planted\n", txt_mb, planted);
+		                                    "185.248.103.85", "bh", "payload"};
+		size_t planted = fill_text(buf, txt_mb << 20, plant, 6, 1u << 18);
+		printf("text: %zu MB, %zu indicator values planted (words, URLs, paths, e-mail "
+		       "addresses, 1/8 UTF-16LE)\n",
+		       txt_mb, planted);
 		run_corpus("text", &e, buf, txt_mb << 20);
 	}
 

@@ -167,6 +167,15 @@ static int cmp_raw(const void *a, const void *b)
 	return x->len < y->len ? -1 : x->len > y->len;
 }
 
+/* Characters that may stand right before or after a process name (and
+ * NUL, and the start or end of the data). */
+static const char delimiters[] = "/ \t\n\v\f\r\"'`(),;:=<>[]{}";
+
+static void set_add(tr_byteset *s, uint8_t c)
+{
+	s->w[c >> 6] |= 1ull << (c & 63);
+}
+
 int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 {
 	collect c = {0};
@@ -175,7 +184,15 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 	uint8_t *wide = NULL;
 	size_t n = 0, bytes = 0, wpos = 0, spos = 0;
 	int rc = TR_ENOMEM;
+	/* what may precede a process name: in ASCII a delimiter (or '/' for
+	 * the generic names), in UTF-16LE the high byte 0 of one */
+	tr_byteset delim = {{0}}, slash = {{0}}, zero = {{0}};
 
+	for (const char *d = delimiters; *d; d++)
+		set_add(&delim, (uint8_t)*d);
+	set_add(&delim, 0);
+	set_add(&slash, '/');
+	set_add(&zero, 0);
 	*out = NULL;
 	if (!(sw = calloc(1, sizeof *sw)))
 		return tr_set_error(ctx, TR_ENOMEM, "literal sweep: out of memory");
@@ -212,15 +229,19 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 			wide[wpos + 2 * j] = (uint8_t)r->s[j];
 			wide[wpos + 2 * j + 1] = 0;
 		}
-		lits[2 * i] = (tr_lit){(const uint8_t *)v->value, r->len, caseless};
-		lits[2 * i + 1] = (tr_lit){wide + wpos, 2 * r->len, caseless};
+		lits[2 * i] = (tr_lit){(const uint8_t *)v->value, r->len, caseless, NULL};
+		lits[2 * i + 1] = (tr_lit){wide + wpos, 2 * r->len, caseless, NULL};
+		if (r->kind == SW_PROC) {
+			lits[2 * i].prev = r->path_only ? &slash : &delim;
+			lits[2 * i + 1].prev = &zero;
+		}
 		wpos += 2 * r->len;
 		if (2 * r->len > sw->max_len)
 			sw->max_len = 2 * r->len;
 		if (r->len > sw->max_vlen)
 			sw->max_vlen = r->len;
 	}
-	rc = tr_litm_create(lits, 2 * n, &sw->m);
+	rc = tr_litm_create(lits, 2 * n, 0, &sw->m);
 	if (rc == TR_EUSAGE)
 		rc = TR_EINTERNAL; /* on_ioc keeps every length in range */
 	if (rc != TR_OK)
@@ -334,7 +355,7 @@ static int in_set(long c, const char *set)
 /* What may stand right before or after a process name. */
 static int is_delim(long c)
 {
-	return c == NONE || c == 0 || in_set(c, "/ \t\n\v\f\r\"'`(),;:=<>[]{}");
+	return c == NONE || c == 0 || in_set(c, delimiters);
 }
 
 /* Host name or address boundary after the literal: no label character,

@@ -835,8 +835,11 @@ static int cmp_occ(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int naive_at(const tr_lit *l, const uint8_t *t)
+static int naive_at(const tr_lit *l, const uint8_t *buf, size_t p)
 {
+	const uint8_t *t = buf + p;
+	if (l->prev && p > 0 && !((l->prev->w[buf[p - 1] >> 6] >> (buf[p - 1] & 63)) & 1))
+		return 0;
 	for (size_t j = 0; j < l->len; j++) {
 		uint8_t a = t[j], b = l->bytes[j];
 		if (l->caseless) {
@@ -859,19 +862,29 @@ static void test_matcher_vs_naive(void **state)
 	} words[] = {W("ab"),       W("ba"),        W("aB"),        W("abab"),      W("bbaa"),
 	             W("aab"),      W("abba"),      W("Abbab"),     W("babab"),     W("aabbab"),
 	             W("abbabba"),  W("aabbaabb"),  W("bababbab"),  W("abbbabaab"), W("aaaaaaaaaaaaaaaa"),
-	             W("abab"),     W("b\0a\0"),    W("ab\0ab\0ab")};
+	             W("abab"),     W("b\0a\0"),    W("ab\0ab\0ab"),  W("a.b"),       W("ab.ab"),
+	             W("a.ba"),     W("abab.abab"), W("b.a.b.a.b"), W("ab.b.aab"),  W("abababab.abababab"),
+	             W("a\0b\0.\0a\0b\0"), W("b\0.\0a\0b\0a\0.\0b\0a\0b\0a\0"), W("..ab.."),  W(".ab")};
 #undef W
 	const size_t nw = sizeof words / sizeof words[0];
-	tr_lit lits[2 * (sizeof words / sizeof words[0])];
+	tr_lit lits[3 * (sizeof words / sizeof words[0])];
+	tr_byteset prev = {{0}};
 	uint8_t buf[5000];
 	tr_litm *m;
 	(void)state;
 
 	for (size_t i = 0; i < nw; i++) {
-		lits[2 * i] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 0};
-		lits[2 * i + 1] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 1};
+		lits[3 * i] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 0, NULL};
+		lits[3 * i + 1] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 1, NULL};
+		/* only after 'c', NUL or '.' */
+		lits[3 * i + 2] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 0, &prev};
 	}
-	assert_int_equal(tr_litm_create(lits, 2 * nw, &m), TR_OK);
+	prev.w['c' >> 6] |= 1ull << ('c' & 63);
+	prev.w[0] |= 1ull | 1ull << '.';
+	static const unsigned flag_sets[] = {0, TR_LITM_NO_AVX2, TR_LITM_NO_SIMD};
+	for (size_t fs = 0; fs < 3; fs++) {
+	unsigned flags = flag_sets[fs];
+	assert_int_equal(tr_litm_create(lits, 3 * nw, flags, &m), TR_OK);
 	assert_true(tr_litm_memory(m) > 0);
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		occs got = {0}, want = {0};
@@ -879,12 +892,12 @@ static void test_matcher_vs_naive(void **state)
 		rng_state = seed;
 		for (size_t i = 0; i < len; i++) {
 			uint64_t r = rng() >> 60;
-			buf[i] = r < 6 ? 'a' : r < 12 ? 'b' : r < 13 ? 'A' : r < 14 ? 'B' : r < 15 ? 0 : 'c';
+			buf[i] = r < 5 ? 'a' : r < 10 ? 'b' : r < 11 ? 'A' : r < 12 ? 'B' : r < 13 ? 0 : r < 15 ? '.' : 'c';
 		}
 		assert_int_equal(tr_litm_scan(m, buf, len, add_occ, &got), 0);
-		for (size_t i = 0; i < 2 * nw; i++)
+		for (size_t i = 0; i < 3 * nw; i++)
 			for (size_t p = 0; p + lits[i].len <= len; p++)
-				if (naive_at(&lits[i], buf + p))
+				if (naive_at(&lits[i], buf, p))
 					add_occ(&want, (uint32_t)i, p);
 		qsort(got.v, got.n, sizeof *got.v, cmp_occ);
 		qsort(want.v, want.n, sizeof *want.v, cmp_occ);
@@ -897,16 +910,61 @@ static void test_matcher_vs_naive(void **state)
 		free(got.v);
 		free(want.v);
 	}
+	tr_litm_destroy(m);
+	}
 	/* bad lengths */
 	{
 		tr_litm *bad;
-		tr_lit one = {(const uint8_t *)"a", 1, 0};
-		assert_int_equal(tr_litm_create(&one, 1, &bad), TR_EUSAGE);
+		tr_lit one = {(const uint8_t *)"a", 1, 0, NULL};
+		assert_int_equal(tr_litm_create(&one, 1, 0, &bad), TR_EUSAGE);
 		assert_null(bad);
-		assert_int_equal(tr_litm_create(NULL, 0, &bad), TR_OK);
+		assert_int_equal(tr_litm_create(NULL, 0, 0, &bad), TR_OK);
 		assert_int_equal(tr_litm_scan(bad, buf, sizeof buf, add_occ, NULL), 0);
 		tr_litm_destroy(bad);
 	}
+}
+
+/* Many literals without a dot: the 2- and 4-byte gram tiers. */
+static void test_matcher_many_long(void **state)
+{
+	enum { NL = 600, MAXL = 14 };
+	static uint8_t words[NL][MAXL];
+	tr_lit lits[NL];
+	uint8_t buf[20000];
+	occs got = {0}, want = {0};
+	tr_litm *m;
+	(void)state;
+
+	rng_state = 99;
+	for (size_t i = 0; i < NL; i++) {
+		size_t len = 5 + (size_t)(rng() % (MAXL - 4));
+		for (size_t j = 0; j < len; j++)
+			words[i][j] = (uint8_t)("abc"[rng() % 3]);
+		lits[i] = (tr_lit){words[i], len, (int)(i & 1), NULL};
+	}
+	assert_int_equal(tr_litm_create(lits, NL, 0, &m), TR_OK);
+	for (size_t i = 0; i < sizeof buf; i++) {
+		uint64_t r = rng() % 7;
+		buf[i] = (uint8_t)(r < 2 ? 'a' : r < 4 ? 'b' : r < 6 ? 'c' : 'B');
+	}
+	/* plant every literal once */
+	for (size_t i = 0; i < NL; i++)
+		memcpy(buf + 30 * i + (i % 7), words[i], lits[i].len);
+	assert_int_equal(tr_litm_scan(m, buf, sizeof buf, add_occ, &got), 0);
+	for (size_t i = 0; i < NL; i++)
+		for (size_t p = 0; p + lits[i].len <= sizeof buf; p++)
+			if (naive_at(&lits[i], buf, p))
+				add_occ(&want, (uint32_t)i, p);
+	qsort(got.v, got.n, sizeof *got.v, cmp_occ);
+	qsort(want.v, want.n, sizeof *want.v, cmp_occ);
+	assert_true(want.n >= NL);
+	assert_int_equal(got.n, want.n);
+	for (size_t i = 0; i < got.n; i++) {
+		assert_int_equal(got.v[i].id, want.v[i].id);
+		assert_int_equal(got.v[i].start, want.v[i].start);
+	}
+	free(got.v);
+	free(want.v);
 	tr_litm_destroy(m);
 }
 
@@ -927,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_random_all_iocs),
 		cmocka_unit_test(test_stalkerware_duplicates),
 		cmocka_unit_test(test_matcher_vs_naive),
+		cmocka_unit_test(test_matcher_many_long),
 	};
 	return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
 }
