@@ -317,7 +317,7 @@ int main(int argc, char **argv)
 		h1 = heap_used();
 		best = t1 - t0 < best ? t1 - t0 : best;
 	}
-	printf("sweep:                %zu literals (distinct values x 2), longest %zu bytes, build "
+	printf("sweep:                %zu literals (ASCII and UTF-16LE), longest %zu bytes, build "
 	       "%.1f ms, %zu KiB\n",
 	       tr_sweep_count(e.sw), tr_sweep_max_len(e.sw), best * 1e3, (h1 - h0) / 1024);
 	if (tr_sweep_scratch_create(e.sw, &e.s) != TR_OK)

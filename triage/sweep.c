@@ -21,9 +21,8 @@
  *
  * Invariants: the sweep holds its own copy of every value (it does not
  * depend on the index after create); a scan reads only buf[0, len) and
- * writes only into its scratch; literal ids are 2*i (ASCII) and 2*i + 1
- * (UTF-16LE) for the i-th distinct value in sorted order, so reports are
- * deterministic.
+ * writes only into its scratch; values are sorted and literals made in
+ * that order (ASCII, then UTF-16LE), so reports are deterministic.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +63,10 @@ typedef struct sw_lit {
 
 struct tr_sweep {
 	tr_litm *m;
-	sw_lit *vals; /* one per distinct value; literal id / 2 */
+	sw_lit *vals; /* one per distinct value */
 	size_t nvals;
+	uint32_t *litmap; /* matcher literal id -> value index << 1 | UTF-16 */
+	size_t nlits;
 	char *strings;
 	size_t max_len;  /* longest literal in bytes */
 	size_t max_vlen; /* longest value in characters */
@@ -131,6 +132,8 @@ static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
 		/* "host/path": the host is swept; tr_iocs_match(TR_M_DOMAIN)
 		 * on the host finds the indicator */
 		const char *slash = memchr(s, '/', len);
+		if (slash && ioc->type == TR_IOC_IPV4)
+			return 0; /* a CIDR range is no literal */
 		if (slash)
 			len = (size_t)(slash - s);
 		if (tr_is_ipv4(s, len))
@@ -152,6 +155,14 @@ static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
 	default:
 		return 0;
 	}
+}
+
+static int is_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
 }
 
 static int cmp_raw(const void *a, const void *b)
@@ -210,8 +221,9 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 	sw->vals = calloc(n ? n : 1, sizeof *sw->vals);
 	sw->strings = malloc(bytes + n + 1);
 	lits = calloc(2 * n + 1, sizeof *lits);
+	sw->litmap = calloc(2 * n + 1, sizeof *sw->litmap);
 	wide = malloc(2 * bytes + 1);
-	if (!sw->vals || !sw->strings || !lits || !wide)
+	if (!sw->vals || !sw->strings || !lits || !sw->litmap || !wide)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const raw_val *r = &c.v[i];
@@ -225,23 +237,29 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 		v->kind = (uint8_t)r->kind;
 		v->path_only = (uint8_t)r->path_only;
 		spos += r->len + 1;
+		if (r->len > sw->max_len)
+			sw->max_len = r->len;
+		if (r->len > sw->max_vlen)
+			sw->max_vlen = r->len;
+		sw->litmap[sw->nlits] = (uint32_t)i << 1;
+		lits[sw->nlits++] = (tr_lit){(const uint8_t *)v->value, r->len, caseless,
+		                             r->kind != SW_PROC ? NULL : r->path_only ? &slash : &delim};
+		/* UTF-16LE by interleaving zeros is right for ASCII only (no
+		 * indicator value has anything else today) */
+		if (!is_ascii(r->s, r->len))
+			continue;
 		for (size_t j = 0; j < r->len; j++) {
 			wide[wpos + 2 * j] = (uint8_t)r->s[j];
 			wide[wpos + 2 * j + 1] = 0;
 		}
-		lits[2 * i] = (tr_lit){(const uint8_t *)v->value, r->len, caseless, NULL};
-		lits[2 * i + 1] = (tr_lit){wide + wpos, 2 * r->len, caseless, NULL};
-		if (r->kind == SW_PROC) {
-			lits[2 * i].prev = r->path_only ? &slash : &delim;
-			lits[2 * i + 1].prev = &zero;
-		}
+		sw->litmap[sw->nlits] = (uint32_t)i << 1 | 1;
+		lits[sw->nlits++] = (tr_lit){wide + wpos, 2 * r->len, caseless,
+		                             r->kind == SW_PROC ? &zero : NULL};
 		wpos += 2 * r->len;
 		if (2 * r->len > sw->max_len)
 			sw->max_len = 2 * r->len;
-		if (r->len > sw->max_vlen)
-			sw->max_vlen = r->len;
 	}
-	rc = tr_litm_create(lits, 2 * n, 0, &sw->m);
+	rc = tr_litm_create(lits, sw->nlits, 0, &sw->m);
 	if (rc == TR_EUSAGE)
 		rc = TR_EINTERNAL; /* on_ioc keeps every length in range */
 	if (rc != TR_OK)
@@ -265,6 +283,7 @@ void tr_sweep_destroy(tr_sweep *sw)
 	if (!sw)
 		return;
 	tr_litm_destroy(sw->m);
+	free(sw->litmap);
 	free(sw->vals);
 	free(sw->strings);
 	free(sw);
@@ -272,7 +291,7 @@ void tr_sweep_destroy(tr_sweep *sw)
 
 size_t tr_sweep_count(const tr_sweep *sw)
 {
-	return sw ? 2 * sw->nvals : 0;
+	return sw ? sw->nlits : 0;
 }
 
 size_t tr_sweep_max_len(const tr_sweep *sw)
@@ -513,8 +532,8 @@ static const char *redact(const scan_state *st, const sw_lit *l, const view *v)
 static int on_literal(void *arg, uint32_t id, size_t start)
 {
 	const scan_state *st = arg;
-	const sw_lit *l = &st->sw->vals[id / 2];
-	int wide = (int)(id & 1);
+	const sw_lit *l = &st->sw->vals[st->sw->litmap[id] >> 1];
+	int wide = (int)(st->sw->litmap[id] & 1);
 
 	start += st->from;
 	view v = {st->buf, st->len, start, start + (size_t)l->vlen * (wide ? 2 : 1), wide};

@@ -230,6 +230,31 @@ static void test_build(void **state)
 	fixture_close(&fx);
 }
 
+/* A non-ASCII (UTF-8) domain is swept as UTF-8 only; a CIDR range is
+ * not swept. */
+static void test_odd_values(void **state)
+{
+	static const char bundle[] =
+		"{\"type\":\"bundle\",\"id\":\"bundle--o\",\"objects\":["
+		MAL("a", "Alpha") ","
+		IND("1", "[domain-name:value='b\\u00fccher.de']") "," REL("1", "a") ","
+		IND("2", "[ipv4-addr:value='10.0.0.0/8']") "," REL("2", "a") ","
+		IND("3", "[process:name='bh']") "," REL("3", "a")
+		"]}";
+	fixture fx;
+	hits h;
+	(void)state;
+	fixture_open_bundle(&fx, bundle);
+	assert_int_equal(tr_sweep_count(fx.sw), 3);
+	h = scan_str(&fx, "visit b\xc3\xbc" "cher.de now");
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.h[0].value, "b\xc3\xbc" "cher.de");
+	assert_string_equal(h.h[0].context, "******b??cher.de****");
+	h = scan_str(&fx, "net 10.0.0.0 and 10.0.0.0/8");
+	assert_int_equal(h.n, 0);
+	fixture_close(&fx);
+}
+
 static void test_empty(void **state)
 {
 	tr_ctx *ctx;
@@ -973,6 +998,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_odd_values),
 		cmocka_unit_test(test_ascii_and_utf16),
 		cmocka_unit_test(test_domain_boundaries),
 		cmocka_unit_test(test_email_boundaries),
