@@ -204,17 +204,22 @@ static int on_mention(void *arg, const tr_mention *m)
 	return 0;
 }
 
-/* Checks the window: YARA over all of it, the sweep over what is new. */
-static int scan_window(struct stream *st)
+/* Checks the window: YARA over all of it, the sweep over what is new. In a
+ * window that is not the file's last, a literal ending in the last
+ * TR_SWEEP_CONTEXT bytes is left to the next window, where the bytes that
+ * follow it (its boundary and context) are visible. */
+static int scan_window(struct stream *st, int last)
 {
 	tr_worker *w = st->w;
+	size_t stop = last ? st->have : st->have - TR_SWEEP_CONTEXT;
 	int rc;
 	if (st->have <= st->skip)
 		return TR_OK;
 	rc = tr_yara_scanner_scan_mem(w->ctx, w->ys, w->collector, st->f, st->win, st->have);
 	if (rc != TR_OK)
 		return rc;
-	rc = tr_sweep_scan(w->c->sweep, w->ss, st->win, st->have, st->skip, st->base, on_mention, st);
+	rc = tr_sweep_scan_window(w->c->sweep, w->ss, st->win, st->have, st->skip, stop, st->base,
+	                          on_mention, st);
 	return rc;
 }
 
@@ -222,7 +227,7 @@ static int scan_window(struct stream *st)
 static int slide(struct stream *st)
 {
 	size_t keep = st->w->c->overlap;
-	int rc = scan_window(st);
+	int rc = scan_window(st, 0);
 	if (rc != TR_OK)
 		return rc;
 	if (keep > st->have)
@@ -230,7 +235,7 @@ static int slide(struct stream *st)
 	memmove(st->win, st->win + st->have - keep, keep);
 	st->base += st->have - keep;
 	st->have = keep;
-	st->skip = keep;
+	st->skip = keep - TR_SWEEP_CONTEXT;
 	return TR_OK;
 }
 
@@ -425,7 +430,7 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 		else if (got == 0)
 			st.eof = 1;
 	}
-	if ((rc = scan_window(&st)) != TR_OK)
+	if ((rc = scan_window(&st, 1)) != TR_OK)
 		goto out;
 	rc = finish_file(&st);
 out:

@@ -499,7 +499,7 @@ typedef struct scan_state {
 	const tr_sweep *sw;
 	tr_sweep_scratch *s;
 	const uint8_t *buf;
-	size_t len, skip;
+	size_t len, skip, stop;
 	size_t from; /* where the matcher's view of buf starts */
 	uint64_t base;
 	tr_mention_cb cb;
@@ -541,6 +541,8 @@ static int on_literal(void *arg, uint32_t id, size_t start)
 
 	if (v.end <= st->skip) /* reported with the previous window */
 		return 0;
+	if (v.end > st->stop) /* judged in the next window, with its right context */
+		return 0;
 	if (!verify(l, &v))
 		return 0;
 	m.kind = l->kind == SW_EMAIL ? TR_M_EMAIL : l->kind == SW_PROC ? TR_M_PROCESS : TR_M_DOMAIN;
@@ -551,17 +553,25 @@ static int on_literal(void *arg, uint32_t id, size_t start)
 	return st->cb(st->arg, &m);
 }
 
-int tr_sweep_scan(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
-                  size_t skip, uint64_t base, tr_mention_cb cb, void *arg)
+int tr_sweep_scan_window(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
+                         size_t skip, size_t stop, uint64_t base, tr_mention_cb cb, void *arg)
 {
-	scan_state st = {sw, s, buf, len, skip, 0, base, cb, arg};
+	scan_state st = {sw, s, buf, len, skip, stop, 0, base, cb, arg};
 
-	if (!sw || !s || !buf || !cb || sw->nvals == 0 || len == 0 || skip >= len)
+	if (!sw || !s || !buf || !cb || sw->nvals == 0 || len == 0 || skip >= len || stop <= skip)
 		return TR_OK;
+	if (st.stop > len)
+		st.stop = len;
 	/* a match that ends after skip starts after skip - max_len: the
 	 * matcher need not look at the bytes before (verification still sees
 	 * them as context) */
 	if (skip > sw->max_len)
 		st.from = skip - sw->max_len;
 	return tr_litm_scan(sw->m, buf + st.from, len - st.from, on_literal, &st);
+}
+
+int tr_sweep_scan(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
+                  size_t skip, uint64_t base, tr_mention_cb cb, void *arg)
+{
+	return tr_sweep_scan_window(sw, s, buf, len, skip, len, base, cb, arg);
 }

@@ -58,4 +58,11 @@ typedef int (*tr_mention_cb)(void *arg, const tr_mention *m);
 int tr_sweep_scan(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
                   size_t skip, uint64_t base, tr_mention_cb cb, void *arg);
 
+/* The same for a window that is not the last of its file: matches ending
+ * after stop (at most len) are not reported, so that they are judged in
+ * the next window, where the bytes after them are visible; that window's
+ * skip must then be at most (its overlap - (len - stop)). */
+int tr_sweep_scan_window(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
+                         size_t skip, size_t stop, uint64_t base, tr_mention_cb cb, void *arg);
+
 #endif

@@ -621,6 +621,54 @@ static void test_windows(void **state)
 	fixture_close(&fx);
 }
 
+
+/* Regression (lead, issue 4): a near miss such as "example.organic" whose
+ * indicator part ends exactly at a window end was judged without the
+ * bytes after it and reported. tr_sweep_scan_window leaves a match ending
+ * in the last TR_SWEEP_CONTEXT bytes to the next window, as the content
+ * pass slides them (next skip = overlap - TR_SWEEP_CONTEXT). */
+static void test_window_end_near_miss(void **state)
+{
+	fixture fx;
+	uint8_t buf[700];
+	const size_t window = 300;
+	size_t overlap;
+	(void)state;
+	fixture_open_bundle(&fx, sweep_bundle);
+	overlap = tr_sweep_max_len(fx.sw) + TR_SWEEP_CONTEXT;
+	for (int real = 0; real < 2; real++) {
+		for (size_t end = window - TR_SWEEP_CONTEXT - 2; end <= window; end++) {
+			const char *v = "example.org", *tail = real ? " x" : "anic";
+			size_t at = end - strlen(v), pos = 0, skip = 0;
+			hits h;
+			memset(&h, 0, sizeof h);
+			memset(buf, ' ', sizeof buf);
+			memcpy(buf + at, v, strlen(v));
+			memcpy(buf + end, tail, strlen(tail));
+			/* the content pass: windows of `window` bytes, sliding */
+			while (pos < sizeof buf) {
+				size_t n = sizeof buf - pos < window ? sizeof buf - pos : window;
+				int last = pos + n == sizeof buf;
+				assert_int_equal(tr_sweep_scan_window(fx.sw, fx.s, buf + pos, n, skip,
+				                                      last ? n : n - TR_SWEEP_CONTEXT, pos,
+				                                      collect, &h),
+				                 TR_OK);
+				if (last)
+					break;
+				pos += n - overlap;
+				skip = overlap - TR_SWEEP_CONTEXT;
+			}
+			if (real) {
+				assert_int_equal(h.n, 1);
+				assert_int_equal(h.h[0].offset, at);
+			} else if (h.n != 0) {
+				fail_msg("\"example.organic\" with the indicator ending at %zu reported", end);
+			}
+		}
+	}
+	fixture_close(&fx);
+}
+
 static int stop_at_second(void *arg, const tr_mention *m)
 {
 	(void)m;
@@ -1006,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_utf16_rules),
 		cmocka_unit_test(test_generic_names),
 		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_window_end_near_miss),
 		cmocka_unit_test(test_repeats_and_stop),
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_random_all_iocs),
