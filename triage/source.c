@@ -137,3 +137,21 @@ int tr_module_wants(const tr_module *m, const tr_file *f)
 	}
 	return 0;
 }
+
+int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc)
+{
+	const char *msg;
+	size_t n;
+	if (rc == TR_OK || rc == TR_ENOMEM || rc == TR_EINTERNAL || rc == TR_EINTERRUPTED)
+		return rc;
+	/* Core messages usually start with the same "<file>: ". */
+	msg = tr_errmsg(ctx);
+	n = strlen(disp);
+	if (strncmp(msg, disp, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		msg += n + 2;
+	if (rc == TR_ELIMIT)
+		tr_incomplete(ctx, disp, "%s", msg);
+	else
+		tr_warn(ctx, disp, "%s", msg);
+	return TR_OK;
+}

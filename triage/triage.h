@@ -144,6 +144,12 @@ int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite
 /* The collector's read_open under the source lock. */
 int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reader **out);
 
+/* What a module does with a file it could not read or parse (status rc,
+ * message in ctx): a warning naming disp (and an incomplete scan when a
+ * safety limit was hit), then TR_OK so the scan goes on; only fatal
+ * statuses (out of memory, internal, interrupted) are returned. */
+int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc);
+
 /* "HomeDomain/Library/SMS/sms.db" or "relpath" when there is no domain.
  * buf of at least PATH_MAX + 256 bytes. */
 char *tr_file_display(const tr_file *f, char *buf, size_t len);

@@ -46,19 +46,6 @@ static const char *counter(plist_t arr, uint32_t i, char *buf, size_t len)
 	return buf;
 }
 
-/* Reports a file that could not be read or parsed: a warning (plus an
- * incomplete scan for a hit limit); only TR_ENOMEM propagates. */
-static int broken(tr_ctx *ctx, const char *disp, int rc)
-{
-	if (rc == TR_ENOMEM)
-		return rc;
-	if (rc == TR_ELIMIT)
-		tr_incomplete(ctx, disp, "%s", tr_errmsg(ctx));
-	else
-		tr_warn(ctx, disp, "%s", tr_errmsg(ctx));
-	return TR_OK;
-}
-
 static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[PATH_MAX + 256];
@@ -71,7 +58,7 @@ static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, co
 	tr_file_display(f, disp, sizeof disp);
 	rc = tr_source_plist(ctx, src, f, &root);
 	if (rc != TR_OK)
-		return broken(ctx, disp, rc);
+		return tr_artifact_problem(ctx, disp, rc);
 	if (!root || plist_get_node_type(root) != PLIST_DICT) {
 		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
 		goto out;

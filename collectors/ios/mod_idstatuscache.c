@@ -470,17 +470,6 @@ static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f,
 	return tr_emit(ctx, m, &rec);
 }
 
-static int broken(tr_ctx *ctx, const char *disp, int rc)
-{
-	if (rc == TR_ENOMEM)
-		return rc;
-	if (rc == TR_ELIMIT)
-		tr_incomplete(ctx, disp, "%s", tr_errmsg(ctx));
-	else
-		tr_warn(ctx, disp, "%s", tr_errmsg(ctx));
-	return TR_OK;
-}
-
 static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[PATH_MAX + 256];
@@ -494,13 +483,13 @@ static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 	tr_file_display(f, disp, sizeof disp);
 	rc = tr_source_read_all(ctx, src, f, TR_MAX_PLIST_BYTES, &buf, &len);
 	if (rc != TR_OK)
-		return broken(ctx, disp, rc);
+		return tr_artifact_problem(ctx, disp, rc);
 	rc = sanitise_bplist(ctx, disp, buf, len, &l);
 	if (rc != TR_OK)
 		goto out;
 	rc = tr_plist_parse(ctx, buf, len, disp, &root);
 	if (rc != TR_OK) {
-		rc = broken(ctx, disp, rc);
+		rc = tr_artifact_problem(ctx, disp, rc);
 		goto out;
 	}
 	if (!root || plist_get_node_type(root) != PLIST_DICT) {
