@@ -96,8 +96,9 @@ int tr_ctx_merge(tr_ctx *parent, tr_ctx *child)
 		parent->capfindings = ncap;
 	}
 	/* Findings move (their strings change owner). */
-	memcpy(parent->findings + parent->nfindings, child->findings,
-	       child->nfindings * sizeof *child->findings);
+	if (child->nfindings)
+		memcpy(parent->findings + parent->nfindings, child->findings,
+		       child->nfindings * sizeof *child->findings);
 	parent->nfindings += child->nfindings;
 	child->nfindings = 0;
 	parent->dropped_findings += child->dropped_findings;
