@@ -79,8 +79,8 @@ struct stream {
 	uint64_t mentions_dropped;
 };
 
-static const tr_module content_module = { "content", "hashes, YARA and literal sweep of every byte",
-	                                      NULL, NULL };
+static const tr_module content_module = { .name = "content",
+	.description = "hashes, YARA and literal sweep of every byte" };
 
 /* ------------------------------------------------------------- shared */
 

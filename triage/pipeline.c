@@ -51,13 +51,24 @@ static void note_module(tr_ctx *ctx, const char *name)
 	(void)tr_strlist_add(&ctx->modules_run, name);
 }
 
-static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f)
+/* Runs the modules that want f: with metadata set, only those flagged
+ * TR_MODULE_METADATA, else only the others. *wanted tells whether a
+ * module of the other kind wants the file. */
+static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int metadata,
+                       int *wanted)
 {
+	if (wanted)
+		*wanted = 0;
 	for (size_t i = 0; tr_modules[i]; i++) {
 		const tr_module *m = tr_modules[i];
 		int rc;
 		if (!tr_module_wants(m, f))
 			continue;
+		if (!(m->flags & TR_MODULE_METADATA) != !metadata) {
+			if (wanted)
+				*wanted = 1;
+			continue;
+		}
 		note_module(ctx, m->name);
 		ctx->err = TR_OK;
 		ctx->errmsg[0] = '\0';
@@ -287,6 +298,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	pthread_t *threads = NULL, pthr;
 	struct thread_arg *targs = NULL;
 	int njobs = jobs_for(ctx), started = 0, prog_started = 0, rc;
+	struct item **deferred = NULL;
+	size_t ndeferred = 0, capdeferred = 0;
 	struct stat st;
 
 	memset(&sh, 0, sizeof sh);
@@ -345,19 +358,39 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		prog_started = pthread_create(&pthr, NULL, progress_main, &prog) == 0;
 	}
 
-	/* The main thread lists the files, runs the artifact modules on the
-	 * ones they want, and queues every file for the content pass. */
+	/* The main thread lists the files, queues every one for the content
+	 * pass and runs the metadata modules; the files other modules want
+	 * are kept and parsed once the listing is done, while the workers
+	 * are busy. */
 	for (;;) {
 		const tr_file *f = NULL;
 		struct item *it;
+		int wanted = 0;
 		pthread_mutex_lock(&lock);
 		rc = col->next(ctx, src.state, &f);
 		pthread_mutex_unlock(&lock);
 		if (rc != TR_OK || !f)
 			break;
 		ctx->files_seen++;
-		if ((rc = run_modules(ctx, &src, f)) != TR_OK)
+		if ((rc = run_modules(ctx, &src, f, 1, &wanted)) != TR_OK)
 			break;
+		if (wanted) {
+			struct item **nd;
+			if (ndeferred == capdeferred) {
+				capdeferred = capdeferred ? capdeferred * 2 : 16;
+				nd = realloc(deferred, capdeferred * sizeof *nd);
+				if (!nd) {
+					rc = TR_ENOMEM;
+					break;
+				}
+				deferred = nd;
+			}
+			if (!(deferred[ndeferred] = item_copy(f))) {
+				rc = TR_ENOMEM;
+				break;
+			}
+			ndeferred++;
+		}
 		if (f->type != TR_FT_REG || !f->present)
 			continue;
 		if (!(it = item_copy(f))) {
@@ -369,6 +402,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		queue_push(&sh.q, it);
 	}
 	__atomic_store_n(&sh.enumerated, 1, __ATOMIC_RELAXED);
+	for (size_t i = 0; rc == TR_OK && i < ndeferred; i++)
+		rc = run_modules(ctx, &src, &deferred[i]->f, 0, NULL);
 out:
 	if (sh.q.v) {
 		queue_close(&sh.q);
@@ -400,6 +435,9 @@ out:
 		pthread_mutex_destroy(&sh.q.mu);
 		free(sh.q.v);
 	}
+	for (size_t i = 0; i < ndeferred; i++)
+		free(deferred[i]);
+	free(deferred);
 	tr_content_destroy(content);
 	col->close(src.state);
 	if (rc != TR_OK)

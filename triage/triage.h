@@ -354,7 +354,13 @@ struct tr_module {
 	/* Parses f and emits records/findings. A broken artifact is a warning
 	 * (tr_warn) and returns TR_OK; only TR_ENOMEM/TR_EINTERNAL abort. */
 	int (*run)(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f);
+	unsigned flags; /* TR_MODULE_* */
 };
+
+/* The module reads only the tr_file's metadata, never the data: it runs
+ * while the files are listed. Other modules run once the listing is done,
+ * so that the content-pass workers get files to check from the start. */
+#define TR_MODULE_METADATA 1u
 
 /* Does the module want this file? */
 int tr_module_wants(const tr_module *m, const tr_file *f);

@@ -110,4 +110,5 @@ const tr_module tr_module_manifest = {
 	.description = "every backup file as a device path vs file and origin-folder indicators",
 	.wants = manifest_wants,
 	.run = manifest_run,
+	.flags = TR_MODULE_METADATA,
 };
