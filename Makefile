@@ -93,6 +93,13 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+# The rules folder is compiled in (TR_DATADIR): rebuild what uses it when
+# PREFIX/DATADIR change, so `make install PREFIX=/usr` finds its rules.
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(B)/triage/yara_engine.o: $(B)/datadir.stamp
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -173,3 +180,5 @@ $(B)/tests/bench_literal: tests/bench_literal.c $(LIB) bench-literal-always
 
 .PHONY: bench-literal-always
 bench-literal-always:
+
+FORCE:
