@@ -373,27 +373,28 @@ out:
 /* ------------------------------------------------------------------ */
 /* Public API                                                         */
 
-/*
- * libplist 2.2 aborts (an assert in plist_get_string_val/plist_get_key_val)
- * on a binary-plist string or key that holds a NUL character, so a
- * crafted artifact could kill the scan. Strings are cut at their first NUL
- * in a private copy of the buffer (a shorter count is still valid), which
- * is what a C reader of the value would see anyway. Returns the buffer to
- * parse: buf itself when nothing needed cutting, else *copy (caller frees).
- */
-static const uint8_t *bpl_cut_nuls(const uint8_t *buf, size_t len, uint8_t **copy)
+int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
+                          int (*cb)(void *arg, const tr_bplist_str *s), void *arg)
 {
-	const uint8_t *t = buf + len - 32;
-	unsigned offsz = t[6];
-	uint64_t nobj = be_read(t + 8, 8), table = be_read(t + 24, 8);
-	uint8_t *w = NULL;
+	const uint8_t *t;
+	unsigned offsz;
+	uint64_t nobj, table;
 
-	*copy = NULL;
-	/* The pre-scan has validated the trailer and the offset table. */
+	if (len < 8 + 32 || memcmp(buf, "bplist00", 8) != 0)
+		return 0;
+	t = buf + len - 32;
+	offsz = t[6];
+	nobj = be_read(t + 8, 8);
+	table = be_read(t + 24, 8);
+	if (offsz < 1 || offsz > 8 || nobj > TR_MAX_PLIST_NODES || table < 8 || table > len - 32 ||
+	    nobj > (len - 32 - table) / offsz)
+		return 0;
 	for (uint64_t k = 0; k < nobj; k++) {
 		uint64_t off = be_read(buf + table + (size_t)k * offsz, offsz), count, cut;
 		const uint8_t *p, *lenp = NULL;
 		unsigned unit, ilen = 0, marker;
+		tr_bplist_str str;
+		int rc;
 		if (off < 8 || off >= table)
 			continue;
 		marker = buf[off];
@@ -406,6 +407,7 @@ static const uint8_t *bpl_cut_nuls(const uint8_t *buf, size_t len, uint8_t **cop
 		p = buf + off + 1;
 		count = marker & 0x0F;
 		if (count == 0x0F) {
+			/* the count follows as an int object 0x1n of 2^n bytes */
 			if ((size_t)(p - buf) >= table || (*p & 0xF0) != 0x10 || (*p & 0x0F) > 3)
 				continue;
 			ilen = 1u << (*p & 0x0F);
@@ -418,28 +420,62 @@ static const uint8_t *bpl_cut_nuls(const uint8_t *buf, size_t len, uint8_t **cop
 		if (count > len || count * unit > table - (size_t)(p - buf))
 			continue; /* libplist rejects these itself */
 		if (!memchr(p, 0, (size_t)(count * unit)))
-			continue;
+			continue; /* fast path: no zero byte, no NUL character */
 		for (cut = 0; cut < count; cut++)
 			if (unit == 1 ? p[cut] == 0 : (p[2 * cut] == 0 && p[2 * cut + 1] == 0))
 				break;
 		if (cut == count)
 			continue; /* zero bytes inside UTF-16 units only */
-		if (!w) {
-			w = malloc(len);
-			if (!w)
-				return NULL;
-			memcpy(w, buf, len);
-		}
-		if (lenp) {
-			size_t lo = (size_t)(lenp - buf);
-			for (unsigned b = 0; b < ilen; b++)
-				w[lo + b] = (uint8_t)(cut >> (8 * (ilen - 1 - b)));
-		} else {
-			w[off] = (uint8_t)((marker & 0xF0) | cut);
-		}
+		str = (tr_bplist_str){ p, count, unit, cut, (size_t)off,
+		                       lenp ? (size_t)(lenp - buf) : 0, ilen };
+		if ((rc = cb(arg, &str)) != 0)
+			return rc;
 	}
-	*copy = w;
-	return w ? w : buf;
+	return 0;
+}
+
+struct cut_arg {
+	const uint8_t *buf;
+	size_t len;
+	uint8_t *w; /* the private copy, made at the first cut */
+};
+
+static int cut_one(void *arg, const tr_bplist_str *s)
+{
+	struct cut_arg *c = arg;
+	if (!c->w) {
+		if (!(c->w = malloc(c->len)))
+			return 1;
+		memcpy(c->w, c->buf, c->len);
+	}
+	/* a shorter count is still a valid object */
+	if (s->count_off) {
+		for (unsigned b = 0; b < s->count_len; b++)
+			c->w[s->count_off + b] = (uint8_t)(s->first_nul >> (8 * (s->count_len - 1 - b)));
+	} else {
+		c->w[s->marker_off] = (uint8_t)((c->buf[s->marker_off] & 0xF0) | s->first_nul);
+	}
+	return 0;
+}
+
+/*
+ * libplist 2.2 aborts (an assert in plist_get_string_val/plist_get_key_val)
+ * on a binary-plist string or key that holds a NUL character, so a
+ * crafted artifact could kill the scan. Strings are cut at their first NUL
+ * in a private copy of the buffer, which is what a C reader of the value
+ * would see anyway. Returns the buffer to parse: buf itself when nothing
+ * needed cutting, else *copy (caller frees); NULL when out of memory.
+ */
+static const uint8_t *bpl_cut_nuls(const uint8_t *buf, size_t len, uint8_t **copy)
+{
+	struct cut_arg c = { buf, len, NULL };
+	*copy = NULL;
+	if (tr_bplist_nul_strings(buf, len, cut_one, &c) != 0) {
+		free(c.w);
+		return NULL;
+	}
+	*copy = c.w;
+	return c.w ? c.w : buf;
 }
 
 /*

@@ -204,6 +204,22 @@ int tr_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
 /* Parses a plist from memory (binary or XML), bounded by the plist
  * limits. name is used in error messages. */
 int tr_plist_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name, plist_t *out);
+/* A string object of a binary plist that holds a NUL character (libplist
+ * 2.2 aborts on these; tr_plist_parse cuts them at that NUL in a copy). */
+typedef struct tr_bplist_str {
+	const uint8_t *chars; /* count units of unit bytes */
+	uint64_t count;
+	unsigned unit;        /* 1 ASCII, 2 UTF-16BE */
+	uint64_t first_nul;   /* index of the first NUL unit */
+	size_t marker_off;    /* offset of the object's marker byte */
+	size_t count_off;     /* offset of the big-endian count, 0: in the marker */
+	unsigned count_len;   /* bytes of that count */
+} tr_bplist_str;
+/* Calls cb for each such string of a bplist00 buffer, in object order. A
+ * malformed object table ends the walk quietly (the parser judges the
+ * file). Returns 0 or cb's non-zero value. */
+int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
+                          int (*cb)(void *arg, const tr_bplist_str *s), void *arg);
 /* Borrowed string of a PLIST_STRING node, NULL otherwise. */
 const char *tr_plist_str(plist_t node);
 /* Integer value of PLIST_UINT (signed reinterpretation) / PLIST_REAL. */

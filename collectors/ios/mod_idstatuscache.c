@@ -15,12 +15,10 @@
  * indicator type matches them and they are other people's numbers.
  *
  * Heuristic "idstatuscache_nul_handle" (high), as MVT: a handle holding
- * two consecutive NUL characters. Before libplist parses a binary plist,
- * the module walks its object table (every string object, ASCII or
- * UTF-16): libplist 2.2 cuts ASCII keys at the first NUL and *aborts* on
- * an assertion when it hands out a UTF-16 key with a NUL, so every string
- * with a NUL is cut at it in our copy of the buffer, and handles with two
- * NULs in a row are noted first. MVT's textual form "\x00\x00" is
+ * two consecutive NUL characters. Parsed values end at their first NUL
+ * (tr_plist_parse cuts such strings, on which libplist 2.2 would abort),
+ * so the handles with two NULs in a row are first found in the raw binary
+ * plist with tr_bplist_nul_strings(). MVT's textual form "\x00\x00" is
  * checked on the parsed keys too. The flagged handle is shown with NULs
  * escaped as \x00.
  *
@@ -324,109 +322,56 @@ static int starts_with_handle_scheme(const char *s)
 	return strncasecmp(s, "mailto:", 7) == 0 || strncasecmp(s, "tel:", 4) == 0;
 }
 
-/*
- * Walks the object table of a bplist00 buffer before libplist sees it.
- * Every string object holding a NUL character is cut at its first NUL by
- * rewriting its length in place (buf is our private copy): libplist 2.2
- * aborts on an assertion when it hands out a UTF-16 key or string with an
- * embedded NUL, and cuts ASCII ones at the first NUL anyway. A string that
- * starts like a handle and held two consecutive NULs becomes a raw entry.
- * A malformed table ends the walk quietly: tr_plist_parse() judges the
- * file afterwards.
- */
-static int sanitise_bplist(tr_ctx *ctx, const char *disp, uint8_t *buf, size_t len,
-                           struct idsc_list *l)
+struct raw_arg {
+	tr_ctx *ctx;
+	const char *disp;
+	struct idsc_list *l;
+	size_t nraw;
+};
+
+/* A string with a NUL in the binary plist (tr_plist_parse hands it out
+ * cut at that NUL): one that starts like a handle and held two consecutive
+ * NULs becomes a raw entry for the heuristic. */
+static int raw_nul_string(void *arg, const tr_bplist_str *s)
 {
-	const uint8_t *tr;
-	unsigned offsz;
-	uint64_t nobj, table, k;
-	size_t nraw = 0;
+	struct raw_arg *ra = arg;
+	char text[IDSC_MAX_HANDLE + 8], prefix[IDSC_MAX_HANDLE + 8];
+	uint64_t first_nul;
+	struct idsc_entry e;
 
-	if (len < 8 + 32 || memcmp(buf, "bplist00", 8) != 0)
-		return TR_OK;
-	tr = buf + len - 32;
-	offsz = tr[6];
-	nobj = be_uint(tr + 8, 8);
-	table = be_uint(tr + 24, 8);
-	if (offsz < 1 || offsz > 8 || nobj > TR_MAX_PLIST_NODES || table >= len - 32 ||
-	    nobj > (len - 32 - table) / offsz)
-		return TR_OK;
-
-	for (k = 0; k < nobj; k++) {
-		uint64_t off = be_uint(buf + table + k * offsz, offsz), count, first_nul;
-		unsigned unit, marker, ilen = 0;
-		uint8_t *p, *lenp = NULL;
-		char text[IDSC_MAX_HANDLE + 8], prefix[IDSC_MAX_HANDLE + 8];
-		struct idsc_entry e;
-		int dbl, rc;
-
-		if (off < 8 || off >= len - 32)
-			continue;
-		marker = buf[off];
-		if ((marker & 0xF0) == 0x50)
-			unit = 1;
-		else if ((marker & 0xF0) == 0x60)
-			unit = 2;
-		else
-			continue;
-		p = buf + off + 1;
-		count = marker & 0x0F;
-		if (count == 0x0F) {
-			/* Length follows as an int object 0x1n of 2^n bytes. */
-			if ((size_t)(p - buf) >= len || (*p & 0xF0) != 0x10 || (*p & 0x0F) > 3)
-				continue;
-			ilen = 1u << (*p & 0x0F);
-			if ((size_t)(p + 1 - buf) + ilen > len)
-				continue;
-			lenp = p + 1;
-			count = be_uint(lenp, ilen);
-			p += 1 + ilen;
-		}
-		if (count > len) /* also keeps count * unit from overflowing */
-			continue;
-		if (count * unit > len - (size_t)(p - buf))
-			continue;
-		if (!memchr(p, 0, (size_t)(count * unit)))
-			continue; /* fast path: no zero byte, no NUL character */
-		dbl = decode_string(p, count, unit, text, prefix, &first_nul);
-		if (first_nul == count)
-			continue; /* zero bytes inside UTF-16 units only */
-
-		/* Cut the string at its first NUL: a shorter count is valid. */
-		if (lenp) {
-			unsigned b;
-			for (b = 0; b < ilen; b++)
-				lenp[b] = (uint8_t)(first_nul >> (8 * (ilen - 1 - b)));
-		} else {
-			buf[off] = (uint8_t)((marker & 0xF0) | first_nul);
-		}
-
-		if (!dbl || !starts_with_handle_scheme(text))
-			continue;
-		if (nraw == IDSC_MAX_RAW_NUL) {
-			tr_warn(ctx, disp, "more than %d handles with NUL characters; the rest "
-			        "are not reported", IDSC_MAX_RAW_NUL);
-			continue; /* go on cutting strings */
-		}
-		nraw++;
-		memset(&e, 0, sizeof e);
-		e.nul = 1;
-		e.raw = 1;
-		e.time = TR_NOTIME;
-		e.handle = xstrdup(text);
-		e.prefix = xstrdup(prefix);
-		e.service = xstrdup("");
-		if (!e.handle || !e.prefix || !e.service) {
-			free(e.handle);
-			free(e.prefix);
-			free(e.service);
-			return TR_ENOMEM;
-		}
-		rc = list_add(l, &e);
-		if (rc != TR_OK)
-			return rc;
+	if (!decode_string(s->chars, s->count, s->unit, text, prefix, &first_nul) ||
+	    !starts_with_handle_scheme(text))
+		return 0;
+	if (ra->nraw == IDSC_MAX_RAW_NUL) {
+		tr_warn(ra->ctx, ra->disp, "more than %d handles with NUL characters; the rest "
+		        "are not reported", IDSC_MAX_RAW_NUL);
+		return -1; /* not a status: the cap */
 	}
-	return TR_OK;
+	ra->nraw++;
+	memset(&e, 0, sizeof e);
+	e.nul = 1;
+	e.raw = 1;
+	e.time = TR_NOTIME;
+	e.handle = xstrdup(text);
+	e.prefix = xstrdup(prefix);
+	e.service = xstrdup("");
+	if (!e.handle || !e.prefix || !e.service) {
+		free(e.handle);
+		free(e.prefix);
+		free(e.service);
+		return TR_ENOMEM;
+	}
+	return list_add(ra->l, &e);
+}
+
+/* Handles with NUL characters, found in the raw bplist before parsing
+ * (the parsed values end at the first NUL). */
+static int find_raw_nul_handles(tr_ctx *ctx, const char *disp, const uint8_t *buf, size_t len,
+                                struct idsc_list *l)
+{
+	struct raw_arg ra = { ctx, disp, l, 0 };
+	int rc = tr_bplist_nul_strings(buf, len, raw_nul_string, &ra);
+	return rc == -1 ? TR_OK : rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -484,7 +429,7 @@ static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 	rc = tr_source_read_all(ctx, src, f, TR_MAX_PLIST_BYTES, &buf, &len);
 	if (rc != TR_OK)
 		return tr_artifact_problem(ctx, disp, rc);
-	rc = sanitise_bplist(ctx, disp, buf, len, &l);
+	rc = find_raw_nul_handles(ctx, disp, buf, len, &l);
 	if (rc != TR_OK)
 		goto out;
 	rc = tr_plist_parse(ctx, buf, len, disp, &root);
