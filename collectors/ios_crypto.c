@@ -84,21 +84,6 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t len)
 	return (ssize_t)got;
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Creates a private output file: 0600, never through a symlink, never
  * over an existing file. Returns fd or -1 with the context error set. */
 static int create_private(tr_ctx *ctx, const char *path, int *status)
@@ -802,7 +787,7 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 			}
 			memcpy(hdr, pt, sizeof hdr);
 		}
-		if (write_full(out_fd, pt, (size_t)n) != 0) {
+		if (tr_write_all(out_fd, pt, (size_t)n) != 0) {
 			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
 			goto out;
 		}
@@ -1095,7 +1080,7 @@ int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path)
 		}
 		if (n == 0)
 			break;
-		if (write_full(fd, buf, (size_t)n) != 0) {
+		if (tr_write_all(fd, buf, (size_t)n) != 0) {
 			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
 			break;
 		}
@@ -1217,7 +1202,7 @@ int tr_keyfile_write(tr_ctx *ctx, const char *path, const uint8_t kek[32])
 		hex[2 * i + 1] = digits[kek[i] & 15];
 	}
 	hex[64] = '\n';
-	if (write_full(fd, (const uint8_t *)hex, sizeof hex) != 0 || fsync(fd) != 0)
+	if (tr_write_all(fd, (const uint8_t *)hex, sizeof hex) != 0 || fsync(fd) != 0)
 		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
 out:
 	OPENSSL_cleanse(hex, sizeof hex);

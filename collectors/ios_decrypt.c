@@ -89,21 +89,6 @@ static void progress(dec *d, int last)
 	fflush(stderr);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Creates DIR/name (0600, exclusive, no symlink). -1 with error set. */
 static int create_out(dec *d, const char *name, int *rc)
 {
@@ -133,7 +118,7 @@ static int reader_to(dec *d, tr_reader *r, const char *name, const char *display
 		}
 		if (n == 0)
 			break;
-		if (write_all(fd, d->buf, (size_t)n) != 0) {
+		if (tr_write_all(fd, d->buf, (size_t)n) != 0) {
 			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
 			                  strerror(errno));
 			break;
@@ -180,7 +165,7 @@ static int copy_in(dec *d, const char *src, const char *name, int required)
 		}
 		if (n == 0)
 			break;
-		if (write_all(out, d->buf, (size_t)n) != 0) {
+		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
 			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
 			                  strerror(errno));
 			break;
@@ -275,7 +260,7 @@ static int write_manifest_plist(dec *d, tr_ios_backup *st)
 		return tr_set_error(d->ctx, TR_ENOMEM, "Manifest.plist: cannot serialise");
 	}
 	if ((fd = create_out(d, "Manifest.plist", &rc)) >= 0) {
-		if (write_all(fd, (const uint8_t *)buf, len) != 0)
+		if (tr_write_all(fd, (const uint8_t *)buf, len) != 0)
 			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s", d->out,
 			                  strerror(errno));
 		if (close(fd) != 0 && rc == TR_OK)

@@ -683,17 +683,10 @@ static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *nam
 		close(fd);
 		return tr_set_error(ctx, TR_EIO, "%s: %s", display, strerror(e));
 	}
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			int e = errno;
-			if (e == EINTR)
-				continue;
-			close(fd);
-			return tr_set_error(ctx, TR_EIO, "%s: write failed: %s", display, strerror(e));
-		}
-		buf += w;
-		len -= (size_t)w;
+	if (tr_write_all(fd, buf, len) != 0) {
+		int e = errno;
+		close(fd);
+		return tr_set_error(ctx, TR_EIO, "%s: write failed: %s", display, strerror(e));
 	}
 	if (close(fd) != 0)
 		return tr_set_error(ctx, TR_EIO, "%s: write failed: %s", display, strerror(errno));

@@ -42,15 +42,9 @@ static int copy_file(tr_ctx *ctx, const char *src, const char *dst, const char *
 			rc = tr_set_error(ctx, TR_EIO, "%s: read error: %s", display, strerror(errno));
 			goto out;
 		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				rc = tr_set_error(ctx, TR_EIO, "%s: write error: %s", dst, strerror(errno));
-				goto out;
-			}
-			off += w;
+		if (tr_write_all(out, buf, (size_t)n) != 0) {
+			rc = tr_set_error(ctx, TR_EIO, "%s: write error: %s", dst, strerror(errno));
+			goto out;
 		}
 	}
 out:

@@ -144,6 +144,10 @@ int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite
 /* The collector's read_open under the source lock. */
 int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reader **out);
 
+/* Writes all of buf, retrying on EINTR and short writes. 0, or -1 with
+ * errno set. */
+int tr_write_all(int fd, const void *buf, size_t len);
+
 /* What a module does with a file it could not read or parse (status rc,
  * message in ctx): a warning naming disp (and an incomplete scan when a
  * safety limit was hit), then TR_OK so the scan goes on; only fatal

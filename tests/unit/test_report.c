@@ -803,7 +803,7 @@ static const char bundle[] =
 
 static void test_with_matcher(void **state)
 {
-	static const tr_module mod = { "sms", "test module", NULL, NULL };
+	static const tr_module mod = { .name = "sms", .description = "test module" };
 	char *tmp = unit_tmpdir(), *ioc = path_join(tmp, "pegasus.stix2");
 	char *out = path_join(tmp, "out"), *p, *printed;
 	tr_ctx *ctx = NULL;
