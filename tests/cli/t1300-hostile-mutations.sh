@@ -1,0 +1,48 @@
+# Non-negotiable 2: hostile input never crashes. Deterministic mutations of
+# the infected fixture (bytes overwritten in Manifest.db, the plists, the
+# artifact databases and plists, truncations): every scan must end with a
+# documented status (0, 1 or 3), never a signal or an internal error, and
+# a broken single artifact must not stop the scan.
+. "$TESTS_DIR/cli/lib.sh"
+
+src=$(fixture infected --infected)
+# The files worth mutating: top-level plists and database, and every
+# artifact file the modules parse (by fileID).
+targets="Manifest.db Info.plist Manifest.plist Status.plist
+3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28
+0d/0d609c54856a9bb2d56729df1d68f2958a88426b
+6b/6b97989189901ceaa4e5be9b7f05fb584120e27b
+64/64d0019cb3d46bfc8cce545a8ba54b93e7ea9347
+f6/f65b5fafc69bbd3c60be019c6e938e146825fa83"
+i=0
+for t in $targets; do
+	[ -f "$src/$t" ] || continue
+	for seed in 1 2 3 4 5; do
+		i=$((i + 1))
+		rm -rf "$TMP/m"
+		cp -a "$src" "$TMP/m"
+		size=$(stat -c %s "$TMP/m/$t")
+		# seed 5 truncates; the others overwrite 1..64 bytes at 8 places
+		if [ "$seed" -eq 5 ]; then
+			truncate -s $((size * 2 / 3)) "$TMP/m/$t"
+		else
+			awk -v s="$seed$i" -v n="$size" 'BEGIN { srand(s); for (k = 0; k < 8; k++)
+				printf "%d %d %d\n", int(rand() * n), 1 + int(rand() * 64), int(rand() * 256) }' |
+			while read -r off len byte; do
+				head -c "$len" /dev/zero | tr '\0' "$(printf '\\%03o' "$byte")" |
+					dd of="$TMP/m/$t" bs=1 seek="$off" conv=notrunc status=none 2>/dev/null
+			done
+		fi
+		"$BIN" scan "$TMP/m" --iocs "$SHARED/iocs" --output "$TMP/r$i" >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		case "$rc" in
+		0 | 1 | 3) ;;
+		*) cat "$TMP/err" >&2; die "mutation $i of $t (seed $seed): exit $rc" ;;
+		esac
+		if [ "$rc" = 3 ]; then
+			[ -s "$TMP/err" ] || die "mutation $i of $t: exit 3 without a message"
+		fi
+	done
+done
+[ "$i" -ge 30 ] || die "only $i mutations ran"
+exit 0
