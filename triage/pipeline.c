@@ -333,6 +333,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	targs = calloc((size_t)njobs, sizeof *targs);
 	sh.q.v = calloc(QUEUE_CAP, sizeof *sh.q.v);
 	if (!workers || !threads || !targs || !sh.q.v) {
+		free(sh.q.v);
+		sh.q.v = NULL; /* the queue exists (and is torn down) only when complete */
 		rc = TR_ENOMEM;
 		goto out;
 	}
