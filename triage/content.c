@@ -73,6 +73,7 @@ struct stream {
 	uint64_t base;                 /* file offset of win[0] */
 	size_t replay, replay_end;     /* sniffed bytes not yet given to the tee */
 	int eof, failed;
+	int fatal;                     /* a check failed inside the tee (ENOMEM...) */
 	EVP_MD_CTX *md[H_N];
 	struct mention_agg *m;
 	size_t nm;
@@ -291,9 +292,14 @@ static ssize_t tee_read(tr_reader *r, void *buf, size_t len)
 	}
 	if (st->eof || st->failed)
 		return st->failed ? -1 : 0;
-	if (st->have == st->cap && slide(st) != TR_OK) {
-		st->failed = 1;
-		return -1;
+	if (st->have == st->cap) {
+		int rc = slide(st);
+		if (rc != TR_OK) {
+			/* Not a read error: kept, and returned after the walk. */
+			st->fatal = rc;
+			st->failed = 1;
+			return -1;
+		}
 	}
 	got = fill(st, len);
 	if (got < 0) {
@@ -414,6 +420,8 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 			st.replay = 0;
 			st.replay_end = st.have;
 			rc = tr_archive_walk(w->ctx, f, &st.tee, depth, budget, on_member, &st);
+			if (rc == TR_OK && st.fatal)
+				rc = st.fatal;
 			if (rc != TR_OK)
 				goto out;
 			st.replay = st.replay_end; /* those bytes are in the window anyway */
