@@ -54,7 +54,10 @@ int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		const tr_finding *f = &ctx->findings[i];
-		if (f->kind != TR_FIND_HEURISTIC && f->malware && f->malware[0])
+		/* Only what makes the verdict "infected" names a malware: a
+		 * medium mention or signature is a lead, not a known trace. */
+		if (f->kind != TR_FIND_HEURISTIC && f->level <= TR_LEVEL_HIGH && f->malware &&
+		    f->malware[0])
 			v[k++] = f->malware;
 	}
 	qsort(v, k, sizeof *v, cmp_pstr);
@@ -71,8 +74,9 @@ int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n)
 }
 
 static const char S_SUSPICIOUS[] =
-	"Suspicious signs only: no known indicator matched, but heuristics fired. "
-	"An expert should review them.";
+	"Suspicious signs only: no known indicator matched what the device recorded, but "
+	"heuristics fired or published indicators appear in raw data. An expert should "
+	"review them.";
 static const char S_CLEAN[] = "No known indicators found.";
 static const char S_CAVEAT[] =
 	"This does not prove the device is clean: only published indicators and known "

@@ -685,7 +685,9 @@ static void test_verdict_wording(void **state)
 	ctx->verdict = TR_VERDICT_SUSPICIOUS;
 	s = summary_of(ctx);
 	assert_non_null(strstr(s, "VERDICT: SUSPICIOUS - Suspicious signs only: no known indicator "
-	                          "matched, but heuristics fired. An expert should review them.\n"));
+	                          "matched what the device recorded, but heuristics fired or "
+	                          "published indicators appear in raw data. An expert should "
+	                          "review them.\n"));
 	free(s);
 
 	ctx->verdict = TR_VERDICT_CLEAN;
@@ -709,6 +711,31 @@ static void test_verdict_wording(void **state)
 	s = summary_of(ctx);
 	assert_non_null(strstr(s, "VERDICT: INFECTED - "));
 	assert_non_null(strstr(s, "The scan was INCOMPLETE"));
+	free(s);
+	tr_ctx_destroy(ctx);
+}
+
+
+/* Regression (lead, issue 4): a medium lead (a mention or signature in raw
+ * data) of another malware must not be named among the "known traces" of
+ * an infected verdict. */
+static void test_verdict_names_only_decisive(void **state)
+{
+	tr_ctx *ctx = NULL;
+	tr_file f = { .domain = "HomeDomain", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME };
+	char *s;
+	(void)state;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_add_signature(ctx, "yara", &f, TR_LEVEL_HIGH, "yara", "p.rule",
+	                                  "Decisive", "pack", "x"), TR_OK);
+	assert_int_equal(tr_add_signature(ctx, "yara", &f, TR_LEVEL_MEDIUM, "yara", "p.lead",
+	                                  "LeadOnly", "pack", "y"), TR_OK);
+	tr_findings_sort(ctx);
+	ctx->verdict = tr_decide_verdict(ctx);
+	assert_int_equal(ctx->verdict, TR_VERDICT_INFECTED);
+	s = summary_of(ctx);
+	assert_non_null(strstr(s, "known traces of Decisive."));
+	assert_null(strstr(s, "traces of Decisive, LeadOnly"));
 	free(s);
 	tr_ctx_destroy(ctx);
 }
@@ -871,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_output_dir_is_file),
 		cmocka_unit_test(test_no_write_through_links),
 		cmocka_unit_test(test_verdict_wording),
+		cmocka_unit_test(test_verdict_names_only_decisive),
 		cmocka_unit_test(test_term_cap_and_json_stdout),
 		cmocka_unit_test(test_empty_clean),
 		cmocka_unit_test(test_with_matcher),
