@@ -46,8 +46,8 @@
 #include "ios_backup.h"
 #include "ios_crypto.h"
 
-#define SQLITE_MAGIC "SQLite format 3"   /* 16 bytes with its NUL */
-#define MBDB_MAGIC "mbdb\x05\x00"          /* 6 bytes */
+#define SQLITE_MAGIC "SQLite format 3" /* 16 bytes with its NUL */
+#define MBDB_MAGIC "mbdb\x05\x00"      /* 6 bytes */
 #define MBDB_MAGIC_LEN 6
 
 /* Probing parses Manifest.plist only when it is this small (a real one is
@@ -112,8 +112,8 @@ static char *path_join(const char *dir, const char *name)
 /* Reads dir/name whole (at most limit bytes) without following a symlink.
  * Returns TR_ENOTFOUND (no error set) if absent; ctx may be NULL (probing),
  * then no error is recorded at all. */
-static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t limit,
-                      uint8_t **buf, size_t *len)
+static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t limit, uint8_t **buf,
+                      size_t *len)
 {
 	char *path = path_join(dir, name);
 	uint8_t *b = NULL;
@@ -138,7 +138,8 @@ static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t lim
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rc = ctx ? tr_set_error(ctx, TR_EFORMAT, "%s: not a regular file", path) : TR_EFORMAT;
+		rc = ctx ? tr_set_error(ctx, TR_EFORMAT, "%s: not a regular file", path)
+		         : TR_EFORMAT;
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > limit) {
@@ -157,7 +158,8 @@ static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t lim
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			rc = ctx ? tr_set_error(ctx, TR_EIO, "%s: read error: %s", path, strerror(errno))
+			rc = ctx ? tr_set_error(ctx, TR_EIO, "%s: read error: %s", path,
+			                        strerror(errno))
 			         : TR_EIO;
 			goto out;
 		}
@@ -315,8 +317,8 @@ static int backup_bits(const char *dir)
 		    tr_plist_parse(NULL, buf, len, NULL, &p) == TR_OK &&
 		    plist_get_node_type(p) == PLIST_DICT) {
 			/* each expected key of a backup manifest (format doc 1.4) */
-			static const char *const keys[] = {"IsEncrypted", "BackupKeyBag", "Lockdown",
-			                                   "Version", "Date"};
+			static const char *const keys[] = { "IsEncrypted", "BackupKeyBag",
+				                            "Lockdown", "Version", "Date" };
 			bits += 8;
 			for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 				if (plist_dict_get_item(p, keys[i]))
@@ -486,7 +488,8 @@ static int resolve_root(tr_ctx *ctx, const char *path, char **root)
 		size_t o = 0;
 		list[0] = '\0';
 		for (size_t i = 0; i < n && o + 4 < sizeof list; i++) {
-			int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+			int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
+			                 names[i]);
 			if (w < 0 || (size_t)w >= sizeof list - o) {
 				snprintf(list + o, sizeof list - o, ", ...");
 				break;
@@ -494,8 +497,8 @@ static int resolve_root(tr_ctx *ctx, const char *path, char **root)
 			o += (size_t)w;
 		}
 		rc = tr_set_error(ctx, TR_EFORMAT,
-		                  "%s: holds %zu backups (%s); give the folder of one of them", path,
-		                  n, list);
+		                  "%s: holds %zu backups (%s); give the folder of one of them",
+		                  path, n, list);
 	}
 	free_names(names, n);
 	return rc;
@@ -584,8 +587,9 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 	(void)tr_set_info(ctx, "path", st->root);
 	set_info_str(ctx, "product_type",
 	             str_or(dict_item(info, "Product Type"), dict_item(lockdown, "ProductType")));
-	set_info_str(ctx, "ios_version",
-	             str_or(dict_item(info, "Product Version"), dict_item(lockdown, "ProductVersion")));
+	set_info_str(
+	        ctx, "ios_version",
+	        str_or(dict_item(info, "Product Version"), dict_item(lockdown, "ProductVersion")));
 	set_info_str(ctx, "build",
 	             str_or(dict_item(info, "Build Version"), dict_item(lockdown, "BuildVersion")));
 	set_info_time(ctx, "backup_date",
@@ -657,8 +661,8 @@ static int dec_dir(tr_ctx *ctx, tr_ios_backup *st, const char **out)
 		if ((size_t)snprintf(buf, sizeof buf, "%s/ios-XXXXXX", tmp) >= sizeof buf)
 			return tr_set_error(ctx, TR_ELIMIT, "%s: temp path too long", tmp);
 		if (!mkdtemp(buf))
-			return tr_set_error(ctx, TR_EIO, "%s: cannot create a private temp dir: %s", buf,
-			                    strerror(errno));
+			return tr_set_error(ctx, TR_EIO, "%s: cannot create a private temp dir: %s",
+			                    buf, strerror(errno));
 		if (!(st->dec_dir = strdup(buf))) {
 			rmdir(buf);
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", buf);
@@ -810,9 +814,11 @@ static int file_key(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char
 			char name[300];
 			snprintf(name, sizeof name, "Manifest.db: %.256s", display);
 			rc = key_from_blob(ctx, sqlite3_column_blob(st->byid, 0),
-			                   (size_t)sqlite3_column_bytes(st->byid, 0), name, key, &len);
+			                   (size_t)sqlite3_column_bytes(st->byid, 0), name, key,
+			                   &len);
 		} else if (src != SQLITE_DONE) {
-			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
+			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name,
+			                  sqlite3_errmsg(st->db));
 		}
 		sqlite3_reset(st->byid);
 		sqlite3_clear_bindings(st->byid);
@@ -890,25 +896,27 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
-			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s", display, id,
+			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s",
+			                  display, id,
 			                  errno == ELOOP ? " (a symbolic link, not followed)" : "");
 		else
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot open data file %s: %s", display, id,
-			                  strerror(errno));
+			rc = tr_set_error(ctx, TR_EIO, "%s: cannot open data file %s: %s", display,
+			                  id, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is not a regular file", display,
-		                  id);
+		rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is not a regular file",
+		                  display, id);
 		goto out;
 	}
 	if (st->encrypted) {
 		rc = file_key(ctx, st, f, display, key);
 		if (rc == TR_OK) {
 			tr_reader *r = NULL;
-			rc = tr_ios_file_reader(ctx, st->kb, fd, display, key,
-			                        f->protection_class > 0 ? (uint32_t)f->protection_class : 0,
-			                        TR_IOS_SIZE_UNKNOWN, &r);
+			rc = tr_ios_file_reader(
+			        ctx, st->kb, fd, display, key,
+			        f->protection_class > 0 ? (uint32_t)f->protection_class : 0,
+			        TR_IOS_SIZE_UNKNOWN, &r);
 			fd = -1; /* owned by the reader, closed on failure */
 			OPENSSL_cleanse(key, sizeof key);
 			if (rc == TR_OK && (rc = tr_ios_reader_check(r)) != TR_OK) {
@@ -922,8 +930,8 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 		if (rc != TR_ENOTFOUND)
 			goto out;
 		if (sb.st_size != 0) {
-			rc = tr_set_error(ctx, TR_EFORMAT, "%s: encrypted data without an EncryptionKey",
-			                  display);
+			rc = tr_set_error(ctx, TR_EFORMAT,
+			                  "%s: encrypted data without an EncryptionKey", display);
 			goto out;
 		}
 		/* empty and keyless: nothing to decrypt (format doc 2.6) */
@@ -970,8 +978,8 @@ static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const
 	if (!st->encrypted) {
 		p = data_path(st, f->id);
 		if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
-			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent", display,
-			                    f->id);
+			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent",
+			                    display, f->id);
 		if (!(*out = strdup(p)))
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
 		return TR_OK;
@@ -1108,7 +1116,7 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 		rc = tr_set_error(ctx, TR_EFORMAT, "%s: not an mbdb file (bad magic)", name);
 		goto out;
 	}
-	struct mbdb_cur c = {buf + MBDB_MAGIC_LEN, buf + len};
+	struct mbdb_cur c = { buf + MBDB_MAGIC_LEN, buf + len };
 	while (c.p < c.end) {
 		const uint8_t *dom, *rel, *tgt, *hash, *ek;
 		size_t ldom, lrel, ltgt, lhash, lek;
@@ -1116,8 +1124,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 		if (mb_str(&c, &dom, &ldom) || mb_str(&c, &rel, &lrel) || mb_str(&c, &tgt, &ltgt) ||
 		    mb_str(&c, &hash, &lhash) || mb_str(&c, &ek, &lek) || mb_u(&c, 2, &mode) ||
 		    mb_u(&c, 8, &inode) || mb_u(&c, 4, &uid) || mb_u(&c, 4, &gid) ||
-		    mb_u(&c, 4, &t1) || mb_u(&c, 4, &t2) || mb_u(&c, 4, &t3) || mb_u(&c, 8, &size) ||
-		    mb_u(&c, 1, &pclass) || mb_u(&c, 1, &nprops))
+		    mb_u(&c, 4, &t1) || mb_u(&c, 4, &t2) || mb_u(&c, 4, &t3) ||
+		    mb_u(&c, 8, &size) || mb_u(&c, 1, &pclass) || mb_u(&c, 1, &nprops))
 			goto truncated;
 		for (uint64_t i = 0; i < nprops; i++) {
 			const uint8_t *a, *b;
@@ -1126,7 +1134,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 				goto truncated;
 		}
 		if (n >= TR_MAX_MANIFEST_ROWS) {
-			tr_incomplete(ctx, "Manifest.mbdb", "more than %u files; the rest were not examined",
+			tr_incomplete(ctx, "Manifest.mbdb",
+			              "more than %u files; the rest were not examined",
 			              TR_MAX_MANIFEST_ROWS);
 			break;
 		}
@@ -1142,7 +1151,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 			if (row_warn(st))
 				tr_warn(ctx, "Manifest.mbdb",
 				        "record with unsafe domain/path \"%s\"/\"%s\" skipped",
-				        quote(d, ldom, q1, sizeof q1), quote(r, lrel, q2, sizeof q2));
+				        quote(d, ldom, q1, sizeof q1),
+				        quote(r, lrel, q2, sizeof q2));
 			free(d);
 			free(r);
 			skipped++;
@@ -1187,7 +1197,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 	}
 	goto sort;
 truncated:
-	tr_warn(ctx, "Manifest.mbdb", "truncated record after %zu files; the rest is unreadable", n);
+	tr_warn(ctx, "Manifest.mbdb", "truncated record after %zu files; the rest is unreadable",
+	        n);
 	tr_incomplete(ctx, "Manifest.mbdb", "file index is truncated");
 sort:
 	if (n > 1)
@@ -1230,7 +1241,7 @@ static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *
 
 static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 {
-	static const char *const cols[] = {"fileID", "domain", "relativePath", "flags", "file"};
+	static const char *const cols[] = { "fileID", "domain", "relativePath", "flags", "file" };
 	char *wal = NULL;
 	int rc, src;
 
@@ -1277,8 +1288,8 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	sqlite3_finalize(st->iter);
 	st->iter = NULL;
 	if (src != SQLITE_OK) {
-		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s", st->db_name,
-		                  sqlite3_errmsg(st->db));
+		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s",
+		                  st->db_name, sqlite3_errmsg(st->db));
 		goto out;
 	}
 	src = sqlite3_prepare_v2(st->db,
@@ -1286,10 +1297,11 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	                         "ORDER BY domain, relativePath, fileID",
 	                         -1, &st->iter, NULL);
 	if (src == SQLITE_OK)
-		src = sqlite3_prepare_v2(st->db,
-		                         "SELECT fileID, flags, file FROM Files "
-		                         "WHERE domain=?1 AND relativePath=?2 ORDER BY fileID LIMIT 1",
-		                         -1, &st->sib, NULL);
+		src = sqlite3_prepare_v2(
+		        st->db,
+		        "SELECT fileID, flags, file FROM Files "
+		        "WHERE domain=?1 AND relativePath=?2 ORDER BY fileID LIMIT 1",
+		        -1, &st->sib, NULL);
 	if (src != SQLITE_OK) {
 		rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
 		goto out;
@@ -1301,8 +1313,8 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	} else if (src == SQLITE_DONE) {
 		st->done = 1;
 	} else {
-		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s", st->db_name,
-		                  sqlite3_errmsg(st->db));
+		rc = tr_set_error(ctx, TR_ESQLITE, "%s: cannot read the Files table: %s",
+		                  st->db_name, sqlite3_errmsg(st->db));
 		goto out;
 	}
 	rc = TR_OK;
@@ -1377,8 +1389,10 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	 * Status.plist is optional: a problem with it is a warning. */
 	rc = load_plist(ctx, st->root, "Info.plist", &info);
 	if (rc == TR_ENOTFOUND) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Info.plist (every iOS backup has one; "
-		                  "was the backup folder copied completely?)", st->root);
+		rc = tr_set_error(ctx, TR_EFORMAT,
+		                  "%s: missing Info.plist (every iOS backup has one; "
+		                  "was the backup folder copied completely?)",
+		                  st->root);
 		goto out;
 	}
 	if (rc != TR_OK)
@@ -1392,10 +1406,12 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		const char *snap = tr_plist_str(plist_dict_get_item(status, "SnapshotState"));
 		char q[4 * QUOTE_MAX];
 		if (!snap)
-			tr_warn(ctx, "Status.plist", "no SnapshotState; the backup may be incomplete");
+			tr_warn(ctx, "Status.plist",
+			        "no SnapshotState; the backup may be incomplete");
 		else if (strcmp(snap, "finished") != 0)
 			tr_warn(ctx, "Status.plist",
-			        "SnapshotState is \"%s\", not \"finished\": the backup may be incomplete",
+			        "SnapshotState is \"%s\", not \"finished\": the backup may be "
+			        "incomplete",
 			        quote(snap, strlen(snap), q, sizeof q));
 	}
 
@@ -1409,10 +1425,11 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	if (hn >= 0 && (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0)) {
 		if (!st->encrypted) {
 			set_device_info(ctx, st, info, status);
-			rc = tr_set_error(ctx, TR_EFORMAT,
-			                  "%s: not a SQLite database, yet Manifest.plist says the backup "
-			                  "is not encrypted",
-			                  st->db_name);
+			rc = tr_set_error(
+			        ctx, TR_EFORMAT,
+			        "%s: not a SQLite database, yet Manifest.plist says the backup "
+			        "is not encrypted",
+			        st->db_name);
 			goto out;
 		}
 	}
@@ -1437,9 +1454,10 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		int exists = p && lstat(p, &sb) == 0;
 		free(p);
 		if (exists) {
-			rc = tr_set_error(ctx, TR_EFORMAT,
-			                  "%s: not a regular file (symbolic links are not followed)",
-			                  st->db_name);
+			rc = tr_set_error(
+			        ctx, TR_EFORMAT,
+			        "%s: not a regular file (symbolic links are not followed)",
+			        st->db_name);
 			goto out;
 		}
 	}
@@ -1614,7 +1632,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			                    TR_MAX_MANIFEST_ROWS);
 		}
 		if (st->rows > TR_MAX_MANIFEST_ROWS) {
-			tr_incomplete(ctx, "Manifest.db", "more than %u files; the rest were not examined",
+			tr_incomplete(ctx, "Manifest.db",
+			              "more than %u files; the rest were not examined",
 			              TR_MAX_MANIFEST_ROWS);
 			st->done = 1;
 			break;
@@ -1633,8 +1652,9 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 
 		if (!id || idn != TR_IOS_FILEID_LEN || !tr_ios_valid_fileid(id)) {
 			if (row_warn(st))
-				tr_warn(ctx, "Manifest.db", "row with invalid fileID \"%s\" skipped",
-			        quote(id, id ? idn : 0, q1, sizeof q1));
+				tr_warn(ctx, "Manifest.db",
+				        "row with invalid fileID \"%s\" skipped",
+				        quote(id, id ? idn : 0, q1, sizeof q1));
 			continue;
 		}
 		if (!dom)
@@ -1643,8 +1663,10 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			rel = "";
 		if (!valid_domain(dom, domn) || !valid_relpath(rel, reln)) {
 			if (row_warn(st))
-				tr_warn(ctx, "Manifest.db", "row %s with unsafe domain/path \"%s\"/\"%s\" skipped",
-			        id, quote(dom, domn, q1, sizeof q1), quote(rel, reln, q2, sizeof q2));
+				tr_warn(ctx, "Manifest.db",
+				        "row %s with unsafe domain/path \"%s\"/\"%s\" skipped", id,
+				        quote(dom, domn, q1, sizeof q1),
+				        quote(rel, reln, q2, sizeof q2));
 			continue;
 		}
 		if (set_str(&st->cur_domain, &st->cap_domain, dom, domn) ||
@@ -1675,13 +1697,16 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			if (mrc == TR_ENOMEM)
 				return mrc;
 			if (mrc != TR_OK && row_warn(st))
-				tr_warn(ctx, "Manifest.db", "%s: broken metadata, times and size unknown: %s",
-				        display, tr_errmsg(ctx));
+				tr_warn(ctx, "Manifest.db",
+				        "%s: broken metadata, times and size unknown: %s", display,
+				        tr_errmsg(ctx));
 			else if (mrc == TR_OK && st->cur_mb.relpath &&
 			         strcmp(st->cur_mb.relpath, st->cur_relpath) != 0 && row_warn(st))
-				tr_warn(ctx, "Manifest.db", "%s: MBFile RelativePath \"%s\" differs from the row",
+				tr_warn(ctx, "Manifest.db",
+				        "%s: MBFile RelativePath \"%s\" differs from the row",
 				        display,
-				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1, sizeof q1));
+				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1,
+				              sizeof q1));
 		}
 		fill_cur(st, type_of(flags, &st->cur_mb));
 		set_opaque(st);
@@ -1745,7 +1770,8 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 		int src = sqlite3_step(st->sib);
 		if (src == SQLITE_ROW) {
 			const char *sid = (const char *)sqlite3_column_text(st->sib, 0);
-			if (sid && tr_ios_valid_fileid(sid) && sqlite3_column_int64(st->sib, 1) != 2 &&
+			if (sid && tr_ios_valid_fileid(sid) &&
+			    sqlite3_column_int64(st->sib, 1) != 2 &&
 			    sqlite3_column_int64(st->sib, 1) != 4) {
 				memcpy(id, sid, TR_IOS_FILEID_LEN + 1);
 				*found = 1;
@@ -1753,10 +1779,13 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 					const uint8_t *blob = sqlite3_column_blob(st->sib, 2);
 					tr_mbfile m;
 					tr_mbfile_init(&m);
-					if (blob && tr_mbfile_decode(ctx, blob,
-					                             (size_t)sqlite3_column_bytes(st->sib, 2),
-					                             "Manifest.db: WAL sibling", &m) == TR_OK &&
-					    m.has_enckey && m.enckey_len == TR_IOS_WRAPPED_KEY_BYTES) {
+					if (blob &&
+					    tr_mbfile_decode(
+					            ctx, blob,
+					            (size_t)sqlite3_column_bytes(st->sib, 2),
+					            "Manifest.db: WAL sibling", &m) == TR_OK &&
+					    m.has_enckey &&
+					    m.enckey_len == TR_IOS_WRAPPED_KEY_BYTES) {
 						memcpy(key, m.enckey, sizeof key);
 						has_key = 1;
 						pclass = m.has_pclass ? m.protection_class : 0;
@@ -1765,7 +1794,8 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 				}
 			}
 		} else if (src != SQLITE_DONE) {
-			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name, sqlite3_errmsg(st->db));
+			rc = tr_set_error(ctx, TR_ESQLITE, "%s: %s", st->db_name,
+			                  sqlite3_errmsg(st->db));
 		}
 		sqlite3_reset(st->sib);
 		sqlite3_clear_bindings(st->sib);
@@ -1828,7 +1858,8 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 			return rc;
 		snprintf(sub, sizeof sub, "%s/%llu", dir, (unsigned long long)++st->dec_seq);
 		if (mkdir(sub, 0700) != 0)
-			return tr_set_error(ctx, TR_EIO, "%s: cannot create: %s", sub, strerror(errno));
+			return tr_set_error(ctx, TR_EIO, "%s: cannot create: %s", sub,
+			                    strerror(errno));
 	}
 	if ((rc = ib_data_plain(ctx, st, f, display, sub, "db", &db)) != TR_OK) {
 		ib_file_problem(ctx, st, f, rc);

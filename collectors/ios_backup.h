@@ -32,8 +32,8 @@ typedef struct tr_mbfile {
 	uint64_t inode;
 	int protection_class;
 	double btime, mtime, ctime;
-	char *relpath;  /* malloc'ed, or NULL */
-	char *target;   /* symlink target, malloc'ed, or NULL */
+	char *relpath; /* malloc'ed, or NULL */
+	char *target;  /* symlink target, malloc'ed, or NULL */
 	/* Per-file wrapped key of encrypted backups (kept for ios_crypto.c).
 	 * enckey_len is the NS.data length as found (44 when well-formed);
 	 * only the first TR_IOS_WRAPPED_KEY_BYTES are stored. */
@@ -56,8 +56,7 @@ void tr_mbfile_clear(tr_mbfile *m);
  * context error says why: TR_ELIMIT (too big), TR_EPLIST (not a plist),
  * TR_EFORMAT (not an MBFile archive), TR_ENOMEM.
  */
-int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name,
-                     tr_mbfile *m);
+int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name, tr_mbfile *m);
 
 /* 1 if s is exactly 40 lowercase hex characters. */
 int tr_ios_valid_fileid(const char *s);
@@ -88,29 +87,29 @@ struct tr_keybag;
  * path_buf are shared, so one thread at a time uses an opened backup.
  */
 typedef struct tr_ios_backup {
-	char *root;          /* resolved backup folder */
-	int encrypted;       /* Manifest.plist IsEncrypted, or Manifest.db without
+	char *root;       /* resolved backup folder */
+	int encrypted;    /* Manifest.plist IsEncrypted, or Manifest.db without
 	                        the SQLite magic */
-	int legacy;          /* Manifest.mbdb (iOS <= 9): data files flat in root */
-	plist_t manifest;    /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
+	int legacy;       /* Manifest.mbdb (iOS <= 9): data files flat in root */
+	plist_t manifest; /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
 
 	/* encrypted backups */
-	struct tr_keybag *kb; /* unlocked keybag (class keys), or NULL */
-	char *dec_dir;       /* private folder for decrypted copies, or NULL */
-	char *plain_db;      /* path of the plaintext Manifest.db opened */
-	uint64_t dec_seq;    /* names of the per-database sub-folders */
-	int strict;          /* set by `decrypt`: no tr_incomplete() for a
+	struct tr_keybag *kb;                    /* unlocked keybag (class keys), or NULL */
+	char *dec_dir;                           /* private folder for decrypted copies, or NULL */
+	char *plain_db;                          /* path of the plaintext Manifest.db opened */
+	uint64_t dec_seq;                        /* names of the per-database sub-folders */
+	int strict;                              /* set by `decrypt`: no tr_incomplete() for a
 	                        per-file problem (the caller fails instead) */
 	char reported_id[TR_IOS_FILEID_LEN + 1]; /* last file marked incomplete */
 	uint8_t cur_opaque[TR_IOS_OPAQUE_BYTES];
 
 	/* Manifest.db */
-	char *db_name;       /* "<root>/Manifest.db", for messages */
+	char *db_name; /* "<root>/Manifest.db", for messages */
 	sqlite3 *db;
-	sqlite3_stmt *iter;  /* Files ORDER BY domain, relativePath, fileID */
-	sqlite3_stmt *sib;   /* fileID, flags, file WHERE domain=? AND relativePath=? */
-	sqlite3_stmt *byid;  /* file WHERE fileID=? (encrypted: a key by fileID) */
-	int have_row;        /* iter is positioned on a row not yet handed out */
+	sqlite3_stmt *iter; /* Files ORDER BY domain, relativePath, fileID */
+	sqlite3_stmt *sib;  /* fileID, flags, file WHERE domain=? AND relativePath=? */
+	sqlite3_stmt *byid; /* file WHERE fileID=? (encrypted: a key by fileID) */
+	int have_row;       /* iter is positioned on a row not yet handed out */
 	int done;
 	uint64_t rows;
 	uint64_t row_warnings; /* per-row problems seen (only the first few are
@@ -126,7 +125,7 @@ typedef struct tr_ios_backup {
 	size_t cap_domain, cap_relpath;
 	char cur_id[TR_IOS_FILEID_LEN + 1];
 	tr_mbfile cur_mb;
-	char *path_buf;      /* scratch: root + "/xx/" + fileID */
+	char *path_buf; /* scratch: root + "/xx/" + fileID */
 	size_t path_cap;
 } tr_ios_backup;
 

@@ -131,8 +131,8 @@ static const EVP_CIPHER *wrap_cipher(size_t keklen)
 
 /* One wrap or unwrap. OpenSSL's EVP update may assume room for inlen +
  * one block, so the output goes to a local buffer first (wiped). */
-static int aes_wrap_op(int enc, const uint8_t *kek, size_t keklen, const uint8_t *in,
-                       size_t inlen, uint8_t *out, size_t outlen)
+static int aes_wrap_op(int enc, const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
+                       uint8_t *out, size_t outlen)
 {
 	uint8_t tmp[WRAP_MAX_IN + 16];
 	const EVP_CIPHER *cipher = wrap_cipher(keklen);
@@ -169,16 +169,14 @@ out:
 	return rc;
 }
 
-int tr_aes_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
-                  uint8_t *out)
+int tr_aes_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen, uint8_t *out)
 {
 	if (inlen < 24 || inlen > WRAP_MAX_IN || inlen % 8 != 0)
 		return TR_EFORMAT;
 	return aes_wrap_op(0, kek, keklen, in, inlen, out, inlen - 8);
 }
 
-int tr_aes_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
-                uint8_t *out)
+int tr_aes_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen, uint8_t *out)
 {
 	if (inlen < 16 || inlen > WRAP_MAX_IN - 8 || inlen % 8 != 0)
 		return TR_EFORMAT;
@@ -211,7 +209,7 @@ enum {
 
 typedef struct kb_class {
 	uint8_t uuid[16];
-	unsigned seen;       /* F_* */
+	unsigned seen; /* F_* */
 	uint32_t cls, wrap, ktyp;
 	uint32_t wpky_len;
 	uint8_t wpky[TR_IOS_WRAPPED_BYTES]; /* valid when wpky_len == 40 */
@@ -255,9 +253,8 @@ static int kb_finish_class(tr_ctx *ctx, tr_keybag *kb, size_t idx)
 			return tr_set_error(ctx, TR_EFORMAT, "%s: duplicate protection class %u",
 			                    KB_WHERE, c->cls);
 	if ((c->seen & F_WPKY) && is_aes(c) && c->wpky_len != TR_IOS_WRAPPED_BYTES)
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: class %u: WPKY is %u bytes, expected 40", KB_WHERE,
-		                    c->cls, c->wpky_len);
+		return tr_set_error(ctx, TR_EFORMAT, "%s: class %u: WPKY is %u bytes, expected 40",
+		                    KB_WHERE, c->cls, c->wpky_len);
 	if (c->cls < 1 || c->cls > 11)
 		tr_warn(ctx, "Manifest.plist",
 		        "BackupKeyBag: unexpected protection class %u (kept)", c->cls);
@@ -328,12 +325,12 @@ static int kb_bag_tag(tr_ctx *ctx, tr_keybag *kb, const uint8_t *tag, const uint
 		unsigned bit;
 		size_t off;
 	} ints[] = {
-		{"VERS", B_VERS, offsetof(tr_keybag, vers)},
-		{"TYPE", B_TYPE, offsetof(tr_keybag, type)},
-		{"WRAP", B_WRAP, offsetof(tr_keybag, wrap)},
-		{"ITER", B_ITER, offsetof(tr_keybag, iter)},
-		{"DPIC", B_DPIC, offsetof(tr_keybag, dpic)},
-		{"DPWT", B_DPWT, offsetof(tr_keybag, dpwt)},
+		{ "VERS", B_VERS, offsetof(tr_keybag, vers) },
+		{ "TYPE", B_TYPE, offsetof(tr_keybag, type) },
+		{ "WRAP", B_WRAP, offsetof(tr_keybag, wrap) },
+		{ "ITER", B_ITER, offsetof(tr_keybag, iter) },
+		{ "DPIC", B_DPIC, offsetof(tr_keybag, dpic) },
+		{ "DPWT", B_DPWT, offsetof(tr_keybag, dpwt) },
 	};
 
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
@@ -382,9 +379,10 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 		tag = buf + off;
 		tlen = be32(buf + off + 4);
 		if (tlen > len - off - 8) {
-			rc = tr_set_error(ctx, TR_EFORMAT,
-			                  "%s: TLV at offset %zu overruns the keybag (%u bytes, %zu left)",
-			                  KB_WHERE, off, tlen, len - off - 8);
+			rc = tr_set_error(
+			        ctx, TR_EFORMAT,
+			        "%s: TLV at offset %zu overruns the keybag (%u bytes, %zu left)",
+			        KB_WHERE, off, tlen, len - off - 8);
 			goto fail;
 		}
 		v = buf + off + 8;
@@ -392,8 +390,9 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 
 		if (!memcmp(tag, "UUID", 4)) {
 			if (tlen != 16) {
-				rc = tr_set_error(ctx, TR_EFORMAT, "%s: UUID is %u bytes, expected 16",
-				                  KB_WHERE, tlen);
+				rc = tr_set_error(ctx, TR_EFORMAT,
+				                  "%s: UUID is %u bytes, expected 16", KB_WHERE,
+				                  tlen);
 				goto fail;
 			}
 			if (!(kb->seen & B_UUID)) {
@@ -412,9 +411,9 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 			memcpy(cur->uuid, v, 16);
 			continue;
 		}
-		if (cur && (!memcmp(tag, "CLAS", 4) || !memcmp(tag, "WRAP", 4) ||
-		            !memcmp(tag, "KTYP", 4) || !memcmp(tag, "WPKY", 4) ||
-		            !memcmp(tag, "PBKY", 4)))
+		if (cur &&
+		    (!memcmp(tag, "CLAS", 4) || !memcmp(tag, "WRAP", 4) ||
+		     !memcmp(tag, "KTYP", 4) || !memcmp(tag, "WPKY", 4) || !memcmp(tag, "PBKY", 4)))
 			rc = kb_class_tag(ctx, cur, tag, v, tlen);
 		else
 			rc = kb_bag_tag(ctx, kb, tag, v, tlen);
@@ -496,8 +495,8 @@ int tr_keybag_derive(tr_ctx *ctx, const tr_keybag *kb, const char *pw, size_t pw
 		return tr_set_error(ctx, TR_EUSAGE, "backup password longer than %u bytes",
 		                    TR_MAX_PASSWORD_BYTES);
 	if ((kb->seen & B_DPSL) && (kb->seen & B_DPIC)) {
-		if (PKCS5_PBKDF2_HMAC(pw, (int)pwlen, kb->dpsl, 20, (int)kb->dpic, EVP_sha256(),
-		                      32, k1) != 1)
+		if (PKCS5_PBKDF2_HMAC(pw, (int)pwlen, kb->dpsl, 20, (int)kb->dpic, EVP_sha256(), 32,
+		                      k1) != 1)
 			rc = crypto_error(ctx, "backup key derivation (PBKDF2-SHA256)");
 		else if (PKCS5_PBKDF2_HMAC((const char *)k1, 32, kb->salt, 20, (int)kb->iter,
 		                           EVP_sha1(), 32, kek) != 1)
@@ -641,8 +640,8 @@ static const char *state_reason(enum tr_kb_class_state s)
 
 /* Unwraps without touching the context error: TR_OK, TR_EFORMAT (class
  * absent/unusable), TR_EPASSWORD (integrity), TR_ECRYPTO. */
-static int kb_unwrap(const tr_keybag *kb, uint32_t cls, const uint8_t wrapped[40],
-                     uint8_t out[32], enum tr_kb_class_state *state)
+static int kb_unwrap(const tr_keybag *kb, uint32_t cls, const uint8_t wrapped[40], uint8_t out[32],
+                     enum tr_kb_class_state *state)
 {
 	const kb_class *c = kb_find(kb, cls);
 
@@ -662,16 +661,16 @@ static int unwrap_error(tr_ctx *ctx, const char *what, int rc, uint32_t cls,
 		return crypto_error(ctx, what);
 	if (rc == TR_EPASSWORD)
 		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: key wrapped with protection class %u does not unwrap", what,
-		                    cls);
+		                    "%s: key wrapped with protection class %u does not unwrap",
+		                    what, cls);
 	if (st == TR_KC_ABSENT)
 		return tr_set_error(ctx, TR_EFORMAT, "%s: unknown protection class %u", what, cls);
 	return tr_set_error(ctx, TR_EFORMAT, "%s: protection class %u is not usable (%s)", what,
 	                    cls, state_reason(st));
 }
 
-int tr_keybag_unwrap_key(tr_ctx *ctx, const tr_keybag *kb, uint32_t cls,
-                         const uint8_t wrapped[40], uint8_t out[32])
+int tr_keybag_unwrap_key(tr_ctx *ctx, const tr_keybag *kb, uint32_t cls, const uint8_t wrapped[40],
+                         uint8_t out[32])
 {
 	enum tr_kb_class_state st;
 	int rc = kb_unwrap(kb, cls, wrapped, out, &st);
@@ -738,8 +737,8 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 		goto out;
 	}
 	if (sb.st_size < 512 || sb.st_size % 16 != 0) {
-		rc = tr_set_error(ctx, TR_EFORMAT,
-		                  "Manifest.db: encrypted length %lld is %s", (long long)sb.st_size,
+		rc = tr_set_error(ctx, TR_EFORMAT, "Manifest.db: encrypted length %lld is %s",
+		                  (long long)sb.st_size,
 		                  sb.st_size % 16 ? "not a multiple of 16" : "too small");
 		goto out;
 	}
@@ -781,8 +780,9 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 		}
 		if (total == 0) {
 			if ((size_t)n < sizeof hdr || memcmp(pt, sqlite_magic, 16) != 0) {
-				rc = tr_set_error(ctx, TR_EFORMAT,
-				                  "Manifest.db did not decrypt to a SQLite database");
+				rc = tr_set_error(
+				        ctx, TR_EFORMAT,
+				        "Manifest.db did not decrypt to a SQLite database");
 				goto out;
 			}
 			memcpy(hdr, pt, sizeof hdr);
@@ -839,10 +839,10 @@ typedef struct file_reader {
 	char *display;
 	EVP_CIPHER_CTX *cbc;
 	uint64_t recorded, ct_total, pt_total;
-	int status;   /* sticky error status, TR_OK while fine */
-	int eof;      /* all ciphertext consumed and padding removed */
+	int status; /* sticky error status, TR_OK while fine */
+	int eof;    /* all ciphertext consumed and padding removed */
 	int have_held;
-	size_t off, len; /* plaintext available: pt[off .. len) */
+	size_t off, len;  /* plaintext available: pt[off .. len) */
 	uint8_t held[16]; /* last plaintext block, padding not yet removed */
 	uint8_t in[TR_IOS_CHUNK];
 	uint8_t pt[16 + TR_IOS_CHUNK + 16];
@@ -856,8 +856,8 @@ static int fr_refill(file_reader *r)
 	int outl = 0;
 
 	if (n < 0)
-		return r->status = tr_set_error(r->ctx, TR_EIO, "%s: %s", r->display,
-		                                strerror(errno));
+		return r->status =
+		               tr_set_error(r->ctx, TR_EIO, "%s: %s", r->display, strerror(errno));
 	r->ct_total += (uint64_t)n;
 	if (n % 16 != 0)
 		return r->status = tr_set_error(r->ctx, TR_EFORMAT,
@@ -949,8 +949,8 @@ static void fr_close(tr_reader *base)
 }
 
 int tr_ios_file_reader(tr_ctx *ctx, const tr_keybag *kb, int fd, const char *display,
-                       const uint8_t ekey[44], uint32_t protection_class,
-                       uint64_t recorded_size, tr_reader **out)
+                       const uint8_t ekey[44], uint32_t protection_class, uint64_t recorded_size,
+                       tr_reader **out)
 {
 	uint8_t fk[32];
 	uint32_t prefix = le32(ekey), cls = protection_class ? protection_class : prefix;
@@ -962,9 +962,8 @@ int tr_ios_file_reader(tr_ctx *ctx, const tr_keybag *kb, int fd, const char *dis
 	if (!display)
 		display = "encrypted file";
 	if (protection_class && protection_class != prefix)
-		tr_warn(ctx, display,
-		        "ProtectionClass %u differs from the EncryptionKey class %u", protection_class,
-		        prefix);
+		tr_warn(ctx, display, "ProtectionClass %u differs from the EncryptionKey class %u",
+		        protection_class, prefix);
 	rc = kb_unwrap(kb, cls, ekey + 4, fk, &st);
 	if (rc != TR_OK && rc != TR_ECRYPTO && prefix != cls &&
 	    kb_unwrap(kb, prefix, ekey + 4, fk, &st2) == TR_OK) {
@@ -1130,8 +1129,9 @@ int tr_keyfile_read(tr_ctx *ctx, const char *path, uint8_t kek[32])
 		return tr_set_error(ctx, TR_EFORMAT, "%s: key file is not a regular file", path);
 	}
 	if (sb.st_mode & 077)
-		tr_warn(ctx, path, "key file is accessible by other users (mode %04o); "
-		                   "chmod 600 is recommended",
+		tr_warn(ctx, path,
+		        "key file is accessible by other users (mode %04o); "
+		        "chmod 600 is recommended",
 		        (unsigned)(sb.st_mode & 07777));
 	n = read_full(fd, buf, sizeof buf);
 	if (n < 0) {
@@ -1153,7 +1153,8 @@ int tr_keyfile_read(tr_ctx *ctx, const char *path, uint8_t kek[32])
 		int hi = hexval(buf[2 * i]), lo = hexval(buf[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			rc = tr_set_error(ctx, TR_EFORMAT,
-			                  "%s: not a backup key file (expected 64 hex digits)", path);
+			                  "%s: not a backup key file (expected 64 hex digits)",
+			                  path);
 			goto out;
 		}
 		kek[i] = (uint8_t)(hi << 4 | lo);

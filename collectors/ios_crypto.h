@@ -47,12 +47,10 @@
  * Returns TR_OK; TR_EPASSWORD when the integrity check fails (wrong key
  * or corrupt input; out is then zeroed); TR_EFORMAT for bad lengths;
  * TR_ECRYPTO when OpenSSL fails. */
-int tr_aes_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
-                  uint8_t *out);
+int tr_aes_unwrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen, uint8_t *out);
 /* Wraps inlen bytes (a multiple of 8, 16..512) into out (inlen + 8
  * bytes). TR_OK, TR_EFORMAT, TR_ECRYPTO. Used by tests and fixtures. */
-int tr_aes_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen,
-                uint8_t *out);
+int tr_aes_wrap(const uint8_t *kek, size_t keklen, const uint8_t *in, size_t inlen, uint8_t *out);
 
 /* ------------------------------------------------------------------ */
 /* BackupKeyBag                                                        */
@@ -74,26 +72,26 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 void tr_keybag_free(tr_keybag *kb);
 
 typedef struct tr_keybag_info {
-	uint8_t uuid[16];   /* bag UUID (zeros when absent) */
-	uint32_t version;   /* VERS, 0 when absent */
-	uint32_t type;      /* TYPE, 0 when absent (1 = backup) */
-	uint32_t iter;      /* ITER (SHA-1 step) */
-	uint32_t dpic;      /* DPIC (SHA-256 step), 0 without DPSL/DPIC */
-	int two_step;       /* 1: iOS >= 10.2 derivation (DPSL and DPIC) */
-	size_t nclasses;    /* class records */
-	int unlocked;       /* tr_keybag_unlock() succeeded */
+	uint8_t uuid[16]; /* bag UUID (zeros when absent) */
+	uint32_t version; /* VERS, 0 when absent */
+	uint32_t type;    /* TYPE, 0 when absent (1 = backup) */
+	uint32_t iter;    /* ITER (SHA-1 step) */
+	uint32_t dpic;    /* DPIC (SHA-256 step), 0 without DPSL/DPIC */
+	int two_step;     /* 1: iOS >= 10.2 derivation (DPSL and DPIC) */
+	size_t nclasses;  /* class records */
+	int unlocked;     /* tr_keybag_unlock() succeeded */
 } tr_keybag_info;
 void tr_keybag_get_info(const tr_keybag *kb, tr_keybag_info *out);
 
 /* What can be done with the key of one protection class. */
 enum tr_kb_class_state {
-	TR_KC_ABSENT = 0,    /* no record for this class */
-	TR_KC_LOCKED,        /* present; the keybag is not unlocked */
-	TR_KC_USABLE,        /* unwrapped: its files can be decrypted */
-	TR_KC_DEVICE_BOUND,  /* WRAP & 1: also wrapped with the device UID key */
-	TR_KC_NOT_WRAPPED,   /* no WRAP & 2 or no WPKY: not password-protected */
-	TR_KC_ASYMMETRIC,    /* KTYP 1 (Curve25519): not used by backup files */
-	TR_KC_BROKEN         /* did not unwrap although other classes did */
+	TR_KC_ABSENT = 0,   /* no record for this class */
+	TR_KC_LOCKED,       /* present; the keybag is not unlocked */
+	TR_KC_USABLE,       /* unwrapped: its files can be decrypted */
+	TR_KC_DEVICE_BOUND, /* WRAP & 1: also wrapped with the device UID key */
+	TR_KC_NOT_WRAPPED,  /* no WRAP & 2 or no WPKY: not password-protected */
+	TR_KC_ASYMMETRIC,   /* KTYP 1 (Curve25519): not used by backup files */
+	TR_KC_BROKEN        /* did not unwrap although other classes did */
 };
 enum tr_kb_class_state tr_keybag_class_state(const tr_keybag *kb, uint32_t cls);
 
@@ -134,8 +132,8 @@ int tr_keybag_unlock_auto(tr_ctx *ctx, tr_keybag *kb);
  * class N is not usable (...)" (locked, device bound, broken, ...), or
  * "key wrapped with protection class N does not unwrap" (corrupt);
  * TR_ECRYPTO. out is zeroed on failure. */
-int tr_keybag_unwrap_key(tr_ctx *ctx, const tr_keybag *kb, uint32_t cls,
-                         const uint8_t wrapped[40], uint8_t out[32]);
+int tr_keybag_unwrap_key(tr_ctx *ctx, const tr_keybag *kb, uint32_t cls, const uint8_t wrapped[40],
+                         uint8_t out[32]);
 
 /* ------------------------------------------------------------------ */
 /* Manifest.db and file data                                           */
@@ -170,8 +168,8 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
  * close() wipes the key schedule and the plaintext buffer, closes fd.
  * Errors here: TR_EFORMAT (key), TR_ECRYPTO, TR_ENOMEM. */
 int tr_ios_file_reader(tr_ctx *ctx, const tr_keybag *kb, int fd, const char *display,
-                       const uint8_t ekey[44], uint32_t protection_class,
-                       uint64_t recorded_size, tr_reader **out);
+                       const uint8_t ekey[44], uint32_t protection_class, uint64_t recorded_size,
+                       tr_reader **out);
 
 /* Checks a reader of tr_ios_file_reader before any byte is read, so that
  * a damaged file is refused at open instead of half way: when its fd is a

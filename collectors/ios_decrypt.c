@@ -54,13 +54,13 @@
 
 typedef struct dec {
 	tr_ctx *ctx;
-	const char *out;  /* DIR as given */
-	int dirfd;        /* DIR, O_DIRECTORY|O_NOFOLLOW */
-	int created;      /* DIR was created here */
+	const char *out; /* DIR as given */
+	int dirfd;       /* DIR, O_DIRECTORY|O_NOFOLLOW */
+	int created;     /* DIR was created here */
 	uint8_t *buf;
 	/* progress */
 	int progress;
-	uint64_t total;   /* listed regular files */
+	uint64_t total;               /* listed regular files */
 	uint64_t done, absent, bytes; /* decrypted, listed without data, bytes */
 	int64_t last_ns;
 	uint8_t made[32]; /* "xx" folders made: one bit each */
@@ -95,8 +95,8 @@ static int create_out(dec *d, const char *name, int *rc)
 	int fd = openat(d->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
-		*rc = tr_set_error(d->ctx, e == EEXIST ? TR_EEXISTS : TR_EIO, "%s/%s: cannot create: %s",
-		                   d->out, name, strerror(e));
+		*rc = tr_set_error(d->ctx, e == EEXIST ? TR_EEXISTS : TR_EIO,
+		                   "%s/%s: cannot create: %s", d->out, name, strerror(e));
 	}
 	return fd;
 }
@@ -160,7 +160,8 @@ static int copy_in(dec *d, const char *src, const char *name, int required)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", src, strerror(errno));
+			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", src,
+			                  strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -194,19 +195,20 @@ static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
 			return TR_OK;
 		}
 		return tr_set_error(d->ctx, TR_EFORMAT,
-		                    "%s: data file %s is not a regular file (not followed)", display,
-		                    f->id);
+		                    "%s: data file %s is not a regular file (not followed)",
+		                    display, f->id);
 	}
 	if (st->legacy) {
 		snprintf(name, sizeof name, "%s", f->id);
 	} else {
 		/* fileIDs are validated lowercase hex: the folder is one byte */
-		unsigned k = (unsigned)strtoul((char[3]){f->id[0], f->id[1], '\0'}, NULL, 16) & 0xff;
+		unsigned k =
+		        (unsigned)strtoul((char[3]){ f->id[0], f->id[1], '\0' }, NULL, 16) & 0xff;
 		snprintf(name, sizeof name, "%.2s", f->id);
 		if (!(d->made[k / 8] & (1u << (k % 8)))) {
 			if (mkdirat(d->dirfd, name, 0700) != 0 && errno != EEXIST)
-				return tr_set_error(d->ctx, TR_EIO, "%s/%s: cannot create: %s", d->out, name,
-				                    strerror(errno));
+				return tr_set_error(d->ctx, TR_EIO, "%s/%s: cannot create: %s",
+				                    d->out, name, strerror(errno));
 			d->made[k / 8] = (uint8_t)(d->made[k / 8] | (1u << (k % 8)));
 		}
 		snprintf(name, sizeof name, "%.2s/%s", f->id, f->id);
@@ -217,7 +219,8 @@ static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
 	r->close(r);
 	if (rc == TR_EEXISTS) {
 		/* two rows with one fileID share one data file: already written */
-		tr_warn(d->ctx, display, "fileID %s listed twice; its data was written once", f->id);
+		tr_warn(d->ctx, display, "fileID %s listed twice; its data was written once",
+		        f->id);
 		rc = TR_OK;
 	}
 	if (rc == TR_OK)
@@ -230,7 +233,7 @@ static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
 static int write_manifest_plist(dec *d, tr_ios_backup *st)
 {
 	plist_t p = plist_copy(st->manifest);
-	char *buf = NULL, head[8] = {0}, *src;
+	char *buf = NULL, head[8] = { 0 }, *src;
 	uint32_t len = 0;
 	int fd = -1, rc = TR_OK, xml = 0, in;
 
@@ -261,11 +264,11 @@ static int write_manifest_plist(dec *d, tr_ios_backup *st)
 	}
 	if ((fd = create_out(d, "Manifest.plist", &rc)) >= 0) {
 		if (tr_write_all(fd, (const uint8_t *)buf, len) != 0)
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s", d->out,
-			                  strerror(errno));
+			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s",
+			                  d->out, strerror(errno));
 		if (close(fd) != 0 && rc == TR_OK)
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s", d->out,
-			                  strerror(errno));
+			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s",
+			                  d->out, strerror(errno));
 	}
 	free(buf);
 	return rc;
@@ -328,7 +331,8 @@ static int check_out(tr_ctx *ctx, const char *out, int *exists)
 	closedir(dir);
 	if (!empty)
 		return tr_set_error(ctx, TR_EEXISTS,
-		                    "%s: output folder is not empty (decrypt writes a new folder)", out);
+		                    "%s: output folder is not empty (decrypt writes a new folder)",
+		                    out);
 	*exists = 1;
 	return TR_OK;
 }
@@ -375,7 +379,7 @@ static uint64_t count_files(tr_ios_backup *st)
 	if (st->legacy)
 		return st->nrecs;
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM Files WHERE flags=1", -1, &s, NULL) ==
-	        SQLITE_OK &&
+	            SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		n = (uint64_t)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -405,16 +409,18 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 	st = state;
 	st->strict = 1;
 	if (!st->encrypted) {
-		rc = tr_set_error(ctx, TR_EUSAGE,
-		                  "%s: the backup is not encrypted; nothing to decrypt (scan it as it is)",
-		                  st->root);
+		rc = tr_set_error(
+		        ctx, TR_EUSAGE,
+		        "%s: the backup is not encrypted; nothing to decrypt (scan it as it is)",
+		        st->root);
 		goto out;
 	}
 	if (inside_evidence(st->root, out_dir)) {
-		rc = tr_set_error(ctx, TR_EUSAGE,
-		                  "%s: output folder is inside the backup %s; choose a folder outside "
-		                  "the evidence",
-		                  out_dir, st->root);
+		rc = tr_set_error(
+		        ctx, TR_EUSAGE,
+		        "%s: output folder is inside the backup %s; choose a folder outside "
+		        "the evidence",
+		        out_dir, st->root);
 		goto out;
 	}
 	if (!(d.buf = malloc(DEC_BUF))) {
@@ -479,10 +485,11 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 		goto out;
 	}
 	progress(&d, 1);
-	tr_note(ctx, "decrypted %llu files (%llu bytes) into %s",
-	        (unsigned long long)d.done, (unsigned long long)d.bytes, out_dir);
+	tr_note(ctx, "decrypted %llu files (%llu bytes) into %s", (unsigned long long)d.done,
+	        (unsigned long long)d.bytes, out_dir);
 	if (d.absent)
-		tr_note(ctx, "%llu files listed in Manifest.db have no data in the backup; they stay "
+		tr_note(ctx,
+		        "%llu files listed in Manifest.db have no data in the backup; they stay "
 		        "absent in the copy, as in the original",
 		        (unsigned long long)d.absent);
 	rc = TR_OK;

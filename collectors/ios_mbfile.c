@@ -107,8 +107,7 @@ static double get_time(plist_t dict, const char *key)
 	return (double)v;
 }
 
-int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name,
-                     tr_mbfile *m)
+int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name, tr_mbfile *m)
 {
 	plist_t root = NULL;
 	int rc, bad = 0;
@@ -130,26 +129,29 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 	}
 	const char *archiver = tr_plist_str(plist_dict_get_item(root, "$archiver"));
 	if (!archiver || strcmp(archiver, "NSKeyedArchiver") != 0) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile blob is not an NSKeyedArchiver archive",
-		                  name);
+		rc = tr_set_error(ctx, TR_EFORMAT,
+		                  "%s: MBFile blob is not an NSKeyedArchiver archive", name);
 		goto out;
 	}
 	plist_t objects = plist_dict_get_item(root, "$objects");
 	plist_t top = plist_dict_get_item(root, "$top");
 	if (!objects || plist_get_node_type(objects) != PLIST_ARRAY || !top ||
 	    plist_get_node_type(top) != PLIST_DICT) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile archive lacks $objects or $top", name);
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile archive lacks $objects or $top",
+		                  name);
 		goto out;
 	}
 	uint64_t ridx;
 	if (tr_plist_uid(plist_dict_get_item(top, "root"), &ridx) != TR_OK || ridx == 0 ||
 	    ridx >= plist_array_get_size(objects)) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile archive has no valid $top.root", name);
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile archive has no valid $top.root",
+		                  name);
 		goto out;
 	}
 	plist_t obj = plist_array_get_item(objects, (uint32_t)ridx);
 	if (!obj || plist_get_node_type(obj) != PLIST_DICT) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile root object is not a dictionary", name);
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile root object is not a dictionary",
+		                  name);
 		goto out;
 	}
 	plist_t cls = deref(objects, plist_dict_get_item(obj, "$class"), &bad);
@@ -157,8 +159,8 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 	                            ? tr_plist_str(plist_dict_get_item(cls, "$classname"))
 	                            : NULL;
 	if (!cname || strcmp(cname, "MBFile") != 0) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: archived object is %s%s%s, not MBFile", name,
-		                  cname ? "\"" : "", cname ? cname : "of unknown class",
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: archived object is %s%s%s, not MBFile",
+		                  name, cname ? "\"" : "", cname ? cname : "of unknown class",
 		                  cname ? "\"" : "");
 		goto out;
 	}
@@ -206,7 +208,8 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 		goto out;
 	}
 	uint64_t dlen = 0;
-	const uint8_t *d = obj_data(objects, plist_dict_get_item(obj, "EncryptionKey"), &dlen, &bad);
+	const uint8_t *d =
+	        obj_data(objects, plist_dict_get_item(obj, "EncryptionKey"), &dlen, &bad);
 	if (d) {
 		m->has_enckey = 1;
 		m->enckey_len = (size_t)dlen;
@@ -218,8 +221,8 @@ int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *n
 		m->has_digest = 1;
 	}
 	if (bad) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: MBFile archive has a reference out of range",
-		                  name);
+		rc = tr_set_error(ctx, TR_EFORMAT,
+		                  "%s: MBFile archive has a reference out of range", name);
 		goto out;
 	}
 	rc = TR_OK;

@@ -78,7 +78,7 @@ static void add_lit(litlist *l, const uint8_t *b, size_t len, int caseless)
 		if (!l->v || !l->owned)
 			exit(1);
 	}
-	l->v[l->n++] = (tr_lit){b, len, caseless, NULL};
+	l->v[l->n++] = (tr_lit){ b, len, caseless, NULL };
 }
 
 static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
@@ -116,16 +116,21 @@ static void fill_random(uint8_t *buf, size_t len)
 }
 
 static const char *const words[] = {
-	"the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by",
-	"on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have", "an",
-	"had", "they", "you", "were", "their", "one", "all", "we", "can", "her", "has", "there",
-	"been", "if", "more", "when", "will", "would", "who", "so", "no", "message", "account",
-	"service", "device", "update", "mobile", "network", "session", "token", "value", "string",
-	"payloads", "staging", "daemon", "launch", "config", "event", "store", "notification",
-	"location", "camera", "photo", "backup", "keychain", "preferences", "library", "private",
-	"var", "db", "tmp", "mail", "news", "cloud", "secure", "login", "apple", "google", "bhx",
-	"pay", "load", "roleaccount", "stagingd2"};
-static const char *const tlds[] = {"com", "org", "net", "io", "de", "fr", "co.uk", "info"};
+	"the",     "of",       "and",         "to",           "in",          "is",       "that",
+	"for",     "it",       "as",          "was",          "with",        "be",       "by",
+	"on",      "not",      "he",          "this",         "are",         "or",       "his",
+	"from",    "at",       "which",       "but",          "have",        "an",       "had",
+	"they",    "you",      "were",        "their",        "one",         "all",      "we",
+	"can",     "her",      "has",         "there",        "been",        "if",       "more",
+	"when",    "will",     "would",       "who",          "so",          "no",       "message",
+	"account", "service",  "device",      "update",       "mobile",      "network",  "session",
+	"token",   "value",    "string",      "payloads",     "staging",     "daemon",   "launch",
+	"config",  "event",    "store",       "notification", "location",    "camera",   "photo",
+	"backup",  "keychain", "preferences", "library",      "private",     "var",      "db",
+	"tmp",     "mail",     "news",        "cloud",        "secure",      "login",    "apple",
+	"google",  "bhx",      "pay",         "load",         "roleaccount", "stagingd2"
+};
+static const char *const tlds[] = { "com", "org", "net", "io", "de", "fr", "co.uk", "info" };
 #define NWORDS (sizeof words / sizeof words[0])
 #define NTLDS (sizeof tlds / sizeof tlds[0])
 
@@ -141,7 +146,8 @@ static size_t fill_text(uint8_t *buf, size_t len, const char *const *plant, size
 		int n, kind = (int)(rng() % 16);
 		const char *a = words[rng() % NWORDS], *b = words[rng() % NWORDS];
 		if (nplant && o >= next_plant) {
-			n = snprintf(tmp, sizeof tmp, " visit https://%s/x ", plant[planted % nplant]);
+			n = snprintf(tmp, sizeof tmp, " visit https://%s/x ",
+			             plant[planted % nplant]);
 			planted++;
 			next_plant += plant_every;
 		} else if (kind < 9) {
@@ -152,8 +158,8 @@ static size_t fill_text(uint8_t *buf, size_t len, const char *const *plant, size
 		} else if (kind < 12) {
 			n = snprintf(tmp, sizeof tmp, "/private/var/%s/%s/%s.plist ", a, b, a);
 		} else if (kind < 13) {
-			n = snprintf(tmp, sizeof tmp, "%s.%s%u@%s.%s, ", a, b, (unsigned)(rng() % 100),
-			             b, tlds[rng() % NTLDS]);
+			n = snprintf(tmp, sizeof tmp, "%s.%s%u@%s.%s, ", a, b,
+			             (unsigned)(rng() % 100), b, tlds[rng() % NTLDS]);
 		} else if (kind < 14) {
 			n = snprintf(tmp, sizeof tmp, "%s.\n", a);
 		} else {
@@ -274,8 +280,8 @@ int main(int argc, char **argv)
 	unsigned flags = argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 0;
 	tr_ctx *ctx;
 	tr_iocs *ix;
-	litlist ll = {0};
-	engines e = {0};
+	litlist ll = { 0 };
+	engines e = { 0 };
 	double t0, t1, best;
 	size_t h0, h1;
 	uint8_t *buf;
@@ -352,7 +358,8 @@ int main(int argc, char **argv)
 		if (hs_alloc_scratch(e.db, &e.hs) != HS_SUCCESS)
 			return 1;
 		hs_scratch_size(e.hs, &scsize);
-		printf("matcher (vectorscan %s): build %.1f ms, database %zu KiB, scratch %zu KiB\n",
+		printf("matcher (vectorscan %s): build %.1f ms, database %zu KiB, scratch %zu "
+		       "KiB\n",
 		       hs_version(), (t1 - t0) * 1e3, dbsize / 1024, scsize / 1024);
 		free(ex);
 		free(flags);
@@ -370,8 +377,10 @@ int main(int argc, char **argv)
 	{
 		/* visit https://<value>/x: each one a mention (bh and payload as
 		 * path components) */
-		static const char *const plant[] = {"tookcheckout.com", "9o.gg", "ameliehaggart@gmail.com",
-		                                    "185.248.103.85", "bh", "payload"};
+		static const char *const plant[] = {
+			"tookcheckout.com", "9o.gg", "ameliehaggart@gmail.com",
+			"185.248.103.85",   "bh",    "payload"
+		};
 		size_t planted = fill_text(buf, txt_mb << 20, plant, 6, 1u << 18);
 		printf("text: %zu MB, %zu indicator values planted (words, URLs, paths, e-mail "
 		       "addresses, 1/8 UTF-16LE)\n",

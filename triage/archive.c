@@ -180,7 +180,7 @@ struct walk {
 /* A warning (or, with incomplete, an incomplete reason) about the container
  * or one of its members; bounded per container. */
 static void report(struct walk *w, int incomplete, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void report(struct walk *w, int incomplete, const char *fmt, ...)
 {
@@ -330,14 +330,17 @@ static int account(struct walk *w, uint64_t n)
 		return -1;
 	if (b->expanded > TR_MAX_ARCHIVE_EXPANDED) {
 		b->exhausted = 1;
-		report(w, 1, "more than %llu bytes expanded from one container (zip bomb?); "
+		report(w, 1,
+		       "more than %llu bytes expanded from one container (zip bomb?); "
 		       "rest of the container not checked",
 		       (unsigned long long)TR_MAX_ARCHIVE_EXPANDED);
 		return -1;
 	}
-	if (b->expanded >= TR_AR_RATIO_MIN_EXPANDED && b->expanded / TR_MAX_ARCHIVE_RATIO > b->compressed) {
+	if (b->expanded >= TR_AR_RATIO_MIN_EXPANDED &&
+	    b->expanded / TR_MAX_ARCHIVE_RATIO > b->compressed) {
 		b->exhausted = 1;
-		report(w, 1, "zip bomb? expansion ratio %u exceeded (%llu bytes expanded from %llu); "
+		report(w, 1,
+		       "zip bomb? expansion ratio %u exceeded (%llu bytes expanded from %llu); "
 		       "rest of the container not checked",
 		       TR_MAX_ARCHIVE_RATIO, (unsigned long long)b->expanded,
 		       (unsigned long long)b->compressed);
@@ -391,8 +394,10 @@ static ssize_t member_read(tr_reader *r, void *buf, size_t len)
 		return 0;
 	if (w->budget->exhausted) {
 		m->failed = 1;
-		tr_set_error(w->ctx, TR_ELIMIT, "%s: container bound hit (see the warning "
-		             "about %s), member not fully checked", w->mdisp, w->disp);
+		tr_set_error(w->ctx, TR_ELIMIT,
+		             "%s: container bound hit (see the warning "
+		             "about %s), member not fully checked",
+		             w->mdisp, w->disp);
 		return -1;
 	}
 	n = archive_read_data(w->a, buf, len);
@@ -433,11 +438,15 @@ static int drain(struct walk *w, int report_errors)
 		if (n < 0) {
 			w->data_failed = 1;
 			if (report_errors && w->src_failed)
-				report(w, 1, "container not fully read (%s); rest of its members "
-				       "not checked", w->src_err);
+				report(w, 1,
+				       "container not fully read (%s); rest of its members "
+				       "not checked",
+				       w->src_err);
 			else if (report_errors)
-				report(w, 1, "member '%s' unreadable (%s); rest of the container "
-				       "not checked", w->mname, archive_error_string(w->a));
+				report(w, 1,
+				       "member '%s' unreadable (%s); rest of the container "
+				       "not checked",
+				       w->mname, archive_error_string(w->a));
 			return -1;
 		}
 		if (account(w, (uint64_t)n))
@@ -450,8 +459,8 @@ static int drain(struct walk *w, int report_errors)
  * basename without its compression suffix. */
 static void raw_member_name(const struct walk *w, char *out, size_t len)
 {
-	static const char *const sfx[] = { ".gz", ".gzip", ".xz", ".zst", ".zstd", ".bz2",
-		                           ".bzip2", NULL };
+	static const char *const sfx[] = { ".gz",   ".gzip", ".xz",    ".zst",
+		                           ".zstd", ".bz2",  ".bzip2", NULL };
 	const char *rp = w->container->relpath ? w->container->relpath : "";
 	const char *base = strrchr(rp, '/'), *bang = strrchr(rp, '!');
 	size_t n;
@@ -521,7 +530,9 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 	}
 	if (ft == AE_IFCHR || ft == AE_IFBLK || ft == AE_IFIFO || ft == AE_IFSOCK) {
 		report(w, 0, "%s '%s' not followed",
-		       ft == AE_IFIFO ? "FIFO" : ft == AE_IFSOCK ? "socket" : "device",
+		       ft == AE_IFIFO    ? "FIFO"
+		       : ft == AE_IFSOCK ? "socket"
+		                         : "device",
 		       quote_name(name, q, sizeof q));
 		return drain(w, 1) ? TR_ELIMIT : TR_OK;
 	}
@@ -530,14 +541,15 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		 * checked: incomplete, not only a warning, when it has data. */
 		int has_data = ft != AE_IFDIR &&
 		               (!archive_entry_size_is_set(e) || archive_entry_size(e) > 0);
-		report(w, has_data, "member '%s' rejected: %s%s", quote_name(name, q, sizeof q), why,
-		       has_data ? "; its content is not checked" : "");
+		report(w, has_data, "member '%s' rejected: %s%s", quote_name(name, q, sizeof q),
+		       why, has_data ? "; its content is not checked" : "");
 		return drain(w, 1) ? TR_ELIMIT : TR_OK;
 	}
 	if (ft == AE_IFDIR)
 		return drain(w, 1) ? TR_ELIMIT : TR_OK;
 	if (ft != AE_IFREG && ft != 0) {
-		report(w, 0, "member '%s' of an unknown type not followed", quote_name(name, q, sizeof q));
+		report(w, 0, "member '%s' of an unknown type not followed",
+		       quote_name(name, q, sizeof q));
 		return drain(w, 1) ? TR_ELIMIT : TR_OK;
 	}
 	if (archive_entry_is_data_encrypted(e)) {
@@ -594,11 +606,15 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 			/* The caller saw the error through its reader; say here that
 			 * the container stops. */
 			if (w->src_failed)
-				report(w, 1, "container not fully read (%s); rest of its members "
-				       "not checked", w->src_err);
+				report(w, 1,
+				       "container not fully read (%s); rest of its members "
+				       "not checked",
+				       w->src_err);
 			else
-				report(w, 1, "member '%s' unreadable (%s); rest of the container "
-				       "not checked", clean, archive_error_string(w->a));
+				report(w, 1,
+				       "member '%s' unreadable (%s); rest of the container "
+				       "not checked",
+				       clean, archive_error_string(w->a));
 			return TR_ELIMIT;
 		}
 		if (mr.failed || w->budget->exhausted)
@@ -628,8 +644,10 @@ static int walk_entries(struct walk *w, tr_member_fn fn, void *arg)
 		}
 		if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
 			if (w->src_failed)
-				report(w, 1, "container not fully read (%s); rest of its members "
-				       "not checked", w->src_err);
+				report(w, 1,
+				       "container not fully read (%s); rest of its members "
+				       "not checked",
+				       w->src_err);
 			else if (first && w->kind == TR_AR_NONE)
 				report(w, 1, "not a container spytriage reads (%s); not opened",
 				       archive_error_string(w->a));
@@ -637,7 +655,8 @@ static int walk_entries(struct walk *w, tr_member_fn fn, void *arg)
 				report(w, 1, "%s container unreadable: %s; members not checked",
 				       tr_archive_kind_name(w->kind), archive_error_string(w->a));
 			else
-				report(w, 1, "container damaged: %s; rest of its members not checked",
+				report(w, 1,
+				       "container damaged: %s; rest of its members not checked",
 				       archive_error_string(w->a));
 			return TR_OK;
 		}
@@ -678,8 +697,9 @@ static la_ssize_t mem_read(struct archive *a, void *cd, const void **out)
 static la_int64_t mem_seek(struct archive *a, void *cd, la_int64_t off, int whence)
 {
 	struct memsrc *m = cd;
-	la_int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (la_int64_t)m->pos
-	                                                                : (la_int64_t)m->len;
+	la_int64_t base = whence == SEEK_SET   ? 0
+	                  : whence == SEEK_CUR ? (la_int64_t)m->pos
+	                                       : (la_int64_t)m->len;
 	(void)a;
 	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
 		return ARCHIVE_FATAL;
@@ -717,8 +737,10 @@ static int slurp(struct walk *w)
 			uint8_t *np;
 			if (cap >= TR_MAX_ARCHIVE_BUFFERED) {
 				free(p);
-				report(w, 1, "7z container larger than %u bytes not opened (7z needs "
-				       "random access, so it is held in memory); members not checked",
+				report(w, 1,
+				       "7z container larger than %u bytes not opened (7z needs "
+				       "random access, so it is held in memory); members not "
+				       "checked",
 				       TR_MAX_ARCHIVE_BUFFERED);
 				return TR_ELIMIT;
 			}
@@ -771,8 +793,10 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 	w->depth = depth;
 	tr_file_display(container, w->disp, sizeof w->disp);
 	if (depth >= TR_MAX_ARCHIVE_DEPTH) {
-		report(w, 1, "container nested too deep (more than %d levels); not opened, "
-		       "members not checked", TR_MAX_ARCHIVE_DEPTH);
+		report(w, 1,
+		       "container nested too deep (more than %d levels); not opened, "
+		       "members not checked",
+		       TR_MAX_ARCHIVE_DEPTH);
 		goto out;
 	}
 	if (!(w->buf = malloc(TR_AR_BUFSZ)) || !(w->sink = malloc(TR_AR_BUFSZ))) {
@@ -785,7 +809,8 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 	while (w->head < 512) {
 		ssize_t n = r->read(r, w->buf + w->head, 512 - w->head);
 		if (n < 0) {
-			report(w, 1, "container not read (%s); members not checked", tr_errmsg(ctx));
+			report(w, 1, "container not read (%s); members not checked",
+			       tr_errmsg(ctx));
 			goto out;
 		}
 		if (n == 0)
@@ -862,11 +887,14 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 out:
 	if (w->suppressed || w->suppressed_incomplete) {
 		if (w->suppressed_incomplete)
-			tr_incomplete(ctx, w->disp, "%u more problems with members (%u of them "
+			tr_incomplete(ctx, w->disp,
+			              "%u more problems with members (%u of them "
 			              "leaving content unchecked) not listed",
-			              w->suppressed + w->suppressed_incomplete, w->suppressed_incomplete);
+			              w->suppressed + w->suppressed_incomplete,
+			              w->suppressed_incomplete);
 		else
-			tr_warn(ctx, w->disp, "%u more problems with members not listed", w->suppressed);
+			tr_warn(ctx, w->disp, "%u more problems with members not listed",
+			        w->suppressed);
 	}
 	if (w->a)
 		archive_read_free(w->a);

@@ -64,8 +64,7 @@ struct cmd {
 
 static const struct cmd *find_cmd(const char *name);
 
-static int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -132,43 +131,65 @@ static int cmd_scan(int argc, char **argv)
 	o->allow_tty_prompt = 1;
 	for (int i = 1; i < argc; i++) {
 		if (opt_value(argc, argv, &i, "--iocs", &v)) {
-			if (!v)
-				{ ex = usage_error("scan", "%s needs a file or folder", "--iocs"); goto out; }
-			if (niocs == MAX_IOC_ARGS)
-				{ ex = usage_error("scan", "too many %s options", "--iocs"); goto out; }
+			if (!v) {
+				ex = usage_error("scan", "%s needs a file or folder", "--iocs");
+				goto out;
+			}
+			if (niocs == MAX_IOC_ARGS) {
+				ex = usage_error("scan", "too many %s options", "--iocs");
+				goto out;
+			}
 			iocs[niocs++] = v;
 		} else if (opt_value(argc, argv, &i, "--rules", &v)) {
-			if (!v)
-				{ ex = usage_error("scan", "%s needs a folder", "--rules"); goto out; }
+			if (!v) {
+				ex = usage_error("scan", "%s needs a folder", "--rules");
+				goto out;
+			}
 			rules = v;
 		} else if (opt_value(argc, argv, &i, "--output", &v)) {
-			if (!v)
-				{ ex = usage_error("scan", "%s needs a folder", "--output"); goto out; }
+			if (!v) {
+				ex = usage_error("scan", "%s needs a folder", "--output");
+				goto out;
+			}
 			o->output_dir = v;
 		} else if (opt_value(argc, argv, &i, "--format", &v)) {
-			if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-				{ ex = usage_error("scan", "--format takes text or json, not '%s'", v ? v : ""); goto out; }
+			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+				ex = usage_error("scan", "--format takes text or json, not '%s'",
+				                 v ? v : "");
+				goto out;
+			}
 			o->format_json = strcmp(v, "json") == 0;
 		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
-			if (!v)
-				{ ex = usage_error("scan", "%s needs a file", "--password-file"); goto out; }
+			if (!v) {
+				ex = usage_error("scan", "%s needs a file", "--password-file");
+				goto out;
+			}
 			o->password_file = v;
 		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
-			if (!v)
-				{ ex = usage_error("scan", "%s needs a file", "--key-file"); goto out; }
+			if (!v) {
+				ex = usage_error("scan", "%s needs a file", "--key-file");
+				goto out;
+			}
 			o->key_file = v;
 		} else if (opt_value(argc, argv, &i, "--jobs", &v)) {
 			char *end = NULL;
 			long n = v ? strtol(v, &end, 10) : -1;
-			if (!v || *end || n < 0 || n > 256)
-				{ ex = usage_error("scan", "--jobs takes a number from 0 to 256, not '%s'", v ? v : ""); goto out; }
+			if (!v || *end || n < 0 || n > 256) {
+				ex = usage_error("scan",
+				                 "--jobs takes a number from 0 to 256, not '%s'",
+				                 v ? v : "");
+				goto out;
+			}
 			o->jobs = (int)n;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			o->quiet = 1;
-		} else if (!strncmp(argv[i], "--password", 10) && (!argv[i][10] || argv[i][10] == '=')) {
-			ex = usage_error("scan", "%s: passwords are never taken on the command line; "
-			                 "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt",
-			                 "--password");
+		} else if (!strncmp(argv[i], "--password", 10) &&
+		           (!argv[i][10] || argv[i][10] == '=')) {
+			ex = usage_error(
+			        "scan",
+			        "%s: passwords are never taken on the command line; "
+			        "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt",
+			        "--password");
 			goto out;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			ex = usage_error("scan", "unknown option '%s'", argv[i]);
@@ -241,7 +262,8 @@ static int cmd_decrypt(int argc, char **argv)
 			path = argv[i];
 		} else {
 			tr_ctx_destroy(ctx);
-			return usage_error("decrypt", "one backup path only (got also '%s')", argv[i]);
+			return usage_error("decrypt", "one backup path only (got also '%s')",
+			                   argv[i]);
 		}
 	}
 	if (!path || !out || !*out) {
@@ -274,7 +296,8 @@ static int cmd_iocs(int argc, char **argv)
 		if (opt_value(argc, argv, &i, "--format", &v)) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
 				tr_ctx_destroy(ctx);
-				return usage_error("iocs", "--format takes text or json, not '%s'", v ? v : "");
+				return usage_error("iocs", "--format takes text or json, not '%s'",
+				                   v ? v : "");
 			}
 			json = !strcmp(v, "json");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -333,7 +356,8 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
-	{ "decrypt", cmd_decrypt, "decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]",
+	{ "decrypt", cmd_decrypt,
+	  "decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]",
 	  "Write a plain (decrypted) copy of an encrypted iOS backup into DIR, which\n"
 	  "must not exist or be empty. The password comes from --password-file, the\n"
 	  "SPYTRIAGE_BACKUP_PASSWORD environment variable, or a prompt on the terminal;\n"
@@ -370,11 +394,14 @@ static const struct cmd *find_cmd(const char *name)
 
 static void general_help(FILE *out)
 {
-	fprintf(out, "spytriage %s - does this phone show signs of mercenary spyware?\n\n"
-	             "usage:\n", SPYTRIAGE_VERSION);
+	fprintf(out,
+	        "spytriage %s - does this phone show signs of mercenary spyware?\n\n"
+	        "usage:\n",
+	        SPYTRIAGE_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  spytriage %s\n", commands[i].synopsis);
-	fprintf(out, "\nRun 'spytriage help COMMAND' for details. Nothing is ever sent over the network.\n");
+	fprintf(out, "\nRun 'spytriage help COMMAND' for details. Nothing is ever sent over the "
+	             "network.\n");
 }
 
 static int cmd_help(int argc, char **argv)

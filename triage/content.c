@@ -70,10 +70,10 @@ struct stream {
 	tr_archive_budget *budget;
 	uint8_t *win;
 	size_t cap, have, skip;
-	uint64_t base;                 /* file offset of win[0] */
-	size_t replay, replay_end;     /* sniffed bytes not yet given to the tee */
+	uint64_t base;             /* file offset of win[0] */
+	size_t replay, replay_end; /* sniffed bytes not yet given to the tee */
 	int eof, failed;
-	int fatal;                     /* a check failed inside the tee (ENOMEM...) */
+	int fatal; /* a check failed inside the tee (ENOMEM...) */
 	EVP_MD_CTX *md[H_N];
 	struct mention_agg *m;
 	size_t nm;
@@ -81,7 +81,8 @@ struct stream {
 };
 
 static const tr_module content_module = { .name = "content",
-	.description = "hashes, YARA and literal sweep of every byte" };
+	                                  .description =
+	                                          "hashes, YARA and literal sweep of every byte" };
 
 /* ------------------------------------------------------------- shared */
 
@@ -355,13 +356,14 @@ static int finish_file(struct stream *st)
 	}
 	for (size_t i = 0; rc == TR_OK && i < st->nm; i++) {
 		const struct mention_agg *a = &st->m[i];
-		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first, a->count,
-		                    a->context);
+		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first,
+		                    a->count, a->context);
 	}
 	if (rc == TR_OK && st->mentions_dropped) {
 		char name[4352];
 		display(st->f, name, sizeof name);
-		tr_warn(st->w->ctx, name, "more than %u distinct indicators mentioned; %llu not reported",
+		tr_warn(st->w->ctx, name,
+		        "more than %u distinct indicators mentioned; %llu not reported",
 		        TR_MAX_MENTIONS_PER_FILE, (unsigned long long)st->mentions_dropped);
 	}
 	return rc;
@@ -392,7 +394,8 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 		if (!w->c->need[h])
 			continue;
 		st.md[h] = EVP_MD_CTX_new();
-		if (!st.md[h] || EVP_DigestInit_ex(st.md[h], EVP_get_digestbyname(algs[h]), NULL) != 1) {
+		if (!st.md[h] ||
+		    EVP_DigestInit_ex(st.md[h], EVP_get_digestbyname(algs[h]), NULL) != 1) {
 			rc = tr_set_error(w->ctx, TR_ECRYPTO, "content: cannot start %s", algs[h]);
 			goto out;
 		}
@@ -413,9 +416,10 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 			char name[4352];
 			display(f, name, sizeof name);
 			if (!budget->exhausted)
-				tr_incomplete(w->ctx, name, "%s container nested more than %d deep: "
-				              "members not checked", tr_archive_kind_name(kind),
-				              TR_MAX_ARCHIVE_DEPTH);
+				tr_incomplete(w->ctx, name,
+				              "%s container nested more than %d deep: "
+				              "members not checked",
+				              tr_archive_kind_name(kind), TR_MAX_ARCHIVE_DEPTH);
 		} else {
 			st.replay = 0;
 			st.replay_end = st.have;

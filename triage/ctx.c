@@ -206,13 +206,11 @@ const char *tr_errmsg(const tr_ctx *ctx)
 int tr_exit_code(int status)
 {
 	switch ((enum tr_status)status) {
-	case TR_OK:
-		return 0;
+	case TR_OK: return 0;
 	case TR_EUSAGE:
 	case TR_EJSON:
 	case TR_EYARA:
-	case TR_EEXISTS:
-		return 2;
+	case TR_EEXISTS: return 2;
 	case TR_EIO:
 	case TR_ENOTFOUND:
 	case TR_EFORMAT:
@@ -224,11 +222,9 @@ int tr_exit_code(int status)
 	case TR_EPLIST:
 	case TR_ECRYPTO:
 	case TR_EARCHIVE:
-	case TR_EINTERRUPTED:
-		return 3;
+	case TR_EINTERRUPTED: return 3;
 	case TR_ENOMEM:
-	case TR_EINTERNAL:
-		return 4;
+	case TR_EINTERNAL: return 4;
 	}
 	return 4;
 }
@@ -426,7 +422,8 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 		if (ctx->partial_remove) {
 			rmtree_at(AT_FDCWD, ctx->partial_dir, 0);
 		} else {
-			int fd = open(ctx->partial_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int fd = open(ctx->partial_dir,
+			              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 			struct dirent *e;
 			if (!d && fd >= 0)

@@ -23,23 +23,23 @@ enum tr_finding_kind {
 typedef struct tr_finding {
 	enum tr_finding_kind kind;
 	enum tr_level level;
-	char *module;       /* "sms" */
-	char *domain;       /* artifact domain ("" if none) */
-	char *relpath;      /* artifact relative path */
-	double time;        /* Unix seconds or TR_NOTIME */
-	char *event;        /* record event name or "" */
+	char *module;  /* "sms" */
+	char *domain;  /* artifact domain ("" if none) */
+	char *relpath; /* artifact relative path */
+	double time;   /* Unix seconds or TR_NOTIME */
+	char *event;   /* record event name or "" */
 	/* indicator / signature */
-	char *ioc_type;     /* "domain-name:value", "yara", "file:hashes.sha256" */
-	char *ioc_value;    /* indicator value or rule name */
-	char *malware;      /* "Pegasus" */
-	char *source;       /* indicator file or rule pack */
-	char *how;          /* "parent domain", ... */
-	char *field;        /* record key that matched */
-	char *matched;      /* the observed value (link, process name) */
+	char *ioc_type;  /* "domain-name:value", "yara", "file:hashes.sha256" */
+	char *ioc_value; /* indicator value or rule name */
+	char *malware;   /* "Pegasus" */
+	char *source;    /* indicator file or rule pack */
+	char *how;       /* "parent domain", ... */
+	char *field;     /* record key that matched */
+	char *matched;   /* the observed value (link, process name) */
 	/* heuristic */
-	char *heuristic;    /* stable name */
-	char *explanation;  /* sentence */
-	tr_fkv *record;     /* copy of the record's kv (sorted as emitted) */
+	char *heuristic;   /* stable name */
+	char *explanation; /* sentence */
+	tr_fkv *record;    /* copy of the record's kv (sorted as emitted) */
 	size_t nrecord;
 } tr_finding;
 
@@ -53,8 +53,8 @@ struct tr_ctx {
 	char errmsg[2048];
 	tr_options opts;
 
-	tr_iocs *iocs;  /* NULL until something is loaded */
-	tr_yara *yara;  /* NULL until rules are loaded */
+	tr_iocs *iocs;          /* NULL until something is loaded */
+	tr_yara *yara;          /* NULL until rules are loaded */
 	tr_strlist ioc_sources; /* paths loaded, in order */
 	tr_strlist rule_packs;  /* pack names loaded, in order */
 
@@ -62,7 +62,7 @@ struct tr_ctx {
 	size_t nfindings, capfindings;
 	size_t dropped_findings; /* beyond TR_MAX_FINDINGS */
 
-	tr_strlist warnings;   /* "artifact: message" */
+	tr_strlist warnings; /* "artifact: message" */
 	tr_strlist notes;
 	tr_strlist incomplete; /* reasons */
 	tr_strlist info_keys;  /* evidence information, sorted by key */
@@ -73,10 +73,10 @@ struct tr_ctx {
 	uint64_t records;
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
 
-	char *tmpdir; /* private temp dir or NULL */
-	int borrowed; /* a worker's child context: iocs/yara belong to the parent */
-	char *partial_dir;   /* output being written, removed on interruption */
-	int partial_remove;  /* remove partial_dir itself, not only its entries */
+	char *tmpdir;       /* private temp dir or NULL */
+	int borrowed;       /* a worker's child context: iocs/yara belong to the parent */
+	char *partial_dir;  /* output being written, removed on interruption */
+	int partial_remove; /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;
 };
 
@@ -91,8 +91,8 @@ void tr_ctx_sort_messages(tr_ctx *ctx);
 /* An indicator found in raw bytes by the content sweep. kind/value name
  * the indicator as the index holds it; occurrences counts them in the
  * file; context is redacted. */
-int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value,
-                   int utf16, uint64_t offset, uint64_t occurrences, const char *context);
+int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value, int utf16,
+                   uint64_t offset, uint64_t occurrences, const char *context);
 /* Folds a mention into an indicator finding of a module on the same
  * artifact and indicator (it gains a "raw_mentions" record field) and
  * drops it. Call before tr_findings_sort(). */

@@ -85,7 +85,8 @@ static tr_finding *new_finding(tr_ctx *ctx, int *rc)
 	*rc = TR_OK;
 	if (ctx->nfindings >= TR_MAX_FINDINGS) {
 		if (ctx->dropped_findings++ == 0)
-			tr_incomplete(ctx, NULL, "more than %u findings; the rest were counted, not kept",
+			tr_incomplete(ctx, NULL,
+			              "more than %u findings; the rest were counted, not kept",
 			              TR_MAX_FINDINGS);
 		return NULL;
 	}
@@ -194,8 +195,8 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	return TR_OK;
 }
 
-int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
-                     enum tr_level level, const char *name, const char *explanation)
+int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum tr_level level,
+                     const char *name, const char *explanation)
 {
 	int rc;
 	tr_finding *f = new_finding(ctx, &rc);
@@ -203,8 +204,8 @@ int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
 		return rc;
 	f->kind = TR_FIND_HEURISTIC;
 	f->level = level;
-	rc = fill_common(f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME,
-	                 r ? r->event : "", r ? r->kv : NULL, r ? r->nkv : 0);
+	rc = fill_common(f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME, r ? r->event : "",
+	                 r ? r->kv : NULL, r ? r->nkv : 0);
 	if (rc == TR_OK) {
 		f->heuristic = dup_trunc(name);
 		f->explanation = dup_trunc(explanation);
@@ -214,9 +215,9 @@ int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
 	return commit_finding(ctx, f, rc);
 }
 
-int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file,
-                     enum tr_level level, const char *type, const char *value,
-                     const char *malware, const char *source, const char *explanation)
+int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file, enum tr_level level,
+                     const char *type, const char *value, const char *malware, const char *source,
+                     const char *explanation)
 {
 	int rc;
 	tr_finding *f = new_finding(ctx, &rc);
@@ -292,8 +293,8 @@ static int on_mention(void *arg, const tr_ioc *ioc, const char *how)
 	return ma->rc;
 }
 
-int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value,
-                   int utf16, uint64_t offset, uint64_t occurrences, const char *context)
+int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char *value, int utf16,
+                   uint64_t offset, uint64_t occurrences, const char *context)
 {
 	struct mention_arg ma = { ctx, f, kind, utf16, offset, occurrences, context, TR_OK };
 	if (!ctx->iocs)
@@ -361,7 +362,8 @@ int tr_fold_mentions(tr_ctx *ctx)
 			tr_finding *s = &ctx->findings[j];
 			const char *occ;
 			if (s->kind != TR_FIND_INDICATOR || strcmp(s->domain, m->domain) ||
-			    !same_database(s->relpath, m->relpath) || strcmp(s->ioc_value, m->ioc_value) ||
+			    !same_database(s->relpath, m->relpath) ||
+			    strcmp(s->ioc_value, m->ioc_value) ||
 			    strcmp(s->ioc_type, m->ioc_type) || strcmp(s->malware, m->malware))
 				continue;
 			occ = record_get(m, "occurrences");

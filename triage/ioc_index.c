@@ -148,7 +148,7 @@ uint64_t tr_ioc_hash(unsigned tag, const char *s, size_t len, size_t fold_len)
 		h = mix(h, w);
 	}
 	if (i < len) {
-		char tmp[8] = {0};
+		char tmp[8] = { 0 };
 		memcpy(tmp, s + i, len - i);
 		for (size_t k = 0; i + k < fold_len; k++)
 			tmp[k] = (char)lower((unsigned char)tmp[k]);
@@ -166,8 +166,8 @@ static size_t slot_of(uint64_t h, size_t mask)
 	return (size_t)h & mask;
 }
 
-static int key_eq(const tr_ioc_mkey *k, unsigned tag, const char *s, size_t len,
-                  size_t fold_len, uint64_t hash)
+static int key_eq(const tr_ioc_mkey *k, unsigned tag, const char *s, size_t len, size_t fold_len,
+                  uint64_t hash)
 {
 	size_t i = 0;
 	if (k->hash != hash || k->tag != tag || k->len != len)
@@ -200,8 +200,8 @@ static int map_grow(tr_ioc_map *m)
 	return TR_OK;
 }
 
-int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                   uint32_t val, int *found, uint32_t *val_out)
+int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len, uint32_t val, int *found,
+                   uint32_t *val_out)
 {
 	uint64_t h;
 	size_t j;
@@ -237,7 +237,8 @@ int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len,
 		m->keys = keys;
 		m->capkeys = cap;
 	}
-	m->keys[m->n] = (tr_ioc_mkey){.s = s, .len = (uint32_t)len, .val = val, .hash = h, .tag = tag};
+	m->keys[m->n] =
+	        (tr_ioc_mkey){ .s = s, .len = (uint32_t)len, .val = val, .hash = h, .tag = tag };
 	m->slots[j] = (uint32_t)(m->n + 1);
 	m->n++;
 	if (found)
@@ -247,8 +248,8 @@ int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len,
 	return TR_OK;
 }
 
-int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                     size_t fold_len, uint64_t hash, uint32_t *val)
+int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
+                     uint64_t hash, uint32_t *val)
 {
 	size_t j;
 	if (!m->slots)
@@ -265,8 +266,8 @@ int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t le
 	return 0;
 }
 
-int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                   size_t fold_len, uint32_t *val)
+int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
+                   uint32_t *val)
 {
 	return tr_ioc_map_get_h(m, tag, s, len, fold_len, tr_ioc_hash(tag, s, len, fold_len), val);
 }
@@ -413,20 +414,20 @@ int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, s
 
 /* Key classes of the lookup table. */
 enum {
-	K_HOST = 1,   /* domain (no path) and IPv4 values; lower case */
-	K_HOSTPATH,   /* host of a "host/path" domain value */
-	K_URL,        /* url: scheme and authority lower case */
-	K_EMAIL,      /* lower case */
-	K_PROC,       /* process name, case-sensitive */
-	K_PROC_PFX,   /* 15- and 16-byte prefixes of longer process names */
-	K_FNAME,      /* file:name */
-	K_FPATH_ABS,  /* absolute file:path without trailing '/' */
-	K_FPATH_REL,  /* relative file:path */
-	K_FILEHASH,   /* md5/sha1/sha256, lower-case hex */
-	K_CERTHASH,   /* certificate hashes, lower-case hex */
-	K_APP,        /* lower case */
-	K_PROFILE,    /* lower case */
-	K_PROP,       /* lower case */
+	K_HOST = 1,  /* domain (no path) and IPv4 values; lower case */
+	K_HOSTPATH,  /* host of a "host/path" domain value */
+	K_URL,       /* url: scheme and authority lower case */
+	K_EMAIL,     /* lower case */
+	K_PROC,      /* process name, case-sensitive */
+	K_PROC_PFX,  /* 15- and 16-byte prefixes of longer process names */
+	K_FNAME,     /* file:name */
+	K_FPATH_ABS, /* absolute file:path without trailing '/' */
+	K_FPATH_REL, /* relative file:path */
+	K_FILEHASH,  /* md5/sha1/sha256, lower-case hex */
+	K_CERTHASH,  /* certificate hashes, lower-case hex */
+	K_APP,       /* lower case */
+	K_PROFILE,   /* lower case */
+	K_PROP,      /* lower case */
 	K_NCLASSES
 };
 
@@ -515,7 +516,8 @@ static int intern(tr_iocs *ix, const char *s, const char **out, uint32_t *idx)
 	char *copy = tr_ioc_arena_strndup(&ix->arena, s, len);
 	if (!copy)
 		return TR_ENOMEM;
-	if ((st = tr_ioc_map_put(&ix->names, 0, copy, len, (uint32_t)ix->names.n, &found, &v)) != TR_OK)
+	if ((st = tr_ioc_map_put(&ix->names, 0, copy, len, (uint32_t)ix->names.n, &found, &v)) !=
+	    TR_OK)
 		return st;
 	*out = copy;
 	*idx = v;
@@ -545,7 +547,7 @@ int tr_iocs_add_file(tr_iocs *ix, const tr_stix_file *f)
 		total += f->counts[t];
 	}
 	ix->skipped += f->skipped;
-	ix->sources[ix->nsources++] = (tr_ioc_source_stat){source, total, f->skipped};
+	ix->sources[ix->nsources++] = (tr_ioc_source_stat){ source, total, f->skipped };
 
 	for (size_t i = 0; i < f->nitems; i++) {
 		const tr_stix_item *it = &f->items[i];
@@ -576,9 +578,10 @@ int tr_iocs_add_file(tr_iocs *ix, const tr_stix_file *f)
 			ix->entries = v;
 			ix->cap = cap;
 		}
-		if ((st = tr_ioc_map_put(&ix->dedupe, tag, value, vlen, (uint32_t)ix->n, &found, NULL)) != TR_OK)
+		if ((st = tr_ioc_map_put(&ix->dedupe, tag, value, vlen, (uint32_t)ix->n, &found,
+		                         NULL)) != TR_OK)
 			return st;
-		ix->entries[ix->n++] = (tr_ioc){it->type, value, malware, source, id};
+		ix->entries[ix->n++] = (tr_ioc){ it->type, value, malware, source, id };
 	}
 	return TR_OK;
 }
@@ -677,7 +680,7 @@ int tr_iocs_build(tr_iocs *ix)
 		const tr_ioc *e = &ix->entries[i];
 		unsigned cls = class_of(e);
 		size_t len = strlen(e->value);
-		ioc_posting p = {cls, e->value, len, (uint32_t)i};
+		ioc_posting p = { cls, e->value, len, (uint32_t)i };
 
 		if (cls == K_HOSTPATH) {
 			p.len = (size_t)(strchr(e->value, '/') - e->value);
@@ -689,12 +692,16 @@ int tr_iocs_build(tr_iocs *ix)
 			/* process names cut by the kernel (16 bytes incl. NUL
 			 * gives 15 chars; some records keep 16) */
 			if (len > 15)
-				sp[np++] = (sort_posting){{K_PROC_PFX, e->value, 15, (uint32_t)i}, e};
+				sp[np++] =
+				        (sort_posting){ { K_PROC_PFX, e->value, 15, (uint32_t)i },
+					                e };
 			if (len > 16)
-				sp[np++] = (sort_posting){{K_PROC_PFX, e->value, 16, (uint32_t)i}, e};
+				sp[np++] =
+				        (sort_posting){ { K_PROC_PFX, e->value, 16, (uint32_t)i },
+					                e };
 		}
 		if (p.len > 0)
-			sp[np++] = (sort_posting){p, e};
+			sp[np++] = (sort_posting){ p, e };
 	}
 	qsort(sp, np, sizeof *sp, posting_cmp);
 	for (size_t i = 0; i < np; i++) {
@@ -704,7 +711,7 @@ int tr_iocs_build(tr_iocs *ix)
 			ix->groups[ng - 1].count++;
 			continue;
 		}
-		ix->groups[ng] = (ioc_group){(uint32_t)i, 1};
+		ix->groups[ng] = (ioc_group){ (uint32_t)i, 1 };
 		if (sp[i].p.len > ix->maxlen[sp[i].p.cls])
 			ix->maxlen[sp[i].p.cls] = sp[i].p.len;
 		if ((st = tr_ioc_map_put(&ix->table, sp[i].p.cls, sp[i].p.key, sp[i].p.len,
@@ -714,7 +721,7 @@ int tr_iocs_build(tr_iocs *ix)
 	}
 
 	for (size_t i = 0; i < ix->n; i++)
-		sp[i] = (sort_posting){{0, NULL, 0, (uint32_t)i}, &ix->entries[i]};
+		sp[i] = (sort_posting){ { 0, NULL, 0, (uint32_t)i }, &ix->entries[i] };
 	qsort(sp, ix->n, sizeof *sp, order_cmp);
 	for (size_t i = 0; i < ix->n; i++)
 		ix->order[i] = sp[i].p.entry;
@@ -788,7 +795,8 @@ typedef struct mstate {
 	size_t nseen;
 } mstate;
 
-static const ioc_group *lookup(const tr_iocs *ix, unsigned cls, const char *s, size_t len, size_t fold)
+static const ioc_group *lookup(const tr_iocs *ix, unsigned cls, const char *s, size_t len,
+                               size_t fold)
 {
 	uint32_t g;
 	if (len == 0 || len > ix->maxlen[cls])
@@ -824,17 +832,19 @@ static int report_group(mstate *m, const ioc_group *g, const char *how)
  * every parent domain. With bare_hostpath, "host/path" indicators match
  * on their host too (a record that has only a host cannot show the path).
  * how_override replaces the rule name (origin folders). */
-static int match_host(mstate *m, const char *s, size_t len, int bare_hostpath, const char *how_override)
+static int match_host(mstate *m, const char *s, size_t len, int bare_hostpath,
+                      const char *how_override)
 {
 	int rc, ip;
 
 	if (len == 0 || len > 253)
 		return 0;
 	ip = tr_is_ipv4(s, len) || memchr(s, ':', len) != NULL;
-	if ((rc = report_group(m, lookup(m->ix, K_HOST, s, len, len), how_override ? how_override : "exact")))
+	if ((rc = report_group(m, lookup(m->ix, K_HOST, s, len, len),
+	                       how_override ? how_override : "exact")))
 		return rc;
-	if (bare_hostpath &&
-	    (rc = report_group(m, lookup(m->ix, K_HOSTPATH, s, len, len), how_override ? how_override : "exact")))
+	if (bare_hostpath && (rc = report_group(m, lookup(m->ix, K_HOSTPATH, s, len, len),
+	                                        how_override ? how_override : "exact")))
 		return rc;
 	if (ip)
 		return 0; /* "2.3.4" is not a parent of "1.2.3.4" */
@@ -930,7 +940,8 @@ static int match_process(mstate *m, const char *s, size_t len)
 	 * characters, e.g. ps, crash reports); some iOS records keep 16. A
 	 * name of exactly that length may be a longer name cut short. */
 	if (bl == 15 || bl == 16)
-		return report_group(m, lookup(m->ix, K_PROC_PFX, b, bl, 0), "truncated process name");
+		return report_group(m, lookup(m->ix, K_PROC_PFX, b, bl, 0),
+		                    "truncated process name");
 	return 0;
 }
 
@@ -977,7 +988,8 @@ static int match_file_path(mstate *m, const char *s, size_t len, int with_origin
 			if (i < len && s[i] != '/')
 				continue;
 			int whole = i == len || (i + 1 == len && s[i] == '/');
-			if ((rc = report_group(m, lookup(m->ix, K_FPATH_ABS, s, i, 0), whole ? "exact" : "path prefix")))
+			if ((rc = report_group(m, lookup(m->ix, K_FPATH_ABS, s, i, 0),
+			                       whole ? "exact" : "path prefix")))
 				return rc;
 		}
 	}
@@ -988,7 +1000,8 @@ static int match_file_path(mstate *m, const char *s, size_t len, int with_origin
 		return rc;
 	for (size_t i = len; i-- > 0 && len - i - 1 <= m->ix->maxlen[K_FPATH_REL];) {
 		if (s[i] == '/' && i + 1 < len &&
-		    (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s + i + 1, len - i - 1, 0), "path suffix")))
+		    (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s + i + 1, len - i - 1, 0),
+		                       "path suffix")))
 			return rc;
 	}
 
@@ -1029,7 +1042,8 @@ static int match_process_path(mstate *m, const char *s, size_t len)
 		size_t ce = cs;
 		while (ce < len && s[ce] != '/')
 			ce++;
-		if (ce > cs && (rc = report_group(m, lookup(m->ix, K_PROC, s + cs, ce - cs, 0), "path component")))
+		if (ce > cs && (rc = report_group(m, lookup(m->ix, K_PROC, s + cs, ce - cs, 0),
+		                                  "path component")))
 			return rc;
 		cs = ce + 1;
 	}
@@ -1138,8 +1152,8 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 
 	for (int t = 0; t < TR_IOC_NTYPES; t++)
 		if (tr_iocs_count_type(ix, (enum tr_ioc_type)t) > 0)
-			types[ntypes++] = (stat_row){tr_ioc_type_name((enum tr_ioc_type)t),
-			                             tr_iocs_count_type(ix, (enum tr_ioc_type)t)};
+			types[ntypes++] = (stat_row){ tr_ioc_type_name((enum tr_ioc_type)t),
+				                      tr_iocs_count_type(ix, (enum tr_ioc_type)t) };
 	qsort(types, ntypes, sizeof *types, row_cmp);
 
 	/* by malware: distinct indicator values of each collection, from the
@@ -1161,7 +1175,7 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 		}
 		for (size_t v = 0; v < nnames; v++)
 			if (per[v] > 0)
-				mal[nmal++] = (stat_row){ix->names.keys[v].s, per[v]};
+				mal[nmal++] = (stat_row){ ix->names.keys[v].s, per[v] };
 		free(per);
 		qsort(mal, nmal, sizeof *mal, row_cmp);
 	}
@@ -1183,13 +1197,16 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 		json_object_set_new(root, "distinct", json_integer((json_int_t)(ix ? ix->n : 0)));
 		for (int t = 0; t < TR_IOC_NTYPES; t++)
 			json_object_set_new(bt, tr_ioc_type_name((enum tr_ioc_type)t),
-			                    json_integer((json_int_t)tr_iocs_count_type(ix, (enum tr_ioc_type)t)));
+			                    json_integer((json_int_t)tr_iocs_count_type(
+			                            ix, (enum tr_ioc_type)t)));
 		for (size_t i = 0; i < nmal; i++)
-			json_object_set_new(bm, mal[i].name, json_integer((json_int_t)mal[i].count));
+			json_object_set_new(bm, mal[i].name,
+			                    json_integer((json_int_t)mal[i].count));
 		for (size_t i = 0; i < tr_iocs_nsources(ix); i++) {
 			const tr_ioc_source_stat *s = tr_iocs_source_stat(ix, i);
-			json_t *o = json_pack("{s:s, s:I, s:I}", "file", s->source, "indicators",
-			                      (json_int_t)s->count, "skipped", (json_int_t)s->skipped);
+			json_t *o =
+			        json_pack("{s:s, s:I, s:I}", "file", s->source, "indicators",
+			                  (json_int_t)s->count, "skipped", (json_int_t)s->skipped);
 			if (!o || json_array_append_new(files, o) != 0)
 				goto out;
 		}
@@ -1199,9 +1216,10 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 		}
 		fputc('\n', stdout);
 	} else {
-		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; %zu patterns skipped\n",
-		       tr_iocs_count(ix), tr_iocs_nsources(ix), tr_iocs_nsources(ix) == 1 ? "" : "s",
-		       ix ? ix->n : 0, tr_iocs_skipped(ix));
+		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
+		       "%zu patterns skipped\n",
+		       tr_iocs_count(ix), tr_iocs_nsources(ix),
+		       tr_iocs_nsources(ix) == 1 ? "" : "s", ix ? ix->n : 0, tr_iocs_skipped(ix));
 		print_table("Type", types, ntypes);
 		print_table("Malware", mal, nmal);
 		if (tr_iocs_nsources(ix) > 0) {
@@ -1209,7 +1227,8 @@ int tr_print_ioc_stats(tr_ctx *ctx, int json)
 			if (!files)
 				goto out;
 			for (size_t i = 0; i < ix->nsources; i++)
-				files[i] = (stat_row){ix->sources[i].source, ix->sources[i].count};
+				files[i] =
+				        (stat_row){ ix->sources[i].source, ix->sources[i].count };
 			print_table("File", files, ix->nsources); /* load order = name order */
 			free(files);
 		}
@@ -1219,6 +1238,8 @@ out:
 	json_decref(root);
 	free(mal);
 	if (st != TR_OK && ctx)
-		tr_set_error(ctx, st, "%s", st == TR_EIO ? "stdout: write failed" : "indicator statistics: out of memory");
+		tr_set_error(ctx, st, "%s",
+		             st == TR_EIO ? "stdout: write failed"
+		                          : "indicator statistics: out of memory");
 	return st;
 }

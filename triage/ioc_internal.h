@@ -66,14 +66,14 @@ uint64_t tr_ioc_hash(unsigned tag, const char *s, size_t len, size_t fold_len);
 /* Inserts (tag, s) -> val unless present. *found (optional) says whether
  * the key existed; *val_out (optional) gets the stored value either way.
  * TR_OK or TR_ENOMEM (or TR_ELIMIT beyond 2^31 keys). */
-int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                   uint32_t val, int *found, uint32_t *val_out);
+int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len, uint32_t val, int *found,
+                   uint32_t *val_out);
 /* 1 and *val if found, else 0. hash must be tr_ioc_hash(tag, s, len,
  * fold_len). */
-int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                     size_t fold_len, uint64_t hash, uint32_t *val);
-int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len,
-                   size_t fold_len, uint32_t *val);
+int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
+                     uint64_t hash, uint32_t *val);
+int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
+                   uint32_t *val);
 void tr_ioc_map_free(tr_ioc_map *m);
 
 /* ------------------------------------------------------------------ */
@@ -87,18 +87,18 @@ typedef struct tr_stix_item {
 } tr_stix_item;
 
 typedef struct tr_stix_file {
-	char *path;   /* as given (for messages) */
-	char *source; /* basename */
+	char *path;          /* as given (for messages) */
+	char *source;        /* basename */
 	tr_stix_item *items; /* one per (distinct indicator id, collection) */
 	size_t nitems, capitems;
 	size_t counts[TR_IOC_NTYPES]; /* distinct indicator ids by type */
-	size_t skipped;      /* patterns not understood (distinct ids) */
-	size_t duplicate_ids;/* indicator objects whose id was seen before */
-	size_t dangling;     /* indicates relationships to unknown targets */
-	size_t defaulted;    /* indicators put in the default collection */
+	size_t skipped;               /* patterns not understood (distinct ids) */
+	size_t duplicate_ids;         /* indicator objects whose id was seen before */
+	size_t dangling;              /* indicates relationships to unknown targets */
+	size_t defaulted;             /* indicators put in the default collection */
 	tr_ioc_arena arena;
-	int status;          /* TR_OK or the error of the parse */
-	char errmsg[1024];   /* "<path>: <problem>" when status != TR_OK */
+	int status;        /* TR_OK or the error of the parse */
+	char errmsg[1024]; /* "<path>: <problem>" when status != TR_OK */
 } tr_stix_file;
 
 /* Parses one bundle file into f (zeroed by the caller). Touches no shared
@@ -113,8 +113,7 @@ void tr_stix_file_free(tr_stix_file *f);
  * the unescaped (not yet normalised) value in out (capacity at least
  * strlen(pattern) + 1) when the pattern is a single '=' comparison of a
  * known key; 0 otherwise. */
-int tr_stix_parse_pattern(const char *pattern, enum tr_ioc_type *type, char *out,
-                          size_t *outlen);
+int tr_stix_parse_pattern(const char *pattern, enum tr_ioc_type *type, char *out, size_t *outlen);
 
 /* ------------------------------------------------------------------ */
 /* Index (ioc_index.c).                                               */
@@ -133,7 +132,7 @@ int tr_iocs_build(tr_iocs *ix);
 /* Per-file statistics kept by the index (for tr_print_ioc_stats). */
 typedef struct tr_ioc_source_stat {
 	const char *source;
-	size_t count;    /* indicators (distinct ids) */
+	size_t count; /* indicators (distinct ids) */
 	size_t skipped;
 } tr_ioc_source_stat;
 size_t tr_iocs_nsources(const tr_iocs *ix);
@@ -144,12 +143,12 @@ size_t tr_iocs_skipped(const tr_iocs *ix);
 /* URL splitting (url.c). No allocation; pointers into the input.      */
 
 typedef struct tr_url_parts {
-	const char *host;  /* brackets of IPv6 and one trailing dot removed */
+	const char *host; /* brackets of IPv6 and one trailing dot removed */
 	size_t host_len;
-	int port;          /* explicit port or -1 */
-	const char *path;  /* from the first '/', '?' or '#' after the host */
+	int port;         /* explicit port or -1 */
+	const char *path; /* from the first '/', '?' or '#' after the host */
 	size_t path_len;
-	size_t fold_len;   /* bytes of "scheme://userinfo@host:port", the part
+	size_t fold_len; /* bytes of "scheme://userinfo@host:port", the part
 	                      compared case-insensitively (0 if no host) */
 } tr_url_parts;
 

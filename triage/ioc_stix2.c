@@ -57,7 +57,7 @@ static int is_space(unsigned char c)
 }
 
 static void set_err(tr_stix_file *f, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void set_err(tr_stix_file *f, int status, const char *fmt, ...)
 {
@@ -89,22 +89,22 @@ static const struct {
 	                    and '-', lower case */
 	enum tr_ioc_type type;
 } pattern_keys[] = {
-	{"domain-name:value", TR_IOC_DOMAIN},
-	{"ipv4-addr:value", TR_IOC_IPV4},
-	{"url:value", TR_IOC_URL},
-	{"email-addr:value", TR_IOC_EMAIL},
-	{"process:name", TR_IOC_PROCESS},
-	{"file:name", TR_IOC_FILE_NAME},
-	{"file:path", TR_IOC_FILE_PATH},
-	{"file:hashes.sha256", TR_IOC_SHA256},
-	{"file:hashes.sha1", TR_IOC_SHA1},
-	{"file:hashes.md5", TR_IOC_MD5},
-	{"app:id", TR_IOC_APP_ID},
-	{"app:cert.sha256", TR_IOC_CERT_SHA256},
-	{"app:cert.sha1", TR_IOC_CERT_SHA1},
-	{"app:cert.md5", TR_IOC_CERT_MD5},
-	{"configuration-profile:id", TR_IOC_PROFILE_ID},
-	{"android-property:name", TR_IOC_ANDROID_PROP},
+	{ "domain-name:value", TR_IOC_DOMAIN },
+	{ "ipv4-addr:value", TR_IOC_IPV4 },
+	{ "url:value", TR_IOC_URL },
+	{ "email-addr:value", TR_IOC_EMAIL },
+	{ "process:name", TR_IOC_PROCESS },
+	{ "file:name", TR_IOC_FILE_NAME },
+	{ "file:path", TR_IOC_FILE_PATH },
+	{ "file:hashes.sha256", TR_IOC_SHA256 },
+	{ "file:hashes.sha1", TR_IOC_SHA1 },
+	{ "file:hashes.md5", TR_IOC_MD5 },
+	{ "app:id", TR_IOC_APP_ID },
+	{ "app:cert.sha256", TR_IOC_CERT_SHA256 },
+	{ "app:cert.sha1", TR_IOC_CERT_SHA1 },
+	{ "app:cert.md5", TR_IOC_CERT_MD5 },
+	{ "configuration-profile:id", TR_IOC_PROFILE_ID },
+	{ "android-property:name", TR_IOC_ANDROID_PROP },
 };
 
 /* "file:hashes.'SHA-256'" -> "file:hashes.sha256". The object type keeps
@@ -162,8 +162,8 @@ int tr_stix_parse_pattern(const char *p, enum tr_ioc_type *type, char *out, size
 			p++;
 			continue;
 		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_' || *p == ':' || *p == '.'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == ':' || *p == '.'))
 			return 0; /* '!=', '<', '>', '[*]' list steps, ... */
 		if (kn + 1 >= sizeof key)
 			return 0;
@@ -216,12 +216,12 @@ typedef struct parse_state {
 	tr_ioc_map colls;    /* collection id -> index into cnames */
 	const char **cnames; /* arena copies */
 	size_t ncolls, capcolls;
-	tr_ioc_map rels;     /* indicator id -> 1 + first relationship link */
-	tr_ioc_map reps;     /* indicator id -> 1 + first report link */
+	tr_ioc_map rels; /* indicator id -> 1 + first relationship link */
+	tr_ioc_map reps; /* indicator id -> 1 + first report link */
 	ioc_link *links;
 	size_t nlinks, caplinks;
-	tr_ioc_map seen;     /* indicator ids done */
-	char *raw, *norm;    /* scratch for pattern values */
+	tr_ioc_map seen;  /* indicator ids done */
+	char *raw, *norm; /* scratch for pattern values */
 	size_t capscratch;
 	const char *default_coll;
 } parse_state;
@@ -231,7 +231,8 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int add_link(parse_state *ps, tr_ioc_map *map, const char *from, uint32_t coll, const char *target)
+static int add_link(parse_state *ps, tr_ioc_map *map, const char *from, uint32_t coll,
+                    const char *target)
 {
 	uint32_t head;
 	int found, st;
@@ -246,9 +247,10 @@ static int add_link(parse_state *ps, tr_ioc_map *map, const char *from, uint32_t
 	}
 	if (ps->nlinks >= UINT32_MAX - 1)
 		return TR_ELIMIT;
-	if ((st = tr_ioc_map_put(map, 0, from, strlen(from), (uint32_t)ps->nlinks + 1, &found, &head)) != TR_OK)
+	if ((st = tr_ioc_map_put(map, 0, from, strlen(from), (uint32_t)ps->nlinks + 1, &found,
+	                         &head)) != TR_OK)
 		return st;
-	ps->links[ps->nlinks] = (ioc_link){coll, target, 0};
+	ps->links[ps->nlinks] = (ioc_link){ coll, target, 0 };
 	if (found) {
 		/* keep file order: append behind the last link of the chain */
 		uint32_t k = head - 1;
@@ -273,7 +275,8 @@ static int add_collection(parse_state *ps, const char *id, const char *name, uin
 		ps->cnames = v;
 		ps->capcolls = cap;
 	}
-	if ((st = tr_ioc_map_put(&ps->colls, 0, id, strlen(id), (uint32_t)ps->ncolls, &found, idx)) != TR_OK)
+	if ((st = tr_ioc_map_put(&ps->colls, 0, id, strlen(id), (uint32_t)ps->ncolls, &found,
+	                         idx)) != TR_OK)
 		return st;
 	if (found)
 		return TR_OK; /* a repeated object: the first one names it */
@@ -287,8 +290,9 @@ static int add_collection(parse_state *ps, const char *id, const char *name, uin
  * carry a name: each is a collection of indicators. */
 static int is_collection_type(const char *t)
 {
-	static const char *const types[] = {"malware", "tool", "campaign", "intrusion-set",
-	                                    "threat-actor", "infrastructure", "attack-pattern"};
+	static const char *const types[] = { "malware",       "tool",         "campaign",
+		                             "intrusion-set", "threat-actor", "infrastructure",
+		                             "attack-pattern" };
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (strcmp(t, types[i]) == 0)
 			return 1;
@@ -302,7 +306,8 @@ static int scan_links(parse_state *ps, const json_t *objects)
 	json_t *o;
 	int st;
 
-	json_array_foreach(objects, i, o) {
+	json_array_foreach(objects, i, o)
+	{
 		const char *type = jstr(o, "type"), *id = jstr(o, "id");
 		if (!type || !id)
 			continue;
@@ -319,7 +324,8 @@ static int scan_links(parse_state *ps, const json_t *objects)
 			json_t *r;
 			if ((st = add_collection(ps, id, name && *name ? name : id, &idx)) != TR_OK)
 				return st;
-			json_array_foreach(refs, k, r) {
+			json_array_foreach(refs, k, r)
+			{
 				const char *ref = json_string_value(r);
 				if (ref && strncmp(ref, "indicator--", 11) == 0 &&
 				    (st = add_link(ps, &ps->reps, ref, idx, NULL)) != TR_OK)
@@ -351,14 +357,15 @@ static int add_item(parse_state *ps, enum tr_ioc_type type, const char *value, c
 		f->items = v;
 		f->capitems = cap;
 	}
-	f->items[f->nitems++] = (tr_stix_item){type, value, malware, id};
+	f->items[f->nitems++] = (tr_stix_item){ type, value, malware, id };
 	return TR_OK;
 }
 
 static int read_indicator(parse_state *ps, const json_t *o)
 {
 	tr_stix_file *f = ps->f;
-	const char *id = jstr(o, "id"), *pattern = jstr(o, "pattern"), *ptype = jstr(o, "pattern_type");
+	const char *id = jstr(o, "id"), *pattern = jstr(o, "pattern"),
+	           *ptype = jstr(o, "pattern_type");
 	const char *value, *idcopy;
 	const char *colls[MAX_COLLECTIONS];
 	size_t ncolls = 0, rawlen, normlen, plen;
@@ -374,7 +381,8 @@ static int read_indicator(parse_state *ps, const json_t *o)
 			return TR_OK;
 		}
 	}
-	if (!pattern || (ptype && strcmp(ptype, "stix") != 0) || json_is_true(json_object_get(o, "revoked"))) {
+	if (!pattern || (ptype && strcmp(ptype, "stix") != 0) ||
+	    json_is_true(json_object_get(o, "revoked"))) {
 		f->skipped++;
 		return TR_OK;
 	}
@@ -453,14 +461,15 @@ int tr_stix_parse_buffer(const char *name, const char *buf, size_t len, tr_stix_
 		return f->status = TR_ENOMEM;
 	/* the default collection is named after the file: "wintego_helios" */
 	dot = strrchr(f->source, '.');
-	if (!(ps.default_coll = tr_ioc_arena_strndup(&f->arena, f->source,
-	                                             dot && dot != f->source ? (size_t)(dot - f->source)
-	                                                                     : strlen(f->source))))
+	if (!(ps.default_coll = tr_ioc_arena_strndup(
+	              &f->arena, f->source,
+	              dot && dot != f->source ? (size_t)(dot - f->source) : strlen(f->source))))
 		return f->status = TR_ENOMEM;
 
 	if (len > TR_MAX_STIX_BYTES) {
-		set_err(f, TR_ELIMIT, "%s: %zu bytes, more than the %u-byte limit for a STIX2 bundle", name,
-		        len, TR_MAX_STIX_BYTES);
+		set_err(f, TR_ELIMIT,
+		        "%s: %zu bytes, more than the %u-byte limit for a STIX2 bundle", name, len,
+		        TR_MAX_STIX_BYTES);
 		goto out;
 	}
 	root = json_loadb(buf, len, 0, &jerr);
@@ -471,7 +480,8 @@ int tr_stix_parse_buffer(const char *name, const char *buf, size_t len, tr_stix_
 	}
 	type = jstr(root, "type");
 	if (!json_is_object(root) || !type || strcmp(type, "bundle") != 0) {
-		set_err(f, TR_EFORMAT, "%s: not a STIX2 bundle (no \"type\": \"bundle\" at the top)", name);
+		set_err(f, TR_EFORMAT,
+		        "%s: not a STIX2 bundle (no \"type\": \"bundle\" at the top)", name);
 		goto out;
 	}
 	objects = json_object_get(root, "objects");
@@ -485,14 +495,17 @@ int tr_stix_parse_buffer(const char *name, const char *buf, size_t len, tr_stix_
 		goto out;
 	}
 	if ((st = scan_links(&ps, objects)) == TR_OK) {
-		json_array_foreach(objects, i, o) {
+		json_array_foreach(objects, i, o)
+		{
 			const char *t = jstr(o, "type");
-			if (t && strcmp(t, "indicator") == 0 && (st = read_indicator(&ps, o)) != TR_OK)
+			if (t && strcmp(t, "indicator") == 0 &&
+			    (st = read_indicator(&ps, o)) != TR_OK)
 				break;
 		}
 	}
 	if (st != TR_OK)
-		set_err(f, st, "%s: %s", name, st == TR_ENOMEM ? "out of memory" : "too many objects");
+		set_err(f, st, "%s: %s", name,
+		        st == TR_ENOMEM ? "out of memory" : "too many objects");
 out:
 	json_decref(root);
 	tr_ioc_map_free(&ps.colls);
@@ -519,7 +532,8 @@ int tr_stix_parse_file(const char *path, tr_stix_file *f)
 		return f->status = TR_ENOMEM;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		set_err(f, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
+		set_err(f, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
+		        errstr(errno, eb, sizeof eb));
 		return f->status;
 	}
 	if (fstat(fd, &sb) != 0) {
@@ -531,7 +545,8 @@ int tr_stix_parse_file(const char *path, tr_stix_file *f)
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > TR_MAX_STIX_BYTES) {
-		set_err(f, TR_ELIMIT, "%s: %lld bytes, more than the %u-byte limit for a STIX2 bundle", path,
+		set_err(f, TR_ELIMIT,
+		        "%s: %lld bytes, more than the %u-byte limit for a STIX2 bundle", path,
 		        (long long)sb.st_size, TR_MAX_STIX_BYTES);
 		goto out;
 	}
@@ -580,10 +595,14 @@ static int merge(tr_ctx *ctx, tr_iocs *ix, const tr_stix_file *f)
 	if (f->status != TR_OK)
 		return tr_set_error(ctx, f->status, "%s", f->errmsg);
 	if ((st = tr_iocs_add_file(ix, f)) != TR_OK)
-		return tr_set_error(ctx, st, "%s: cannot add indicators: %s", f->path, tr_strerror(st));
+		return tr_set_error(ctx, st, "%s: cannot add indicators: %s", f->path,
+		                    tr_strerror(st));
 	if (f->skipped > 0)
-		tr_note(ctx, "%s: %zu indicator%s skipped (pattern not a single '=' comparison of a known "
-		        "type, or revoked)", f->source, f->skipped, f->skipped == 1 ? "" : "s");
+		tr_note(ctx,
+		        "%s: %zu indicator%s skipped (pattern not a single '=' comparison of a "
+		        "known "
+		        "type, or revoked)",
+		        f->source, f->skipped, f->skipped == 1 ? "" : "s");
 	return TR_OK;
 }
 
@@ -597,7 +616,8 @@ int tr_iocs_load_file(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	if ((st = merge(ctx, ix, &f)) != TR_OK)
 		goto out;
 	if ((st = tr_iocs_build(ix)) != TR_OK)
-		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path, tr_strerror(st));
+		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path,
+		                  tr_strerror(st));
 out:
 	tr_stix_file_free(&f);
 	return st;
@@ -664,7 +684,8 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	if (!ix)
 		return tr_set_error(ctx, TR_EINTERNAL, "%s: no indicator index", path);
 	if (stat(path, &sb) != 0)
-		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path, errstr(errno, eb, sizeof eb));
+		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
+		                    errstr(errno, eb, sizeof eb));
 	if (!S_ISDIR(sb.st_mode))
 		return tr_iocs_load_file(ctx, ix, path);
 
@@ -697,7 +718,8 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 		names[n++] = full;
 	}
 	if (n == 0) {
-		st = tr_set_error(ctx, TR_ENOTFOUND, "%s: no *.stix2 or *.json indicator files", path);
+		st = tr_set_error(ctx, TR_ENOTFOUND, "%s: no *.stix2 or *.json indicator files",
+		                  path);
 		goto out;
 	}
 	qsort(names, n, sizeof *names, cmp_str);
@@ -713,7 +735,7 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct stat fsb;
-		sizes[i] = (size_key){i, stat(names[i], &fsb) == 0 ? fsb.st_size : 0};
+		sizes[i] = (size_key){ i, stat(names[i], &fsb) == 0 ? fsb.st_size : 0 };
 	}
 	qsort(sizes, n, sizeof *sizes, cmp_size_desc);
 	for (size_t i = 0; i < n; i++)
@@ -749,7 +771,8 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 		if ((st = merge(ctx, ix, &job.files[i])) != TR_OK)
 			goto out;
 	if ((st = tr_iocs_build(ix)) != TR_OK)
-		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path, tr_strerror(st));
+		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path,
+		                  tr_strerror(st));
 out:
 	if (job.files)
 		for (size_t i = 0; i < n; i++)

@@ -93,7 +93,7 @@ static size_t link_char_len(const unsigned char *s, size_t left)
 static size_t trim_tail(const char *s, size_t len)
 {
 	static const char closers[] = ")]}", openers[] = "([{";
-	size_t opens[3] = {0, 0, 0}, closes[3] = {0, 0, 0};
+	size_t opens[3] = { 0, 0, 0 }, closes[3] = { 0, 0, 0 };
 
 	for (size_t i = 0; i < len; i++)
 		for (int k = 0; k < 3; k++) {

@@ -72,14 +72,14 @@
 
 #define ANCHOR '.'
 #define NSHAPES 3
-static const unsigned shape_before[NSHAPES] = {8, 4, 2};
-static const unsigned shape_width[NSHAPES] = {16, 8, 4};
+static const unsigned shape_before[NSHAPES] = { 8, 4, 2 };
+static const unsigned shape_width[NSHAPES] = { 16, 8, 4 };
 
 #define G2_MIN 5u
 #define G2_STRIDE 4u /* G2_MIN - 2 + 1 */
 #define G4_MIN 8u
-#define G4_STRIDE 5u /* G4_MIN - 4 + 1 */
-#define G4_FROM 256u /* G4 tier only with more long gram literals than this */
+#define G4_STRIDE 5u       /* G4_MIN - 4 + 1 */
+#define G4_FROM 256u       /* G4 tier only with more long gram literals than this */
 #define TINY_MEMCHR_MAX 4u /* distinct first bytes scanned with memchr */
 
 #define NB_BUCKETS 8
@@ -135,7 +135,7 @@ typedef struct tier {
  * with AVX2, 16 with SSSE3, one at a time otherwise. */
 typedef struct nibble_tier {
 	uint8_t lo[NB_F][16], hi[NB_F][16]; /* bit b: bucket b allows the nibble */
-	uint8_t plo[16], phi[16]; /* the same for the byte before */
+	uint8_t plo[16], phi[16];           /* the same for the byte before */
 	uint32_t bstart[NB_BUCKETS + 1];
 	uint32_t *ids; /* literal ids by bucket */
 	tier exact;    /* first NB_F bytes of each literal -> literal */
@@ -203,10 +203,8 @@ static inline uint64_t shape_key(unsigned shape, const uint8_t *p)
 		uint64_t h = (a ^ (b * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
 		return (h ^ (h >> 29)) | 1;
 	}
-	case 1:
-		return load64(p) | FOLD8;
-	default:
-		return load32(p) | FOLD4;
+	case 1: return load64(p) | FOLD8;
+	default: return load32(p) | FOLD4;
 	}
 }
 
@@ -362,8 +360,9 @@ static void pick_anchors(const tr_litm *m, unsigned shape, uint8_t *tierof, key_
 			continue;
 		for (uint32_t d = before; d + width - before <= l->len; d++)
 			if (m->pool[l->off + d] == ANCHOR)
-				ents[nopt++] = (key_ent){shape_key(shape, m->pool + l->off + d - before),
-				                         (uint32_t)i, d};
+				ents[nopt++] =
+				        (key_ent){ shape_key(shape, m->pool + l->off + d - before),
+					           (uint32_t)i, d };
 	}
 	if (nopt == 0) {
 		*n = 0;
@@ -396,7 +395,7 @@ static void pick_anchors(const tr_litm *m, unsigned shape, uint8_t *tierof, key_
 
 static int build_tiny(tr_litm *m, const uint8_t *tierof)
 {
-	size_t count[256] = {0}, fill[256], n = 0;
+	size_t count[256] = { 0 }, fill[256], n = 0;
 
 	for (size_t i = 0; i < m->n; i++) {
 		if (tierof[i] != T_TINY)
@@ -425,9 +424,9 @@ static int build_tiny(tr_litm *m, const uint8_t *tierof)
 		if (tierof[i] != T_TINY)
 			continue;
 		uint8_t c = m->pool[m->lits[i].off];
-		m->tcands[fill[c]++] = (cand){(uint32_t)i, 0};
+		m->tcands[fill[c]++] = (cand){ (uint32_t)i, 0 };
 		if (m->lits[i].caseless && c >= 'a' && c <= 'z')
-			m->tcands[fill[c ^ 0x20]++] = (cand){(uint32_t)i, 0};
+			m->tcands[fill[c ^ 0x20]++] = (cand){ (uint32_t)i, 0 };
 	}
 	return TR_OK;
 }
@@ -438,8 +437,7 @@ static void nibble_add(nibble_tier *t, unsigned f, unsigned b, uint8_t c)
 	t->hi[f][c >> 4] |= (uint8_t)(1u << b);
 }
 
-static int build_nibble(tr_litm *m, const uint8_t *tierof, size_t count, int simd,
-                        key_ent *ents)
+static int build_nibble(tr_litm *m, const uint8_t *tierof, size_t count, int simd, key_ent *ents)
 {
 	nibble_tier *t = &m->nb;
 	size_t k = 0;
@@ -463,7 +461,8 @@ static int build_nibble(tr_litm *m, const uint8_t *tierof, size_t count, int sim
 		while (j > 0) {
 			const lit_info *x = &m->lits[t->ids[j - 1]], *y = &m->lits[v];
 			int wx = m->pool[x->off + 1] == 0, wy = m->pool[y->off + 1] == 0;
-			int d = wx != wy ? wx - wy : memcmp(m->pool + x->off, m->pool + y->off, NB_F);
+			int d = wx != wy ? wx - wy
+			                 : memcmp(m->pool + x->off, m->pool + y->off, NB_F);
 			if (d <= 0)
 				break;
 			t->ids[j] = t->ids[j - 1];
@@ -483,14 +482,16 @@ static int build_nibble(tr_litm *m, const uint8_t *tierof, size_t count, int sim
 					nibble_add(t, f, b, (uint8_t)(c ^ 0x20));
 			}
 			for (unsigned c = 0; c < 256; c++)
-				if (!l->prev || ((m->prev[l->prev - 1].w[c >> 6] >> (c & 63)) & 1)) {
+				if (!l->prev ||
+				    ((m->prev[l->prev - 1].w[c >> 6] >> (c & 63)) & 1)) {
 					t->plo[c & 15] |= (uint8_t)(1u << b);
 					t->phi[c >> 4] |= (uint8_t)(1u << b);
 				}
 		}
 	/* behind the nibble filter, the exact first bytes */
 	for (size_t i = 0; i < count; i++)
-		ents[i] = (key_ent){load32(m->pool + m->lits[t->ids[i]].off) | FOLD4, t->ids[i], 0};
+		ents[i] =
+		        (key_ent){ load32(m->pool + m->lits[t->ids[i]].off) | FOLD4, t->ids[i], 0 };
 	if ((rc = tier_build(&t->exact, ents, count, &m->memory)) != TR_OK)
 		return rc;
 	return TR_OK;
@@ -541,7 +542,8 @@ int tr_litm_create(const tr_lit *lits, size_t n, unsigned flags, tr_litm **out)
 		l->prev = 0;
 		if (lits[i].prev) {
 			size_t j = 0;
-			while (j < m->nprev && memcmp(&m->prev[j], lits[i].prev, sizeof *m->prev) != 0)
+			while (j < m->nprev &&
+			       memcmp(&m->prev[j], lits[i].prev, sizeof *m->prev) != 0)
 				j++;
 			if (j == m->nprev) {
 				tr_byteset *v;
@@ -556,7 +558,8 @@ int tr_litm_create(const tr_lit *lits, size_t n, unsigned flags, tr_litm **out)
 			l->prev = (uint16_t)(j + 1);
 		}
 		for (size_t j = 0; j < lits[i].len; j++)
-			m->pool[total + j] = l->caseless ? fold(lits[i].bytes[j]) : lits[i].bytes[j];
+			m->pool[total + j] =
+			        l->caseless ? fold(lits[i].bytes[j]) : lits[i].bytes[j];
 		total += lits[i].len;
 	}
 
@@ -584,20 +587,24 @@ int tr_litm_create(const tr_lit *lits, size_t n, unsigned flags, tr_litm **out)
 		if (use_nibble)
 			tierof[i] = len < NB_F ? T_TINY : T_NIBBLE;
 		else
-			tierof[i] = len < G2_MIN ? T_TINY : len >= G4_MIN && ng4 > G4_FROM ? T_G4 : T_G2;
+			tierof[i] = len < G2_MIN                     ? T_TINY
+			            : len >= G4_MIN && ng4 > G4_FROM ? T_G4
+			                                             : T_G2;
 	}
 	if ((rc = build_nibble(m, tierof, use_nibble ? nnib : 0, simd, ents)) != TR_OK)
 		goto out;
 	k = 0;
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t o = 0; tierof[i] == T_G2 && o < G2_STRIDE; o++)
-			ents[k++] = (key_ent){load16(m->pool + m->lits[i].off + o) | FOLD2, (uint32_t)i, o};
+			ents[k++] = (key_ent){ load16(m->pool + m->lits[i].off + o) | FOLD2,
+				               (uint32_t)i, o };
 	if ((rc = tier_build(&m->g2, ents, k, &m->memory)) != TR_OK)
 		goto out;
 	k = 0;
 	for (size_t i = 0; i < n; i++)
 		for (uint32_t o = 0; tierof[i] == T_G4 && o < G4_STRIDE; o++)
-			ents[k++] = (key_ent){load32(m->pool + m->lits[i].off + o) | FOLD4, (uint32_t)i, o};
+			ents[k++] = (key_ent){ load32(m->pool + m->lits[i].off + o) | FOLD4,
+				               (uint32_t)i, o };
 	if ((rc = tier_build(&m->g4, ents, k, &m->memory)) != TR_OK)
 		goto out;
 	if ((rc = build_tiny(m, tierof)) != TR_OK)
@@ -636,8 +643,8 @@ static inline int lit_at(const tr_litm *m, const lit_info *l, const uint8_t *buf
 
 /* Checks candidates (literal id has its key at offset k) for a key found
  * at buffer position i. */
-static int verify(const tr_litm *m, const cand *c, uint32_t count, const uint8_t *buf,
-                  size_t len, size_t i, tr_litm_cb cb, void *arg)
+static int verify(const tr_litm *m, const cand *c, uint32_t count, const uint8_t *buf, size_t len,
+                  size_t i, tr_litm_cb cb, void *arg)
 {
 	for (uint32_t j = 0; j < count; j++) {
 		const lit_info *l = &m->lits[c[j].id];
@@ -670,7 +677,8 @@ static int scan_anchor(const tr_litm *m, const uint8_t *buf, size_t len, size_t 
 		size_t j = (size_t)(p - buf);
 		for (unsigned s = 0; s < NSHAPES; s++) {
 			const tier *t = &m->anchor[s];
-			if (!t->bits || j < shape_before[s] || len - j < shape_width[s] - shape_before[s])
+			if (!t->bits || j < shape_before[s] ||
+			    len - j < shape_width[s] - shape_before[s])
 				continue;
 			uint64_t key = shape_key(s, p - shape_before[s]);
 			if (tier_maybe(t, key) && (rc = probe(m, t, key, buf, len, j, cb, arg)))
@@ -690,7 +698,8 @@ static int scan_tiny(const tr_litm *m, const uint8_t *buf, size_t len, size_t fr
 		for (unsigned f = 0; f < m->ntfirst; f++) {
 			const uint8_t *p = buf + from, *end = buf + to;
 			const uint32_t *ts = m->tstart + m->tfirst[f];
-			while (p < end && (p = memchr(p, m->tfirst[f], (size_t)(end - p))) != NULL) {
+			while (p < end &&
+			       (p = memchr(p, m->tfirst[f], (size_t)(end - p))) != NULL) {
 				rc = verify(m, m->tcands + ts[0], ts[1] - ts[0], buf, len,
 				            (size_t)(p - buf), cb, arg);
 				if (rc)
@@ -704,8 +713,8 @@ static int scan_tiny(const tr_litm *m, const uint8_t *buf, size_t len, size_t fr
 		unsigned c = buf[i];
 		if (!((m->tmask[c >> 6] >> (c & 63)) & 1))
 			continue;
-		rc = verify(m, m->tcands + m->tstart[c], m->tstart[c + 1] - m->tstart[c], buf, len, i,
-		            cb, arg);
+		rc = verify(m, m->tcands + m->tstart[c], m->tstart[c + 1] - m->tstart[c], buf, len,
+		            i, cb, arg);
 		if (rc)
 			return rc;
 	}
@@ -733,9 +742,9 @@ static inline int nibble_verify(const tr_litm *m, const uint8_t *buf, size_t len
 }
 
 #if HAVE_SSSE3_PATH
-__attribute__((target("ssse3"))) static size_t
-nibble_ssse3(const tr_litm *m, const uint8_t *buf, size_t len, size_t i, size_t end,
-             tr_litm_cb cb, void *arg, int *rc)
+__attribute__((target("ssse3"))) static size_t nibble_ssse3(const tr_litm *m, const uint8_t *buf,
+                                                            size_t len, size_t i, size_t end,
+                                                            tr_litm_cb cb, void *arg, int *rc)
 {
 	const nibble_tier *t = &m->nb;
 	const __m128i low = _mm_set1_epi8(0x0f), zero = _mm_setzero_si128();
@@ -755,11 +764,12 @@ nibble_ssse3(const tr_litm *m, const uint8_t *buf, size_t len, size_t i, size_t 
 	for (; i < end && len - i >= 16 + NB_F - 1; i += 16) {
 		__m128i pv = _mm_loadu_si128((const __m128i *)(const void *)(buf + i - 1));
 		__m128i r = _mm_and_si128(
-			_mm_shuffle_epi8(plo, _mm_and_si128(pv, low)),
-			_mm_shuffle_epi8(phi, _mm_and_si128(_mm_srli_epi16(pv, 4), low)));
+		        _mm_shuffle_epi8(plo, _mm_and_si128(pv, low)),
+		        _mm_shuffle_epi8(phi, _mm_and_si128(_mm_srli_epi16(pv, 4), low)));
 		for (unsigned f = 0; f < NB_F; f++) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + f));
-			__m128i l = _mm_and_si128(v, low), h = _mm_and_si128(_mm_srli_epi16(v, 4), low);
+			__m128i l = _mm_and_si128(v, low),
+			        h = _mm_and_si128(_mm_srli_epi16(v, 4), low);
 			r = _mm_and_si128(r, _mm_and_si128(_mm_shuffle_epi8(lo[f], l),
 			                                   _mm_shuffle_epi8(hi[f], h)));
 		}
@@ -780,33 +790,34 @@ nibble_ssse3(const tr_litm *m, const uint8_t *buf, size_t len, size_t i, size_t 
 
 /* The same, 32 positions a round (vpshufb works within 128-bit lanes, so
  * the tables are repeated in both). */
-__attribute__((target("avx2"))) static size_t
-nibble_avx2(const tr_litm *m, const uint8_t *buf, size_t len, size_t i, size_t end,
-            tr_litm_cb cb, void *arg, int *rc)
+__attribute__((target("avx2"))) static size_t nibble_avx2(const tr_litm *m, const uint8_t *buf,
+                                                          size_t len, size_t i, size_t end,
+                                                          tr_litm_cb cb, void *arg, int *rc)
 {
 	const nibble_tier *t = &m->nb;
 	const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
 	__m256i lo[NB_F], hi[NB_F];
-	const __m256i plo = _mm256_broadcastsi128_si256(
-		_mm_loadu_si128((const __m128i *)(const void *)t->plo));
-	const __m256i phi = _mm256_broadcastsi128_si256(
-		_mm_loadu_si128((const __m128i *)(const void *)t->phi));
+	const __m256i plo =
+	        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->plo));
+	const __m256i phi =
+	        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)t->phi));
 
 	for (unsigned f = 0; f < NB_F; f++) {
 		lo[f] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)(const void *)t->lo[f]));
+		        _mm_loadu_si128((const __m128i *)(const void *)t->lo[f]));
 		hi[f] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)(const void *)t->hi[f]));
+		        _mm_loadu_si128((const __m128i *)(const void *)t->hi[f]));
 	}
 	if (i == 0)
 		return i; /* the caller does position 0 */
 	for (; i < end && len - i >= 32 + NB_F - 1; i += 32) {
 		__m256i pv = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i - 1));
 		__m256i r = _mm256_and_si256(
-			_mm256_shuffle_epi8(plo, _mm256_and_si256(pv, low)),
-			_mm256_shuffle_epi8(phi, _mm256_and_si256(_mm256_srli_epi16(pv, 4), low)));
+		        _mm256_shuffle_epi8(plo, _mm256_and_si256(pv, low)),
+		        _mm256_shuffle_epi8(phi, _mm256_and_si256(_mm256_srli_epi16(pv, 4), low)));
 		for (unsigned f = 0; f < NB_F; f++) {
-			__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + f));
+			__m256i v =
+			        _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + f));
 			__m256i l = _mm256_and_si256(v, low);
 			__m256i h = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
 			r = _mm256_and_si256(r, _mm256_and_si256(_mm256_shuffle_epi8(lo[f], l),

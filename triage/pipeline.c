@@ -77,8 +77,8 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 			return rc;
 		if (rc != TR_OK) {
 			char name[4352];
-			tr_warn(ctx, tr_file_display(f, name, sizeof name), "module %s: %s", m->name,
-			        tr_errmsg(ctx));
+			tr_warn(ctx, tr_file_display(f, name, sizeof name), "module %s: %s",
+			        m->name, tr_errmsg(ctx));
 		}
 	}
 	return TR_OK;
@@ -182,7 +182,7 @@ struct shared {
 	struct queue q;
 	const tr_source *src;
 	uint64_t files_done, files_queued, bytes_queued; /* atomics */
-	int fatal; /* atomic: first fatal status of a worker */
+	int fatal;      /* atomic: first fatal status of a worker */
 	int enumerated; /* atomic: main thread has queued everything */
 };
 
@@ -201,8 +201,8 @@ static void *worker_main(void *arg)
 			int rc = tr_worker_scan(ta->w, sh->src, &it->f);
 			if (rc != TR_OK) {
 				int zero = 0;
-				__atomic_compare_exchange_n(&sh->fatal, &zero, rc, 0, __ATOMIC_SEQ_CST,
-				                            __ATOMIC_SEQ_CST);
+				__atomic_compare_exchange_n(&sh->fatal, &zero, rc, 0,
+				                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 			}
 		}
 		free(it);
@@ -263,7 +263,8 @@ static void *progress_main(void *arg)
 		        (double)bytes / 1048576.0, rate);
 		if (__atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) && rate > 0 &&
 		    total_bytes > bytes)
-			fprintf(stderr, ", ETA %.0f s", (double)(total_bytes - bytes) / 1048576.0 / rate);
+			fprintf(stderr, ", ETA %.0f s",
+			        (double)(total_bytes - bytes) / 1048576.0 / rate);
 		printed = 1;
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -312,7 +313,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		return tr_set_error(ctx, TR_EFORMAT,
 		                    "%s: not a recognised kind of evidence (expected an iOS backup "
 		                    "folder with Info.plist, Manifest.plist and Manifest.db, or a "
-		                    "folder holding one)", path);
+		                    "folder holding one)",
+		                    path);
 	ctx->err = TR_OK;
 	ctx->errmsg[0] = '\0';
 	if ((rc = col->open(ctx, path, &src.state)) != TR_OK)
@@ -446,7 +448,8 @@ out:
 		return rc;
 	/* Sorted for deterministic reports (module order and ties). */
 	for (size_t i = 1; i < ctx->modules_run.n; i++)
-		for (size_t j = i; j > 0 && strcmp(ctx->modules_run.v[j - 1], ctx->modules_run.v[j]) > 0; j--) {
+		for (size_t j = i;
+		     j > 0 && strcmp(ctx->modules_run.v[j - 1], ctx->modules_run.v[j]) > 0; j--) {
 			char *t = ctx->modules_run.v[j];
 			ctx->modules_run.v[j] = ctx->modules_run.v[j - 1];
 			ctx->modules_run.v[j - 1] = t;

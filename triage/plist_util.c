@@ -118,10 +118,10 @@ struct bpl_frame {
  * *why set to a static reason). */
 static int bpl_prescan(const uint8_t *buf, size_t len, const char **why)
 {
-	struct bpl b = {.buf = buf, .len = len};
-	uint8_t *state = NULL;       /* 0 new, 1 on the DFS stack, 2 done */
-	uint32_t *nodes = NULL;      /* expanded node count, saturated */
-	uint16_t *depth = NULL;      /* expanded depth, saturated */
+	struct bpl b = { .buf = buf, .len = len };
+	uint8_t *state = NULL;  /* 0 new, 1 on the DFS stack, 2 done */
+	uint32_t *nodes = NULL; /* expanded node count, saturated */
+	uint16_t *depth = NULL; /* expanded depth, saturated */
 	struct bpl_frame *stack = NULL;
 	int rc = TR_EPLIST;
 
@@ -167,7 +167,7 @@ static int bpl_prescan(const uint8_t *buf, size_t len, const char **why)
 	}
 
 	size_t sp = 0;
-	stack[sp++] = (struct bpl_frame){.obj = root, .next = 0};
+	stack[sp++] = (struct bpl_frame){ .obj = root, .next = 0 };
 	state[root] = 1;
 	while (sp > 0) {
 		struct bpl_frame *f = &stack[sp - 1];
@@ -195,7 +195,7 @@ static int bpl_prescan(const uint8_t *buf, size_t len, const char **why)
 					goto out;
 				}
 				state[c] = 1;
-				stack[sp++] = (struct bpl_frame){.obj = c, .next = 0};
+				stack[sp++] = (struct bpl_frame){ .obj = c, .next = 0 };
 			}
 			continue;
 		}
@@ -305,8 +305,8 @@ static int xml_prescan(const uint8_t *buf, size_t len, const char **why)
 
 struct walk_frame {
 	plist_t node;
-	uint32_t idx;          /* arrays: next index */
-	plist_dict_iter it;    /* dicts: iterator */
+	uint32_t idx;       /* arrays: next index */
+	plist_dict_iter it; /* dicts: iterator */
 };
 
 /* Iterative walk: depth and node count of a parsed plist. */
@@ -426,8 +426,9 @@ int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
 				break;
 		if (cut == count)
 			continue; /* zero bytes inside UTF-16 units only */
-		str = (tr_bplist_str){ p, count, unit, cut, (size_t)off,
-		                       lenp ? (size_t)(lenp - buf) : 0, ilen };
+		str = (tr_bplist_str){ p,   count,       unit,
+			               cut, (size_t)off, lenp ? (size_t)(lenp - buf) : 0,
+			               ilen };
 		if ((rc = cb(arg, &str)) != 0)
 			return rc;
 	}
@@ -451,7 +452,8 @@ static int cut_one(void *arg, const tr_bplist_str *s)
 	/* a shorter count is still a valid object */
 	if (s->count_off) {
 		for (unsigned b = 0; b < s->count_len; b++)
-			c->w[s->count_off + b] = (uint8_t)(s->first_nul >> (8 * (s->count_len - 1 - b)));
+			c->w[s->count_off + b] =
+			        (uint8_t)(s->first_nul >> (8 * (s->count_len - 1 - b)));
 	} else {
 		c->w[s->marker_off] = (uint8_t)((c->buf[s->marker_off] & 0xF0) | s->first_nul);
 	}
@@ -573,8 +575,7 @@ int tr_plist_int(plist_t node, int64_t *out)
 		*out = b ? 1 : 0;
 		return TR_OK;
 	}
-	default:
-		return TR_EFORMAT;
+	default: return TR_EFORMAT;
 	}
 }
 
@@ -606,8 +607,7 @@ double tr_plist_time(plist_t node)
 		plist_get_uint_val(node, &u);
 		return mac_to_unix((double)(int64_t)u);
 	}
-	default:
-		return TR_NOTIME;
+	default: return TR_NOTIME;
 	}
 }
 

@@ -24,13 +24,7 @@ const tr_collector *const tr_collectors[] = {
 };
 
 const tr_module *const tr_modules[] = {
-	&tr_module_manifest,
-	&tr_module_sms,
-	&tr_module_safari_history,
-	&tr_module_datausage,
-	&tr_module_idstatuscache,
-	&tr_module_tcc,
-	&tr_module_addaily,
-	&tr_module_webkit_rls,
-	NULL,
+	&tr_module_manifest,  &tr_module_sms,           &tr_module_safari_history,
+	&tr_module_datausage, &tr_module_idstatuscache, &tr_module_tcc,
+	&tr_module_addaily,   &tr_module_webkit_rls,    NULL,
 };

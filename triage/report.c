@@ -74,19 +74,19 @@ int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n)
 }
 
 static const char S_SUSPICIOUS[] =
-	"Suspicious signs only: no known indicator matched what the device recorded, but "
-	"heuristics fired or published indicators appear in raw data. An expert should "
-	"review them.";
+        "Suspicious signs only: no known indicator matched what the device recorded, but "
+        "heuristics fired or published indicators appear in raw data. An expert should "
+        "review them.";
 static const char S_CLEAN[] = "No known indicators found.";
 static const char S_CAVEAT[] =
-	"This does not prove the device is clean: only published indicators and known "
-	"traces were checked.";
+        "This does not prove the device is clean: only published indicators and known "
+        "traces were checked.";
 static const char S_INCOMPLETE_CLEAN[] =
-	"The scan was INCOMPLETE: no known indicator was found in what could be checked, "
-	"but parts of the evidence could not be checked, so this is not a clean result.";
+        "The scan was INCOMPLETE: no known indicator was found in what could be checked, "
+        "but parts of the evidence could not be checked, so this is not a clean result.";
 static const char S_INCOMPLETE_MORE[] =
-	"The scan was INCOMPLETE: parts of the evidence could not be checked, so there may "
-	"be more.";
+        "The scan was INCOMPLETE: parts of the evidence could not be checked, so there may "
+        "be more.";
 
 /* Short label of the terminal verdict line. An incomplete clean scan is
  * never called clean. */
@@ -105,7 +105,8 @@ static const char *verdict_label(const tr_ctx *ctx)
  * absent ones are NULL. */
 static int verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
 {
-	static const char pre[] = "Indicators of compromise found: this device shows known traces of ";
+	static const char pre[] =
+	        "Indicators of compromise found: this device shows known traces of ";
 	const char **names;
 	size_t n, len;
 	char *t;
@@ -136,9 +137,7 @@ static int verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
 		free(names);
 		s[0] = *own = t;
 		break;
-	case TR_VERDICT_SUSPICIOUS:
-		s[0] = S_SUSPICIOUS;
-		break;
+	case TR_VERDICT_SUSPICIOUS: s[0] = S_SUSPICIOUS; break;
 	case TR_VERDICT_CLEAN:
 	default:
 		if (ctx->incomplete.n) {
@@ -225,10 +224,14 @@ void tr_report_term_str(FILE *out, const char *s, size_t maxchars)
 static const struct {
 	const char *key, *label;
 } info_labels[] = {
-	{ "collector", "Evidence kind" }, { "path", "Evidence" },
-	{ "product_type", "Device model" }, { "ios_version", "iOS version" },
-	{ "build", "Build" },             { "backup_date", "Backup date" },
-	{ "encrypted", "Encrypted" },     { "snapshot_state", "Snapshot state" },
+	{ "collector", "Evidence kind" },
+	{ "path", "Evidence" },
+	{ "product_type", "Device model" },
+	{ "ios_version", "iOS version" },
+	{ "build", "Build" },
+	{ "backup_date", "Backup date" },
+	{ "encrypted", "Encrypted" },
+	{ "snapshot_state", "Snapshot state" },
 	{ "backup_tool", "Backup tool" },
 };
 #define N_INFO_LABELS (sizeof info_labels / sizeof info_labels[0])
@@ -331,8 +334,10 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 			fputc('\n', out);
 		}
 	} else {
-		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: " :
-		      f->kind == TR_FIND_MENTION   ? "     Mention:   " : "     Indicator: ", out);
+		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: "
+		      : f->kind == TR_FIND_MENTION ? "     Mention:   "
+		                                   : "     Indicator: ",
+		      out);
 		tr_report_term_str(out, f->ioc_type, 64);
 		fputs(" \"", out);
 		tr_report_term_str(out, f->ioc_value, max);
@@ -401,7 +406,8 @@ static void write_findings(tr_ctx *ctx, FILE *out)
 		fprintf(out, "\nFindings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
 		        count[0], count[1], count[2], count[3], count[4]);
 	if (ctx->dropped_findings)
-		fprintf(out, "(%zu more findings beyond the limit of %u were counted but not kept)\n",
+		fprintf(out,
+		        "(%zu more findings beyond the limit of %u were counted but not kept)\n",
 		        ctx->dropped_findings, TR_MAX_FINDINGS);
 
 	for (unsigned l = 0; l < 5; l++) {
@@ -422,7 +428,8 @@ static void write_findings(tr_ctx *ctx, FILE *out)
 			if (fl != l)
 				continue;
 			if (shown == TR_REPORT_TERM_PER_LEVEL) {
-				fprintf(out, "  ... and %zu more - see report.json\n", count[l] - shown);
+				fprintf(out, "  ... and %zu more - see report.json\n",
+				        count[l] - shown);
 				break;
 			}
 			write_finding(out, f, ++shown);
@@ -458,7 +465,8 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 		tr_report_term_str(out, ctx->modules_run.v[i], 64);
 	}
 	fputc('\n', out);
-	fprintf(out, "  Indicators loaded: %zu\n", ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
+	fprintf(out, "  Indicators loaded: %zu\n",
+	        ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
 	if (ctx->iocs) {
 		tr_report_sources t;
 		if (tr_report_ioc_sources(ctx, &t) == TR_OK) {
@@ -603,7 +611,8 @@ int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
 	for (size_t k = 0; k < ctx->nfindings; k++) {
 		const tr_finding *f = &ctx->findings[ord[k].idx];
 		char tb[64], *art;
-		size_t alen = strlen(f->domain ? f->domain : "") + strlen(f->relpath ? f->relpath : "") + 2;
+		size_t alen = strlen(f->domain ? f->domain : "") +
+		              strlen(f->relpath ? f->relpath : "") + 2;
 		tr_time_format(f->time, tb, sizeof tb);
 		art = malloc(alen);
 		if (!art) {
@@ -644,8 +653,8 @@ void tr_report_module_file(const char *module, char *buf, size_t len)
 	const char *m = module ? module : "";
 	for (; m[n] && n < 64 && n + 6 < len; n++) {
 		char c = m[n];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		         c == '_' || c == '-' || (c == '.' && n > 0);
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && n > 0);
 		buf[n] = ok ? c : '_';
 	}
 	if (n == 0 && len > 1)
@@ -654,8 +663,8 @@ void tr_report_module_file(const char *module, char *buf, size_t len)
 }
 
 /* Writes buf to name inside dfd; display is "<dir>/<name>" for errors. */
-static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *name,
-                      const char *buf, size_t len)
+static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *name, const char *buf,
+                      size_t len)
 {
 	struct stat st;
 	int fd, flags;
@@ -666,7 +675,8 @@ static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *nam
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return tr_set_error(ctx, TR_EEXISTS,
-			                    "%s: is a symbolic link; refusing to write through it", display);
+			                    "%s: is a symbolic link; refusing to write through it",
+			                    display);
 		return tr_set_error(ctx, TR_EIO, "%s: cannot create: %s", display, strerror(errno));
 	}
 	if (fstat(fd, &st) != 0) {
@@ -678,7 +688,8 @@ static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *nam
 		close(fd);
 		return tr_set_error(ctx, TR_EEXISTS,
 		                    "%s: exists and is not a plain file of its own; refusing to "
-		                    "overwrite it", display);
+		                    "overwrite it",
+		                    display);
 	}
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || ftruncate(fd, 0) != 0 ||
@@ -710,9 +721,11 @@ static int open_dir(tr_ctx *ctx, int dfd, const char *name, const char *display,
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 	if (fd < 0) {
 		if (errno == ENOTDIR || errno == ELOOP)
-			return tr_set_error(ctx, TR_EEXISTS,
-			                    "%s: exists and is not a directory; refusing to write the "
-			                    "report there", display);
+			return tr_set_error(
+			        ctx, TR_EEXISTS,
+			        "%s: exists and is not a directory; refusing to write the "
+			        "report there",
+			        display);
 		return tr_set_error(ctx, TR_EIO, "%s: cannot open the output folder: %s", display,
 		                    strerror(errno));
 	}
@@ -797,7 +810,8 @@ static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const json_t *re
 			free(clean);
 			bad |= !js || json_object_set_new(o, "module", js);
 			bad |= json_object_set(o, "findings", a);
-			bad |= json_object_set_new(o, "count", json_integer((json_int_t)json_array_size(a)));
+			bad |= json_object_set_new(o, "count",
+			                           json_integer((json_int_t)json_array_size(a)));
 		}
 		json_decref(a);
 		if (bad) {
@@ -872,9 +886,9 @@ int tr_report(tr_ctx *ctx)
 			rc = tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
 		free(s);
 	} else {
-		rc = tr_report_write_text(ctx, stdout,
-		                          ctx->opts.output_dir && rc_out == TR_OK ? ctx->opts.output_dir
-		                                                                   : NULL);
+		rc = tr_report_write_text(
+		        ctx, stdout,
+		        ctx->opts.output_dir && rc_out == TR_OK ? ctx->opts.output_dir : NULL);
 	}
 	if (rc_out != TR_OK && rc != TR_OK) {
 		/* Both failed: keep the output-folder error, the first one. */

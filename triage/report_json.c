@@ -268,7 +268,7 @@ static json_t *evidence_json(const tr_ctx *ctx)
 static json_t *summary_json(const tr_ctx *ctx)
 {
 	static const enum tr_level levels[] = { TR_LEVEL_CRITICAL, TR_LEVEL_HIGH, TR_LEVEL_MEDIUM,
-	                                        TR_LEVEL_LOW, TR_LEVEL_INFO };
+		                                TR_LEVEL_LOW, TR_LEVEL_INFO };
 	uint64_t count[5] = { 0 };
 	const char **names = NULL;
 	size_t nnames = 0;

@@ -86,8 +86,8 @@ static int from_file(tr_ctx *ctx, const char *path, char **pw, size_t *len)
 	}
 	close(fd);
 	if (rc == TR_OK && got > PASSWORD_FILE_MAX)
-		rc = tr_set_error(ctx, TR_EUSAGE, "%s: password file is larger than %u bytes",
-		                  path, PASSWORD_FILE_MAX);
+		rc = tr_set_error(ctx, TR_EUSAGE, "%s: password file is larger than %u bytes", path,
+		                  PASSWORD_FILE_MAX);
 	if (rc == TR_OK) {
 		size_t n = got;
 		if (n > 0 && buf[n - 1] == '\n') {
@@ -149,8 +149,8 @@ static void on_prompt_signal(int sig)
 	prompt_signal = sig;
 }
 
-static const int prompt_sigs[] = {SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
-                                  SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU};
+static const int prompt_sigs[] = { SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
+	                           SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
 #define NPROMPT_SIGS (sizeof prompt_sigs / sizeof prompt_sigs[0])
 
 static void write_str(int fd, const char *s)

@@ -59,7 +59,8 @@ int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f, size
 		if (n == cap) {
 			size_t ncap;
 			if (cap > limit) {
-				rc = tr_set_error(ctx, TR_ELIMIT, "%s: larger than %zu bytes", name, limit);
+				rc = tr_set_error(ctx, TR_ELIMIT, "%s: larger than %zu bytes", name,
+				                  limit);
 				goto out;
 			}
 			ncap = cap * 2 > limit + 1 ? limit + 1 : cap * 2;

@@ -65,13 +65,13 @@ typedef struct tr_iocs tr_iocs;
 
 /* Options of one scan. Zero-initialise, then set what is needed. */
 typedef struct tr_options {
-	const char *output_dir;       /* NULL: no files written */
-	int format_json;              /* terminal summary as JSON instead of text */
-	int quiet;                    /* no progress on stderr */
-	int jobs;                     /* worker threads; 0 = number of cores */
-	const char *password_file;    /* backup password read from this file */
-	const char *key_file;         /* derived backup key, read or written */
-	int allow_tty_prompt;         /* may prompt for a password on the TTY */
+	const char *output_dir;    /* NULL: no files written */
+	int format_json;           /* terminal summary as JSON instead of text */
+	int quiet;                 /* no progress on stderr */
+	int jobs;                  /* worker threads; 0 = number of cores */
+	const char *password_file; /* backup password read from this file */
+	const char *key_file;      /* derived backup key, read or written */
+	int allow_tty_prompt;      /* may prompt for a password on the TTY */
 } tr_options;
 
 /* Context: everything of one run hangs off it. */
@@ -84,7 +84,7 @@ const char *tr_errmsg(const tr_ctx *ctx);
 const char *tr_strerror(int status);
 /* Sets the context error and returns status (for "return tr_set_error(...)"). */
 int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Notes collected during the last operation (facts for the user, e.g.
  * "picked backup X", per-pack rule counts). Borrowed; i < tr_note_count. */

@@ -32,14 +32,16 @@ static int copy_file(tr_ctx *ctx, const char *src, const char *dst, const char *
 	}
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot create temp copy: %s", dst, strerror(errno));
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot create temp copy: %s", dst,
+		                  strerror(errno));
 		goto out;
 	}
 	while ((n = read(in, buf, sizeof buf)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = tr_set_error(ctx, TR_EIO, "%s: read error: %s", display, strerror(errno));
+			rc = tr_set_error(ctx, TR_EIO, "%s: read error: %s", display,
+			                  strerror(errno));
 			goto out;
 		}
 		if (tr_write_all(out, buf, (size_t)n) != 0) {
@@ -77,8 +79,7 @@ static int uri_path(const char *path, char *out, size_t len)
 	return TR_OK;
 }
 
-static int open_checked(tr_ctx *ctx, const char *uri, int flags, const char *display,
-                        sqlite3 **out)
+static int open_checked(tr_ctx *ctx, const char *uri, int flags, const char *display, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
 	int src = sqlite3_open_v2(uri, &db, flags | SQLITE_OPEN_URI, NULL);
@@ -102,8 +103,8 @@ static int open_checked(tr_ctx *ctx, const char *uri, int flags, const char *dis
 	return TR_OK;
 }
 
-int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path,
-                   const char *display, sqlite3 **out)
+int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
+                   sqlite3 **out)
 {
 	char uri[8192], enc[6144];
 	const char *tmp;
@@ -149,8 +150,9 @@ int tr_sqlite_has_table(sqlite3 *db, const char *table)
 {
 	sqlite3_stmt *st = NULL;
 	int found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	            db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name=?", -1,
+	            &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;

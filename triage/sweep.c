@@ -112,7 +112,7 @@ static int push(collect *c, const char *s, size_t len, int kind)
 		c->v = v;
 		c->cap = cap;
 	}
-	c->v[c->n++] = (raw_val){s, len, kind, kind == SW_PROC && is_path_only(s, len)};
+	c->v[c->n++] = (raw_val){ s, len, kind, kind == SW_PROC && is_path_only(s, len) };
 	return 0;
 }
 
@@ -138,7 +138,8 @@ static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
 			len = (size_t)(slash - s);
 		if (tr_is_ipv4(s, len))
 			return push(c, s, len, SW_IP);
-		if (len < MIN_DOMAIN_LEN || !memchr(s, '.', len) || s[0] == '.' || s[len - 1] == '.')
+		if (len < MIN_DOMAIN_LEN || !memchr(s, '.', len) || s[0] == '.' ||
+		    s[len - 1] == '.')
 			return 0;
 		return push(c, s, len, SW_DOMAIN);
 	}
@@ -152,8 +153,7 @@ static int on_ioc(void *arg, const tr_ioc *ioc, const char *how)
 		if (len < TR_LITM_MIN_LEN)
 			return 0;
 		return push(c, s, len, SW_PROC);
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -189,7 +189,7 @@ static void set_add(tr_byteset *s, uint8_t c)
 
 int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 {
-	collect c = {0};
+	collect c = { 0 };
 	tr_sweep *sw;
 	tr_lit *lits = NULL;
 	uint8_t *wide = NULL;
@@ -197,7 +197,7 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 	int rc = TR_ENOMEM;
 	/* what may precede a process name: in ASCII a delimiter (or '/' for
 	 * the generic names), in UTF-16LE the high byte 0 of one */
-	tr_byteset delim = {{0}}, slash = {{0}}, zero = {{0}};
+	tr_byteset delim = { { 0 } }, slash = { { 0 } }, zero = { { 0 } };
 
 	for (const char *d = delimiters; *d; d++)
 		set_add(&delim, (uint8_t)*d);
@@ -242,8 +242,10 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 		if (r->len > sw->max_vlen)
 			sw->max_vlen = r->len;
 		sw->litmap[sw->nlits] = (uint32_t)i << 1;
-		lits[sw->nlits++] = (tr_lit){(const uint8_t *)v->value, r->len, caseless,
-		                             r->kind != SW_PROC ? NULL : r->path_only ? &slash : &delim};
+		lits[sw->nlits++] = (tr_lit){ (const uint8_t *)v->value, r->len, caseless,
+			                      r->kind != SW_PROC ? NULL
+			                      : r->path_only     ? &slash
+			                                         : &delim };
 		/* UTF-16LE by interleaving zeros is right for ASCII only (no
 		 * indicator value has anything else today) */
 		if (!is_ascii(r->s, r->len))
@@ -253,8 +255,8 @@ int tr_sweep_create(tr_ctx *ctx, const tr_iocs *ix, tr_sweep **out)
 			wide[wpos + 2 * j + 1] = 0;
 		}
 		sw->litmap[sw->nlits] = (uint32_t)i << 1 | 1;
-		lits[sw->nlits++] = (tr_lit){wide + wpos, 2 * r->len, caseless,
-		                             r->kind == SW_PROC ? &zero : NULL};
+		lits[sw->nlits++] = (tr_lit){ wide + wpos, 2 * r->len, caseless,
+			                      r->kind == SW_PROC ? &zero : NULL };
 		wpos += 2 * r->len;
 		if (2 * r->len > sw->max_len)
 			sw->max_len = 2 * r->len;
@@ -471,8 +473,7 @@ static int verify(const sw_lit *l, const view *v)
 	long b = before(v, 1);
 
 	switch (l->kind) {
-	case SW_DOMAIN:
-		return !(is_alnum(b) || b == '-') && host_end_ok(v);
+	case SW_DOMAIN: return !(is_alnum(b) || b == '-') && host_end_ok(v);
 	case SW_IP:
 		if (is_alnum(b) || b == '-' || (b == '.' && is_digit(before(v, 2))))
 			return 0;
@@ -487,8 +488,7 @@ static int verify(const sw_lit *l, const view *v)
 		if (!is_delim(after(v, 0)))
 			return 0;
 		return context_is_text(v, -1) && context_is_text(v, 1);
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -536,7 +536,7 @@ static int on_literal(void *arg, uint32_t id, size_t start)
 	int wide = (int)(st->sw->litmap[id] & 1);
 
 	start += st->from;
-	view v = {st->buf, st->len, start, start + (size_t)l->vlen * (wide ? 2 : 1), wide};
+	view v = { st->buf, st->len, start, start + (size_t)l->vlen * (wide ? 2 : 1), wide };
 	tr_mention m;
 
 	if (v.end <= st->skip) /* reported with the previous window */
@@ -556,7 +556,7 @@ static int on_literal(void *arg, uint32_t id, size_t start)
 int tr_sweep_scan_window(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
                          size_t skip, size_t stop, uint64_t base, tr_mention_cb cb, void *arg)
 {
-	scan_state st = {sw, s, buf, len, skip, stop, 0, base, cb, arg};
+	scan_state st = { sw, s, buf, len, skip, stop, 0, base, cb, arg };
 
 	if (!sw || !s || !buf || !cb || sw->nvals == 0 || len == 0 || skip >= len || stop <= skip)
 		return TR_OK;

@@ -56,23 +56,23 @@ enum tr_file_type { TR_FT_REG = 1, TR_FT_DIR = 2, TR_FT_LNK = 4, TR_FT_OTHER = 8
 
 /* One logical file of the evidence, as handed out by a collector. */
 typedef struct tr_file {
-	const char *domain;   /* iOS backup domain ("HomeDomain"); "" if none */
-	const char *relpath;  /* path inside the domain or the evidence root;
+	const char *domain;  /* iOS backup domain ("HomeDomain"); "" if none */
+	const char *relpath; /* path inside the domain or the evidence root;
 	                         no leading '/', never contains ".." components */
-	const char *id;       /* collector's id (backup fileID), or NULL */
+	const char *id;      /* collector's id (backup fileID), or NULL */
 	enum tr_file_type type;
-	uint32_t mode;        /* st_mode bits, 0 if unknown */
-	uint64_t size;        /* recorded size in bytes (may differ from data) */
+	uint32_t mode;              /* st_mode bits, 0 if unknown */
+	uint64_t size;              /* recorded size in bytes (may differ from data) */
 	double mtime, ctime, btime; /* Unix seconds or TR_NOTIME */
-	int present;          /* 1 if the data of a regular file can be read */
-	int protection_class; /* iOS data protection class, 0 if none */
-	const char *target;   /* symlink target or NULL */
+	int present;                /* 1 if the data of a regular file can be read */
+	int protection_class;       /* iOS data protection class, 0 if none */
+	const char *target;         /* symlink target or NULL */
 	/* Collector data that travels with the file: the core copies these
 	 * bytes whenever it keeps a tr_file beyond the next() call (worker
 	 * queues), so read_open()/sqlite_open() may rely on them instead of
 	 * the collector's current row (e.g. the wrapped per-file key). */
 	const uint8_t *opaque;
-	size_t opaque_len;    /* at most TR_MAX_FILE_OPAQUE */
+	size_t opaque_len; /* at most TR_MAX_FILE_OPAQUE */
 } tr_file;
 
 /* A stream of plaintext bytes of one file. */
@@ -135,8 +135,8 @@ struct tr_collector {
 /* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
  * *buf is malloc'ed (caller frees) and NUL-terminated (not counted in
  * *len). */
-int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f,
-                       size_t limit, uint8_t **buf, size_t *len);
+int tr_source_read_all(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t limit,
+                       uint8_t **buf, size_t *len);
 /* Parses a whole file as a plist (binary or XML) within the plist limits.
  * Caller frees with plist_free(). */
 int tr_source_plist(tr_ctx *ctx, const tr_source *src, const tr_file *f, plist_t *out);
@@ -169,11 +169,11 @@ const char *tr_get_info(const tr_ctx *ctx, const char *key);
  * Warnings: a broken or skipped artifact; the scan goes on. */
 void tr_note(tr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tr_warn(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Marks the scan incomplete (a limit was hit, data was unreadable) with a
  * reason that the report prints. Also records it as a warning. */
 void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* A private 0700 directory for temporary copies and decrypted data,
  * created on first use, removed with everything in it by
@@ -200,8 +200,8 @@ void tr_secret_free(void *p, size_t len);
  * "immutable" in place (no journal, WAL or SHM file is created beside
  * it). Otherwise db and WAL are copied into the private temp dir and
  * the copy is opened. */
-int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path,
-                   const char *display, sqlite3 **out);
+int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
+                   sqlite3 **out);
 int tr_sqlite_has_table(sqlite3 *db, const char *table);
 int tr_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
 
@@ -213,11 +213,11 @@ int tr_plist_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name
 typedef struct tr_bplist_str {
 	const uint8_t *chars; /* count units of unit bytes */
 	uint64_t count;
-	unsigned unit;        /* 1 ASCII, 2 UTF-16BE */
-	uint64_t first_nul;   /* index of the first NUL unit */
-	size_t marker_off;    /* offset of the object's marker byte */
-	size_t count_off;     /* offset of the big-endian count, 0: in the marker */
-	unsigned count_len;   /* bytes of that count */
+	unsigned unit;      /* 1 ASCII, 2 UTF-16BE */
+	uint64_t first_nul; /* index of the first NUL unit */
+	size_t marker_off;  /* offset of the object's marker byte */
+	size_t count_off;   /* offset of the big-endian count, 0: in the marker */
+	unsigned count_len; /* bytes of that count */
 } tr_bplist_str;
 /* Calls cb for each such string of a bplist00 buffer, in object order. A
  * malformed object table ends the walk quietly (the parser judges the
@@ -238,36 +238,36 @@ int tr_plist_uid(plist_t node, uint64_t *out);
 
 /* What a record value is, i.e. how the matcher compares it. */
 enum tr_match {
-	TR_M_NONE = 0,      /* context only, never matched */
-	TR_M_URL,           /* full URL: by URL, then host as domain/IP */
-	TR_M_DOMAIN,        /* host name or IP address */
-	TR_M_PROCESS,       /* process name (basename is compared) */
-	TR_M_PROCESS_PATH,  /* executable path: path vs file paths, every
+	TR_M_NONE = 0,     /* context only, never matched */
+	TR_M_URL,          /* full URL: by URL, then host as domain/IP */
+	TR_M_DOMAIN,       /* host name or IP address */
+	TR_M_PROCESS,      /* process name (basename is compared) */
+	TR_M_PROCESS_PATH, /* executable path: path vs file paths, every
 	                       component vs process names */
-	TR_M_EMAIL,         /* e-mail address, "mailto:" and quotes stripped */
-	TR_M_FILE_PATH,     /* device file path: prefix vs file:path, basename
+	TR_M_EMAIL,        /* e-mail address, "mailto:" and quotes stripped */
+	TR_M_FILE_PATH,    /* device file path: prefix vs file:path, basename
 	                       vs file:name, components split on '_' vs domains */
-	TR_M_APP_ID,        /* bundle id / Android package */
-	TR_M_HASH,          /* hex digest; kind by length (32/40/64) */
-	TR_M_CERT,          /* certificate hash */
-	TR_M_PROFILE_ID,    /* configuration profile UUID or identifier */
-	TR_M_PROPERTY       /* Android property name */
+	TR_M_APP_ID,       /* bundle id / Android package */
+	TR_M_HASH,         /* hex digest; kind by length (32/40/64) */
+	TR_M_CERT,         /* certificate hash */
+	TR_M_PROFILE_ID,   /* configuration profile UUID or identifier */
+	TR_M_PROPERTY      /* Android property name */
 };
 
 /* Indicator types, as loaded from STIX2 patterns. */
 enum tr_ioc_type {
-	TR_IOC_DOMAIN = 0,   /* domain-name:value */
-	TR_IOC_IPV4,         /* ipv4-addr:value */
-	TR_IOC_URL,          /* url:value */
-	TR_IOC_EMAIL,        /* email-addr:value */
-	TR_IOC_PROCESS,      /* process:name */
-	TR_IOC_FILE_NAME,    /* file:name */
-	TR_IOC_FILE_PATH,    /* file:path */
-	TR_IOC_SHA256,       /* file:hashes.sha256 / 'SHA-256' */
+	TR_IOC_DOMAIN = 0, /* domain-name:value */
+	TR_IOC_IPV4,       /* ipv4-addr:value */
+	TR_IOC_URL,        /* url:value */
+	TR_IOC_EMAIL,      /* email-addr:value */
+	TR_IOC_PROCESS,    /* process:name */
+	TR_IOC_FILE_NAME,  /* file:name */
+	TR_IOC_FILE_PATH,  /* file:path */
+	TR_IOC_SHA256,     /* file:hashes.sha256 / 'SHA-256' */
 	TR_IOC_SHA1,
 	TR_IOC_MD5,
-	TR_IOC_APP_ID,       /* app:id */
-	TR_IOC_CERT_SHA256,  /* app:cert.sha256 */
+	TR_IOC_APP_ID,      /* app:id */
+	TR_IOC_CERT_SHA256, /* app:cert.sha256 */
 	TR_IOC_CERT_SHA1,
 	TR_IOC_CERT_MD5,
 	TR_IOC_PROFILE_ID,   /* configuration-profile:id */
@@ -312,13 +312,13 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r);
 
 /* A heuristic finding (needs no indicator). name is a stable identifier
  * ("safari_fast_redirect"), explanation a sentence a helpdesk can read. */
-int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r,
-                     enum tr_level level, const char *name, const char *explanation);
+int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum tr_level level,
+                     const char *name, const char *explanation);
 
 /* A finding from a content signature (YARA) or a whole-file hash. */
-int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *f,
-                     enum tr_level level, const char *type, const char *value,
-                     const char *malware, const char *source, const char *explanation);
+int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *f, enum tr_level level,
+                     const char *type, const char *value, const char *malware, const char *source,
+                     const char *explanation);
 
 /* ------------------------------------------------------------------ */
 /* Indicator index (triage/ioc_stix2.c, triage/ioc_index.c)           */
@@ -340,8 +340,8 @@ typedef int (*tr_ioc_cb)(void *arg, const tr_ioc *ioc, const char *how);
  * "path prefix", "path suffix", "file name", "path component",
  * "origin folder"). Stops and returns cb's value if non-zero. A NULL
  * index matches nothing. Thread-safe (read-only). */
-int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value,
-                  tr_ioc_cb cb, void *arg);
+int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value, tr_ioc_cb cb,
+                  void *arg);
 
 /* Iterates all indicators (for statistics and the literal sweep). */
 int tr_iocs_foreach(const tr_iocs *ix, tr_ioc_cb cb, void *arg);

@@ -125,7 +125,8 @@ int tr_url_split(const char *s, size_t len, tr_url_parts *p)
 				size_t j = i + 1, nd = 0;
 				while (j < len && is_digit((unsigned char)s[j]))
 					j++, nd++;
-				if (nd == 0 || !(j == len || s[j] == '/' || s[j] == '?' || s[j] == '#'))
+				if (nd == 0 ||
+				    !(j == len || s[j] == '/' || s[j] == '?' || s[j] == '#'))
 					return 0; /* mailto:, javascript:, garbage */
 				auth = 0;
 			}
@@ -245,7 +246,8 @@ int tr_url_port(const char *url)
  * site, and it never needs updating from the network. */
 static int is_public_sld(const char *s, size_t len)
 {
-	static const char *const slds[] = {"co", "com", "net", "org", "gov", "edu", "ac", "ne", "or"};
+	static const char *const slds[] = { "co",  "com", "net", "org", "gov",
+		                            "edu", "ac",  "ne",  "or" };
 	for (size_t i = 0; i < sizeof slds / sizeof slds[0]; i++)
 		if (strlen(slds[i]) == len && strncasecmp(s, slds[i], len) == 0)
 			return 1;
@@ -270,7 +272,7 @@ const char *tr_registrable_domain(const char *host)
 		d1--;
 	if (d1 == 0)
 		return host; /* one label */
-	d1--;             /* index of the last dot */
+	d1--;                /* index of the last dot */
 	d2 = d1;
 	while (d2 > 0 && host[d2 - 1] != '.')
 		d2--;

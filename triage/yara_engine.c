@@ -60,7 +60,7 @@
 #define YE_INCLUDE_MAX (16u << 20)
 
 /* Names of the externals every rule set declares. */
-static const char *const ye_externals[] = {"collector", "domain", "relpath", "filename"};
+static const char *const ye_externals[] = { "collector", "domain", "relpath", "filename" };
 #define YE_NEXTERNALS (sizeof ye_externals / sizeof ye_externals[0])
 
 struct tr_yara {
@@ -150,7 +150,8 @@ static int list_dir(tr_ctx *ctx, const char *dir, int (*want)(const char *), int
 	*names = NULL;
 	*count = 0;
 	if (!d)
-		return tr_set_error(ctx, errno == ENOENT || errno == ENOTDIR ? TR_ENOTFOUND : TR_EIO,
+		return tr_set_error(ctx,
+		                    errno == ENOENT || errno == ENOTDIR ? TR_ENOTFOUND : TR_EIO,
 		                    "rules dir %s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -170,7 +171,8 @@ static int list_dir(tr_ctx *ctx, const char *dir, int (*want)(const char *), int
 			cap = cap ? cap * 2 : 16;
 			nv = realloc(v, cap * sizeof *v);
 			if (!nv) {
-				rc = tr_set_error(ctx, TR_ENOMEM, "rules dir %s: out of memory", dir);
+				rc = tr_set_error(ctx, TR_ENOMEM, "rules dir %s: out of memory",
+				                  dir);
 				goto out;
 			}
 			v = nv;
@@ -271,7 +273,8 @@ static void compile_cb(int level, const char *file, int line, const YR_RULE *rul
 	else if (!fails)
 		/* A warning of a pack being loaded for a scan: tell the user,
 		 * the rule still works. */
-		tr_note(d->ctx, "rules: %s:%d: warning: %s", file ? file : "(rules)", line, message);
+		tr_note(d->ctx, "rules: %s:%d: warning: %s", file ? file : "(rules)", line,
+		        message);
 }
 
 /*
@@ -333,7 +336,8 @@ static int new_compiler(tr_ctx *ctx, YR_COMPILER **out, int *includes)
 		                    "yara: cannot create compiler: %s", yara_status_name(yrc));
 	yr_compiler_set_include_callback(c, include_cb, include_free, includes);
 	for (size_t i = 0; i < YE_NEXTERNALS; i++) {
-		if ((yrc = yr_compiler_define_string_variable(c, ye_externals[i], "")) != ERROR_SUCCESS) {
+		if ((yrc = yr_compiler_define_string_variable(c, ye_externals[i], "")) !=
+		    ERROR_SUCCESS) {
 			yr_compiler_destroy(c);
 			return tr_set_error(ctx, TR_EYARA, "yara: cannot declare external %s: %s",
 			                    ye_externals[i], yara_status_name(yrc));
@@ -472,8 +476,7 @@ int tr_yara_finish(tr_ctx *ctx, tr_yara *y)
 	yr_compiler_destroy(y->compiler);
 	y->compiler = NULL;
 	y->nrules = 0;
-	yr_rules_foreach(y->rules, rule)
-		y->nrules++;
+	yr_rules_foreach(y->rules, rule) y->nrules++;
 	return TR_OK;
 }
 
@@ -509,8 +512,9 @@ static int parse_severity(const char *s, enum tr_level *out)
 		const char *name;
 		enum tr_level level;
 	} levels[] = {
-		{"critical", TR_LEVEL_CRITICAL}, {"high", TR_LEVEL_HIGH}, {"medium", TR_LEVEL_MEDIUM},
-		{"low", TR_LEVEL_LOW},           {"info", TR_LEVEL_INFO},
+		{ "critical", TR_LEVEL_CRITICAL }, { "high", TR_LEVEL_HIGH },
+		{ "medium", TR_LEVEL_MEDIUM },     { "low", TR_LEVEL_LOW },
+		{ "info", TR_LEVEL_INFO },
 	};
 	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
 		if (s && strcmp(s, levels[i].name) == 0) {
@@ -559,14 +563,14 @@ static int scan_cb(YR_SCAN_CONTEXT *sc, int message, void *data, void *user_data
 	scan_state *st = user_data;
 
 	switch (message) {
-	case CALLBACK_MSG_RULE_MATCHING:
-		return on_match(st, data);
+	case CALLBACK_MSG_RULE_MATCHING: return on_match(st, data);
 	case CALLBACK_MSG_TOO_MANY_MATCHES: {
 		/* libyara keeps the first matches and drops the rest, so a
 		 * count condition may be wrong: the scan is incomplete. */
 		const YR_STRING *s = data;
 		if (!st->too_many) {
-			const YR_RULE *r = sc && sc->rules && s ? &sc->rules->rules_table[s->rule_idx] : NULL;
+			const YR_RULE *r =
+			        sc && sc->rules && s ? &sc->rules->rules_table[s->rule_idx] : NULL;
 			snprintf(st->too_many_what, sizeof st->too_many_what, "%s.%s string %s",
 			         r && r->ns ? r->ns->name : "?", r ? r->identifier : "?",
 			         s ? s->identifier : "?");
@@ -608,7 +612,7 @@ static const char *base_name(const char *p)
 static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len)
 {
-	static const tr_file nofile = {.domain = "", .relpath = "", .type = TR_FT_REG};
+	static const tr_file nofile = { .domain = "", .relpath = "", .type = TR_FT_REG };
 	const char *vals[YE_NEXTERNALS];
 	char artifact[YE_PATH + 256];
 	scan_state st;
@@ -623,7 +627,8 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	for (size_t i = 0; i < YE_NEXTERNALS; i++) {
 		yrc = yr_scanner_define_string_variable(sc, ye_externals[i], vals[i]);
 		if (yrc != ERROR_SUCCESS)
-			return tr_set_error(ctx, yrc == ERROR_INSUFFICIENT_MEMORY ? TR_ENOMEM : TR_EYARA,
+			return tr_set_error(ctx,
+			                    yrc == ERROR_INSUFFICIENT_MEMORY ? TR_ENOMEM : TR_EYARA,
 			                    "yara: cannot set external %s: %s", ye_externals[i],
 			                    yara_status_name(yrc));
 	}
@@ -702,7 +707,8 @@ static int find_packs(tr_ctx *ctx, const char *dir, pack_list *out)
 	if (yes) {
 		if ((rc = pack_name(ctx, dir, name, sizeof name)) != TR_OK)
 			return rc;
-		if (tr_strlist_add(&out->dirs, dir) != TR_OK || tr_strlist_add(&out->names, name) != TR_OK)
+		if (tr_strlist_add(&out->dirs, dir) != TR_OK ||
+		    tr_strlist_add(&out->names, name) != TR_OK)
 			goto nomem;
 		return TR_OK;
 	}
@@ -724,9 +730,9 @@ static int find_packs(tr_ctx *ctx, const char *dir, pack_list *out)
 			goto nomem;
 	}
 	if (out->dirs.n == 0)
-		rc = tr_set_error(ctx, TR_ENOTFOUND,
-		                  "rules dir %s: no rule packs (folders with *.yar, *.yara or *.stix2)",
-		                  dir);
+		rc = tr_set_error(
+		        ctx, TR_ENOTFOUND,
+		        "rules dir %s: no rule packs (folders with *.yar, *.yara or *.stix2)", dir);
 out:
 	free_names(subs, nsubs);
 	if (rc != TR_OK)
@@ -896,7 +902,8 @@ static int key_field(EVP_MD_CTX *m, const void *p, size_t n)
 	unsigned char len[8];
 
 	put_le64(len, n);
-	return EVP_DigestUpdate(m, len, sizeof len) == 1 && (n == 0 || EVP_DigestUpdate(m, p, n) == 1)
+	return EVP_DigestUpdate(m, len, sizeof len) == 1 &&
+	                       (n == 0 || EVP_DigestUpdate(m, p, n) == 1)
 	               ? 0
 	               : -1;
 }
@@ -1035,7 +1042,8 @@ static int cache_dir(tr_ctx *ctx, char *out, size_t len)
 		return 0;
 	}
 	if (n < 0 || (size_t)n >= len) {
-		tr_note(ctx, "rules cache: folder name too long; rules are compiled at every start");
+		tr_note(ctx,
+		        "rules cache: folder name too long; rules are compiled at every start");
 		return 0;
 	}
 	if (mkdir_p(out) != 0 || stat(out, &st) != 0)
@@ -1086,7 +1094,7 @@ static int read_all(int fd, size_t size, unsigned char **out)
 static int cache_load(tr_ctx *ctx, const char *path, const cache_key *k, YR_RULES **out)
 {
 	unsigned char *data = NULL, d[32];
-	membuf mb = {0};
+	membuf mb = { 0 };
 	YR_STREAM stream;
 	const char *why = NULL;
 	char whybuf[128];
@@ -1144,8 +1152,8 @@ static int cache_load(tr_ctx *ctx, const char *path, const cache_key *k, YR_RULE
 	stream.write = NULL;
 	if ((yrc = yr_rules_load_stream(&stream, out)) != ERROR_SUCCESS) {
 		*out = NULL;
-		tr_note(ctx, "rules cache %s: libyara cannot load it (%s); rules compiled again", path,
-		        yara_status_name(yrc));
+		tr_note(ctx, "rules cache %s: libyara cannot load it (%s); rules compiled again",
+		        path, yara_status_name(yrc));
 		goto out;
 	}
 	/* Recently used: pruning removes the least recently used files. */
@@ -1240,7 +1248,8 @@ static void cache_prune(const char *dir, const char *keep_name)
 		/* keep_name counts as one of the YE_CACHE_KEEP */
 		qsort(v, n, sizeof *v, cmp_entry_age);
 		for (size_t i = 0; i + YE_CACHE_KEEP - 1 < n; i++)
-			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, v[i].name) < sizeof path)
+			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, v[i].name) <
+			    sizeof path)
 				(void)unlink(path);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1253,7 +1262,7 @@ static void cache_prune(const char *dir, const char *keep_name)
 static void cache_save(tr_ctx *ctx, const char *dir, const cache_key *k, YR_RULES *rules)
 {
 	unsigned char hdr[YE_CACHE_HDR];
-	membuf mb = {0};
+	membuf mb = { 0 };
 	YR_STREAM stream;
 	char name[96], final[YE_PATH], tmp[YE_PATH]; /* dir: < YE_CACHE_DIR_MAX */
 	const char *why = NULL;
@@ -1265,7 +1274,8 @@ static void cache_save(tr_ctx *ctx, const char *dir, const cache_key *k, YR_RULE
 	stream.read = NULL;
 	stream.write = mem_write;
 	if ((yrc = yr_rules_save_stream(rules, &stream)) != ERROR_SUCCESS) {
-		tr_note(ctx, "rules cache %s: not saved (libyara: %s)", final, yara_status_name(yrc));
+		tr_note(ctx, "rules cache %s: not saved (libyara: %s)", final,
+		        yara_status_name(yrc));
 		goto out;
 	}
 	memcpy(hdr, YE_CACHE_MAGIC, YE_CACHE_MAGIC_LEN);
@@ -1322,8 +1332,7 @@ out:
 /* ------------------------------------------------------------------ */
 /* Building a rule set: cache or compile                               */
 
-static int record_packs(tr_ctx *ctx, tr_yara *y, const tr_strlist *names,
-                        const tr_strlist *dirs)
+static int record_packs(tr_ctx *ctx, tr_yara *y, const tr_strlist *names, const tr_strlist *dirs)
 {
 	for (size_t i = 0; i < names->n; i++)
 		if (tr_strlist_add(&y->pack_names, names->v[i]) != TR_OK ||
@@ -1337,8 +1346,7 @@ static int record_packs(tr_ctx *ctx, tr_yara *y, const tr_strlist *names,
  * warnings as notes: from the cache when a valid entry exists, else
  * compiled and, when clean, saved to the cache.
  */
-static int build_rules(tr_ctx *ctx, const tr_strlist *names, const tr_strlist *dirs,
-                       tr_yara **out)
+static int build_rules(tr_ctx *ctx, const tr_strlist *names, const tr_strlist *dirs, tr_yara **out)
 {
 	char dir[YE_CACHE_DIR_MAX], path[YE_PATH];
 	cache_key key, again;
@@ -1358,8 +1366,7 @@ static int build_rules(tr_ctx *ctx, const tr_strlist *names, const tr_strlist *d
 			y->compiler = NULL;
 			y->rules = rules;
 			y->from_cache = 1;
-			yr_rules_foreach(y->rules, rule)
-				y->nrules++;
+			yr_rules_foreach(y->rules, rule) y->nrules++;
 			if ((rc = record_packs(ctx, y, names, dirs)) != TR_OK)
 				goto out;
 			*out = y;
@@ -1393,7 +1400,7 @@ out:
 int tr_load_rules(tr_ctx *ctx, const char *dir)
 {
 	pack_list packs;
-	tr_strlist names = {0}, dirs = {0};
+	tr_strlist names = { 0 }, dirs = { 0 };
 	tr_yara *y = NULL;
 	const tr_yara *old = ctx->yara;
 	int rc;
@@ -1405,8 +1412,10 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	for (size_t i = 0; i < packs.names.n; i++) {
 		if ((old && strlist_has(&old->pack_names, packs.names.v[i])) ||
 		    strlist_has(&ctx->rule_packs, packs.names.v[i])) {
-			rc = tr_set_error(ctx, TR_EUSAGE, "rules pack %s (%s): a pack of that name is "
-			                  "already loaded", packs.names.v[i], packs.dirs.v[i]);
+			rc = tr_set_error(ctx, TR_EUSAGE,
+			                  "rules pack %s (%s): a pack of that name is "
+			                  "already loaded",
+			                  packs.names.v[i], packs.dirs.v[i]);
 			goto out;
 		}
 	}
@@ -1445,7 +1454,7 @@ nomem:
  * docs/rules.md requires, and a known severity. */
 static int check_metas(tr_ctx *ctx, const char *path, YR_RULES *rules, size_t *nrules)
 {
-	static const char *const required[] = {"description", "reference", "malware", "severity"};
+	static const char *const required[] = { "description", "reference", "malware", "severity" };
 	YR_RULE *rule;
 	enum tr_level level;
 
@@ -1455,14 +1464,16 @@ static int check_metas(tr_ctx *ctx, const char *path, YR_RULES *rules, size_t *n
 		for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
 			const char *v = rule_meta(rule, required[i]);
 			if (!v || !*v)
-				return tr_set_error(ctx, TR_EYARA, "%s: rule %s: meta %s missing or empty", path,
+				return tr_set_error(ctx, TR_EYARA,
+				                    "%s: rule %s: meta %s missing or empty", path,
 				                    rule->identifier, required[i]);
 		}
 		if (!parse_severity(rule_meta(rule, "severity"), &level))
-			return tr_set_error(ctx, TR_EYARA,
-			                    "%s: rule %s: severity \"%s\" is not one of critical, high, "
-			                    "medium, low, info",
-			                    path, rule->identifier, rule_meta(rule, "severity"));
+			return tr_set_error(
+			        ctx, TR_EYARA,
+			        "%s: rule %s: severity \"%s\" is not one of critical, high, "
+			        "medium, low, info",
+			        path, rule->identifier, rule_meta(rule, "severity"));
 	}
 	return TR_OK;
 }
@@ -1525,12 +1536,15 @@ static int check_pack(tr_ctx *ctx, const char *dir, const char *name, size_t *nr
 		goto out;
 	if (nstix) {
 		if ((rc = tr_iocs_create(&ix)) != TR_OK) {
-			rc = tr_set_error(ctx, rc, "rules pack %s: cannot create indicator index", name);
+			rc = tr_set_error(ctx, rc, "rules pack %s: cannot create indicator index",
+			                  name);
 			goto out;
 		}
 		for (size_t i = 0; i < nstix; i++) {
-			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, stix[i]) >= sizeof path) {
-				rc = tr_set_error(ctx, TR_ELIMIT, "rules dir %s: path too long", dir);
+			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, stix[i]) >=
+			    sizeof path) {
+				rc = tr_set_error(ctx, TR_ELIMIT, "rules dir %s: path too long",
+				                  dir);
 				goto out;
 			}
 			if ((rc = tr_iocs_load_file(ctx, ix, path)) != TR_OK)
@@ -1571,7 +1585,8 @@ int tr_rules_check(tr_ctx *ctx, const char *dir)
 		rc = check_pack(ctx, packs.dirs.v[i], packs.names.v[i], &nrules);
 	if (rc == TR_OK)
 		tr_note(ctx, "rules %s: %zu pack%s, %zu rule%s, no errors or warnings", dir,
-		        packs.names.n, packs.names.n == 1 ? "" : "s", nrules, nrules == 1 ? "" : "s");
+		        packs.names.n, packs.names.n == 1 ? "" : "s", nrules,
+		        nrules == 1 ? "" : "s");
 	yr_finalize();
 	pack_list_free(&packs);
 	return rc;

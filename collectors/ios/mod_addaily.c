@@ -93,10 +93,14 @@ static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, co
 			continue;
 		}
 		kv[0] = (tr_kv){ "process", name, TR_M_PROCESS };
-		kv[1] = (tr_kv){ "wifi_in", counter(arr, AD_WIFI_IN, wifi_in, sizeof wifi_in), TR_M_NONE };
-		kv[2] = (tr_kv){ "wifi_out", counter(arr, AD_WIFI_OUT, wifi_out, sizeof wifi_out), TR_M_NONE };
-		kv[3] = (tr_kv){ "wwan_in", counter(arr, AD_WWAN_IN, wwan_in, sizeof wwan_in), TR_M_NONE };
-		kv[4] = (tr_kv){ "wwan_out", counter(arr, AD_WWAN_OUT, wwan_out, sizeof wwan_out), TR_M_NONE };
+		kv[1] = (tr_kv){ "wifi_in", counter(arr, AD_WIFI_IN, wifi_in, sizeof wifi_in),
+			         TR_M_NONE };
+		kv[2] = (tr_kv){ "wifi_out", counter(arr, AD_WIFI_OUT, wifi_out, sizeof wifi_out),
+			         TR_M_NONE };
+		kv[3] = (tr_kv){ "wwan_in", counter(arr, AD_WWAN_IN, wwan_in, sizeof wwan_in),
+			         TR_M_NONE };
+		kv[4] = (tr_kv){ "wwan_out", counter(arr, AD_WWAN_OUT, wwan_out, sizeof wwan_out),
+			         TR_M_NONE };
 
 		memset(&rec, 0, sizeof rec);
 		rec.file = f;

@@ -24,11 +24,11 @@
 #define DU_MAX_GAPS 1000
 
 static const tr_want datausage_wants[] = {
-	{"WirelessDomain", "Library/Databases/DataUsage.sqlite"},
-	{NULL, "private/var/wireless/Library/Databases/DataUsage.sqlite"},
-	{NULL, "private/var/networkd/netusage.sqlite"},
-	{NULL, "private/var/networkd/db/netusage.sqlite"},
-	{NULL, NULL},
+	{ "WirelessDomain", "Library/Databases/DataUsage.sqlite" },
+	{ NULL, "private/var/wireless/Library/Databases/DataUsage.sqlite" },
+	{ NULL, "private/var/networkd/netusage.sqlite" },
+	{ NULL, "private/var/networkd/db/netusage.sqlite" },
+	{ NULL, NULL },
 };
 
 static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_int64 prev,
@@ -59,16 +59,15 @@ static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 	trm_kv(kv, &nkv, 4, "missing_last", last, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "missing_count", count, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "previous_process", prev_name, TR_M_NONE, 0);
-	rec = (tr_record){.file = f, .time = prev_time, .event = "process", .kv = kv,
-	                  .nkv = nkv};
+	rec = (tr_record){ .file = f, .time = prev_time, .event = "process", .kv = kv, .nkv = nkv };
 	return tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_INFO, "deleted_process_record", expl);
 }
 
 static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
                           const char *disp)
 {
-	static const char *const usage_cols[] = {"ZWWANIN", "ZWWANOUT", "ZWIFIIN", "ZWIFIOUT"};
-	static const char *const usage_keys[] = {"wwan_in", "wwan_out", "wifi_in", "wifi_out"};
+	static const char *const usage_cols[] = { "ZWWANIN", "ZWWANOUT", "ZWIFIIN", "ZWIFIOUT" };
+	static const char *const usage_keys[] = { "wwan_in", "wwan_out", "wifi_in", "wifi_out" };
 	char sql[1024], sums[4][40], prev_name[256] = "";
 	int usage = tr_sqlite_has_table(db, "ZLIVEUSAGE") &&
 	            tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZHASPROCESS");
@@ -90,20 +89,26 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		         "FROM ZLIVEUSAGE GROUP BY ZHASPROCESS) u ON u.pk = p.Z_PK "
 		         "ORDER BY p.Z_PK",
 		         tr_sqlite_has_column(db, "ZPROCESS", "ZPROCNAME") ? "p.ZPROCNAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP") ? "p.ZFIRSTTIMESTAMP"
-		                                                                  : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP" : "NULL",
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME"
+		                                                             : "NULL",
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP")
+		                 ? "p.ZFIRSTTIMESTAMP"
+		                 : "NULL",
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP"
+		                                                            : "NULL",
 		         sums[0], sums[1], sums[2], sums[3]);
 	else
 		snprintf(sql, sizeof sql,
 		         "SELECT p.Z_PK, %s, %s, %s, %s, NULL, NULL, NULL, NULL FROM ZPROCESS p "
 		         "ORDER BY p.Z_PK",
 		         tr_sqlite_has_column(db, "ZPROCESS", "ZPROCNAME") ? "p.ZPROCNAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP") ? "p.ZFIRSTTIMESTAMP"
-		                                                                  : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP" : "NULL");
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME"
+		                                                             : "NULL",
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP")
+		                 ? "p.ZFIRSTTIMESTAMP"
+		                 : "NULL",
+		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP"
+		                                                            : "NULL");
 	if (trm_prepare(ctx, db, disp, "ZPROCESS", sql, &st))
 		return TR_OK;
 
@@ -126,8 +131,10 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 				rc = gap_finding(ctx, m, f, prev, prev_name[0] ? prev_name : NULL,
 				                 prev_time, pk);
 			else if (gaps == DU_MAX_GAPS)
-				tr_warn(ctx, disp, "more than %d gaps in ZPROCESS keys; not all "
-				                   "reported", DU_MAX_GAPS);
+				tr_warn(ctx, disp,
+				        "more than %d gaps in ZPROCESS keys; not all "
+				        "reported",
+				        DU_MAX_GAPS);
 			gaps++;
 			if (rc != TR_OK)
 				break;
@@ -142,12 +149,12 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		trm_kv(kv, &nkv, 7, "process", name, TR_M_PROCESS, 0);
 		trm_kv(kv, &nkv, 7, "bundle", trm_nonempty(st, 2), TR_M_APP_ID, 0);
 		for (int i = 0; i < 4; i++)
-			trm_kv(kv, &nkv, 7, usage_keys[i], trm_num(st, 5 + i, nums[i], sizeof nums[i]),
-			       TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 7, usage_keys[i],
+			       trm_num(st, 5 + i, nums[i], sizeof nums[i]), TR_M_NONE, 0);
 		if (TR_HAS_TIME(last))
-			trm_kv(kv, &nkv, 7, "last_seen", tr_time_format(last, lastbuf, sizeof lastbuf),
-			       TR_M_NONE, 0);
-		rec = (tr_record){.file = f, .time = t, .event = "process", .kv = kv, .nkv = nkv};
+			trm_kv(kv, &nkv, 7, "last_seen",
+			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
+		rec = (tr_record){ .file = f, .time = t, .event = "process", .kv = kv, .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);
@@ -186,16 +193,18 @@ static int scan_orphans(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 		trm_kv(kv, &nkv, 3, "missing_process_id", id, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 3, "usage_rows", count, TR_M_NONE, 0);
 		if (TR_HAS_TIME(last))
-			trm_kv(kv, &nkv, 3, "last_seen", tr_time_format(last, lastbuf, sizeof lastbuf),
-			       TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 3, "last_seen",
+			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
 		snprintf(expl, sizeof expl,
 		         "Network usage was recorded for process record %s, but that process "
 		         "record is gone: later Pegasus versions deleted their process entries "
 		         "and left the usage rows behind.",
 		         id);
-		rec = (tr_record){.file = f, .time = t, .event = "live_usage", .kv = kv, .nkv = nkv};
-		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_HIGH, "manipulated_process_record",
-		                      expl);
+		rec = (tr_record){
+			.file = f, .time = t, .event = "live_usage", .kv = kv, .nkv = nkv
+		};
+		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_HIGH,
+		                      "manipulated_process_record", expl);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -211,8 +220,7 @@ static int datausage_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 	rc = trm_open(ctx, src, f, disp, &db);
 	if (rc != TR_OK || !db)
 		return rc;
-	if (!tr_sqlite_has_table(db, "ZPROCESS") ||
-	    !tr_sqlite_has_column(db, "ZPROCESS", "Z_PK")) {
+	if (!tr_sqlite_has_table(db, "ZPROCESS") || !tr_sqlite_has_column(db, "ZPROCESS", "Z_PK")) {
 		tr_warn(ctx, disp, "no ZPROCESS table; not a network usage database");
 		goto out;
 	}

@@ -40,7 +40,8 @@ static const tr_want idsc_wants[] = {
 	{ "HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
 	{ "HomeDomain", "Library/IdentityServices/idstatuscache.plist" },
 	/* Filesystem dumps: relpath is relative to "/". */
-	{ "", "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
+	{ "",
+	  "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
 	{ "", "private/var/mobile/Library/IdentityServices/idstatuscache.plist" },
 	{ NULL, NULL },
 };
@@ -57,9 +58,9 @@ struct idsc_entry {
 	double time;   /* LookupDate or TR_NOTIME */
 	int64_t status;
 	int has_status;
-	int nul;       /* handle holds two consecutive NULs (or "\x00\x00") */
-	int raw;       /* found by the raw walk: handle is display text only */
-	char *prefix;  /* raw: the key as cut at its first NUL (malloc'ed) */
+	int nul;      /* handle holds two consecutive NULs (or "\x00\x00") */
+	int raw;      /* found by the raw walk: handle is display text only */
+	char *prefix; /* raw: the key as cut at its first NUL (malloc'ed) */
 };
 
 struct idsc_list {
@@ -223,8 +224,8 @@ static void put_utf8(char *out, size_t *o, uint32_t cp)
  * first NUL: what the key becomes once cut). *first_nul gets the index of
  * the first NUL unit, or count. Returns 1 if the string has two
  * consecutive NULs, 0 otherwise. */
-static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *text,
-                         char *prefix, uint64_t *first_nul)
+static int decode_string(const uint8_t *p, uint64_t count, unsigned unit, char *text, char *prefix,
+                         uint64_t *first_nul)
 {
 	size_t o = 0, po = 0;
 	uint64_t i;
@@ -343,8 +344,10 @@ static int raw_nul_string(void *arg, const tr_bplist_str *s)
 	    !starts_with_handle_scheme(text))
 		return 0;
 	if (ra->nraw == IDSC_MAX_RAW_NUL) {
-		tr_warn(ra->ctx, ra->disp, "more than %d handles with NUL characters; the rest "
-		        "are not reported", IDSC_MAX_RAW_NUL);
+		tr_warn(ra->ctx, ra->disp,
+		        "more than %d handles with NUL characters; the rest "
+		        "are not reported",
+		        IDSC_MAX_RAW_NUL);
 		return -1; /* not a status: the cap */
 	}
 	ra->nraw++;
@@ -377,8 +380,7 @@ static int find_raw_nul_handles(tr_ctx *ctx, const char *disp, const uint8_t *bu
 /* ------------------------------------------------------------------ */
 /* Emission                                                            */
 
-static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f,
-                      const struct idsc_entry *e)
+static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f, const struct idsc_entry *e)
 {
 	char status[32];
 	tr_kv kv[3];
@@ -401,11 +403,11 @@ static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f,
 
 		kv[0] = (tr_kv){ "handle", e->handle, TR_M_NONE };
 		rc = tr_add_heuristic(
-			ctx, m->name, &rec, TR_LEVEL_HIGH, "idstatuscache_nul_handle",
-			"An iMessage/FaceTime handle looked up by this phone holds two "
-			"consecutive NUL characters, which no real address or number has. "
-			"MVT flags the same pattern as suspicious; check it against the other "
-			"traces around its lookup time.");
+		        ctx, m->name, &rec, TR_LEVEL_HIGH, "idstatuscache_nul_handle",
+		        "An iMessage/FaceTime handle looked up by this phone holds two "
+		        "consecutive NUL characters, which no real address or number has. "
+		        "MVT flags the same pattern as suspicious; check it against the other "
+		        "traces around its lookup time.");
 		if (rc != TR_OK || e->raw)
 			return rc;
 	}
@@ -486,7 +488,8 @@ out:
 
 const tr_module tr_module_idstatuscache = {
 	.name = "idstatuscache",
-	.description = "IdentityServices ID status cache: iMessage/FaceTime e-mail handles looked up",
+	.description =
+	        "IdentityServices ID status cache: iMessage/FaceTime e-mail handles looked up",
 	.wants = idsc_wants,
 	.run = idsc_run,
 };

@@ -40,14 +40,10 @@ static const tr_want manifest_wants[] = {
 static const char *type_name(enum tr_file_type t)
 {
 	switch (t) {
-	case TR_FT_REG:
-		return "file";
-	case TR_FT_DIR:
-		return "directory";
-	case TR_FT_LNK:
-		return "symlink";
-	case TR_FT_OTHER:
-		return "other";
+	case TR_FT_REG: return "file";
+	case TR_FT_DIR: return "directory";
+	case TR_FT_LNK: return "symlink";
+	case TR_FT_OTHER: return "other";
 	}
 	return "other";
 }
@@ -93,12 +89,12 @@ static int manifest_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 
 	if (f->type == TR_FT_REG && strcmp(path, CRASHREPORTER_PATH) == 0) {
 		rc = tr_add_heuristic(
-			ctx, m->name, &rec, TR_LEVEL_INFO, "crashreporter_plist_present",
-			"RootDomain Library/Preferences/com.apple.CrashReporter.plist exists. "
-			"Amnesty once read it as Pegasus disabling crash reporting, then "
-			"withdrew it as a false positive: it also exists on clean phones. "
-			"Only a weak lead, worth a look if its birth time lines up with "
-			"other evidence.");
+		        ctx, m->name, &rec, TR_LEVEL_INFO, "crashreporter_plist_present",
+		        "RootDomain Library/Preferences/com.apple.CrashReporter.plist exists. "
+		        "Amnesty once read it as Pegasus disabling crash reporting, then "
+		        "withdrew it as a false positive: it also exists on clean phones. "
+		        "Only a weak lead, worth a look if its birth time lines up with "
+		        "other evidence.");
 		if (rc != TR_OK)
 			return rc;
 	}

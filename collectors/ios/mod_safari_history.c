@@ -27,13 +27,14 @@
 #define HOST_LEN 256
 
 static const tr_want safari_wants[] = {
-	{NULL, "Library/Safari/History.db"},
-	{NULL, "Library/Safari/Profiles/*/History.db"},
-	{NULL, "private/var/mobile/Library/Safari/History.db"},
-	{NULL, "private/var/mobile/Library/Safari/Profiles/*/History.db"},
-	{NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"},
-	{NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db"},
-	{NULL, NULL},
+	{ NULL, "Library/Safari/History.db" },
+	{ NULL, "Library/Safari/Profiles/*/History.db" },
+	{ NULL, "private/var/mobile/Library/Safari/History.db" },
+	{ NULL, "private/var/mobile/Library/Safari/Profiles/*/History.db" },
+	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db" },
+	{ NULL,
+	  "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db" },
+	{ NULL, NULL },
 };
 
 static size_t count_labels(const char *host)
@@ -47,9 +48,8 @@ static size_t count_labels(const char *host)
 
 /* Checks one redirect: origin visit (url, t) redirected to visit dest_id.
  * Returns TR_OK or a fatal status. */
-static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f,
-                          sqlite3_stmt *dst, const char *url, double t, sqlite3_int64 visit_id,
-                          sqlite3_int64 dest_id)
+static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_stmt *dst,
+                          const char *url, double t, sqlite3_int64 visit_id, sqlite3_int64 dest_id)
 {
 	char oh[HOST_LEN], dh[HOST_LEN], ms[32], vid[32], did[32], expl[1024];
 	const char *durl, *odom, *ddom;
@@ -105,7 +105,7 @@ static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f,
 	trm_kv(kv, &nkv, 5, "delay_ms", ms, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 5, "visit_id", vid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 5, "redirect_destination", did, TR_M_NONE, 0);
-	rec = (tr_record){.file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv};
+	rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
 	rc = tr_add_heuristic(ctx, m->name, &rec, high ? TR_LEVEL_HIGH : TR_LEVEL_MEDIUM,
 	                      "safari_fast_redirect", expl);
 	return rc;
@@ -114,7 +114,7 @@ static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f,
 static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
                        const char *disp)
 {
-	static const char *const needed[] = {"id", "history_item", "visit_time"};
+	static const char *const needed[] = { "id", "history_item", "visit_time" };
 	char sql[1024];
 	int has_src = tr_sqlite_has_column(db, "history_visits", "redirect_source");
 	int has_dst = tr_sqlite_has_column(db, "history_visits", "redirect_destination");
@@ -140,11 +140,10 @@ static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 	         has_dst ? "v.redirect_destination" : "NULL", has_origin ? "v.origin" : "NULL");
 	if (trm_prepare(ctx, db, disp, "visits", sql, &st))
 		return TR_OK;
-	if (has_dst &&
-	    trm_prepare(ctx, db, disp, "redirect destinations",
-	                "SELECT v.visit_time, i.url FROM history_visits v "
-	                "JOIN history_items i ON i.id = v.history_item WHERE v.id = ?",
-	                &dst)) {
+	if (has_dst && trm_prepare(ctx, db, disp, "redirect destinations",
+	                           "SELECT v.visit_time, i.url FROM history_visits v "
+	                           "JOIN history_items i ON i.id = v.history_item WHERE v.id = ?",
+	                           &dst)) {
 		sqlite3_finalize(st);
 		return TR_OK;
 	}
@@ -167,7 +166,7 @@ static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 		trm_kv(kv, &nkv, 5, "redirect_destination", trm_num(st, 4, dest, sizeof dest),
 		       TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 5, "origin", trm_num(st, 5, origin, sizeof origin), TR_M_NONE, 0);
-		rec = (tr_record){.file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv};
+		rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 		if (rc == TR_OK && dst && sqlite3_column_type(st, 4) == SQLITE_INTEGER &&
 		    trm_prefix(url, "http://"))
@@ -207,8 +206,11 @@ static int scan_tombstones(tr_ctx *ctx, const tr_module *m, const tr_file *f, sq
 		trm_kv(kv, &nkv, 1, "url", trm_nonempty(st, 0), TR_M_URL, 0);
 		if (!nkv)
 			continue;
-		rec = (tr_record){.file = f, .time = trm_mac_time(st, 1),
-		                  .event = "history_tombstone", .kv = kv, .nkv = nkv};
+		rec = (tr_record){ .file = f,
+			           .time = trm_mac_time(st, 1),
+			           .event = "history_tombstone",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

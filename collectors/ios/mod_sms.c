@@ -30,9 +30,9 @@
 #define SMS_MAX_LINKS_DEDUP 64
 
 static const tr_want sms_wants[] = {
-	{"HomeDomain", "Library/SMS/sms.db"},
-	{NULL, "private/var/mobile/Library/SMS/sms.db"},
-	{NULL, NULL},
+	{ "HomeDomain", "Library/SMS/sms.db" },
+	{ NULL, "private/var/mobile/Library/SMS/sms.db" },
+	{ NULL, NULL },
 };
 
 /* ------------------------------------------------------------------ */
@@ -58,7 +58,7 @@ static const uint8_t *find_bytes(const uint8_t *hay, size_t n, const char *needl
  */
 static int body_from_typedstream(const uint8_t *blob, size_t len, const char **s, size_t *n)
 {
-	static const char *const classes[] = {"NSString", "NSMutableString"};
+	static const char *const classes[] = { "NSString", "NSMutableString" };
 
 	for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++) {
 		const uint8_t *p = find_bytes(blob, len, classes[c]);
@@ -171,7 +171,7 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 4, "service", ml->service, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "handle", ml->handle,
 	       ml->handle && strchr(ml->handle, '@') ? TR_M_EMAIL : TR_M_NONE, 0);
-	rec = (tr_record){.file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv};
+	rec = (tr_record){ .file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv };
 	ml->rc = tr_emit(ml->ctx, ml->m, &rec);
 	if (ml->nseen < SMS_MAX_LINKS_DEDUP)
 		ml->seen[ml->nseen++] = copy;
@@ -195,7 +195,7 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	                 tr_sqlite_has_column(db, "handle", "id") &&
 	                 tr_sqlite_has_column(db, "message", "handle_id");
 	sqlite3_stmt *st = NULL;
-	struct msg_links ml = {.ctx = ctx, .m = m, .f = f, .rc = TR_OK};
+	struct msg_links ml = { .ctx = ctx, .m = m, .f = f, .rc = TR_OK };
 	uint64_t rows = 0;
 	int r;
 
@@ -204,11 +204,10 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		tr_warn(ctx, disp, "table message has neither text nor attributedBody");
 		return TR_OK;
 	}
-	snprintf(sql, sizeof sql,
-	         "SELECT %s, %s, %s, %s, %s, %s FROM message m%s ORDER BY m.ROWID",
+	snprintf(sql, sizeof sql, "SELECT %s, %s, %s, %s, %s, %s FROM message m%s ORDER BY m.ROWID",
 	         tr_sqlite_has_column(db, "message", "text") ? "m.text" : "NULL",
 	         tr_sqlite_has_column(db, "message", "attributedBody") ? "m.attributedBody"
-	                                                                : "NULL",
+	                                                               : "NULL",
 	         tr_sqlite_has_column(db, "message", "date") ? "m.date" : "NULL",
 	         tr_sqlite_has_column(db, "message", "is_from_me") ? "m.is_from_me" : "0",
 	         tr_sqlite_has_column(db, "message", "service") ? "m.service" : "NULL",
@@ -259,15 +258,16 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 			trm_kv(kv, &nkv, 3, "direction", ml.direction, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 3, "service", ml.service, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 3, "handle", ml.handle, TR_M_NONE, 0);
-			rec = (tr_record){.file = f, .time = ml.time, .event = "sms", .kv = kv,
-			                  .nkv = nkv};
+			rec = (tr_record){
+				.file = f, .time = ml.time, .event = "sms", .kv = kv, .nkv = nkv
+			};
 			ml.rc = tr_add_heuristic(
-				ctx, m->name, &rec, TR_LEVEL_HIGH, "apple_threat_notification",
-				"The phone received Apple's threat notification (\"ALERT: ...\"), "
-				"which Apple sends when it believes the device was targeted by "
-				"mercenary or state-sponsored spyware; treat the device as "
-				"compromised and follow Apple's and a digital-security helpline's "
-				"advice.");
+			        ctx, m->name, &rec, TR_LEVEL_HIGH, "apple_threat_notification",
+			        "The phone received Apple's threat notification (\"ALERT: ...\"), "
+			        "which Apple sends when it believes the device was targeted by "
+			        "mercenary or state-sponsored spyware; treat the device as "
+			        "compromised and follow Apple's and a digital-security helpline's "
+			        "advice.");
 			if (ml.rc != TR_OK)
 				break;
 		}
@@ -291,11 +291,11 @@ static int scan_handles(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	/* One record per distinct address (case-insensitive), dated by its
 	 * first message; handles whose messages were deleted still count. */
 	const char *sql =
-		join ? "SELECT MIN(h.id), MIN(CASE WHEN m.date > 0 THEN m.date END) FROM handle h "
-		       "LEFT JOIN message m ON m.handle_id = h.ROWID WHERE instr(h.id, '@') > 0 "
-		       "GROUP BY lower(h.id) ORDER BY lower(h.id)"
-		     : "SELECT MIN(h.id), NULL FROM handle h WHERE instr(h.id, '@') > 0 "
-		       "GROUP BY lower(h.id) ORDER BY lower(h.id)";
+	        join ? "SELECT MIN(h.id), MIN(CASE WHEN m.date > 0 THEN m.date END) FROM handle h "
+	               "LEFT JOIN message m ON m.handle_id = h.ROWID WHERE instr(h.id, '@') > 0 "
+	               "GROUP BY lower(h.id) ORDER BY lower(h.id)"
+	             : "SELECT MIN(h.id), NULL FROM handle h WHERE instr(h.id, '@') > 0 "
+	               "GROUP BY lower(h.id) ORDER BY lower(h.id)";
 
 	if (!tr_sqlite_has_table(db, "handle") || !tr_sqlite_has_column(db, "handle", "id"))
 		return TR_OK;
@@ -310,8 +310,11 @@ static int scan_handles(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 		trm_kv(kv, &nkv, 1, "handle", id, TR_M_EMAIL, 0);
 		if (!nkv)
 			continue;
-		rec = (tr_record){.file = f, .time = trm_mac_time(st, 1), .event = "sms_sender",
-		                  .kv = kv, .nkv = nkv};
+		rec = (tr_record){ .file = f,
+			           .time = trm_mac_time(st, 1),
+			           .event = "sms_sender",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);
@@ -400,18 +403,19 @@ static int scan_attachments(tr_ctx *ctx, const tr_module *m, const tr_file *f, s
 		trm_kv(kv, &nkv, 6, "direction", direction, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 6, "mime_type", trm_nonempty(st, 5), TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 6, "transfer_name", trm_nonempty(st, 6), TR_M_NONE, 0);
-		rec = (tr_record){.file = f, .time = t, .event = "sms_attachment", .kv = kv,
-		                  .nkv = nkv};
+		rec = (tr_record){
+			.file = f, .time = t, .event = "sms_attachment", .kv = kv, .nkv = nkv
+		};
 		rc = tr_emit(ctx, m, &rec);
 		/* Unknown direction counts as received: missing columns must not
 		 * hide the check. */
 		if (rc == TR_OK && is_tmp_attachment(filename) &&
 		    (!direction || strcmp(direction, "received") == 0))
 			rc = tr_add_heuristic(
-				ctx, m->name, &rec, TR_LEVEL_MEDIUM, "sms_tmp_attachment",
-				"A received message attachment was stored under /var/tmp/ with a "
-				"name ending in \"-1\", a pattern seen with zero-click iMessage "
-				"exploits; check the time against other findings.");
+			        ctx, m->name, &rec, TR_LEVEL_MEDIUM, "sms_tmp_attachment",
+			        "A received message attachment was stored under /var/tmp/ with a "
+			        "name ending in \"-1\", a pattern seen with zero-click iMessage "
+			        "exploits; check the time against other findings.");
 		free(devpath);
 	}
 	sqlite3_finalize(st);

@@ -33,8 +33,8 @@ static inline int trm_fatal(int rc)
 
 /* Opens the module's database. On a non-fatal failure warns and returns
  * TR_OK with *db == NULL. */
-static inline int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f,
-                           const char *disp, sqlite3 **db)
+static inline int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *disp,
+                           sqlite3 **db)
 {
 	int rc;
 
@@ -54,15 +54,16 @@ static inline int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f,
 		size_t n = strlen(disp);
 		if (msg && strncmp(msg, disp, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
 			msg += n + 2;
-		tr_warn(ctx, disp, "cannot open as SQLite: %s", msg && *msg ? msg : tr_strerror(rc));
+		tr_warn(ctx, disp, "cannot open as SQLite: %s",
+		        msg && *msg ? msg : tr_strerror(rc));
 	}
 	return TR_OK;
 }
 
 /* Prepares sql; on failure warns (with SQLite's message) and returns
  * non-zero. The statement is NULL then. */
-static inline int trm_prepare(tr_ctx *ctx, sqlite3 *db, const char *disp,
-                              const char *what, const char *sql, sqlite3_stmt **st)
+static inline int trm_prepare(tr_ctx *ctx, sqlite3 *db, const char *disp, const char *what,
+                              const char *sql, sqlite3_stmt **st)
 {
 	*st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
@@ -129,8 +130,7 @@ static inline double trm_mac_time(sqlite3_stmt *st, int col)
 	double v;
 
 	switch (sqlite3_column_type(st, col)) {
-	case SQLITE_INTEGER:
-		return tr_time_from_mac_auto(sqlite3_column_int64(st, col));
+	case SQLITE_INTEGER: return tr_time_from_mac_auto(sqlite3_column_int64(st, col));
 	case SQLITE_FLOAT:
 		v = sqlite3_column_double(st, col);
 		if (!isfinite(v))
@@ -138,8 +138,7 @@ static inline double trm_mac_time(sqlite3_stmt *st, int col)
 		if (fabs(v) > 1e11)
 			v /= 1e9;
 		return tr_time_from_mac(v);
-	default:
-		return TR_NOTIME;
+	default: return TR_NOTIME;
 	}
 }
 
@@ -165,12 +164,8 @@ static inline const char *trm_num(sqlite3_stmt *st, int col, char *buf, size_t l
 	case SQLITE_INTEGER:
 		snprintf(buf, len, "%lld", (long long)sqlite3_column_int64(st, col));
 		break;
-	case SQLITE_FLOAT:
-		snprintf(buf, len, "%.0f", sqlite3_column_double(st, col));
-		break;
-	case SQLITE_NULL:
-		buf[0] = '\0';
-		break;
+	case SQLITE_FLOAT: snprintf(buf, len, "%.0f", sqlite3_column_double(st, col)); break;
+	case SQLITE_NULL: buf[0] = '\0'; break;
 	default: {
 		const char *s = (const char *)sqlite3_column_text(st, col);
 		snprintf(buf, len, "%s", s ? s : "");

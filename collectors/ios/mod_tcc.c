@@ -20,9 +20,9 @@
 #include "mod_sqlite.h"
 
 static const tr_want tcc_wants[] = {
-	{"HomeDomain", "Library/TCC/TCC.db"},
-	{NULL, "private/var/mobile/Library/TCC/TCC.db"},
-	{NULL, NULL},
+	{ "HomeDomain", "Library/TCC/TCC.db" },
+	{ NULL, "private/var/mobile/Library/TCC/TCC.db" },
+	{ NULL, NULL },
 };
 
 static const char *auth_v3(sqlite3_int64 v)
@@ -39,9 +39,19 @@ static const char *auth_v3(sqlite3_int64 v)
 static const char *reason_name(sqlite3_int64 v)
 {
 	static const char *const names[] = {
-		NULL, "error", "user_consent", "user_set", "system_set", "service_policy",
-		"mdm_policy", "override_policy", "missing_usage_string", "prompt_timeout",
-		"preflight_unknown", "entitled", "app_type_policy",
+		NULL,
+		"error",
+		"user_consent",
+		"user_set",
+		"system_set",
+		"service_policy",
+		"mdm_policy",
+		"override_policy",
+		"missing_usage_string",
+		"prompt_timeout",
+		"preflight_unknown",
+		"entitled",
+		"app_type_policy",
 	};
 	return v > 0 && v < (sqlite3_int64)(sizeof names / sizeof names[0]) ? names[v] : NULL;
 }
@@ -65,18 +75,20 @@ static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const 
 	}
 	v3 = tr_sqlite_has_column(db, "access", "auth_value");
 	if (!v3 && !tr_sqlite_has_column(db, "access", "allowed")) {
-		tr_warn(ctx, disp, "access table has neither auth_value nor allowed; unknown "
-		                   "TCC schema, reading clients only");
+		tr_warn(ctx, disp,
+		        "access table has neither auth_value nor allowed; unknown "
+		        "TCC schema, reading clients only");
 	}
-	snprintf(sql, sizeof sql, "SELECT service, client, %s, %s, %s, %s FROM access ORDER BY service, client",
-	         tr_sqlite_has_column(db, "access", "client_type") ? "client_type" : "NULL",
-	         v3                                              ? "auth_value"
-	         : tr_sqlite_has_column(db, "access", "allowed") ? "allowed"
-	                                                         : "NULL",
-	         v3 ? (tr_sqlite_has_column(db, "access", "auth_reason") ? "auth_reason" : "NULL")
-	            : (tr_sqlite_has_column(db, "access", "prompt_count") ? "prompt_count"
-	                                                                   : "NULL"),
-	         tr_sqlite_has_column(db, "access", "last_modified") ? "last_modified" : "NULL");
+	snprintf(
+	        sql, sizeof sql,
+	        "SELECT service, client, %s, %s, %s, %s FROM access ORDER BY service, client",
+	        tr_sqlite_has_column(db, "access", "client_type") ? "client_type" : "NULL",
+	        v3                                              ? "auth_value"
+	        : tr_sqlite_has_column(db, "access", "allowed") ? "allowed"
+	                                                        : "NULL",
+	        v3 ? (tr_sqlite_has_column(db, "access", "auth_reason") ? "auth_reason" : "NULL")
+	           : (tr_sqlite_has_column(db, "access", "prompt_count") ? "prompt_count" : "NULL"),
+	        tr_sqlite_has_column(db, "access", "last_modified") ? "last_modified" : "NULL");
 	if (trm_prepare(ctx, db, disp, "access", sql, &st))
 		goto out;
 
@@ -93,8 +105,9 @@ static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const 
 			continue;
 		/* client_type 1 is a path; an absolute client is one too when the
 		 * column is missing. */
-		is_path = sqlite3_column_type(st, 2) != SQLITE_NULL ? sqlite3_column_int64(st, 2) == 1
-		                                                    : client[0] == '/';
+		is_path = sqlite3_column_type(st, 2) != SQLITE_NULL
+		                  ? sqlite3_column_int64(st, 2) == 1
+		                  : client[0] == '/';
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
 			sqlite3_int64 a = sqlite3_column_int64(st, 3);
 			auth = v3 ? auth_v3(a) : a ? "allowed" : "denied";
@@ -116,12 +129,16 @@ static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const 
 			trm_kv(kv, &nkv, 7, "client", client, TR_M_APP_ID, 0);
 			trm_kv(kv, &nkv, 7, "client", client, TR_M_PROCESS, 0);
 		}
-		trm_kv(kv, &nkv, 7, "client_type", trm_num(st, 2, ctype, sizeof ctype), TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 7, "client_type", trm_num(st, 2, ctype, sizeof ctype), TR_M_NONE,
+		       0);
 		trm_kv(kv, &nkv, 7, "service", service, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, "auth", auth, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, extra_key, extra, TR_M_NONE, 0);
-		rec = (tr_record){.file = f, .time = trm_unix_time(st, 5), .event = "tcc", .kv = kv,
-		                  .nkv = nkv};
+		rec = (tr_record){ .file = f,
+			           .time = trm_unix_time(st, 5),
+			           .event = "tcc",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

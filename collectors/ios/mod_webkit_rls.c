@@ -16,13 +16,14 @@
 #include "mod_sqlite.h"
 
 static const tr_want webkit_rls_wants[] = {
-	{NULL, "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"},
-	{NULL, "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db"},
-	{NULL, "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/"
-	       "ResourceLoadStatistics/observations.db"},
-	{NULL, "private/var/mobile/Containers/Data/Application/*/SystemData/"
-	       "com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db"},
-	{NULL, NULL},
+	{ NULL, "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db" },
+	{ NULL,
+	  "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db" },
+	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/"
+	        "ResourceLoadStatistics/observations.db" },
+	{ NULL, "private/var/mobile/Containers/Data/Application/*/SystemData/"
+	        "com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db" },
+	{ NULL, NULL },
 };
 
 /* Is there a domainID-pair table "name" we can count in? */
@@ -53,21 +54,22 @@ static int webkit_rls_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 	int has_id = tr_sqlite_has_column(db, "ObservedDomains", "domainID");
 	int rto = has_id && has_relation(db, "TopFrameUniqueRedirectsTo", "sourceDomainID");
 	int rfrom = has_id && has_relation(db, "TopFrameUniqueRedirectsFrom", "targetDomainID");
-	snprintf(sql, sizeof sql,
-	         "SELECT o.registrableDomain, %s, %s, %s, %s FROM ObservedDomains o%s%s ORDER BY %s",
-	         tr_sqlite_has_column(db, "ObservedDomains", "lastSeen") ? "o.lastSeen" : "NULL",
-	         tr_sqlite_has_column(db, "ObservedDomains", "hadUserInteraction")
-	                 ? "o.hadUserInteraction"
-	                 : "NULL",
-	         rto ? "rt.n" : "NULL", rfrom ? "rf.n" : "NULL",
-	         rto ? " LEFT JOIN (SELECT sourceDomainID AS id, COUNT(*) AS n FROM "
-	               "TopFrameUniqueRedirectsTo GROUP BY sourceDomainID) rt ON rt.id = o.domainID"
-	             : "",
-	         rfrom ? " LEFT JOIN (SELECT targetDomainID AS id, COUNT(*) AS n FROM "
-	                 "TopFrameUniqueRedirectsFrom GROUP BY targetDomainID) rf "
-	                 "ON rf.id = o.domainID"
-	               : "",
-	         has_id ? "o.domainID" : "o.registrableDomain");
+	snprintf(
+	        sql, sizeof sql,
+	        "SELECT o.registrableDomain, %s, %s, %s, %s FROM ObservedDomains o%s%s ORDER BY %s",
+	        tr_sqlite_has_column(db, "ObservedDomains", "lastSeen") ? "o.lastSeen" : "NULL",
+	        tr_sqlite_has_column(db, "ObservedDomains", "hadUserInteraction")
+	                ? "o.hadUserInteraction"
+	                : "NULL",
+	        rto ? "rt.n" : "NULL", rfrom ? "rf.n" : "NULL",
+	        rto ? " LEFT JOIN (SELECT sourceDomainID AS id, COUNT(*) AS n FROM "
+	              "TopFrameUniqueRedirectsTo GROUP BY sourceDomainID) rt ON rt.id = o.domainID"
+	            : "",
+	        rfrom ? " LEFT JOIN (SELECT targetDomainID AS id, COUNT(*) AS n FROM "
+	                "TopFrameUniqueRedirectsFrom GROUP BY targetDomainID) rf "
+	                "ON rf.id = o.domainID"
+	              : "",
+	        has_id ? "o.domainID" : "o.registrableDomain");
 	if (trm_prepare(ctx, db, disp, "ObservedDomains", sql, &st))
 		goto out;
 	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "ObservedDomains", &rows)) == 1) {
@@ -79,16 +81,19 @@ static int webkit_rls_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 		trm_kv(kv, &nkv, 4, "domain", trm_nonempty(st, 0), TR_M_DOMAIN, 0);
 		if (!nkv)
 			continue;
-		trm_kv(kv, &nkv, 4, "had_user_interaction", trm_num(st, 2, ui, sizeof ui), TR_M_NONE,
-		       0);
+		trm_kv(kv, &nkv, 4, "had_user_interaction", trm_num(st, 2, ui, sizeof ui),
+		       TR_M_NONE, 0);
 		if (sqlite3_column_int64(st, 3) > 0)
-			trm_kv(kv, &nkv, 4, "redirected_to", trm_num(st, 3, to, sizeof to), TR_M_NONE,
-			       0);
+			trm_kv(kv, &nkv, 4, "redirected_to", trm_num(st, 3, to, sizeof to),
+			       TR_M_NONE, 0);
 		if (sqlite3_column_int64(st, 4) > 0)
 			trm_kv(kv, &nkv, 4, "redirected_from", trm_num(st, 4, from, sizeof from),
 			       TR_M_NONE, 0);
-		rec = (tr_record){.file = f, .time = trm_unix_time(st, 1), .event = "observed_domain",
-		                  .kv = kv, .nkv = nkv};
+		rec = (tr_record){ .file = f,
+			           .time = trm_unix_time(st, 1),
+			           .event = "observed_domain",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

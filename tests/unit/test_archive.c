@@ -62,8 +62,8 @@ typedef struct ent {
 /* An archive in memory. fmt/filter are libarchive names ("zip", "ustar",
  * "pax", "7zip", "raw"; "gzip", "xz", "zstd", "bzip2" or NULL). Returns 0,
  * or -1 when the writer is unavailable (then *out is empty). */
-static int build(const char *fmt, const char *filter, const char *options, const ent *e,
-                 size_t ne, struct wbuf *out)
+static int build(const char *fmt, const char *filter, const char *options, const ent *e, size_t ne,
+                 struct wbuf *out)
 {
 	struct archive *w = archive_write_new();
 	int rc = -1;
@@ -90,9 +90,7 @@ static int build(const char *fmt, const char *filter, const char *options, const
 			archive_entry_set_filetype(ae, AE_IFREG);
 			archive_entry_set_size(ae, (la_int64_t)size);
 			break;
-		case E_DIR:
-			archive_entry_set_filetype(ae, AE_IFDIR);
-			break;
+		case E_DIR: archive_entry_set_filetype(ae, AE_IFDIR); break;
 		case E_SYMLINK:
 			archive_entry_set_filetype(ae, AE_IFLNK);
 			archive_entry_set_symlink(ae, e[i].target);
@@ -101,13 +99,12 @@ static int build(const char *fmt, const char *filter, const char *options, const
 			archive_entry_set_filetype(ae, AE_IFREG);
 			archive_entry_set_hardlink(ae, e[i].target);
 			break;
-		case E_FIFO:
-			archive_entry_set_filetype(ae, AE_IFIFO);
-			break;
+		case E_FIFO: archive_entry_set_filetype(ae, AE_IFIFO); break;
 		}
 		assert_true(archive_write_header(w, ae) >= ARCHIVE_WARN);
 		if (e[i].type == E_REG && e[i].data) {
-			assert_int_equal(archive_write_data(w, e[i].data, e[i].len), (la_ssize_t)e[i].len);
+			assert_int_equal(archive_write_data(w, e[i].data, e[i].len),
+			                 (la_ssize_t)e[i].len);
 		} else if (e[i].type == E_REG && e[i].zeros) {
 			static const uint8_t z[1 << 16];
 			for (uint64_t left = e[i].zeros; left;) {
@@ -191,10 +188,10 @@ struct seen {
 	tr_archive_budget *budget;
 	struct seen_member v[MAX_SEEN];
 	size_t n;
-	int recurse;      /* walk members that are containers */
-	int no_read;      /* do not read members at all */
-	int stop_status;  /* return this from the callback for the 2nd member */
-	size_t chunk;     /* read size */
+	int recurse;     /* walk members that are containers */
+	int no_read;     /* do not read members at all */
+	int stop_status; /* return this from the callback for the 2nd member */
+	size_t chunk;    /* read size */
 };
 
 static int on_member(void *arg, const tr_file *member, tr_reader *r, int depth)
@@ -384,9 +381,10 @@ static void test_zip_bomb(void **state)
 	                          zip.n, 0, &budget, s),
 	                 TR_OK);
 	t = now_s() - t0;
-	fprintf(stderr, "note: zip bomb (%zu bytes -> 512 MiB) stopped after %llu bytes in %.3f s, "
-	        "peak RSS +%ld KiB\n", zip.n, (unsigned long long)budget.expanded, t,
-	        maxrss_kb() - rss0);
+	fprintf(stderr,
+	        "note: zip bomb (%zu bytes -> 512 MiB) stopped after %llu bytes in %.3f s, "
+	        "peak RSS +%ld KiB\n",
+	        zip.n, (unsigned long long)budget.expanded, t, maxrss_kb() - rss0);
 	assert_int_equal(budget.exhausted, 1);
 	/* Stopped soon after the ratio could first be judged. */
 	assert_true(budget.expanded < 64ull << 20);
@@ -462,11 +460,11 @@ static void test_sniff(void **state)
 		const char *fmt, *filter;
 		enum tr_archive_kind want;
 	} cases[] = {
-		{ "zip", NULL, TR_AR_ZIP },       { "ustar", NULL, TR_AR_TAR },
-		{ "pax", NULL, TR_AR_TAR },       { "gnutar", NULL, TR_AR_TAR },
-		{ "v7tar", NULL, TR_AR_TAR },     { "7zip", NULL, TR_AR_7ZIP },
-		{ "ustar", "gzip", TR_AR_GZIP },  { "ustar", "xz", TR_AR_XZ },
-		{ "ustar", "zstd", TR_AR_ZSTD },  { "ustar", "bzip2", TR_AR_BZIP2 },
+		{ "zip", NULL, TR_AR_ZIP },      { "ustar", NULL, TR_AR_TAR },
+		{ "pax", NULL, TR_AR_TAR },      { "gnutar", NULL, TR_AR_TAR },
+		{ "v7tar", NULL, TR_AR_TAR },    { "7zip", NULL, TR_AR_7ZIP },
+		{ "ustar", "gzip", TR_AR_GZIP }, { "ustar", "xz", TR_AR_XZ },
+		{ "ustar", "zstd", TR_AR_ZSTD }, { "ustar", "bzip2", TR_AR_BZIP2 },
 		{ "raw", "gzip", TR_AR_GZIP },
 	};
 	uint8_t buf[1024];
@@ -537,8 +535,8 @@ static void test_zip_in_tar_gz(void **state)
 	assert_int_equal(build("pax", "gzip", NULL, tent, 2, &tgz), 0);
 	s->recurse = 1;
 	s->chunk = 100;
-	assert_int_equal(walk_buf(ctx, "HomeDomain", "Library/Mobile Documents/export.tar.gz", tgz.p,
-	                          tgz.n, 333, &budget, s),
+	assert_int_equal(walk_buf(ctx, "HomeDomain", "Library/Mobile Documents/export.tar.gz",
+	                          tgz.p, tgz.n, 333, &budget, s),
 	                 TR_OK);
 	if (ctx->warnings.n)
 		dump_reports(ctx);
@@ -551,7 +549,8 @@ static void test_zip_in_tar_gz(void **state)
 	assert_int_equal(m->got, zip.n);
 	assert_string_equal(m->domain, "HomeDomain");
 	assert_true(m->mtime == 1678866000.0);
-	m = must_find(s, "Library/Mobile Documents/export.tar.gz!inner/archive.zip!notes/readme.txt");
+	m = must_find(s,
+	              "Library/Mobile Documents/export.tar.gz!inner/archive.zip!notes/readme.txt");
 	assert_int_equal(m->depth, 2);
 	assert_string_equal(m->domain, "HomeDomain");
 	assert_int_equal(m->got, sizeof readme - 1);
@@ -587,7 +586,8 @@ static void test_each_compression(void **state)
 			tr_ctx *ctx = new_ctx();
 			const struct seen_member *m;
 			assert_non_null(s);
-			if ((!strcmp(formats[f], "zip") || !strcmp(formats[f], "7zip")) && filters[c]) {
+			if ((!strcmp(formats[f], "zip") || !strcmp(formats[f], "7zip")) &&
+			    filters[c]) {
 				free(s);
 				tr_ctx_destroy(ctx);
 				continue; /* compressed inside */
@@ -623,7 +623,8 @@ static void test_bare_compressed_stream(void **state)
 {
 	static const char *const filters[] = { "gzip", "xz", "zstd", "bzip2" };
 	static const char *const names[] = { "Library/Logs/app.log.gz", "Library/Logs/app.log.xz",
-		                             "Library/Logs/app.log.zst", "Library/Logs/app.log.bz2" };
+		                             "Library/Logs/app.log.zst",
+		                             "Library/Logs/app.log.bz2" };
 	const ent e = { "ignored", readme, sizeof readme - 1, E_REG, NULL, 0 };
 	(void)state;
 
@@ -638,7 +639,8 @@ static void test_bare_compressed_stream(void **state)
 			tr_ctx_destroy(ctx);
 			continue;
 		}
-		assert_int_equal(walk_buf(ctx, "HomeDomain", names[i], b.p, b.n, 0, &budget, s), TR_OK);
+		assert_int_equal(walk_buf(ctx, "HomeDomain", names[i], b.p, b.n, 0, &budget, s),
+		                 TR_OK);
 		if (ctx->warnings.n)
 			dump_reports(ctx);
 		assert_int_equal(ctx->warnings.n, 0);
@@ -649,7 +651,8 @@ static void test_bare_compressed_stream(void **state)
 		seen_free(s);
 		memset(s, 0, sizeof *s);
 		memset(&budget, 0, sizeof budget);
-		assert_int_equal(walk_buf(ctx, "HomeDomain", "blob", b.p, b.n, 0, &budget, s), TR_OK);
+		assert_int_equal(walk_buf(ctx, "HomeDomain", "blob", b.p, b.n, 0, &budget, s),
+		                 TR_OK);
 		assert_int_equal(s->n, 1);
 		assert_string_equal(s->v[0].relpath, "blob!data");
 		seen_free(s);
@@ -692,21 +695,28 @@ static void test_traversal_and_links(void **state)
 	assert_int_equal(s->n, 2);
 	assert_non_null(find_member(s, "Library/Mobile Documents/traversal.tar!ok.txt"));
 	assert_non_null(find_member(s, "Library/Mobile Documents/traversal.tar!dir/x.txt"));
-	assert_int_equal(count_in(&ctx->warnings, "traversal.tar: member '../../etc/passwd' rejected: "
-	                                          "'..' component"), 1);
+	assert_int_equal(count_in(&ctx->warnings,
+	                          "traversal.tar: member '../../etc/passwd' rejected: "
+	                          "'..' component"),
+	                 1);
 	assert_int_equal(count_in(&ctx->warnings, "member '/abs/path' rejected: absolute path"), 1);
 	assert_int_equal(count_in(&ctx->warnings, "member 'a/../../b' rejected: '..'"), 1);
-	assert_int_equal(count_in(&ctx->warnings, "member 'win\\x5c..\\x5c..\\x5cevil.dll' rejected"),
+	assert_int_equal(
+	        count_in(&ctx->warnings, "member 'win\\x5c..\\x5c..\\x5cevil.dll' rejected"), 1);
+	assert_int_equal(count_in(&ctx->warnings, "member 'C:/evil.bat' rejected: absolute path"),
 	                 1);
-	assert_int_equal(count_in(&ctx->warnings, "member 'C:/evil.bat' rejected: absolute path"), 1);
 	assert_int_equal(count_in(&ctx->warnings, "member 'bad\\x01name' rejected: control"), 1);
-	assert_int_equal(count_in(&ctx->warnings, "symbolic link 'link' -> '/etc/shadow' not followed "
-	                                          "(escapes the container)"), 1);
+	assert_int_equal(count_in(&ctx->warnings,
+	                          "symbolic link 'link' -> '/etc/shadow' not followed "
+	                          "(escapes the container)"),
+	                 1);
 	assert_int_equal(count_in(&ctx->warnings, "symbolic link 'inside' -> 'sub/ok.txt' not "
-	                                          "followed"), 1);
+	                                          "followed"),
+	                 1);
 	assert_int_equal(count_in(&ctx->warnings, "'inside' -> 'sub/ok.txt' not followed (escapes"),
 	                 0);
-	assert_int_equal(count_in(&ctx->warnings, "'sub/up' -> '../../x' not followed (escapes"), 1);
+	assert_int_equal(count_in(&ctx->warnings, "'sub/up' -> '../../x' not followed (escapes"),
+	                 1);
 	assert_int_equal(count_in(&ctx->warnings, "hard link 'hard' -> 'ok.txt' not followed"), 1);
 	assert_int_equal(count_in(&ctx->warnings, "FIFO 'fifo' not followed"), 1);
 	assert_int_equal(count_in(&ctx->warnings, "member '../' rejected"), 1);
@@ -783,14 +793,15 @@ static void test_corrupt_and_truncated(void **state)
 					copy[i] ^= 0x5a;
 			if (n > b.n)
 				n = b.n;
-			assert_int_equal(walk_buf(ctx, "", "broken", copy, n, 0, &budget, s), TR_OK);
+			assert_int_equal(walk_buf(ctx, "", "broken", copy, n, 0, &budget, s),
+			                 TR_OK);
 			/* Nothing lost silently: either a report naming the
 			 * container, or every member seen whole. */
 			if (ctx->incomplete.n == 0) {
 				const struct seen_member *a = find_member(s, "broken!a.txt");
 				const struct seen_member *bb = find_member(s, "broken!b.bin");
-				if (!a || !bb || a->got != sizeof readme - 1 || bb->got != sizeof noise ||
-				    a->read_failed || bb->read_failed ||
+				if (!a || !bb || a->got != sizeof readme - 1 ||
+				    bb->got != sizeof noise || a->read_failed || bb->read_failed ||
 				    /* libarchive checks no gzip CRC and tar has none:
 				     * overwritten stored bytes read as other bytes. */
 				    (mode != 3 && memcmp(bb->data, noise, sizeof noise))) {
@@ -798,8 +809,10 @@ static void test_corrupt_and_truncated(void **state)
 					        kinds[k][1] ? kinds[k][1] : "", mode);
 					dump_reports(ctx);
 					for (size_t i = 0; i < s->n; i++)
-						fprintf(stderr, "  member %s got %llu failed %d\n", s->v[i].relpath,
-						        (unsigned long long)s->v[i].got, s->v[i].read_failed);
+						fprintf(stderr, "  member %s got %llu failed %d\n",
+						        s->v[i].relpath,
+						        (unsigned long long)s->v[i].got,
+						        s->v[i].read_failed);
 					fail();
 				}
 			} else {
@@ -822,10 +835,11 @@ static void test_corrupt_and_truncated(void **state)
 		                          sizeof readme - 1, 0, &budget, &s0),
 		                 TR_OK);
 		assert_int_equal(s0.n, 0);
-		assert_int_equal(count_in(&ctx->incomplete, "plain.txt: not a container spytriage reads"),
-		                 1);
-		assert_int_equal(walk_buf(ctx, "", "empty", (const uint8_t *)"", 0, 0, &budget, &s0),
-		                 TR_OK);
+		assert_int_equal(
+		        count_in(&ctx->incomplete, "plain.txt: not a container spytriage reads"),
+		        1);
+		assert_int_equal(
+		        walk_buf(ctx, "", "empty", (const uint8_t *)"", 0, 0, &budget, &s0), TR_OK);
 		assert_int_equal(s0.n, 0);
 		tr_ctx_destroy(ctx);
 	}
@@ -839,7 +853,8 @@ static void test_corrupt_and_truncated(void **state)
 		for (size_t i = 0; i < sizeof junk; i++)
 			junk[i] = (uint8_t)(i * 131u + 7u);
 		memcpy(junk, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
-		assert_int_equal(walk_buf(ctx, "", "junk.gz", junk, sizeof junk, 0, &budget, &s0), TR_OK);
+		assert_int_equal(walk_buf(ctx, "", "junk.gz", junk, sizeof junk, 0, &budget, &s0),
+		                 TR_OK);
 		assert_true(count_in(&ctx->incomplete, "junk.gz") >= 1);
 		tr_ctx_destroy(ctx);
 	}
@@ -870,7 +885,8 @@ static void test_source_read_error(void **state)
 	s->budget = &budget;
 	assert_int_equal(tr_archive_walk(ctx, &f, &mr.base, 0, &budget, on_member, s), TR_OK);
 	assert_int_equal(count_in(&ctx->incomplete, "io.tgz: container not fully read (test: "
-	                                            "simulated I/O error)"), 1);
+	                                            "simulated I/O error)"),
+	                 1);
 	assert_null(find_member(s, "io.tgz!c.txt"));
 	/* The member being read when the source failed saw the error. */
 	assert_int_equal(must_find(s, "io.tgz!b.bin")->read_failed, 1);
@@ -910,12 +926,13 @@ static void test_depth_limit(void **state)
 	mreader_init(&mr, ctx, level[0].p, level[0].n, 0);
 	s->ctx = ctx;
 	s->budget = &budget;
-	assert_int_equal(tr_archive_walk(ctx, &f, &mr.base, TR_MAX_ARCHIVE_DEPTH, &budget, on_member,
-	                                 s),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_archive_walk(ctx, &f, &mr.base, TR_MAX_ARCHIVE_DEPTH, &budget, on_member, s),
+	        TR_OK);
 	assert_int_equal(s->n, 0);
 	assert_int_equal(count_in(&ctx->incomplete, "deep: container nested too deep"), 1);
-	assert_int_equal(tr_archive_walk(ctx, &f, &mr.base, -1, &budget, on_member, s), TR_EINTERNAL);
+	assert_int_equal(tr_archive_walk(ctx, &f, &mr.base, -1, &budget, on_member, s),
+	                 TR_EINTERNAL);
 	tr_ctx_destroy(ctx);
 
 	/* The chain: 7 containers; walks at depth 0..3 open 4 of them. */
@@ -927,7 +944,8 @@ static void test_depth_limit(void **state)
 	assert_string_equal(s->v[3].relpath, "top!n.zip!n.zip!n.zip!n.zip");
 	assert_int_equal(ctx->incomplete.n, 1);
 	assert_int_equal(count_in(&ctx->incomplete, "top!n.zip!n.zip!n.zip!n.zip: container nested "
-	                                            "too deep"), 1);
+	                                            "too deep"),
+	                 1);
 	seen_free(s);
 	free(s);
 	for (int i = 0; i < 7; i++)
@@ -938,8 +956,7 @@ static void test_depth_limit(void **state)
 /* Encrypted zip members: reported, not checked; the others are. */
 static void test_encrypted_zip(void **state)
 {
-	static const char *const schemes[] = { "zip:encryption=zipcrypt",
-		                               "zip:encryption=aes256" };
+	static const char *const schemes[] = { "zip:encryption=zipcrypt", "zip:encryption=aes256" };
 	const ent e[] = { { "secret.txt", readme, sizeof readme - 1, E_REG, NULL, 0 } };
 	(void)state;
 
@@ -955,7 +972,8 @@ static void test_encrypted_zip(void **state)
 		assert_int_equal(archive_write_set_format_zip(w), ARCHIVE_OK);
 		if (archive_write_set_options(w, schemes[i]) != ARCHIVE_OK ||
 		    archive_write_set_passphrase(w, "pw") != ARCHIVE_OK) {
-			fprintf(stderr, "note: %s unavailable: %s\n", schemes[i], archive_error_string(w));
+			fprintf(stderr, "note: %s unavailable: %s\n", schemes[i],
+			        archive_error_string(w));
 			archive_write_free(w);
 			free(s);
 			tr_ctx_destroy(ctx);
@@ -979,8 +997,10 @@ static void test_encrypted_zip(void **state)
 
 		assert_int_equal(walk_buf(ctx, "", "locked.zip", b.p, b.n, 0, &budget, s), TR_OK);
 		assert_int_equal(s->n, 0);
-		assert_int_equal(count_in(&ctx->incomplete, "locked.zip: encrypted member 'secret.txt' "
-		                                            "not checked"), 1);
+		assert_int_equal(count_in(&ctx->incomplete,
+		                          "locked.zip: encrypted member 'secret.txt' "
+		                          "not checked"),
+		                 1);
 		seen_free(s);
 		free(s);
 		free(b.p);
@@ -1025,8 +1045,10 @@ static void test_callback_status_and_drain(void **state)
  * starts close to them, as if earlier members had used it. */
 static void test_member_and_expanded_caps(void **state)
 {
-	const ent e[] = { { "a", "1", 1, E_REG, NULL, 0 }, { "b", "2", 1, E_REG, NULL, 0 },
-		          { "c", "3", 1, E_REG, NULL, 0 }, { "d", "4", 1, E_REG, NULL, 0 } };
+	const ent e[] = { { "a", "1", 1, E_REG, NULL, 0 },
+		          { "b", "2", 1, E_REG, NULL, 0 },
+		          { "c", "3", 1, E_REG, NULL, 0 },
+		          { "d", "4", 1, E_REG, NULL, 0 } };
 	const ent big = { "big", NULL, 0, E_REG, NULL, 1 << 20 };
 	struct wbuf b;
 	tr_archive_budget budget = { 0 };
@@ -1056,7 +1078,8 @@ static void test_member_and_expanded_caps(void **state)
 	assert_int_equal(s->n, 1);
 	assert_int_equal(s->v[0].read_failed, 1);
 	assert_true(s->v[0].got < (1 << 20));
-	assert_int_equal(count_in(&ctx->incomplete, "x.tar: more than 17179869184 bytes expanded"), 1);
+	assert_int_equal(count_in(&ctx->incomplete, "x.tar: more than 17179869184 bytes expanded"),
+	                 1);
 	free(b.p);
 	seen_free(s);
 	free(s);

@@ -33,17 +33,16 @@
 #define C_SALT "2122232425262728292a2b2c2d2e2f3031323334"
 #define C_K1 "323a04737359b8477563d894c55035de031cac070772b360e9faad6ba3fdf230"
 #define C_KEK "ebc7c25742e795a13bdf7c17e05f8ca2642ab53e66860fffc25fdf942eb23348"
-#define C_WPKY3                                                                            \
-	"38df216c5edf1953ac9ec54454df25226b5b739d6d316b566ebc6250845c24f31b3b5f06226af1e4"
-#define C_EKEY                                                                             \
+#define C_WPKY3 "38df216c5edf1953ac9ec54454df25226b5b739d6d316b566ebc6250845c24f31b3b5f06226af1e4"
+#define C_EKEY                                                                               \
 	"03000000838fd5a6e263fbd3a563e678bf04e10ceb8e921406bdd4c53e486afeb41c73d10e565eadc4" \
 	"2515b4"
 #define C_CT "0b270b290bd3f2ce666771e9d3d1e41e24f53fc98446e7057ee2ce4db38b3364"
-#define C_MKEY                                                                             \
+#define C_MKEY                                                                                 \
 	"0400000031e15cccfe98c35abebbec64b820f91e00de05668724c938fd1a30a46b4d58f5a43aa236628a" \
 	"30c8"
 #define B_KEK "ec8edc160b5745ccae000bfb4787630f322821191fba7eea38feab2c6307cd9b"
-#define B_MKEY                                                                             \
+#define B_MKEY                                                                               \
 	"0200000097317494343807e690fd1e431413963dc0e3deb4907fb89fa36ce65126d0ea1301381fb3a2" \
 	"941e2f"
 
@@ -90,7 +89,7 @@ static void tlv(kbuf *k, const char *tag, const void *v, uint32_t len)
 
 static void tlv32(kbuf *k, const char *tag, uint32_t v)
 {
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 	tlv(k, tag, b, 4);
 }
 
@@ -103,7 +102,7 @@ typedef struct kclass {
 static void bag_head(kbuf *k, const uint8_t salt[20], uint32_t iter, const uint8_t dpsl[20],
                      uint32_t dpic)
 {
-	uint8_t uuid[16], hmck[40] = {0};
+	uint8_t uuid[16], hmck[40] = { 0 };
 
 	memset(uuid, 0xab, sizeof uuid);
 	k->n = 0;
@@ -138,7 +137,7 @@ static void bag_class(kbuf *k, const uint8_t kek[32], const kclass *c)
 static void bag_vector_c(kbuf *k)
 {
 	uint8_t salt[20], dpsl[20], kek[32];
-	kclass c3 = {3, 2, {0}}, c4 = {4, 2, {0}};
+	kclass c3 = { 3, 2, { 0 } }, c4 = { 4, 2, { 0 } };
 
 	unit_unhex(C_SALT, salt, 20);
 	unit_unhex(C_DPSL, dpsl, 20);
@@ -184,8 +183,7 @@ static void cbc_encrypt(const uint8_t key[32], const uint8_t *in, size_t len, ui
 }
 
 /* PKCS#7-pads and encrypts; *outlen = padded length. Caller frees. */
-static uint8_t *encrypt_padded(const uint8_t key[32], const uint8_t *pt, size_t len,
-                               size_t *outlen)
+static uint8_t *encrypt_padded(const uint8_t key[32], const uint8_t *pt, size_t len, size_t *outlen)
 {
 	size_t pad = 16 - len % 16, n = len + pad;
 	uint8_t *buf = malloc(n), *out = malloc(n);
@@ -241,8 +239,9 @@ static void test_rfc3394_vector_a(void **state)
 	(void)state;
 	seq(kek, 0, 32);
 	unit_unhex("00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f", key, 32);
-	unit_unhex("28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21",
-	           want, 40);
+	unit_unhex(
+	        "28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21",
+	        want, 40);
 	assert_int_equal(tr_aes_wrap(kek, 32, key, 32, got), TR_OK);
 	assert_memory_equal(got, want, 40);
 	assert_int_equal(tr_aes_unwrap(kek, 32, want, 40, back), TR_OK);
@@ -311,7 +310,7 @@ static void test_vector_c_kdf(void **state)
 		unit_unhex(C_SALT, salt, 20);
 		unit_unhex(C_K1, k1, 32);
 		bag_head(&k, salt, 100, NULL, 0);
-		kclass c3 = {3, 2, {0}};
+		kclass c3 = { 3, 2, { 0 } };
 		memcpy(c3.key, ck3, 32);
 		bag_class(&k, want, &c3);
 	}
@@ -364,7 +363,7 @@ static void test_vector_c_chain(void **state)
 	/* The ciphertext through the streaming reader. */
 	unit_unhex(C_CT, ct, 32);
 	assert_int_equal(tr_ios_file_reader(ctx, kb, data_fd(dir, "ct", ct, 32), "Test/hello.txt",
-	                                     ekey, 3, 19, &r),
+	                                    ekey, 3, 19, &r),
 	                 TR_OK);
 	assert_int_equal(read_all(r, 4096, out, sizeof out), 19);
 	assert_memory_equal(out, "Hello, iOS backup!\n", 19);
@@ -381,10 +380,10 @@ static void test_vector_c_chain(void **state)
 /* Vector B: the pyiosbackup keybag at real counts (DPIC 10,000,000). */
 static void test_vector_b_real_counts(void **state)
 {
-	static const uint32_t classes[] = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+	static const uint32_t classes[] = { 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 	tr_ctx *ctx = new_ctx();
 	tr_keybag *kb = NULL;
-	uint8_t zero20[20] = {0}, kek[32], want[32], mkey[44], mk[32], zero32[32] = {0};
+	uint8_t zero20[20] = { 0 }, kek[32], want[32], mkey[44], mk[32], zero32[32] = { 0 };
 	kbuf k;
 
 	(void)state;
@@ -392,7 +391,7 @@ static void test_vector_b_real_counts(void **state)
 	bag_head(&k, zero20, 10000, zero20, 10000000);
 	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
 		uint32_t c = classes[i];
-		kclass kc = {c, (c == 11 || c == 10 || c == 9 || c == 5) ? 3u : 2u, {0}};
+		kclass kc = { c, (c == 11 || c == 10 || c == 9 || c == 5) ? 3u : 2u, { 0 } };
 		bag_class(&k, want, &kc);
 	}
 	assert_int_equal(tr_keybag_parse(ctx, k.b, k.n, &kb), TR_OK);
@@ -456,8 +455,8 @@ static int parse_rc(tr_ctx *ctx, const kbuf *k)
 static void test_keybag_malformed(void **state)
 {
 	tr_ctx *ctx = new_ctx();
-	uint8_t salt[20] = {1}, dpsl[20] = {2}, kek[32] = {3}, junk[64] = {0};
-	kclass c1 = {1, 2, {9}}, c3 = {3, 2, {7}};
+	uint8_t salt[20] = { 1 }, dpsl[20] = { 2 }, kek[32] = { 3 }, junk[64] = { 0 };
+	kclass c1 = { 1, 2, { 9 } }, c3 = { 3, 2, { 7 } };
 	kbuf k, good;
 
 	(void)state;
@@ -554,7 +553,7 @@ static void test_keybag_malformed(void **state)
 	assert_non_null(strstr(tr_errmsg(ctx), "DPSL without DPIC"));
 	bag_head(&k, salt, 0, dpsl, 10);
 	assert_int_equal(parse_rc(ctx, &k), TR_EFORMAT); /* ITER 0 */
-	assert_int_equal(parse_rc(ctx, &(kbuf){.n = 0}), TR_EFORMAT);
+	assert_int_equal(parse_rc(ctx, &(kbuf){ .n = 0 }), TR_EFORMAT);
 
 	/* Limits: iteration counts, size, class records. */
 	bag_head(&k, salt, 10, dpsl, TR_MAX_KDF_ITER + 1u);
@@ -578,7 +577,7 @@ static void test_keybag_malformed(void **state)
 	/* A class outside 1..11 is kept, with a warning. */
 	k = good;
 	{
-		kclass c12 = {12, 2, {5}};
+		kclass c12 = { 12, 2, { 5 } };
 		tr_keybag *kb = NULL;
 		bag_class(&k, kek, &c12);
 		assert_int_equal(tr_keybag_parse(ctx, k.b, k.n, &kb), TR_OK);
@@ -596,8 +595,8 @@ static void test_keybag_malformed(void **state)
 static void test_keybag_partial(void **state)
 {
 	tr_ctx *ctx = new_ctx();
-	uint8_t salt[20] = {1}, kek[32] = {3}, other[32] = {4};
-	kclass c1 = {1, 2, {9}}, c2 = {2, 2, {8}}, c6 = {6, 1, {7}};
+	uint8_t salt[20] = { 1 }, kek[32] = { 3 }, other[32] = { 4 };
+	kclass c1 = { 1, 2, { 9 } }, c2 = { 2, 2, { 8 } }, c6 = { 6, 1, { 7 } };
 	tr_keybag *kb = NULL;
 	kbuf k;
 
@@ -626,8 +625,8 @@ static void test_keybag_partial(void **state)
 /* Streaming reader                                                    */
 
 /* A vector-C FK file reader over ciphertext bytes. */
-static int open_c_reader(tr_ctx *ctx, tr_keybag *kb, const char *dir, const uint8_t *ct,
-                         size_t len, uint32_t pclass, uint64_t size, tr_reader **r)
+static int open_c_reader(tr_ctx *ctx, tr_keybag *kb, const char *dir, const uint8_t *ct, size_t len,
+                         uint32_t pclass, uint64_t size, tr_reader **r)
 {
 	uint8_t ekey[44];
 
@@ -638,18 +637,18 @@ static int open_c_reader(tr_ctx *ctx, tr_keybag *kb, const char *dir, const uint
 
 static void test_reader_sizes(void **state)
 {
-	static const size_t lens[] = {0,
-	                              1,
-	                              15,
-	                              16,
-	                              17,
-	                              TR_IOS_CHUNK - 17,
-	                              TR_IOS_CHUNK - 16,
-	                              TR_IOS_CHUNK - 1,
-	                              TR_IOS_CHUNK,
-	                              TR_IOS_CHUNK + 5,
-	                              3 * TR_IOS_CHUNK + 100003};
-	static const size_t bufs[] = {1, 7, 4096, TR_IOS_CHUNK + 9};
+	static const size_t lens[] = { 0,
+		                       1,
+		                       15,
+		                       16,
+		                       17,
+		                       TR_IOS_CHUNK - 17,
+		                       TR_IOS_CHUNK - 16,
+		                       TR_IOS_CHUNK - 1,
+		                       TR_IOS_CHUNK,
+		                       TR_IOS_CHUNK + 5,
+		                       3 * TR_IOS_CHUNK + 100003 };
+	static const size_t bufs[] = { 1, 7, 4096, TR_IOS_CHUNK + 9 };
 	tr_ctx *ctx = new_ctx();
 	tr_keybag *kb = unlocked_vector_c(ctx);
 	char *dir = unit_tmpdir();
@@ -669,8 +668,10 @@ static void test_reader_sizes(void **state)
 			tr_reader *r = NULL;
 			if (lens[li] > 200000 && bufs[bi] == 1)
 				continue; /* byte-by-byte over 300 KB is just slow */
-			assert_int_equal(open_c_reader(ctx, kb, dir, ct, ctlen, 3, lens[li], &r), TR_OK);
-			assert_int_equal(read_all(r, bufs[bi], out, maxlen + 16), (ssize_t)lens[li]);
+			assert_int_equal(open_c_reader(ctx, kb, dir, ct, ctlen, 3, lens[li], &r),
+			                 TR_OK);
+			assert_int_equal(read_all(r, bufs[bi], out, maxlen + 16),
+			                 (ssize_t)lens[li]);
 			if (lens[li])
 				assert_memory_equal(out, pt, lens[li]);
 			r->close(r);
@@ -697,7 +698,7 @@ static void test_reader_sizes(void **state)
  * damaged file fails at open, not half way), fine files untouched. */
 static void test_reader_check(void **state)
 {
-	static const size_t lens[] = {0, 1, 15, 16, 17, 100, TR_IOS_CHUNK + 5};
+	static const size_t lens[] = { 0, 1, 15, 16, 17, 100, TR_IOS_CHUNK + 5 };
 	tr_ctx *ctx = new_ctx();
 	tr_keybag *kb = unlocked_vector_c(ctx);
 	char *dir = unit_tmpdir();
@@ -719,7 +720,8 @@ static void test_reader_check(void **state)
 		r->close(r);
 		/* one block short: the new last block's "padding" is garbage */
 		if (ctlen >= 32) {
-			assert_int_equal(open_c_reader(ctx, kb, dir, c, ctlen - 16, 3, 0, &r), TR_OK);
+			assert_int_equal(open_c_reader(ctx, kb, dir, c, ctlen - 16, 3, 0, &r),
+			                 TR_OK);
 			if (tr_ios_reader_check(r) == TR_OK) {
 				/* 1 in ~256: the garbage looks like padding; reading agrees */
 				assert_true(read_all(r, 4096, out, sizeof out) >= 0);
@@ -764,7 +766,7 @@ static void test_reader_bad_input(void **state)
 	tr_keybag *kb = unlocked_vector_c(ctx);
 	char *dir = unit_tmpdir();
 	uint8_t fk[32], block[48], ct[48], out[64];
-	static const uint8_t bad_last[][2] = {{0, 0}, {17, 17}, {0xff, 0xff}, {3, 2}};
+	static const uint8_t bad_last[][2] = { { 0, 0 }, { 17, 17 }, { 0xff, 0xff }, { 3, 2 } };
 	tr_reader *r = NULL;
 
 	(void)state;
@@ -800,14 +802,16 @@ static void test_reader_bad_input(void **state)
 		assert_int_equal(open_c_reader(ctx, kb, dir, cv, 32, 3, 12, &r), TR_OK);
 		assert_int_equal(read_all(r, 4096, out, sizeof out), 19);
 		r->close(r);
-		assert_true(has_warning(ctx, "recorded size 12 differs from the decrypted size 19"));
+		assert_true(
+		        has_warning(ctx, "recorded size 12 differs from the decrypted size 19"));
 		/* Class mismatch: ProtectionClass 1 is absent, the prefix (3)
 		 * serves, with warnings. */
 		assert_int_equal(open_c_reader(ctx, kb, dir, cv, 32, 1, 19, &r), TR_OK);
 		assert_int_equal(read_all(r, 5, out, sizeof out), 19);
 		assert_memory_equal(out, "Hello, iOS backup!\n", 19);
 		r->close(r);
-		assert_true(has_warning(ctx, "ProtectionClass 1 differs from the EncryptionKey class 3"));
+		assert_true(has_warning(
+		        ctx, "ProtectionClass 1 differs from the EncryptionKey class 3"));
 		/* ProtectionClass 0: the prefix alone. */
 		assert_int_equal(open_c_reader(ctx, kb, dir, cv, 32, 0, TR_IOS_SIZE_UNKNOWN, &r),
 		                 TR_OK);
@@ -820,7 +824,8 @@ static void test_reader_bad_input(void **state)
 		int fd = data_fd(dir, "x", ct, 48);
 		unit_unhex(C_EKEY, ekey, 44);
 		ekey[20] ^= 1;
-		assert_int_equal(tr_ios_file_reader(ctx, kb, fd, "Dom/x", ekey, 3, 0, &r), TR_EFORMAT);
+		assert_int_equal(tr_ios_file_reader(ctx, kb, fd, "Dom/x", ekey, 3, 0, &r),
+		                 TR_EFORMAT);
 		assert_null(r);
 		assert_non_null(strstr(tr_errmsg(ctx), "Dom/x"));
 		assert_int_equal(fcntl(fd, F_GETFD), -1); /* closed */
@@ -899,15 +904,15 @@ static void make_sqlite(const char *path)
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db,
-		             "PRAGMA page_size=1024;"
-		             "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, "
-		             "relativePath TEXT, flags INTEGER, file BLOB);"
-		             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-		             "WHERE i < 200) INSERT INTO Files SELECT printf('%040d', i), "
-		             "'HomeDomain', 'Library/f' || i, 1, zeroblob(40) FROM n;",
-		             NULL, NULL, NULL),
-		SQLITE_OK);
+	        sqlite3_exec(db,
+	                     "PRAGMA page_size=1024;"
+	                     "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, "
+	                     "relativePath TEXT, flags INTEGER, file BLOB);"
+	                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
+	                     "WHERE i < 200) INSERT INTO Files SELECT printf('%040d', i), "
+	                     "'HomeDomain', 'Library/f' || i, 1, zeroblob(40) FROM n;",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
@@ -1012,8 +1017,10 @@ static void test_manifest_db(void **state)
 		uint8_t ekey[44];
 		unit_unhex(C_EKEY, ekey, 44);
 		unit_write_file(enc, ct, plen);
-		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, ekey, 44, enc, out), TR_EFORMAT);
-		assert_string_equal(tr_errmsg(ctx), "Manifest.db did not decrypt to a SQLite database");
+		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, ekey, 44, enc, out),
+		                 TR_EFORMAT);
+		assert_string_equal(tr_errmsg(ctx),
+		                    "Manifest.db did not decrypt to a SQLite database");
 		assert_int_equal(access(out, F_OK), -1);
 	}
 	/* Bad ManifestKey: length, corrupt, class absent. */
@@ -1030,7 +1037,8 @@ static void test_manifest_db(void **state)
 		char fifo[4200];
 		snprintf(fifo, sizeof fifo, "%s/fifo.db", dir);
 		assert_int_equal(mkfifo(fifo, 0600), 0);
-		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, fifo, out), TR_EFORMAT);
+		assert_int_equal(tr_ios_decrypt_manifest_db(ctx, kb, mkey, 44, fifo, out),
+		                 TR_EFORMAT);
 		assert_non_null(strstr(tr_errmsg(ctx), "not a regular file"));
 	}
 	/* Missing input. */
@@ -1090,8 +1098,8 @@ static void test_keyfile(void **state)
 	assert_int_equal(tr_keyfile_write(ctx, link, kek), TR_EUSAGE);
 
 	/* Accepted forms: upper case, CRLF, no newline. */
-	unit_write_file(path, "EBC7C25742E795A13BDF7C17E05F8CA2642AB53E66860FFFC25FDF942EB23348\r\n",
-	                66);
+	unit_write_file(path,
+	                "EBC7C25742E795A13BDF7C17E05F8CA2642AB53E66860FFFC25FDF942EB23348\r\n", 66);
 	assert_int_equal(tr_keyfile_read(ctx, path, back), TR_OK);
 	assert_memory_equal(back, kek, 32);
 	unit_write_file(path, C_KEK, 64);
@@ -1284,7 +1292,7 @@ static int tty_child(int mode, const char *slave)
 static int pty_wait(int master, char *out, size_t cap, size_t *n, const char *needle)
 {
 	for (int i = 0; i < 50; i++) {
-		struct pollfd p = {master, POLLIN, 0};
+		struct pollfd p = { master, POLLIN, 0 };
 		out[*n] = 0;
 		if (needle && strstr(out, needle))
 			return 1;

@@ -61,8 +61,8 @@ static void expect_none(const tr_iocs *ix, enum tr_match kind, const char *obser
 {
 	hits h = match(ix, kind, observed);
 	if (h.n != 0)
-		fail_msg("match(%d, \"%s\"): unexpected %s (%s)", (int)kind, observed, h.ioc[0]->value,
-		         h.how[0]);
+		fail_msg("match(%d, \"%s\"): unexpected %s (%s)", (int)kind, observed,
+		         h.ioc[0]->value, h.how[0]);
 }
 
 typedef struct fixture {
@@ -104,9 +104,11 @@ static int load_bundle(fixture *fx, const char *name, const char *json)
 
 /* An indicator object with an "indicates" relationship to target. The
  * pattern is JSON-escaped by the caller. */
-#define IND(id, pat) "{\"type\":\"indicator\",\"id\":\"indicator--" id "\",\"pattern\":\"" pat \
+#define IND(id, pat)                                                              \
+	"{\"type\":\"indicator\",\"id\":\"indicator--" id "\",\"pattern\":\"" pat \
 	"\",\"pattern_type\":\"stix\"}"
-#define REL(id, target) "{\"type\":\"relationship\",\"id\":\"relationship--" id "-" target \
+#define REL(id, target)                                                          \
+	"{\"type\":\"relationship\",\"id\":\"relationship--" id "-" target       \
 	"\",\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--" id \
 	"\",\"target_ref\":\"malware--" target "\"}"
 #define MAL(id, name) "{\"type\":\"malware\",\"id\":\"malware--" id "\",\"name\":\"" name "\"}"
@@ -187,41 +189,58 @@ static void test_pattern_parse(void **state)
 /* bundles                                                             */
 
 static const char quirks_bundle[] =
-	"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
-	/* report listing indicator 01 first: it wins over the relationship */
-	"{\"type\":\"report\",\"id\":\"report--r1\",\"name\":\"ReportColl\","
-	"\"object_refs\":[\"indicator--01\",\"malware--a\"]},"
-	IND("01", "[domain-name:value='Report.Example']") "," REL("01", "a") ","
-	/* same value in two collections through two relationships */
-	IND("02", "[domain-name:value='shared.example']") "," REL("02", "a") "," REL("02", "b") ","
-	/* a duplicated object: read once */
-	IND("03", "[process:name='dupproc']") "," REL("03", "a") ","
-	IND("03", "[process:name='dupproc']") "," REL("03", "a") ","
-	/* dangling only: default collection named after the file */
-	IND("04", "[domain-name:value='orphan.example']") "," REL("04", "missing") ","
-	/* dangling plus a real one: the real one */
-	IND("05", "[domain-name:value='half.example']") "," REL("05", "missing") "," REL("05", "b") ","
-	/* quoted hash key, upper-case hex */
-	IND("06", "[file:hashes.'SHA-256'='"
-	          "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("06", "b") ","
-	/* escapes (JSON-escaped backslashes) and white space */
-	IND("07", "  [ file:name = 'it\\\\'s \\\\\\\\ here' ] ") "," REL("07", "b") ","
-	/* skipped: not '=', unknown type, two comparisons, other pattern type */
-	IND("08", "[domain-name:value!='skip.example']") "," REL("08", "a") ","
-	IND("09", "[mutex:name='skip']") "," REL("09", "a") ","
-	IND("10", "[domain-name:value='a.example'] OR [domain-name:value='b.example']") "," REL("10", "a") ","
-	"{\"type\":\"indicator\",\"id\":\"indicator--11\",\"pattern\":\"alert tcp any any\","
-	"\"pattern_type\":\"snort\"},"
-	/* same value, same collection, two ids: two counted, one entry */
-	IND("12", "[domain-name:value='twice.example']") "," REL("12", "a") ","
-	IND("13", "[domain-name:value='TWICE.example.']") "," REL("13", "a") ","
-	/* an IPv4 as a domain value counts as a domain */
-	IND("14", "[domain-name:value='192.0.2.55']") "," REL("14", "a") ","
-	/* malware objects after their relationships; unknown object types */
-	MAL("a", "Alpha") "," MAL("b", "Beta") ","
-	"{\"type\":\"identity\",\"id\":\"identity--x\",\"name\":\"someone\"},"
-	"{\"type\":\"x-custom\",\"id\":\"x-custom--y\"}"
-	"]}";
+        "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+        /* report listing indicator 01 first: it wins over the relationship */
+        "{\"type\":\"report\",\"id\":\"report--r1\",\"name\":\"ReportColl\","
+        "\"object_refs\":[\"indicator--01\",\"malware--a\"]}," IND(
+                "01", "[domain-name:value='Report.Example']") "," REL("01", "a") ","
+        /* same value in two collections through two relationships */
+        IND("02", "[domain-name:value='shared.example']") "," REL("02", "a") "," REL("02", "b") ","
+        /* a duplicated object: read once */
+        IND("03", "[process:name='dupproc']") "," REL("03", "a") "," IND(
+                "03", "[process:name='dupproc']") "," REL("03", "a") ","
+        /* dangling only: default collection named after the file */
+        IND("04", "[domain-name:value='orphan.example']") "," REL("04", "missing") ","
+        /* dangling plus a real one: the real one */
+        IND("05", "[domain-name:value='half.example']") "," REL("05", "missing") "," REL("05",
+                                                                                         "b") ","
+        /* quoted hash key, upper-case hex */
+        IND("06",
+            "[file:hashes.'SHA-256'='"
+            "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("06",
+                                                                                          "b") ","
+        /* escapes (JSON-escaped backslashes) and white space */
+        IND("07", "  [ file:name = 'it\\\\'s \\\\\\\\ here' ] ") "," REL("07", "b") ","
+        /* skipped: not '=', unknown type, two comparisons, other pattern type */
+        IND("08", "[domain-name:value!='skip.example']") "," REL("08", "a") "," IND("09", "[mutex:"
+                                                                                          "name='"
+                                                                                          "skip']") "," REL(
+                "09", "a") "," IND("10",
+                                   "[domain-name:value='a.example'] OR "
+                                   "[domain-name:value='b.example']") "," REL("10",
+                                                                              "a") ","
+                                                                                   "{\"type\":"
+                                                                                   "\"indicator\","
+                                                                                   "\"id\":"
+                                                                                   "\"indicator--"
+                                                                                   "11\","
+                                                                                   "\"pattern\":"
+                                                                                   "\"alert tcp "
+                                                                                   "any any\","
+                                                                                   "\"pattern_"
+                                                                                   "type\":"
+                                                                                   "\"snort\"},"
+        /* same value, same collection, two ids: two counted, one entry */
+        IND("12", "[domain-name:value='twice.example']") "," REL("12", "a") "," IND(
+                "13", "[domain-name:value='TWICE.example.']") "," REL("13", "a") ","
+        /* an IPv4 as a domain value counts as a domain */
+        IND("14", "[domain-name:value='192.0.2.55']") "," REL("14", "a") ","
+        /* malware objects after their relationships; unknown object types */
+        MAL("a", "Alpha") "," MAL(
+                "b", "Beta") ","
+                             "{\"type\":\"identity\",\"id\":\"identity--x\",\"name\":\"someone\"},"
+                             "{\"type\":\"x-custom\",\"id\":\"x-custom--y\"}"
+                             "]}";
 
 typedef struct all_entries {
 	size_t n;
@@ -238,7 +257,8 @@ static int collect_all(void *arg, const tr_ioc *ioc, const char *how)
 }
 
 /* Collections of entries of (type, value), joined by ',' in index order. */
-static void collections_of(const all_entries *a, enum tr_ioc_type t, const char *value, char *buf, size_t len)
+static void collections_of(const all_entries *a, enum tr_ioc_type t, const char *value, char *buf,
+                           size_t len)
 {
 	buf[0] = '\0';
 	for (size_t i = 0; i < a->n; i++)
@@ -290,7 +310,8 @@ static void test_bundle_quirks(void **state)
 	assert_string_equal(buf, "quirks");
 	collections_of(&a, TR_IOC_DOMAIN, "half.example", buf, sizeof buf);
 	assert_string_equal(buf, "Beta");
-	collections_of(&a, TR_IOC_SHA256, "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", buf,
+	collections_of(&a, TR_IOC_SHA256,
+	               "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", buf,
 	               sizeof buf);
 	assert_string_equal(buf, "Beta");
 	collections_of(&a, TR_IOC_FILE_NAME, "it's \\ here", buf, sizeof buf);
@@ -331,11 +352,18 @@ static void test_folder_merge(void **state)
 	fixture fx;
 	char *p;
 	(void)state;
-	static const char b1[] = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
-		IND("01", "[domain-name:value='same.example']") "," REL("01", "p") "," MAL("p", "Predator") "]}";
-	static const char b2[] = "{\"type\":\"bundle\",\"id\":\"bundle--2\",\"objects\":["
-		MAL("q", "Predator") "," IND("01", "[domain-name:value='same.example']") "," REL("01", "q") ","
-		IND("02", "[file:path='/tmp/l/']") "," REL("02", "q") "]}";
+	static const char b1[] = "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[" IND(
+	        "01", "[domain-name:value='same.example']") "," REL("01",
+	                                                            "p") "," MAL("p",
+	                                                                         "Predator") "]}";
+	static const char b2[] =
+	        "{\"type\":\"bundle\",\"id\":\"bundle--2\",\"objects\":[" MAL("q", "Predator") "," IND(
+	                "01",
+	                "[domain-name:value='same.example']") "," REL("01",
+	                                                              "q") "," IND("02",
+	                                                                           "[file:path='/"
+	                                                                           "tmp/l/']") "," REL("02",
+	                                                                                               "q") "]}";
 
 	fixture_open(&fx);
 	free(write_bundle(&fx, "b_second.stix2", b2));
@@ -379,25 +407,32 @@ static void test_bad_input(void **state)
 	(void)state;
 
 	fixture_open(&fx);
-	assert_int_equal(load_bundle(&fx, "broken.stix2", "{\"type\": \"bundle\", \"objects\": [ {,] }"), TR_EJSON);
+	assert_int_equal(
+	        load_bundle(&fx, "broken.stix2", "{\"type\": \"bundle\", \"objects\": [ {,] }"),
+	        TR_EJSON);
 	assert_non_null(strstr(tr_errmsg(fx.ctx), "broken.stix2"));
 	assert_non_null(strstr(tr_errmsg(fx.ctx), "line 1"));
 
-	assert_int_equal(load_bundle(&fx, "notbundle.json", "{\"type\": \"indicator\", \"objects\": []}"),
-	                 TR_EFORMAT);
+	assert_int_equal(
+	        load_bundle(&fx, "notbundle.json", "{\"type\": \"indicator\", \"objects\": []}"),
+	        TR_EFORMAT);
 	assert_non_null(strstr(tr_errmsg(fx.ctx), "notbundle.json"));
 	assert_int_equal(load_bundle(&fx, "array.json", "[1, 2, 3]"), TR_EFORMAT);
 	assert_non_null(strstr(tr_errmsg(fx.ctx), "array.json"));
-	assert_int_equal(load_bundle(&fx, "noobjects.json", "{\"type\": \"bundle\", \"objects\": 5}"), TR_EFORMAT);
+	assert_int_equal(
+	        load_bundle(&fx, "noobjects.json", "{\"type\": \"bundle\", \"objects\": 5}"),
+	        TR_EFORMAT);
 	assert_int_equal(load_bundle(&fx, "empty.json", ""), TR_EJSON);
 	/* hostile but valid shapes: nothing crashes, nothing is loaded */
-	assert_int_equal(load_bundle(&fx, "odd.json",
-	                             "{\"type\":\"bundle\",\"objects\":[1,\"x\",null,[],{},"
-	                             "{\"type\":\"indicator\"},{\"type\":\"indicator\",\"id\":5,\"pattern\":7},"
-	                             "{\"type\":\"report\",\"id\":\"report--1\",\"object_refs\":\"x\"},"
-	                             "{\"type\":\"relationship\",\"relationship_type\":\"indicates\"},"
-	                             "{\"type\":\"malware\",\"id\":\"malware--z\"}]}"),
-	                 TR_OK);
+	assert_int_equal(
+	        load_bundle(
+	                &fx, "odd.json",
+	                "{\"type\":\"bundle\",\"objects\":[1,\"x\",null,[],{},"
+	                "{\"type\":\"indicator\"},{\"type\":\"indicator\",\"id\":5,\"pattern\":7},"
+	                "{\"type\":\"report\",\"id\":\"report--1\",\"object_refs\":\"x\"},"
+	                "{\"type\":\"relationship\",\"relationship_type\":\"indicates\"},"
+	                "{\"type\":\"malware\",\"id\":\"malware--z\"}]}"),
+	        TR_OK);
 	assert_int_equal(tr_iocs_count(fx.ix), 0);
 	assert_int_equal(tr_iocs_skipped(fx.ix), 2);
 
@@ -426,7 +461,8 @@ static void test_null_index(void **state)
 	{
 		tr_iocs *ix;
 		assert_int_equal(tr_iocs_create(&ix), TR_OK);
-		assert_int_equal(tr_iocs_match(ix, TR_M_URL, "https://example.org/", collect, &h), TR_OK);
+		assert_int_equal(tr_iocs_match(ix, TR_M_URL, "https://example.org/", collect, &h),
+		                 TR_OK);
 		assert_int_equal(h.n, 0);
 		tr_iocs_destroy(ix);
 	}
@@ -436,31 +472,96 @@ static void test_null_index(void **state)
 /* matching rules                                                      */
 
 static const char match_bundle[] =
-	"{\"type\":\"bundle\",\"id\":\"bundle--m\",\"objects\":[" MAL("m", "Merc") ","
-	IND("d1", "[domain-name:value='Example.org']") "," REL("d1", "m") ","
-	IND("d2", "[domain-name:value='192.0.2.7']") "," REL("d2", "m") ","
-	IND("d3", "[domain-name:value='pathhost.example/x']") "," REL("d3", "m") ","
-	IND("i1", "[ipv4-addr:value='198.51.100.9']") "," REL("i1", "m") ","
-	IND("u1", "[url:value='HTTPS://Tracker.Example.NET/P?q=1']") "," REL("u1", "m") ","
-	IND("p1", "[process:name='BackupAgent2']") "," REL("p1", "m") ","
-	IND("p2", "[process:name='ReminderIntentsUIExtension']") "," REL("p2", "m") ","
-	IND("p3", "[process:name='abcdefghijklmnop']") "," REL("p3", "m") ","
-	IND("p4", "[process:name='msgacntd']") "," REL("p4", "m") ","
-	IND("f1", "[file:path='/tmp/l/']") "," REL("f1", "m") ","
-	IND("f2", "[file:path='Library/Preferences/com.apple.photolibraryd.plist']") "," REL("f2", "m") ","
-	IND("f3", "[file:path='/private/var/tmp/hooker']") "," REL("f3", "m") ","
-	IND("n1", "[file:name='roleaccountd.plist']") "," REL("n1", "m") ","
-	IND("e1", "[email-addr:value='Bogaard@Example.COM']") "," REL("e1", "m") ","
-	IND("h1", "[file:hashes.'SHA-256'='"
-	          "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("h1", "m") ","
-	IND("h2", "[file:hashes.'SHA-1'='00112233445566778899AABBCCDDEEFF00112233']") "," REL("h2", "m") ","
-	IND("h3", "[file:hashes.md5='ffeeddccbbaa99887766554433221100']") "," REL("h3", "m") ","
-	IND("c1", "[app:cert.sha1='A1B2C3D4E5F60718293A4B5C6D7E8F9001122334']") "," REL("c1", "m") ","
-	IND("a1", "[app:id='com.Example.Spy']") "," REL("a1", "m") ","
-	IND("g1", "[configuration-profile:id='76DAB334-7E17-475D-A5D6-0794EB5818A5']") "," REL("g1", "m") ","
-	IND("r1", "[android-property:name='sys.brand.note']") "," REL("r1", "m") ","
-	IND("w1", "[domain-name:value='webkit-origin.example']") "," REL("w1", "m")
-	"]}";
+        "{\"type\":\"bundle\",\"id\":\"bundle--m\",\"objects\":[" MAL("m", "Merc") "," IND("d1", "["
+                                                                                                 "d"
+                                                                                                 "o"
+                                                                                                 "m"
+                                                                                                 "a"
+                                                                                                 "i"
+                                                                                                 "n"
+                                                                                                 "-"
+                                                                                                 "n"
+                                                                                                 "a"
+                                                                                                 "m"
+                                                                                                 "e"
+                                                                                                 ":"
+                                                                                                 "v"
+                                                                                                 "a"
+                                                                                                 "l"
+                                                                                                 "u"
+                                                                                                 "e"
+                                                                                                 "="
+                                                                                                 "'"
+                                                                                                 "E"
+                                                                                                 "x"
+                                                                                                 "a"
+                                                                                                 "m"
+                                                                                                 "p"
+                                                                                                 "l"
+                                                                                                 "e"
+                                                                                                 "."
+                                                                                                 "o"
+                                                                                                 "r"
+                                                                                                 "g"
+                                                                                                 "'"
+                                                                                                 "]") "," REL(
+                "d1", "m") "," IND("d2",
+                                   "[domain-name:value='192.0.2.7']") "," REL("d2",
+                                                                              "m") "," IND("d3", "["
+                                                                                                 "d"
+                                                                                                 "o"
+                                                                                                 "m"
+                                                                                                 "a"
+                                                                                                 "i"
+                                                                                                 "n"
+                                                                                                 "-"
+                                                                                                 "n"
+                                                                                                 "a"
+                                                                                                 "m"
+                                                                                                 "e"
+                                                                                                 ":"
+                                                                                                 "v"
+                                                                                                 "a"
+                                                                                                 "l"
+                                                                                                 "u"
+                                                                                                 "e"
+                                                                                                 "="
+                                                                                                 "'"
+                                                                                                 "p"
+                                                                                                 "a"
+                                                                                                 "t"
+                                                                                                 "h"
+                                                                                                 "h"
+                                                                                                 "o"
+                                                                                                 "s"
+                                                                                                 "t"
+                                                                                                 "."
+                                                                                                 "e"
+                                                                                                 "x"
+                                                                                                 "a"
+                                                                                                 "m"
+                                                                                                 "p"
+                                                                                                 "l"
+                                                                                                 "e"
+                                                                                                 "/"
+                                                                                                 "x"
+                                                                                                 "'"
+                                                                                                 "]") "," REL("d3", "m") "," IND("i1", "[ipv4-addr:value='198.51.100.9']") "," REL("i1", "m") "," IND("u1", "[url:value='HTTPS://Tracker.Example.NET/P?q=1']") "," REL("u1", "m") "," IND("p1", "[process:name='BackupAgent2']") "," REL("p1",
+                                                                                                                                                                                                                                                                                                                                         "m") "," IND("p2", "[process:name='ReminderIntentsUIExtension']") "," REL("p2", "m") "," IND("p3", "[process:name='abcdefghijklmnop']") "," REL("p3", "m") "," IND("p4",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                            "[process:name='msgacntd']") "," REL("p4", "m") "," IND("f1", "[file:path='/tmp/l/']") "," REL("f1", "m") "," IND("f2", "[file:path='Library/Preferences/com.apple.photolibraryd.plist']") "," REL("f2", "m") "," IND("f3",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  "[file:path='/private/var/tmp/hooker']") "," REL("f3",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "m") "," IND("n1", "[file:name='roleaccountd.plist']") "," REL("n1", "m") "," IND("e1", "[email-addr:value='Bogaard@Example.COM']") "," REL("e1", "m") "," IND("h1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  "[file:hashes.'SHA-256'='"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  "AABBCCDDEEFF00112233445566778899AABBCCDDEEFF00112233445566778899']") "," REL("h1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "m") "," IND("h2",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                             "[file:hashes.'SHA-1'='00112233445566778899AABBCCDDEEFF00112233']") "," REL("h2", "m") "," IND("h3", "[file:hashes.md5='ffeeddccbbaa99887766554433221100']") "," REL("h3", "m") "," IND("c1", "[app:cert.sha1='A1B2C3D4E5F60718293A4B5C6D7E8F9001122334']") "," REL("c1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "m") "," IND("a1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                              "[app:id='com.Example.Spy']") "," REL("a1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "m") "," IND("g1", "[configuration-profile:id='76DAB334-7E17-475D-A5D6-0794EB5818A5']") "," REL("g1", "m") "," IND("r1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "[android-property:name='sys.brand.note']") "," REL("r1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "m") "," IND("w1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "[domain-name:value='webkit-origin.example']") "," REL("w1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                               "m") "]}";
 
 static void match_setup(fixture *fx)
 {
@@ -506,10 +607,14 @@ static void test_match_url(void **state)
 	(void)state;
 	match_setup(&fx);
 	/* scheme and host are case-insensitive, the rest is not */
-	expect_one(fx.ix, TR_M_URL, "https://tracker.example.net/P?q=1", "https://tracker.example.net/P?q=1", "url");
-	expect_one(fx.ix, TR_M_URL, "Https://TRACKER.example.net/P?q=1", "https://tracker.example.net/P?q=1", "url");
-	expect_none(fx.ix, TR_M_URL, "https://tracker.example.net/p?q=1"); /* path is case-sensitive */
-	expect_one(fx.ix, TR_M_URL, "https://user:pw@Sub.Example.org:8443/a?b#c", "example.org", "parent domain");
+	expect_one(fx.ix, TR_M_URL, "https://tracker.example.net/P?q=1",
+	           "https://tracker.example.net/P?q=1", "url");
+	expect_one(fx.ix, TR_M_URL, "Https://TRACKER.example.net/P?q=1",
+	           "https://tracker.example.net/P?q=1", "url");
+	expect_none(fx.ix, TR_M_URL,
+	            "https://tracker.example.net/p?q=1"); /* path is case-sensitive */
+	expect_one(fx.ix, TR_M_URL, "https://user:pw@Sub.Example.org:8443/a?b#c", "example.org",
+	           "parent domain");
 	expect_one(fx.ix, TR_M_URL, "http://example.org", "example.org", "exact");
 	expect_one(fx.ix, TR_M_URL, "www.example.org/index.html", "example.org", "parent domain");
 	expect_none(fx.ix, TR_M_URL, "https://badexample.org/example.org");
@@ -526,7 +631,8 @@ static void test_match_url_path(void **state)
 	(void)state;
 	match_setup(&fx);
 	expect_one(fx.ix, TR_M_URL, "https://pathhost.example/x", "pathhost.example/x", "url path");
-	expect_one(fx.ix, TR_M_URL, "https://PATHHOST.example/x/y?z=1", "pathhost.example/x", "url path");
+	expect_one(fx.ix, TR_M_URL, "https://PATHHOST.example/x/y?z=1", "pathhost.example/x",
+	           "url path");
 	expect_one(fx.ix, TR_M_URL, "pathhost.example/xyz", "pathhost.example/x", "url path");
 	expect_none(fx.ix, TR_M_URL, "https://pathhost.example/");
 	expect_none(fx.ix, TR_M_URL, "https://pathhost.example/y/x");
@@ -545,14 +651,17 @@ static void test_match_process(void **state)
 	expect_none(fx.ix, TR_M_PROCESS, "backupagent2"); /* case-sensitive */
 	expect_none(fx.ix, TR_M_PROCESS, "BackupAgent2/");
 	/* cut at 16 and at 15 characters */
-	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntentsU", "ReminderIntentsUIExtension", "truncated process name");
-	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntents", "ReminderIntentsUIExtension", "truncated process name");
+	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntentsU", "ReminderIntentsUIExtension",
+	           "truncated process name");
+	expect_one(fx.ix, TR_M_PROCESS, "ReminderIntents", "ReminderIntentsUIExtension",
+	           "truncated process name");
 	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntentsX");
 	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntent");
 	expect_none(fx.ix, TR_M_PROCESS, "ReminderIntentsUI");
 	/* a 16-character name that is an indicator: exact, once */
 	expect_one(fx.ix, TR_M_PROCESS, "abcdefghijklmnop", "abcdefghijklmnop", "exact");
-	expect_one(fx.ix, TR_M_PROCESS, "abcdefghijklmno", "abcdefghijklmnop", "truncated process name");
+	expect_one(fx.ix, TR_M_PROCESS, "abcdefghijklmno", "abcdefghijklmnop",
+	           "truncated process name");
 	fixture_close(&fx);
 }
 
@@ -561,10 +670,12 @@ static void test_match_process_path(void **state)
 	fixture fx;
 	(void)state;
 	match_setup(&fx);
-	expect_one(fx.ix, TR_M_PROCESS_PATH, "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd",
-	           "msgacntd", "path component");
+	expect_one(fx.ix, TR_M_PROCESS_PATH,
+	           "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd", "msgacntd",
+	           "path component");
 	expect_one(fx.ix, TR_M_PROCESS_PATH, "/x/msgacntd/msgacntd", "msgacntd", "path component");
-	expect_one(fx.ix, TR_M_PROCESS_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker", "exact");
+	expect_one(fx.ix, TR_M_PROCESS_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker",
+	           "exact");
 	expect_one(fx.ix, TR_M_PROCESS_PATH, "/tmp/l/run", "/tmp/l/", "path prefix");
 	expect_none(fx.ix, TR_M_PROCESS_PATH, "/private/var/db/msgacntd2");
 	expect_none(fx.ix, TR_M_PROCESS_PATH, "/usr/bin/BackupAgent");
@@ -585,28 +696,36 @@ static void test_match_file_path(void **state)
 	expect_none(fx.ix, TR_M_FILE_PATH, "/tmp");
 	expect_none(fx.ix, TR_M_FILE_PATH, "/private/tmp/l/x");
 	expect_none(fx.ix, TR_M_FILE_PATH, "tmp/l/x");
-	expect_one(fx.ix, TR_M_FILE_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker", "exact");
+	expect_one(fx.ix, TR_M_FILE_PATH, "/private/var/tmp/hooker", "/private/var/tmp/hooker",
+	           "exact");
 	expect_none(fx.ix, TR_M_FILE_PATH, "/private/var/tmp/hooker2");
 	/* relative indicators: equal or a suffix after '/' */
 	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Preferences/com.apple.photolibraryd.plist",
 	           "Library/Preferences/com.apple.photolibraryd.plist", "exact");
-	expect_one(fx.ix, TR_M_FILE_PATH, "/private/var/mobile/Library/Preferences/com.apple.photolibraryd.plist",
+	expect_one(fx.ix, TR_M_FILE_PATH,
+	           "/private/var/mobile/Library/Preferences/com.apple.photolibraryd.plist",
 	           "Library/Preferences/com.apple.photolibraryd.plist", "path suffix");
-	expect_none(fx.ix, TR_M_FILE_PATH, "/private/var/mobile/XLibrary/Preferences/com.apple.photolibraryd.plist");
+	expect_none(fx.ix, TR_M_FILE_PATH,
+	            "/private/var/mobile/XLibrary/Preferences/com.apple.photolibraryd.plist");
 	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/com.apple.photolibraryd.plist.bak");
 	/* file names */
-	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist", "roleaccountd.plist", "file name");
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist",
+	           "roleaccountd.plist", "file name");
 	expect_one(fx.ix, TR_M_FILE_PATH, "roleaccountd.plist", "roleaccountd.plist", "file name");
 	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist.bak");
 	expect_none(fx.ix, TR_M_FILE_PATH, "Library/Preferences/Roleaccountd.plist");
 	/* WebKit origin folders */
 	expect_one(fx.ix, TR_M_FILE_PATH,
-	           "Library/WebKit/WebsiteData/LocalStorage/https_www.webkit-origin.example_0.localstorage",
+	           "Library/WebKit/WebsiteData/LocalStorage/"
+	           "https_www.webkit-origin.example_0.localstorage",
 	           "webkit-origin.example", "origin folder");
-	expect_one(fx.ix, TR_M_FILE_PATH, "Library/WebKit/WebsiteData/IndexedDB/https_example.org_0/x.sqlite3",
+	expect_one(fx.ix, TR_M_FILE_PATH,
+	           "Library/WebKit/WebsiteData/IndexedDB/https_example.org_0/x.sqlite3",
 	           "example.org", "origin folder");
-	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Caches/https_192.0.2.7_443", "192.0.2.7", "origin folder");
-	expect_none(fx.ix, TR_M_FILE_PATH, "Library/WebKit/WebsiteData/IndexedDB/https_badexample.org_0/x");
+	expect_one(fx.ix, TR_M_FILE_PATH, "Library/Caches/https_192.0.2.7_443", "192.0.2.7",
+	           "origin folder");
+	expect_none(fx.ix, TR_M_FILE_PATH,
+	            "Library/WebKit/WebsiteData/IndexedDB/https_badexample.org_0/x");
 	/* names without '_' are not origin folders */
 	expect_none(fx.ix, TR_M_FILE_PATH, "Library/www.example.org/x");
 	fixture_close(&fx);
@@ -619,8 +738,10 @@ static void test_match_email(void **state)
 	match_setup(&fx);
 	expect_one(fx.ix, TR_M_EMAIL, "bogaard@example.com", "bogaard@example.com", "exact");
 	expect_one(fx.ix, TR_M_EMAIL, "mailto:Bogaard@Example.com", "bogaard@example.com", "exact");
-	expect_one(fx.ix, TR_M_EMAIL, "MAILTO:bogaard@example.com?subject=hi", "bogaard@example.com", "exact");
-	expect_one(fx.ix, TR_M_EMAIL, " \"mailto:bogaard@example.com\" ", "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, "MAILTO:bogaard@example.com?subject=hi",
+	           "bogaard@example.com", "exact");
+	expect_one(fx.ix, TR_M_EMAIL, " \"mailto:bogaard@example.com\" ", "bogaard@example.com",
+	           "exact");
 	expect_one(fx.ix, TR_M_EMAIL, "'bogaard@example.com'", "bogaard@example.com", "exact");
 	expect_one(fx.ix, TR_M_EMAIL, "<bogaard@example.com>", "bogaard@example.com", "exact");
 	expect_none(fx.ix, TR_M_EMAIL, "xbogaard@example.com");
@@ -634,12 +755,15 @@ static void test_match_hashes_and_ids(void **state)
 	fixture fx;
 	(void)state;
 	match_setup(&fx);
-	expect_one(fx.ix, TR_M_HASH, "aabbccddeeff00112233445566778899AABBCCDDEEFF00112233445566778899",
+	expect_one(fx.ix, TR_M_HASH,
+	           "aabbccddeeff00112233445566778899AABBCCDDEEFF00112233445566778899",
 	           "aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", "exact");
 	expect_one(fx.ix, TR_M_HASH, "00112233445566778899aabbccddeeff00112233",
 	           "00112233445566778899aabbccddeeff00112233", "exact");
-	expect_one(fx.ix, TR_M_HASH, "FFEEDDCCBBAA99887766554433221100", "ffeeddccbbaa99887766554433221100", "exact");
-	expect_none(fx.ix, TR_M_HASH, "aabbccddeeff00112233445566778899aabbccddeeff0011223344556677889");
+	expect_one(fx.ix, TR_M_HASH, "FFEEDDCCBBAA99887766554433221100",
+	           "ffeeddccbbaa99887766554433221100", "exact");
+	expect_none(fx.ix, TR_M_HASH,
+	            "aabbccddeeff00112233445566778899aabbccddeeff0011223344556677889");
 	expect_none(fx.ix, TR_M_HASH, "ffeeddccbbaa9988");
 	/* certificate hashes are their own table */
 	expect_none(fx.ix, TR_M_HASH, "a1b2c3d4e5f60718293a4b5c6d7e8f9001122334");
@@ -679,12 +803,18 @@ static void test_match_stops(void **state)
 	int calls = 0;
 	(void)state;
 	fixture_open(&fx);
-	assert_int_equal(load_bundle(&fx, "two.stix2",
-	                             "{\"type\":\"bundle\",\"objects\":[" MAL("a", "A") "," MAL("b", "B") ","
-	                             IND("1", "[domain-name:value='example.org']") "," REL("1", "a") "," REL("1", "b")
-	                             "]}"),
-	                 TR_OK);
-	assert_int_equal(tr_iocs_match(fx.ix, TR_M_DOMAIN, "x.example.org", stop_at_first, &calls), 42);
+	assert_int_equal(
+	        load_bundle(
+	                &fx, "two.stix2",
+	                "{\"type\":\"bundle\",\"objects\":[" MAL("a", "A") "," MAL("b", "B") "," IND(
+	                        "1",
+	                        "[domain-name:value='example.org']") "," REL("1",
+	                                                                     "a") "," REL("1",
+	                                                                                  "b") "]"
+	                                                                                       "}"),
+	        TR_OK);
+	assert_int_equal(tr_iocs_match(fx.ix, TR_M_DOMAIN, "x.example.org", stop_at_first, &calls),
+	                 42);
 	assert_int_equal(calls, 1);
 	fixture_close(&fx);
 }
@@ -703,30 +833,71 @@ static const struct {
 	size_t total;
 	want_count c[6];
 } sources_md[] = {
-	{"pegasus.stix2", 1549,
-	 {{TR_IOC_DOMAIN, 1438}, {TR_IOC_PROCESS, 81}, {TR_IOC_EMAIL, 29}, {TR_IOC_FILE_NAME, 1}}},
-	{"cytrox.stix2", 343, {{TR_IOC_DOMAIN, 336}, {TR_IOC_FILE_PATH, 6}, {TR_IOC_PROFILE_ID, 1}}},
-	{"malware.stix2", 2187, {{TR_IOC_DOMAIN, 2183}, {TR_IOC_ANDROID_PROP, 3}, {TR_IOC_FILE_PATH, 1}}},
-	{"wintego_helios.stix2", 175, {{TR_IOC_DOMAIN, 175}}},
-	{"novispy.stix2", 18,
-	 {{TR_IOC_DOMAIN, 7}, {TR_IOC_APP_ID, 4}, {TR_IOC_SHA256, 4}, {TR_IOC_CERT_SHA256, 3}}},
-	{"predator.stix2", 585, {{TR_IOC_DOMAIN, 569}, {TR_IOC_FILE_PATH, 15}, {TR_IOC_PROFILE_ID, 1}}},
-	{"rcs.stix2", 40, {{TR_IOC_DOMAIN, 26}, {TR_IOC_SHA256, 9}, {TR_IOC_APP_ID, 5}}},
-	{"operation_triangulation.stix2", 112, {{TR_IOC_DOMAIN, 75}, {TR_IOC_EMAIL, 36}, {TR_IOC_PROCESS, 1}}},
-	{"kingspawn.stix2", 167, {{TR_IOC_DOMAIN, 164}, {TR_IOC_FILE_PATH, 2}, {TR_IOC_PROCESS, 1}}},
-	{"wyrmspy_dragonegg.stix2", 53,
-	 {{TR_IOC_SHA256, 34}, {TR_IOC_DOMAIN, 7}, {TR_IOC_APP_ID, 7}, {TR_IOC_IPV4, 5}}},
-	{"eaglemsgspy.stix2", 51, {{TR_IOC_SHA256, 25}, {TR_IOC_DOMAIN, 13}, {TR_IOC_IPV4, 13}}},
-	{"residentbat.stix2", 48,
-	 {{TR_IOC_IPV4, 24}, {TR_IOC_APP_ID, 8}, {TR_IOC_CERT_SHA256, 8}, {TR_IOC_SHA256, 8}}},
-	{"candiru.stix2", 125, {{TR_IOC_DOMAIN, 125}}},
-	{"cellebrite.stix2", 1, {{TR_IOC_APP_ID, 1}}},
-	{"coruna.stix2", 216,
-	 {{TR_IOC_DOMAIN, 177}, {TR_IOC_SHA256, 20}, {TR_IOC_FILE_PATH, 12}, {TR_IOC_FILE_NAME, 7}}},
-	{"darksword.stix2", 43,
-	 {{TR_IOC_FILE_PATH, 22}, {TR_IOC_DOMAIN, 10}, {TR_IOC_FILE_NAME, 7}, {TR_IOC_IPV4, 3}, {TR_IOC_SHA256, 1}}},
-	{"stalkerware.stix2", 5008,
-	 {{TR_IOC_SHA256, 2910}, {TR_IOC_DOMAIN, 1431}, {TR_IOC_APP_ID, 568}, {TR_IOC_CERT_SHA1, 99}}},
+	{ "pegasus.stix2",
+	  1549,
+	  { { TR_IOC_DOMAIN, 1438 },
+	    { TR_IOC_PROCESS, 81 },
+	    { TR_IOC_EMAIL, 29 },
+	    { TR_IOC_FILE_NAME, 1 } } },
+	{ "cytrox.stix2",
+	  343,
+	  { { TR_IOC_DOMAIN, 336 }, { TR_IOC_FILE_PATH, 6 }, { TR_IOC_PROFILE_ID, 1 } } },
+	{ "malware.stix2",
+	  2187,
+	  { { TR_IOC_DOMAIN, 2183 }, { TR_IOC_ANDROID_PROP, 3 }, { TR_IOC_FILE_PATH, 1 } } },
+	{ "wintego_helios.stix2", 175, { { TR_IOC_DOMAIN, 175 } } },
+	{ "novispy.stix2",
+	  18,
+	  { { TR_IOC_DOMAIN, 7 },
+	    { TR_IOC_APP_ID, 4 },
+	    { TR_IOC_SHA256, 4 },
+	    { TR_IOC_CERT_SHA256, 3 } } },
+	{ "predator.stix2",
+	  585,
+	  { { TR_IOC_DOMAIN, 569 }, { TR_IOC_FILE_PATH, 15 }, { TR_IOC_PROFILE_ID, 1 } } },
+	{ "rcs.stix2", 40, { { TR_IOC_DOMAIN, 26 }, { TR_IOC_SHA256, 9 }, { TR_IOC_APP_ID, 5 } } },
+	{ "operation_triangulation.stix2",
+	  112,
+	  { { TR_IOC_DOMAIN, 75 }, { TR_IOC_EMAIL, 36 }, { TR_IOC_PROCESS, 1 } } },
+	{ "kingspawn.stix2",
+	  167,
+	  { { TR_IOC_DOMAIN, 164 }, { TR_IOC_FILE_PATH, 2 }, { TR_IOC_PROCESS, 1 } } },
+	{ "wyrmspy_dragonegg.stix2",
+	  53,
+	  { { TR_IOC_SHA256, 34 },
+	    { TR_IOC_DOMAIN, 7 },
+	    { TR_IOC_APP_ID, 7 },
+	    { TR_IOC_IPV4, 5 } } },
+	{ "eaglemsgspy.stix2",
+	  51,
+	  { { TR_IOC_SHA256, 25 }, { TR_IOC_DOMAIN, 13 }, { TR_IOC_IPV4, 13 } } },
+	{ "residentbat.stix2",
+	  48,
+	  { { TR_IOC_IPV4, 24 },
+	    { TR_IOC_APP_ID, 8 },
+	    { TR_IOC_CERT_SHA256, 8 },
+	    { TR_IOC_SHA256, 8 } } },
+	{ "candiru.stix2", 125, { { TR_IOC_DOMAIN, 125 } } },
+	{ "cellebrite.stix2", 1, { { TR_IOC_APP_ID, 1 } } },
+	{ "coruna.stix2",
+	  216,
+	  { { TR_IOC_DOMAIN, 177 },
+	    { TR_IOC_SHA256, 20 },
+	    { TR_IOC_FILE_PATH, 12 },
+	    { TR_IOC_FILE_NAME, 7 } } },
+	{ "darksword.stix2",
+	  43,
+	  { { TR_IOC_FILE_PATH, 22 },
+	    { TR_IOC_DOMAIN, 10 },
+	    { TR_IOC_FILE_NAME, 7 },
+	    { TR_IOC_IPV4, 3 },
+	    { TR_IOC_SHA256, 1 } } },
+	{ "stalkerware.stix2",
+	  5008,
+	  { { TR_IOC_SHA256, 2910 },
+	    { TR_IOC_DOMAIN, 1431 },
+	    { TR_IOC_APP_ID, 568 },
+	    { TR_IOC_CERT_SHA1, 99 } } },
 };
 #define NSOURCES (sizeof sources_md / sizeof sources_md[0])
 
@@ -756,7 +927,8 @@ static void test_sources_counts_per_file(void **state)
 			size_t got = tr_iocs_count_type(ix, (enum tr_ioc_type)t);
 			if (got != want_of(f, (enum tr_ioc_type)t))
 				fail_msg("%s: %s: %zu, SOURCES.md says %zu", sources_md[f].file,
-				         tr_ioc_type_name((enum tr_ioc_type)t), got, want_of(f, (enum tr_ioc_type)t));
+				         tr_ioc_type_name((enum tr_ioc_type)t), got,
+				         want_of(f, (enum tr_ioc_type)t));
 			sum += got;
 		}
 		assert_int_equal(sum, sources_md[f].total);
@@ -797,7 +969,8 @@ static void test_sources_folder(void **state)
 	if (tr_iocs_load_path(ctx, ix, dir) != TR_OK)
 		fail_msg("%s: %s", dir, tr_errmsg(ctx));
 	dt = now() - t0;
-	print_message("loaded %zu indicators from %zu files in %.3f s\n", tr_iocs_count(ix), tr_iocs_nsources(ix), dt);
+	print_message("loaded %zu indicators from %zu files in %.3f s\n", tr_iocs_count(ix),
+	              tr_iocs_nsources(ix), dt);
 	assert_true(dt < LOAD_BUDGET);
 
 	assert_int_equal(tr_iocs_nsources(ix), NSOURCES);
@@ -813,12 +986,14 @@ static void test_sources_folder(void **state)
 	assert_int_equal(tr_iocs_count(ix), 10721);
 	/* files are merged in name order */
 	assert_string_equal(tr_iocs_source_stat(ix, 0)->source, "candiru.stix2");
-	assert_string_equal(tr_iocs_source_stat(ix, NSOURCES - 1)->source, "wyrmspy_dragonegg.stix2");
+	assert_string_equal(tr_iocs_source_stat(ix, NSOURCES - 1)->source,
+	                    "wyrmspy_dragonegg.stix2");
 
 	/* the planted fixture values (docs/fixtures-planted.md) */
 	expect_one(ix, TR_M_URL, "https://tookcheckout.com/4Cz9Lq", "tookcheckout.com", "exact");
 	{
-		hits h = match(ix, TR_M_URL, "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hz");
+		hits h = match(ix, TR_M_URL,
+		               "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hz");
 		assert_int_equal(h.n, 1);
 		assert_string_equal(h.ioc[0]->value, "free247downloads.com");
 		assert_string_equal(h.ioc[0]->malware, "Pegasus");
@@ -835,15 +1010,19 @@ static void test_sources_folder(void **state)
 		assert_string_equal(h.ioc[0]->malware, "OperationTriangulation");
 	}
 	expect_none(ix, TR_M_PROCESS, "BackupAgent2");
-	expect_one(ix, TR_M_EMAIL, "mailto:bogaardlisa803@gmail.com", "bogaardlisa803@gmail.com", "exact");
-	expect_one(ix, TR_M_PROCESS_PATH, "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd", "msgacntd",
+	expect_one(ix, TR_M_EMAIL, "mailto:bogaardlisa803@gmail.com", "bogaardlisa803@gmail.com",
+	           "exact");
+	expect_one(ix, TR_M_PROCESS_PATH,
+	           "/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd", "msgacntd",
 	           "path component");
 	expect_one(ix, TR_M_DOMAIN, "urlpush.net", "urlpush.net", "exact");
-	expect_one(ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist", "roleaccountd.plist", "file name");
+	expect_one(ix, TR_M_FILE_PATH, "Library/Preferences/roleaccountd.plist",
+	           "roleaccountd.plist", "file name");
 	/* real quirks: IPv4 domain values, host/path, upper-case cert hashes,
 	 * the Predator profile in two files (one entry), /tmp/l/ */
 	expect_one(ix, TR_M_DOMAIN, "176.223.111.131", "176.223.111.131", "exact");
-	expect_one(ix, TR_M_URL, "https://fgr1w2gnsdvsb.xyz/x/y", "fgr1w2gnsdvsb.xyz/x", "url path");
+	expect_one(ix, TR_M_URL, "https://fgr1w2gnsdvsb.xyz/x/y", "fgr1w2gnsdvsb.xyz/x",
+	           "url path");
 	{
 		hits h = match(ix, TR_M_PROFILE_ID, "76dab334-7e17-475d-a5d6-0794eb5818a5");
 		assert_int_equal(h.n, 1);
@@ -980,10 +1159,16 @@ static void test_stats(void **state)
 	root = json_loads(out, 0, &jerr);
 	assert_non_null(root);
 	assert_int_equal(json_integer_value(json_object_get(root, "total")), 10721);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"), "domain-name:value")),
-	                 1438 + 336 + 2183 + 175 + 7 + 569 + 26 + 75 + 164 + 7 + 13 + 125 + 177 + 10 + 1431);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"), "app:cert.sha1")), 99);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_malware"), "Pegasus")), 1549);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"),
+	                                                    "domain-name:value")),
+	                 1438 + 336 + 2183 + 175 + 7 + 569 + 26 + 75 + 164 + 7 + 13 + 125 + 177 +
+	                         10 + 1431);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"),
+	                                                    "app:cert.sha1")),
+	                 99);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(root, "by_malware"), "Pegasus")),
+	        1549);
 	assert_int_equal(json_array_size(json_object_get(root, "files")), NSOURCES);
 	json_decref(root);
 	/* deterministic */
@@ -1154,7 +1339,8 @@ static int check_domain_hit(void *arg, const tr_ioc *ioc, const char *how)
 	if (strcmp(how, "exact") == 0 && (v != n || strncmp(dc->lowered, ioc->value, v) != 0))
 		dc->bad++;
 	if (strcmp(how, "parent domain") == 0 &&
-	    (v >= n || strcmp(dc->lowered + n - v, ioc->value) != 0 || dc->lowered[n - v - 1] != '.'))
+	    (v >= n || strcmp(dc->lowered + n - v, ioc->value) != 0 ||
+	     dc->lowered[n - v - 1] != '.'))
 		dc->bad++;
 	return 0;
 }
@@ -1186,17 +1372,21 @@ static void test_hostile(void **state)
 		(void)tr_registrable_domain(buf);
 		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++) {
 			memset(&h, 0, sizeof h);
-			assert_int_equal(tr_iocs_match(fx.ix, (enum tr_match)kind, buf, collect, &h), TR_OK);
+			assert_int_equal(
+			        tr_iocs_match(fx.ix, (enum tr_match)kind, buf, collect, &h), TR_OK);
 		}
 		/* domain-ish strings built from the indicators' own labels */
 		{
-			static const char *const parts[] = {"example", "org", "badexample", "192", "0", "2",
-			                                    "7", "pathhost", "x", "EXAMPLE", "ORG"};
+			static const char *const parts[] = { "example", "org",      "badexample",
+				                             "192",     "0",        "2",
+				                             "7",       "pathhost", "x",
+				                             "EXAMPLE", "ORG" };
 			domain_check dc;
 			size_t k = 0, labels = 1 + xorshift(&rng) % 5;
 			memset(&dc, 0, sizeof dc);
 			for (size_t l = 0; l < labels; l++) {
-				const char *p = parts[xorshift(&rng) % (sizeof parts / sizeof parts[0])];
+				const char *p =
+				        parts[xorshift(&rng) % (sizeof parts / sizeof parts[0])];
 				if (l > 0)
 					buf[k++] = '.';
 				memcpy(buf + k, p, strlen(p));
@@ -1204,8 +1394,12 @@ static void test_hostile(void **state)
 			}
 			buf[k] = '\0';
 			for (size_t c = 0; c <= k; c++)
-				dc.lowered[c] = (char)((buf[c] >= 'A' && buf[c] <= 'Z') ? buf[c] + 32 : buf[c]);
-			assert_int_equal(tr_iocs_match(fx.ix, TR_M_DOMAIN, buf, check_domain_hit, &dc), TR_OK);
+				dc.lowered[c] =
+				        (char)((buf[c] >= 'A' && buf[c] <= 'Z') ? buf[c] + 32
+				                                                : buf[c]);
+			assert_int_equal(
+			        tr_iocs_match(fx.ix, TR_M_DOMAIN, buf, check_domain_hit, &dc),
+			        TR_OK);
 			if (dc.bad)
 				fail_msg("bad domain hit for %s", buf);
 		}

@@ -80,16 +80,17 @@ static uint8_t *mk_mbfile(const struct mbspec *s, int xml, size_t *len)
 {
 	plist_t root = plist_new_dict(), objs = plist_new_array(), top = plist_new_dict();
 	plist_t mb = plist_new_dict();
-	plist_array_append_item(objs, plist_new_string("$null"));            /* 0 */
-	plist_array_append_item(objs, plist_new_string(s->relpath));         /* 1 */
-	plist_array_append_item(objs, mb);                                   /* 2 */
+	plist_array_append_item(objs, plist_new_string("$null"));    /* 0 */
+	plist_array_append_item(objs, plist_new_string(s->relpath)); /* 1 */
+	plist_array_append_item(objs, mb);                           /* 2 */
 	plist_t cls = plist_new_dict();
-	plist_dict_set_item(cls, "$classname", plist_new_string(s->classname ? s->classname : "MBFile"));
+	plist_dict_set_item(cls, "$classname",
+	                    plist_new_string(s->classname ? s->classname : "MBFile"));
 	plist_t classes = plist_new_array();
 	plist_array_append_item(classes, plist_new_string("MBFile"));
 	plist_array_append_item(classes, plist_new_string("NSObject"));
 	plist_dict_set_item(cls, "$classes", classes);
-	plist_array_append_item(objs, cls);                                  /* 3 */
+	plist_array_append_item(objs, cls); /* 3 */
 	plist_dict_set_item(mb, "$class", plist_new_uid(3));
 	plist_dict_set_item(mb, "RelativePath", plist_new_uid(1));
 	plist_dict_set_item(mb, "Size", plist_new_uint(s->size));
@@ -153,7 +154,7 @@ struct bkopt {
 
 static void bk_init(struct bk *b, const char *dir, const struct bkopt *o)
 {
-	struct bkopt def = {0};
+	struct bkopt def = { 0 };
 	if (!o)
 		o = &def;
 	snprintf(b->dir, sizeof b->dir, "%s", dir);
@@ -195,7 +196,8 @@ static void bk_init(struct bk *b, const char *dir, const struct bkopt *o)
 		                    plist_new_string(o->snapshot ? o->snapshot : "finished"));
 		plist_dict_set_item(stp, "IsFullBackup", plist_new_bool(1));
 		plist_dict_set_item(stp, "Version", plist_new_string("3.3"));
-		plist_dict_set_item(stp, "UUID", plist_new_string("8E2C1B50-0000-4000-8000-000000000001"));
+		plist_dict_set_item(stp, "UUID",
+		                    plist_new_string("8E2C1B50-0000-4000-8000-000000000001"));
 		plist_dict_set_item(stp, "Date", plist_new_date(BACKUP_MAC, 0));
 		write_plist(dir, "Status.plist", stp, o->xml);
 		plist_free(stp);
@@ -226,9 +228,9 @@ static void bk_row(struct bk *b, const char *id, const char *domain, const char 
 		id = real;
 	if (idout)
 		snprintf(idout, 41, "%s", real);
-	assert_int_equal(sqlite3_prepare_v2(b->db, "INSERT INTO Files VALUES (?,?,?,?,?)", -1, &s,
-	                                    NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(b->db, "INSERT INTO Files VALUES (?,?,?,?,?)", -1, &s, NULL),
+	        SQLITE_OK);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, domain, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, rel, -1, SQLITE_TRANSIENT);
@@ -240,10 +242,10 @@ static void bk_row(struct bk *b, const char *id, const char *domain, const char 
 }
 
 /* A regular file row with an MBFile blob and (optionally) its data. */
-static void bk_file(struct bk *b, const char *domain, const char *rel, const char *data,
-                    size_t len, int with_data, char idout[41])
+static void bk_file(struct bk *b, const char *domain, const char *rel, const char *data, size_t len,
+                    int with_data, char idout[41])
 {
-	struct mbspec s = {.relpath = rel, .size = len, .mode = 0100644, .pclass = 3};
+	struct mbspec s = { .relpath = rel, .size = len, .mode = 0100644, .pclass = 3 };
 	size_t bl;
 	uint8_t *blob = mk_mbfile(&s, 0, &bl);
 	char id[41];
@@ -262,7 +264,7 @@ static void bk_file(struct bk *b, const char *domain, const char *rel, const cha
 
 static void bk_dir(struct bk *b, const char *domain, const char *rel)
 {
-	struct mbspec s = {.relpath = rel, .mode = 040755};
+	struct mbspec s = { .relpath = rel, .mode = 040755 };
 	size_t bl;
 	uint8_t *blob = mk_mbfile(&s, 0, &bl);
 	bk_row(b, NULL, domain, rel, 2, blob, bl, NULL);
@@ -363,8 +365,8 @@ static void snap_walk(struct snap *s, const char *root, const char *rel)
 			fclose(f);
 			for (unsigned i = 0; i < mdn; i++)
 				sprintf(hex + 2 * i, "%02x", md[i]);
-			snprintf(line, sizeof line, "f %s %lld %s %lld", sub, (long long)sb.st_size, hex,
-			         (long long)sb.st_mtime);
+			snprintf(line, sizeof line, "f %s %lld %s %lld", sub, (long long)sb.st_size,
+			         hex, (long long)sb.st_mtime);
 		} else {
 			snprintf(line, sizeof line, "o %s", sub);
 		}
@@ -385,7 +387,7 @@ static int cmp_line(const void *a, const void *b)
 
 static struct snap snapshot(const char *dir)
 {
-	struct snap s = {0};
+	struct snap s = { 0 };
 	snap_walk(&s, dir, "");
 	qsort(s.v, s.n, sizeof *s.v, cmp_line);
 	return s;
@@ -422,7 +424,9 @@ static void mk_typical(const char *dir, const struct bkopt *o)
 	bk_dir(&b, "HomeDomain", "Library");
 	bk_file(&b, "AppDomain-com.example.app", "Documents/a.txt", APP_TEXT, strlen(APP_TEXT), 1,
 	        NULL);
-	struct mbspec ln = {.relpath = "Library/link", .mode = 0120755, .target = "/private/var/x"};
+	struct mbspec ln = { .relpath = "Library/link",
+		             .mode = 0120755,
+		             .target = "/private/var/x" };
 	size_t bl;
 	uint8_t *blob = mk_mbfile(&ln, 0, &bl);
 	bk_row(&b, NULL, "HomeDomain", "Library/link", 4, blob, bl, NULL);
@@ -445,12 +449,12 @@ static void test_iterate_typical(void **state)
 	assert_non_null(st);
 
 	static const char *const want[][3] = {
-		{"AppDomain-com.example.app", "Documents/a.txt", "1"},
-		{"HomeDomain", "", "2"},
-		{"HomeDomain", "Library", "2"},
-		{"HomeDomain", "Library/SMS/sms.db", "1"},
-		{"HomeDomain", "Library/link", "4"},
-		{"RootDomain", "Library/Preferences/roleaccountd.plist", "1"},
+		{ "AppDomain-com.example.app", "Documents/a.txt", "1" },
+		{ "HomeDomain", "", "2" },
+		{ "HomeDomain", "Library", "2" },
+		{ "HomeDomain", "Library/SMS/sms.db", "1" },
+		{ "HomeDomain", "Library/link", "4" },
+		{ "RootDomain", "Library/Preferences/roleaccountd.plist", "1" },
 	};
 	const tr_file *f = NULL;
 	size_t i = 0;
@@ -536,7 +540,7 @@ static void test_xml_plists(void **state)
 	(void)state;
 	char *tmp = unit_tmpdir(), dir[4200];
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
-	struct bkopt o = {.xml = 1};
+	struct bkopt o = { .xml = 1 };
 	mk_typical(dir, &o);
 	tr_ctx *ctx = new_ctx();
 	int bid = 0;
@@ -561,7 +565,7 @@ static void test_manifest_only_plists(void **state)
 	(void)state;
 	char *tmp = unit_tmpdir(), dir[4200];
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
-	struct bkopt o = {.no_info = 1, .no_status = 1};
+	struct bkopt o = { .no_info = 1, .no_status = 1 };
 	mk_typical(dir, &o);
 	tr_ctx *ctx = new_ctx();
 	void *st = NULL;
@@ -578,7 +582,7 @@ static void test_missing_status_warns(void **state)
 	(void)state;
 	char *tmp = unit_tmpdir(), dir[4200];
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
-	struct bkopt o = {.no_status = 1};
+	struct bkopt o = { .no_status = 1 };
 	mk_typical(dir, &o);
 	tr_ctx *ctx = new_ctx();
 	void *st = NULL;
@@ -598,7 +602,7 @@ static void test_unfinished_snapshot_warns(void **state)
 	(void)state;
 	char *tmp = unit_tmpdir(), dir[4200];
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
-	struct bkopt o = {.snapshot = "uploading"};
+	struct bkopt o = { .snapshot = "uploading" };
 	mk_typical(dir, &o);
 	tr_ctx *ctx = new_ctx();
 	void *st = NULL;
@@ -619,11 +623,12 @@ static void test_hostile_rows(void **state)
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
 	struct bk b;
 	bk_init(&b, dir, NULL);
-	struct mbspec s = {.relpath = "x", .mode = 0100644, .pclass = 3};
+	struct mbspec s = { .relpath = "x", .mode = 0100644, .pclass = 3 };
 	size_t bl;
 	uint8_t *blob = mk_mbfile(&s, 0, &bl);
 	bk_row(&b, "../../../../etc/passwd", "HomeDomain", "a", 1, blob, bl, NULL);
-	bk_row(&b, "3D0D7E5FB2CE288813306E4D4636395E047A3D28", "HomeDomain", "b", 1, blob, bl, NULL);
+	bk_row(&b, "3D0D7E5FB2CE288813306E4D4636395E047A3D28", "HomeDomain", "b", 1, blob, bl,
+	       NULL);
 	bk_row(&b, "3d0d7e5fb2ce288813306e4d4636395e047a3d2", "HomeDomain", "c", 1, blob, bl, NULL);
 	bk_row(&b, NULL, "HomeDomain", "Library/../../../etc/passwd", 1, blob, bl, NULL);
 	bk_row(&b, NULL, "HomeDomain", "..", 1, blob, bl, NULL);
@@ -753,7 +758,7 @@ static void test_broken_mbfile(void **state)
 	bk_init(&b, dir, NULL);
 	bk_row(&b, NULL, "HomeDomain", "Library/broken", 1, (const uint8_t *)"bplist00garbage", 15,
 	       NULL);
-	struct mbspec s = {.relpath = "Library/other", .mode = 0100644, .classname = "NSString"};
+	struct mbspec s = { .relpath = "Library/other", .mode = 0100644, .classname = "NSString" };
 	size_t bl;
 	uint8_t *blob = mk_mbfile(&s, 0, &bl);
 	bk_row(&b, NULL, "HomeDomain", "Library/other", 1, blob, bl, NULL);
@@ -789,8 +794,12 @@ static void test_mbfile_decode(void **state)
 	(void)state;
 	tr_ctx *ctx = new_ctx();
 	for (int xml = 0; xml < 2; xml++) {
-		struct mbspec s = {.relpath = "Library/SMS/sms.db", .size = 1234, .mode = 0100600,
-		                   .pclass = 3, .target = "/t", .enckey = 1};
+		struct mbspec s = { .relpath = "Library/SMS/sms.db",
+			            .size = 1234,
+			            .mode = 0100600,
+			            .pclass = 3,
+			            .target = "/t",
+			            .enckey = 1 };
 		size_t len;
 		uint8_t *blob = mk_mbfile(&s, xml, &len);
 		tr_mbfile m;
@@ -843,7 +852,7 @@ static void test_mbfile_decode(void **state)
 	assert_non_null(strstr(tr_errmsg(ctx), "root"));
 	free(bin);
 	/* every truncation of a real blob: an error or a result, never a crash */
-	struct mbspec s = {.relpath = "a/b", .size = 1, .mode = 0100644, .enckey = 1};
+	struct mbspec s = { .relpath = "a/b", .size = 1, .mode = 0100644, .enckey = 1 };
 	size_t len;
 	uint8_t *blob = mk_mbfile(&s, 0, &len);
 	for (size_t cut = 0; cut < len; cut++) {
@@ -1085,7 +1094,7 @@ static void test_encrypted_stub_keybag(void **state)
 	(void)state;
 	char *tmp = unit_tmpdir(), dir[4200], p[4300];
 	snprintf(dir, sizeof dir, "%s/bk", tmp);
-	struct bkopt o = {.encrypted = 1};
+	struct bkopt o = { .encrypted = 1 };
 	mk_typical(dir, &o);
 	/* iOS >= 10.2: the whole Manifest.db is ciphertext */
 	snprintf(p, sizeof p, "%s/Manifest.db", dir);
@@ -1162,8 +1171,7 @@ static void test_evidence_unchanged(void **state)
 /* WAL siblings                                                        */
 
 /* Makes db (1 row checkpointed) and wal (2 more rows) files in work/. */
-static void mk_wal_db(const char *work, uint8_t **db, size_t *dblen, uint8_t **wal,
-                      size_t *wallen)
+static void mk_wal_db(const char *work, uint8_t **db, size_t *dblen, uint8_t **wal, size_t *wallen)
 {
 	char p[4300], pw[4300];
 	sqlite3 *s = NULL;
@@ -1330,7 +1338,7 @@ static void test_legacy_mbdb(void **state)
 	bk_done(&b);
 	snprintf(p, sizeof p, "%s/Manifest.db", dir);
 	unlink(p);
-	struct buf m = {0};
+	struct buf m = { 0 };
 	put(&m, "mbdb\x05\x00", 6);
 	mbdb_rec(&m, "HomeDomain", "Library/SMS/sms.db", NULL, 0100644, 5);
 	mbdb_rec(&m, "AppDomain-com.example", "Documents", NULL, 040755, 0);

@@ -25,11 +25,11 @@ static const tr_collector *const C = &tr_collector_ios_backup;
 
 /* Generated once for the group (setup), read-only for the tests. */
 static struct {
-	char *base;            /* unit temp dir */
-	char pw[1024];         /* password file: "test\n" */
-	char badpw[1024];      /* "nope\n" */
-	char plain[1024];      /* --infected */
-	char enc[1024];        /* --infected --encrypted */
+	char *base;       /* unit temp dir */
+	char pw[1024];    /* password file: "test\n" */
+	char badpw[1024]; /* "nope\n" */
+	char plain[1024]; /* --infected */
+	char enc[1024];   /* --infected --encrypted */
 	char plain_clean[1024];
 	char enc_nodpic[1024]; /* --clean --encrypted --no-dpic */
 	char tmp[1024];        /* TMPDIR of the library during the tests */
@@ -203,7 +203,7 @@ static ssize_t slurp(tr_ctx *ctx, void *st, const tr_file *f, uint8_t **out, int
 
 static int is_db(const char *rel)
 {
-	static const char *const ext[] = {".db", ".sqlite", ".sqlitedb", ".storedata"};
+	static const char *const ext[] = { ".db", ".sqlite", ".sqlitedb", ".storedata" };
 	size_t n = strlen(rel);
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		size_t e = strlen(ext[i]);
@@ -377,7 +377,7 @@ static void test_files_kept_beyond_next(void **state)
 {
 	tr_ctx *ctx = new_ctx(G.pw);
 	void *st = NULL;
-	kept sms = {0}, plist = {0};
+	kept sms = { 0 }, plist = { 0 };
 	int have_sms = 0, have_plist = 0;
 	(void)state;
 
@@ -526,9 +526,10 @@ static void test_fatal_backup_problems(void **state)
 		int rc;
 		const char *msg;
 	} cases[] = {
-		{cut_keybag, TR_EFORMAT, "Manifest.plist: BackupKeyBag"},
-		{flip_manifest_key, TR_EFORMAT, "ManifestKey: key wrapped with protection class 4 does not unwrap"},
-		{unknown_manifest_class, TR_EFORMAT, "ManifestKey: unknown protection class 42"},
+		{ cut_keybag, TR_EFORMAT, "Manifest.plist: BackupKeyBag" },
+		{ flip_manifest_key, TR_EFORMAT,
+		  "ManifestKey: key wrapped with protection class 4 does not unwrap" },
+		{ unknown_manifest_class, TR_EFORMAT, "ManifestKey: unknown protection class 42" },
 	};
 	char dir[1200];
 	(void)state;
@@ -672,7 +673,7 @@ static void test_unknown_file_class(void **state)
 {
 	tr_ctx *ctx = new_ctx(G.pw);
 	void *st = NULL;
-	kept k = {0};
+	kept k = { 0 };
 	int found = 0, rc;
 	uint8_t *buf = NULL;
 	(void)state;

@@ -102,37 +102,57 @@ static int fx_teardown(void **state)
 
 /* Indicators used by the tests (one collection, "Pegasus"). */
 static const char *const bundle_json =
-	"{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-000000000000\",\"objects\":["
-	"{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--00000000-0000-4000-8000-000000000001\","
-	"\"name\":\"Pegasus\",\"is_family\":false},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000011\","
-	"\"pattern\":\"[email-addr:value='bogaardlisa803@gmail.com']\",\"pattern_type\":\"stix\","
-	"\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000012\","
-	"\"pattern\":\"[process:name='bh']\",\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000013\","
-	"\"pattern\":\"[file:name='roleaccountd.plist']\",\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000014\","
-	"\"pattern\":\"[file:path='/private/var/root/Library/Caches/evilstage/']\",\"pattern_type\":\"stix\","
-	"\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-8000-000000000015\","
-	"\"pattern\":\"[domain-name:value='urlpush.net']\",\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-4000-8000-000000000021\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-000000000011\","
-	"\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-4000-8000-000000000022\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-000000000012\","
-	"\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-4000-8000-000000000023\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-000000000013\","
-	"\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-4000-8000-000000000024\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-000000000014\","
-	"\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-4000-8000-000000000025\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-000000000015\","
-	"\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"}"
-	"]}";
+        "{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-000000000000\",\"objects\":["
+        "{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--00000000-0000-4000-8000-"
+        "000000000001\","
+        "\"name\":\"Pegasus\",\"is_family\":false},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
+        "8000-000000000011\","
+        "\"pattern\":\"[email-addr:value='bogaardlisa803@gmail.com']\",\"pattern_type\":\"stix\","
+        "\"valid_from\":\"2021-07-18T00:00:00Z\"},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
+        "8000-000000000012\","
+        "\"pattern\":\"[process:name='bh']\",\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-"
+        "18T00:00:00Z\"},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
+        "8000-000000000013\","
+        "\"pattern\":\"[file:name='roleaccountd.plist']\",\"pattern_type\":\"stix\",\"valid_from\":"
+        "\"2021-07-18T00:00:00Z\"},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
+        "8000-000000000014\","
+        "\"pattern\":\"[file:path='/private/var/root/Library/Caches/evilstage/"
+        "']\",\"pattern_type\":\"stix\","
+        "\"valid_from\":\"2021-07-18T00:00:00Z\"},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
+        "8000-000000000015\","
+        "\"pattern\":\"[domain-name:value='urlpush.net']\",\"pattern_type\":\"stix\",\"valid_"
+        "from\":\"2021-07-18T00:00:00Z\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
+        "4000-8000-000000000021\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
+        "000000000011\","
+        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
+        "4000-8000-000000000022\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
+        "000000000012\","
+        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
+        "4000-8000-000000000023\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
+        "000000000013\","
+        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
+        "4000-8000-000000000024\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
+        "000000000014\","
+        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
+        "4000-8000-000000000025\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
+        "000000000015\","
+        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"}"
+        "]}";
 
 static void load_iocs(struct fx *fx)
 {
@@ -250,7 +270,8 @@ static plist_t idsc_plist(int date_nodes)
 	                                 1));
 	plist_dict_set_item(madrid, "mailto:friend@example.com",
 	                    handle_entry(plist_new_real(MAC_0740_12 - 3600), 1));
-	plist_dict_set_item(madrid, "tel:+15550100123", handle_entry(plist_new_real(MAC_0740_12), 1));
+	plist_dict_set_item(madrid, "tel:+15550100123",
+	                    handle_entry(plist_new_real(MAC_0740_12), 1));
 	plist_dict_set_item(madrid, "mailto:notadict@example.org", plist_new_string("x"));
 	plist_dict_set_item(root, "com.apple.madrid", madrid);
 	plist_dict_set_item(ess, "mailto:BogaardLisa803@gmail.com",
@@ -282,11 +303,13 @@ static void idsc_mailto(void **state, int binary, int date_nodes)
 		const char *svc = rec_get(fd, "service");
 		assert_non_null(svc);
 		check_indicator(fd, "idstatuscache", "email-addr:value", "bogaardlisa803@gmail.com",
-		                NULL, strcmp(svc, "com.apple.madrid") == 0 ? "2023-03-15T07:40:12Z"
-		                                                           : "2023-03-15T07:41:12Z");
+		                NULL,
+		                strcmp(svc, "com.apple.madrid") == 0 ? "2023-03-15T07:40:12Z"
+		                                                     : "2023-03-15T07:41:12Z");
 		assert_string_equal(fd->field, "email");
-		assert_string_equal(fd->relpath,
-		                    "Library/Preferences/com.apple.identityservices.idstatuscache.plist");
+		assert_string_equal(
+		        fd->relpath,
+		        "Library/Preferences/com.apple.identityservices.idstatuscache.plist");
 		assert_string_equal(rec_get(fd, "id_status"),
 		                    strcmp(svc, "com.apple.madrid") == 0 ? "1" : "2");
 		assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
@@ -310,7 +333,8 @@ static void test_idsc_new_location_no_iocs(void **state)
 	struct fx *fx = *state;
 	plist_t p = idsc_plist(0);
 	uint64_t size = write_plist(fx, "idsc", p, 1);
-	tr_file f = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "idsc", size);
+	tr_file f = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "idsc",
+	                      size);
 	plist_free(p);
 	run_module(fx, &tr_module_idstatuscache, &f);
 	assert_int_equal(fx->ctx->records, 3);
@@ -450,7 +474,8 @@ static void test_idsc_wrong_types(void **state)
 	plist_dict_set_item(root, "com.apple.ess", svc);
 	size = write_plist(fx, "odd", root, 1);
 	plist_free(root);
-	tr_file g = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "odd", size);
+	tr_file g = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "odd",
+	                      size);
 	run_module(fx, &tr_module_idstatuscache, &g);
 	assert_int_equal(fx->ctx->warnings.n, 1);
 	assert_int_equal(fx->ctx->nfindings, 1);
@@ -459,7 +484,8 @@ static void test_idsc_wrong_types(void **state)
 
 	/* Not a plist at all. */
 	write_bytes(fx, "junk", "bplist00\xff\xff garbage", 19);
-	tr_file h = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "junk", 19);
+	tr_file h =
+	        make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "junk", 19);
 	run_module(fx, &tr_module_idstatuscache, &h);
 	assert_int_equal(fx->ctx->warnings.n, 2);
 	assert_int_equal(fx->ctx->nfindings, 1);
@@ -483,7 +509,8 @@ static void addaily(void **state, int binary)
 {
 	struct fx *fx = *state;
 	plist_t root = plist_new_dict(), base = plist_new_dict();
-	plist_dict_set_item(base, "bh", baseline(plist_new_date((int32_t)MAC_0741_10, 0), 5321, 1200));
+	plist_dict_set_item(base, "bh",
+	                    baseline(plist_new_date((int32_t)MAC_0741_10, 0), 5321, 1200));
 	plist_dict_set_item(base, "com.example.weather",
 	                    baseline(plist_new_date((int32_t)MAC_0741_10, 0), 10, 20));
 	plist_dict_set_item(base, "broken", plist_new_string("x"));
@@ -492,12 +519,13 @@ static void addaily(void **state, int binary)
 	plist_dict_set_item(root, "version", plist_new_uint(3));
 	uint64_t size = write_plist(fx, "ad", root, binary);
 	plist_free(root);
-	tr_file f = make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
-	                      "ad", size);
+	tr_file f =
+	        make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
+	                  "ad", size);
 	load_iocs(fx);
 	run_module(fx, &tr_module_addaily, &f);
 
-	assert_int_equal(fx->ctx->records, 3); /* bh, weather, short */
+	assert_int_equal(fx->ctx->records, 3);    /* bh, weather, short */
 	assert_int_equal(fx->ctx->warnings.n, 1); /* "broken" */
 	assert_int_equal(fx->ctx->nfindings, 1);
 	const tr_finding *fd = &fx->ctx->findings[0];
@@ -527,8 +555,9 @@ static void test_addaily_wrong_types(void **state)
 	plist_dict_set_item(root, "netUsageBaseline", plist_new_array());
 	uint64_t size = write_plist(fx, "ad", root, 1);
 	plist_free(root);
-	tr_file f = make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
-	                      "ad", size);
+	tr_file f =
+	        make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
+	                  "ad", size);
 	run_module(fx, &tr_module_addaily, &f);
 	assert_int_equal(fx->ctx->warnings.n, 1);
 	assert_int_equal(fx->ctx->records, 0);
@@ -588,7 +617,8 @@ static void test_manifest_file_name(void **state)
 	check_indicator(fd, "manifest", "file:name", "roleaccountd.plist", "file name",
 	                "2023-03-15T07:41:09Z");
 	assert_string_equal(fd->field, "path");
-	assert_string_equal(fd->matched, "/private/var/root/Library/Preferences/roleaccountd.plist");
+	assert_string_equal(fd->matched,
+	                    "/private/var/root/Library/Preferences/roleaccountd.plist");
 	assert_string_equal(rec_get(fd, "domain"), "RootDomain");
 	assert_string_equal(rec_get(fd, "relative_path"), "Library/Preferences/roleaccountd.plist");
 	assert_string_equal(fd->domain, "RootDomain");
@@ -601,7 +631,7 @@ static void test_manifest_path_prefix(void **state)
 	tr_file f = manifest_file("RootDomain", "Library/Caches/evilstage/payload.bin", TR_FT_REG,
 	                          TR_NOTIME, UNIX_0320_08);
 	tr_file same_name_elsewhere =
-		manifest_file("HomeDomain", "Library/Caches/evilstage2/x", TR_FT_REG, TR_NOTIME, 0);
+	        manifest_file("HomeDomain", "Library/Caches/evilstage2/x", TR_FT_REG, TR_NOTIME, 0);
 	tr_file dir = manifest_file("RootDomain", "Library/Caches/evilstage", TR_FT_DIR,
 	                            UNIX_0741_09, UNIX_0320_08);
 	load_iocs(fx);
@@ -624,9 +654,10 @@ static void test_manifest_webkit_origin(void **state)
 	tr_file f = manifest_file("AppDomain-com.apple.mobilesafari",
 	                          "Library/WebKit/WebsiteData/IndexedDB/https_urlpush.net_0",
 	                          TR_FT_DIR, UNIX_0741_09, UNIX_0320_08);
-	tr_file benign = manifest_file("AppDomain-com.apple.mobilesafari",
-	                               "Library/WebKit/WebsiteData/IndexedDB/https_www.example.com_0",
-	                               TR_FT_DIR, UNIX_0741_09, UNIX_0320_08);
+	tr_file benign =
+	        manifest_file("AppDomain-com.apple.mobilesafari",
+	                      "Library/WebKit/WebsiteData/IndexedDB/https_www.example.com_0",
+	                      TR_FT_DIR, UNIX_0741_09, UNIX_0320_08);
 	load_iocs(fx);
 	run_module(fx, &tr_module_manifest, &benign);
 	assert_int_equal(fx->ctx->nfindings, 0);
@@ -659,8 +690,9 @@ static void test_manifest_crashreporter(void **state)
 	char t[32];
 	tr_file f = manifest_file("RootDomain", "Library/Preferences/com.apple.CrashReporter.plist",
 	                          TR_FT_REG, UNIX_0741_09, UNIX_0320_08);
-	tr_file home = manifest_file("HomeDomain", "Library/Preferences/com.apple.CrashReporter.plist",
-	                             TR_FT_REG, UNIX_0741_09, UNIX_0320_08);
+	tr_file home =
+	        manifest_file("HomeDomain", "Library/Preferences/com.apple.CrashReporter.plist",
+	                      TR_FT_REG, UNIX_0741_09, UNIX_0320_08);
 	/* No indicators loaded: heuristics run anyway. */
 	run_module(fx, &tr_module_manifest, &home);
 	assert_int_equal(fx->ctx->nfindings, 0);
@@ -709,8 +741,10 @@ static void test_domain_paths(void **state)
 	check_path("WirelessDomain", "Library/Databases/DataUsage.sqlite",
 	           "/private/var/wireless/Library/Databases/DataUsage.sqlite");
 	check_path("MediaDomain", "Media/DCIM/x.jpg", "/private/var/mobile/Media/DCIM/x.jpg");
-	check_path("CameraRollDomain", "Media/PhotoData/a", "/private/var/mobile/Media/PhotoData/a");
-	check_path("KeyboardDomain", "Library/Keyboard/a", "/private/var/mobile/Library/Keyboard/a");
+	check_path("CameraRollDomain", "Media/PhotoData/a",
+	           "/private/var/mobile/Media/PhotoData/a");
+	check_path("KeyboardDomain", "Library/Keyboard/a",
+	           "/private/var/mobile/Library/Keyboard/a");
 	check_path("TonesDomain", "Media/Ringtones", "/private/var/mobile/Media/Ringtones");
 	check_path("HomeKitDomain", "Library/homed/x", "/private/var/mobile/Library/homed/x");
 	check_path("HealthDomain", "Health/healthdb.sqlite",
@@ -740,13 +774,16 @@ static void test_domain_paths(void **state)
 	check_path("SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles",
 	           "Library/ConfigurationProfiles/x.plist",
 	           "/private/var/containers/Shared/SystemGroup/"
-	           "systemgroup.com.apple.configurationprofiles/Library/ConfigurationProfiles/x.plist");
+	           "systemgroup.com.apple.configurationprofiles/Library/ConfigurationProfiles/"
+	           "x.plist");
 	/* Split on the first '-' only: group ids may hold dashes. */
-	check_path("AppDomainGroup-group.a-b-c", "x", "/private/var/mobile/Containers/Shared/AppGroup/group.a-b-c/x");
+	check_path("AppDomainGroup-group.a-b-c", "x",
+	           "/private/var/mobile/Containers/Shared/AppGroup/group.a-b-c/x");
 	/* Domain roots (empty relpath), unknown domains, no domain. */
 	check_path("HomeDomain", "", "/private/var/mobile");
 	check_path("HomeDomain", NULL, "/private/var/mobile");
-	check_path("AppDomain-com.example.app", "", "/private/var/mobile/Containers/Data/Application/com.example.app");
+	check_path("AppDomain-com.example.app", "",
+	           "/private/var/mobile/Containers/Data/Application/com.example.app");
 	check_path("FutureDomain", "a/b", "/FutureDomain/a/b");
 	check_path("AppDomainX-foo", "a", "/AppDomainX-foo/a");
 	check_path("AppDomain-", "a", "/AppDomain-/a");
@@ -764,8 +801,9 @@ static void test_domain_path_truncation(void **state)
 {
 	(void)state;
 	char small[24];
-	assert_int_equal(tr_ios_domain_path("HomeDomain", "Library/SMS/sms.db", small, sizeof small),
-	                 TR_ELIMIT);
+	assert_int_equal(
+	        tr_ios_domain_path("HomeDomain", "Library/SMS/sms.db", small, sizeof small),
+	        TR_ELIMIT);
 	assert_true(strlen(small) < sizeof small);
 	assert_int_equal(strncmp(small, "/private/var/mobile", 19), 0);
 	/* Exactly fitting. */
@@ -773,7 +811,8 @@ static void test_domain_path_truncation(void **state)
 	assert_int_equal(tr_ios_domain_path("HomeDomain", "a", exact, sizeof exact), TR_OK);
 	assert_string_equal(exact, "/private/var/mobile/a");
 	char one_short[sizeof "/private/var/mobile/a" - 1];
-	assert_int_equal(tr_ios_domain_path("HomeDomain", "a", one_short, sizeof one_short), TR_ELIMIT);
+	assert_int_equal(tr_ios_domain_path("HomeDomain", "a", one_short, sizeof one_short),
+	                 TR_ELIMIT);
 	assert_int_equal(tr_ios_domain_path("HomeDomain", "a", one_short, 0), TR_ELIMIT);
 	char one[1];
 	assert_int_equal(tr_ios_domain_path(NULL, "", one, sizeof one), TR_ELIMIT);
@@ -800,9 +839,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_idsc_mailto_binary, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_idsc_mailto_xml_dates, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_idsc_new_location_no_iocs, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idsc_new_location_no_iocs, fx_setup,
+		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_idsc_nul_handle_binary, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_idsc_nul_handle_text_xml, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_idsc_nul_handle_text_xml, fx_setup,
+		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_idsc_wrong_types, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_addaily_binary, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_addaily_xml, fx_setup, fx_teardown),
@@ -810,7 +851,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_manifest_file_name, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_path_prefix, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_webkit_origin, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_manifest_symlink_target, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_manifest_symlink_target, fx_setup,
+		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_crashreporter, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_long_path, fx_setup, fx_teardown),
 		cmocka_unit_test(test_manifest_wants_everything),

@@ -23,40 +23,52 @@ extern const tr_module tr_module_tcc;
 extern const tr_module tr_module_webkit_rls;
 
 /* Unix times of the planted events (docs/fixtures-planted.md). */
-#define T_SMS_LINK 1678786013.0   /* 2023-03-14T09:26:53Z */
-#define T_SMS_ALERT 1678989731.0  /* 2023-03-16T18:02:11Z */
-#define T_VISIT 1678866065.0      /* 2023-03-15T07:41:05Z */
-#define T_PROC 1678866069.0       /* 2023-03-15T07:41:09Z */
-#define T_TCC 1678866120.0        /* 2023-03-15T07:42:00Z */
-#define T_RLS 1678866066.0        /* 2023-03-15T07:41:06Z */
-#define MAC(t) ((t) - 978307200.0)
+#define T_SMS_LINK 1678786013.0  /* 2023-03-14T09:26:53Z */
+#define T_SMS_ALERT 1678989731.0 /* 2023-03-16T18:02:11Z */
+#define T_VISIT 1678866065.0     /* 2023-03-15T07:41:05Z */
+#define T_PROC 1678866069.0      /* 2023-03-15T07:41:09Z */
+#define T_TCC 1678866120.0       /* 2023-03-15T07:42:00Z */
+#define T_RLS 1678866066.0       /* 2023-03-15T07:41:06Z */
+#define MAC(t) ((t)-978307200.0)
 
 static const char stix_bundle[] =
-	"{\"type\": \"bundle\", \"id\": \"bundle--00000000-0000-4000-8000-000000000001\", "
-	"\"objects\": ["
-	"{\"type\": \"malware\", \"spec_version\": \"2.1\", "
-	"\"id\": \"malware--00000000-0000-4000-8000-000000000002\", \"name\": \"TestSpy\", "
-	"\"is_family\": false},"
-#define IND(n, pat)                                                                              \
-	"{\"type\": \"indicator\", \"spec_version\": \"2.1\", "                                  \
-	"\"id\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", "                      \
-	"\"pattern\": \"" pat "\", \"pattern_type\": \"stix\", "                                 \
-	"\"valid_from\": \"2023-01-01T00:00:00Z\"},"                                             \
-	"{\"type\": \"relationship\", \"spec_version\": \"2.1\", "                               \
-	"\"id\": \"relationship--00000000-0000-4000-8000-0000000002" n "\", "                   \
-	"\"relationship_type\": \"indicates\", "                                                 \
-	"\"source_ref\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", "              \
+        "{\"type\": \"bundle\", \"id\": \"bundle--00000000-0000-4000-8000-000000000001\", "
+        "\"objects\": ["
+        "{\"type\": \"malware\", \"spec_version\": \"2.1\", "
+        "\"id\": \"malware--00000000-0000-4000-8000-000000000002\", \"name\": \"TestSpy\", "
+        "\"is_family\": false},"
+#define IND(n, pat)                                                                \
+	"{\"type\": \"indicator\", \"spec_version\": \"2.1\", "                    \
+	"\"id\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", "         \
+	"\"pattern\": \"" pat "\", \"pattern_type\": \"stix\", "                   \
+	"\"valid_from\": \"2023-01-01T00:00:00Z\"},"                               \
+	"{\"type\": \"relationship\", \"spec_version\": \"2.1\", "                 \
+	"\"id\": \"relationship--00000000-0000-4000-8000-0000000002" n "\", "      \
+	"\"relationship_type\": \"indicates\", "                                   \
+	"\"source_ref\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", " \
 	"\"target_ref\": \"malware--00000000-0000-4000-8000-000000000002\"}"
-	IND("01", "[domain-name:value='tookcheckout.com']") ","
-	IND("02", "[domain-name:value='free247downloads.com']") ","
-	IND("03", "[domain-name:value='urlpush.net']") ","
-	IND("04", "[process:name='roleaccountd']") ","
-	IND("05", "[process:name='msgacntd']") ","
-	IND("06", "[email-addr:value='bogaardlisa803@gmail.com']") ","
-	IND("07", "[app:id='com.evil.spyapp']") ","
-	IND("08", "[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']")
+        IND("01", "[domain-name:value='tookcheckout.com']") "," IND("02", "[domain-name:value='"
+                                                                          "free247downloads.com']") "," IND("03", "[domain-name:value='urlpush.net']") "," IND(
+                "04",
+                "[process:name='roleaccountd']") "," IND("05",
+                                                         "[process:name='msgacntd']") "," IND("06",
+                                                                                              "[ema"
+                                                                                              "il-"
+                                                                                              "addr"
+                                                                                              ":val"
+                                                                                              "ue='"
+                                                                                              "boga"
+                                                                                              "ardl"
+                                                                                              "isa8"
+                                                                                              "03@"
+                                                                                              "gmai"
+                                                                                              "l."
+                                                                                              "com'"
+                                                                                              "]") "," IND("07",
+                                                                                                           "[app:id='com.evil.spyapp']") "," IND("08",
+                                                                                                                                                 "[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']")
 #undef IND
-	"]}";
+                "]}";
 
 /* ------------------------------------------------------------------ */
 /* Harness                                                             */
@@ -145,9 +157,13 @@ static int run(fx *x, const tr_module *m, const char *domain, const char *relpat
 {
 	snprintf(x->domain, sizeof x->domain, "%s", domain);
 	snprintf(x->relpath, sizeof x->relpath, "%s", relpath);
-	x->file = (tr_file){.domain = x->domain, .relpath = x->relpath, .type = TR_FT_REG,
-	                    .present = 1, .mtime = TR_NOTIME, .ctime = TR_NOTIME,
-	                    .btime = TR_NOTIME};
+	x->file = (tr_file){ .domain = x->domain,
+		             .relpath = x->relpath,
+		             .type = TR_FT_REG,
+		             .present = 1,
+		             .mtime = TR_NOTIME,
+		             .ctime = TR_NOTIME,
+		             .btime = TR_NOTIME };
 	assert_true(tr_module_wants(m, &x->file));
 	return m->run(x->ctx, m, &x->src, &x->file);
 }
@@ -156,7 +172,8 @@ static void dump_findings(const tr_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		const tr_finding *f = &ctx->findings[i];
-		fprintf(stderr, "  finding %zu: %s %s level=%d ioc=%s heur=%s field=%s matched=%s t=%.3f\n",
+		fprintf(stderr,
+		        "  finding %zu: %s %s level=%d ioc=%s heur=%s field=%s matched=%s t=%.3f\n",
 		        i, f->module, f->event, (int)f->level, f->ioc_value ? f->ioc_value : "-",
 		        f->heuristic ? f->heuristic : "-", f->field ? f->field : "-",
 		        f->matched ? f->matched : "-", f->time);
@@ -181,7 +198,8 @@ static const tr_finding *ioc(const tr_ctx *ctx, const char *value, const char *f
 
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		const tr_finding *f = &ctx->findings[i];
-		if (f->kind == TR_FIND_INDICATOR && f->ioc_value && strcmp(f->ioc_value, value) == 0 &&
+		if (f->kind == TR_FIND_INDICATOR && f->ioc_value &&
+		    strcmp(f->ioc_value, value) == 0 &&
 		    (!field || (f->field && strcmp(f->field, field) == 0))) {
 			hit = f;
 			n++;
@@ -266,7 +284,7 @@ static int collect(void *arg, const char *url, size_t len)
 
 static struct links find(const char *s, size_t len)
 {
-	struct links l = {.n = 0};
+	struct links l = { .n = 0 };
 	assert_int_equal(tr_find_links(s, len, collect, &l), 0);
 	return l;
 }
@@ -305,7 +323,8 @@ static void test_links(void **state)
 	assert_int_equal(l.n, 0);
 
 	/* Ends at <, >, quotes, control bytes, NBSP; UTF-8 kept. */
-	s = "<https://a.example/x>\thttp://b.example/\xc3\xa9t\xc3\xa9\xc2\xa0rest 'http://c.example'";
+	s = "<https://a.example/x>\thttp://b.example/\xc3\xa9t\xc3\xa9\xc2\xa0rest "
+	    "'http://c.example'";
 	l = find(s, strlen(s));
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.v[0], "https://a.example/x");
@@ -355,9 +374,33 @@ static int fuzz_cb(void *arg, const char *url, size_t len)
 static void test_links_random(void **state)
 {
 	static const char *const pieces[] = {
-		"http://", "HTTPS://", "www.", "a", ".", "/", ")", "(", "]", "?", "!", " ", "\"",
-		"'", "<", "\x00", "\xc3\xa9", "\xc2\xa0", "\xe2\x80\x8b", "\x86", "\xf0\x9f\x98\x80",
-		"\xed\xa0\x80", "ex", "-1", ":8080", "%", "\t",
+		"http://",
+		"HTTPS://",
+		"www.",
+		"a",
+		".",
+		"/",
+		")",
+		"(",
+		"]",
+		"?",
+		"!",
+		" ",
+		"\"",
+		"'",
+		"<",
+		"\x00",
+		"\xc3\xa9",
+		"\xc2\xa0",
+		"\xe2\x80\x8b",
+		"\x86",
+		"\xf0\x9f\x98\x80",
+		"\xed\xa0\x80",
+		"ex",
+		"-1",
+		":8080",
+		"%",
+		"\t",
 	};
 	uint32_t seed = 12345;
 	char buf[512];
@@ -365,7 +408,7 @@ static void test_links_random(void **state)
 
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
-		struct fuzz z = {.buf = buf, .len = 0, .n = 0};
+		struct fuzz z = { .buf = buf, .len = 0, .n = 0 };
 		while (z.len < sizeof buf - 8) {
 			const char *p;
 			size_t pl;
@@ -387,19 +430,20 @@ static void test_links_random(void **state)
 /* sms                                                                 */
 
 static const char sms_schema[] =
-	"CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL,"
-	" country TEXT, service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT,"
-	" UNIQUE (id, service));"
-	"CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,"
-	" text TEXT, handle_id INTEGER DEFAULT 0, subject TEXT, attributedBody BLOB,"
-	" service TEXT, date INTEGER, date_read INTEGER, date_delivered INTEGER,"
-	" is_from_me INTEGER DEFAULT 0, cache_has_attachments INTEGER DEFAULT 0);"
-	"CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,"
-	" created_date INTEGER DEFAULT 0, start_date INTEGER DEFAULT 0, filename TEXT, uti TEXT,"
-	" mime_type TEXT, transfer_state INTEGER DEFAULT 0, is_outgoing INTEGER DEFAULT 0,"
-	" transfer_name TEXT, total_bytes INTEGER DEFAULT 0);"
-	"CREATE TABLE message_attachment_join (message_id INTEGER REFERENCES message (ROWID),"
-	" attachment_id INTEGER REFERENCES attachment (ROWID), UNIQUE(message_id, attachment_id));";
+        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL,"
+        " country TEXT, service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT,"
+        " UNIQUE (id, service));"
+        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL,"
+        " text TEXT, handle_id INTEGER DEFAULT 0, subject TEXT, attributedBody BLOB,"
+        " service TEXT, date INTEGER, date_read INTEGER, date_delivered INTEGER,"
+        " is_from_me INTEGER DEFAULT 0, cache_has_attachments INTEGER DEFAULT 0);"
+        "CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT "
+        "NULL,"
+        " created_date INTEGER DEFAULT 0, start_date INTEGER DEFAULT 0, filename TEXT, uti TEXT,"
+        " mime_type TEXT, transfer_state INTEGER DEFAULT 0, is_outgoing INTEGER DEFAULT 0,"
+        " transfer_name TEXT, total_bytes INTEGER DEFAULT 0);"
+        "CREATE TABLE message_attachment_join (message_id INTEGER REFERENCES message (ROWID),"
+        " attachment_id INTEGER REFERENCES attachment (ROWID), UNIQUE(message_id, attachment_id));";
 
 /* A typedstream NSAttributedString around text, as Messages writes it,
  * with an extra link attribute (NSURL) that only the raw scan sees. Hex of
@@ -407,8 +451,8 @@ static const char sms_schema[] =
 static char *typedstream_hex(const char *text, const char *attr_url, char *buf, size_t cap)
 {
 	static const char head[] =
-		"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x12NSAttributedString\x00"
-		"\x84\x84\x08NSObject\x00\x85\x92\x84\x84\x84\x08NSString\x01\x94\x84\x01+";
+	        "\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x12NSAttributedString\x00"
+	        "\x84\x84\x08NSObject\x00\x85\x92\x84\x84\x84\x08NSString\x01\x94\x84\x01+";
 	static const char mid[] = "\x86\x84\x02iI\x01\x2d\x92\x84\x84\x84\x0cNSDictionary\x00\x94"
 	                          "\x84\x01i\x01\x92\x84\x96\x96\x16__kIMLinkAttributeName\x86\x92"
 	                          "\x84\x84\x84\x05NSURL\x00\x94\x84\x01+";
@@ -451,42 +495,44 @@ static void test_sms_infected(void **state)
 	         "Hello, this is a longer message written to need a two-byte length in the "
 	         "typedstream archive; details here: https://example.org/ok then nothing.");
 	assert_true(strlen(body2) > 127);
-	snprintf(sql, sizeof sql,
-	         "%s"
-	         "INSERT INTO handle VALUES (1, '+15550100123', 'us', 'iMessage', NULL, NULL);"
-	         "INSERT INTO handle VALUES (2, 'bogaardlisa803@gmail.com', 'us', 'iMessage', NULL, NULL);"
-	         "INSERT INTO handle VALUES (3, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
-	         /* 1: link in text, date in ns. */
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
-	         " ('g1', 'Your parcel is waiting: https://tookcheckout.com/4Cz9Lq track now', 1,"
-	         " 'iMessage', %.0f000000000, 0);"
-	         /* 2: threat notification, date in seconds. */
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
-	         " ('g2', 'ALERT: Apple detected a targeted mercenary spyware attack against your"
-	         " iPhone.', 1, 'iMessage', %.0f, 0);"
-	         /* 3: body only in attributedBody, sender is an indicator e-mail. */
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me,"
-	         " attributedBody) VALUES ('g3', NULL, 2, 'iMessage', %.0f000000000, 0, X'%s');"
-	         /* 4: long attributedBody, benign, sent. */
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me,"
-	         " attributedBody) VALUES ('g4', '', 3, 'iMessage', %.0f000000000, 1, X'%s');"
-	         /* 5: handle 0 (no handle row) still read. */
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
-	         " ('g5', 'old https://sub.tookcheckout.com', 0, 'SMS', 0, 0);"
-	         "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
-	         " VALUES ('a1', %.0f, '/var/tmp/com.apple.messages/ABCD-1', 'image/gif', 0);"
-	         "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
-	         " VALUES ('a2', %.0f, '/var/tmp/com.apple.messages/EFGH-1', 'image/gif', 1);"
-	         "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
-	         " VALUES ('a3', %.0f, '~/Library/SMS/Attachments/aa/01/IMG_0001.jpg',"
-	         " 'image/jpeg', 0);"
-	         "INSERT INTO message_attachment_join VALUES (1, 1);",
-	         sms_schema, MAC(T_SMS_LINK), MAC(T_SMS_ALERT), MAC(T_SMS_LINK) + 60,
-	         typedstream_hex("Look: https://tookcheckout.com/a1 now", "https://urlpush.net/r",
-	                         hex1, sizeof hex1),
-	         MAC(T_SMS_LINK) + 120,
-	         typedstream_hex(body2, "https://example.org/ok", hex2, sizeof hex2),
-	         MAC(T_SMS_LINK), MAC(T_SMS_LINK), MAC(T_SMS_LINK));
+	snprintf(
+	        sql, sizeof sql,
+	        "%s"
+	        "INSERT INTO handle VALUES (1, '+15550100123', 'us', 'iMessage', NULL, NULL);"
+	        "INSERT INTO handle VALUES (2, 'bogaardlisa803@gmail.com', 'us', 'iMessage', NULL, "
+	        "NULL);"
+	        "INSERT INTO handle VALUES (3, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
+	        /* 1: link in text, date in ns. */
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
+	        " ('g1', 'Your parcel is waiting: https://tookcheckout.com/4Cz9Lq track now', 1,"
+	        " 'iMessage', %.0f000000000, 0);"
+	        /* 2: threat notification, date in seconds. */
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
+	        " ('g2', 'ALERT: Apple detected a targeted mercenary spyware attack against your"
+	        " iPhone.', 1, 'iMessage', %.0f, 0);"
+	        /* 3: body only in attributedBody, sender is an indicator e-mail. */
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me,"
+	        " attributedBody) VALUES ('g3', NULL, 2, 'iMessage', %.0f000000000, 0, X'%s');"
+	        /* 4: long attributedBody, benign, sent. */
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me,"
+	        " attributedBody) VALUES ('g4', '', 3, 'iMessage', %.0f000000000, 1, X'%s');"
+	        /* 5: handle 0 (no handle row) still read. */
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
+	        " ('g5', 'old https://sub.tookcheckout.com', 0, 'SMS', 0, 0);"
+	        "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
+	        " VALUES ('a1', %.0f, '/var/tmp/com.apple.messages/ABCD-1', 'image/gif', 0);"
+	        "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
+	        " VALUES ('a2', %.0f, '/var/tmp/com.apple.messages/EFGH-1', 'image/gif', 1);"
+	        "INSERT INTO attachment (guid, created_date, filename, mime_type, is_outgoing)"
+	        " VALUES ('a3', %.0f, '~/Library/SMS/Attachments/aa/01/IMG_0001.jpg',"
+	        " 'image/jpeg', 0);"
+	        "INSERT INTO message_attachment_join VALUES (1, 1);",
+	        sms_schema, MAC(T_SMS_LINK), MAC(T_SMS_ALERT), MAC(T_SMS_LINK) + 60,
+	        typedstream_hex("Look: https://tookcheckout.com/a1 now", "https://urlpush.net/r",
+	                        hex1, sizeof hex1),
+	        MAC(T_SMS_LINK) + 120,
+	        typedstream_hex(body2, "https://example.org/ok", hex2, sizeof hex2),
+	        MAC(T_SMS_LINK), MAC(T_SMS_LINK), MAC(T_SMS_LINK));
 	make_db(x, "Library/SMS/sms.db", sql);
 	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
 
@@ -536,7 +582,8 @@ static void test_sms_infected(void **state)
 				} else if (strcmp(f->matched, "https://tookcheckout.com/a1") == 0) {
 					expect_time(f->time, T_SMS_LINK + 60);
 				} else {
-					assert_string_equal(f->matched, "https://sub.tookcheckout.com");
+					assert_string_equal(f->matched,
+					                    "https://sub.tookcheckout.com");
 					assert_true(isnan(f->time));
 					assert_null(rec_value(f, "handle"));
 				}
@@ -561,15 +608,16 @@ static void test_sms_clean_and_no_iocs(void **state)
 	char sql[8192];
 
 	(void)state;
-	snprintf(sql, sizeof sql,
-	         "%s"
-	         "INSERT INTO handle VALUES (1, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
-	         "INSERT INTO message (guid, text, handle_id, service, date) VALUES"
-	         " ('g1', 'ALERT: State-sponsored attackers may be targeting your iPhone', 1,"
-	         " 'iMessage', %.0f000000000);"
-	         "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
-	         " ('a1', '/private/var/tmp/x/Y-1', 0);",
-	         sms_schema, MAC(T_SMS_ALERT));
+	snprintf(
+	        sql, sizeof sql,
+	        "%s"
+	        "INSERT INTO handle VALUES (1, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
+	        "INSERT INTO message (guid, text, handle_id, service, date) VALUES"
+	        " ('g1', 'ALERT: State-sponsored attackers may be targeting your iPhone', 1,"
+	        " 'iMessage', %.0f000000000);"
+	        "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
+	        " ('a1', '/private/var/tmp/x/Y-1', 0);",
+	        sms_schema, MAC(T_SMS_ALERT));
 	make_db(x, "Library/SMS/sms.db", sql);
 	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
 	expect_count(x->ctx, 2);
@@ -578,19 +626,20 @@ static void test_sms_clean_and_no_iocs(void **state)
 	fx_free(x);
 
 	x = fx_new(1);
-	snprintf(sql, sizeof sql,
-	         "%s"
-	         "INSERT INTO handle VALUES (1, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
-	         "INSERT INTO handle VALUES (2, '+15550100199', 'us', 'SMS', NULL, NULL);"
-	         "INSERT INTO message (guid, text, handle_id, service, date) VALUES"
-	         " ('g1', 'Lunch? https://www.example.org/menu www.example.net', 1, 'iMessage', 1);"
-	         "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
-	         " ('g2', 'An ALERT: about nothing', 2, 'SMS', 2, 1);"
-	         "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
-	         " ('a1', '~/Library/SMS/Attachments/aa/01/IMG_0001-1', 0);"
-	         "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
-	         " ('a2', '/var/tmp/x/report.pdf', 0);",
-	         sms_schema);
+	snprintf(
+	        sql, sizeof sql,
+	        "%s"
+	        "INSERT INTO handle VALUES (1, 'friend@example.com', 'us', 'iMessage', NULL, NULL);"
+	        "INSERT INTO handle VALUES (2, '+15550100199', 'us', 'SMS', NULL, NULL);"
+	        "INSERT INTO message (guid, text, handle_id, service, date) VALUES"
+	        " ('g1', 'Lunch? https://www.example.org/menu www.example.net', 1, 'iMessage', 1);"
+	        "INSERT INTO message (guid, text, handle_id, service, date, is_from_me) VALUES"
+	        " ('g2', 'An ALERT: about nothing', 2, 'SMS', 2, 1);"
+	        "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
+	        " ('a1', '~/Library/SMS/Attachments/aa/01/IMG_0001-1', 0);"
+	        "INSERT INTO attachment (guid, filename, is_outgoing) VALUES"
+	        " ('a2', '/var/tmp/x/report.pdf', 0);",
+	        sms_schema);
 	make_db(x, "Library/SMS/sms.db", sql);
 	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
 	expect_count(x->ctx, 0);
@@ -616,7 +665,8 @@ static void test_sms_schema_variants(void **state)
 
 	x = fx_new(1);
 	make_db(x, "private/var/mobile/Library/SMS/sms.db", "CREATE TABLE other (a);");
-	assert_int_equal(run(x, &tr_module_sms, "", "private/var/mobile/Library/SMS/sms.db"), TR_OK);
+	assert_int_equal(run(x, &tr_module_sms, "", "private/var/mobile/Library/SMS/sms.db"),
+	                 TR_OK);
 	expect_count(x->ctx, 0);
 	assert_true(has_warning(x->ctx, "no message table"));
 	fx_free(x);
@@ -652,23 +702,24 @@ static void test_sms_attachment_path(void **state)
 /* safari_history                                                      */
 
 static const char safari_schema[] =
-	"CREATE TABLE history_items (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE,"
-	" domain_expansion TEXT NULL, visit_count INTEGER NOT NULL DEFAULT 1,"
-	" daily_visit_counts BLOB NOT NULL DEFAULT x'', weekly_visit_counts BLOB NULL,"
-	" autocomplete_triggers BLOB NULL, should_recompute_derived_visit_counts INTEGER NOT NULL"
-	" DEFAULT 0, visit_count_score INTEGER NOT NULL DEFAULT 0, status_code INTEGER NOT NULL"
-	" DEFAULT 0);"
-	"CREATE TABLE history_visits (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" history_item INTEGER NOT NULL REFERENCES history_items(id) ON DELETE CASCADE,"
-	" visit_time REAL NOT NULL, title TEXT NULL, load_successful BOOLEAN NOT NULL DEFAULT 1,"
-	" http_non_get BOOLEAN NOT NULL DEFAULT 0, synthesized BOOLEAN NOT NULL DEFAULT 0,"
-	" redirect_source INTEGER NULL UNIQUE REFERENCES history_visits(id) ON DELETE CASCADE,"
-	" redirect_destination INTEGER NULL UNIQUE REFERENCES history_visits(id) ON DELETE CASCADE,"
-	" origin INTEGER NOT NULL DEFAULT 0, generation INTEGER NOT NULL DEFAULT 0,"
-	" attributes INTEGER NOT NULL DEFAULT 0, score INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE history_tombstones (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" start_time REAL NOT NULL, end_time REAL NOT NULL, url TEXT, generation INTEGER NOT NULL"
-	" DEFAULT 0);";
+        "CREATE TABLE history_items (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL "
+        "UNIQUE,"
+        " domain_expansion TEXT NULL, visit_count INTEGER NOT NULL DEFAULT 1,"
+        " daily_visit_counts BLOB NOT NULL DEFAULT x'', weekly_visit_counts BLOB NULL,"
+        " autocomplete_triggers BLOB NULL, should_recompute_derived_visit_counts INTEGER NOT NULL"
+        " DEFAULT 0, visit_count_score INTEGER NOT NULL DEFAULT 0, status_code INTEGER NOT NULL"
+        " DEFAULT 0);"
+        "CREATE TABLE history_visits (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " history_item INTEGER NOT NULL REFERENCES history_items(id) ON DELETE CASCADE,"
+        " visit_time REAL NOT NULL, title TEXT NULL, load_successful BOOLEAN NOT NULL DEFAULT 1,"
+        " http_non_get BOOLEAN NOT NULL DEFAULT 0, synthesized BOOLEAN NOT NULL DEFAULT 0,"
+        " redirect_source INTEGER NULL UNIQUE REFERENCES history_visits(id) ON DELETE CASCADE,"
+        " redirect_destination INTEGER NULL UNIQUE REFERENCES history_visits(id) ON DELETE CASCADE,"
+        " origin INTEGER NOT NULL DEFAULT 0, generation INTEGER NOT NULL DEFAULT 0,"
+        " attributes INTEGER NOT NULL DEFAULT 0, score INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE history_tombstones (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " start_time REAL NOT NULL, end_time REAL NOT NULL, url TEXT, generation INTEGER NOT NULL"
+        " DEFAULT 0);";
 
 static void test_safari_redirects(void **state)
 {
@@ -792,12 +843,12 @@ static void test_safari_old_schema(void **state)
 /* datausage                                                           */
 
 static const char du_schema[] =
-	"CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
-	"CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZKIND INTEGER, ZMETADATA INTEGER, ZTAG INTEGER, ZHASPROCESS INTEGER,"
-	" ZBILLCYCLEEND TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT,"
-	" ZWWANIN FLOAT, ZWWANOUT FLOAT);";
+        "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+        " ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
+        "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+        " ZKIND INTEGER, ZMETADATA INTEGER, ZTAG INTEGER, ZHASPROCESS INTEGER,"
+        " ZBILLCYCLEEND TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT,"
+        " ZWWANIN FLOAT, ZWWANOUT FLOAT);";
 
 static void test_datausage_infected(void **state)
 {
@@ -876,8 +927,8 @@ static void test_datausage_clean(void **state)
 	         "INSERT INTO ZLIVEUSAGE VALUES (1, 1, %.3f, 1, 2), (2, 2, %.3f, 3, 4);",
 	         t, t, t, t, t, t);
 	make_db(x, "private/var/networkd/db/netusage.sqlite", sql);
-	assert_int_equal(run(x, &tr_module_datausage, "", "private/var/networkd/db/netusage.sqlite"),
-	                 TR_OK);
+	assert_int_equal(
+	        run(x, &tr_module_datausage, "", "private/var/networkd/db/netusage.sqlite"), TR_OK);
 	expect_count(x->ctx, 0);
 	assert_int_equal(x->ctx->warnings.n, 0);
 	fx_free(x);
@@ -906,21 +957,22 @@ static void test_tcc_v3(void **state)
 	const tr_finding *f;
 
 	(void)state;
-	snprintf(sql, sizeof sql,
-	         "CREATE TABLE access (service TEXT NOT NULL, client TEXT NOT NULL,"
-	         " client_type INTEGER NOT NULL, auth_value INTEGER NOT NULL,"
-	         " auth_reason INTEGER NOT NULL, auth_version INTEGER NOT NULL, csreq BLOB,"
-	         " policy_id INTEGER, indirect_object_identifier_type INTEGER,"
-	         " indirect_object_identifier TEXT NOT NULL DEFAULT 'UNUSED',"
-	         " indirect_object_code_identity BLOB, flags INTEGER, last_modified INTEGER NOT NULL"
-	         " DEFAULT (CAST(strftime('%%s','now') AS INTEGER)),"
-	         " PRIMARY KEY (service, client, client_type, indirect_object_identifier));"
-	         "INSERT INTO access (service, client, client_type, auth_value, auth_reason,"
-	         " auth_version, last_modified) VALUES ('kTCCServiceMicrophone',"
-	         " '/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd', 1, 2, 4, 1, %.0f),"
-	         " ('kTCCServiceCamera', 'com.example.camera', 0, 2, 2, 1, %.0f),"
-	         " ('kTCCServicePhotos', 'com.evil.spyapp', 0, 3, 3, 1, %.0f);",
-	         T_TCC, T_TCC, T_TCC + 5);
+	snprintf(
+	        sql, sizeof sql,
+	        "CREATE TABLE access (service TEXT NOT NULL, client TEXT NOT NULL,"
+	        " client_type INTEGER NOT NULL, auth_value INTEGER NOT NULL,"
+	        " auth_reason INTEGER NOT NULL, auth_version INTEGER NOT NULL, csreq BLOB,"
+	        " policy_id INTEGER, indirect_object_identifier_type INTEGER,"
+	        " indirect_object_identifier TEXT NOT NULL DEFAULT 'UNUSED',"
+	        " indirect_object_code_identity BLOB, flags INTEGER, last_modified INTEGER NOT NULL"
+	        " DEFAULT (CAST(strftime('%%s','now') AS INTEGER)),"
+	        " PRIMARY KEY (service, client, client_type, indirect_object_identifier));"
+	        "INSERT INTO access (service, client, client_type, auth_value, auth_reason,"
+	        " auth_version, last_modified) VALUES ('kTCCServiceMicrophone',"
+	        " '/private/var/db/com.apple.xpc.roleaccountd.staging/msgacntd', 1, 2, 4, 1, %.0f),"
+	        " ('kTCCServiceCamera', 'com.example.camera', 0, 2, 2, 1, %.0f),"
+	        " ('kTCCServicePhotos', 'com.evil.spyapp', 0, 3, 3, 1, %.0f);",
+	        T_TCC, T_TCC, T_TCC + 5);
 	make_db(x, "Library/TCC/TCC.db", sql);
 	assert_int_equal(run(x, &tr_module_tcc, "HomeDomain", "Library/TCC/TCC.db"), TR_OK);
 	expect_count(x->ctx, 2);
@@ -966,7 +1018,8 @@ static void test_tcc_v2_v1(void **state)
 	        "CREATE TABLE access (service TEXT NOT NULL, client TEXT NOT NULL,"
 	        " client_type INTEGER NOT NULL, allowed INTEGER NOT NULL,"
 	        " prompt_count INTEGER NOT NULL, csreq BLOB);"
-	        "INSERT INTO access VALUES ('kTCCServiceMicrophone', '/usr/libexec/msgacntd', 1, 0, 0,"
+	        "INSERT INTO access VALUES ('kTCCServiceMicrophone', '/usr/libexec/msgacntd', 1, "
+	        "0, 0,"
 	        " NULL);");
 	assert_int_equal(run(x, &tr_module_tcc, "HomeDomain", "Library/TCC/TCC.db"), TR_OK);
 	expect_count(x->ctx, 1);
@@ -986,26 +1039,27 @@ static void test_webkit_rls(void **state)
 	const tr_finding *f;
 
 	(void)state;
-	snprintf(sql, sizeof sql,
-	         "CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY,"
-	         " registrableDomain TEXT NOT NULL UNIQUE ON CONFLICT FAIL, lastSeen REAL NOT NULL,"
-	         " hadUserInteraction INTEGER NOT NULL, mostRecentUserInteractionTime REAL NOT NULL,"
-	         " grandfathered INTEGER NOT NULL, isPrevalent INTEGER NOT NULL,"
-	         " isVeryPrevalent INTEGER NOT NULL, dataRecordsRemoved INTEGER NOT NULL,"
-	         " timesAccessedAsFirstPartyDueToUserInteraction INTEGER NOT NULL,"
-	         " timesAccessedAsFirstPartyDueToStorageAccessAPI INTEGER NOT NULL,"
-	         " isScheduledForAllButCookieDataRemoval INTEGER NOT NULL);"
-	         "CREATE TABLE TopFrameUniqueRedirectsTo (sourceDomainID INTEGER NOT NULL,"
-	         " toDomainID INTEGER NOT NULL);"
-	         "CREATE TABLE TopFrameUniqueRedirectsFrom (targetDomainID INTEGER NOT NULL,"
-	         " fromDomainID INTEGER NOT NULL);"
-	         "INSERT INTO ObservedDomains VALUES (1, 'example.com', 1634560250.0, 1,"
-	         " 1634560030.76862, 0, 0, 0, 0, 0, 0, 0),"
-	         " (2, 'urlpush.net', %.1f, 0, -1.0, 0, 0, 0, 0, 0, 0, 0),"
-	         " (3, 'sub.tookcheckout.com', -1.0, 0, -1.0, 0, 0, 0, 0, 0, 0, 0);"
-	         "INSERT INTO TopFrameUniqueRedirectsTo VALUES (1, 2);"
-	         "INSERT INTO TopFrameUniqueRedirectsFrom VALUES (2, 1);",
-	         T_RLS);
+	snprintf(
+	        sql, sizeof sql,
+	        "CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY,"
+	        " registrableDomain TEXT NOT NULL UNIQUE ON CONFLICT FAIL, lastSeen REAL NOT NULL,"
+	        " hadUserInteraction INTEGER NOT NULL, mostRecentUserInteractionTime REAL NOT NULL,"
+	        " grandfathered INTEGER NOT NULL, isPrevalent INTEGER NOT NULL,"
+	        " isVeryPrevalent INTEGER NOT NULL, dataRecordsRemoved INTEGER NOT NULL,"
+	        " timesAccessedAsFirstPartyDueToUserInteraction INTEGER NOT NULL,"
+	        " timesAccessedAsFirstPartyDueToStorageAccessAPI INTEGER NOT NULL,"
+	        " isScheduledForAllButCookieDataRemoval INTEGER NOT NULL);"
+	        "CREATE TABLE TopFrameUniqueRedirectsTo (sourceDomainID INTEGER NOT NULL,"
+	        " toDomainID INTEGER NOT NULL);"
+	        "CREATE TABLE TopFrameUniqueRedirectsFrom (targetDomainID INTEGER NOT NULL,"
+	        " fromDomainID INTEGER NOT NULL);"
+	        "INSERT INTO ObservedDomains VALUES (1, 'example.com', 1634560250.0, 1,"
+	        " 1634560030.76862, 0, 0, 0, 0, 0, 0, 0),"
+	        " (2, 'urlpush.net', %.1f, 0, -1.0, 0, 0, 0, 0, 0, 0, 0),"
+	        " (3, 'sub.tookcheckout.com', -1.0, 0, -1.0, 0, 0, 0, 0, 0, 0, 0);"
+	        "INSERT INTO TopFrameUniqueRedirectsTo VALUES (1, 2);"
+	        "INSERT INTO TopFrameUniqueRedirectsFrom VALUES (2, 1);",
+	        T_RLS);
 	make_db(x, "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db", sql);
 	assert_int_equal(run(x, &tr_module_webkit_rls, "AppDomain-com.apple.mobilesafari",
 	                     "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"),
@@ -1032,12 +1086,12 @@ static void test_broken_files(void **state)
 		const tr_module *m;
 		const char *domain, *relpath;
 	} cases[] = {
-		{&tr_module_sms, "HomeDomain", "Library/SMS/sms.db"},
-		{&tr_module_safari_history, "HomeDomain", "Library/Safari/History.db"},
-		{&tr_module_datausage, "WirelessDomain", "Library/Databases/DataUsage.sqlite"},
-		{&tr_module_tcc, "HomeDomain", "Library/TCC/TCC.db"},
-		{&tr_module_webkit_rls, "AppDomain-com.google.chrome.ios",
-		 "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"},
+		{ &tr_module_sms, "HomeDomain", "Library/SMS/sms.db" },
+		{ &tr_module_safari_history, "HomeDomain", "Library/Safari/History.db" },
+		{ &tr_module_datausage, "WirelessDomain", "Library/Databases/DataUsage.sqlite" },
+		{ &tr_module_tcc, "HomeDomain", "Library/TCC/TCC.db" },
+		{ &tr_module_webkit_rls, "AppDomain-com.google.chrome.ios",
+		  "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db" },
 	};
 	static const char garbage[] = "this is not a database, just some text\n"
 	                              "SQLite format 2\0 nor this either.....";
@@ -1063,8 +1117,9 @@ static void test_broken_files(void **state)
 
 		/* SQLite, but not the tables the module reads. */
 		x = fx_new(1);
-		make_db(x, cases[i].relpath, "CREATE TABLE unrelated (a, b); INSERT INTO unrelated "
-		                             "VALUES ('https://tookcheckout.com', 1);");
+		make_db(x, cases[i].relpath,
+		        "CREATE TABLE unrelated (a, b); INSERT INTO unrelated "
+		        "VALUES ('https://tookcheckout.com', 1);");
 		assert_int_equal(run(x, cases[i].m, cases[i].domain, cases[i].relpath), TR_OK);
 		expect_count(x->ctx, 0);
 		assert_int_equal(x->ctx->warnings.n, 1);
@@ -1082,9 +1137,11 @@ static void test_hostile_types(void **state)
 	make_db(x, "Library/Databases/DataUsage.sqlite",
 	        "CREATE TABLE ZPROCESS (Z_PK, ZFIRSTTIMESTAMP, ZTIMESTAMP, ZBUNDLENAME, ZPROCNAME);"
 	        "CREATE TABLE ZLIVEUSAGE (Z_PK, ZHASPROCESS, ZTIMESTAMP, ZWWANIN, ZWWANOUT);"
-	        "INSERT INTO ZPROCESS VALUES ('x', 'y', X'00', 1, 2), (NULL, NULL, NULL, NULL, NULL),"
+	        "INSERT INTO ZPROCESS VALUES ('x', 'y', X'00', 1, 2), (NULL, NULL, NULL, NULL, "
+	        "NULL),"
 	        " (1, 1e300, -1e300, X'FF', 'roleaccountd'), (9223372036854775807, 0, 0, '', 'a');"
-	        "INSERT INTO ZLIVEUSAGE VALUES (1, 'abc', 'x', 'y', 'z'), (2, X'01', NULL, NULL, 1);");
+	        "INSERT INTO ZLIVEUSAGE VALUES (1, 'abc', 'x', 'y', 'z'), (2, X'01', NULL, NULL, "
+	        "1);");
 	assert_int_equal(run(x, &tr_module_datausage, "WirelessDomain",
 	                     "Library/Databases/DataUsage.sqlite"),
 	                 TR_OK);
@@ -1121,11 +1178,14 @@ static void test_hostile_types(void **state)
 
 		x = fx_new(1);
 		make_db(x, "Library/SMS/sms.db",
-		        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text, attributedBody, date);");
+		        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text, attributedBody, "
+		        "date);");
 		snprintf(path, sizeof path, "%s/Library/SMS/sms.db", x->dir);
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO message (attributedBody) "
-		                                        "VALUES (?)", -1, &ins, NULL),
+		assert_int_equal(sqlite3_prepare_v2(db,
+		                                    "INSERT INTO message (attributedBody) "
+		                                    "VALUES (?)",
+		                                    -1, &ins, NULL),
 		                 SQLITE_OK);
 		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 		for (int i = 0; i < 3000; i++) {
@@ -1135,7 +1195,8 @@ static void test_hostile_types(void **state)
 			if (i % 2 == 0)
 				memcpy(blob, "NSMutableString", n = 15);
 			seed = seed * 1103515245u + 12345u;
-			for (size_t k = 0, extra = (seed >> 16) % 25; k < extra && n < sizeof blob; k++) {
+			for (size_t k = 0, extra = (seed >> 16) % 25; k < extra && n < sizeof blob;
+			     k++) {
 				seed = seed * 1103515245u + 12345u;
 				blob[n++] = (uint8_t)(seed >> 16);
 				if ((seed & 0x300) == 0 && n < sizeof blob)

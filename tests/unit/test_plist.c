@@ -185,7 +185,8 @@ static char *mk_xml_nest(size_t n, size_t *len)
 	size_t cap = n * 16 + 200, q = 0;
 	char *s = malloc(cap);
 	assert_non_null(s);
-	q += (size_t)sprintf(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">");
+	q += (size_t)sprintf(s,
+	                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\">");
 	for (size_t i = 0; i < n; i++) {
 		memcpy(s + q, "<array>", 7);
 		q += 7;
@@ -264,7 +265,7 @@ static void test_node_limit(void **state)
 	objs[5] = (uint8_t)n;
 	memset(objs + hdr, 1, n);
 	objs[hdr + n] = 0x09; /* true */
-	size_t sizes[2] = {hdr + n, 1};
+	size_t sizes[2] = { hdr + n, 1 };
 	uint8_t *b = mk_bplist(objs, sizes, 2, 1, 0, &len);
 	plist_t pl = NULL;
 	assert_int_equal(tr_plist_parse(ctx, b, len, "wide.plist", &pl), TR_ELIMIT);
@@ -281,19 +282,19 @@ static void test_cycle_and_bad_refs(void **state)
 	size_t len;
 	plist_t pl = NULL;
 	/* object 0 = [0] */
-	uint8_t cyc[] = {0xA1, 0x00};
-	size_t s1[] = {2};
+	uint8_t cyc[] = { 0xA1, 0x00 };
+	size_t s1[] = { 2 };
 	uint8_t *b = mk_bplist(cyc, s1, 1, 1, 0, &len);
 	assert_int_equal(tr_plist_parse(ctx, b, len, "cycle.plist", &pl), TR_EPLIST);
 	free(b);
 	/* reference to object 9 of 1 */
-	uint8_t bad[] = {0xA1, 0x09};
+	uint8_t bad[] = { 0xA1, 0x09 };
 	b = mk_bplist(bad, s1, 1, 1, 0, &len);
 	assert_int_equal(tr_plist_parse(ctx, b, len, "ref.plist", &pl), TR_EPLIST);
 	free(b);
 	/* array claiming 15+ elements that run past the offset table */
-	uint8_t over[] = {0xAF, 0x10, 0xff, 0x00};
-	size_t s2[] = {4};
+	uint8_t over[] = { 0xAF, 0x10, 0xff, 0x00 };
+	size_t s2[] = { 4 };
 	b = mk_bplist(over, s2, 1, 1, 0, &len);
 	assert_int_equal(tr_plist_parse(ctx, b, len, "over.plist", &pl), TR_EPLIST);
 	free(b);
@@ -426,7 +427,6 @@ static void test_uid_accessor(void **state)
 	tr_ctx_destroy(ctx);
 }
 
-
 /* Regression (lead, issue 2 hostile input): libplist 2.2 asserts, killing
  * the process, on a binary-plist key or string holding a NUL character.
  * tr_plist_parse cuts such strings at the NUL in a private copy. */
@@ -434,15 +434,13 @@ static void test_bplist_nul_in_strings(void **state)
 {
 	(void)state;
 	static const uint8_t bp[] = {
-		'b', 'p', 'l', 'i', 's', 't', '0', '0',
-		0xD1, 0x01, 0x02,                         /* obj0 at 8: {k: v} */
-		0x63, 0x00, 'a', 0x00, 0x00, 0x00, 'b',   /* obj1 at 11: UTF-16 "a\0b" */
-		0x53, 'x', 0x00, 'y',                     /* obj2 at 18: ASCII "x\0y" */
-		0x08, 0x0B, 0x12,                         /* offset table at 22 */
-		0, 0, 0, 0, 0, 0, 1, 1,                   /* trailer */
-		0, 0, 0, 0, 0, 0, 0, 3,
-		0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0, 0, 0, 0, 0, 0, 22,
+		'b',  'p',  'l',  'i',  's',  't',  '0', '0', 0xD1, 0x01, 0x02, /* obj0 at 8: {k: v} */
+		0x63, 0x00, 'a',  0x00, 0x00, 0x00, 'b',    /* obj1 at 11: UTF-16 "a\0b" */
+		0x53, 'x',  0x00, 'y',                      /* obj2 at 18: ASCII "x\0y" */
+		0x08, 0x0B, 0x12,                           /* offset table at 22 */
+		0,    0,    0,    0,    0,    0,    1,   1, /* trailer */
+		0,    0,    0,    0,    0,    0,    0,   3,   0,    0,    0,    0,
+		0,    0,    0,    0,    0,    0,    0,   0,   0,    0,    0,    22,
 	};
 	uint8_t copy[sizeof bp];
 	plist_t root = NULL, val = NULL;

@@ -42,10 +42,10 @@ static tr_finding *push_finding(tr_ctx *ctx)
 }
 
 /* An indicator finding as tr_emit() would store it. */
-static void add_indicator(tr_ctx *ctx, enum tr_level level, const char *module,
-                          const char *domain, const char *relpath, double t, const char *event,
-                          const char *type, const char *value, const char *malware,
-                          const char *field, const char *matched)
+static void add_indicator(tr_ctx *ctx, enum tr_level level, const char *module, const char *domain,
+                          const char *relpath, double t, const char *event, const char *type,
+                          const char *value, const char *malware, const char *field,
+                          const char *matched)
 {
 	tr_finding *f = push_finding(ctx);
 	f->kind = TR_FIND_INDICATOR;
@@ -71,9 +71,9 @@ static void add_indicator(tr_ctx *ctx, enum tr_level level, const char *module,
 	f->record[1].value = xstrdup("second value");
 }
 
-static void add_heuristic(tr_ctx *ctx, enum tr_level level, const char *module,
-                          const char *domain, const char *relpath, double t, const char *name,
-                          const char *key, const char *value)
+static void add_heuristic(tr_ctx *ctx, enum tr_level level, const char *module, const char *domain,
+                          const char *relpath, double t, const char *name, const char *key,
+                          const char *value)
 {
 	tr_file file = { 0 };
 	tr_kv kv = { key, value, TR_M_NONE };
@@ -117,12 +117,11 @@ static tr_ctx *make_ctx(void)
 	assert_int_equal(tr_set_info(ctx, "zz_custom", "custom value"), TR_OK);
 
 	add_indicator(ctx, TR_LEVEL_CRITICAL, "sms", "HomeDomain", "Library/SMS/sms.db",
-	              1678786013.0, "sms", "domain-name:value",
-	              "tookcheckout.com", "Pegasus", "text",
-	              "Your parcel is waiting: https://tookcheckout.com/4Cz9Lq track now");
+	              1678786013.0, "sms", "domain-name:value", "tookcheckout.com", "Pegasus",
+	              "text", "Your parcel is waiting: https://tookcheckout.com/4Cz9Lq track now");
 	add_indicator(ctx, TR_LEVEL_CRITICAL, "datausage", "WirelessDomain",
-	              "Library/Databases/DataUsage.sqlite", 1678866069.0, "process",
-	              "process:name", "roleaccountd", "Predator", "process", "roleaccountd");
+	              "Library/Databases/DataUsage.sqlite", 1678866069.0, "process", "process:name",
+	              "roleaccountd", "Predator", "process", "roleaccountd");
 	add_heuristic(ctx, TR_LEVEL_HIGH, "sms", "HomeDomain", "Library/SMS/sms.db", 1678989731.0,
 	              "apple_threat_notification", "text", "ALERT: Apple detected an attack");
 	add_signature(ctx);
@@ -220,10 +219,11 @@ static void test_files_and_json(void **state)
 	const char *key;
 	size_t i;
 	int rc;
-	static const char *const top[] = { "spytriage", "evidence", "verdict", "verdict_text",
-	                                   "incomplete", "incomplete_reasons", "summary",
-	                                   "findings", "warnings", "notes", "statistics",
-	                                   "indicators", "rule_packs" };
+	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
+		                           "verdict_text", "incomplete", "incomplete_reasons",
+		                           "summary",      "findings",   "warnings",
+		                           "notes",        "statistics", "indicators",
+		                           "rule_packs" };
 
 	ctx->opts.output_dir = out;
 	printed = run_report(ctx, &rc);
@@ -255,16 +255,17 @@ static void test_files_and_json(void **state)
 
 	/* top-level keys in the documented order */
 	i = 0;
-	json_object_foreach(doc, key, v) {
+	json_object_foreach(doc, key, v)
+	{
 		assert_true(i < sizeof top / sizeof top[0]);
 		assert_string_equal(key, top[i]);
 		i++;
 	}
 	assert_int_equal(i, sizeof top / sizeof top[0]);
 
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "spytriage"),
-	                                                      "version")),
-	                    SPYTRIAGE_VERSION);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(doc, "spytriage"), "version")),
+	        SPYTRIAGE_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "spytriage"),
 	                                                    "report_format")),
 	                 1);
@@ -290,20 +291,21 @@ static void test_files_and_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(f0, "level")), "critical");
 	assert_string_equal(json_string_value(json_object_get(f0, "kind")), "indicator");
 	assert_string_equal(json_string_value(json_object_get(f0, "module")), "sms");
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "artifact"), "relative_path")),
-		"Library/SMS/sms.db");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(f0, "artifact"),
+	                                                      "relative_path")),
+	                    "Library/SMS/sms.db");
 	assert_string_equal(json_string_value(json_object_get(f0, "time")), "2023-03-14T09:26:53Z");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "indicator"), "value")),
-		"tookcheckout.com");
+	        json_string_value(json_object_get(json_object_get(f0, "indicator"), "value")),
+	        "tookcheckout.com");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "indicator"), "malware")),
-		"Pegasus");
+	        json_string_value(json_object_get(json_object_get(f0, "indicator"), "malware")),
+	        "Pegasus");
 	assert_true(json_is_null(json_object_get(f0, "heuristic")));
 	assert_string_equal(json_string_value(json_object_get(f0, "field")), "text");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(f0, "record"), "text#2")),
-	                    "second value");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(f0, "record"), "text#2")),
+	        "second value");
 	/* the heuristic finding */
 	for (i = 0; i < 4; i++) {
 		f0 = json_array_get(v, i);
@@ -313,8 +315,8 @@ static void test_files_and_json(void **state)
 	assert_true(i < 4);
 	assert_true(json_is_null(json_object_get(f0, "indicator")));
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "heuristic"), "name")),
-		"apple_threat_notification");
+	        json_string_value(json_object_get(json_object_get(f0, "heuristic"), "name")),
+	        "apple_threat_notification");
 	assert_true(json_is_null(json_object_get(f0, "matched_value")));
 
 	v = json_object_get(doc, "statistics");
@@ -348,7 +350,7 @@ static void test_files_and_json(void **state)
 static void test_deterministic(void **state)
 {
 	static const char *const files[] = { "report.json", "timeline.csv", "modules/sms.json",
-	                                     "modules/yara.json" };
+		                             "modules/yara.json" };
 	char *tmp = unit_tmpdir(), *a = path_join(tmp, "a"), *b = path_join(tmp, "b");
 	tr_ctx *ctx = make_ctx();
 	char *printed1, *printed2;
@@ -453,7 +455,8 @@ static int utf8_valid(const char *s)
 static void test_hostile_strings(void **state)
 {
 	static const char evil[] = "bad\xff\xfe utf8 \xc0\xaf \x1b[2J\x1b]0;pwn\x07 \xc2\x9b"
-	                           "31m \xe2\x80\xae" "cba\r\nline";
+	                           "31m \xe2\x80\xae"
+	                           "cba\r\nline";
 	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *p, *s, *printed;
 	tr_ctx *ctx = NULL;
 	json_error_t jerr;
@@ -494,11 +497,12 @@ static void test_hostile_strings(void **state)
 	f0 = json_array_get(json_object_get(doc, "findings"), 0);
 	m = json_string_value(json_object_get(f0, "matched_value"));
 	assert_non_null(m);
-	assert_non_null(strstr(m, "bad\xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd\xef\xbf\xbd \x1b[2J"));
+	assert_non_null(
+	        strstr(m, "bad\xef\xbf\xbd\xef\xbf\xbd utf8 \xef\xbf\xbd\xef\xbf\xbd \x1b[2J"));
 	assert_true(utf8_valid(m));
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(doc, "evidence"),
-	                                                         "path")),
-	                       "\xef\xbf\xbd"));
+	assert_non_null(
+	        strstr(json_string_value(json_object_get(json_object_get(doc, "evidence"), "path")),
+	               "\xef\xbf\xbd"));
 	json_decref(doc);
 	free(p);
 
@@ -715,21 +719,24 @@ static void test_verdict_wording(void **state)
 	tr_ctx_destroy(ctx);
 }
 
-
 /* Regression (lead, issue 4): a medium lead (a mention or signature in raw
  * data) of another malware must not be named among the "known traces" of
  * an infected verdict. */
 static void test_verdict_names_only_decisive(void **state)
 {
 	tr_ctx *ctx = NULL;
-	tr_file f = { .domain = "HomeDomain", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME };
+	tr_file f = {
+		.domain = "HomeDomain", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME
+	};
 	char *s;
 	(void)state;
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
 	assert_int_equal(tr_add_signature(ctx, "yara", &f, TR_LEVEL_HIGH, "yara", "p.rule",
-	                                  "Decisive", "pack", "x"), TR_OK);
+	                                  "Decisive", "pack", "x"),
+	                 TR_OK);
 	assert_int_equal(tr_add_signature(ctx, "yara", &f, TR_LEVEL_MEDIUM, "yara", "p.lead",
-	                                  "LeadOnly", "pack", "y"), TR_OK);
+	                                  "LeadOnly", "pack", "y"),
+	                 TR_OK);
 	tr_findings_sort(ctx);
 	ctx->verdict = tr_decide_verdict(ctx);
 	assert_int_equal(ctx->verdict, TR_VERDICT_INFECTED);
@@ -814,19 +821,19 @@ static void test_empty_clean(void **state)
 /* Through the real matcher: indicators loaded from a STIX2 bundle, a
  * record emitted by a module, statistics by indicator file. */
 static const char bundle[] =
-	"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
-	"{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--1\","
-	"\"name\":\"Pegasus\",\"is_family\":false},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--1\","
-	"\"pattern\":\"[domain-name:value='tookcheckout.com']\",\"pattern_type\":\"stix\"},"
-	"{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--2\","
-	"\"pattern\":\"[process:name='roleaccountd']\",\"pattern_type\":\"stix\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--1\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--1\","
-	"\"target_ref\":\"malware--1\"},"
-	"{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--2\","
-	"\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--2\","
-	"\"target_ref\":\"malware--1\"}]}";
+        "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":["
+        "{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--1\","
+        "\"name\":\"Pegasus\",\"is_family\":false},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--1\","
+        "\"pattern\":\"[domain-name:value='tookcheckout.com']\",\"pattern_type\":\"stix\"},"
+        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--2\","
+        "\"pattern\":\"[process:name='roleaccountd']\",\"pattern_type\":\"stix\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--1\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--1\","
+        "\"target_ref\":\"malware--1\"},"
+        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--2\","
+        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--2\","
+        "\"target_ref\":\"malware--1\"}]}";
 
 static void test_with_matcher(void **state)
 {
@@ -836,7 +843,7 @@ static void test_with_matcher(void **state)
 	tr_ctx *ctx = NULL;
 	tr_file file = { 0 };
 	tr_kv kv[2] = { { "sender", "+15550100123", TR_M_NONE },
-	                { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
+		        { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
 	tr_record r = { &file, 1678786013.0, "sms", kv, 2 };
 	json_error_t jerr;
 	json_t *doc, *by, *f0;
@@ -866,17 +873,17 @@ static void test_with_matcher(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(by, 0), "file")),
 	                    "pegasus.stix2");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(by, 0), "count")), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "indicators"),
-	                                                    "count")),
-	                 2);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(doc, "indicators"), "count")),
+	        2);
 	f0 = json_array_get(json_object_get(doc, "findings"), 0);
 	assert_string_equal(json_string_value(json_object_get(f0, "field")), "link");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "indicator"), "type")),
-		"domain-name:value");
+	        json_string_value(json_object_get(json_object_get(f0, "indicator"), "type")),
+	        "domain-name:value");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(f0, "record"), "sender")),
-		"+15550100123");
+	        json_string_value(json_object_get(json_object_get(f0, "record"), "sender")),
+	        "+15550100123");
 	json_decref(doc);
 	free(p);
 	tr_ctx_destroy(ctx);

@@ -18,9 +18,11 @@
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-#define IND(id, pat) "{\"type\":\"indicator\",\"id\":\"indicator--" id "\",\"pattern\":\"" pat \
+#define IND(id, pat)                                                              \
+	"{\"type\":\"indicator\",\"id\":\"indicator--" id "\",\"pattern\":\"" pat \
 	"\",\"pattern_type\":\"stix\"}"
-#define REL(id, target) "{\"type\":\"relationship\",\"id\":\"relationship--" id "-" target \
+#define REL(id, target)                                                          \
+	"{\"type\":\"relationship\",\"id\":\"relationship--" id "-" target       \
 	"\",\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--" id \
 	"\",\"target_ref\":\"malware--" target "\"}"
 #define MAL(id, name) "{\"type\":\"malware\",\"id\":\"malware--" id "\",\"name\":\"" name "\"}"
@@ -28,23 +30,23 @@
 /* example.org twice (the second in upper case, another collection), a
  * host/path value, a short and a dot-less domain, an IPv4 address, an
  * e-mail address, process names (two of the generic list). */
-static const char sweep_bundle[] =
-	"{\"type\":\"bundle\",\"id\":\"bundle--s\",\"objects\":["
-	MAL("a", "Alpha") "," MAL("b", "Beta") ","
-	IND("1", "[domain-name:value='example.org']") "," REL("1", "a") ","
-	IND("2", "[domain-name:value='EXAMPLE.ORG']") "," REL("2", "b") ","
-	IND("3", "[domain-name:value='fgr1.example.net/x']") "," REL("3", "a") ","
-	IND("4", "[domain-name:value='ab.cd']") "," REL("4", "a") ","
-	IND("5", "[domain-name:value='localhost']") "," REL("5", "a") ","
-	IND("6", "[domain-name:value='a.b']") "," REL("6", "a") ","
-	IND("7", "[ipv4-addr:value='10.20.30.40']") "," REL("7", "a") ","
-	IND("8", "[email-addr:value='spy.agent@example.com']") "," REL("8", "a") ","
-	IND("9", "[process:name='bh']") "," REL("9", "a") ","
-	IND("10", "[process:name='payload']") "," REL("10", "a") ","
-	IND("11", "[process:name='gatekeeperd']") "," REL("11", "a") ","
-	IND("12", "[process:name='roleaccountd']") "," REL("12", "a") ","
-	IND("13", "[file:name='example.org']") "," REL("13", "a")
-	"]}";
+static const char sweep_bundle[] = "{\"type\":\"bundle\",\"id\":\"bundle--s\",\"objects\":[" MAL("a", "Alpha") "," MAL(
+        "b", "Beta") "," IND("1", "[domain-name:value='example.org']") "," REL("1",
+                                                                               "a") "," IND("2",
+                                                                                            "[domai"
+                                                                                            "n-"
+                                                                                            "name:"
+                                                                                            "value="
+                                                                                            "'EXAMP"
+                                                                                            "LE."
+                                                                                            "ORG']") "," REL("2", "b") "," IND("3", "[domain-name:value='fgr1.example.net/x']") "," REL("3", "a") "," IND("4", "[domain-name:value='ab.cd']") "," REL("4", "a") "," IND("5", "[domain-name:value='localhost']") "," REL("5", "a") "," IND("6", "[domain-name:value='a.b']") "," REL("6",
+                                                                                                                                                                                                                                                                                                                                                                                    "a") "," IND("7", "[ipv4-addr:value='10.20.30.40']") "," REL("7", "a") "," IND("8", "[email-addr:value='spy.agent@example.com']") "," REL("8", "a") "," IND("9", "[process:name='bh']") "," REL("9",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "a") "," IND("10",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "[process:name='payload']") "," REL("10",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                     "a") "," IND("11",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  "[process:name='gatekeeperd']") "," REL("11",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "a") "," IND("12", "[process:name='roleaccountd']") "," REL("12", "a") "," IND("13", "[file:name='example.org']") "," REL("13",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "a") "]}";
 
 /* values swept from sweep_bundle: example.org, fgr1.example.net, ab.cd,
  * 10.20.30.40, spy.agent@example.com, bh, payload, gatekeeperd,
@@ -160,11 +162,12 @@ static void check_lookup(const fixture *fx, const hits *h)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		int exact = 0;
-		assert_int_equal(tr_iocs_match(fx->ix, h->h[i].kind, h->h[i].value, on_ioc_exact, &exact),
-		                 TR_OK);
+		assert_int_equal(
+		        tr_iocs_match(fx->ix, h->h[i].kind, h->h[i].value, on_ioc_exact, &exact),
+		        TR_OK);
 		if (exact == 0)
-			fail_msg("mention \"%s\" (kind %d) does not find its indicator", h->h[i].value,
-			         (int)h->h[i].kind);
+			fail_msg("mention \"%s\" (kind %d) does not find its indicator",
+			         h->h[i].value, (int)h->h[i].kind);
 	}
 }
 
@@ -174,8 +177,9 @@ static void expect_one(const fixture *fx, const char *s, const char *value, uint
 {
 	hits h = scan_str(fx, s);
 	if (h.n != 1 || strcmp(h.h[0].value, value) != 0 || h.h[0].offset != offset || h.h[0].utf16)
-		fail_msg("\"%s\": %zu mentions (first \"%s\" at %llu), expected \"%s\" at %llu", s, h.n,
-		         h.n ? h.h[0].value : "", h.n ? (unsigned long long)h.h[0].offset : 0ull, value,
+		fail_msg("\"%s\": %zu mentions (first \"%s\" at %llu), expected \"%s\" at %llu", s,
+		         h.n, h.n ? h.h[0].value : "",
+		         h.n ? (unsigned long long)h.h[0].offset : 0ull, value,
 		         (unsigned long long)offset);
 	check_lookup(fx, &h);
 	h = scan_utf16(fx, s);
@@ -235,20 +239,26 @@ static void test_build(void **state)
 static void test_odd_values(void **state)
 {
 	static const char bundle[] =
-		"{\"type\":\"bundle\",\"id\":\"bundle--o\",\"objects\":["
-		MAL("a", "Alpha") ","
-		IND("1", "[domain-name:value='b\\u00fccher.de']") "," REL("1", "a") ","
-		IND("2", "[ipv4-addr:value='10.0.0.0/8']") "," REL("2", "a") ","
-		IND("3", "[process:name='bh']") "," REL("3", "a")
-		"]}";
+	        "{\"type\":\"bundle\",\"id\":\"bundle--o\",\"objects\":[" MAL("a", "Alpha") "," IND("1", "[domain-name:value='b\\u00fccher.de']") "," REL(
+	                "1",
+	                "a") "," IND("2",
+	                             "[ipv4-addr:value='10.0.0.0/8']") "," REL("2",
+	                                                                       "a") "," IND("3",
+	                                                                                    "[proce"
+	                                                                                    "ss:"
+	                                                                                    "name='"
+	                                                                                    "bh']") "," REL("3",
+	                                                                                                    "a") "]}";
 	fixture fx;
 	hits h;
 	(void)state;
 	fixture_open_bundle(&fx, bundle);
 	assert_int_equal(tr_sweep_count(fx.sw), 3);
-	h = scan_str(&fx, "visit b\xc3\xbc" "cher.de now");
+	h = scan_str(&fx, "visit b\xc3\xbc"
+	                  "cher.de now");
 	assert_int_equal(h.n, 1);
-	assert_string_equal(h.h[0].value, "b\xc3\xbc" "cher.de");
+	assert_string_equal(h.h[0].value, "b\xc3\xbc"
+	                                  "cher.de");
 	assert_string_equal(h.h[0].context, "******b??cher.de****");
 	h = scan_str(&fx, "net 10.0.0.0 and 10.0.0.0/8");
 	assert_int_equal(h.n, 0);
@@ -270,8 +280,9 @@ static void test_empty(void **state)
 	assert_int_equal(tr_sweep_count(sw), 0);
 	assert_int_equal(tr_sweep_scratch_create(sw, &s), TR_OK);
 	memset(&h, 0, sizeof h);
-	assert_int_equal(tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
+	        TR_OK);
 	assert_int_equal(h.total, 0);
 	tr_sweep_scratch_destroy(s);
 	tr_sweep_destroy(sw);
@@ -282,8 +293,9 @@ static void test_empty(void **state)
 	assert_int_equal(tr_sweep_count(sw), 0);
 	assert_int_equal(tr_sweep_max_len(sw), 0);
 	assert_int_equal(tr_sweep_scratch_create(sw, &s), TR_OK);
-	assert_int_equal(tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
+	        TR_OK);
 	assert_int_equal(h.total, 0);
 	tr_sweep_scratch_destroy(s);
 	tr_sweep_destroy(sw);
@@ -482,7 +494,7 @@ static void test_utf16_rules(void **state)
 	/* odd alignment: units are counted from the match */
 	w = utf16(" /bh ", &len);
 	{
-		uint8_t b[16] = {0xff};
+		uint8_t b[16] = { 0xff };
 		memcpy(b + 1, w, len);
 		h = scan_bytes(&fx, b, len + 1, 0);
 		assert_int_equal(h.n, 1);
@@ -567,8 +579,8 @@ static void test_windows(void **state)
 
 	/* every placement of each literal around the first window end, in
 	 * both encodings */
-	static const char *const vals[] = {"example.org", "spy.agent@example.com", "bh",
-	                                   "10.20.30.40"};
+	static const char *const vals[] = { "example.org", "spy.agent@example.com", "bh",
+		                            "10.20.30.40" };
 	for (size_t v = 0; v < 4; v++) {
 		for (int wide = 0; wide < 2; wide++) {
 			size_t vl = strlen(vals[v]) * (wide ? 2 : 1);
@@ -581,14 +593,16 @@ static void test_windows(void **state)
 				for (size_t i = 0; i < strlen(vals[v]); i++)
 					buf[at + (wide ? 2 * i : i)] = (uint8_t)vals[v][i];
 				memset(&one, 0, sizeof one);
-				assert_int_equal(tr_sweep_scan(fx.sw, fx.s, buf, sizeof buf, 0, 0, collect, &one),
+				assert_int_equal(tr_sweep_scan(fx.sw, fx.s, buf, sizeof buf, 0, 0,
+				                               collect, &one),
 				                 TR_OK);
 				win = scan_windows(&fx, buf, sizeof buf, window, overlap);
 				assert_int_equal(one.n, 1);
 				assert_int_equal(one.h[0].offset, at);
 				if (win.n != 1 || win.h[0].offset != at)
-					fail_msg("%s (%s) at %zu, %zu bytes: %zu mentions in windows", vals[v],
-					         wide ? "UTF-16" : "ASCII", at, vl, win.n);
+					fail_msg("%s (%s) at %zu, %zu bytes: %zu mentions in "
+					         "windows",
+					         vals[v], wide ? "UTF-16" : "ASCII", at, vl, win.n);
 				/* the right context is cut at the window end (the sweep
 				 * cannot know whether more data follows) */
 				if (at + vl + TR_SWEEP_CONTEXT <= window)
@@ -621,7 +635,6 @@ static void test_windows(void **state)
 	fixture_close(&fx);
 }
 
-
 /* Regression (lead, issue 4): a near miss such as "example.organic" whose
  * indicator part ends exactly at a window end was judged without the
  * bytes after it and reported. tr_sweep_scan_window leaves a match ending
@@ -649,10 +662,11 @@ static void test_window_end_near_miss(void **state)
 			while (pos < sizeof buf) {
 				size_t n = sizeof buf - pos < window ? sizeof buf - pos : window;
 				int last = pos + n == sizeof buf;
-				assert_int_equal(tr_sweep_scan_window(fx.sw, fx.s, buf + pos, n, skip,
-				                                      last ? n : n - TR_SWEEP_CONTEXT, pos,
-				                                      collect, &h),
-				                 TR_OK);
+				assert_int_equal(
+				        tr_sweep_scan_window(fx.sw, fx.s, buf + pos, n, skip,
+				                             last ? n : n - TR_SWEEP_CONTEXT, pos,
+				                             collect, &h),
+				        TR_OK);
 				if (last)
 					break;
 				pos += n - overlap;
@@ -662,7 +676,9 @@ static void test_window_end_near_miss(void **state)
 				assert_int_equal(h.n, 1);
 				assert_int_equal(h.h[0].offset, at);
 			} else if (h.n != 0) {
-				fail_msg("\"example.organic\" with the indicator ending at %zu reported", end);
+				fail_msg("\"example.organic\" with the indicator ending at %zu "
+				         "reported",
+				         end);
 			}
 		}
 	}
@@ -704,9 +720,14 @@ static void test_redaction(void **state)
 	fixture_open_bundle(&fx, sweep_bundle);
 
 	rng_state = 7;
-	static const char *const pieces[] = {"secret ", "example.org ", "p4ssw0rd\n",
-	                                     "/var/tmp/payload ", "spy.agent@example.com ",
-	                                     "token=abc ", "bh\t", "10.20.30.40 "};
+	static const char *const pieces[] = { "secret ",
+		                              "example.org ",
+		                              "p4ssw0rd\n",
+		                              "/var/tmp/payload ",
+		                              "spy.agent@example.com ",
+		                              "token=abc ",
+		                              "bh\t",
+		                              "10.20.30.40 " };
 	while (pos + 32 < sizeof buf) {
 		const char *p = pieces[rng() % 8];
 		memcpy(buf + pos, p, strlen(p));
@@ -776,8 +797,9 @@ static void test_random_all_iocs(void **state)
 			uint64_t x = rng();
 			memcpy(buf + i, &x, 8);
 		}
-		assert_int_equal(tr_sweep_scan(sw, s, buf, window, n ? overlap : 0, pos, collect, &h),
-		                 TR_OK);
+		assert_int_equal(
+		        tr_sweep_scan(sw, s, buf, window, n ? overlap : 0, pos, collect, &h),
+		        TR_OK);
 		n++;
 	}
 	if (h.total)
@@ -834,7 +856,7 @@ static void test_stalkerware_duplicates(void **state)
 	tr_sweep *sw;
 	tr_sweep_scratch *s;
 	char *path, text[512];
-	distinct d = {0};
+	distinct d = { 0 };
 	hits h;
 	(void)state;
 
@@ -852,8 +874,9 @@ static void test_stalkerware_duplicates(void **state)
 	for (char *c = text + 11; *c != ' '; c++)
 		*c = (char)toupper((unsigned char)*c);
 	memset(&h, 0, sizeof h);
-	assert_int_equal(tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_sweep_scan(sw, s, (const uint8_t *)text, strlen(text), 0, 0, collect, &h),
+	        TR_OK);
 	/* once for the value (a parent domain may be an indicator too) */
 	{
 		size_t once = 0;
@@ -896,7 +919,7 @@ static int add_occ(void *arg, uint32_t id, size_t start)
 		o->v = realloc(o->v, o->cap * sizeof *o->v);
 		assert_non_null(o->v);
 	}
-	o->v[o->n++] = (occ){id, start};
+	o->v[o->n++] = (occ){ id, start };
 	return 0;
 }
 
@@ -928,67 +951,99 @@ static int naive_at(const tr_lit *l, const uint8_t *buf, size_t p)
 static void test_matcher_vs_naive(void **state)
 {
 	/* small alphabet so that literals occur often, every length tier */
-#define W(s) {s, sizeof s - 1}
+#define W(s)                    \
+	{                       \
+		s, sizeof s - 1 \
+	}
 	static const struct {
 		const char *s;
 		size_t len;
-	} words[] = {W("ab"),       W("ba"),        W("aB"),        W("abab"),      W("bbaa"),
-	             W("aab"),      W("abba"),      W("Abbab"),     W("babab"),     W("aabbab"),
-	             W("abbabba"),  W("aabbaabb"),  W("bababbab"),  W("abbbabaab"), W("aaaaaaaaaaaaaaaa"),
-	             W("abab"),     W("b\0a\0"),    W("ab\0ab\0ab"),  W("a.b"),       W("ab.ab"),
-	             W("a.ba"),     W("abab.abab"), W("b.a.b.a.b"), W("ab.b.aab"),  W("abababab.abababab"),
-	             W("a\0b\0.\0a\0b\0"), W("b\0.\0a\0b\0a\0.\0b\0a\0b\0a\0"), W("..ab.."),  W(".ab")};
+	} words[] = { W("ab"),
+		      W("ba"),
+		      W("aB"),
+		      W("abab"),
+		      W("bbaa"),
+		      W("aab"),
+		      W("abba"),
+		      W("Abbab"),
+		      W("babab"),
+		      W("aabbab"),
+		      W("abbabba"),
+		      W("aabbaabb"),
+		      W("bababbab"),
+		      W("abbbabaab"),
+		      W("aaaaaaaaaaaaaaaa"),
+		      W("abab"),
+		      W("b\0a\0"),
+		      W("ab\0ab\0ab"),
+		      W("a.b"),
+		      W("ab.ab"),
+		      W("a.ba"),
+		      W("abab.abab"),
+		      W("b.a.b.a.b"),
+		      W("ab.b.aab"),
+		      W("abababab.abababab"),
+		      W("a\0b\0.\0a\0b\0"),
+		      W("b\0.\0a\0b\0a\0.\0b\0a\0b\0a\0"),
+		      W("..ab.."),
+		      W(".ab") };
 #undef W
 	const size_t nw = sizeof words / sizeof words[0];
 	tr_lit lits[3 * (sizeof words / sizeof words[0])];
-	tr_byteset prev = {{0}};
+	tr_byteset prev = { { 0 } };
 	uint8_t buf[5000];
 	tr_litm *m;
 	(void)state;
 
 	for (size_t i = 0; i < nw; i++) {
-		lits[3 * i] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 0, NULL};
-		lits[3 * i + 1] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 1, NULL};
+		lits[3 * i] = (tr_lit){ (const uint8_t *)words[i].s, words[i].len, 0, NULL };
+		lits[3 * i + 1] = (tr_lit){ (const uint8_t *)words[i].s, words[i].len, 1, NULL };
 		/* only after 'c', NUL or '.' */
-		lits[3 * i + 2] = (tr_lit){(const uint8_t *)words[i].s, words[i].len, 0, &prev};
+		lits[3 * i + 2] = (tr_lit){ (const uint8_t *)words[i].s, words[i].len, 0, &prev };
 	}
 	prev.w['c' >> 6] |= 1ull << ('c' & 63);
 	prev.w[0] |= 1ull | 1ull << '.';
-	static const unsigned flag_sets[] = {0, TR_LITM_NO_AVX2, TR_LITM_NO_SIMD};
+	static const unsigned flag_sets[] = { 0, TR_LITM_NO_AVX2, TR_LITM_NO_SIMD };
 	for (size_t fs = 0; fs < 3; fs++) {
-	unsigned flags = flag_sets[fs];
-	assert_int_equal(tr_litm_create(lits, 3 * nw, flags, &m), TR_OK);
-	assert_true(tr_litm_memory(m) > 0);
-	for (uint64_t seed = 1; seed <= 20; seed++) {
-		occs got = {0}, want = {0};
-		size_t len = sizeof buf - (size_t)seed * 37;
-		rng_state = seed;
-		for (size_t i = 0; i < len; i++) {
-			uint64_t r = rng() >> 60;
-			buf[i] = r < 5 ? 'a' : r < 10 ? 'b' : r < 11 ? 'A' : r < 12 ? 'B' : r < 13 ? 0 : r < 15 ? '.' : 'c';
+		unsigned flags = flag_sets[fs];
+		assert_int_equal(tr_litm_create(lits, 3 * nw, flags, &m), TR_OK);
+		assert_true(tr_litm_memory(m) > 0);
+		for (uint64_t seed = 1; seed <= 20; seed++) {
+			occs got = { 0 }, want = { 0 };
+			size_t len = sizeof buf - (size_t)seed * 37;
+			rng_state = seed;
+			for (size_t i = 0; i < len; i++) {
+				uint64_t r = rng() >> 60;
+				buf[i] = r < 5    ? 'a'
+				         : r < 10 ? 'b'
+				         : r < 11 ? 'A'
+				         : r < 12 ? 'B'
+				         : r < 13 ? 0
+				         : r < 15 ? '.'
+				                  : 'c';
+			}
+			assert_int_equal(tr_litm_scan(m, buf, len, add_occ, &got), 0);
+			for (size_t i = 0; i < 3 * nw; i++)
+				for (size_t p = 0; p + lits[i].len <= len; p++)
+					if (naive_at(&lits[i], buf, p))
+						add_occ(&want, (uint32_t)i, p);
+			qsort(got.v, got.n, sizeof *got.v, cmp_occ);
+			qsort(want.v, want.n, sizeof *want.v, cmp_occ);
+			assert_true(want.n > 1000);
+			assert_int_equal(got.n, want.n);
+			for (size_t i = 0; i < got.n; i++) {
+				assert_int_equal(got.v[i].id, want.v[i].id);
+				assert_int_equal(got.v[i].start, want.v[i].start);
+			}
+			free(got.v);
+			free(want.v);
 		}
-		assert_int_equal(tr_litm_scan(m, buf, len, add_occ, &got), 0);
-		for (size_t i = 0; i < 3 * nw; i++)
-			for (size_t p = 0; p + lits[i].len <= len; p++)
-				if (naive_at(&lits[i], buf, p))
-					add_occ(&want, (uint32_t)i, p);
-		qsort(got.v, got.n, sizeof *got.v, cmp_occ);
-		qsort(want.v, want.n, sizeof *want.v, cmp_occ);
-		assert_true(want.n > 1000);
-		assert_int_equal(got.n, want.n);
-		for (size_t i = 0; i < got.n; i++) {
-			assert_int_equal(got.v[i].id, want.v[i].id);
-			assert_int_equal(got.v[i].start, want.v[i].start);
-		}
-		free(got.v);
-		free(want.v);
-	}
-	tr_litm_destroy(m);
+		tr_litm_destroy(m);
 	}
 	/* bad lengths */
 	{
 		tr_litm *bad;
-		tr_lit one = {(const uint8_t *)"a", 1, 0, NULL};
+		tr_lit one = { (const uint8_t *)"a", 1, 0, NULL };
 		assert_int_equal(tr_litm_create(&one, 1, 0, &bad), TR_EUSAGE);
 		assert_null(bad);
 		assert_int_equal(tr_litm_create(NULL, 0, 0, &bad), TR_OK);
@@ -1004,7 +1059,7 @@ static void test_matcher_many_long(void **state)
 	static uint8_t words[NL][MAXL];
 	tr_lit lits[NL];
 	uint8_t buf[20000];
-	occs got = {0}, want = {0};
+	occs got = { 0 }, want = { 0 };
 	tr_litm *m;
 	(void)state;
 
@@ -1013,7 +1068,7 @@ static void test_matcher_many_long(void **state)
 		size_t len = 5 + (size_t)(rng() % (MAXL - 4));
 		for (size_t j = 0; j < len; j++)
 			words[i][j] = (uint8_t)("abc"[rng() % 3]);
-		lits[i] = (tr_lit){words[i], len, (int)(i & 1), NULL};
+		lits[i] = (tr_lit){ words[i], len, (int)(i & 1), NULL };
 	}
 	assert_int_equal(tr_litm_create(lits, NL, 0, &m), TR_OK);
 	for (size_t i = 0; i < sizeof buf; i++) {

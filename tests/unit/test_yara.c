@@ -137,12 +137,11 @@ static void assert_finding(const tr_ctx *ctx, size_t i, const char *rule, enum t
 	assert_true(f->source && strncmp(f->source, "https://", 8) == 0);
 }
 
-static const char rule_meta[] =
-	"\tmeta:\n"
-	"\t\tdescription = \"test\"\n"
-	"\t\treference = \"https://example.org/report\"\n"
-	"\t\tmalware = \"Test\"\n"
-	"\t\tseverity = \"low\"\n";
+static const char rule_meta[] = "\tmeta:\n"
+                                "\t\tdescription = \"test\"\n"
+                                "\t\treference = \"https://example.org/report\"\n"
+                                "\t\tmalware = \"Test\"\n"
+                                "\t\tseverity = \"low\"\n";
 
 /* ------------------------------------------------------------------ */
 /* Compiling                                                           */
@@ -296,7 +295,8 @@ static void test_check_requires_meta(void **state)
 	assert_int_equal(tr_rules_check(ctx, pack), TR_EYARA);
 	assert_non_null(strstr(tr_errmsg(ctx), "m.yar: rule no_sev: severity \"urgent\""));
 
-	write_text(pack, "m.yar", "rule no_ref {\n meta:\n  description = \"d\"\n condition: false\n}\n");
+	write_text(pack, "m.yar",
+	           "rule no_ref {\n meta:\n  description = \"d\"\n condition: false\n}\n");
 	assert_int_equal(tr_rules_check(ctx, pack), TR_EYARA);
 	assert_non_null(strstr(tr_errmsg(ctx), "rule no_ref: meta reference missing"));
 	tr_ctx_destroy(ctx);
@@ -320,8 +320,10 @@ static void test_namespaces_and_reload(void **state)
 	tr_ctx *ctx = new_ctx();
 	char rule[1024];
 
-	snprintf(rule, sizeof rule, "rule same\n{\n%s\tstrings:\n\t\t$a = \"spytriage-marker\"\n"
-	         "\tcondition:\n\t\t$a\n}\n", rule_meta);
+	snprintf(rule, sizeof rule,
+	         "rule same\n{\n%s\tstrings:\n\t\t$a = \"spytriage-marker\"\n"
+	         "\tcondition:\n\t\t$a\n}\n",
+	         rule_meta);
 	write_text(p1, "r.yar", rule);
 	write_text(p2, "r.yara", rule);
 	/* z.yar uses the rule of a.yar: only works in name order */
@@ -367,9 +369,11 @@ static void test_externals(void **state)
 
 	write_text(pack, "ext.yar",
 	           "rule by_path {\n condition:\n  relpath == \"Library/Caches/state.plist\" and\n"
-	           "  domain == \"AppDomain-com.example.weather\" and filename == \"state.plist\" and\n"
+	           "  domain == \"AppDomain-com.example.weather\" and filename == \"state.plist\" "
+	           "and\n"
 	           "  collector == \"ios-backup\"\n}\n"
-	           "rule by_glob { condition: relpath matches /\\.plist$/ and domain startswith \"AppDomain-\" }\n");
+	           "rule by_glob { condition: relpath matches /\\.plist$/ and domain startswith "
+	           "\"AppDomain-\" }\n");
 	assert_int_equal(tr_load_rules(ctx, pack), TR_OK);
 	assert_int_equal(scan_str(ctx, "anything"), 2);
 
@@ -378,11 +382,13 @@ static void test_externals(void **state)
 	other.domain = "HomeDomain";
 	other.relpath = "Library/SMS/sms.db";
 	tr_findings_free(ctx);
-	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
+	        TR_OK);
 	assert_int_equal(ctx->nfindings, 0);
 	/* no file at all: externals are empty strings */
-	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, NULL, NULL, (const uint8_t *)"x", 1), TR_OK);
+	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, NULL, NULL, (const uint8_t *)"x", 1),
+	                 TR_OK);
 	assert_int_equal(ctx->nfindings, 0);
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
@@ -402,7 +408,8 @@ static void test_too_many_matches(void **state)
 
 	assert_non_null(buf);
 	memset(buf, 'a', len);
-	write_text(pack, "many.yar", "rule counted { strings: $a = \"aaaa\" condition: #a > 10 }\n");
+	write_text(pack, "many.yar",
+	           "rule counted { strings: $a = \"aaaa\" condition: #a > 10 }\n");
 	assert_int_equal(tr_load_rules(ctx, pack), TR_OK);
 	assert_int_equal(scan(ctx, buf, len), 1);
 	assert_int_equal(ctx->incomplete.n, 1);
@@ -417,7 +424,6 @@ static void test_too_many_matches(void **state)
 
 /* ------------------------------------------------------------------ */
 /* Compiled-rules cache                                                */
-
 
 /* The whole run uses a private cache folder (main() sets it), never the
  * user's ~/.cache; a test that needs its own sets SPYTRIAGE_CACHE_DIR and
@@ -482,8 +488,9 @@ typedef struct cache_fixture {
 } cache_fixture;
 
 static const char cached_rules[] =
-	"rule marker { strings: $a = \"spytriage-cache-marker\" condition: $a }\n"
-	"rule by_ext { condition: filename == \"state.plist\" and domain startswith \"AppDomain-\" }\n";
+        "rule marker { strings: $a = \"spytriage-cache-marker\" condition: $a }\n"
+        "rule by_ext { condition: filename == \"state.plist\" and domain startswith \"AppDomain-\" "
+        "}\n";
 
 static void cache_fixture_init(cache_fixture *f)
 {
@@ -545,8 +552,9 @@ static void test_cache_hit(void **state)
 	tr_file other = state_plist;
 	other.relpath = "Library/other.db";
 	tr_findings_free(ctx);
-	assert_int_equal(tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_yara_scan_mem(ctx, ctx->yara, "ios-backup", &other, (const uint8_t *)"x", 1),
+	        TR_OK);
 	assert_int_equal(ctx->nfindings, 0);
 	/* a second --rules on top of cached rules recompiles both packs */
 	char *more = make_pack(f.tmp, "more");
@@ -767,7 +775,7 @@ static void test_cache_dir_fallbacks(void **state)
 	cache_fixture f;
 	char dir[4200];
 	char *saved[2];
-	const char *vars[2] = {"XDG_CACHE_HOME", "HOME"};
+	const char *vars[2] = { "XDG_CACHE_HOME", "HOME" };
 	struct stat st;
 	int hit;
 	tr_ctx *ctx;
@@ -851,7 +859,8 @@ static void test_cache_skips_warnings_and_includes(void **state)
 
 	/* include: resolved beside the including file, works, not cached */
 	inc = make_pack(f.tmp, "lib");
-	write_text(inc, "common.txt", "rule from_include { strings: $a = \"included-marker\" condition: $a }\n");
+	write_text(inc, "common.txt",
+	           "rule from_include { strings: $a = \"included-marker\" condition: $a }\n");
 	write_text(f.pack, "b.yar", "include \"../lib/common.txt\"\n");
 	for (int i = 0; i < 2; i++) {
 		ctx = load_rules_ctx(f.tmp, &hit);
@@ -976,10 +985,12 @@ static void test_cache_concurrent(void **state)
 			int ok = 1;
 			for (int j = 0; j < 20 && ok; j++) {
 				tr_ctx *ctx = NULL;
-				ok = tr_ctx_create(&ctx) == TR_OK && tr_load_rules(ctx, f.tmp) == TR_OK &&
+				ok = tr_ctx_create(&ctx) == TR_OK &&
+				     tr_load_rules(ctx, f.tmp) == TR_OK &&
 				     tr_yara_rule_count(ctx->yara) == 2 &&
 				     tr_yara_scan_mem(ctx, ctx->yara, "x", &state_plist,
-				                      (const uint8_t *)"spytriage-cache-marker", 22) == TR_OK &&
+				                      (const uint8_t *)"spytriage-cache-marker",
+				                      22) == TR_OK &&
 				     ctx->nfindings == 2 && ctx->notes.n == 0;
 				tr_ctx_destroy(ctx);
 			}
@@ -1006,12 +1017,11 @@ static void test_cache_concurrent(void **state)
 static void test_planted_xml(void **state)
 {
 	tr_ctx *ctx = ctx_with_shipped_rules();
-	const char *xml =
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
-		"\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-		"<plist version=\"1.0\">\n<dict>\n\t<key>LastPath</key>\n"
-		"\t<string>" PLANTED "</string>\n</dict>\n</plist>\n";
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                  "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+	                  "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+	                  "<plist version=\"1.0\">\n<dict>\n\t<key>LastPath</key>\n"
+	                  "\t<string>" PLANTED "</string>\n</dict>\n</plist>\n";
 	assert_int_equal(scan_str(ctx, xml), 1);
 	assert_finding(ctx, 0, "pegasus.staging_folder_pegasus_process", TR_LEVEL_HIGH, "Pegasus");
 	assert_int_equal(ctx->incomplete.n, 0);
@@ -1062,44 +1072,52 @@ static void test_pack_samples(void **state)
 {
 	static const struct sample samples[] = {
 		/* (d) shutdown.log, as the Kaspersky iShutdown README shows it */
-		{"After 1.23s, these clients are still here:\n"
-		 "remaining client pid: 5678 (" STAGING "mptbd/42286BD8-3758-3B85-B19F-6E1FDB2CB030)\n"
-		 "SIGTERM: [1700000000]\n",
-		 "pegasus.shutdown_log_pegasus_client"},
-		{"remaining client pid: 77 (/private/var/tmp/bh)\n", "pegasus.shutdown_log_pegasus_client"},
-		{"remaining client pid: 77 (/usr/libexec/fmld)\n", NULL},
-		{"remaining client pid: 77 (/private/var/db/spindump/spindumpd)\n", NULL},
+		{ "After 1.23s, these clients are still here:\n"
+		  "remaining client pid: 5678 (" STAGING
+		  "mptbd/42286BD8-3758-3B85-B19F-6E1FDB2CB030)\n"
+		  "SIGTERM: [1700000000]\n",
+		  "pegasus.shutdown_log_pegasus_client" },
+		{ "remaining client pid: 77 (/private/var/tmp/bh)\n",
+		  "pegasus.shutdown_log_pegasus_client" },
+		{ "remaining client pid: 77 (/usr/libexec/fmld)\n", NULL },
+		{ "remaining client pid: 77 (/private/var/db/spindump/spindumpd)\n", NULL },
 		/* (a) staging folder with a listed name, also generic ones */
-		{"\"" STAGING "payload\"", "pegasus.staging_folder_pegasus_process"},
-		{"<string>" STAGING "msgacntd</string>", "pegasus.staging_folder_pegasus_process"},
+		{ "\"" STAGING "payload\"", "pegasus.staging_folder_pegasus_process" },
+		{ "<string>" STAGING "msgacntd</string>",
+		  "pegasus.staging_folder_pegasus_process" },
 		/* (b) a distinctive name as a path component */
-		{"<string>/private/var/db/ab/msgacntd</string>", "pegasus.var_path_pegasus_process"},
-		{"path=/private/var/tmp/roleaccountd\n", "pegasus.var_path_pegasus_process"},
-		{"/private/var/db/ab/msgacntdaemon", NULL},
-		{"/private/var/db/ab/payload", NULL}, /* generic name outside the staging folder */
-		{"/private/var/mobile/Library/fmld", NULL},
+		{ "<string>/private/var/db/ab/msgacntd</string>",
+		  "pegasus.var_path_pegasus_process" },
+		{ "path=/private/var/tmp/roleaccountd\n", "pegasus.var_path_pegasus_process" },
+		{ "/private/var/db/ab/msgacntdaemon", NULL },
+		{ "/private/var/db/ab/payload",
+		  NULL }, /* generic name outside the staging folder */
+		{ "/private/var/mobile/Library/fmld", NULL },
 		/* (b) launchd-style XML plist */
-		{"<plist><dict><key>Label</key><string>com.example.agent</string>"
-		 "<key>ProgramArguments</key><array><string>/usr/libexec/roleaccountd</string></array>"
-		 "</dict></plist>",
-		 "pegasus.launchd_plist_pegasus_process"},
-		{"<plist><dict><key>Label</key><string>com.apple.xpc.roleaccountd</string>"
-		 "<key>Program</key><string>/usr/libexec/xpcroleaccountd</string></dict></plist>",
-		 NULL},
+		{ "<plist><dict><key>Label</key><string>com.example.agent</string>"
+		  "<key>ProgramArguments</key><array><string>/usr/libexec/roleaccountd</string></"
+		  "array>"
+		  "</dict></plist>",
+		  "pegasus.launchd_plist_pegasus_process" },
+		{ "<plist><dict><key>Label</key><string>com.apple.xpc.roleaccountd</string>"
+		  "<key>Program</key><string>/usr/libexec/xpcroleaccountd</string></dict></plist>",
+		  NULL },
 		/* unknown entries of the staging folder */
-		{STAGING "com.apple.WebKit.Networking", "pegasus.staging_folder_unknown_entry"},
-		{"<string>" STAGING "</string>", NULL},
-		{STAGING, NULL},
-		{"/private/var/db/com.apple.xpc.roleaccountd.staging", NULL},
+		{ STAGING "com.apple.WebKit.Networking", "pegasus.staging_folder_unknown_entry" },
+		{ "<string>" STAGING "</string>", NULL },
+		{ STAGING, NULL },
+		{ "/private/var/db/com.apple.xpc.roleaccountd.staging", NULL },
 		/* (c) Predator */
-		{"/private/var/tmp/hooker\n", "predator.ios_var_tmp_artifact"},
-		{"<string>/private/var/tmp/helper.sock</string>", "predator.ios_var_tmp_artifact"},
-		{"x=/tmp/kusama.txt;", "predator.ios_var_tmp_artifact"},
-		{"/private/var/tmp/l/x", "predator.ios_var_tmp_artifact"},
-		{"/data/local/tmp/wd/fs.db", "predator.android_working_folder"},
-		{"/private/var/tmp/hookers", NULL},
-		{"/usr/libexec/UserEventAgent", NULL},
-		{"/private/var/tmp/com.apple.WebKit.Networking.plist-x", "predator.ios_var_tmp_artifact"},
+		{ "/private/var/tmp/hooker\n", "predator.ios_var_tmp_artifact" },
+		{ "<string>/private/var/tmp/helper.sock</string>",
+		  "predator.ios_var_tmp_artifact" },
+		{ "x=/tmp/kusama.txt;", "predator.ios_var_tmp_artifact" },
+		{ "/private/var/tmp/l/x", "predator.ios_var_tmp_artifact" },
+		{ "/data/local/tmp/wd/fs.db", "predator.android_working_folder" },
+		{ "/private/var/tmp/hookers", NULL },
+		{ "/usr/libexec/UserEventAgent", NULL },
+		{ "/private/var/tmp/com.apple.WebKit.Networking.plist-x",
+		  "predator.ios_var_tmp_artifact" },
 	};
 	tr_ctx *ctx = ctx_with_shipped_rules();
 
@@ -1115,7 +1133,8 @@ static void test_pack_samples(void **state)
 			fail_msg("sample %zu: %zu findings, want 1 (%s): %s", i, n, samples[i].rule,
 			         samples[i].text);
 		if (strcmp(ctx->findings[0].ioc_value, samples[i].rule))
-			fail_msg("sample %zu: %s, want %s", i, ctx->findings[0].ioc_value, samples[i].rule);
+			fail_msg("sample %zu: %s, want %s", i, ctx->findings[0].ioc_value,
+			         samples[i].rule);
 		assert_true(ctx->findings[0].level <= TR_LEVEL_MEDIUM);
 	}
 	tr_ctx_destroy(ctx);
@@ -1194,7 +1213,8 @@ static void test_benign_plists(void **state)
 	uint32_t len = 0;
 
 	plist_dict_set_item(d, "Label", plist_new_string("com.apple.mobile.softwareupdated"));
-	plist_dict_set_item(d, "Path", plist_new_string("/private/var/db/com.apple.xpc.roleaccountd.staging/"));
+	plist_dict_set_item(
+	        d, "Path", plist_new_string("/private/var/db/com.apple.xpc.roleaccountd.staging/"));
 	plist_dict_set_item(d, "Log", plist_new_string("/private/var/db/diagnostics/shutdown.log"));
 	plist_dict_set_item(d, "Tmp", plist_new_string("/private/var/tmp/com.apple.mobileassetd"));
 	plist_dict_set_item(d, "Home", plist_new_string("/private/var/mobile/Library/Preferences"));
@@ -1211,8 +1231,9 @@ static void test_benign_plists(void **state)
 
 	/* The bare folder as a binary plist string, followed by objects of
 	 * each kind: their marker byte must not read as a folder entry. */
-	static const char *const next[] = {"Tabc", "abcdefghijklmnopqrstu", "x", "stagingd0",
-	                                   "\xc3\xa9t\xc3\xa9", "PlugIns", "0123"};
+	static const char *const next[] = { "Tabc",      "abcdefghijklmnopqrstu", "x",
+		                            "stagingd0", "\xc3\xa9t\xc3\xa9",     "PlugIns",
+		                            "0123" };
 	for (size_t i = 0; i < sizeof next / sizeof next[0] + 3; i++) {
 		plist_t a = plist_new_array();
 		plist_array_append_item(a, plist_new_string(STAGING));
@@ -1247,14 +1268,18 @@ static void test_benign_sqlite(void **state)
 	snprintf(path, sizeof path, "%s/DataUsage.sqlite", tmp);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db,
-	                 "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME TEXT, ZBUNDLENAME TEXT);"
-	                 "INSERT INTO ZPROCESS VALUES (1, 'nehelper', NULL);"
-	                 "INSERT INTO ZPROCESS VALUES (2, 'MobileSafari', 'com.apple.mobilesafari');"
-	                 "INSERT INTO ZPROCESS VALUES (3, '/private/var/db/com.apple.xpc.roleaccountd.staging/', NULL);"
-	                 "INSERT INTO ZPROCESS VALUES (4, '/usr/libexec/locationd', 'com.apple.locationd');",
-	                 NULL, NULL, NULL),
-		SQLITE_OK);
+	        sqlite3_exec(
+	                db,
+	                "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME TEXT, "
+	                "ZBUNDLENAME TEXT);"
+	                "INSERT INTO ZPROCESS VALUES (1, 'nehelper', NULL);"
+	                "INSERT INTO ZPROCESS VALUES (2, 'MobileSafari', 'com.apple.mobilesafari');"
+	                "INSERT INTO ZPROCESS VALUES (3, "
+	                "'/private/var/db/com.apple.xpc.roleaccountd.staging/', NULL);"
+	                "INSERT INTO ZPROCESS VALUES (4, '/usr/libexec/locationd', "
+	                "'com.apple.locationd');",
+	                NULL, NULL, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	assert_non_null(fp = fopen(path, "rb"));
 	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
@@ -1278,7 +1303,8 @@ static void test_empty_buffer_and_no_rules(void **state)
 	tr_ctx_destroy(ctx);
 	/* no rules loaded: scanning is a no-op */
 	ctx = new_ctx();
-	assert_int_equal(tr_yara_scan_mem(ctx, NULL, "x", &state_plist, (const uint8_t *)"a", 1), TR_OK);
+	assert_int_equal(tr_yara_scan_mem(ctx, NULL, "x", &state_plist, (const uint8_t *)"a", 1),
+	                 TR_OK);
 	assert_int_equal(tr_yara_rule_count(NULL), 0);
 	tr_yara_destroy(NULL);
 	tr_ctx_destroy(ctx);
@@ -1329,7 +1355,7 @@ static void test_curated_indicators_published(void **state)
 	char shared[4200];
 	json_t *mine, *pub, *v;
 	const char *key;
-	size_t types[4] = {0};
+	size_t types[4] = { 0 };
 
 	snprintf(shared, sizeof shared, "%s/iocs/pegasus.stix2", unit_shared());
 	mine = indicator_set("rules/pegasus/indicators.stix2");
@@ -1350,11 +1376,16 @@ static void test_curated_indicators_published(void **state)
 	assert_int_equal(types[3], 1);
 	/* the values the infected fixture and the docs rely on */
 	static const char *const needed[] = {
-		"domain-name:value=tookcheckout.com", "domain-name:value=free247downloads.com",
-		"domain-name:value=urlpush.net",      "domain-name:value=smscentro.com",
-		"domain-name:value=weather4free.com", "process:name=roleaccountd",
-		"process:name=bh",                    "process:name=msgacntd",
-		"process:name=stagingd",              "email-addr:value=bogaardlisa803@gmail.com",
+		"domain-name:value=tookcheckout.com",
+		"domain-name:value=free247downloads.com",
+		"domain-name:value=urlpush.net",
+		"domain-name:value=smscentro.com",
+		"domain-name:value=weather4free.com",
+		"process:name=roleaccountd",
+		"process:name=bh",
+		"process:name=msgacntd",
+		"process:name=stagingd",
+		"email-addr:value=bogaardlisa803@gmail.com",
 		"file:name=roleaccountd.plist",
 	};
 	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
@@ -1382,7 +1413,8 @@ static void test_curated_indicators_shape(void **state)
 		if (!strcmp(type, "malware")) {
 			nmal++;
 			mal = json_string_value(json_object_get(o, "id"));
-			assert_string_equal(json_string_value(json_object_get(o, "name")), "Pegasus");
+			assert_string_equal(json_string_value(json_object_get(o, "name")),
+			                    "Pegasus");
 		}
 	}
 	assert_int_equal(nmal, 1);
@@ -1397,9 +1429,11 @@ static void test_curated_indicators_shape(void **state)
 			assert_non_null(strstr(d, "CC-BY"));
 		} else if (!strcmp(type, "relationship")) {
 			nrel++;
-			assert_string_equal(json_string_value(json_object_get(o, "relationship_type")),
-			                    "indicates");
-			assert_string_equal(json_string_value(json_object_get(o, "target_ref")), mal);
+			assert_string_equal(
+			        json_string_value(json_object_get(o, "relationship_type")),
+			        "indicates");
+			assert_string_equal(json_string_value(json_object_get(o, "target_ref")),
+			                    mal);
 		}
 	}
 	assert_int_equal(nind, nrel);
