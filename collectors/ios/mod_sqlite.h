@@ -194,4 +194,154 @@ static inline int trm_prefix(const char *s, const char *prefix)
 	return s && strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Added for the browser, messenger, cache and calendar modules        */
+/* (mod_safari_tabs.c, mod_chrome.c, mod_firefox.c, mod_whatsapp.c,    */
+/* mod_shortcuts.c, mod_cache_db.c, mod_calendar.c).                   */
+
+#include <stdlib.h>
+
+/* Seconds between 1601-01-01 (Chrome/WebKit time) and the Unix epoch. */
+#define TRM_CHROME_EPOCH_OFFSET 11644473600.0
+
+/* A Chrome time column: microseconds since 1601-01-01 UTC. NULL, 0,
+ * non-numbers and values before 1970 give TR_NOTIME. */
+static inline double trm_chrome_time(sqlite3_stmt *st, int col)
+{
+	int t = sqlite3_column_type(st, col);
+	double v;
+
+	if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+		return TR_NOTIME;
+	v = sqlite3_column_double(st, col);
+	if (!isfinite(v) || v <= 0)
+		return TR_NOTIME;
+	v = v / 1e6 - TRM_CHROME_EPOCH_OFFSET;
+	return v > 0 ? v : TR_NOTIME;
+}
+
+/* A Unix-microseconds time column (Firefox visits.date); NULL, 0 and
+ * non-numbers give TR_NOTIME. */
+static inline double trm_unix_us_time(sqlite3_stmt *st, int col)
+{
+	double v = trm_unix_time(st, col);
+	return TR_HAS_TIME(v) ? v / 1e6 : TR_NOTIME;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static inline int64_t trm_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (or 'T' between date and time; fraction and a
+ * trailing 'Z' ignored), taken as UTC, to Unix seconds; anything else
+ * gives TR_NOTIME. CFNetwork's Cache.db writes time_stamp this way. */
+static inline double trm_parse_utc(const char *s)
+{
+	unsigned v[6];
+	static const unsigned width[6] = { 4, 2, 2, 2, 2, 2 };
+	static const char sep[6] = { '-', '-', ' ', ':', ':', '\0' };
+
+	if (!s)
+		return TR_NOTIME;
+	for (int i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (unsigned k = 0; k < width[i]; k++, s++) {
+			if (*s < '0' || *s > '9')
+				return TR_NOTIME;
+			v[i] = v[i] * 10 + (unsigned)(*s - '0');
+		}
+		if (i < 5) {
+			if (*s != sep[i] && !(i == 2 && *s == 'T'))
+				return TR_NOTIME;
+			s++;
+		}
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60 ||
+	    v[0] < 1970)
+		return TR_NOTIME;
+	return (double)(trm_days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 +
+	                v[5]);
+}
+
+/* A text time column parsed with trm_parse_utc(). */
+static inline double trm_utc_text_time(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return TR_NOTIME;
+	return trm_parse_utc((const char *)sqlite3_column_text(st, col));
+}
+
+/* A small set of strings for de-duplicating the values of one record
+ * group (the links of a message, the URLs of a tab). Holds at most
+ * TRM_SEEN_MAX copies; beyond that everything counts as new (a
+ * duplicate finding is better than a missed one). */
+#define TRM_SEEN_MAX 64
+typedef struct trm_seen {
+	char *v[TRM_SEEN_MAX];
+	size_t n;
+} trm_seen;
+
+/* 1 when s[0, len) is new (and remembered), 0 when seen, -1 when out of
+ * memory. */
+static inline int trm_seen_add(trm_seen *set, const char *s, size_t len)
+{
+	char *copy;
+
+	for (size_t i = 0; i < set->n; i++)
+		if (strlen(set->v[i]) == len && memcmp(set->v[i], s, len) == 0)
+			return 0;
+	if (set->n >= TRM_SEEN_MAX)
+		return 1;
+	copy = strndup(s, len);
+	if (!copy)
+		return -1;
+	set->v[set->n++] = copy;
+	return 1;
+}
+
+static inline void trm_seen_reset(trm_seen *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->v[i]);
+	set->n = 0;
+}
+
+/* Bundle or group id of an app-like backup domain ("AppDomain-com.x.y",
+ * "AppDomainGroup-group.x", "AppDomainPlugin-...", "SysContainerDomain-",
+ * "SysSharedContainerDomain-"), NULL for other domains. Pointer into
+ * domain. */
+static inline const char *trm_domain_bundle(const char *domain)
+{
+	static const char *const prefixes[] = { "AppDomainGroup-", "AppDomainPlugin-", "AppDomain-",
+		                                "SysSharedContainerDomain-",
+		                                "SysContainerDomain-" };
+
+	if (!domain)
+		return NULL;
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (strncmp(domain, prefixes[i], n) == 0 && domain[n])
+			return domain + n;
+	}
+	return NULL;
+}
+
+/* expr when table has column, else "NULL": for assembling a SELECT list
+ * from fixed fragments. */
+static inline const char *trm_col(sqlite3 *db, const char *table, const char *column,
+                                  const char *expr)
+{
+	return tr_sqlite_has_column(db, table, column) ? expr : "NULL";
+}
+
 #endif
