@@ -19,8 +19,13 @@
  *    never has a ".." component, so a tr_file can be joined to an output
  *    path safely; rows that break this are skipped with a warning;
  *  - a symlink where a data file should be is never followed (absent);
- *  - files come in ORDER BY domain, relativePath (byte order), streamed from
- *    SQLite; strings handed out stay valid until the next next() call;
+ *  - next() first yields the backup's own Info.plist, Manifest.plist and
+ *    Status.plist (those that are regular files) as files of domain "" with
+ *    no fileID, read in place from the folder (never encrypted); then the
+ *    rows, in ORDER BY domain, relativePath (byte order), streamed from
+ *    SQLite. An index row never has domain "" (valid_domain), so the whole
+ *    listing stays sorted; strings handed out stay valid until the next
+ *    next() call;
  *  - device identity is not reported: no UDID, name, serial, IMEI or phone
  *    number goes into the report info (privacy).
  *
@@ -1485,6 +1490,118 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* The backup's own top-level plists as files                         */
+
+/* Handed out first by next(), in this (byte) order, so that modules and
+ * the content pass read them like any other file (format doc 1.2-1.5). */
+static const char *const top_plists[] = { "Info.plist", "Manifest.plist", "Status.plist" };
+#define N_TOP_PLISTS (sizeof top_plists / sizeof top_plists[0])
+
+/* Is f one of the top-level plists handed out by next()? Those have
+ * domain "" and no fileID; an index row always has both. */
+static int is_top_plist(const tr_file *f)
+{
+	if (f->id || !f->domain || f->domain[0] || !f->relpath)
+		return 0;
+	for (size_t i = 0; i < N_TOP_PLISTS; i++)
+		if (strcmp(f->relpath, top_plists[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Opens root/name read-only without following a symlink; the descriptor
+ * of a regular file, or -1 with errno set (EINVAL: not a regular file). */
+static int open_top(const tr_ios_backup *st, const char *name, struct stat *sb)
+{
+	char *path = path_join(st->root, name);
+	int fd;
+
+	if (!path) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+static double stat_time(const struct timespec *ts)
+{
+	if (ts->tv_sec == 0 && ts->tv_nsec == 0)
+		return TR_NOTIME;
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+/* The next top-level plist that is a regular file, as st->cur (*found =
+ * 1); *found = 0 when they are all handed out. A missing or non-regular
+ * one is skipped: open() already required Info.plist and Manifest.plist
+ * and warned about Status.plist. TR_OK or TR_ENOMEM. */
+static int next_top(tr_ctx *ctx, tr_ios_backup *st, int *found)
+{
+	*found = 0;
+	while (st->top_next < N_TOP_PLISTS) {
+		const char *name = top_plists[st->top_next++];
+		struct stat sb;
+		int fd = open_top(st, name, &sb);
+		if (fd < 0 && errno == ENOMEM)
+			return tr_set_error(ctx, TR_ENOMEM, "%s/%s: out of memory", st->root, name);
+		if (fd < 0)
+			continue;
+		close(fd);
+		memset(&st->cur, 0, sizeof st->cur);
+		st->cur.domain = "";
+		st->cur.relpath = name;
+		st->cur.id = NULL;
+		st->cur.type = TR_FT_REG;
+		st->cur.mode = (uint32_t)sb.st_mode;
+		st->cur.size = (uint64_t)sb.st_size;
+		st->cur.mtime = stat_time(&sb.st_mtim);
+		st->cur.ctime = TR_NOTIME; /* host-side times of the copy: only */
+		st->cur.btime = TR_NOTIME; /* the modification time is kept */
+		st->cur.present = 1;
+		*found = 1;
+		return TR_OK;
+	}
+	return TR_OK;
+}
+
+/* Plain stream of a top-level plist, read in place (also in encrypted
+ * backups: these files are never encrypted). */
+static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, const char *display,
+                    tr_reader **out)
+{
+	ib_reader *ir;
+	struct stat sb;
+	int fd = open_top(st, f->relpath, &sb);
+
+	if (fd < 0) {
+		if (errno == ENOMEM)
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+		return tr_set_error(ctx, TR_ENOTFOUND, "%s: absent or not a regular file%s",
+		                    display,
+		                    errno == ELOOP ? " (a symbolic link, not followed)" : "");
+	}
+	if (!(ir = calloc(1, sizeof *ir))) {
+		close(fd);
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+	}
+	ir->r.read = ib_reader_read;
+	ir->r.close = ib_reader_close;
+	ir->ctx = ctx;
+	ir->fd = fd;
+	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
+	*out = &ir->r;
+	return TR_OK;
+}
+
 /* Sets the public view of the current file from its parts. */
 static void fill_cur(tr_ios_backup *st, enum tr_file_type type)
 {
@@ -1597,6 +1714,11 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 	char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
 
 	*out = NULL;
+	int top, rc = next_top(ctx, st, &top);
+	if (rc != TR_OK || top) {
+		*out = top ? &st->cur : NULL;
+		return rc;
+	}
 	if (st->legacy)
 		return next_mbdb(ctx, st, out);
 	while (!st->done) {
@@ -1727,6 +1849,8 @@ static int ios_backup_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_r
 	tr_file_display(f, display, sizeof display);
 	if (f->type != TR_FT_REG)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
+	if (is_top_plist(f))
+		return top_open(ctx, st, f, display, out);
 	rc = ib_data_open(ctx, st, f, display, out);
 	if (rc != TR_OK)
 		ib_file_problem(ctx, st, f, rc);

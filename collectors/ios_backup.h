@@ -119,6 +119,11 @@ typedef struct tr_ios_backup {
 	struct ib_mbdb_rec *recs;
 	size_t nrecs, next_rec;
 
+	/* The backup's own top-level plists (Info.plist, Manifest.plist,
+	 * Status.plist) come first, as files of domain "" without a fileID;
+	 * top_next is the index of the next one to try. */
+	unsigned top_next;
+
 	/* the file handed out last (strings owned here) */
 	tr_file cur;
 	char *cur_domain, *cur_relpath;

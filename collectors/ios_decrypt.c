@@ -453,7 +453,9 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 			goto out;
 		if (!f)
 			break;
-		if (f->type != TR_FT_REG)
+		/* The collector lists the top-level plists first, as files
+		 * without a fileID: they are not data files (copied below). */
+		if (f->type != TR_FT_REG || !f->id)
 			continue;
 		if ((rc = one_file(&d, st, f)) != TR_OK)
 			goto out;

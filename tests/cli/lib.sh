@@ -59,3 +59,14 @@ fixture() {
 tree_hash() {
 	(cd "$1" && find . -print | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 }
+
+# twin_bytes FILE: FILE (report.json or terminal output) with its count of
+# bytes read replaced by N. The backup's own top-level plists are read too
+# (content pass, applications module), and an encrypted backup's
+# Manifest.plist (keybag, ManifestKey) or a decrypted copy's (rewritten)
+# differs in size from its plain twin's. The data files themselves are
+# compared byte for byte elsewhere (test_ios_encrypted, t1102).
+twin_bytes() {
+	sed -e 's|"bytes_read": [0-9][0-9]*|"bytes_read": N|' \
+	    -e 's|\( read: [0-9][0-9]*\) ([0-9][0-9]* bytes)|\1 (N bytes)|' "$1"
+}

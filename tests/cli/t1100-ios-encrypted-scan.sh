@@ -1,9 +1,10 @@
 # Issue 3: an encrypted backup is scanned exactly like a plain one. The
 # encrypted infected fixture (password from --password-file, then from
 # SPYTRIAGE_BACKUP_PASSWORD) gives the same report.json, timeline and
-# module files as its plain twin, once the evidence path and the
-# "encrypted" info line are normalised; exit 1. The evidence is unchanged
-# and the private temp dir is gone afterwards.
+# module files as its plain twin, once the evidence path, the "encrypted"
+# info line and the count of bytes read (twin_bytes) are normalised;
+# exit 1. The evidence is unchanged and the private temp dir is gone
+# afterwards.
 . "$TESTS_DIR/cli/lib.sh"
 
 mkdir -p "$FIXCACHE"
@@ -17,8 +18,8 @@ unset SPYTRIAGE_BACKUP_PASSWORD
 tree_hash "$enc" >"$TMP/enc.before"
 
 norm() { # norm FILE EVIDENCE
-	sed -e "s|$2|EVIDENCE|g" -e 's|"encrypted": "yes"|"encrypted": "no"|' \
-	    -e 's|^Encrypted:      yes$|Encrypted:      no|' "$1"
+	twin_bytes "$1" | sed -e "s|$2|EVIDENCE|g" -e 's|"encrypted": "yes"|"encrypted": "no"|' \
+	    -e 's|^Encrypted:      yes$|Encrypted:      no|'
 }
 compare() { # compare REPORTDIR-A EVIDENCE-A REPORTDIR-B EVIDENCE-B
 	for f in report.json timeline.csv $(cd "$1" && ls modules/*.json); do

@@ -25,8 +25,9 @@ echo "scan with derivation: ${with_kdf}s; with the key file: ${with_key}s"
 [ "$(echo "$with_key * 4 < $with_kdf" | bc)" = 1 ] || die "the key file did not skip the derivation"
 
 expect_exit 1 "$BIN" scan "$plain" --output "$TMP/rp"
-sed -e "s|$plain|EVIDENCE|g" "$TMP/rp/report.json" >"$TMP/a"
-sed -e "s|$enc|EVIDENCE|g" -e 's|"encrypted": "yes"|"encrypted": "no"|' "$TMP/r2/report.json" >"$TMP/b"
+twin_bytes "$TMP/rp/report.json" | sed -e "s|$plain|EVIDENCE|g" >"$TMP/a"
+twin_bytes "$TMP/r2/report.json" |
+	sed -e "s|$enc|EVIDENCE|g" -e 's|"encrypted": "yes"|"encrypted": "no"|' >"$TMP/b"
 diff -u "$TMP/a" "$TMP/b" || die "report differs from the plain twin"
 [ -z "$(ls -A "$TMP/tmpdir")" ] || { ls -laR "$TMP/tmpdir"; die "temp files left behind"; }
 exit 0

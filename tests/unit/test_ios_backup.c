@@ -2,7 +2,7 @@
  * test_ios_backup.c - the iOS backup collector (collectors/ios_backup.c) and
  * the MBFile decoder (collectors/ios_mbfile.c), on small backups built here
  * with SQLite and libplist in a private temp dir: listing order and
- * metadata, validation of hostile rows, folder resolution, damaged
+ * metadata (the top-level plists first, then the index rows), validation of hostile rows, folder resolution, damaged
  * manifests, WAL siblings, the legacy mbdb index, and that nothing in the
  * evidence folder changes or appears.
  */
@@ -322,6 +322,24 @@ static char *read_through(tr_ctx *ctx, void *st, const tr_file *f, size_t *len)
 	return buf;
 }
 
+/* Is f one of the backup's top-level plists that next() lists first? */
+static int is_top(const tr_file *f)
+{
+	return f->domain[0] == '\0' && !f->id;
+}
+
+/* next(), past the top-level plists (Info.plist, Manifest.plist,
+ * Status.plist) that the collector lists before the index rows; tests of
+ * the rows use this, test_top_level_plists checks those files. */
+static int next_row(tr_ctx *ctx, void *st, const tr_file **f)
+{
+	int rc;
+	do {
+		rc = C->next(ctx, st, f);
+	} while (rc == TR_OK && *f && is_top(*f));
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Snapshot of a folder: every path with its type, size and SHA-256    */
 
@@ -448,6 +466,39 @@ static void test_iterate_typical(void **state)
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
 	assert_non_null(st);
 
+	/* The backup's own plists come first, as files of domain "" without a
+	 * fileID, read in place; then the rows, sorted. */
+	static const char *const tops[] = { "Info.plist", "Manifest.plist", "Status.plist" };
+	const tr_file *f = NULL;
+	for (size_t k = 0; k < 3; k++) {
+		char p[4300];
+		struct stat sb;
+		size_t n;
+		assert_int_equal(C->next(ctx, st, &f), TR_OK);
+		assert_non_null(f);
+		assert_string_equal(f->domain, "");
+		assert_string_equal(f->relpath, tops[k]);
+		assert_null(f->id);
+		assert_int_equal(f->type, TR_FT_REG);
+		assert_int_equal(f->present, 1);
+		assert_null(f->opaque);
+		snprintf(p, sizeof p, "%s/%s", dir, tops[k]);
+		assert_int_equal(stat(p, &sb), 0);
+		assert_int_equal(f->size, (uint64_t)sb.st_size);
+		assert_int_equal((f->mode & 0170000), 0100000);
+		assert_true(f->mtime ==
+		            (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9);
+		assert_false(TR_HAS_TIME(f->btime));
+		char *data = read_through(ctx, st, f, &n);
+		assert_int_equal(n, (size_t)sb.st_size);
+		assert_memory_equal(data, "bplist00", 8);
+		free(data);
+		/* no database behind a top-level plist */
+		sqlite3 *db = NULL;
+		assert_int_equal(C->sqlite_open(ctx, st, f, &db), TR_ENOTFOUND);
+		assert_null(db);
+	}
+
 	static const char *const want[][3] = {
 		{ "AppDomain-com.example.app", "Documents/a.txt", "1" },
 		{ "HomeDomain", "", "2" },
@@ -456,7 +507,6 @@ static void test_iterate_typical(void **state)
 		{ "HomeDomain", "Library/link", "4" },
 		{ "RootDomain", "Library/Preferences/roleaccountd.plist", "1" },
 	};
-	const tr_file *f = NULL;
 	size_t i = 0;
 	while (C->next(ctx, st, &f) == TR_OK && f) {
 		assert_true(i < 6);
@@ -615,6 +665,69 @@ static void test_unfinished_snapshot_warns(void **state)
 	free(tmp);
 }
 
+/* The top-level plists are listed only when they are regular files; a
+ * symlink is neither listed nor followed, and read_open() serves only
+ * these three names without a fileID. */
+static void test_top_level_plists(void **state)
+{
+	(void)state;
+	char *tmp = unit_tmpdir(), dir[4200], p[4300], secret[4300];
+	snprintf(dir, sizeof dir, "%s/bk", tmp);
+	struct bkopt o = { .no_status = 1 };
+	mk_typical(dir, &o);
+	snprintf(secret, sizeof secret, "%s/secret", tmp);
+	unit_write_file(secret, "outside", 7);
+	snprintf(p, sizeof p, "%s/Status.plist", dir);
+	assert_int_equal(symlink(secret, p), 0);
+
+	tr_ctx *ctx = new_ctx();
+	void *st = NULL;
+	const tr_file *f = NULL;
+	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_true(has_warning(ctx, "Status.plist"));
+	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_string_equal(f->relpath, "Info.plist");
+	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_string_equal(f->relpath, "Manifest.plist");
+	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_string_equal(f->domain, "AppDomain-com.example.app");
+	size_t n = 1;
+	while (C->next(ctx, st, &f) == TR_OK && f) {
+		assert_false(is_top(f));
+		n++;
+	}
+	assert_int_equal(n, 6);
+
+	/* forged files: the symlink, other names, a path outside */
+	static const char *const names[] = { "Status.plist", "Manifest.db", "../bk/Info.plist",
+		                             "secret", "" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		tr_file g;
+		tr_reader *r = NULL;
+		memset(&g, 0, sizeof g);
+		g.domain = "";
+		g.relpath = names[i];
+		g.type = TR_FT_REG;
+		g.present = 1;
+		assert_int_equal(C->read_open(ctx, st, &g, &r), TR_ENOTFOUND);
+		assert_null(r);
+	}
+	/* the real one still reads */
+	tr_file info;
+	memset(&info, 0, sizeof info);
+	info.domain = "";
+	info.relpath = "Info.plist";
+	info.type = TR_FT_REG;
+	size_t len;
+	char *data = read_through(ctx, st, &info, &len);
+	assert_true(len > 8);
+	free(data);
+	C->close(st);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 /* Hostile rows: bad fileIDs and unsafe paths are skipped with a warning. */
 static void test_hostile_rows(void **state)
 {
@@ -647,7 +760,7 @@ static void test_hostile_rows(void **state)
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
 	const tr_file *f = NULL;
 	size_t n = 0;
-	while (C->next(ctx, st, &f) == TR_OK && f) {
+	while (next_row(ctx, st, &f) == TR_OK && f) {
 		assert_string_equal(f->relpath, n == 0 ? "ok..name/..x" : "zz-moved");
 		n++;
 	}
@@ -681,7 +794,7 @@ static void test_row_warnings_capped(void **state)
 	void *st = NULL;
 	const tr_file *f = NULL;
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
-	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_int_equal(next_row(ctx, st, &f), TR_OK);
 	assert_null(f);
 	assert_true(ctx->warnings.n <= 51);
 	assert_true(has_warning(ctx, "150 more problems"));
@@ -733,7 +846,7 @@ static void test_symlink_data_not_followed(void **state)
 	void *st = NULL;
 	const tr_file *f = NULL;
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
-	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_int_equal(next_row(ctx, st, &f), TR_OK);
 	assert_non_null(f);
 	assert_int_equal(f->present, 0);
 	assert_true(has_warning(ctx, "symbolic link"));
@@ -769,7 +882,7 @@ static void test_broken_mbfile(void **state)
 	void *st = NULL;
 	const tr_file *f = NULL;
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
-	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_int_equal(next_row(ctx, st, &f), TR_OK);
 	assert_non_null(f);
 	assert_string_equal(f->relpath, "Library/broken");
 	assert_false(TR_HAS_TIME(f->mtime));
@@ -1358,7 +1471,7 @@ static void test_legacy_mbdb(void **state)
 	void *st = NULL;
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
 	const tr_file *f = NULL;
-	assert_int_equal(C->next(ctx, st, &f), TR_OK);
+	assert_int_equal(next_row(ctx, st, &f), TR_OK);
 	assert_string_equal(f->domain, "AppDomain-com.example");
 	assert_int_equal(f->type, TR_FT_DIR);
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
@@ -1404,6 +1517,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_only_plists),
 		cmocka_unit_test(test_missing_status_warns),
 		cmocka_unit_test(test_unfinished_snapshot_warns),
+		cmocka_unit_test(test_top_level_plists),
 		cmocka_unit_test(test_hostile_rows),
 		cmocka_unit_test(test_row_warnings_capped),
 		cmocka_unit_test(test_manifest_db_symlink),
