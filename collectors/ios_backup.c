@@ -1533,13 +1533,6 @@ static int open_top(const tr_ios_backup *st, const char *name, struct stat *sb)
 	return fd;
 }
 
-static double stat_time(const struct timespec *ts)
-{
-	if (ts->tv_sec == 0 && ts->tv_nsec == 0)
-		return TR_NOTIME;
-	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
-}
-
 /* The next top-level plist that is a regular file, as st->cur (*found =
  * 1); *found = 0 when they are all handed out. A missing or non-regular
  * one is skipped: open() already required Info.plist and Manifest.plist
@@ -1563,9 +1556,12 @@ static int next_top(tr_ctx *ctx, tr_ios_backup *st, int *found)
 		st->cur.type = TR_FT_REG;
 		st->cur.mode = (uint32_t)sb.st_mode;
 		st->cur.size = (uint64_t)sb.st_size;
-		st->cur.mtime = stat_time(&sb.st_mtim);
-		st->cur.ctime = TR_NOTIME; /* host-side times of the copy: only */
-		st->cur.btime = TR_NOTIME; /* the modification time is kept */
+		/* The host's times of a copied folder say nothing about the
+		 * device, and would make reports differ between two copies of
+		 * the same backup: none are kept. */
+		st->cur.mtime = TR_NOTIME;
+		st->cur.ctime = TR_NOTIME;
+		st->cur.btime = TR_NOTIME;
 		st->cur.present = 1;
 		*found = 1;
 		return TR_OK;
