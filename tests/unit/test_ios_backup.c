@@ -486,8 +486,10 @@ static void test_iterate_typical(void **state)
 		assert_int_equal(stat(p, &sb), 0);
 		assert_int_equal(f->size, (uint64_t)sb.st_size);
 		assert_int_equal((f->mode & 0170000), 0100000);
-		assert_true(f->mtime ==
-		            (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9);
+		/* host times of the copy are not device times, and would make two
+		 * copies of one backup report differently: none are given */
+		assert_false(TR_HAS_TIME(f->mtime));
+		assert_false(TR_HAS_TIME(f->ctime));
 		assert_false(TR_HAS_TIME(f->btime));
 		char *data = read_through(ctx, st, f, &n);
 		assert_int_equal(n, (size_t)sb.st_size);
