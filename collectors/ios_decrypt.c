@@ -108,7 +108,10 @@ static int reader_to(dec *d, tr_reader *r, const char *name, const char *display
 	if (fd < 0)
 		return rc;
 	for (;;) {
-		ssize_t n = r->read(r, d->buf, DEC_BUF);
+		ssize_t n;
+		if ((rc = tr_check_interrupt(d->ctx)) != TR_OK)
+			break;
+		n = r->read(r, d->buf, DEC_BUF);
 		if (n < 0) {
 			/* the reader has set the message (it names the file) */
 			rc = tr_errmsg(d->ctx)[0] ? TR_EFORMAT : TR_EIO;
@@ -449,6 +452,8 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 
 	for (;;) {
 		const tr_file *f = NULL;
+		if ((rc = tr_check_interrupt(ctx)) != TR_OK)
+			goto out;
 		if ((rc = col->next(ctx, state, &f)) != TR_OK)
 			goto out;
 		if (!f)

@@ -35,12 +35,33 @@
  * dir of the running scan to remove it (non-negotiable 3). */
 static tr_ctx *volatile g_ctx;
 
+static volatile sig_atomic_t g_signal;
+
+/* First signal: ask the library to stop; it unwinds through its normal
+ * error paths (partial output and temp files removed) and main() then
+ * re-raises the signal. A second signal (e.g. during the key derivation,
+ * which cannot stop midway) removes what it can at once and dies. */
 static void on_signal(int sig)
 {
+	if (!g_signal && g_ctx) {
+		g_signal = sig;
+		tr_interrupt(g_ctx);
+		return;
+	}
 	if (g_ctx)
 		tr_cleanup_tmp(g_ctx);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* After an interrupted command has cleaned up: die of the signal, so the
+ * caller sees the conventional status (130 for SIGINT, 143 for SIGTERM). */
+static void reraise_pending(void)
+{
+	if (g_signal) {
+		signal(g_signal, SIG_DFL);
+		raise(g_signal);
+	}
 }
 
 static void install_signals(tr_ctx *ctx)
@@ -230,6 +251,7 @@ static int cmd_scan(int argc, char **argv)
 out:
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
+	reraise_pending();
 	return ex;
 }
 
@@ -279,6 +301,7 @@ static int cmd_decrypt(int argc, char **argv)
 	}
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
+	reraise_pending();
 	return ex;
 }
 

@@ -294,7 +294,9 @@ static ssize_t tee_read(tr_reader *r, void *buf, size_t len)
 	if (st->eof || st->failed)
 		return st->failed ? -1 : 0;
 	if (st->have == st->cap) {
-		int rc = slide(st);
+		int rc = tr_check_interrupt(st->w->ctx);
+		if (rc == TR_OK)
+			rc = slide(st);
 		if (rc != TR_OK) {
 			/* Not a read error: kept, and returned after the walk. */
 			st->fatal = rc;
@@ -434,6 +436,8 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 
 	/* The rest of the file (all of it when it is not a container). */
 	while (!st.eof && !st.failed) {
+		if ((rc = tr_check_interrupt(w->ctx)) != TR_OK)
+			goto out;
 		if (st.have == st.cap && (rc = slide(&st)) != TR_OK)
 			goto out;
 		got = fill(&st, st.cap - st.have);
@@ -477,7 +481,7 @@ int tr_worker_scan(tr_worker *w, const tr_source *src, const tr_file *f)
 	memset(&budget, 0, sizeof budget);
 	rc = scan_stream(w, f, r, 0, &budget);
 	r->close(r);
-	if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+	if (rc == TR_ENOMEM || rc == TR_EINTERNAL || rc == TR_EINTERRUPTED)
 		return rc;
 	if (rc != TR_OK) {
 		char name[4352];

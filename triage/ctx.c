@@ -68,6 +68,7 @@ int tr_ctx_child(tr_ctx *parent, tr_ctx **out)
 		}
 	}
 	c->tmpdir = parent->tmpdir;
+	c->parent = parent;
 	c->opts = parent->opts;
 	c->iocs = parent->iocs;
 	c->yara = parent->yara;
@@ -401,6 +402,25 @@ static void rmtree_at(int dfd, const char *name, int depth)
 	}
 	closedir(d);
 	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void tr_interrupt(tr_ctx *ctx)
+{
+	if (ctx)
+		ctx->interrupted = 1;
+}
+
+int tr_interrupted(const tr_ctx *ctx)
+{
+	/* A worker's context follows its scan's. */
+	return ctx->interrupted || (ctx->parent && ctx->parent->interrupted);
+}
+
+int tr_check_interrupt(tr_ctx *ctx)
+{
+	if (!tr_interrupted(ctx))
+		return TR_OK;
+	return tr_set_error(ctx, TR_EINTERRUPTED, "interrupted");
 }
 
 int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir)

@@ -5,6 +5,8 @@
 #ifndef TR_CTX_H
 #define TR_CTX_H
 
+#include <signal.h>
+
 #include "triage.h"
 
 /* A key/value pair copied into a finding. */
@@ -75,6 +77,8 @@ struct tr_ctx {
 
 	char *tmpdir;       /* private temp dir or NULL */
 	int borrowed;       /* a worker's child context: iocs/yara belong to the parent */
+	volatile sig_atomic_t interrupted; /* set by tr_interrupt() (signals) */
+	tr_ctx *parent;     /* a worker's child context: the scan's context */
 	char *partial_dir;  /* output being written, removed on interruption */
 	int partial_remove; /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;

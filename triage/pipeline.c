@@ -180,6 +180,7 @@ static void queue_close(struct queue *q)
 
 struct shared {
 	struct queue q;
+	tr_ctx *ctx;
 	const tr_source *src;
 	uint64_t files_done, files_queued, bytes_queued; /* atomics */
 	int fatal;      /* atomic: first fatal status of a worker */
@@ -197,7 +198,7 @@ static void *worker_main(void *arg)
 	struct shared *sh = ta->sh;
 	struct item *it;
 	while ((it = queue_pop(&sh->q)) != NULL) {
-		if (!__atomic_load_n(&sh->fatal, __ATOMIC_RELAXED)) {
+		if (!__atomic_load_n(&sh->fatal, __ATOMIC_RELAXED) && !tr_interrupted(sh->ctx)) {
 			int rc = tr_worker_scan(ta->w, sh->src, &it->f);
 			if (rc != TR_OK) {
 				int zero = 0;
@@ -323,6 +324,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	src.path = path;
 	src.lock = &lock;
 	sh.src = &src;
+	sh.ctx = ctx;
 	if ((rc = tr_set_info(ctx, "collector", col->name)) != TR_OK)
 		goto out;
 
@@ -370,6 +372,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		const tr_file *f = NULL;
 		struct item *it;
 		int wanted = 0;
+		if ((rc = tr_check_interrupt(ctx)) != TR_OK)
+			break;
 		pthread_mutex_lock(&lock);
 		rc = col->next(ctx, src.state, &f);
 		pthread_mutex_unlock(&lock);
@@ -407,7 +411,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	}
 	__atomic_store_n(&sh.enumerated, 1, __ATOMIC_RELAXED);
 	for (size_t i = 0; rc == TR_OK && i < ndeferred; i++)
-		rc = run_modules(ctx, &src, &deferred[i]->f, 0, NULL);
+		if ((rc = tr_check_interrupt(ctx)) == TR_OK)
+			rc = run_modules(ctx, &src, &deferred[i]->f, 0, NULL);
 out:
 	if (sh.q.v) {
 		queue_close(&sh.q);
@@ -423,6 +428,8 @@ out:
 	}
 	if (rc == TR_OK && sh.fatal)
 		rc = tr_set_error(ctx, sh.fatal, "content pass failed: %s", tr_strerror(sh.fatal));
+	if (rc == TR_OK)
+		rc = tr_check_interrupt(ctx);
 	/* Workers merge in a fixed order; the sort below removes any
 	 * dependence on which worker took which file. */
 	for (int i = 0; workers && i < njobs; i++) {

@@ -117,6 +117,11 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
 /* `spytriage rules check DIR`: compile with warnings as errors. */
 int tr_rules_check(tr_ctx *ctx, const char *dir);
 
+/* Asks a running scan or decrypt to stop: async-signal-safe (it only sets
+ * a flag). The operation then returns TR_EINTERRUPTED through its normal
+ * error path, which removes partial output and temporary files. */
+void tr_interrupt(tr_ctx *ctx);
+
 /* Removes the private temp dir of ctx (decrypted data, database copies).
  * Called by tr_ctx_destroy(); the CLI also calls it from its SIGINT/SIGTERM
  * handler. */

@@ -180,6 +180,12 @@ void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
  * tr_ctx_destroy() and tr_cleanup_tmp(). Borrowed string. */
 int tr_tmpdir(tr_ctx *ctx, const char **out);
 
+/* Non-zero once tr_interrupt() was called (long loops check it, then
+ * return tr_check_interrupt()'s TR_EINTERRUPTED). */
+int tr_interrupted(const tr_ctx *ctx);
+/* TR_OK, or TR_EINTERRUPTED with the message set when interrupted. */
+int tr_check_interrupt(tr_ctx *ctx);
+
 /* Output being written (decrypt): tr_cleanup_tmp(), which also runs on
  * SIGINT/SIGTERM, removes the entries of dir, and dir itself when
  * remove_dir. dir NULL: the output is complete, forget it. */

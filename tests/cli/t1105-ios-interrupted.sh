@@ -9,26 +9,35 @@ src=$(fixture enc-media --clean --encrypted --password-file "$TMP/pw" --large --
 mkdir "$TMP/tmpdir"
 export TMPDIR="$TMP/tmpdir"
 
-for sig in INT TERM; do
+interrupted=0
+for run in "INT 0.05" "TERM 0.05" "INT 0.4" "TERM 0.4"; do
+	set -- $run
+	sig=$1
+	delay=$2
 	rm -rf "$TMP/out"
 	"$BIN" decrypt "$src" --output "$TMP/out" --password-file "$TMP/pw" --quiet >/dev/null 2>&1 &
 	pid=$!
-	sleep 0.4
+	sleep "$delay"
 	kill -s "$sig" "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		[ -f "$TMP/out/Manifest.plist" ] || die "decrypt exited 0 without a complete copy"
 	else
+		# the conventional status of death by that signal
+		case "$sig" in INT) want=130 ;; TERM) want=143 ;; esac
+		[ "$rc" -eq "$want" ] || die "SIG$sig: decrypt exited $rc, expected $want"
+		interrupted=$((interrupted + 1))
 		[ ! -e "$TMP/out" ] || { ls -la "$TMP/out" | head; die "SIG$sig: partial decrypt output left (exit $rc)"; }
 	fi
 	[ -z "$(ls -A "$TMP/tmpdir")" ] || { ls -la "$TMP/tmpdir"; die "SIG$sig: temp files left by decrypt"; }
 
 	"$BIN" scan "$src" --password-file "$TMP/pw" --quiet >/dev/null 2>&1 &
 	pid=$!
-	sleep 0.4
+	sleep "$delay"
 	kill -s "$sig" "$pid" 2>/dev/null
 	wait "$pid"
 	[ -z "$(ls -A "$TMP/tmpdir")" ] || { ls -la "$TMP/tmpdir"; die "SIG$sig: temp files left by scan"; }
 done
+[ "$interrupted" -gt 0 ] || die "no decrypt was interrupted: the test proved nothing"
 exit 0
