@@ -89,6 +89,7 @@ if [ "$ENCRYPTED" = 1 ]; then
 	enc="$BENCH_DIR/enc-$BYTES"
 	nenc=$(size_of "$enc")
 	rm -f "$BENCH_DIR/enc.key"
+	warm "$enc"
 	run "scan encrypted $BYTES (password)" "$nenc" "$BIN" scan "$enc" --password-file "$PW" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
 	warm "$enc"
 	run "scan encrypted $BYTES (key file)" "$nenc" "$BIN" scan "$enc" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
