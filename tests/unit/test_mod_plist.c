@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "unit.h"
+#include "mod_harness.h"
 #include "collectors/ios/domains.h"
 
 extern const tr_module tr_module_idstatuscache;
@@ -19,151 +19,41 @@ extern const tr_module tr_module_addaily;
 extern const tr_module tr_module_manifest;
 
 /* ------------------------------------------------------------------ */
-/* Fake collector: files are "<dir>/<id>"                              */
-
-struct fake_reader {
-	tr_reader r;
-	FILE *fp;
-};
-
-static ssize_t fake_read(tr_reader *r, void *buf, size_t len)
-{
-	struct fake_reader *fr = (struct fake_reader *)r;
-	size_t n = fread(buf, 1, len, fr->fp);
-	if (n == 0 && ferror(fr->fp))
-		return -1;
-	return (ssize_t)n;
-}
-
-static void fake_close(tr_reader *r)
-{
-	struct fake_reader *fr = (struct fake_reader *)r;
-	fclose(fr->fp);
-	free(fr);
-}
-
-static int fake_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
-{
-	char path[4200];
-	struct fake_reader *fr;
-
-	snprintf(path, sizeof path, "%s/%s", (const char *)state, f->id);
-	fr = calloc(1, sizeof *fr);
-	if (!fr)
-		return TR_ENOMEM;
-	fr->fp = fopen(path, "rb");
-	if (!fr->fp) {
-		free(fr);
-		return tr_set_error(ctx, TR_ENOTFOUND, "%s: cannot open", path);
-	}
-	fr->r.read = fake_read;
-	fr->r.close = fake_close;
-	*out = &fr->r;
-	return TR_OK;
-}
-
-static const tr_collector fake_collector = {
-	.name = "fake",
-	.description = "test files in a temp dir",
-	.read_open = fake_read_open,
-};
-
-/* ------------------------------------------------------------------ */
-/* Fixture                                                             */
-
-struct fx {
-	char *dir;
-	tr_ctx *ctx;
-	tr_source src;
-};
+/* Fixture (tests/unit/mod_harness.h: files are "<dir>/<id>")          */
 
 static int fx_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof *fx);
-	assert_non_null(fx);
-	fx->dir = unit_tmpdir();
-	assert_int_equal(tr_ctx_create(&fx->ctx), TR_OK);
-	fx->src.collector = &fake_collector;
-	fx->src.state = fx->dir;
-	fx->src.path = fx->dir;
-	*state = fx;
+	*state = fx_new_bundle(NULL, NULL, 0);
 	return 0;
 }
 
 static int fx_teardown(void **state)
 {
-	struct fx *fx = *state;
-	tr_ctx_destroy(fx->ctx);
-	unit_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
+	fx_free(*state);
 	return 0;
 }
 
 /* Indicators used by the tests (one collection, "Pegasus"). */
-static const char *const bundle_json =
-        "{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-000000000000\",\"objects\":["
-        "{\"type\":\"malware\",\"spec_version\":\"2.1\",\"id\":\"malware--00000000-0000-4000-8000-"
-        "000000000001\","
-        "\"name\":\"Pegasus\",\"is_family\":false},"
-        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
-        "8000-000000000011\","
-        "\"pattern\":\"[email-addr:value='bogaardlisa803@gmail.com']\",\"pattern_type\":\"stix\","
-        "\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
-        "8000-000000000012\","
-        "\"pattern\":\"[process:name='bh']\",\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-"
-        "18T00:00:00Z\"},"
-        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
-        "8000-000000000013\","
-        "\"pattern\":\"[file:name='roleaccountd.plist']\",\"pattern_type\":\"stix\",\"valid_from\":"
-        "\"2021-07-18T00:00:00Z\"},"
-        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
-        "8000-000000000014\","
-        "\"pattern\":\"[file:path='/private/var/root/Library/Caches/evilstage/"
-        "']\",\"pattern_type\":\"stix\","
-        "\"valid_from\":\"2021-07-18T00:00:00Z\"},"
-        "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--00000000-0000-4000-"
-        "8000-000000000015\","
-        "\"pattern\":\"[domain-name:value='urlpush.net']\",\"pattern_type\":\"stix\",\"valid_"
-        "from\":\"2021-07-18T00:00:00Z\"},"
-        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
-        "4000-8000-000000000021\","
-        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
-        "000000000011\","
-        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
-        "4000-8000-000000000022\","
-        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
-        "000000000012\","
-        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
-        "4000-8000-000000000023\","
-        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
-        "000000000013\","
-        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
-        "4000-8000-000000000024\","
-        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
-        "000000000014\","
-        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"},"
-        "{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":\"relationship--00000000-0000-"
-        "4000-8000-000000000025\","
-        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-0000-4000-8000-"
-        "000000000015\","
-        "\"target_ref\":\"malware--00000000-0000-4000-8000-000000000001\"}"
-        "]}";
+static const char *const patterns[] = {
+	"[email-addr:value='bogaardlisa803@gmail.com']",
+	"[process:name='bh']",
+	"[file:name='roleaccountd.plist']",
+	"[file:path='/private/var/root/Library/Caches/evilstage/']",
+	"[domain-name:value='urlpush.net']",
+};
 
-static void load_iocs(struct fx *fx)
+static void load_iocs(fx *x)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/test-iocs.stix2", fx->dir);
-	unit_write_file(path, bundle_json, strlen(bundle_json));
-	assert_int_equal(tr_load_iocs(fx->ctx, path), TR_OK);
+	char path[4200],
+	        *json = unit_stix_bundle("Pegasus", patterns, sizeof patterns / sizeof patterns[0]);
+	snprintf(path, sizeof path, "%s/test-iocs.stix2", x->dir);
+	unit_write_file(path, json, strlen(json));
+	free(json);
+	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
 }
 
 /* Writes a plist as binary or XML to "<dir>/<id>" and returns its size. */
-static uint64_t write_plist(struct fx *fx, const char *id, plist_t p, int binary)
+static uint64_t write_plist(fx *x, const char *id, plist_t p, int binary)
 {
 	char path[4200];
 	char *data = NULL;
@@ -174,7 +64,7 @@ static uint64_t write_plist(struct fx *fx, const char *id, plist_t p, int binary
 	else
 		plist_to_xml(p, &data, &len);
 	assert_non_null(data);
-	snprintf(path, sizeof path, "%s/%s", fx->dir, id);
+	snprintf(path, sizeof path, "%s/%s", x->dir, id);
 	unit_write_file(path, data, len);
 	if (binary)
 		plist_to_bin_free(data);
@@ -183,47 +73,11 @@ static uint64_t write_plist(struct fx *fx, const char *id, plist_t p, int binary
 	return len;
 }
 
-static void write_bytes(struct fx *fx, const char *id, const void *buf, size_t len)
+static void write_bytes(fx *x, const char *id, const void *buf, size_t len)
 {
 	char path[4200];
-	snprintf(path, sizeof path, "%s/%s", fx->dir, id);
+	snprintf(path, sizeof path, "%s/%s", x->dir, id);
 	unit_write_file(path, buf, len);
-}
-
-static tr_file make_file(const char *domain, const char *relpath, const char *id, uint64_t size)
-{
-	tr_file f;
-	memset(&f, 0, sizeof f);
-	f.domain = domain;
-	f.relpath = relpath;
-	f.id = id;
-	f.type = TR_FT_REG;
-	f.mode = 0100644;
-	f.size = size;
-	f.mtime = f.ctime = f.btime = TR_NOTIME;
-	f.present = 1;
-	return f;
-}
-
-static void run_module(struct fx *fx, const tr_module *m, const tr_file *f)
-{
-	assert_true(tr_module_wants(m, f));
-	assert_int_equal(m->run(fx->ctx, m, &fx->src, f), TR_OK);
-	tr_findings_sort(fx->ctx);
-}
-
-static const char *iso(double t, char *buf)
-{
-	return tr_time_format(t, buf, 32);
-}
-
-/* Value of key in a finding's record copy, or NULL. */
-static const char *rec_get(const tr_finding *f, const char *key)
-{
-	for (size_t i = 0; i < f->nrecord; i++)
-		if (strcmp(f->record[i].key, key) == 0)
-			return f->record[i].value;
-	return NULL;
 }
 
 static void check_indicator(const tr_finding *f, const char *module, const char *ioc_type,
@@ -284,23 +138,23 @@ static plist_t idsc_plist(int date_nodes)
 
 static void idsc_mailto(void **state, int binary, int date_nodes)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t p = idsc_plist(date_nodes);
-	uint64_t size = write_plist(fx, "idsc", p, binary);
+	uint64_t size = write_plist(x, "idsc", p, binary);
 	tr_file f = make_file("HomeDomain",
 	                      "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
 	                      "idsc", size);
 	plist_free(p);
-	load_iocs(fx);
-	run_module(fx, &tr_module_idstatuscache, &f);
+	load_iocs(x);
+	run_module(x, &tr_module_idstatuscache, &f);
 
-	assert_int_equal(fx->ctx->warnings.n, 0);
+	assert_int_equal(x->ctx->warnings.n, 0);
 	/* Three mailto: handles become records; tel: and non-dicts do not. */
-	assert_int_equal(fx->ctx->records, 3);
-	assert_int_equal(fx->ctx->nfindings, 2);
+	assert_int_equal(x->ctx->records, 3);
+	assert_int_equal(x->ctx->nfindings, 2);
 	for (size_t i = 0; i < 2; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
-		const char *svc = rec_get(fd, "service");
+		const tr_finding *fd = &x->ctx->findings[i];
+		const char *svc = rec_value(fd, "service");
 		assert_non_null(svc);
 		check_indicator(fd, "idstatuscache", "email-addr:value", "bogaardlisa803@gmail.com",
 		                NULL,
@@ -310,7 +164,7 @@ static void idsc_mailto(void **state, int binary, int date_nodes)
 		assert_string_equal(
 		        fd->relpath,
 		        "Library/Preferences/com.apple.identityservices.idstatuscache.plist");
-		assert_string_equal(rec_get(fd, "id_status"),
+		assert_string_equal(rec_value(fd, "id_status"),
 		                    strcmp(svc, "com.apple.madrid") == 0 ? "1" : "2");
 		assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
 	}
@@ -330,23 +184,23 @@ static void test_idsc_mailto_xml_dates(void **state)
  * records are still produced (timeline). */
 static void test_idsc_new_location_no_iocs(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t p = idsc_plist(0);
-	uint64_t size = write_plist(fx, "idsc", p, 1);
+	uint64_t size = write_plist(x, "idsc", p, 1);
 	tr_file f = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "idsc",
 	                      size);
 	plist_free(p);
-	run_module(fx, &tr_module_idstatuscache, &f);
-	assert_int_equal(fx->ctx->records, 3);
-	assert_int_equal(fx->ctx->nfindings, 0);
-	assert_int_equal(fx->ctx->warnings.n, 0);
+	run_module(x, &tr_module_idstatuscache, &f);
+	assert_int_equal(x->ctx->records, 3);
+	assert_int_equal(x->ctx->nfindings, 0);
+	assert_int_equal(x->ctx->warnings.n, 0);
 }
 
-static const tr_finding *only_heuristic(struct fx *fx, const char *name)
+static const tr_finding *only_heuristic(fx *x, const char *name)
 {
 	const tr_finding *hit = NULL;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
 		if (fd->kind == TR_FIND_HEURISTIC && strcmp(fd->heuristic, name) == 0) {
 			assert_null(hit);
 			hit = fd;
@@ -373,7 +227,7 @@ static int patch(uint8_t *buf, size_t len, const void *pat, const void *rep, siz
  * strings): libplist cuts the key, the raw walk finds the NULs. */
 static void test_idsc_nul_handle_binary(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict(), madrid = plist_new_dict();
 	char *data = NULL;
 	uint32_t len = 0;
@@ -390,32 +244,32 @@ static void test_idsc_nul_handle_binary(void **state)
 	assert_non_null(data);
 	assert_int_equal(patch((uint8_t *)data, len, "QQ", "\0\0", 2), 1);
 	assert_int_equal(patch((uint8_t *)data, len, "\0W\0W", "\0\0\0\0", 4), 2);
-	write_bytes(fx, "idsc", data, len);
+	write_bytes(x, "idsc", data, len);
 	plist_to_bin_free(data);
 
 	tr_file f = make_file("HomeDomain",
 	                      "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
 	                      "idsc", len);
-	run_module(fx, &tr_module_idstatuscache, &f);
-	assert_int_equal(fx->ctx->warnings.n, 0);
-	assert_int_equal(fx->ctx->nfindings, 2);
+	run_module(x, &tr_module_idstatuscache, &f);
+	assert_int_equal(x->ctx->warnings.n, 0);
+	assert_int_equal(x->ctx->nfindings, 2);
 	for (size_t i = 0; i < 2; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
-		const char *h = rec_get(fd, "handle");
+		const tr_finding *fd = &x->ctx->findings[i];
+		const char *h = rec_value(fd, "handle");
 		assert_int_equal(fd->kind, TR_FIND_HEURISTIC);
 		assert_int_equal(fd->level, TR_LEVEL_HIGH);
 		assert_string_equal(fd->heuristic, "idstatuscache_nul_handle");
 		assert_string_equal(fd->module, "idstatuscache");
-		assert_string_equal(rec_get(fd, "service"), "com.apple.madrid");
+		assert_string_equal(rec_value(fd, "service"), "com.apple.madrid");
 		assert_non_null(h);
 		if (h[0] == 'm') {
 			assert_string_equal(h, "mailto:ab\\x00\\x00cd@example.com");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
-			assert_string_equal(rec_get(fd, "id_status"), "1");
+			assert_string_equal(rec_value(fd, "id_status"), "1");
 		} else {
 			assert_string_equal(h, "tel:+1555\xc3\xa9\\x00\\x00\\x00\\x0001");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:41:10Z");
-			assert_string_equal(rec_get(fd, "id_status"), "2");
+			assert_string_equal(rec_value(fd, "id_status"), "2");
 		}
 	}
 }
@@ -423,45 +277,45 @@ static void test_idsc_nul_handle_binary(void **state)
 /* MVT's textual form: the key holds the 8 characters "\x00\x00". */
 static void test_idsc_nul_handle_text_xml(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict(), madrid = plist_new_dict();
 	char t[32];
 
 	plist_dict_set_item(madrid, "mailto:x\\x00\\x00y@example.com",
 	                    handle_entry(plist_new_real(MAC_0740_12), 1));
 	plist_dict_set_item(root, "com.apple.madrid", madrid);
-	uint64_t size = write_plist(fx, "idsc", root, 0);
+	uint64_t size = write_plist(x, "idsc", root, 0);
 	plist_free(root);
 	tr_file f = make_file("HomeDomain",
 	                      "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
 	                      "idsc", size);
-	run_module(fx, &tr_module_idstatuscache, &f);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	const tr_finding *fd = only_heuristic(fx, "idstatuscache_nul_handle");
+	run_module(x, &tr_module_idstatuscache, &f);
+	assert_int_equal(x->ctx->nfindings, 1);
+	const tr_finding *fd = only_heuristic(x, "idstatuscache_nul_handle");
 	assert_int_equal(fd->level, TR_LEVEL_HIGH);
-	assert_string_equal(rec_get(fd, "handle"), "mailto:x\\x00\\x00y@example.com");
+	assert_string_equal(rec_value(fd, "handle"), "mailto:x\\x00\\x00y@example.com");
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
 	/* The handle is still an e-mail record for the matcher. */
-	assert_int_equal(fx->ctx->records, 1);
+	assert_int_equal(x->ctx->records, 1);
 }
 
 /* Wrong top-level type, wrong service types, and garbage: warnings or
  * nothing, never a crash or an error status. */
 static void test_idsc_wrong_types(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t arr = plist_new_array();
 	plist_array_append_item(arr, plist_new_string("mailto:bogaardlisa803@gmail.com"));
-	uint64_t size = write_plist(fx, "arr", arr, 1);
+	uint64_t size = write_plist(x, "arr", arr, 1);
 	plist_free(arr);
 	tr_file f = make_file("HomeDomain",
 	                      "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
 	                      "arr", size);
-	load_iocs(fx);
-	run_module(fx, &tr_module_idstatuscache, &f);
-	assert_int_equal(fx->ctx->nfindings, 0);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_non_null(strstr(fx->ctx->warnings.v[0], "not a dictionary"));
+	load_iocs(x);
+	run_module(x, &tr_module_idstatuscache, &f);
+	assert_int_equal(x->ctx->nfindings, 0);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_non_null(strstr(x->ctx->warnings.v[0], "not a dictionary"));
 
 	/* Services that are not dicts, handles that are not dicts, a
 	 * LookupDate that is a string: skipped quietly / no time. */
@@ -472,23 +326,23 @@ static void test_idsc_wrong_types(void **state)
 	plist_dict_set_item(bad, "IDStatus", plist_new_string("1"));
 	plist_dict_set_item(svc, "mailto:bogaardlisa803@gmail.com", bad);
 	plist_dict_set_item(root, "com.apple.ess", svc);
-	size = write_plist(fx, "odd", root, 1);
+	size = write_plist(x, "odd", root, 1);
 	plist_free(root);
 	tr_file g = make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "odd",
 	                      size);
-	run_module(fx, &tr_module_idstatuscache, &g);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	assert_false(TR_HAS_TIME(fx->ctx->findings[0].time));
-	assert_string_equal(rec_get(&fx->ctx->findings[0], "id_status"), "");
+	run_module(x, &tr_module_idstatuscache, &g);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_int_equal(x->ctx->nfindings, 1);
+	assert_false(TR_HAS_TIME(x->ctx->findings[0].time));
+	assert_string_equal(rec_value(&x->ctx->findings[0], "id_status"), "");
 
 	/* Not a plist at all. */
-	write_bytes(fx, "junk", "bplist00\xff\xff garbage", 19);
+	write_bytes(x, "junk", "bplist00\xff\xff garbage", 19);
 	tr_file h =
 	        make_file("HomeDomain", "Library/IdentityServices/idstatuscache.plist", "junk", 19);
-	run_module(fx, &tr_module_idstatuscache, &h);
-	assert_int_equal(fx->ctx->warnings.n, 2);
-	assert_int_equal(fx->ctx->nfindings, 1);
+	run_module(x, &tr_module_idstatuscache, &h);
+	assert_int_equal(x->ctx->warnings.n, 2);
+	assert_int_equal(x->ctx->nfindings, 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -507,7 +361,7 @@ static plist_t baseline(plist_t date, uint64_t wwan_in, uint64_t wwan_out)
 
 static void addaily(void **state, int binary)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict(), base = plist_new_dict();
 	plist_dict_set_item(base, "bh",
 	                    baseline(plist_new_date((int32_t)MAC_0741_10, 0), 5321, 1200));
@@ -517,25 +371,25 @@ static void addaily(void **state, int binary)
 	plist_dict_set_item(base, "short", plist_new_array());
 	plist_dict_set_item(root, "netUsageBaseline", base);
 	plist_dict_set_item(root, "version", plist_new_uint(3));
-	uint64_t size = write_plist(fx, "ad", root, binary);
+	uint64_t size = write_plist(x, "ad", root, binary);
 	plist_free(root);
 	tr_file f =
 	        make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
 	                  "ad", size);
-	load_iocs(fx);
-	run_module(fx, &tr_module_addaily, &f);
+	load_iocs(x);
+	run_module(x, &tr_module_addaily, &f);
 
-	assert_int_equal(fx->ctx->records, 3);    /* bh, weather, short */
-	assert_int_equal(fx->ctx->warnings.n, 1); /* "broken" */
-	assert_int_equal(fx->ctx->nfindings, 1);
-	const tr_finding *fd = &fx->ctx->findings[0];
+	assert_int_equal(x->ctx->records, 3);    /* bh, weather, short */
+	assert_int_equal(x->ctx->warnings.n, 1); /* "broken" */
+	assert_int_equal(x->ctx->nfindings, 1);
+	const tr_finding *fd = &x->ctx->findings[0];
 	check_indicator(fd, "addaily", "process:name", "bh", NULL, "2023-03-15T07:41:10Z");
 	assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
 	assert_string_equal(fd->field, "process");
 	assert_string_equal(fd->matched, "bh");
-	assert_string_equal(rec_get(fd, "wwan_in"), "5321");
-	assert_string_equal(rec_get(fd, "wwan_out"), "1200");
-	assert_string_equal(rec_get(fd, "wifi_in"), "0");
+	assert_string_equal(rec_value(fd, "wwan_in"), "5321");
+	assert_string_equal(rec_value(fd, "wwan_out"), "1200");
+	assert_string_equal(rec_value(fd, "wifi_in"), "0");
 }
 
 static void test_addaily_binary(void **state)
@@ -550,41 +404,41 @@ static void test_addaily_xml(void **state)
 
 static void test_addaily_wrong_types(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict();
 	plist_dict_set_item(root, "netUsageBaseline", plist_new_array());
-	uint64_t size = write_plist(fx, "ad", root, 1);
+	uint64_t size = write_plist(x, "ad", root, 1);
 	plist_free(root);
 	tr_file f =
 	        make_file("HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
 	                  "ad", size);
-	run_module(fx, &tr_module_addaily, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_int_equal(fx->ctx->records, 0);
+	run_module(x, &tr_module_addaily, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_int_equal(x->ctx->records, 0);
 
 	/* No baseline yet: nothing, and no warning. */
 	root = plist_new_dict();
-	size = write_plist(fx, "ad2", root, 0);
+	size = write_plist(x, "ad2", root, 0);
 	plist_free(root);
 	f.id = "ad2";
 	f.size = size;
-	run_module(fx, &tr_module_addaily, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
+	run_module(x, &tr_module_addaily, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
 
 	/* Top level an array: a warning. */
 	root = plist_new_array();
-	size = write_plist(fx, "ad3", root, 1);
+	size = write_plist(x, "ad3", root, 1);
 	plist_free(root);
 	f.id = "ad3";
 	f.size = size;
-	run_module(fx, &tr_module_addaily, &f);
-	assert_int_equal(fx->ctx->warnings.n, 2);
-	assert_int_equal(fx->ctx->nfindings, 0);
+	run_module(x, &tr_module_addaily, &f);
+	assert_int_equal(x->ctx->warnings.n, 2);
+	assert_int_equal(x->ctx->nfindings, 0);
 
 	/* Missing data in the evidence: a warning. */
 	f.id = "does-not-exist";
-	run_module(fx, &tr_module_addaily, &f);
-	assert_int_equal(fx->ctx->warnings.n, 3);
+	run_module(x, &tr_module_addaily, &f);
+	assert_int_equal(x->ctx->warnings.n, 3);
 }
 
 /* ------------------------------------------------------------------ */
@@ -607,26 +461,27 @@ static tr_file manifest_file(const char *domain, const char *relpath, enum tr_fi
 
 static void test_manifest_file_name(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	tr_file f = manifest_file("RootDomain", "Library/Preferences/roleaccountd.plist", TR_FT_REG,
 	                          UNIX_0741_09, UNIX_0320_08);
-	load_iocs(fx);
-	run_module(fx, &tr_module_manifest, &f);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	const tr_finding *fd = &fx->ctx->findings[0];
+	load_iocs(x);
+	run_module(x, &tr_module_manifest, &f);
+	assert_int_equal(x->ctx->nfindings, 1);
+	const tr_finding *fd = &x->ctx->findings[0];
 	check_indicator(fd, "manifest", "file:name", "roleaccountd.plist", "file name",
 	                "2023-03-15T07:41:09Z");
 	assert_string_equal(fd->field, "path");
 	assert_string_equal(fd->matched,
 	                    "/private/var/root/Library/Preferences/roleaccountd.plist");
-	assert_string_equal(rec_get(fd, "domain"), "RootDomain");
-	assert_string_equal(rec_get(fd, "relative_path"), "Library/Preferences/roleaccountd.plist");
+	assert_string_equal(rec_value(fd, "domain"), "RootDomain");
+	assert_string_equal(rec_value(fd, "relative_path"),
+	                    "Library/Preferences/roleaccountd.plist");
 	assert_string_equal(fd->domain, "RootDomain");
 }
 
 static void test_manifest_path_prefix(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	/* No birth time: the modification time is used. */
 	tr_file f = manifest_file("RootDomain", "Library/Caches/evilstage/payload.bin", TR_FT_REG,
 	                          TR_NOTIME, UNIX_0320_08);
@@ -634,23 +489,23 @@ static void test_manifest_path_prefix(void **state)
 	        manifest_file("HomeDomain", "Library/Caches/evilstage2/x", TR_FT_REG, TR_NOTIME, 0);
 	tr_file dir = manifest_file("RootDomain", "Library/Caches/evilstage", TR_FT_DIR,
 	                            UNIX_0741_09, UNIX_0320_08);
-	load_iocs(fx);
-	run_module(fx, &tr_module_manifest, &f);
-	run_module(fx, &tr_module_manifest, &same_name_elsewhere);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	check_indicator(&fx->ctx->findings[0], "manifest", "file:path",
+	load_iocs(x);
+	run_module(x, &tr_module_manifest, &f);
+	run_module(x, &tr_module_manifest, &same_name_elsewhere);
+	assert_int_equal(x->ctx->nfindings, 1);
+	check_indicator(&x->ctx->findings[0], "manifest", "file:path",
 	                "/private/var/root/Library/Caches/evilstage/", "path prefix",
 	                "2023-03-20T08:00:00Z");
-	assert_string_equal(fx->ctx->findings[0].matched,
+	assert_string_equal(x->ctx->findings[0].matched,
 	                    "/private/var/root/Library/Caches/evilstage/payload.bin");
 	/* The folder itself matches too (IOC trailing '/' stripped). */
-	run_module(fx, &tr_module_manifest, &dir);
-	assert_int_equal(fx->ctx->nfindings, 2);
+	run_module(x, &tr_module_manifest, &dir);
+	assert_int_equal(x->ctx->nfindings, 2);
 }
 
 static void test_manifest_webkit_origin(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	tr_file f = manifest_file("AppDomain-com.apple.mobilesafari",
 	                          "Library/WebKit/WebsiteData/IndexedDB/https_urlpush.net_0",
 	                          TR_FT_DIR, UNIX_0741_09, UNIX_0320_08);
@@ -658,35 +513,35 @@ static void test_manifest_webkit_origin(void **state)
 	        manifest_file("AppDomain-com.apple.mobilesafari",
 	                      "Library/WebKit/WebsiteData/IndexedDB/https_www.example.com_0",
 	                      TR_FT_DIR, UNIX_0741_09, UNIX_0320_08);
-	load_iocs(fx);
-	run_module(fx, &tr_module_manifest, &benign);
-	assert_int_equal(fx->ctx->nfindings, 0);
-	run_module(fx, &tr_module_manifest, &f);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	const tr_finding *fd = &fx->ctx->findings[0];
+	load_iocs(x);
+	run_module(x, &tr_module_manifest, &benign);
+	assert_int_equal(x->ctx->nfindings, 0);
+	run_module(x, &tr_module_manifest, &f);
+	assert_int_equal(x->ctx->nfindings, 1);
+	const tr_finding *fd = &x->ctx->findings[0];
 	check_indicator(fd, "manifest", "domain-name:value", "urlpush.net", "origin folder",
 	                "2023-03-15T07:41:09Z");
 	assert_string_equal(fd->matched, "/private/var/mobile/Containers/Data/Application/"
 	                                 "com.apple.mobilesafari/Library/WebKit/WebsiteData/"
 	                                 "IndexedDB/https_urlpush.net_0");
-	assert_string_equal(rec_get(fd, "type"), "directory");
+	assert_string_equal(rec_value(fd, "type"), "directory");
 }
 
 static void test_manifest_symlink_target(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	tr_file f = manifest_file("HomeDomain", "Library/link", TR_FT_LNK, UNIX_0741_09, 0);
 	f.target = "/private/var/root/Library/Caches/evilstage/x";
-	load_iocs(fx);
-	run_module(fx, &tr_module_manifest, &f);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	assert_string_equal(fx->ctx->findings[0].field, "target");
-	assert_string_equal(fx->ctx->findings[0].ioc_type, "file:path");
+	load_iocs(x);
+	run_module(x, &tr_module_manifest, &f);
+	assert_int_equal(x->ctx->nfindings, 1);
+	assert_string_equal(x->ctx->findings[0].field, "target");
+	assert_string_equal(x->ctx->findings[0].ioc_type, "file:path");
 }
 
 static void test_manifest_crashreporter(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	char t[32];
 	tr_file f = manifest_file("RootDomain", "Library/Preferences/com.apple.CrashReporter.plist",
 	                          TR_FT_REG, UNIX_0741_09, UNIX_0320_08);
@@ -694,18 +549,18 @@ static void test_manifest_crashreporter(void **state)
 	        manifest_file("HomeDomain", "Library/Preferences/com.apple.CrashReporter.plist",
 	                      TR_FT_REG, UNIX_0741_09, UNIX_0320_08);
 	/* No indicators loaded: heuristics run anyway. */
-	run_module(fx, &tr_module_manifest, &home);
-	assert_int_equal(fx->ctx->nfindings, 0);
-	run_module(fx, &tr_module_manifest, &f);
-	assert_int_equal(fx->ctx->nfindings, 1);
-	const tr_finding *fd = only_heuristic(fx, "crashreporter_plist_present");
+	run_module(x, &tr_module_manifest, &home);
+	assert_int_equal(x->ctx->nfindings, 0);
+	run_module(x, &tr_module_manifest, &f);
+	assert_int_equal(x->ctx->nfindings, 1);
+	const tr_finding *fd = only_heuristic(x, "crashreporter_plist_present");
 	assert_int_equal(fd->level, TR_LEVEL_INFO);
 	assert_string_equal(fd->module, "manifest");
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:41:09Z");
 	assert_non_null(strstr(fd->explanation, "false positive"));
-	assert_string_equal(rec_get(fd, "path"),
+	assert_string_equal(rec_value(fd, "path"),
 	                    "/private/var/root/Library/Preferences/com.apple.CrashReporter.plist");
-	assert_int_equal(fx->ctx->records, 2);
+	assert_int_equal(x->ctx->records, 2);
 }
 
 static void test_manifest_wants_everything(void **state)
@@ -821,16 +676,16 @@ static void test_domain_path_truncation(void **state)
 /* A device path over the manifest buffer: a warning, not a crash. */
 static void test_manifest_long_path(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	size_t n = 9000;
 	char *rel = malloc(n + 1);
 	assert_non_null(rel);
 	memset(rel, 'a', n);
 	rel[n] = '\0';
 	tr_file f = manifest_file("HomeDomain", rel, TR_FT_REG, 0, 0);
-	run_module(fx, &tr_module_manifest, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_int_equal(fx->ctx->records, 0);
+	run_module(x, &tr_module_manifest, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_int_equal(x->ctx->records, 0);
 	free(rel);
 }
 

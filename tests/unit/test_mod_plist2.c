@@ -11,7 +11,7 @@
  */
 #include <sys/stat.h>
 
-#include "unit.h"
+#include "mod_harness.h"
 
 extern const tr_module tr_module_profiles;
 extern const tr_module tr_module_locationd;
@@ -26,125 +26,48 @@ extern const tr_module tr_module_applications;
 #define MAC_0741_10 700558870.0
 
 /* ------------------------------------------------------------------ */
-/* Fake collector: files are "<dir>/<id>"                              */
-
-struct fake_reader {
-	tr_reader r;
-	FILE *fp;
-};
-
-static ssize_t fake_read(tr_reader *r, void *buf, size_t len)
-{
-	struct fake_reader *fr = (struct fake_reader *)r;
-	size_t n = fread(buf, 1, len, fr->fp);
-	if (n == 0 && ferror(fr->fp))
-		return -1;
-	return (ssize_t)n;
-}
-
-static void fake_close(tr_reader *r)
-{
-	struct fake_reader *fr = (struct fake_reader *)r;
-	fclose(fr->fp);
-	free(fr);
-}
-
-static int fake_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
-{
-	char path[4200];
-	struct fake_reader *fr;
-
-	snprintf(path, sizeof path, "%s/%s", (const char *)state, f->id);
-	fr = calloc(1, sizeof *fr);
-	if (!fr)
-		return TR_ENOMEM;
-	fr->fp = fopen(path, "rb");
-	if (!fr->fp) {
-		free(fr);
-		return tr_set_error(ctx, TR_ENOTFOUND, "%s: cannot open", path);
-	}
-	fr->r.read = fake_read;
-	fr->r.close = fake_close;
-	*out = &fr->r;
-	return TR_OK;
-}
-
-static const tr_collector fake_collector = {
-	.name = "fake",
-	.description = "test files in a temp dir",
-	.read_open = fake_read_open,
-};
-
-/* ------------------------------------------------------------------ */
-/* Fixture                                                             */
-
-struct fx {
-	char *dir;
-	tr_ctx *ctx;
-	tr_source src;
-};
+/* Fixture (tests/unit/mod_harness.h: files are "<dir>/<id>")          */
 
 static int fx_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof *fx);
-	assert_non_null(fx);
-	fx->dir = unit_tmpdir();
-	assert_int_equal(tr_ctx_create(&fx->ctx), TR_OK);
-	fx->src.collector = &fake_collector;
-	fx->src.state = fx->dir;
-	fx->src.path = fx->dir;
-	*state = fx;
+	*state = fx_new_bundle(NULL, NULL, 0);
 	return 0;
 }
 
 static int fx_teardown(void **state)
 {
-	struct fx *fx = *state;
-	tr_ctx_destroy(fx->ctx);
-	unit_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
+	fx_free(*state);
 	return 0;
 }
 
-/* A STIX2 bundle of one malware ("TestSpy") indicated by each pattern. */
-static void load_patterns(struct fx *fx, const char *const *patterns, size_t n)
+/* A STIX2 bundle of one malware ("TestSpy") indicated by each pattern
+ * (given without the brackets). */
+static void load_patterns(fx *x, const char *const *patterns, size_t n)
 {
-	char path[4200], *json = malloc(65536);
-	size_t o = 0;
+	char path[4200], *json, **br = calloc(n ? n : 1, sizeof *br);
 
-	assert_non_null(json);
-	o += (size_t)snprintf(json + o, 65536 - o,
-	                      "{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-"
-	                      "000000000000\",\"objects\":[{\"type\":\"malware\",\"spec_version\":"
-	                      "\"2.1\",\"id\":\"malware--00000000-0000-4000-8000-000000000001\","
-	                      "\"name\":\"TestSpy\",\"is_family\":false}");
+	assert_non_null(br);
 	for (size_t i = 0; i < n; i++) {
-		o += (size_t)snprintf(
-		        json + o, 65536 - o,
-		        ",{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"
-		        "00000000-0000-4000-8000-0000000001%02zu\",\"pattern\":\"[%s]\","
-		        "\"pattern_type\":\"stix\",\"valid_from\":\"2021-07-18T00:00:00Z\"}"
-		        ",{\"type\":\"relationship\",\"spec_version\":\"2.1\",\"id\":"
-		        "\"relationship--00000000-0000-4000-8000-0000000002%02zu\","
-		        "\"relationship_type\":\"indicates\",\"source_ref\":\"indicator--00000000-"
-		        "0000-4000-8000-0000000001%02zu\",\"target_ref\":\"malware--00000000-0000-"
-		        "4000-8000-000000000001\"}",
-		        i, patterns[i], i, i);
-		assert_true(o < 65536);
+		size_t len = strlen(patterns[i]) + 3;
+		br[i] = malloc(len);
+		assert_non_null(br[i]);
+		snprintf(br[i], len, "[%s]", patterns[i]);
 	}
-	o += (size_t)snprintf(json + o, 65536 - o, "]}");
-	snprintf(path, sizeof path, "%s/test-iocs.stix2", fx->dir);
-	unit_write_file(path, json, o);
+	json = unit_stix_bundle("TestSpy", (const char *const *)br, n);
+	for (size_t i = 0; i < n; i++)
+		free(br[i]);
+	free(br);
+	snprintf(path, sizeof path, "%s/test-iocs.stix2", x->dir);
+	unit_write_file(path, json, strlen(json));
 	free(json);
-	assert_int_equal(tr_load_iocs(fx->ctx, path), TR_OK);
+	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
 }
 
-static void load_predator(struct fx *fx)
+static void load_predator(fx *x)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/iocs/predator.stix2", unit_shared());
-	assert_int_equal(tr_load_iocs(fx->ctx, path), TR_OK);
+	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
 }
 
 /* Serialises p as binary or XML (malloc'ed copy in *out). */
@@ -169,67 +92,32 @@ static size_t plist_bytes(plist_t p, int binary, char **out)
 }
 
 /* Writes p to "<dir>/<id>" and returns its size; frees p. */
-static uint64_t write_plist(struct fx *fx, const char *id, plist_t p, int binary)
+static uint64_t write_plist(fx *x, const char *id, plist_t p, int binary)
 {
 	char path[4200], *data;
 	size_t len = plist_bytes(p, binary, &data);
 
 	plist_free(p);
-	snprintf(path, sizeof path, "%s/%s", fx->dir, id);
+	snprintf(path, sizeof path, "%s/%s", x->dir, id);
 	unit_write_file(path, data, len);
 	free(data);
 	return len;
 }
 
-static tr_file make_file(const char *domain, const char *relpath, const char *id, uint64_t size)
-{
-	tr_file f;
-	memset(&f, 0, sizeof f);
-	f.domain = domain;
-	f.relpath = relpath;
-	f.id = id;
-	f.type = TR_FT_REG;
-	f.mode = 0100644;
-	f.size = size;
-	f.mtime = f.ctime = f.btime = TR_NOTIME;
-	f.present = 1;
-	return f;
-}
-
-static void run_module(struct fx *fx, const tr_module *m, const tr_file *f)
-{
-	assert_true(tr_module_wants(m, f));
-	assert_int_equal(m->run(fx->ctx, m, &fx->src, f), TR_OK);
-	tr_findings_sort(fx->ctx);
-}
-
-static const char *iso(double t, char *buf)
-{
-	return tr_time_format(t, buf, 32);
-}
-
-static const char *rec_get(const tr_finding *f, const char *key)
-{
-	for (size_t i = 0; i < f->nrecord; i++)
-		if (strcmp(f->record[i].key, key) == 0)
-			return f->record[i].value;
-	return NULL;
-}
-
-static size_t count_kind(struct fx *fx, enum tr_finding_kind kind)
+static size_t count_kind(fx *x, enum tr_finding_kind kind)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++)
-		n += fx->ctx->findings[i].kind == kind;
+	for (size_t i = 0; i < x->ctx->nfindings; i++)
+		n += x->ctx->findings[i].kind == kind;
 	return n;
 }
 
 /* The one heuristic finding of that name (asserts there is exactly one). */
-static const tr_finding *heuristic(struct fx *fx, const char *name)
+static const tr_finding *heuristic(fx *x, const char *name)
 {
 	const tr_finding *hit = NULL;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
 		if (fd->kind == TR_FIND_HEURISTIC && strcmp(fd->heuristic, name) == 0) {
 			assert_null(hit);
 			hit = fd;
@@ -240,11 +128,11 @@ static const tr_finding *heuristic(struct fx *fx, const char *name)
 }
 
 /* The one indicator finding whose field is field (asserts one). */
-static const tr_finding *indicator(struct fx *fx, const char *field)
+static const tr_finding *indicator(fx *x, const char *field)
 {
 	const tr_finding *hit = NULL;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
 		if (fd->kind == TR_FIND_INDICATOR && strcmp(fd->field, field) == 0) {
 			assert_null(hit);
 			hit = fd;
@@ -252,14 +140,6 @@ static const tr_finding *indicator(struct fx *fx, const char *field)
 	}
 	assert_non_null(hit);
 	return hit;
-}
-
-static int has_warning(struct fx *fx, const char *needle)
-{
-	for (size_t i = 0; i < fx->ctx->warnings.n; i++)
-		if (strstr(fx->ctx->warnings.v[i], needle))
-			return 1;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -303,19 +183,19 @@ static plist_t stub(const char *uuid, const char *ident)
 
 static void profile_predator(void **state, int binary, const char *uuid)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	char t[32];
-	uint64_t size = write_plist(fx, "stub", stub(uuid, "com.example.settings"), binary);
+	uint64_t size = write_plist(x, "stub", stub(uuid, "com.example.settings"), binary);
 	tr_file f = make_file(PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-2b1c.stub",
 	                      "stub", size);
-	load_predator(fx);
-	run_module(fx, &tr_module_profiles, &f);
+	load_predator(x);
+	run_module(x, &tr_module_profiles, &f);
 
-	assert_int_equal(fx->ctx->warnings.n, 0);
+	assert_int_equal(x->ctx->warnings.n, 0);
 	/* the profile and the three payloads with a UUID */
-	assert_int_equal(fx->ctx->records, 4);
-	assert_int_equal(count_kind(fx, TR_FIND_INDICATOR), 1);
-	const tr_finding *fd = indicator(fx, "profile_uuid");
+	assert_int_equal(x->ctx->records, 4);
+	assert_int_equal(count_kind(x, TR_FIND_INDICATOR), 1);
+	const tr_finding *fd = indicator(x, "profile_uuid");
 	assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
 	assert_string_equal(fd->module, "profiles");
 	assert_string_equal(fd->malware, "Predator");
@@ -326,20 +206,20 @@ static void profile_predator(void **state, int binary, const char *uuid)
 	assert_string_equal(fd->matched, uuid);
 	assert_string_equal(fd->event, "profile");
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
-	assert_string_equal(rec_get(fd, "name"), "Settings");
-	assert_string_equal(rec_get(fd, "identifier"), "com.example.settings");
-	assert_string_equal(rec_get(fd, "payload_types"),
+	assert_string_equal(rec_value(fd, "name"), "Settings");
+	assert_string_equal(rec_value(fd, "identifier"), "com.example.settings");
+	assert_string_equal(rec_value(fd, "payload_types"),
 	                    "Configuration, com.apple.notificationsettings, "
 	                    "com.apple.security.root, com.apple.mdm");
 
 	/* one finding per kind, though two payloads hide notifications */
-	assert_int_equal(count_kind(fx, TR_FIND_HEURISTIC), 3);
-	assert_int_equal(heuristic(fx, "profile_hides_notifications")->level, TR_LEVEL_MEDIUM);
-	assert_int_equal(heuristic(fx, "profile_root_ca")->level, TR_LEVEL_LOW);
-	assert_int_equal(heuristic(fx, "profile_mdm")->level, TR_LEVEL_INFO);
-	fd = heuristic(fx, "profile_hides_notifications");
+	assert_int_equal(count_kind(x, TR_FIND_HEURISTIC), 3);
+	assert_int_equal(heuristic(x, "profile_hides_notifications")->level, TR_LEVEL_MEDIUM);
+	assert_int_equal(heuristic(x, "profile_root_ca")->level, TR_LEVEL_LOW);
+	assert_int_equal(heuristic(x, "profile_mdm")->level, TR_LEVEL_INFO);
+	fd = heuristic(x, "profile_hides_notifications");
 	assert_non_null(strstr(fd->explanation, "notification"));
-	assert_string_equal(rec_get(fd, "profile_uuid"), uuid);
+	assert_string_equal(rec_value(fd, "profile_uuid"), uuid);
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
 }
 
@@ -363,25 +243,25 @@ static void test_profile_predator_lower_case(void **state)
  * one finding per place, never two for the same text in one record. */
 static void test_profile_payload_and_identifier(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict(), content = plist_new_array();
 	plist_dict_set_item(root, "PayloadUUID",
 	                    plist_new_string("11111111-2222-4333-8444-555555555555"));
 	plist_dict_set_item(root, "PayloadIdentifier", plist_new_string(PREDATOR_UUID_LC));
 	plist_array_append_item(content, payload("com.apple.wifi.managed", PREDATOR_UUID, NULL));
 	plist_dict_set_item(root, "PayloadContent", content);
-	uint64_t size = write_plist(fx, "stub", root, 1);
+	uint64_t size = write_plist(x, "stub", root, 1);
 	tr_file f = make_file("HomeDomain", "Library/UserConfigurationProfiles/profile-x.stub",
 	                      "stub", size);
-	load_predator(fx);
-	run_module(fx, &tr_module_profiles, &f);
-	assert_int_equal(fx->ctx->records, 2);
-	assert_int_equal(fx->ctx->nfindings, 2);
-	const tr_finding *a = indicator(fx, "payload_uuid");
+	load_predator(x);
+	run_module(x, &tr_module_profiles, &f);
+	assert_int_equal(x->ctx->records, 2);
+	assert_int_equal(x->ctx->nfindings, 2);
+	const tr_finding *a = indicator(x, "payload_uuid");
 	assert_string_equal(a->event, "profile_payload");
-	assert_string_equal(rec_get(a, "payload_type"), "com.apple.wifi.managed");
+	assert_string_equal(rec_value(a, "payload_type"), "com.apple.wifi.managed");
 	assert_false(TR_HAS_TIME(a->time));
-	const tr_finding *b = indicator(fx, "identifier");
+	const tr_finding *b = indicator(x, "identifier");
 	assert_string_equal(b->malware, "Predator");
 
 	/* Same UUID at the top and in a payload; identifier = UUID: one. */
@@ -391,12 +271,12 @@ static void test_profile_payload_and_identifier(void **state)
 	plist_dict_set_item(root, "PayloadIdentifier", plist_new_string(PREDATOR_UUID_LC));
 	plist_array_append_item(content, payload("com.apple.x", PREDATOR_UUID_LC, NULL));
 	plist_dict_set_item(root, "PayloadContent", content);
-	size = write_plist(fx, "stub2", root, 0);
+	size = write_plist(x, "stub2", root, 0);
 	tr_file g = make_file(PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-y.stub",
 	                      "stub2", size);
-	run_module(fx, &tr_module_profiles, &g);
-	assert_int_equal(fx->ctx->nfindings, 3);
-	assert_int_equal(fx->ctx->warnings.n, 0);
+	run_module(x, &tr_module_profiles, &g);
+	assert_int_equal(x->ctx->nfindings, 3);
+	assert_int_equal(x->ctx->warnings.n, 0);
 }
 
 static plist_t event(const char *ident, double mac, const char *op, const char *proc)
@@ -411,7 +291,7 @@ static plist_t event(const char *ident, double mac, const char *op, const char *
 
 static void test_profile_events(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	static const char *const pats[] = { "process:name='profiledx'" };
 	char t[32];
 	plist_t root = plist_new_dict(), evs = plist_new_array();
@@ -423,55 +303,55 @@ static void test_profile_events(void **state)
 	plist_dict_set_item(odd, "com.example.other", plist_new_uint(1));
 	plist_array_append_item(evs, odd);
 	plist_dict_set_item(root, "ProfileEvents", evs);
-	uint64_t size = write_plist(fx, "ev", root, 1);
+	uint64_t size = write_plist(x, "ev", root, 1);
 	tr_file f = make_file(PROFILES_DOMAIN,
 	                      "Library/ConfigurationProfiles/MCProfileEvents.plist", "ev", size);
-	load_predator(fx);
-	load_patterns(fx, pats, 1);
-	run_module(fx, &tr_module_profiles, &f);
+	load_predator(x);
+	load_patterns(x, pats, 1);
+	run_module(x, &tr_module_profiles, &f);
 
-	assert_int_equal(fx->ctx->records, 2);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_true(has_warning(fx, "2 profile events are not dictionaries"));
-	assert_int_equal(fx->ctx->nfindings, 2);
-	const tr_finding *a = indicator(fx, "identifier");
+	assert_int_equal(x->ctx->records, 2);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_true(has_warning(x->ctx, "2 profile events are not dictionaries"));
+	assert_int_equal(x->ctx->nfindings, 2);
+	const tr_finding *a = indicator(x, "identifier");
 	assert_string_equal(a->event, "profile_event");
 	assert_string_equal(a->malware, "Predator");
 	assert_string_equal(iso(a->time, t), "2023-03-15T07:41:10Z");
-	assert_string_equal(rec_get(a, "operation"), "install");
-	const tr_finding *b = indicator(fx, "process");
+	assert_string_equal(rec_value(a, "operation"), "install");
+	const tr_finding *b = indicator(x, "process");
 	assert_string_equal(b->ioc_type, "process:name");
 	assert_string_equal(b->malware, "TestSpy");
 
 	/* ProfileEvents of the wrong type: a warning; absent: nothing. */
 	root = plist_new_dict();
 	plist_dict_set_item(root, "ProfileEvents", plist_new_dict());
-	size = write_plist(fx, "ev2", root, 0);
+	size = write_plist(x, "ev2", root, 0);
 	f.id = "ev2";
 	f.size = size;
-	run_module(fx, &tr_module_profiles, &f);
-	assert_int_equal(fx->ctx->warnings.n, 2);
+	run_module(x, &tr_module_profiles, &f);
+	assert_int_equal(x->ctx->warnings.n, 2);
 	root = plist_new_dict();
-	size = write_plist(fx, "ev3", root, 0);
+	size = write_plist(x, "ev3", root, 0);
 	f.id = "ev3";
-	run_module(fx, &tr_module_profiles, &f);
-	assert_int_equal(fx->ctx->warnings.n, 2);
-	assert_int_equal(fx->ctx->records, 2);
+	run_module(x, &tr_module_profiles, &f);
+	assert_int_equal(x->ctx->warnings.n, 2);
+	assert_int_equal(x->ctx->records, 2);
 }
 
 /* Wrong shapes: warnings, never a crash or an error status. */
 static void test_profile_hostile(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t arr = plist_new_array();
 	plist_array_append_item(arr, plist_new_string(PREDATOR_UUID));
-	uint64_t size = write_plist(fx, "a", arr, 1);
+	uint64_t size = write_plist(x, "a", arr, 1);
 	tr_file f = make_file(PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-a.stub", "a",
 	                      size);
-	load_predator(fx);
-	run_module(fx, &tr_module_profiles, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_int_equal(fx->ctx->nfindings, 0);
+	load_predator(x);
+	run_module(x, &tr_module_profiles, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_int_equal(x->ctx->nfindings, 0);
 
 	/* PayloadContent a dict; names of the wrong types */
 	plist_t root = plist_new_dict();
@@ -479,31 +359,31 @@ static void test_profile_hostile(void **state)
 	plist_dict_set_item(root, "PayloadIdentifier", plist_new_bool(1));
 	plist_dict_set_item(root, "PayloadContent", plist_new_dict());
 	plist_dict_set_item(root, "InstallDate", plist_new_string("yesterday"));
-	size = write_plist(fx, "b", root, 1);
+	size = write_plist(x, "b", root, 1);
 	f.id = "b";
 	f.size = size;
-	run_module(fx, &tr_module_profiles, &f);
-	assert_int_equal(fx->ctx->warnings.n, 2);
-	assert_true(has_warning(fx, "PayloadContent is not an array"));
-	assert_int_equal(fx->ctx->records, 1);
-	assert_int_equal(fx->ctx->nfindings, 0);
+	run_module(x, &tr_module_profiles, &f);
+	assert_int_equal(x->ctx->warnings.n, 2);
+	assert_true(has_warning(x->ctx, "PayloadContent is not an array"));
+	assert_int_equal(x->ctx->records, 1);
+	assert_int_equal(x->ctx->nfindings, 0);
 
 	/* the same on the events file, and garbage, and a missing file */
-	size = write_plist(fx, "c", plist_new_string("x"), 0);
+	size = write_plist(x, "c", plist_new_string("x"), 0);
 	tr_file g = make_file(PROFILES_DOMAIN,
 	                      "Library/ConfigurationProfiles/MCProfileEvents.plist", "c", size);
-	run_module(fx, &tr_module_profiles, &g);
-	assert_int_equal(fx->ctx->warnings.n, 3);
+	run_module(x, &tr_module_profiles, &g);
+	assert_int_equal(x->ctx->warnings.n, 3);
 	char p[4200];
-	snprintf(p, sizeof p, "%s/junk", fx->dir);
+	snprintf(p, sizeof p, "%s/junk", x->dir);
 	unit_write_file(p, "bplist00\xff\xff junk", 16);
 	g.id = "junk";
-	run_module(fx, &tr_module_profiles, &g);
-	assert_int_equal(fx->ctx->warnings.n, 4);
+	run_module(x, &tr_module_profiles, &g);
+	assert_int_equal(x->ctx->warnings.n, 4);
 	g.id = "missing";
-	run_module(fx, &tr_module_profiles, &g);
-	assert_int_equal(fx->ctx->warnings.n, 5);
-	assert_int_equal(fx->ctx->nfindings, 0);
+	run_module(x, &tr_module_profiles, &g);
+	assert_int_equal(x->ctx->warnings.n, 5);
+	assert_int_equal(x->ctx->nfindings, 0);
 }
 
 static void test_profile_wants(void **state)
@@ -532,7 +412,7 @@ static void test_profile_wants(void **state)
 
 static void test_locationd_clients(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	static const char *const pats[] = {
 		"process:name='fmld'",
 		"file:path='/private/var/db/com.apple.xpc.roleaccountd.staging/'",
@@ -580,22 +460,22 @@ static void test_locationd_clients(void **state)
 	plist_dict_set_item(root, "com.apple.locationd.migrated", plist_new_uint(3));
 	plist_dict_set_item(root, "junk", plist_new_array());
 
-	uint64_t size = write_plist(fx, "cl", root, 1);
+	uint64_t size = write_plist(x, "cl", root, 1);
 	tr_file f = make_file("RootDomain", "Library/Caches/locationd/clients.plist", "cl", size);
-	load_patterns(fx, pats, 5);
-	run_module(fx, &tr_module_locationd, &f);
+	load_patterns(x, pats, 5);
+	run_module(x, &tr_module_locationd, &f);
 
-	assert_int_equal(fx->ctx->warnings.n, 0);
-	assert_int_equal(fx->ctx->records, 5);
+	assert_int_equal(x->ctx->warnings.n, 0);
+	assert_int_equal(x->ctx->records, 5);
 	/* fmld: path prefix + process component, once each (Registered and
 	 * Executable are the same path as the key: context only);
 	 * bh: process name; com.evil.app: app id (as bundle id and as key
 	 * the same text: once); Evil.bundle: file name via the key path and
 	 * BundlePath (same text: once). */
-	assert_int_equal(fx->ctx->nfindings, 5);
+	assert_int_equal(x->ctx->nfindings, 5);
 	size_t fm = 0;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
 		assert_int_equal(fd->kind, TR_FIND_INDICATOR);
 		assert_string_equal(fd->module, "locationd");
 		assert_string_equal(fd->event, "location_client");
@@ -603,33 +483,33 @@ static void test_locationd_clients(void **state)
 			fm++;
 			assert_string_equal(fd->field, "client_path");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:41:10Z");
-			assert_string_equal(rec_get(fd, "client"),
+			assert_string_equal(rec_value(fd, "client"),
 			                    "com.apple.locationd.executable-" FMLD);
-			assert_string_equal(rec_get(fd, "executable"), FMLD);
-			assert_string_equal(rec_get(fd, "registered"), FMLD);
-			assert_string_equal(rec_get(fd, "authorization"), "2");
+			assert_string_equal(rec_value(fd, "executable"), FMLD);
+			assert_string_equal(rec_value(fd, "registered"), FMLD);
+			assert_string_equal(rec_value(fd, "authorization"), "2");
 		}
 	}
 	assert_int_equal(fm, 2);
-	const tr_finding *bh = indicator(fx, "client");
+	const tr_finding *bh = indicator(x, "client");
 	assert_string_equal(bh->matched, "bh");
 	assert_string_equal(bh->ioc_type, "process:name");
 	assert_false(TR_HAS_TIME(bh->time));
-	assert_null(rec_get(bh, "registered")); /* a bool: not a path */
-	const tr_finding *app = indicator(fx, "app_id");
+	assert_null(rec_value(bh, "registered")); /* a bool: not a path */
+	const tr_finding *app = indicator(x, "app_id");
 	assert_string_equal(app->ioc_type, "app:id");
-	assert_string_equal(rec_get(app, "client"), "com.evil.app");
+	assert_string_equal(rec_value(app, "client"), "com.evil.app");
 	assert_string_equal(iso(app->time, t), "2023-03-15T07:40:12Z");
 	/* the bundle- key's path and BundlePath are the same text: once */
 	size_t eb = 0;
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
 		if (strcmp(fd->ioc_type, "file:name") != 0)
 			continue;
 		eb++;
 		assert_string_equal(fd->field, "client_path");
 		assert_string_equal(fd->matched, "/System/Library/LocationBundles/Evil.bundle");
-		assert_string_equal(rec_get(fd, "bundle_path"),
+		assert_string_equal(rec_value(fd, "bundle_path"),
 		                    "/System/Library/LocationBundles/Evil.bundle");
 	}
 	assert_int_equal(eb, 1);
@@ -638,27 +518,27 @@ static void test_locationd_clients(void **state)
 /* Wrong top level, missing file: warnings. */
 static void test_locationd_hostile(void **state)
 {
-	struct fx *fx = *state;
-	uint64_t size = write_plist(fx, "cl", plist_new_array(), 0);
+	fx *x = *state;
+	uint64_t size = write_plist(x, "cl", plist_new_array(), 0);
 	tr_file f = make_file("HomeDomain", "Library/Caches/locationd/clients.plist", "cl", size);
-	run_module(fx, &tr_module_locationd, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
+	run_module(x, &tr_module_locationd, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
 	/* a key that is only ':' and one with only the prefix */
 	plist_t root = plist_new_dict();
 	plist_dict_set_item(root, ":", plist_new_dict());
 	plist_dict_set_item(root, "com.apple.locationd.bundle-", plist_new_dict());
-	size = write_plist(fx, "cl2", root, 1);
+	size = write_plist(x, "cl2", root, 1);
 	f.id = "cl2";
-	run_module(fx, &tr_module_locationd, &f);
-	assert_int_equal(fx->ctx->records, 2);
-	assert_int_equal(fx->ctx->warnings.n, 1);
+	run_module(x, &tr_module_locationd, &f);
+	assert_int_equal(x->ctx->records, 2);
+	assert_int_equal(x->ctx->warnings.n, 1);
 	f.id = "nothing";
-	run_module(fx, &tr_module_locationd, &f);
-	assert_int_equal(fx->ctx->warnings.n, 2);
+	run_module(x, &tr_module_locationd, &f);
+	assert_int_equal(x->ctx->warnings.n, 2);
 	tr_file g = make_file("", "private/var/root/Library/Caches/locationd/clients.plist", "cl2",
 	                      size);
-	run_module(fx, &tr_module_locationd, &g);
-	assert_int_equal(fx->ctx->records, 4);
+	run_module(x, &tr_module_locationd, &g);
+	assert_int_equal(x->ctx->records, 4);
 }
 
 /* ------------------------------------------------------------------ */
@@ -671,7 +551,7 @@ static const char *const app_pats[] = {
 
 static void test_apps_domain_roots(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	char t[32];
 	tr_file a = make_file("AppDomain-com.evil.app", "", "x", 0);
 	tr_file g = make_file("AppDomainGroup-group.com.evil.app.shared", "", "x", 0);
@@ -687,28 +567,28 @@ static void test_apps_domain_roots(void **state)
 	assert_false(tr_module_wants(&tr_module_applications, &other));
 	/* metadata is all it needs, but it reads plists too (see the module) */
 	assert_int_equal(tr_module_applications.flags & TR_MODULE_METADATA, 0);
-	load_patterns(fx, app_pats, 2);
-	run_module(fx, &tr_module_applications, &a);
-	run_module(fx, &tr_module_applications, &g);
-	run_module(fx, &tr_module_applications, &p);
-	assert_int_equal(fx->ctx->records, 3);
-	assert_int_equal(fx->ctx->nfindings, 2); /* the app and its plugin (any case) */
+	load_patterns(x, app_pats, 2);
+	run_module(x, &tr_module_applications, &a);
+	run_module(x, &tr_module_applications, &g);
+	run_module(x, &tr_module_applications, &p);
+	assert_int_equal(x->ctx->records, 3);
+	assert_int_equal(x->ctx->nfindings, 2); /* the app and its plugin (any case) */
 	for (size_t i = 0; i < 2; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
+		const tr_finding *fd = &x->ctx->findings[i];
 		assert_string_equal(fd->ioc_type, "app:id");
 		assert_string_equal(fd->ioc_value, "com.evil.app");
 		assert_string_equal(fd->malware, "TestSpy");
 		assert_string_equal(fd->field, "app_id");
-		assert_string_equal(rec_get(fd, "source"), "backup domain");
+		assert_string_equal(rec_value(fd, "source"), "backup domain");
 		if (strcmp(fd->domain, "AppDomain-com.evil.app") == 0) {
-			assert_string_equal(rec_get(fd, "container"), "AppDomain");
+			assert_string_equal(rec_value(fd, "container"), "AppDomain");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z"); /* btime */
 		} else {
-			assert_string_equal(rec_get(fd, "container"), "AppDomainPlugin");
+			assert_string_equal(rec_value(fd, "container"), "AppDomainPlugin");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:41:10Z"); /* mtime */
 		}
 	}
-	assert_int_equal(fx->ctx->warnings.n, 0);
+	assert_int_equal(x->ctx->warnings.n, 0);
 }
 
 /* An embedded iTunesMetadata plist as data. */
@@ -747,7 +627,7 @@ static plist_t app_entry(plist_t meta)
 
 static void apps_info(void **state, int binary)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	char t[32];
 	plist_t root = plist_new_dict(), apps = plist_new_dict(), inst = plist_new_array();
 	plist_dict_set_item(apps, "com.evil.app",
@@ -773,42 +653,42 @@ static void apps_info(void **state, int binary)
 	plist_dict_set_item(root, "Applications", apps);
 	plist_dict_set_item(root, "Installed Applications", inst);
 	plist_dict_set_item(root, "Product Type", plist_new_string("iPhone14,2"));
-	uint64_t size = write_plist(fx, "info", root, binary);
+	uint64_t size = write_plist(x, "info", root, binary);
 	tr_file f = make_file("", "Info.plist", "info", size);
-	load_patterns(fx, app_pats, 2);
-	run_module(fx, &tr_module_applications, &f);
+	load_patterns(x, app_pats, 2);
+	run_module(x, &tr_module_applications, &f);
 
 	/* 8 Applications entries + com.other.app (com.evil.app once) */
-	assert_int_equal(fx->ctx->records, 9);
-	assert_int_equal(count_kind(fx, TR_FIND_INDICATOR), 1);
-	const tr_finding *fd = indicator(fx, "app_id");
+	assert_int_equal(x->ctx->records, 9);
+	assert_int_equal(count_kind(x, TR_FIND_INDICATOR), 1);
+	const tr_finding *fd = indicator(x, "app_id");
 	assert_string_equal(fd->matched, "com.evil.app");
 	assert_string_equal(fd->malware, "TestSpy");
-	assert_string_equal(rec_get(fd, "source"), "Info.plist Applications");
-	assert_string_equal(rec_get(fd, "bundle_id"), "com.evil.app");
-	assert_string_equal(rec_get(fd, "name"), "Some App");
-	assert_string_equal(rec_get(fd, "artist"), "Some Vendor");
-	assert_string_equal(rec_get(fd, "source_app"), "com.example.sideloader");
-	assert_string_equal(rec_get(fd, "version"), "1.2");
+	assert_string_equal(rec_value(fd, "source"), "Info.plist Applications");
+	assert_string_equal(rec_value(fd, "bundle_id"), "com.evil.app");
+	assert_string_equal(rec_value(fd, "name"), "Some App");
+	assert_string_equal(rec_value(fd, "artist"), "Some Vendor");
+	assert_string_equal(rec_value(fd, "source_app"), "com.example.sideloader");
+	assert_string_equal(rec_value(fd, "version"), "1.2");
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
 
-	assert_int_equal(count_kind(fx, TR_FIND_HEURISTIC), 2);
-	fd = heuristic(fx, "app_not_from_app_store");
+	assert_int_equal(count_kind(x, TR_FIND_HEURISTIC), 2);
+	fd = heuristic(x, "app_not_from_app_store");
 	assert_int_equal(fd->level, TR_LEVEL_MEDIUM);
-	assert_string_equal(rec_get(fd, "app_id"), "com.evil.app");
+	assert_string_equal(rec_value(fd, "app_id"), "com.evil.app");
 	assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z");
 	assert_non_null(strstr(fd->explanation, "App Store"));
-	fd = heuristic(fx, "app_metadata_incomplete");
+	fd = heuristic(x, "app_metadata_incomplete");
 	assert_int_equal(fd->level, TR_LEVEL_LOW);
-	assert_string_equal(rec_get(fd, "app_id"), "com.nometa.app");
-	assert_null(rec_get(fd, "bundle_id"));
+	assert_string_equal(rec_value(fd, "app_id"), "com.nometa.app");
+	assert_null(rec_value(fd, "bundle_id"));
 
 	/* the broken embedded plist; the entry that is not a dict (both
 	 * counted); the Installed Applications entry that is not a string */
-	assert_true(has_warning(fx, "Applications/com.broken.app/iTunesMetadata"));
-	assert_true(has_warning(fx, "1 Applications entries have no usable iTunesMetadata"));
-	assert_true(has_warning(fx, "1 Installed Applications entries are not bundle ids"));
-	assert_int_equal(fx->ctx->warnings.n, 3);
+	assert_true(has_warning(x->ctx, "Applications/com.broken.app/iTunesMetadata"));
+	assert_true(has_warning(x->ctx, "1 Applications entries have no usable iTunesMetadata"));
+	assert_true(has_warning(x->ctx, "1 Installed Applications entries are not bundle ids"));
+	assert_int_equal(x->ctx->warnings.n, 3);
 }
 
 static void test_apps_info_binary(void **state)
@@ -823,7 +703,7 @@ static void test_apps_info_xml(void **state)
 
 static void test_apps_manifest(void **state)
 {
-	struct fx *fx = *state;
+	fx *x = *state;
 	plist_t root = plist_new_dict(), apps = plist_new_dict(), e = plist_new_dict();
 	plist_dict_set_item(e, "CFBundleIdentifier", plist_new_string("com.evil.app"));
 	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("7"));
@@ -837,48 +717,48 @@ static void test_apps_manifest(void **state)
 	plist_dict_set_item(apps, "com.odd.app", plist_new_uint(1));
 	plist_dict_set_item(root, "Applications", apps);
 	plist_dict_set_item(root, "IsEncrypted", plist_new_bool(0));
-	uint64_t size = write_plist(fx, "man", root, 1);
+	uint64_t size = write_plist(x, "man", root, 1);
 	tr_file f = make_file("", "Manifest.plist", "man", size);
-	load_patterns(fx, app_pats, 2);
-	run_module(fx, &tr_module_applications, &f);
-	assert_int_equal(fx->ctx->records, 3);
+	load_patterns(x, app_pats, 2);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(x->ctx->records, 3);
 	/* com.evil.app by key and by path; com.renamed.app by bundle id */
-	assert_int_equal(fx->ctx->nfindings, 3);
-	for (size_t i = 0; i < fx->ctx->nfindings; i++) {
-		const tr_finding *fd = &fx->ctx->findings[i];
-		assert_string_equal(rec_get(fd, "source"), "Manifest.plist Applications");
+	assert_int_equal(x->ctx->nfindings, 3);
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		const tr_finding *fd = &x->ctx->findings[i];
+		assert_string_equal(rec_value(fd, "source"), "Manifest.plist Applications");
 		if (strcmp(fd->field, "path") == 0) {
 			assert_string_equal(fd->ioc_type, "file:path");
 			assert_string_equal(fd->how, "path prefix");
-			assert_string_equal(rec_get(fd, "version"), "7");
+			assert_string_equal(rec_value(fd, "version"), "7");
 		} else if (strcmp(fd->field, "bundle_id") == 0) {
-			assert_string_equal(rec_get(fd, "app_id"), "com.renamed.app");
+			assert_string_equal(rec_value(fd, "app_id"), "com.renamed.app");
 		} else {
 			assert_string_equal(fd->field, "app_id");
 			assert_string_equal(fd->matched, "com.evil.app");
 		}
 	}
-	assert_int_equal(fx->ctx->warnings.n, 1);
-	assert_true(has_warning(fx, "1 Applications entries are not dictionaries"));
+	assert_int_equal(x->ctx->warnings.n, 1);
+	assert_true(has_warning(x->ctx, "1 Applications entries are not dictionaries"));
 }
 
 /* Wrong shapes of Info.plist and Manifest.plist: warnings only. */
 static void test_apps_hostile(void **state)
 {
-	struct fx *fx = *state;
-	load_patterns(fx, app_pats, 2);
-	uint64_t size = write_plist(fx, "a", plist_new_array(), 1);
+	fx *x = *state;
+	load_patterns(x, app_pats, 2);
+	uint64_t size = write_plist(x, "a", plist_new_array(), 1);
 	tr_file f = make_file("", "Info.plist", "a", size);
-	run_module(fx, &tr_module_applications, &f);
-	assert_int_equal(fx->ctx->warnings.n, 1);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(x->ctx->warnings.n, 1);
 
 	plist_t root = plist_new_dict();
 	plist_dict_set_item(root, "Applications", plist_new_string("com.evil.app"));
 	plist_dict_set_item(root, "Installed Applications", plist_new_dict());
-	size = write_plist(fx, "b", root, 0);
+	size = write_plist(x, "b", root, 0);
 	f.id = "b";
-	run_module(fx, &tr_module_applications, &f);
-	assert_int_equal(fx->ctx->warnings.n, 3);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(x->ctx->warnings.n, 3);
 
 	/* iTunesMetadata: a plist that is not a dict, an empty data, an int */
 	root = plist_new_dict();
@@ -899,30 +779,30 @@ static void test_apps_hostile(void **state)
 	plist_dict_set_item(e, "iTunesMetadata", plist_new_uint(3));
 	plist_dict_set_item(apps, "com.b.app", e);
 	plist_dict_set_item(root, "Applications", apps);
-	size = write_plist(fx, "c", root, 1);
+	size = write_plist(x, "c", root, 1);
 	f.id = "c";
-	run_module(fx, &tr_module_applications, &f);
-	assert_int_equal(fx->ctx->records, 3);
-	assert_int_equal(fx->ctx->nfindings, 1); /* the app id still matches */
-	assert_true(has_warning(fx, "iTunesMetadata: not a dictionary"));
-	assert_true(has_warning(fx, "2 Applications entries have no usable iTunesMetadata"));
-	assert_int_equal(fx->ctx->warnings.n, 5);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(x->ctx->records, 3);
+	assert_int_equal(x->ctx->nfindings, 1); /* the app id still matches */
+	assert_true(has_warning(x->ctx, "iTunesMetadata: not a dictionary"));
+	assert_true(has_warning(x->ctx, "2 Applications entries have no usable iTunesMetadata"));
+	assert_int_equal(x->ctx->warnings.n, 5);
 
 	/* Manifest.plist: Applications an array; top level a string */
 	root = plist_new_dict();
 	plist_dict_set_item(root, "Applications", plist_new_array());
-	size = write_plist(fx, "d", root, 1);
+	size = write_plist(x, "d", root, 1);
 	tr_file g = make_file("", "Manifest.plist", "d", size);
-	run_module(fx, &tr_module_applications, &g);
-	assert_int_equal(fx->ctx->warnings.n, 6);
-	size = write_plist(fx, "e", plist_new_string("x"), 0);
+	run_module(x, &tr_module_applications, &g);
+	assert_int_equal(x->ctx->warnings.n, 6);
+	size = write_plist(x, "e", plist_new_string("x"), 0);
 	g.id = "e";
-	run_module(fx, &tr_module_applications, &g);
-	assert_int_equal(fx->ctx->warnings.n, 7);
+	run_module(x, &tr_module_applications, &g);
+	assert_int_equal(x->ctx->warnings.n, 7);
 	g.id = "missing";
-	run_module(fx, &tr_module_applications, &g);
-	assert_int_equal(fx->ctx->warnings.n, 8);
-	assert_int_equal(fx->ctx->nfindings, 1);
+	run_module(x, &tr_module_applications, &g);
+	assert_int_equal(x->ctx->warnings.n, 8);
+	assert_int_equal(x->ctx->nfindings, 1);
 }
 
 static void test_apps_wants(void **state)

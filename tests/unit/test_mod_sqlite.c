@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "unit.h"
+#include "mod_harness.h"
 
 extern const tr_module tr_module_sms;
 extern const tr_module tr_module_safari_history;
@@ -31,237 +31,22 @@ extern const tr_module tr_module_webkit_rls;
 #define T_RLS 1678866066.0       /* 2023-03-15T07:41:06Z */
 #define MAC(t) ((t)-978307200.0)
 
-static const char stix_bundle[] =
-        "{\"type\": \"bundle\", \"id\": \"bundle--00000000-0000-4000-8000-000000000001\", "
-        "\"objects\": ["
-        "{\"type\": \"malware\", \"spec_version\": \"2.1\", "
-        "\"id\": \"malware--00000000-0000-4000-8000-000000000002\", \"name\": \"TestSpy\", "
-        "\"is_family\": false},"
-#define IND(n, pat)                                                                \
-	"{\"type\": \"indicator\", \"spec_version\": \"2.1\", "                    \
-	"\"id\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", "         \
-	"\"pattern\": \"" pat "\", \"pattern_type\": \"stix\", "                   \
-	"\"valid_from\": \"2023-01-01T00:00:00Z\"},"                               \
-	"{\"type\": \"relationship\", \"spec_version\": \"2.1\", "                 \
-	"\"id\": \"relationship--00000000-0000-4000-8000-0000000002" n "\", "      \
-	"\"relationship_type\": \"indicates\", "                                   \
-	"\"source_ref\": \"indicator--00000000-0000-4000-8000-0000000001" n "\", " \
-	"\"target_ref\": \"malware--00000000-0000-4000-8000-000000000002\"}"
-        IND("01", "[domain-name:value='tookcheckout.com']") "," IND("02", "[domain-name:value='"
-                                                                          "free247downloads.com']") "," IND("03", "[domain-name:value='urlpush.net']") "," IND(
-                "04",
-                "[process:name='roleaccountd']") "," IND("05",
-                                                         "[process:name='msgacntd']") "," IND("06",
-                                                                                              "[ema"
-                                                                                              "il-"
-                                                                                              "addr"
-                                                                                              ":val"
-                                                                                              "ue='"
-                                                                                              "boga"
-                                                                                              "ardl"
-                                                                                              "isa8"
-                                                                                              "03@"
-                                                                                              "gmai"
-                                                                                              "l."
-                                                                                              "com'"
-                                                                                              "]") "," IND("07",
-                                                                                                           "[app:id='com.evil.spyapp']") "," IND("08",
-                                                                                                                                                 "[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']")
-#undef IND
-                "]}";
-
-/* ------------------------------------------------------------------ */
-/* Harness                                                             */
-
-typedef struct fx {
-	char *dir;
-	tr_ctx *ctx;
-	tr_source src;
-	tr_file file;
-	char relpath[512];
-	char domain[128];
-} fx;
-
-static int fake_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
-{
-	char path[4096], display[4352];
-	snprintf(path, sizeof path, "%s/%s", (const char *)state, f->relpath);
-	/* Errors name the artifact as the backup collector does. */
-	return tr_sqlite_open(ctx, path, NULL, tr_file_display(f, display, sizeof display), out);
-}
-
-static const tr_collector fake_collector = {
-	.name = "unit-fake",
-	.description = "temp-dir databases for unit tests",
-	.sqlite_open = fake_sqlite_open,
+/* The indicators of the tests (one collection, "TestSpy"). */
+static const char *const patterns[] = {
+	"[domain-name:value='tookcheckout.com']",
+	"[domain-name:value='free247downloads.com']",
+	"[domain-name:value='urlpush.net']",
+	"[process:name='roleaccountd']",
+	"[process:name='msgacntd']",
+	"[email-addr:value='bogaardlisa803@gmail.com']",
+	"[app:id='com.evil.spyapp']",
+	"[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']",
 };
 
 static fx *fx_new(int with_iocs)
 {
-	fx *x = calloc(1, sizeof *x);
-	char path[4200];
-
-	assert_non_null(x);
-	x->dir = unit_tmpdir();
-	assert_int_equal(tr_ctx_create(&x->ctx), TR_OK);
-	if (with_iocs) {
-		snprintf(path, sizeof path, "%s/test.stix2", x->dir);
-		unit_write_file(path, stix_bundle, strlen(stix_bundle));
-		assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
-	}
-	x->src.collector = &fake_collector;
-	x->src.state = x->dir;
-	x->src.path = x->dir;
-	return x;
-}
-
-static void fx_free(fx *x)
-{
-	tr_ctx_destroy(x->ctx);
-	unit_rmtree(x->dir);
-	free(x->dir);
-	free(x);
-}
-
-/* mkdir -p of the parent folders of dir/relpath. */
-static void make_parents(const char *dir, const char *relpath)
-{
-	char path[4200];
-	snprintf(path, sizeof path, "%s/%s", dir, relpath);
-	for (char *p = path + strlen(dir) + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0700);
-			*p = '/';
-		}
-}
-
-/* Creates dir/relpath as a database holding sql. */
-static void make_db(fx *x, const char *relpath, const char *sql)
-{
-	char path[4200], *err = NULL;
-	sqlite3 *db = NULL;
-
-	make_parents(x->dir, relpath);
-	snprintf(path, sizeof path, "%s/%s", x->dir, relpath);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "sql error: %s\n", err);
-		fail();
-	}
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
-/* Runs m on dir/relpath as domain's file; the module must want it. */
-static int run(fx *x, const tr_module *m, const char *domain, const char *relpath)
-{
-	snprintf(x->domain, sizeof x->domain, "%s", domain);
-	snprintf(x->relpath, sizeof x->relpath, "%s", relpath);
-	x->file = (tr_file){ .domain = x->domain,
-		             .relpath = x->relpath,
-		             .type = TR_FT_REG,
-		             .present = 1,
-		             .mtime = TR_NOTIME,
-		             .ctime = TR_NOTIME,
-		             .btime = TR_NOTIME };
-	assert_true(tr_module_wants(m, &x->file));
-	return m->run(x->ctx, m, &x->src, &x->file);
-}
-
-static void dump_findings(const tr_ctx *ctx)
-{
-	for (size_t i = 0; i < ctx->nfindings; i++) {
-		const tr_finding *f = &ctx->findings[i];
-		fprintf(stderr,
-		        "  finding %zu: %s %s level=%d ioc=%s heur=%s field=%s matched=%s t=%.3f\n",
-		        i, f->module, f->event, (int)f->level, f->ioc_value ? f->ioc_value : "-",
-		        f->heuristic ? f->heuristic : "-", f->field ? f->field : "-",
-		        f->matched ? f->matched : "-", f->time);
-	}
-	for (size_t i = 0; i < ctx->warnings.n; i++)
-		fprintf(stderr, "  warning: %s\n", ctx->warnings.v[i]);
-}
-
-static void expect_count(const tr_ctx *ctx, size_t n)
-{
-	if (ctx->nfindings != n)
-		dump_findings(ctx);
-	assert_int_equal(ctx->nfindings, n);
-}
-
-/* The one finding with that indicator value and matched field (field may
- * be NULL for any), or fails. */
-static const tr_finding *ioc(const tr_ctx *ctx, const char *value, const char *field)
-{
-	const tr_finding *hit = NULL;
-	size_t n = 0;
-
-	for (size_t i = 0; i < ctx->nfindings; i++) {
-		const tr_finding *f = &ctx->findings[i];
-		if (f->kind == TR_FIND_INDICATOR && f->ioc_value &&
-		    strcmp(f->ioc_value, value) == 0 &&
-		    (!field || (f->field && strcmp(f->field, field) == 0))) {
-			hit = f;
-			n++;
-		}
-	}
-	if (n != 1) {
-		fprintf(stderr, "expected one indicator finding %s (%s), got %zu\n", value,
-		        field ? field : "any", n);
-		dump_findings(ctx);
-	}
-	assert_int_equal(n, 1);
-	return hit;
-}
-
-/* Number of heuristic findings named name. */
-static size_t heur_count(const tr_ctx *ctx, const char *name)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < ctx->nfindings; i++)
-		if (ctx->findings[i].kind == TR_FIND_HEURISTIC &&
-		    strcmp(ctx->findings[i].heuristic, name) == 0)
-			n++;
-	return n;
-}
-
-/* The n-th (0-based) heuristic finding named name. */
-static const tr_finding *heur(const tr_ctx *ctx, const char *name, size_t nth)
-{
-	for (size_t i = 0; i < ctx->nfindings; i++)
-		if (ctx->findings[i].kind == TR_FIND_HEURISTIC &&
-		    strcmp(ctx->findings[i].heuristic, name) == 0 && nth-- == 0)
-			return &ctx->findings[i];
-	dump_findings(ctx);
-	fail_msg("no heuristic finding %s", name);
-	return NULL;
-}
-
-static const char *rec_value(const tr_finding *f, const char *key)
-{
-	for (size_t i = 0; i < f->nrecord; i++)
-		if (strcmp(f->record[i].key, key) == 0)
-			return f->record[i].value;
-	return NULL;
-}
-
-static void expect_time(double got, double want)
-{
-	if (isnan(want)) {
-		assert_true(isnan(got));
-		return;
-	}
-	assert_false(isnan(got));
-	if (fabs(got - want) > 0.001)
-		fail_msg("time %.3f, want %.3f", got, want);
-}
-
-static int has_warning(const tr_ctx *ctx, const char *needle)
-{
-	for (size_t i = 0; i < ctx->warnings.n; i++)
-		if (strstr(ctx->warnings.v[i], needle))
-			return 1;
-	return 0;
+	return fx_new_bundle(with_iocs ? "TestSpy" : NULL, patterns,
+	                     sizeof patterns / sizeof patterns[0]);
 }
 
 /* ------------------------------------------------------------------ */
