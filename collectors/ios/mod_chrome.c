@@ -86,24 +86,8 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	}
 	if (trm_prepare(ctx, db, disp, "urls", sql, &st))
 		return TR_OK;
-	rows = 0;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "urls", &rows)) == 1) {
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "url", trm_nonempty(st, 0), TR_M_URL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){ .file = f,
-			           .time = trm_chrome_time(st, 1),
-			           .event = "url",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "urls", "url", TR_M_URL, "url",
+	                       trm_chrome_time);
 }
 
 static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
@@ -176,24 +160,8 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	                 : "");
 	if (trm_prepare(ctx, db, disp, "favicons", sql, &st))
 		return TR_OK;
-	rows = 0;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "favicons", &rows)) == 1) {
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "icon_url", trm_nonempty(st, 0), TR_M_URL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){ .file = f,
-			           .time = trm_chrome_time(st, 1),
-			           .event = "favicon",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "favicons", "icon_url", TR_M_URL, "favicon",
+	                       trm_chrome_time);
 }
 
 static int chrome_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)

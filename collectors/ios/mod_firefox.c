@@ -94,22 +94,7 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	                    : "");
 	if (trm_prepare(ctx, db, disp, "history", sql, &st))
 		return TR_OK;
-	rows = 0;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "history", &rows)) == 1) {
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "url", trm_nonempty(st, 0), TR_M_URL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){
-			.file = f, .time = TR_NOTIME, .event = "url", .kv = kv, .nkv = nkv
-		};
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "history", "url", TR_M_URL, "url", NULL);
 }
 
 static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
@@ -117,8 +102,6 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 {
 	char sql[256];
 	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	int rc = TR_OK, r;
 
 	if (!tr_sqlite_has_table(db, "favicons") || !tr_sqlite_has_column(db, "favicons", "url"))
 		return TR_OK;
@@ -126,23 +109,8 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	         trm_col(db, "favicons", "date", "date"));
 	if (trm_prepare(ctx, db, disp, "favicons", sql, &st))
 		return TR_OK;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "favicons", &rows)) == 1) {
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "icon_url", trm_nonempty(st, 0), TR_M_URL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){ .file = f,
-			           .time = favicon_time(st, 1),
-			           .event = "favicon",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "favicons", "icon_url", TR_M_URL, "favicon",
+	                       favicon_time);
 }
 
 static int firefox_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)

@@ -184,8 +184,6 @@ static int scan_tombstones(tr_ctx *ctx, const tr_module *m, const tr_file *f, sq
                            const char *disp)
 {
 	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	int rc = TR_OK, r;
 
 	if (!tr_sqlite_has_table(db, "history_tombstones") ||
 	    !tr_sqlite_has_column(db, "history_tombstones", "url"))
@@ -198,23 +196,8 @@ static int scan_tombstones(tr_ctx *ctx, const tr_module *m, const tr_file *f, sq
 	                          "WHERE url IS NOT NULL AND url != '' ORDER BY rowid",
 	                &st))
 		return TR_OK;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "tombstones", &rows)) == 1) {
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "url", trm_nonempty(st, 0), TR_M_URL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){ .file = f,
-			           .time = trm_mac_time(st, 1),
-			           .event = "history_tombstone",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "tombstones", "url", TR_M_URL,
+	                       "history_tombstone", trm_mac_time);
 }
 
 static int safari_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)

@@ -286,8 +286,6 @@ static int scan_handles(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	int join = tr_sqlite_has_column(db, "message", "handle_id") &&
 	           tr_sqlite_has_column(db, "message", "date");
 	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	int rc = TR_OK, r;
 	/* One record per distinct address (case-insensitive), dated by its
 	 * first message; handles whose messages were deleted still count. */
 	const char *sql =
@@ -301,24 +299,8 @@ static int scan_handles(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 		return TR_OK;
 	if (trm_prepare(ctx, db, disp, "handles", sql, &st))
 		return TR_OK;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "handles", &rows)) == 1) {
-		const char *id = trm_nonempty(st, 0);
-		tr_kv kv[1];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_kv(kv, &nkv, 1, "handle", id, TR_M_EMAIL, 0);
-		if (!nkv)
-			continue;
-		rec = (tr_record){ .file = f,
-			           .time = trm_mac_time(st, 1),
-			           .event = "sms_sender",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return trm_emit_column(ctx, m, f, db, st, disp, "handles", "handle", TR_M_EMAIL,
+	                       "sms_sender", trm_mac_time);
 }
 
 /* ------------------------------------------------------------------ */

@@ -344,4 +344,36 @@ static inline const char *trm_col(sqlite3 *db, const char *table, const char *co
 	return tr_sqlite_has_column(db, table, column) ? expr : "NULL";
 }
 
+/* The loop that many modules share: steps st (prepared; column 0 the
+ * value, column 1 a time that tfn converts, tfn NULL: no time) and emits one
+ * record {key: value} per non-empty value, as event. Finalises st. Returns
+ * TR_OK or tr_emit's status. */
+typedef double (*trm_time_fn)(sqlite3_stmt *st, int col);
+static inline int trm_emit_column(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                                  sqlite3_stmt *st, const char *disp, const char *what,
+                                  const char *key, enum tr_match match, const char *event,
+                                  trm_time_fn tfn)
+{
+	uint64_t rows = 0;
+	int rc = TR_OK;
+
+	while (rc == TR_OK && trm_step(ctx, db, st, disp, what, &rows) == 1) {
+		tr_kv kv[1];
+		size_t nkv = 0;
+		tr_record rec;
+
+		trm_kv(kv, &nkv, 1, key, trm_nonempty(st, 0), match, 0);
+		if (!nkv)
+			continue;
+		rec = (tr_record){ .file = f,
+			           .time = tfn ? tfn(st, 1) : TR_NOTIME,
+			           .event = event,
+			           .kv = kv,
+			           .nkv = nkv };
+		rc = tr_emit(ctx, m, &rec);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 #endif
