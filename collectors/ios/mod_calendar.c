@@ -133,28 +133,19 @@ static int scan_participants(tr_ctx *ctx, const tr_module *m, const tr_file *f, 
 	return rc;
 }
 
-static int calendar_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
-	int has_part, rc;
-
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	if (!tr_sqlite_has_table(db, "CalendarItem")) {
-		tr_warn(ctx, disp, "no CalendarItem table; not a Calendar database");
-		goto out;
-	}
-	has_part = tr_sqlite_has_table(db, "Participant") &&
-	           tr_sqlite_has_column(db, "Participant", "email");
-	rc = scan_items(ctx, m, f, db, disp, has_part);
+	int has_part = tr_sqlite_has_table(db, "Participant") &&
+	               tr_sqlite_has_column(db, "Participant", "email");
+	int rc = scan_items(ctx, m, f, db, disp, has_part);
 	if (rc == TR_OK && has_part)
 		rc = scan_participants(ctx, m, f, db, disp);
-out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int calendar_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, "CalendarItem", "a Calendar database", scan);
 }
 
 const tr_module tr_module_calendar = {

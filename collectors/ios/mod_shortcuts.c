@@ -219,20 +219,7 @@ static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, 
 
 static int shortcuts_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
-	int rc;
-
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	if (!tr_sqlite_has_table(db, "ZSHORTCUT"))
-		tr_warn(ctx, disp, "no ZSHORTCUT table; not a Shortcuts database");
-	else
-		rc = scan(ctx, m, f, db, disp);
-	sqlite3_close(db);
-	return rc;
+	return trm_run_db(ctx, m, src, f, "ZSHORTCUT", "a Shortcuts database", scan);
 }
 
 const tr_module tr_module_shortcuts = {

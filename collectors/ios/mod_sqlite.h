@@ -376,4 +376,29 @@ static inline int trm_emit_column(tr_ctx *ctx, const tr_module *m, const tr_file
 	return rc;
 }
 
+/* The run() of a module whose database must hold one table: opens the
+ * database, warns "no <table> table; not <what>" if it lacks it, else
+ * calls scan. Returns TR_OK or a fatal status. */
+typedef int (*trm_scan_fn)(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                           const char *disp);
+static inline int trm_run_db(tr_ctx *ctx, const tr_module *m, const tr_source *src,
+                             const tr_file *f, const char *table, const char *what,
+                             trm_scan_fn scan)
+{
+	char disp[TRM_DISPLAY_LEN];
+	sqlite3 *db = NULL;
+	int rc;
+
+	tr_file_display(f, disp, sizeof disp);
+	rc = trm_open(ctx, src, f, disp, &db);
+	if (rc != TR_OK || !db)
+		return rc;
+	if (!tr_sqlite_has_table(db, table))
+		tr_warn(ctx, disp, "no %s table; not %s", table, what);
+	else
+		rc = scan(ctx, m, f, db, disp);
+	sqlite3_close(db);
+	return rc;
+}
+
 #endif
