@@ -55,7 +55,7 @@ BIN = $(if $(SANITIZE),$(B)/spytriage,spytriage)
 
 # Core library: everything in triage/ but the CLI, and every collector.
 LIB_SRCS = $(filter-out triage/cli.c,$(sort $(wildcard triage/*.c))) \
-           $(sort $(wildcard collectors/*.c collectors/*/*.c))
+           $(sort $(shell find collectors -name '*.c'))
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 LIB      = $(B)/libspytriage.a
 
@@ -161,7 +161,7 @@ format:
 clean:
 	rm -rf build build-san spytriage
 
--include $(LIB_OBJS:.o=.d) $(B)/triage/cli.d
+-include $(LIB_OBJS:.o=.d) $(B)/triage/cli.d $(UNIT_BINS:=.d) $(FIX_BINS:=.d)
 
 # ---------------------------------------------------------------- bench-literal
 # Speed of the literal sweep on random and text-like data (not a test).

@@ -174,6 +174,7 @@ struct walk {
 	char mname[TR_AR_NAME_MAX + 2]; /* its clean name, for reports */
 	tr_file member;
 	char relpath[TR_AR_RELPATH_MAX];
+	char devpath[TR_AR_RELPATH_MAX];
 	char mdisp[TR_AR_DISPLAY];
 };
 
@@ -572,8 +573,15 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 	}
 	snprintf(w->relpath, sizeof w->relpath, "%s!%s",
 	         w->container->relpath ? w->container->relpath : "", clean);
+	/* On the device the member was inside its container file: the same
+	 * "container!member" shape (cut short, it still names the container). */
+	w->devpath[0] = '\0';
+	if (w->container->device_path && w->container->device_path[0])
+		snprintf(w->devpath, sizeof w->devpath, "%s!%s", w->container->device_path, clean);
 	memset(&w->member, 0, sizeof w->member);
-	w->member.domain = w->container->domain ? w->container->domain : "";
+	w->member.device_path = w->devpath;
+	w->member.area = w->container->area ? w->container->area : "";
+	w->member.app = w->container->app;
 	w->member.relpath = w->relpath;
 	w->member.type = TR_FT_REG;
 	w->member.mode = (uint32_t)archive_entry_mode(e);

@@ -195,6 +195,17 @@ int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
 	return status;
 }
 
+int tr_is_fatal(int status)
+{
+	return status == TR_ENOMEM || status == TR_EINTERNAL || status == TR_EINTERRUPTED;
+}
+
+void tr_clear_error(tr_ctx *ctx)
+{
+	ctx->err = TR_OK;
+	ctx->errmsg[0] = '\0';
+}
+
 const char *tr_errmsg(const tr_ctx *ctx)
 {
 	if (!ctx)

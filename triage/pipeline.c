@@ -33,7 +33,7 @@ static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **ou
 	*out = NULL;
 	for (size_t i = 0; tr_collectors[i]; i++) {
 		int bid = 0, rc = tr_collectors[i]->probe(ctx, path, &bid);
-		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		if (tr_is_fatal(rc))
 			return rc;
 		if (rc == TR_OK && bid > best) {
 			best = bid;
@@ -41,6 +41,24 @@ static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **ou
 		}
 	}
 	return TR_OK;
+}
+
+/* The error for evidence no collector bids for: it names what is read. */
+static int unrecognised(tr_ctx *ctx, const char *path)
+{
+	char kinds[1024];
+	size_t n = 0;
+
+	kinds[0] = '\0';
+	for (size_t i = 0; tr_collectors[i] && n < sizeof kinds; i++) {
+		int w = snprintf(kinds + n, sizeof kinds - n, "%s%s", i ? "; " : "",
+		                 tr_collectors[i]->description);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return tr_set_error(ctx, TR_EFORMAT, "%s: not a recognised kind of evidence (spytriage reads: %s)",
+	                    path, kinds);
 }
 
 static void note_module(tr_ctx *ctx, const char *name)
@@ -70,10 +88,9 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 			continue;
 		}
 		note_module(ctx, m->name);
-		ctx->err = TR_OK;
-		ctx->errmsg[0] = '\0';
+		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
-		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		if (tr_is_fatal(rc))
 			return rc;
 		if (rc != TR_OK) {
 			char name[4352];
@@ -109,7 +126,9 @@ static struct item *item_copy(const tr_file *f)
 	char *p;
 	if (ol > TR_MAX_FILE_OPAQUE)
 		ol = TR_MAX_FILE_OPAQUE;
-	n += strlen(f->domain ? f->domain : "") + strlen(f->relpath) + 2;
+	n += strlen(f->area ? f->area : "") + strlen(f->relpath) + 2;
+	n += strlen(f->device_path ? f->device_path : "") + 1;
+	n += (f->app ? strlen(f->app) + 1 : 0);
 	n += (f->id ? strlen(f->id) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0) + ol;
 	if (!(it = malloc(n)))
 		return NULL;
@@ -124,7 +143,9 @@ static struct item *item_copy(const tr_file *f)
 		it->f.opaque = NULL;
 		it->f.opaque_len = 0;
 	}
-	it->f.domain = put(&p, f->domain ? f->domain : "");
+	it->f.device_path = put(&p, f->device_path ? f->device_path : "");
+	it->f.area = put(&p, f->area ? f->area : "");
+	it->f.app = f->app ? put(&p, f->app) : NULL;
 	it->f.relpath = put(&p, f->relpath);
 	it->f.id = f->id ? put(&p, f->id) : NULL;
 	it->f.target = f->target ? put(&p, f->target) : NULL;
@@ -311,13 +332,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
 		return rc;
 	if (!col)
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: not a recognised kind of evidence (expected an iOS backup "
-		                    "folder with Info.plist, Manifest.plist and Manifest.db, or a "
-		                    "folder holding one)",
-		                    path);
-	ctx->err = TR_OK;
-	ctx->errmsg[0] = '\0';
+		return unrecognised(ctx, path);
+	tr_clear_error(ctx);
 	if ((rc = col->open(ctx, path, &src.state)) != TR_OK)
 		return rc;
 	src.collector = col;

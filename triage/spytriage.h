@@ -86,6 +86,14 @@ const char *tr_strerror(int status);
 int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* Non-zero for the statuses that end an operation wherever they occur:
+ * out of memory, an internal error, an interruption. Every other failure
+ * of one artifact becomes a warning and the scan goes on. */
+int tr_is_fatal(int status);
+/* Forgets the context's last error (before a step whose failure is
+ * judged on its own). */
+void tr_clear_error(tr_ctx *ctx);
+
 /* Notes collected during the last operation (facts for the user, e.g.
  * "picked backup X", per-pack rule counts). Borrowed; i < tr_note_count. */
 size_t tr_note_count(const tr_ctx *ctx);

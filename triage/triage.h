@@ -54,12 +54,24 @@ char *tr_time_format(double t, char *buf, size_t len);
 
 enum tr_file_type { TR_FT_REG = 1, TR_FT_DIR = 2, TR_FT_LNK = 4, TR_FT_OTHER = 8 };
 
-/* One logical file of the evidence, as handed out by a collector. */
+/* One logical file of the evidence, as handed out by a collector.
+ *
+ * A file has two names. device_path is where it was on the device
+ * ("/private/var/mobile/Library/SMS/sms.db", "/data/data/<pkg>/..."): the
+ * name modules select files by, so that one module serves every kind of
+ * evidence that holds the file. area + relpath is where the collector
+ * found it (a backup's domain and relative path, an archive and its
+ * member): the name reports show, so an analyst can find the bytes. */
 typedef struct tr_file {
-	const char *domain;  /* iOS backup domain ("HomeDomain"); "" if none */
-	const char *relpath; /* path inside the domain or the evidence root;
-	                         no leading '/', never contains ".." components */
-	const char *id;      /* collector's id (backup fileID), or NULL */
+	const char *device_path; /* absolute path on the device; "" for a file of the
+	                             evidence container itself (a backup's own
+	                             Info.plist), which was never on the device */
+	const char *area;        /* collector's location, first part ("" if none) */
+	const char *relpath;     /* collector's location, the rest: no leading '/',
+	                             never contains ".." components */
+	const char *app;         /* the app (bundle id, package name) the file belongs
+	                             to, when the collector knows it; else NULL */
+	const char *id;          /* collector's id (a content-addressed name), or NULL */
 	enum tr_file_type type;
 	uint32_t mode;              /* st_mode bits, 0 if unknown */
 	uint64_t size;              /* recorded size in bytes (may differ from data) */
@@ -154,8 +166,8 @@ int tr_write_all(int fd, const void *buf, size_t len);
  * statuses (out of memory, internal, interrupted) are returned. */
 int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc);
 
-/* "HomeDomain/Library/SMS/sms.db" or "relpath" when there is no domain.
- * buf of at least PATH_MAX + 256 bytes. */
+/* The collector location "area/relpath", or relpath when there is no
+ * area. buf of at least PATH_MAX + 256 bytes. */
 char *tr_file_display(const tr_file *f, char *buf, size_t len);
 
 /* Evidence information for the report (device model, iOS version, ...).
@@ -365,12 +377,15 @@ const char *tr_registrable_domain(const char *host);
 /* ------------------------------------------------------------------ */
 /* Artifact modules                                                    */
 
-/* Which files a module wants: domain pattern and relative-path pattern,
- * fnmatch(3)-style with FNM_PATHNAME ('*' stops at '/'); NULL domain =
- * any. A list ends with {NULL, NULL}. */
+/* Which files a module wants: fnmatch(3) globs with FNM_PATHNAME ('*'
+ * stops at '/'). device globs the device path ("/private/var/mobile/
+ * Library/SMS/sms.db"); location globs the collector's location ("area/
+ * relpath", or relpath without an area) and is only for files of the
+ * evidence container itself, which have no device path. One of the two
+ * per entry; a list ends with {NULL, NULL}. */
 typedef struct tr_want {
-	const char *domain;
-	const char *relpath;
+	const char *device;
+	const char *location;
 } tr_want;
 
 struct tr_module {
@@ -387,6 +402,8 @@ struct tr_module {
  * while the files are listed. Other modules run once the listing is done,
  * so that the content-pass workers get files to check from the start. */
 #define TR_MODULE_METADATA 1u
+/* The module wants every file (wants is ignored). */
+#define TR_MODULE_EVERY_FILE 2u
 
 /* Does the module want this file? */
 int tr_module_wants(const tr_module *m, const tr_file *f);
@@ -426,7 +443,7 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
                              const tr_file *f, const uint8_t *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
-/* Registry (triage/registry.c)                                        */
+/* Registry (collectors/list.h, expanded by collectors/registry.c)                                        */
 
 extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
 extern const tr_module *const tr_modules[];       /* NULL-terminated */

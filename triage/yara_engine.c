@@ -10,7 +10,8 @@
  * (description, reference, malware, severity) each rule carries.
  *
  * Every compiled rule set declares four string externals that are set per
- * scan: collector, domain, relpath, filename (see docs/rules.md).
+ * scan: collector, domain (the collector's area), relpath, filename,
+ * device_path (see docs/rules.md).
  *
  * tr_load_rules() keeps compiled rule sets in a per-user cache keyed by the
  * SHA-256 of the packs' rule files ("Compiled-rules cache" below and in
@@ -60,7 +61,8 @@
 #define YE_INCLUDE_MAX (16u << 20)
 
 /* Names of the externals every rule set declares. */
-static const char *const ye_externals[] = { "collector", "domain", "relpath", "filename" };
+static const char *const ye_externals[] = { "collector", "domain", "relpath", "filename",
+	                                     "device_path" };
 #define YE_NEXTERNALS (sizeof ye_externals / sizeof ye_externals[0])
 
 struct tr_yara {
@@ -612,7 +614,8 @@ static const char *base_name(const char *p)
 static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len)
 {
-	static const tr_file nofile = { .domain = "", .relpath = "", .type = TR_FT_REG };
+	static const tr_file nofile = { .device_path = "", .area = "", .relpath = "",
+		                        .type = TR_FT_REG };
 	const char *vals[YE_NEXTERNALS];
 	char artifact[YE_PATH + 256];
 	scan_state st;
@@ -621,9 +624,10 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	if (!f)
 		f = &nofile;
 	vals[0] = collector ? collector : "";
-	vals[1] = f->domain ? f->domain : "";
+	vals[1] = f->area ? f->area : "";
 	vals[2] = f->relpath ? f->relpath : "";
 	vals[3] = base_name(f->relpath);
+	vals[4] = f->device_path ? f->device_path : "";
 	for (size_t i = 0; i < YE_NEXTERNALS; i++) {
 		yrc = yr_scanner_define_string_variable(sc, ye_externals[i], vals[i]);
 		if (yrc != ERROR_SUCCESS)
@@ -632,8 +636,8 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 			                    "yara: cannot set external %s: %s", ye_externals[i],
 			                    yara_status_name(yrc));
 	}
-	if (f->domain && *f->domain)
-		snprintf(artifact, sizeof artifact, "%s/%s", f->domain, vals[2]);
+	if (f->area && *f->area)
+		snprintf(artifact, sizeof artifact, "%s/%s", f->area, vals[2]);
 	else
 		snprintf(artifact, sizeof artifact, "%s", vals[2]);
 

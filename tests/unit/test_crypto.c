@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "collectors/ios_crypto.h"
+#include "collectors/ios_backup/crypto.h"
 
 #ifndef INT_MAX
 #define INT_MAX __INT_MAX__ /* see collectors/ios_crypto.c */

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "collectors/ios_backup.h"
-#include "collectors/ios_crypto.h"
+#include "collectors/ios_backup/ios_backup.h"
+#include "collectors/ios_backup/crypto.h"
 
 static const tr_collector *const C = &tr_collector_ios_backup;
 
@@ -247,7 +247,7 @@ typedef struct kept {
 static void keep(kept *k, const tr_file *f)
 {
 	k->f = *f;
-	k->f.domain = k->domain = strdup(f->domain);
+	k->f.area = k->domain = strdup(f->area);
 	k->f.relpath = k->relpath = strdup(f->relpath);
 	k->f.id = k->id = strdup(f->id);
 	k->f.target = NULL;
@@ -288,7 +288,7 @@ static size_t compare_backups(const char *plain, const char *enc, const char *pw
 			assert_null(fe);
 			break;
 		}
-		assert_string_equal(fp->domain, fe->domain);
+		assert_string_equal(fp->area, fe->area);
 		assert_string_equal(fp->relpath, fe->relpath);
 		if (!fp->id || !fe->id) {
 			/* the top-level plists, listed first without a fileID:
@@ -296,7 +296,7 @@ static size_t compare_backups(const char *plain, const char *enc, const char *pw
 			 * twins' Manifest.plist differ: IsEncrypted, keys) */
 			assert_null(fp->id);
 			assert_null(fe->id);
-			assert_string_equal(fe->domain, "");
+			assert_string_equal(fe->area, "");
 			assert_int_equal(fe->type, TR_FT_REG);
 			assert_int_equal(fe->present, 1);
 			assert_int_equal(fe->opaque_len, 0);
@@ -413,7 +413,7 @@ static void test_files_kept_beyond_next(void **state)
 			assert_int_equal(f->opaque_len, TR_IOS_OPAQUE_BYTES);
 			assert_memory_equal(f->opaque, TR_IOS_OPAQUE_MAGIC, 4);
 		}
-		if (!strcmp(f->domain, "HomeDomain") && !strcmp(f->relpath, "Library/SMS/sms.db")) {
+		if (!strcmp(f->area, "HomeDomain") && !strcmp(f->relpath, "Library/SMS/sms.db")) {
 			keep(&sms, f);
 			have_sms = 1;
 		}
@@ -601,7 +601,7 @@ static void data_of(const char *dir, const char *domain, const char *rel, char *
 		assert_int_equal(C->next(ctx, st, &f), TR_OK);
 		if (!f)
 			break;
-		if (!strcmp(f->domain, domain) && !strcmp(f->relpath, rel))
+		if (!strcmp(f->area, domain) && !strcmp(f->relpath, rel))
 			snprintf(out, len, "%s", tr_ios_data_path(st, f->id));
 	}
 	C->close(st);

@@ -61,7 +61,7 @@ static tr_ctx *ctx_with_shipped_rules(void)
 }
 
 static const tr_file state_plist = {
-	.domain = "AppDomain-com.example.weather",
+	.area = "AppDomain-com.example.weather",
 	.relpath = "Library/Caches/state.plist",
 	.type = TR_FT_REG,
 	.mtime = TR_NOTIME,
@@ -131,7 +131,7 @@ static void assert_finding(const tr_ctx *ctx, size_t i, const char *rule, enum t
 	assert_string_equal(f->ioc_value, rule);
 	assert_int_equal(f->level, level);
 	assert_string_equal(f->malware, malware);
-	assert_string_equal(f->domain, state_plist.domain);
+	assert_string_equal(f->area, state_plist.area);
 	assert_string_equal(f->relpath, state_plist.relpath);
 	assert_true(f->explanation && *f->explanation);
 	assert_true(f->source && strncmp(f->source, "https://", 8) == 0);
@@ -379,7 +379,7 @@ static void test_externals(void **state)
 
 	/* another file: externals change per scan */
 	tr_file other = state_plist;
-	other.domain = "HomeDomain";
+	other.area = "HomeDomain";
 	other.relpath = "Library/SMS/sms.db";
 	tr_findings_free(ctx);
 	assert_int_equal(

@@ -20,12 +20,15 @@
  * cannot make the scan quadratic); links are de-duplicated per message.
  */
 #include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "mod_sqlite.h"
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want whatsapp_wants[] = {
-	{ "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ChatStorage.sqlite" },
-	{ NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ChatStorage.sqlite" },
+	{ IOS_APP_GROUP "ChatStorage.sqlite", NULL },
 	{ NULL, NULL },
 };
 

@@ -13,16 +13,15 @@
  * No heuristics: silent-redirect patterns need indicators to be
  * meaningful, so the matcher decides.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want webkit_rls_wants[] = {
-	{ NULL, "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db" },
-	{ NULL,
-	  "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/"
-	        "ResourceLoadStatistics/observations.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/SystemData/"
-	        "com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db" },
+	IOS_ANY_HOME("Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"),
+	IOS_ANY_HOME("SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/"
+	             "observations.db"),
 	{ NULL, NULL },
 };
 

@@ -19,15 +19,17 @@
  * Invariants: rows are streamed in key order; at most DU_MAX_GAPS gap
  * findings per database (a hostile key sequence cannot flood the report).
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 #define DU_MAX_GAPS 1000
 
 static const tr_want datausage_wants[] = {
-	{ "WirelessDomain", "Library/Databases/DataUsage.sqlite" },
-	{ NULL, "private/var/wireless/Library/Databases/DataUsage.sqlite" },
-	{ NULL, "private/var/networkd/netusage.sqlite" },
-	{ NULL, "private/var/networkd/db/netusage.sqlite" },
+	{ "/private/var/wireless/Library/Databases/DataUsage.sqlite", NULL },
+	{ "/private/var/networkd/netusage.sqlite", NULL },
+	{ "/private/var/networkd/db/netusage.sqlite", NULL },
 	{ NULL, NULL },
 };
 

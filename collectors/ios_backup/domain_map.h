@@ -1,5 +1,7 @@
 /*
- * domains.h - iOS backup domain + relative path -> device path.
+ * domain_map.h - iOS backup domain + relative path -> device path, and the
+ * app a container domain belongs to. Used by the backup collector only:
+ * modules see device paths.
  *
  * Spec: docs ios-backup-format.md §1.9. Fixed system domains map to a
  * device root ("HomeDomain" -> /private/var/mobile); container domains are
@@ -16,8 +18,8 @@
  * relpath is relative to "/") gives "/" + relpath; an unknown domain gives
  * "/" + domain + "/" + relpath so nothing is silently dropped.
  */
-#ifndef TR_IOS_DOMAINS_H
-#define TR_IOS_DOMAINS_H
+#ifndef TR_IOS_DOMAIN_MAP_H
+#define TR_IOS_DOMAIN_MAP_H
 
 #include <stddef.h>
 
@@ -32,5 +34,11 @@ int tr_ios_domain_path(const char *domain, const char *relpath, char *out, size_
  * HomeDomain; for container domains the container folder with the
  * identifier. Same return values as tr_ios_domain_path(). */
 int tr_ios_domain_root(const char *domain, char *out, size_t len);
+
+/* Bundle or group id of an app-like domain ("AppDomain-com.x.y",
+ * "AppDomainGroup-group.x", "AppDomainPlugin-...", "SysContainerDomain-",
+ * "SysSharedContainerDomain-"), NULL for other domains. Pointer into
+ * domain. */
+const char *tr_ios_domain_app(const char *domain);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * domains.c - iOS backup domain -> device path table (domains.h).
+ * domain_map.c - iOS backup domain -> device path table (domain_map.h).
  *
  * Spec: ios-backup-format.md §1.9 (Domains.plist RootPath as compiled by
  * third parties, cross-checked against MVT paths). Two tables: fixed
@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "collectors/ios/domains.h"
+#include "collectors/ios_backup/domain_map.h"
 #include "spytriage.h"
 
 struct fixed_domain {
@@ -170,4 +170,20 @@ int tr_ios_domain_path(const char *domain, const char *relpath, char *out, size_
 		out[1] = '\0';
 	}
 	return TR_OK;
+}
+
+const char *tr_ios_domain_app(const char *domain)
+{
+	static const char *const prefixes[] = { "AppDomainGroup-", "AppDomainPlugin-", "AppDomain-",
+		                                "SysSharedContainerDomain-",
+		                                "SysContainerDomain-" };
+
+	if (!domain)
+		return NULL;
+	for (size_t i = 0; i < NELEM(prefixes); i++) {
+		size_t n = strlen(prefixes[i]);
+		if (strncmp(domain, prefixes[i], n) == 0 && domain[n])
+			return domain + n;
+	}
+	return NULL;
 }

@@ -17,34 +17,32 @@
  * Invariants: any domain; rows are streamed (TR_MAX_SQL_ROWS); a file
  * without the table is a warning.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want cache_wants[] = {
-	{ NULL, "Library/Caches/Cache.db" },
-	{ NULL, "Library/Caches/*/Cache.db" },
-	{ NULL, "Library/Caches/*/*/Cache.db" },
-	/* File-system dumps: the mobile and root homes, app containers. */
-	{ NULL, "private/var/mobile/Library/Caches/*/Cache.db" },
-	{ NULL, "private/var/root/Library/Caches/*/Cache.db" },
-	{ NULL, "private/var/wireless/Library/Caches/*/Cache.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Caches/Cache.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Caches/*/Cache.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Caches/*/*/Cache.db" },
+	IOS_ANY_HOME("Library/Caches/Cache.db"),
+	IOS_ANY_HOME("Library/Caches/*/Cache.db"),
+	IOS_ANY_HOME("Library/Caches/*/*/Cache.db"),
 	{ NULL, NULL },
 };
 
-/* The app a cache belongs to: the app domain's id, else the first folder
- * under Library/Caches ("com.apple.coretelephony"). */
+/* The app a cache belongs to: the container's app when the collector
+ * knows it, else the first folder under Library/Caches
+ * ("com.apple.coretelephony"). */
 static const char *cache_app(const tr_file *f, char *buf, size_t len)
 {
-	const char *id = trm_domain_bundle(f->domain), *p, *slash;
+	const char *p, *slash;
 
-	if (id)
-		return id;
-	p = strstr(f->relpath, "Library/Caches/");
+	if (f->app && f->app[0])
+		return f->app;
+	p = strstr(f->device_path, "/Library/Caches/");
 	if (!p)
 		return NULL;
-	p += strlen("Library/Caches/");
+	p += strlen("/Library/Caches/");
 	slash = strchr(p, '/');
 	if (!slash || slash == p || (size_t)(slash - p) >= len)
 		return NULL;

@@ -22,11 +22,14 @@
  * Invariants: event titles and notes are compared, never copied into a
  * record; joins go through ROWIDs; rows are streamed (TR_MAX_SQL_ROWS).
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want calendar_wants[] = {
-	{ "HomeDomain", "Library/Calendar/Calendar.sqlitedb" },
-	{ NULL, "private/var/mobile/Library/Calendar/Calendar.sqlitedb" },
+	{ IOS_MOBILE "Library/Calendar/Calendar.sqlitedb", NULL },
 	{ NULL, NULL },
 };
 

@@ -22,16 +22,19 @@
  * found in it; the typedstream reader in body_from_typedstream() never reads
  * outside the blob; every loop is bounded (rows, links per message).
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-#include "mod_sqlite.h"
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 /* Links kept per message for de-duplication; more are still emitted. */
 #define SMS_MAX_LINKS_DEDUP 64
 
 static const tr_want sms_wants[] = {
-	{ "HomeDomain", "Library/SMS/sms.db" },
-	{ NULL, "private/var/mobile/Library/SMS/sms.db" },
+	{ IOS_MOBILE "Library/SMS/sms.db", NULL },
 	{ NULL, NULL },
 };
 

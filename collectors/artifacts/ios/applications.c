@@ -47,11 +47,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/ios/ios_paths.h"
 #include "triage.h"
 
 static const tr_want applications_wants[] = {
-	{ "AppDomain-*", "" }, { "AppDomainGroup-*", "" }, { "AppDomainPlugin-*", "" },
-	{ "", "Info.plist" },  { "", "Manifest.plist" },   { NULL, NULL },
+	/* A backup's app container roots: the bundle id is tr_file.app. */
+	{ "/private/var/mobile/Containers/Data/Application/*", NULL },
+	{ "/private/var/mobile/Containers/Shared/AppGroup/*", NULL },
+	{ "/private/var/mobile/Containers/Data/PluginKitPlugin/*", NULL },
+	/* The backup's own lists of installed apps (no device path). */
+	{ NULL, "Info.plist" },
+	{ NULL, "Manifest.plist" },
+	{ NULL, NULL },
 };
 
 /* sourceApp values of apps from the App Store or MDM (MVT's list). */
@@ -471,21 +478,36 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 	return rc;
 }
 
-/* An AppDomain-, AppDomainGroup- or AppDomainPlugin- domain root. */
-static int run_domain(tr_ctx *ctx, const tr_module *m, const tr_file *f)
+/* Kind of container of a container root's device path. */
+static const char *container_kind(const char *device_path)
 {
-	const char *dash = strchr(f->domain, '-');
-	char container[32];
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{ "/private/var/mobile/Containers/Data/Application/", "AppDomain" },
+		{ "/private/var/mobile/Containers/Shared/AppGroup/", "AppDomainGroup" },
+		{ "/private/var/mobile/Containers/Data/PluginKitPlugin/", "AppDomainPlugin" },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strncmp(device_path, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+			return kinds[i].kind;
+	return NULL;
+}
+
+/* An app, group or plugin container root whose app the collector knows
+ * (a backup's AppDomain-<bundle id> domains). */
+static int run_container(tr_ctx *ctx, const tr_module *m, const tr_file *f)
+{
+	const char *kind = container_kind(f->device_path);
 	tr_kv kv[3];
 	double t;
 
-	if (!dash || !dash[1] || (size_t)(dash - f->domain) >= sizeof container)
+	if (!kind || !f->app || !f->app[0])
 		return TR_OK;
-	memcpy(container, f->domain, (size_t)(dash - f->domain));
-	container[dash - f->domain] = '\0';
-	kv[0] = (tr_kv){ "app_id", dash + 1, TR_M_APP_ID };
-	kv[1] = (tr_kv){ "source", "backup domain", TR_M_NONE };
-	kv[2] = (tr_kv){ "container", container, TR_M_NONE };
+	kv[0] = (tr_kv){ "app_id", f->app, TR_M_APP_ID };
+	kv[1] = (tr_kv){ "source", "app container", TR_M_NONE };
+	kv[2] = (tr_kv){ "container", kind, TR_M_NONE };
 	t = TR_HAS_TIME(f->btime) ? f->btime : f->mtime;
 	return emit_record(ctx, m, f, t, kv, 3);
 }
@@ -496,8 +518,8 @@ static int applications_run(tr_ctx *ctx, const tr_module *m, const tr_source *sr
 	plist_t root = NULL;
 	int rc;
 
-	if (f->domain && f->domain[0])
-		return run_domain(ctx, m, f);
+	if (f->device_path && f->device_path[0])
+		return run_container(ctx, m, f);
 	tr_file_display(f, disp, sizeof disp);
 	rc = tr_source_plist(ctx, src, f, &root);
 	if (rc != TR_OK)

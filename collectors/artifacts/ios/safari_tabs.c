@@ -24,16 +24,16 @@
  * Invariants: the plist walk is bounded by TR_MAX_PLIST_DEPTH; the tab
  * title is never recorded; rows are streamed (TR_MAX_SQL_ROWS).
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want tabs_wants[] = {
-	{ NULL, "Library/Safari/BrowserState.db" },
-	{ NULL, "Library/Safari/Profiles/*/BrowserState.db" },
-	{ NULL, "private/var/mobile/Library/Safari/BrowserState.db" },
-	{ NULL, "private/var/mobile/Library/Safari/Profiles/*/BrowserState.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/BrowserState.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/"
-	        "BrowserState.db" },
+	IOS_ANY_HOME("Library/Safari/BrowserState.db"),
+	IOS_ANY_HOME("Library/Safari/Profiles/*/BrowserState.db"),
 	{ NULL, NULL },
 };
 
@@ -141,7 +141,7 @@ static int read_session(struct tabs *t, const uint8_t *blob, size_t len)
 	}
 	rc = tr_plist_parse(t->ctx, p, len - (size_t)(p - blob), "session_data", &root);
 	if (rc != TR_OK) {
-		if (trm_fatal(rc))
+		if (tr_is_fatal(rc))
 			return rc;
 		t->broken++;
 		return TR_OK;

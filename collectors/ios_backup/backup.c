@@ -48,8 +48,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "ios_backup.h"
-#include "ios_crypto.h"
+#include "collectors/ios_backup/ios_backup.h"
+#include "collectors/ios_backup/crypto.h"
+#include "collectors/ios_backup/domain_map.h"
 
 #define SQLITE_MAGIC "SQLite format 3" /* 16 bytes with its NUL */
 #define MBDB_MAGIC "mbdb\x05\x00"      /* 6 bytes */
@@ -800,7 +801,7 @@ static int file_key(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char
 			rc = TR_OK;
 		}
 	} else if (st->legacy) {
-		const struct ib_mbdb_rec *r = mbdb_find(st, f->domain ? f->domain : "", f->relpath);
+		const struct ib_mbdb_rec *r = mbdb_find(st, f->area ? f->area : "", f->relpath);
 		if (r && r->has_enckey && strcmp(r->id, f->id) == 0) {
 			len = TR_IOS_WRAPPED_KEY_BYTES;
 			memcpy(key, r->enckey, TR_IOS_WRAPPED_KEY_BYTES);
@@ -1008,7 +1009,7 @@ static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const
  * pass may ask for the same file). `decrypt` fails instead (strict). */
 static void ib_file_problem(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, int rc)
 {
-	if (!st->encrypted || st->strict || rc == TR_ENOMEM || rc == TR_EINTERNAL)
+	if (!st->encrypted || st->strict || tr_is_fatal(rc))
 		return;
 	if (f->id && strcmp(st->reported_id, f->id) == 0)
 		return;
@@ -1353,6 +1354,7 @@ static void ios_backup_close(void *state)
 	tr_mbfile_clear(&st->cur_mb);
 	free(st->cur_domain);
 	free(st->cur_relpath);
+	free(st->cur_device);
 	free(st->path_buf);
 	free(st->db_name);
 	free(st->root);
@@ -1502,7 +1504,7 @@ static const char *const top_plists[] = { "Info.plist", "Manifest.plist", "Statu
  * domain "" and no fileID; an index row always has both. */
 static int is_top_plist(const tr_file *f)
 {
-	if (f->id || !f->domain || f->domain[0] || !f->relpath)
+	if (f->id || !f->area || f->area[0] || !f->relpath)
 		return 0;
 	for (size_t i = 0; i < N_TOP_PLISTS; i++)
 		if (strcmp(f->relpath, top_plists[i]) == 0)
@@ -1550,7 +1552,8 @@ static int next_top(tr_ctx *ctx, tr_ios_backup *st, int *found)
 			continue;
 		close(fd);
 		memset(&st->cur, 0, sizeof st->cur);
-		st->cur.domain = "";
+		st->cur.device_path = ""; /* the backup's own file, not the device's */
+		st->cur.area = "";
 		st->cur.relpath = name;
 		st->cur.id = NULL;
 		st->cur.type = TR_FT_REG;
@@ -1598,13 +1601,31 @@ static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, cons
 	return TR_OK;
 }
 
-/* Sets the public view of the current file from its parts. */
-static void fill_cur(tr_ios_backup *st, enum tr_file_type type)
+/* Sets the public view of the current file from its parts: the device
+ * path from the domain map (domain_map.c), the app from a container
+ * domain. TR_OK or TR_ENOMEM. */
+static int fill_cur(tr_ctx *ctx, tr_ios_backup *st, enum tr_file_type type)
 {
 	tr_file *f = &st->cur;
 	tr_mbfile *m = &st->cur_mb;
+	/* The longest device root plus the domain's identifier and relpath. */
+	size_t need = 128 + strlen(st->cur_domain) + strlen(st->cur_relpath);
+
+	if (need > st->cap_device) {
+		char *n = realloc(st->cur_device, need);
+		if (!n)
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+		st->cur_device = n;
+		st->cap_device = need;
+	}
+	if (tr_ios_domain_path(st->cur_domain, st->cur_relpath, st->cur_device, st->cap_device) !=
+	    TR_OK)
+		return tr_set_error(ctx, TR_EINTERNAL, "%s: device path of %s/%s too long", st->root,
+		                    st->cur_domain, st->cur_relpath);
 	memset(f, 0, sizeof *f);
-	f->domain = st->cur_domain;
+	f->device_path = st->cur_device;
+	f->area = st->cur_domain;
+	f->app = tr_ios_domain_app(st->cur_domain);
 	f->relpath = st->cur_relpath;
 	f->id = st->cur_id;
 	f->type = type;
@@ -1615,6 +1636,7 @@ static void fill_cur(tr_ios_backup *st, enum tr_file_type type)
 	f->btime = m->btime;
 	f->protection_class = m->has_pclass ? m->protection_class : 0;
 	f->target = m->target;
+	return TR_OK;
 }
 
 /* Encrypted backups: the file's EncryptionKey travels with the tr_file. */
@@ -1689,7 +1711,9 @@ static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 			m->enckey_len = TR_IOS_WRAPPED_KEY_BYTES;
 			memcpy(m->enckey, r->enckey, sizeof m->enckey);
 		}
-		fill_cur(st, type_of(-1, m));
+		int frc = fill_cur(ctx, st, type_of(-1, m));
+		if (frc != TR_OK)
+			return frc;
 		set_opaque(st);
 		snprintf(display, sizeof display, "%s/%s", r->domain, r->relpath);
 		set_present(ctx, st, display);
@@ -1826,7 +1850,9 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1,
 				              sizeof q1));
 		}
-		fill_cur(st, type_of(flags, &st->cur_mb));
+		int frc = fill_cur(ctx, st, type_of(flags, &st->cur_mb));
+		if (frc != TR_OK)
+			return frc;
 		set_opaque(st);
 		set_present(ctx, st, display);
 		*out = &st->cur;
@@ -1860,7 +1886,7 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
                     char id[TR_IOS_FILEID_LEN + 1], char **wal_rel,
                     uint8_t opq[TR_IOS_OPAQUE_BYTES], int *found)
 {
-	const char *domain = f->domain ? f->domain : "";
+	const char *domain = f->area ? f->area : "";
 	size_t n = strlen(f->relpath);
 	uint8_t key[TR_IOS_WRAPPED_KEY_BYTES];
 	int has_key = 0, pclass = 0, rc = TR_OK;
@@ -1922,7 +1948,8 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 	}
 	if (rc == TR_OK && *found) {
 		memset(wf, 0, sizeof *wf);
-		wf->domain = domain;
+		wf->device_path = "";
+		wf->area = domain;
 		wf->relpath = rel;
 		wf->id = id;
 		wf->type = TR_FT_REG;
@@ -2023,7 +2050,8 @@ out:
 
 const tr_collector tr_collector_ios_backup = {
 	.name = "ios-backup",
-	.description = "iTunes/Finder/idevicebackup2 iOS backup folder (plain or encrypted)",
+	.description = "an iOS backup folder (iTunes, Finder, idevicebackup2; plain or encrypted) "
+	               "with Info.plist, Manifest.plist and Manifest.db, or a folder holding one",
 	.probe = ios_backup_probe,
 	.open = ios_backup_open,
 	.next = ios_backup_next,

@@ -17,11 +17,13 @@
  * primary keys or NOT IN subqueries, never correlated scans; missing
  * tables are warnings, missing optional columns read as NULL.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want firefox_wants[] = {
-	{ "AppDomainGroup-group.org.mozilla.ios.Firefox", "profile.profile/browser.db" },
-	{ NULL, "private/var/mobile/Containers/Shared/AppGroup/*/profile.profile/browser.db" },
+	{ IOS_APP_GROUP "profile.profile/browser.db", NULL },
 	{ NULL, NULL },
 };
 

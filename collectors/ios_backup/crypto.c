@@ -16,7 +16,7 @@
  *  - error messages name the file and the problem, never key material;
  *  - the keybag is hostile input: every length is checked before use.
  */
-#include "ios_crypto.h"
+#include "collectors/ios_backup/crypto.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -44,25 +44,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/ios/ios_paths.h"
 #include "triage.h"
 
-#define PROFILES_DOMAIN "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
-#define PROFILES_FS_DIR                                                                          \
-	"private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles/" \
-	"Library/ConfigurationProfiles/"
+/* The configuration-profiles system group: a UUID folder on the device,
+ * the group id in a backup. */
+#define PROFILES_DIR "/private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/"
 #define EVENTS_NAME "MCProfileEvents.plist"
 
 static const tr_want profiles_wants[] = {
 	/* MVT takes every basename starting "profile-" (normally .stub). */
-	{ PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-*" },
-	{ PROFILES_DOMAIN, "Library/ConfigurationProfiles/" EVENTS_NAME },
-	{ "HomeDomain", "Library/UserConfigurationProfiles/profile-*" },
-	{ "HomeDomain", "Library/UserConfigurationProfiles/" EVENTS_NAME },
-	/* Filesystem dumps: relpath is relative to "/". */
-	{ "", PROFILES_FS_DIR "profile-*" },
-	{ "", PROFILES_FS_DIR EVENTS_NAME },
-	{ "", "private/var/mobile/Library/UserConfigurationProfiles/profile-*" },
-	{ "", "private/var/mobile/Library/UserConfigurationProfiles/" EVENTS_NAME },
+	{ PROFILES_DIR "profile-*", NULL },
+	{ PROFILES_DIR EVENTS_NAME, NULL },
+	{ IOS_MOBILE "Library/UserConfigurationProfiles/profile-*", NULL },
+	{ IOS_MOBILE "Library/UserConfigurationProfiles/" EVENTS_NAME, NULL },
 	{ NULL, NULL },
 };
 
@@ -350,7 +345,7 @@ static int profiles_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 		tr_warn(ctx, disp, "empty plist; skipped");
 		return TR_OK;
 	}
-	if (strcmp(basename_of(f->relpath), EVENTS_NAME) == 0)
+	if (strcmp(basename_of(f->device_path), EVENTS_NAME) == 0)
 		rc = run_events(ctx, m, f, disp, root);
 	else
 		rc = run_stub(ctx, m, f, disp, root);

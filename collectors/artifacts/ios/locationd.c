@@ -37,14 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectors/artifacts/ios/ios_paths.h"
 #include "triage.h"
 
 static const tr_want locationd_wants[] = {
-	{ "RootDomain", "Library/Caches/locationd/clients.plist" },
-	{ "HomeDomain", "Library/Caches/locationd/clients.plist" },
-	/* Filesystem dumps: relpath is relative to "/". */
-	{ "", "private/var/root/Library/Caches/locationd/clients.plist" },
-	{ "", "private/var/mobile/Library/Caches/locationd/clients.plist" },
+	{ "/private/var/root/Library/Caches/locationd/clients.plist", NULL },
+	{ IOS_MOBILE "Library/Caches/locationd/clients.plist", NULL },
 	{ NULL, NULL },
 };
 

@@ -20,20 +20,19 @@
  * redirect is looked up by id with a second prepared statement, so memory
  * does not grow with the history.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "mod_sqlite.h"
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 #define HOST_LEN 256
 
 static const tr_want safari_wants[] = {
-	{ NULL, "Library/Safari/History.db" },
-	{ NULL, "Library/Safari/Profiles/*/History.db" },
-	{ NULL, "private/var/mobile/Library/Safari/History.db" },
-	{ NULL, "private/var/mobile/Library/Safari/Profiles/*/History.db" },
-	{ NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db" },
-	{ NULL,
-	  "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db" },
+	IOS_ANY_HOME("Library/Safari/History.db"),
+	IOS_ANY_HOME("Library/Safari/Profiles/*/History.db"),
 	{ NULL, NULL },
 };
 

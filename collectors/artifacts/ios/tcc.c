@@ -17,11 +17,13 @@
  * client_type; time = last_modified (Unix seconds).
  * No heuristics here: the matcher flags indicator clients.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want tcc_wants[] = {
-	{ "HomeDomain", "Library/TCC/TCC.db" },
-	{ NULL, "private/var/mobile/Library/TCC/TCC.db" },
+	{ IOS_MOBILE "Library/TCC/TCC.db", NULL },
 	{ NULL, NULL },
 };
 

@@ -18,16 +18,17 @@
  * correlated scans; rows are streamed (TR_MAX_SQL_ROWS); a missing table is
  * a warning, a missing optional column reads as NULL.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 #define CHROME_DIR "Library/Application Support/Google/Chrome/Default/"
-#define CHROME_FS "private/var/mobile/Containers/Data/Application/*/" CHROME_DIR
 
 static const tr_want chrome_wants[] = {
-	{ "AppDomain-com.google.chrome.ios", CHROME_DIR "History" },
-	{ "AppDomain-com.google.chrome.ios", CHROME_DIR "Favicons" },
-	{ NULL, CHROME_FS "History" },
-	{ NULL, CHROME_FS "Favicons" },
+	{ IOS_APP_DATA CHROME_DIR "History", NULL },
+	{ IOS_APP_DATA CHROME_DIR "Favicons", NULL },
 	{ NULL, NULL },
 };
 
@@ -167,11 +168,11 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 static int chrome_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[TRM_DISPLAY_LEN];
-	const char *base = strrchr(f->relpath, '/');
+	const char *base = strrchr(f->device_path, '/');
 	sqlite3 *db = NULL;
 	int rc;
 
-	base = base ? base + 1 : f->relpath;
+	base = base ? base + 1 : f->device_path;
 	tr_file_display(f, disp, sizeof disp);
 	rc = trm_open(ctx, src, f, disp, &db);
 	if (rc != TR_OK || !db)

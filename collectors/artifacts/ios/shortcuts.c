@@ -21,11 +21,15 @@
  * Invariants: the plist walk is bounded by TR_MAX_PLIST_DEPTH; actions rows
  * reach their shortcut through its primary key; rows are streamed.
  */
-#include "mod_sqlite.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 
 static const tr_want shortcuts_wants[] = {
-	{ "HomeDomain", "Library/Shortcuts/Shortcuts.sqlite" },
-	{ NULL, "private/var/mobile/Library/Shortcuts/Shortcuts.sqlite" },
+	{ IOS_MOBILE "Library/Shortcuts/Shortcuts.sqlite", NULL },
 	{ NULL, NULL },
 };
 
@@ -140,7 +144,7 @@ static void scan_blob(struct sc *s, const uint8_t *blob, size_t len)
 			plist_free(root);
 			return;
 		}
-		if (trm_fatal(rc)) {
+		if (tr_is_fatal(rc)) {
 			s->rc = rc;
 			return;
 		}

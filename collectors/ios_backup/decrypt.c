@@ -45,7 +45,7 @@
 
 #include <openssl/crypto.h>
 
-#include "ios_backup.h"
+#include "collectors/ios_backup/ios_backup.h"
 
 /* Copy buffer (plaintext: wiped at the end). */
 #define DEC_BUF (256u * 1024)

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ios_backup.h"
+#include "collectors/ios_backup/ios_backup.h"
 
 void tr_mbfile_init(tr_mbfile *m)
 {

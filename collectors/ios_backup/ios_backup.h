@@ -126,8 +126,8 @@ typedef struct tr_ios_backup {
 
 	/* the file handed out last (strings owned here) */
 	tr_file cur;
-	char *cur_domain, *cur_relpath;
-	size_t cap_domain, cap_relpath;
+	char *cur_domain, *cur_relpath, *cur_device;
+	size_t cap_domain, cap_relpath, cap_device;
 	char cur_id[TR_IOS_FILEID_LEN + 1];
 	tr_mbfile cur_mb;
 	char *path_buf; /* scratch: root + "/xx/" + fileID */

@@ -20,12 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectors/artifacts/ios/ios_paths.h"
 #include "triage.h"
 
 static const tr_want addaily_wants[] = {
-	{ "HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist" },
-	/* Filesystem dumps: relpath is relative to "/". */
-	{ "", "private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist" },
+	{ IOS_MOBILE "Library/Preferences/com.apple.osanalytics.addaily.plist", NULL },
 	{ NULL, NULL },
 };
 

@@ -34,15 +34,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/ios/ios_paths.h"
 #include "triage.h"
 
 static const tr_want idsc_wants[] = {
-	{ "HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
-	{ "HomeDomain", "Library/IdentityServices/idstatuscache.plist" },
-	/* Filesystem dumps: relpath is relative to "/". */
-	{ "",
-	  "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist" },
-	{ "", "private/var/mobile/Library/IdentityServices/idstatuscache.plist" },
+	{ IOS_MOBILE "Library/Preferences/com.apple.identityservices.idstatuscache.plist", NULL },
+	{ IOS_MOBILE "Library/IdentityServices/idstatuscache.plist", NULL },
 	{ NULL, NULL },
 };
 
