@@ -61,6 +61,22 @@ static int unrecognised(tr_ctx *ctx, const char *path)
 	                    path, kinds);
 }
 
+int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
+{
+	const tr_collector *col = NULL;
+	int rc;
+
+	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
+		return rc;
+	if (!col)
+		return unrecognised(ctx, path);
+	if (!col->export_to)
+		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: %s evidence has nothing to export",
+		                    path, col->name);
+	tr_clear_error(ctx);
+	return col->export_to(ctx, path, out_dir);
+}
+
 static void note_module(tr_ctx *ctx, const char *name)
 {
 	for (size_t i = 0; i < ctx->modules_run.n; i++)
@@ -236,6 +252,7 @@ static void *worker_main(void *arg)
 /* --------------------------------------------------------- progress */
 
 struct progress {
+	const tr_options *opts;
 	struct shared *sh;
 	tr_worker **w;
 	size_t nw;
@@ -251,18 +268,33 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A status line on stderr (a TTY), four times a second. Wall-clock time
- * is used here only, never in reports. */
+/* Where the scan stands, for options.progress. */
+static void progress_state(struct progress *p, double t0, tr_progress *out)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < p->nw; i++)
+		bytes += tr_worker_bytes(p->w[i]);
+	memset(out, 0, sizeof *out);
+	out->what = "scanning";
+	out->files_done = __atomic_load_n(&p->sh->files_done, __ATOMIC_RELAXED);
+	out->files_total = __atomic_load_n(&p->sh->files_queued, __ATOMIC_RELAXED);
+	out->total_known = __atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) != 0;
+	out->bytes_done = bytes;
+	out->bytes_total = __atomic_load_n(&p->sh->bytes_queued, __ATOMIC_RELAXED);
+	out->elapsed = now_s() - t0;
+}
+
+/* Calls options.progress four times a second, and once more at the end.
+ * The monotonic clock is used here only, never in reports. */
 static void *progress_main(void *arg)
 {
 	struct progress *p = arg;
+	const tr_options *o = p->opts;
 	double t0 = now_s();
-	int printed = 0;
+	tr_progress st;
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop) {
 		struct timespec dl;
-		uint64_t bytes = 0, done, queued, total_bytes;
-		double el, rate;
 		clock_gettime(CLOCK_REALTIME, &dl);
 		dl.tv_nsec += 250000000L;
 		if (dl.tv_nsec >= 1000000000L) {
@@ -272,26 +304,13 @@ static void *progress_main(void *arg)
 		pthread_cond_timedwait(&p->cv, &p->mu, &dl);
 		if (p->stop)
 			break;
-		for (size_t i = 0; i < p->nw; i++)
-			bytes += tr_worker_bytes(p->w[i]);
-		done = __atomic_load_n(&p->sh->files_done, __ATOMIC_RELAXED);
-		queued = __atomic_load_n(&p->sh->files_queued, __ATOMIC_RELAXED);
-		total_bytes = __atomic_load_n(&p->sh->bytes_queued, __ATOMIC_RELAXED);
-		el = now_s() - t0;
-		rate = el > 0 ? (double)bytes / 1048576.0 / el : 0;
-		fprintf(stderr, "\r\033[Kscanning: %llu/%llu%s files, %.0f MB, %.0f MB/s",
-		        (unsigned long long)done, (unsigned long long)queued,
-		        __atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) ? "" : "+",
-		        (double)bytes / 1048576.0, rate);
-		if (__atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) && rate > 0 &&
-		    total_bytes > bytes)
-			fprintf(stderr, ", ETA %.0f s",
-			        (double)(total_bytes - bytes) / 1048576.0 / rate);
-		printed = 1;
+		progress_state(p, t0, &st);
+		o->progress(o->progress_arg, &st);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (printed)
-		fputs("\r\033[K", stderr);
+	progress_state(p, t0, &st);
+	st.last = 1;
+	o->progress(o->progress_arg, &st);
 	return NULL;
 }
 
@@ -371,7 +390,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 			goto out;
 		}
 	}
-	if (!ctx->opts.quiet && isatty(2)) {
+	if (ctx->opts.progress) {
+		prog.opts = &ctx->opts;
 		prog.sh = &sh;
 		prog.w = workers;
 		prog.nw = (size_t)njobs;

@@ -142,6 +142,12 @@ struct tr_collector {
 
 	/* Releases everything; NULL-safe. */
 	void (*close)(void *state);
+
+	/* Optional: writes a plain, readable copy of the evidence at path
+	 * into out_dir (an encrypted backup decrypted), all or nothing: on
+	 * any error or interruption nothing is left (tr_set_partial_output).
+	 * NULL when the kind has nothing to export. */
+	int (*export_to)(tr_ctx *ctx, const char *path, const char *out_dir);
 };
 
 /* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
@@ -203,13 +209,11 @@ int tr_check_interrupt(tr_ctx *ctx);
  * remove_dir. dir NULL: the output is complete, forget it. */
 int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir);
 
-/* Backup secrets for encrypted evidence: the password from
- * options.password_file, $SPYTRIAGE_BACKUP_PASSWORD, or a prompt with echo
- * off when allowed and stdin is a TTY. TR_ENEEDPASS when none is available.
- * *pw is malloc'ed and NUL-terminated; release it with tr_secret_free(). */
+/* The password of encrypted evidence, from options.passphrase (the
+ * caller's sources: a file, the environment, a prompt). TR_ENEEDPASS when
+ * there is none. *pw is malloc'ed and NUL-terminated; release it with
+ * tr_secret_free() as soon as possible. */
 int tr_get_password(tr_ctx *ctx, const char *prompt, char **pw, size_t *len);
-/* Wipes (OPENSSL_cleanse) then frees. NULL-safe. */
-void tr_secret_free(void *p, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* SQLite and plist helpers (triage/sqlite_util.c, triage/plist_util.c) */

@@ -2058,4 +2058,5 @@ const tr_collector tr_collector_ios_backup = {
 	.read_open = ios_backup_read_open,
 	.sqlite_open = ios_backup_sqlite_open,
 	.close = ios_backup_close,
+	.export_to = tr_ios_backup_export,
 };

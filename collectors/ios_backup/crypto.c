@@ -613,7 +613,7 @@ int tr_keybag_unlock_auto(tr_ctx *ctx, tr_keybag *kb)
 		OPENSSL_cleanse(kek, sizeof kek);
 		return rc;
 	}
-	rc = tr_get_password(ctx, NULL, &pw, &pwlen);
+	rc = tr_get_password(ctx, "Backup password: ", &pw, &pwlen);
 	if (rc != TR_OK)
 		return rc;
 	rc = tr_keybag_unlock_password(ctx, kb, pw, pwlen, kek);

@@ -28,9 +28,8 @@
  *    not a multiple of 16, an unusable key, a data file that is not a
  *    regular file, a damaged index) is an error naming the file, and
  *    everything written is removed, DIR too when it was created here;
- *  - the one output of the library besides the password prompt: a
- *    progress line on stderr, only when stderr is a terminal and
- *    options.quiet is not set.
+ *  - progress goes to options.progress when set (the library itself
+ *    never prints).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -62,7 +61,7 @@ typedef struct dec {
 	int progress;
 	uint64_t total;               /* listed regular files */
 	uint64_t done, absent, bytes; /* decrypted, listed without data, bytes */
-	int64_t last_ns;
+	int64_t last_ns, start_ns;
 	uint8_t made[32]; /* "xx" folders made: one bit each */
 } dec;
 
@@ -82,11 +81,17 @@ static void progress(dec *d, int last)
 	if (!last && t - d->last_ns < PROGRESS_NS)
 		return;
 	d->last_ns = t;
-	/* The documented exception to "the library never prints". */
-	fprintf(stderr, "\rdecrypting: %llu/%llu files, %.1f MiB%s",
-	        (unsigned long long)(d->done + d->absent), (unsigned long long)d->total,
-	        (double)d->bytes / (1024.0 * 1024.0), last ? "\n" : "");
-	fflush(stderr);
+	{
+		const tr_options *o = tr_ctx_options(d->ctx);
+		tr_progress p = { .what = "decrypting",
+			          .files_done = d->done + d->absent,
+			          .files_total = d->total,
+			          .total_known = 1,
+			          .bytes_done = d->bytes,
+			          .elapsed = (double)(t - d->start_ns) / 1e9,
+			          .last = last };
+		o->progress(o->progress_arg, &p);
+	}
 }
 
 /* Creates DIR/name (0600, exclusive, no symlink). -1 with error set. */
@@ -389,7 +394,7 @@ static uint64_t count_files(tr_ios_backup *st)
 	return n;
 }
 
-int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
+int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 {
 	const tr_collector *col = &tr_collector_ios_backup;
 	tr_ios_backup *st = NULL;
@@ -446,7 +451,8 @@ int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir)
 		rc = tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", out_dir, strerror(errno));
 		goto out;
 	}
-	d.progress = !tr_ctx_options(ctx)->quiet && isatty(STDERR_FILENO);
+	d.progress = tr_ctx_options(ctx)->progress != NULL;
+	d.start_ns = now_ns();
 	if (d.progress)
 		d.total = count_files(st);
 

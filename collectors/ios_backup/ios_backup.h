@@ -142,7 +142,11 @@ const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
  * (bounded depth). Missing path: nothing to do. */
 void tr_ios_rmtree(const char *path);
 
-/* The collector descriptor (registered in triage/registry.c). */
+/* `spytriage decrypt` of an encrypted backup (decrypt.c): a complete
+ * plain backup in out_dir, all or nothing. The collector's export_to. */
+int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir);
+
+/* The collector descriptor (registered in collectors/list.h). */
 extern const tr_collector tr_collector_ios_backup;
 
 #endif
