@@ -204,27 +204,10 @@ static void report(struct walk *w, int incomplete, const char *fmt, ...)
 		tr_warn(w->ctx, w->disp, "%s", msg);
 }
 
-/* A member name quoted for a report: printable ASCII kept, other bytes as
- * \xNN, at most ~200 source bytes. */
+/* A member name quoted for a report (tr_quote), at most 200 bytes. */
 static const char *quote_name(const char *s, char *out, size_t len)
 {
-	size_t o = 0;
-	if (!s)
-		s = "";
-	for (size_t i = 0; s[i] && o + 5 < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 200) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f || c == '\\' || c == '\'')
-			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
+	return tr_quote(out, len, s, s ? strlen(s) : 0, 200);
 }
 
 /* Checks a member name and writes its clean form ("a/b/c": no empty or

@@ -388,32 +388,6 @@ int tr_tmpdir(tr_ctx *ctx, const char **out)
 	return TR_OK;
 }
 
-/* Removes a tree without following symlinks, bounded in depth. */
-static void rmtree_at(int dfd, const char *name, int depth)
-{
-	int fd;
-	DIR *d;
-	struct dirent *e;
-	if (depth > 64)
-		return;
-	if (unlinkat(dfd, name, 0) == 0)
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		rmtree_at(fd, e->d_name, depth + 1);
-	}
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
 
 void tr_interrupt(tr_ctx *ctx)
 {
@@ -451,7 +425,7 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 		return;
 	if (ctx->partial_dir) {
 		if (ctx->partial_remove) {
-			rmtree_at(AT_FDCWD, ctx->partial_dir, 0);
+			tr_rmtree(ctx->partial_dir);
 		} else {
 			int fd = open(ctx->partial_dir,
 			              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -461,7 +435,7 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 				close(fd);
 			while (d && (e = readdir(d)) != NULL)
 				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					rmtree_at(dirfd(d), e->d_name, 1);
+					tr_rmtree_at(dirfd(d), e->d_name);
 			if (d)
 				closedir(d);
 		}
@@ -470,7 +444,7 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 	 * removes it. */
 	if (!ctx->tmpdir || ctx->borrowed)
 		return;
-	rmtree_at(AT_FDCWD, ctx->tmpdir, 0);
+	tr_rmtree(ctx->tmpdir);
 }
 
 /* -------------------------------------------------------- indicators */

@@ -166,6 +166,17 @@ int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reade
  * errno set. */
 int tr_write_all(int fd, const void *buf, size_t len);
 
+/* Removes dfd/name (or path) and everything below it, never following a
+ * symbolic link, at most 64 levels deep. Missing: nothing to do. */
+void tr_rmtree_at(int dfd, const char *name);
+void tr_rmtree(const char *path);
+
+/* Evidence text for a message: at most max of the n bytes of s, then
+ * "..."; control characters, DEL, '\\' and '\'' as \xNN, so that a hostile
+ * value can neither forge report lines nor end its quotes. Writes into buf
+ * (cap bytes; 4 * max + 8 holds any input) and returns it. */
+const char *tr_quote(char *buf, size_t cap, const char *s, size_t n, size_t max);
+
 /* What a module does with a file it could not read or parse (status rc,
  * message in ctx): a warning naming disp (and an incomplete scan when a
  * safety limit was hit), then TR_OK so the scan goes on; only fatal

@@ -82,26 +82,6 @@ struct ib_mbdb_rec {
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
-/* Copies at most QUOTE_MAX bytes of evidence text for a message, control
- * characters replaced, so a hostile value cannot forge report lines. */
-static const char *quote(const char *s, size_t n, char *buf, size_t cap)
-{
-	size_t o = 0;
-	if (!s)
-		s = "";
-	for (size_t i = 0; i < n && o + 4 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* "dir/name", malloc'ed, or NULL. */
 static char *path_join(const char *dir, const char *name)
 {
@@ -547,7 +527,7 @@ static void set_info_str(tr_ctx *ctx, const char *key, plist_t node)
 	const char *s = tr_plist_str(node);
 	char buf[4 * QUOTE_MAX];
 	if (s && *s)
-		(void)tr_set_info(ctx, key, quote(s, strlen(s), buf, sizeof buf));
+		(void)tr_set_info(ctx, key, tr_quote(buf, sizeof buf, s, strlen(s), QUOTE_MAX));
 }
 
 static void set_info_time(tr_ctx *ctx, const char *key, plist_t node)
@@ -604,7 +584,7 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 	const char *tool = tr_plist_str(dict_item(info, "iTunes Version"));
 	if (tool && *tool) {
 		char q[4 * QUOTE_MAX];
-		snprintf(buf, sizeof buf, "iTunes %s", quote(tool, strlen(tool), q, sizeof q));
+		snprintf(buf, sizeof buf, "iTunes %s", tr_quote(q, sizeof q, tool, strlen(tool), QUOTE_MAX));
 		(void)tr_set_info(ctx, "backup_tool", buf);
 	}
 	(void)tr_set_info(ctx, "encrypted", st->encrypted ? "yes" : "no");
@@ -622,36 +602,6 @@ const char *tr_ios_data_path(tr_ios_backup *st, const char *id)
 	return data_path(st, id);
 }
 
-/* Removes dfd/name recursively without following symlinks. */
-static void rmtree_at(int dfd, const char *name, int depth)
-{
-	struct dirent *e;
-	DIR *d;
-	int fd;
-
-	if (depth > 32)
-		return;
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			rmtree_at(fd, e->d_name, depth + 1);
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
-void tr_ios_rmtree(const char *path)
-{
-	if (path && *path)
-		rmtree_at(AT_FDCWD, path, 0);
-}
 
 /* The private folder of this opened backup inside tr_tmpdir(), made on
  * first use: every decrypted copy lives there and close() removes it. */
@@ -1157,8 +1107,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 			if (row_warn(st))
 				tr_warn(ctx, "Manifest.mbdb",
 				        "record with unsafe domain/path \"%s\"/\"%s\" skipped",
-				        quote(d, ldom, q1, sizeof q1),
-				        quote(r, lrel, q2, sizeof q2));
+				        tr_quote(q1, sizeof q1, d, ldom, QUOTE_MAX),
+				        tr_quote(q2, sizeof q2, r, lrel, QUOTE_MAX));
 			free(d);
 			free(r);
 			skipped++;
@@ -1343,7 +1293,7 @@ static void ios_backup_close(void *state)
 	sqlite3_close(st->db);
 	/* decrypted copies go with the backup (tr_cleanup_tmp() would remove
 	 * them at exit anyway), class keys are wiped */
-	tr_ios_rmtree(st->dec_dir);
+	tr_rmtree(st->dec_dir);
 	free(st->dec_dir);
 	free(st->plain_db);
 	tr_keybag_free(st->kb);
@@ -1419,7 +1369,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 			tr_warn(ctx, "Status.plist",
 			        "SnapshotState is \"%s\", not \"finished\": the backup may be "
 			        "incomplete",
-			        quote(snap, strlen(snap), q, sizeof q));
+			        tr_quote(q, sizeof q, snap, strlen(snap), QUOTE_MAX));
 	}
 
 	/* Encrypted: the manifest says so, or Manifest.db is not plain SQLite
@@ -1796,7 +1746,7 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			if (row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "row with invalid fileID \"%s\" skipped",
-				        quote(id, id ? idn : 0, q1, sizeof q1));
+				        tr_quote(q1, sizeof q1, id, id ? idn : 0, QUOTE_MAX));
 			continue;
 		}
 		if (!dom)
@@ -1807,8 +1757,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			if (row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "row %s with unsafe domain/path \"%s\"/\"%s\" skipped", id,
-				        quote(dom, domn, q1, sizeof q1),
-				        quote(rel, reln, q2, sizeof q2));
+				        tr_quote(q1, sizeof q1, dom, domn, QUOTE_MAX),
+				        tr_quote(q2, sizeof q2, rel, reln, QUOTE_MAX));
 			continue;
 		}
 		if (set_str(&st->cur_domain, &st->cap_domain, dom, domn) ||
@@ -1817,8 +1767,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		memcpy(st->cur_id, id, TR_IOS_FILEID_LEN + 1);
 
 		char display[4 * QUOTE_MAX * 2 + 8];
-		snprintf(display, sizeof display, "%s/%s", quote(dom, domn, q1, sizeof q1),
-		         quote(rel, reln, q2, sizeof q2));
+		snprintf(display, sizeof display, "%s/%s", tr_quote(q1, sizeof q1, dom, domn, QUOTE_MAX),
+		         tr_quote(q2, sizeof q2, rel, reln, QUOTE_MAX));
 		tr_mbfile_clear(&st->cur_mb);
 		/* fileID = SHA-1(domain-relativePath) on every real row (format doc
 		 * 1.7); a row pointing at another file's data is worth knowing */
@@ -1847,8 +1797,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 				tr_warn(ctx, "Manifest.db",
 				        "%s: MBFile RelativePath \"%s\" differs from the row",
 				        display,
-				        quote(st->cur_mb.relpath, strlen(st->cur_mb.relpath), q1,
-				              sizeof q1));
+				        tr_quote(q1, sizeof q1, st->cur_mb.relpath,
+				                 strlen(st->cur_mb.relpath), QUOTE_MAX));
 		}
 		int frc = fill_cur(ctx, st, type_of(flags, &st->cur_mb));
 		if (frc != TR_OK)
@@ -2041,7 +1991,7 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 out:
 	OPENSSL_cleanse(opq, sizeof opq);
 	if (sub[0] && !keep_sub)
-		tr_ios_rmtree(sub);
+		tr_rmtree(sub);
 	free(wal_rel);
 	free(wal);
 	free(db);

@@ -291,7 +291,7 @@ static void undo(dec *d)
 	int fd;
 
 	if (d->created) {
-		tr_ios_rmtree(d->out);
+		tr_rmtree(d->out);
 		return;
 	}
 	if (d->dirfd < 0 || (fd = dup(d->dirfd)) < 0)
@@ -307,7 +307,7 @@ static void undo(dec *d)
 			continue;
 		if ((p = malloc(strlen(d->out) + strlen(e->d_name) + 2))) {
 			sprintf(p, "%s/%s", d->out, e->d_name);
-			tr_ios_rmtree(p);
+			tr_rmtree(p);
 			free(p);
 		}
 	}

@@ -138,9 +138,6 @@ typedef struct tr_ios_backup {
  * "<root>/<id>" for legacy backups. Borrowed until the next call. */
 const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
 
-/* Removes path and everything below it without following symbolic links
- * (bounded depth). Missing path: nothing to do. */
-void tr_ios_rmtree(const char *path);
 
 /* `spytriage decrypt` of an encrypted backup (decrypt.c): a complete
  * plain backup in out_dir, all or nothing. The collector's export_to. */

@@ -74,25 +74,6 @@ static const char *const store_sources[] = {
 
 #define APP_NKV 7
 
-/* A bounded copy of evidence text for a message, control characters
- * replaced, so a hostile key cannot forge report lines. */
-static const char *quote(const char *s, char *buf, size_t cap)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; s[i] && o + 4 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= QUOTE_MAX) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int is_digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -315,7 +296,7 @@ static int app_metadata(tr_ctx *ctx, const char *disp, const char *id, plist_t e
 	}
 	data = plist_get_data_ptr(node, &len);
 	snprintf(name, sizeof name, "%.512s: Applications/%s/iTunesMetadata", disp,
-	         quote(id, q, sizeof q));
+	         tr_quote(q, sizeof q, id, strlen(id), QUOTE_MAX));
 	if (!data || len == 0) {
 		(*bad)++;
 		return TR_OK;
