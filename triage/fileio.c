@@ -75,7 +75,7 @@ const char *tr_quote(char *buf, size_t cap, const char *s, size_t n, size_t max)
 	if (cap == 0)
 		return "";
 	if (!s)
-		s = "";
+		n = 0;
 	for (size_t i = 0; i < n && o + 5 < cap; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (i >= max) {
