@@ -98,8 +98,16 @@ void trm_seen_reset(trm_seen *set)
 	set->n = 0;
 }
 
+int trm_plist_is_dict(tr_ctx *ctx, const char *disp, plist_t root)
+{
+	if (root && plist_get_node_type(root) == PLIST_DICT)
+		return 1;
+	tr_warn(ctx, disp, "top level is not a dictionary; skipped");
+	return 0;
+}
+
 int trm_run_plist(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f,
-                  const char *what, trm_plist_fn scan)
+                  trm_plist_fn scan)
 {
 	char disp[TRM_DISPLAY_LEN];
 	plist_t root = NULL;
@@ -109,12 +117,7 @@ int trm_run_plist(tr_ctx *ctx, const tr_module *m, const tr_source *src, const t
 	rc = tr_source_plist(ctx, src, f, &root);
 	if (rc != TR_OK)
 		return tr_artifact_problem(ctx, disp, rc);
-	if (!root || plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; %s skipped", what);
-		rc = TR_OK;
-	} else {
-		rc = scan(ctx, m, f, disp, root);
-	}
+	rc = trm_plist_is_dict(ctx, disp, root) ? scan(ctx, m, f, disp, root) : TR_OK;
 	if (root)
 		plist_free(root);
 	return rc;

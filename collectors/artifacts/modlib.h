@@ -118,9 +118,10 @@ int trm_emit_column(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *
                                   const char *key, enum tr_match match, const char *event,
                                   trm_time_fn tfn);
 
-/* The run() of a module whose database must hold one table: opens the
- * database, warns "no <table> table; not <what>" if it lacks it, else
- * calls scan. Returns TR_OK or a fatal status. */
+/* The run() of a SQLite module: opens the database (a problem is a
+ * warning), warns "no <table> table; not <what>" when table is set and
+ * missing, else calls scan; closes. table NULL: scan checks the schema
+ * itself. Returns TR_OK or a fatal status. */
 typedef int (*trm_scan_fn)(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
                            const char *disp);
 int trm_run_db(tr_ctx *ctx, const tr_module *m, const tr_source *src,
@@ -129,11 +130,16 @@ int trm_run_db(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 
 /* The run() of a module whose artifact is one plist with a dictionary at
  * its top: reads and parses it (a problem is a warning), warns "top level
- * is not a dictionary; <what> skipped" when it is not one, else calls scan
- * with the root. Returns TR_OK or a fatal status. */
+ * is not a dictionary; skipped" when it is not one (trm_plist_is_dict),
+ * else calls scan with the root, which it frees afterwards. Returns TR_OK
+ * or a fatal status. */
 typedef int (*trm_plist_fn)(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
                             plist_t root);
 int trm_run_plist(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f,
-                  const char *what, trm_plist_fn scan);
+                  trm_plist_fn scan);
+
+/* 1 when root is a dictionary; else warns "top level is not a dictionary;
+ * skipped" naming disp and returns 0. */
+int trm_plist_is_dict(tr_ctx *ctx, const char *disp, plist_t root);
 
 #endif

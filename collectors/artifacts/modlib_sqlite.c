@@ -238,7 +238,7 @@ int trm_run_db(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 	rc = trm_open(ctx, src, f, disp, &db);
 	if (rc != TR_OK || !db)
 		return rc;
-	if (!tr_sqlite_has_table(db, table))
+	if (table && !tr_sqlite_has_table(db, table))
 		tr_warn(ctx, disp, "no %s table; not %s", table, what);
 	else
 		rc = scan(ctx, m, f, db, disp);

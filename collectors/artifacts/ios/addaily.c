@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 #include "triage.h"
 
 static const tr_want addaily_wants[] = {
@@ -45,23 +46,14 @@ static const char *counter(plist_t arr, uint32_t i, char *buf, size_t len)
 	return buf;
 }
 
-static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp, plist_t root)
 {
-	char disp[PATH_MAX + 256];
 	char wifi_in[32], wifi_out[32], wwan_in[32], wwan_out[32];
-	plist_t root = NULL, base;
+	plist_t base;
 	plist_dict_iter it = NULL;
 	uint32_t skipped = 0;
-	int rc;
+	int rc = TR_OK;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = tr_source_plist(ctx, src, f, &root);
-	if (rc != TR_OK)
-		return tr_artifact_problem(ctx, disp, rc);
-	if (!root || plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
-		goto out;
-	}
 	base = plist_dict_get_item(root, "netUsageBaseline");
 	if (!base)
 		goto out; /* nothing recorded yet: not an error */
@@ -123,8 +115,12 @@ static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, co
 	rc = TR_OK;
 out:
 	free(it);
-	plist_free(root);
 	return rc;
+}
+
+static int addaily_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_plist(ctx, m, src, f, scan);
 }
 
 const tr_module tr_module_addaily = {

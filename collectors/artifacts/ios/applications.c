@@ -48,6 +48,7 @@
 #include <strings.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 #include "triage.h"
 
 static const tr_want applications_wants[] = {
@@ -493,29 +494,19 @@ static int run_container(tr_ctx *ctx, const tr_module *m, const tr_file *f)
 	return emit_record(ctx, m, f, t, kv, 3);
 }
 
+/* The evidence's own Info.plist or Manifest.plist. */
+static int run_list(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp, plist_t root)
+{
+	if (strcmp(f->relpath, "Info.plist") == 0)
+		return run_info(ctx, m, f, disp, root);
+	return run_manifest(ctx, m, f, disp, root);
+}
+
 static int applications_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	char disp[PATH_MAX + 256];
-	plist_t root = NULL;
-	int rc;
-
 	if (f->device_path && f->device_path[0])
 		return run_container(ctx, m, f);
-	tr_file_display(f, disp, sizeof disp);
-	rc = tr_source_plist(ctx, src, f, &root);
-	if (rc != TR_OK)
-		return tr_artifact_problem(ctx, disp, rc);
-	if (!root || plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; applications skipped");
-		rc = TR_OK;
-	} else if (strcmp(f->relpath, "Info.plist") == 0) {
-		rc = run_info(ctx, m, f, disp, root);
-	} else {
-		rc = run_manifest(ctx, m, f, disp, root);
-	}
-	if (root)
-		plist_free(root);
-	return rc;
+	return trm_run_plist(ctx, m, src, f, run_list);
 }
 
 /*

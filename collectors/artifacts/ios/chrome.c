@@ -165,24 +165,20 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	                       trm_chrome_time);
 }
 
-static int chrome_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
 	const char *base = strrchr(f->device_path, '/');
-	sqlite3 *db = NULL;
-	int rc;
 
 	base = base ? base + 1 : f->device_path;
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
 	if (strcmp(base, "Favicons") == 0)
-		rc = scan_favicons(ctx, m, f, db, disp);
-	else
-		rc = scan_history(ctx, m, f, db, disp);
-	sqlite3_close(db);
-	return rc;
+		return scan_favicons(ctx, m, f, db, disp);
+	return scan_history(ctx, m, f, db, disp);
+}
+
+static int chrome_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_chrome = {

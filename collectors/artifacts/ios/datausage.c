@@ -212,26 +212,24 @@ static int scan_orphans(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	return rc;
 }
 
-static int datausage_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
 	int rc;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	if (!tr_sqlite_has_table(db, "ZPROCESS") || !tr_sqlite_has_column(db, "ZPROCESS", "Z_PK")) {
+	if (!tr_sqlite_has_column(db, "ZPROCESS", "Z_PK")) {
 		tr_warn(ctx, disp, "no ZPROCESS table; not a network usage database");
-		goto out;
+		return TR_OK;
 	}
 	rc = scan_processes(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_orphans(ctx, m, f, db, disp);
-out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int datausage_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_datausage = {

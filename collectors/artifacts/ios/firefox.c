@@ -115,21 +115,19 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	                       favicon_time);
 }
 
-static int firefox_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
-	int rc;
+	int rc = scan_history(ctx, m, f, db, disp);
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	rc = scan_history(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_favicons(ctx, m, f, db, disp);
-	sqlite3_close(db);
 	return rc;
+}
+
+static int firefox_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_firefox = {

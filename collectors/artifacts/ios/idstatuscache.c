@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 #include "triage.h"
 
 static const tr_want idsc_wants[] = {
@@ -436,10 +437,8 @@ static int idsc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 		rc = tr_artifact_problem(ctx, disp, rc);
 		goto out;
 	}
-	if (!root || plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
+	if (!trm_plist_is_dict(ctx, disp, root))
 		goto out;
-	}
 
 	plist_dict_new_iter(root, &it);
 	if (!it) {

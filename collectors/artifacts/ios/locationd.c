@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 #include "triage.h"
 
 static const tr_want locationd_wants[] = {
@@ -166,21 +167,12 @@ static int emit_client(tr_ctx *ctx, const tr_module *m, const tr_file *f, char *
 	return tr_emit(ctx, m, &rec);
 }
 
-static int locationd_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp, plist_t root)
 {
-	char disp[PATH_MAX + 256];
-	plist_t root = NULL;
 	plist_dict_iter it = NULL;
-	int rc;
+	int rc = TR_OK;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = tr_source_plist(ctx, src, f, &root);
-	if (rc != TR_OK)
-		return tr_artifact_problem(ctx, disp, rc);
-	if (!root || plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
-		goto out;
-	}
+	(void)disp;
 	plist_dict_new_iter(root, &it);
 	if (!it) {
 		rc = TR_ENOMEM;
@@ -205,8 +197,12 @@ static int locationd_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 	rc = TR_OK;
 out:
 	free(it);
-	plist_free(root);
 	return rc;
+}
+
+static int locationd_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_plist(ctx, m, src, f, scan);
 }
 
 const tr_module tr_module_locationd = {

@@ -45,6 +45,7 @@
 #include <strings.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
 #include "triage.h"
 
 /* The configuration-profiles system group: a UUID folder on the device,
@@ -202,10 +203,6 @@ static int run_stub(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 	tr_record rec;
 	int rc;
 
-	if (plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
-		return TR_OK;
-	}
 	types[0] = '\0';
 	uuid = dict_str(root, "PayloadUUID");
 	ident = dict_str(root, "PayloadIdentifier");
@@ -304,10 +301,6 @@ static int run_events(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
 	uint32_t n, skipped = 0;
 	int rc;
 
-	if (plist_get_node_type(root) != PLIST_DICT) {
-		tr_warn(ctx, disp, "top level is not a dictionary; skipped");
-		return TR_OK;
-	}
 	events = plist_dict_get_item(root, "ProfileEvents");
 	if (!events)
 		return TR_OK; /* no event recorded: not an error */
@@ -331,26 +324,17 @@ static int run_events(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
 	return TR_OK;
 }
 
+static int run_plist(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
+                     plist_t root)
+{
+	if (strcmp(basename_of(f->device_path), EVENTS_NAME) == 0)
+		return run_events(ctx, m, f, disp, root);
+	return run_stub(ctx, m, f, disp, root);
+}
+
 static int profiles_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	char disp[PATH_MAX + 256];
-	plist_t root = NULL;
-	int rc;
-
-	tr_file_display(f, disp, sizeof disp);
-	rc = tr_source_plist(ctx, src, f, &root);
-	if (rc != TR_OK)
-		return tr_artifact_problem(ctx, disp, rc);
-	if (!root) {
-		tr_warn(ctx, disp, "empty plist; skipped");
-		return TR_OK;
-	}
-	if (strcmp(basename_of(f->device_path), EVENTS_NAME) == 0)
-		rc = run_events(ctx, m, f, disp, root);
-	else
-		rc = run_stub(ctx, m, f, disp, root);
-	plist_free(root);
-	return rc;
+	return trm_run_plist(ctx, m, src, f, run_plist);
 }
 
 const tr_module tr_module_profiles = {

@@ -199,27 +199,25 @@ static int scan_tombstones(tr_ctx *ctx, const tr_module *m, const tr_file *f, sq
 	                       "history_tombstone", trm_mac_time);
 }
 
-static int safari_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
 	int rc;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
 	if (!tr_sqlite_has_table(db, "history_visits") ||
 	    !tr_sqlite_has_table(db, "history_items")) {
 		tr_warn(ctx, disp, "no history_visits/history_items tables; not a Safari history");
-		goto out;
+		return TR_OK;
 	}
 	rc = scan_visits(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_tombstones(ctx, m, f, db, disp);
-out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int safari_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_safari_history = {

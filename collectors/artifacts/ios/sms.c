@@ -409,28 +409,21 @@ static int scan_attachments(tr_ctx *ctx, const tr_module *m, const tr_file *f, s
 
 /* ------------------------------------------------------------------ */
 
-static int sms_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
-	sqlite3 *db = NULL;
-	int rc;
+	int rc = scan_messages(ctx, m, f, db, disp);
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	if (!tr_sqlite_has_table(db, "message")) {
-		tr_warn(ctx, disp, "no message table; not an SMS database");
-		goto out;
-	}
-	rc = scan_messages(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_handles(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_attachments(ctx, m, f, db, disp);
-out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int sms_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, "message", "an SMS database", scan_db);
 }
 
 const tr_module tr_module_sms = {
