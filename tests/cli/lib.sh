@@ -70,3 +70,14 @@ twin_bytes() {
 	sed -e 's|"bytes_read": [0-9][0-9]*|"bytes_read": N|' \
 	    -e 's|\( read: [0-9][0-9]*\) ([0-9][0-9]* bytes)|\1 (N bytes)|' "$1"
 }
+
+# findings_lines REPORT.JSON: the "findings" array of a report.json, one
+# line per line of the file (what two reports must share even when their
+# notes or warnings differ). Fails when the report has no findings key.
+findings_lines() {
+	awk '/^  "findings": \[\],?$/ { print; found = 1; exit }
+		/^  "findings": \[$/ { on = 1; found = 1 }
+		on { print }
+		on && /^  \],?$/ { exit }
+		END { exit !found }' "$1" || die "no findings in $1"
+}
