@@ -71,13 +71,19 @@ twin_bytes() {
 	    -e 's|\( read: [0-9][0-9]*\) ([0-9][0-9]* bytes)|\1 (N bytes)|' "$1"
 }
 
-# findings_lines REPORT.JSON: the "findings" array of a report.json, one
-# line per line of the file (what two reports must share even when their
-# notes or warnings differ). Fails when the report has no findings key.
-findings_lines() {
-	awk '/^  "findings": \[\],?$/ { print; found = 1; exit }
-		/^  "findings": \[$/ { on = 1; found = 1 }
+# report_array REPORT.JSON KEY: the top-level array KEY ("findings",
+# "warnings", ...) of a report.json, as its lines in the file. Fails when
+# the report has no such key.
+report_array() {
+	awk -v key="$2" '$0 == "  \"" key "\": []" || $0 == "  \"" key "\": []," { print; found = 1; exit }
+		$0 == "  \"" key "\": [" { on = 1; found = 1 }
 		on { print }
 		on && /^  \],?$/ { exit }
-		END { exit !found }' "$1" || die "no findings in $1"
+		END { exit !found }' "$1" || die "no \"$2\" array in $1"
+}
+
+# findings_lines REPORT.JSON: the findings of a report.json, line by line
+# (what two reports must share even when their notes or warnings differ).
+findings_lines() {
+	report_array "$1" findings
 }
