@@ -1,10 +1,11 @@
 #!/bin/sh
-# tests/run.sh - runs every unit test (cmocka executables in $B/tests) and
-# every CLI test (tests/cli/t*.sh), then prints the closing summary line
-# "N passed, N failed". Exit status 0 only when nothing failed.
+# tests/run.sh - runs the command check of the test scripts
+# (tests/check-commands.sh), every unit test (cmocka executables in
+# $B/tests) and every CLI test (tests/cli/t*.sh), then prints the closing
+# summary line "N passed, N failed". Exit status 0 only when nothing failed.
 #
 # Environment: B (build dir), BIN (spytriage binary), SHARED (../shared),
-# ONLY=unit|cli to run one family, T=pattern to run matching CLI tests.
+# ONLY=unit|cli|lint to run one family, T=pattern to run matching CLI tests.
 set -u
 B=${B:-build}
 BIN=${BIN:-$(pwd)/spytriage}
@@ -28,7 +29,21 @@ if [ ! -d "$SHARED/iocs" ]; then
 	echo "warning: $SHARED/iocs not found; tests that need the published indicators will fail" >&2
 fi
 
-if [ "$ONLY" != cli ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
+	out=$(sh tests/check-commands.sh 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok   lint check-commands"
+	else
+		fail=$((fail + 1))
+		printf '%s\n' "$out" | tail -n 40
+		echo "FAIL lint check-commands (exit $rc)"
+		failed_names="$failed_names check-commands"
+	fi
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
 	for t in "$B"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
@@ -53,7 +68,7 @@ if [ "$ONLY" != cli ]; then
 	done
 fi
 
-if [ "$ONLY" != unit ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
 	mkdir -p "$FIXCACHE"
 	for t in tests/cli/t[0-9]*.sh; do
 		[ -f "$t" ] || continue
