@@ -109,7 +109,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
 		for fake in /bin/true /bin/false; do
 			TMP=$(mktemp -d /tmp/spytriage-cli-XXXXXX)
 			export TMP
-			BIN=$fake sh "$t" >/dev/null 2>&1 </dev/null
+			BIN=$fake GOLDEN_OUT= sh "$t" >/dev/null 2>&1 </dev/null
 			rc=$?
 			rm -rf "$TMP"
 			[ "$rc" -eq 0 ] && passes="$passes BIN=$fake"
