@@ -1,10 +1,19 @@
 #!/bin/sh
-# tests/run.sh - runs every unit test (cmocka executables in $B/tests) and
-# every CLI test (tests/cli/t*.sh), then prints the closing summary line
-# "N passed, N failed". Exit status 0 only when nothing failed.
+# tests/run.sh - runs the command check of the test scripts
+# (tests/check-commands.sh), every unit test (cmocka executables in
+# $B/tests) and every CLI test (tests/cli/t*.sh), then the CLI self-check,
+# and prints the closing summary line "N passed, N failed". Exit status 0
+# only when nothing failed.
+#
+# CLI self-check: each CLI test runs again with BIN=/bin/true and with
+# BIN=/bin/false (its own $TMP each time, as in the normal loop). A test
+# that passes with either checks neither spytriage's exit status nor its
+# output: it counts as a failed test, named. When all fail as they must,
+# the self-check counts as one passed test.
 #
 # Environment: B (build dir), BIN (spytriage binary), SHARED (../shared),
-# ONLY=unit|cli to run one family, T=pattern to run matching CLI tests.
+# ONLY=unit|cli|lint to run one family, T=pattern to run matching CLI tests
+# (and their self-check).
 set -u
 B=${B:-build}
 BIN=${BIN:-$(pwd)/spytriage}
@@ -28,7 +37,21 @@ if [ ! -d "$SHARED/iocs" ]; then
 	echo "warning: $SHARED/iocs not found; tests that need the published indicators will fail" >&2
 fi
 
-if [ "$ONLY" != cli ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
+	out=$(sh tests/check-commands.sh 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok   lint check-commands"
+	else
+		fail=$((fail + 1))
+		printf '%s\n' "$out" | tail -n 40
+		echo "FAIL lint check-commands (exit $rc)"
+		failed_names="$failed_names check-commands"
+	fi
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
 	for t in "$B"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
@@ -53,7 +76,7 @@ if [ "$ONLY" != cli ]; then
 	done
 fi
 
-if [ "$ONLY" != unit ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
 	mkdir -p "$FIXCACHE"
 	for t in tests/cli/t[0-9]*.sh; do
 		[ -f "$t" ] || continue
@@ -74,6 +97,35 @@ if [ "$ONLY" != unit ]; then
 			failed_names="$failed_names $name"
 		fi
 	done
+
+	# Self-check (see the top): every CLI test must fail with a fake
+	# spytriage that does nothing and exits 0, or 1.
+	checked=0
+	for t in tests/cli/t[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		case "$name" in *${T:-}*) ;; *) continue ;; esac
+		passes=""
+		for fake in /bin/true /bin/false; do
+			TMP=$(mktemp -d /tmp/spytriage-cli-XXXXXX)
+			export TMP
+			BIN=$fake GOLDEN_OUT= sh "$t" >/dev/null 2>&1 </dev/null
+			rc=$?
+			rm -rf "$TMP"
+			[ "$rc" -eq 0 ] && passes="$passes BIN=$fake"
+		done
+		if [ -n "$passes" ]; then
+			fail=$((fail + 1))
+			echo "FAIL self-check $name passes with$passes: it must check spytriage's exit status or output"
+			failed_names="$failed_names self-check:$name"
+		else
+			checked=$((checked + 1))
+		fi
+	done
+	if [ "$checked" -gt 0 ]; then
+		pass=$((pass + 1))
+		echo "ok   self-check: $checked CLI tests fail with BIN=/bin/true and BIN=/bin/false"
+	fi
 fi
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"

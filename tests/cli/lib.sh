@@ -70,3 +70,36 @@ twin_bytes() {
 	sed -e 's|"bytes_read": [0-9][0-9]*|"bytes_read": N|' \
 	    -e 's|\( read: [0-9][0-9]*\) ([0-9][0-9]* bytes)|\1 (N bytes)|' "$1"
 }
+
+# report_array REPORT.JSON KEY: the top-level array KEY ("findings",
+# "warnings", ...) of a report.json, as its lines in the file. Fails when
+# the report has no such key.
+report_array() {
+	awk -v key="$2" '$0 == "  \"" key "\": []" || $0 == "  \"" key "\": []," { print; found = 1; exit }
+		$0 == "  \"" key "\": [" { on = 1; found = 1 }
+		on { print }
+		on && /^  \],?$/ { exit }
+		END { exit !found }' "$1" || die "no \"$2\" array in $1"
+}
+
+# findings_lines REPORT.JSON: the findings of a report.json, line by line
+# (what two reports must share even when their notes or warnings differ).
+findings_lines() {
+	report_array "$1" findings
+}
+
+# golden_compare NAME REPORT EVIDENCE: REPORT (a report.json of a scan of
+# EVIDENCE) must equal tests/cli/golden/NAME.json once the paths that
+# differ between machines are replaced: the evidence folder by EVIDENCE,
+# $SHARED by SHARED, the checkout by ROOT. With GOLDEN_OUT set (by
+# tests/cli/update-golden.sh), the normalised report is also written to
+# $GOLDEN_OUT/NAME.json, whatever the comparison says.
+golden_compare() {
+	sed "s|$3|EVIDENCE|g; s|$SHARED|SHARED|g; s|${TESTS_DIR%/tests}|ROOT|g" "$2" >"$TMP/golden-$1.json" ||
+		die "cannot read $2"
+	if [ -n "${GOLDEN_OUT:-}" ]; then
+		cp "$TMP/golden-$1.json" "$GOLDEN_OUT/$1.json" || die "cannot write $GOLDEN_OUT/$1.json"
+	fi
+	diff -u "$TESTS_DIR/cli/golden/$1.json" "$TMP/golden-$1.json" ||
+		die "$2 differs from tests/cli/golden/$1.json (if the change is right: sh tests/cli/update-golden.sh)"
+}

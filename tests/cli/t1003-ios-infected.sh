@@ -6,7 +6,5 @@ src=$(fixture infected --infected)
 expect_exit 1 "$BIN" scan "$src" --output "$TMP/r"
 must_contain "$TMP/out" "Indicators of compromise found"
 must_contain "$TMP/out" "Pegasus"
-sed "s|$src|EVIDENCE|g; s|${TESTS_DIR%/tests}|ROOT|g" "$TMP/r/report.json" >"$TMP/report.json"
-diff -u "$TESTS_DIR/cli/golden/infected-bundled.json" "$TMP/report.json" ||
-	die "report.json differs from the golden file"
+golden_compare infected-bundled "$TMP/r/report.json" "$src"
 exit 0

@@ -1,15 +1,22 @@
-# Non-negotiable 6: same input, same report bytes.
+# Non-negotiable 6: same input, same report bytes. Every scan must finish
+# with the infected fixture's status (1) and verdict.
 . "$TESTS_DIR/cli/lib.sh"
 
 src=$(fixture infected --infected)
-"$BIN" scan "$src" --iocs "$SHARED/iocs" --output "$TMP/a" >"$TMP/a.txt" 2>&1
-"$BIN" scan "$src" --iocs "$SHARED/iocs" --output "$TMP/b" >"$TMP/b.txt" 2>&1
+for run in a b; do
+	expect_exit 1 "$BIN" scan "$src" --iocs "$SHARED/iocs" --output "$TMP/$run"
+	must_contain "$TMP/out" "VERDICT: INFECTED"
+	must_contain "$TMP/$run/report.json" '"verdict": "infected"'
+	sed "s|$TMP/$run|OUT|" "$TMP/out" >"$TMP/$run.txt"
+	cp "$TMP/err" "$TMP/$run.err"
+done
 diff -r "$TMP/a" "$TMP/b" || die "reports differ between two runs"
-sed "s|$TMP/a|OUT|" "$TMP/a.txt" >"$TMP/a2.txt"
-sed "s|$TMP/b|OUT|" "$TMP/b.txt" >"$TMP/b2.txt"
-diff "$TMP/a2.txt" "$TMP/b2.txt" || die "terminal output differs between two runs"
-"$BIN" scan "$src" --format json >"$TMP/c.json" 2>/dev/null
-"$BIN" scan "$src" --format json >"$TMP/d.json" 2>/dev/null
+diff "$TMP/a.txt" "$TMP/b.txt" || die "terminal output differs between two runs"
+diff "$TMP/a.err" "$TMP/b.err" || die "standard error differs between two runs"
+for run in c d; do
+	expect_exit 1 "$BIN" scan "$src" --format json
+	cp "$TMP/out" "$TMP/$run.json"
+done
 cmp "$TMP/c.json" "$TMP/d.json" || die "--format json differs between two runs"
 must_contain "$TMP/c.json" '"verdict": "infected"'
 exit 0

@@ -49,6 +49,7 @@ scan_to damaged
 must_contain "$TMP/damaged.txt" "rules cache"
 findings_lines "$TMP/cold/report.json" >"$TMP/f.cold"
 findings_lines "$TMP/damaged/report.json" >"$TMP/f.damaged"
+must_contain "$TMP/f.damaged" "$yara_rule"
 diff "$TMP/f.cold" "$TMP/f.damaged" || die "findings differ with a damaged cache entry"
 scan_to again
 diff -r "$TMP/cold" "$TMP/again" || die "the replaced cache entry gives another report"

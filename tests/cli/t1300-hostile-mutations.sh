@@ -1,22 +1,28 @@
 # Non-negotiable 2: hostile input never crashes. Deterministic mutations of
 # the infected fixture (bytes overwritten in Manifest.db, the plists, the
 # artifact databases and plists, truncations): every scan must end with a
-# documented status (0, 1 or 3), never a signal or an internal error, and
-# a broken single artifact must not stop the scan.
+# documented status (0, 1 or 3), never a signal or an internal error; exit
+# 3 comes with a message naming the damaged file, 0 and 1 with a report
+# whose verdict agrees (clean / infected or suspicious). A broken single
+# artifact must not stop the scan: the other planted items are still found
+# (exit 1, infected), and a truncated artifact is named in the warnings.
 . "$TESTS_DIR/cli/lib.sh"
 
 src=$(fixture infected --infected)
 # The files worth mutating: top-level plists and database, and every
-# artifact file the modules parse (by fileID).
-targets="Manifest.db Info.plist Manifest.plist Status.plist
-3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28
-0d/0d609c54856a9bb2d56729df1d68f2958a88426b
-6b/6b97989189901ceaa4e5be9b7f05fb584120e27b
-64/64d0019cb3d46bfc8cce545a8ba54b93e7ea9347
-f6/f65b5fafc69bbd3c60be019c6e938e146825fa83"
+# artifact file the modules parse (by fileID, with the name the report
+# gives it).
+top="Manifest.db Info.plist Manifest.plist Status.plist"
+artifacts="3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28:HomeDomain/Library/SMS/sms.db
+0d/0d609c54856a9bb2d56729df1d68f2958a88426b:WirelessDomain/Library/Databases/DataUsage.sqlite
+6b/6b97989189901ceaa4e5be9b7f05fb584120e27b:HomeDomain/Library/Preferences/com.apple.identityservices.idstatuscache.plist
+64/64d0019cb3d46bfc8cce545a8ba54b93e7ea9347:HomeDomain/Library/TCC/TCC.db
+f6/f65b5fafc69bbd3c60be019c6e938e146825fa83:HomeDomain/Library/Preferences/com.apple.osanalytics.addaily.plist"
 i=0
-for t in $targets; do
-	[ -f "$src/$t" ] || continue
+for target in $top $artifacts; do
+	t=${target%%:*}
+	disp=${target#*:} # the file itself for a top-level file
+	[ -f "$src/$t" ] || die "fixture has no $t"
 	for seed in 1 2 3 4 5; do
 		i=$((i + 1))
 		rm -rf "$TMP/m"
@@ -35,14 +41,32 @@ for t in $targets; do
 		fi
 		"$BIN" scan "$TMP/m" --iocs "$SHARED/iocs" --output "$TMP/r$i" >"$TMP/out" 2>"$TMP/err"
 		rc=$?
+		what="mutation $i of $t (seed $seed)"
 		case "$rc" in
 		0 | 1 | 3) ;;
-		*) cat "$TMP/err" >&2; die "mutation $i of $t (seed $seed): exit $rc" ;;
+		*) cat "$TMP/err" >&2; die "$what: exit $rc" ;;
 		esac
 		if [ "$rc" = 3 ]; then
-			[ -s "$TMP/err" ] || die "mutation $i of $t: exit 3 without a message"
+			[ -s "$TMP/err" ] || die "$what: exit 3 without a message"
+			must_contain "$TMP/err" "$TMP/m/$t"
+		else
+			r="$TMP/r$i/report.json"
+			[ -s "$r" ] || die "$what: exit $rc without $r"
+			must_contain "$TMP/out" "VERDICT: "
+			case "$rc" in
+			0) must_contain "$r" '"verdict": "clean"' ;;
+			1) grep -Eq '"verdict": "(infected|suspicious)"' "$r" || die "$what: exit 1 but verdict $(grep '"verdict":' "$r")" ;;
+			esac
+		fi
+		if [ "$disp" != "$t" ]; then
+			[ "$rc" = 1 ] || { cat "$TMP/err" >&2; die "$what: a broken artifact stopped the scan (exit $rc)"; }
+			must_contain "$r" '"verdict": "infected"'
+			if [ "$seed" -eq 5 ]; then
+				report_array "$r" warnings >"$TMP/warnings"
+				must_contain "$TMP/warnings" "\"$disp: "
+			fi
 		fi
 	done
 done
-[ "$i" -ge 30 ] || die "only $i mutations ran"
+[ "$i" -eq 45 ] || die "$i mutations ran, want 45"
 exit 0

@@ -301,7 +301,31 @@ static void test_cycle_and_bad_refs(void **state)
 	tr_ctx_destroy(ctx);
 }
 
-/* Every truncation and many byte flips of a real binary plist: no crash. */
+/* One parse of a mutated buffer: the status is TR_OK with a plist, or a
+ * documented parse error (TR_EPLIST, TR_ELIMIT) with no plist and a
+ * message of this call (it starts with name). Returns the status. */
+static int parse_mutation(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *name)
+{
+	static char sentinel;
+	plist_t p = &sentinel; /* must be overwritten */
+	int rc = tr_plist_parse(ctx, buf, len, name, &p);
+
+	if (rc == TR_OK) {
+		assert_non_null(p);
+		assert_int_not_equal(plist_get_node_type(p), PLIST_NONE);
+		plist_free(p);
+	} else {
+		assert_true(rc == TR_EPLIST || rc == TR_ELIMIT);
+		assert_null(p);
+		assert_int_equal(strncmp(tr_errmsg(ctx), name, strlen(name)), 0);
+		assert_true(strlen(tr_errmsg(ctx)) > strlen(name) + 2); /* "name: why" */
+	}
+	return rc;
+}
+
+/* Every truncation and many byte flips of a real binary plist: no crash,
+ * a documented status each time; a truncated one never parses (its
+ * trailer is gone), an unchanged one always does. */
 static void test_mutations_do_not_crash(void **state)
 {
 	(void)state;
@@ -313,27 +337,53 @@ static void test_mutations_do_not_crash(void **state)
 	plist_dict_set_item(d, "arr", a);
 	plist_dict_set_item(d, "data", plist_new_data("abc", 3));
 	plist_dict_set_item(d, "real", plist_new_real(1.5));
-	char *bin = NULL;
+	char *bin = NULL, name[64];
 	uint32_t blen = 0;
 	plist_to_bin(d, &bin, &blen);
-	plist_free(d);
+	assert_non_null(bin);
+	assert_true(blen > 8 + 32);
 	uint8_t *m = malloc(blen);
 	assert_non_null(m);
+	size_t ok = 0, failed = 0;
+
+	/* The whole buffer parses back to the same dict (same XML form). */
+	plist_t whole = NULL;
+	char *x1 = NULL, *x2 = NULL;
+	uint32_t x1len = 0, x2len = 0;
+	assert_int_equal(tr_plist_parse(ctx, (const uint8_t *)bin, blen, "whole", &whole), TR_OK);
+	plist_to_xml(d, &x1, &x1len);
+	plist_to_xml(whole, &x2, &x2len);
+	assert_non_null(x1);
+	assert_non_null(x2);
+	assert_string_equal(x1, x2);
+	free(x1);
+	free(x2);
+	plist_free(whole);
+	plist_free(d);
+
 	for (uint32_t cut = 0; cut < blen; cut++) {
-		plist_t p = NULL;
 		memcpy(m, bin, cut);
-		if (tr_plist_parse(ctx, m, cut, "cut", &p) == TR_OK)
-			plist_free(p);
+		snprintf(name, sizeof name, "cut-%u", (unsigned)cut);
+		assert_int_equal(parse_mutation(ctx, m, cut, name), TR_EPLIST);
 	}
 	for (uint32_t i = 0; i < blen; i++) {
 		for (unsigned v = 0; v < 256; v += 17) {
-			plist_t p = NULL;
 			memcpy(m, bin, blen);
 			m[i] = (uint8_t)v;
-			if (tr_plist_parse(ctx, m, blen, "flip", &p) == TR_OK)
-				plist_free(p);
+			snprintf(name, sizeof name, "flip-%u-%u", (unsigned)i, v);
+			int rc = parse_mutation(ctx, m, blen, name);
+			if (m[i] == (uint8_t)bin[i])
+				assert_int_equal(rc, TR_OK); /* nothing changed */
+			if (rc == TR_OK)
+				ok++;
+			else
+				failed++;
 		}
 	}
+	/* Both outcomes happen: flips in values parse, flips in the
+	 * structure (magic, trailer, offsets) do not. */
+	assert_true(ok > 0);
+	assert_true(failed > 0);
 	free(m);
 	free(bin);
 	tr_ctx_destroy(ctx);
