@@ -53,31 +53,15 @@
 #include "collectors/ios_backup/domain_map.h"
 
 #define SQLITE_MAGIC "SQLite format 3" /* 16 bytes with its NUL */
-#define MBDB_MAGIC "mbdb\x05\x00"      /* 6 bytes */
-#define MBDB_MAGIC_LEN 6
 
 /* Probing parses Manifest.plist only when it is this small (a real one is
  * tens of kilobytes); a bigger one is judged by its magic alone. */
 #define PROBE_PLIST_MAX (4u * 1024 * 1024)
 /* Sub-folders examined when the user points at a folder of backups. */
 #define MAX_SUBDIRS 100000u
-/* Longest evidence string quoted in a warning. */
-#define QUOTE_MAX 80
 /* Per-row problems reported one by one; the rest are counted, so that a
  * hostile or damaged index of a million rows cannot flood the report. */
 #define MAX_ROW_WARNINGS 50
-
-/* One Manifest.mbdb record (legacy backups). */
-struct ib_mbdb_rec {
-	char *domain, *relpath, *target;
-	char id[TR_IOS_FILEID_LEN + 1];
-	uint32_t mode;
-	uint64_t size;
-	double mtime, ctime;
-	int pclass;
-	int has_enckey;
-	uint8_t enckey[TR_IOS_WRAPPED_KEY_BYTES];
-};
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -204,32 +188,6 @@ static int is_regular(const char *dir, const char *name)
 	return r;
 }
 
-/* A domain is one path component: not empty, no '/', not "." or "..". */
-static int valid_domain(const char *s, size_t n)
-{
-	if (n == 0 || strlen(s) != n || memchr(s, '/', n))
-		return 0;
-	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
-}
-
-/* relativePath: relative, no ".." component, no NUL inside. "" is the
- * domain root itself. */
-static int valid_relpath(const char *s, size_t n)
-{
-	if (strlen(s) != n || s[0] == '/')
-		return 0;
-	for (const char *c = s; *c;) {
-		const char *e = strchr(c, '/');
-		size_t l = e ? (size_t)(e - c) : strlen(c);
-		if (l == 2 && c[0] == '.' && c[1] == '.')
-			return 0;
-		if (!e)
-			break;
-		c = e + 1;
-	}
-	return 1;
-}
-
 /* Growable string copy for the strings of the current file. */
 static int set_str(char **dst, size_t *cap, const char *s, size_t n)
 {
@@ -247,7 +205,7 @@ static int set_str(char **dst, size_t *cap, const char *s, size_t n)
 }
 
 /* Should this per-row problem be reported by itself? */
-static int row_warn(tr_ios_backup *st)
+int tr_ios_row_warn(tr_ios_backup *st)
 {
 	return ++st->row_warnings <= MAX_ROW_WARNINGS;
 }
@@ -287,8 +245,8 @@ static int backup_bits(const char *dir)
 		bits += 128;
 		anchor = 1;
 	}
-	n = read_head(dir, "Manifest.mbdb", head, MBDB_MAGIC_LEN);
-	if (n == MBDB_MAGIC_LEN && memcmp(head, MBDB_MAGIC, MBDB_MAGIC_LEN) == 0) {
+	n = read_head(dir, "Manifest.mbdb", head, TR_IOS_MBDB_MAGIC_LEN);
+	if (n == TR_IOS_MBDB_MAGIC_LEN && memcmp(head, TR_IOS_MBDB_MAGIC, TR_IOS_MBDB_MAGIC_LEN) == 0) {
 		bits += 48;
 		anchor = 1;
 	}
@@ -525,9 +483,9 @@ out:
 static void set_info_str(tr_ctx *ctx, const char *key, plist_t node)
 {
 	const char *s = tr_plist_str(node);
-	char buf[4 * QUOTE_MAX];
+	char buf[4 * TR_IOS_QUOTE_MAX];
 	if (s && *s)
-		(void)tr_set_info(ctx, key, tr_quote(buf, sizeof buf, s, strlen(s), QUOTE_MAX));
+		(void)tr_set_info(ctx, key, tr_quote(buf, sizeof buf, s, strlen(s), TR_IOS_QUOTE_MAX));
 }
 
 static void set_info_time(tr_ctx *ctx, const char *key, plist_t node)
@@ -583,8 +541,8 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 	                       dict_item(status, "Date")));
 	const char *tool = tr_plist_str(dict_item(info, "iTunes Version"));
 	if (tool && *tool) {
-		char q[4 * QUOTE_MAX];
-		snprintf(buf, sizeof buf, "iTunes %s", tr_quote(q, sizeof q, tool, strlen(tool), QUOTE_MAX));
+		char q[4 * TR_IOS_QUOTE_MAX];
+		snprintf(buf, sizeof buf, "iTunes %s", tr_quote(q, sizeof q, tool, strlen(tool), TR_IOS_QUOTE_MAX));
 		(void)tr_set_info(ctx, "backup_tool", buf);
 	}
 	(void)tr_set_info(ctx, "encrypted", st->encrypted ? "yes" : "no");
@@ -594,8 +552,6 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 /* ------------------------------------------------------------------ */
 /* Plaintext access: plain files, or decryption                        */
 
-static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *domain,
-                                           const char *relpath);
 
 const char *tr_ios_data_path(tr_ios_backup *st, const char *id)
 {
@@ -751,7 +707,7 @@ static int file_key(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char
 			rc = TR_OK;
 		}
 	} else if (st->legacy) {
-		const struct ib_mbdb_rec *r = mbdb_find(st, f->area ? f->area : "", f->relpath);
+		const struct ib_mbdb_rec *r = tr_ios_mbdb_find(st, f->area ? f->area : "", f->relpath);
 		if (r && r->has_enckey && strcmp(r->id, f->id) == 0) {
 			len = TR_IOS_WRAPPED_KEY_BYTES;
 			memcpy(key, r->enckey, TR_IOS_WRAPPED_KEY_BYTES);
@@ -967,229 +923,23 @@ static void ib_file_problem(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, in
 	tr_incomplete(ctx, NULL, "%s (encrypted file not examined)", tr_errmsg(ctx));
 }
 
-/* ------------------------------------------------------------------ */
-/* Legacy Manifest.mbdb (iOS <= 9), format doc 1.10                    */
-
-struct mbdb_cur {
-	const uint8_t *p, *end;
-};
-
-static int mb_u(struct mbdb_cur *c, unsigned n, uint64_t *v)
-{
-	if ((size_t)(c->end - c->p) < n)
-		return -1;
-	*v = 0;
-	for (unsigned i = 0; i < n; i++)
-		*v = (*v << 8) | *c->p++;
-	return 0;
-}
-
-/* u16 length + bytes; 0xFFFF = absent (*s = NULL, *n = 0). */
-static int mb_str(struct mbdb_cur *c, const uint8_t **s, size_t *n)
-{
-	uint64_t l;
-	*s = NULL;
-	*n = 0;
-	if (mb_u(c, 2, &l) != 0)
-		return -1;
-	if (l == 0xffff)
-		return 0;
-	if ((size_t)(c->end - c->p) < l)
-		return -1;
-	*s = c->p;
-	*n = (size_t)l;
-	c->p += l;
-	return 0;
-}
-
-static char *dup_n(const uint8_t *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d) {
-		if (n)
-			memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-static int rec_cmp(const void *a, const void *b)
-{
-	const struct ib_mbdb_rec *x = a, *y = b;
-	int c = strcmp(x->domain, y->domain);
-	if (c)
-		return c;
-	c = strcmp(x->relpath, y->relpath);
-	return c ? c : strcmp(x->id, y->id);
-}
-
-static void free_recs(struct ib_mbdb_rec *r, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(r[i].domain);
-		free(r[i].relpath);
-		free(r[i].target);
-	}
-	free(r);
-}
-
-/* fileID = lowercase hex SHA-1(domain "-" relativePath) (format doc 1.7). */
-static int file_id(const char *domain, const char *relpath, char id[TR_IOS_FILEID_LEN + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *m = EVP_MD_CTX_new();
-	int ok = m && EVP_DigestInit_ex(m, EVP_sha1(), NULL) &&
-	         EVP_DigestUpdate(m, domain, strlen(domain)) && EVP_DigestUpdate(m, "-", 1) &&
-	         EVP_DigestUpdate(m, relpath, strlen(relpath)) &&
-	         EVP_DigestFinal_ex(m, md, &mdlen) && mdlen == 20;
-	EVP_MD_CTX_free(m);
-	if (!ok)
-		return TR_ECRYPTO;
-	for (unsigned i = 0; i < 20; i++) {
-		id[2 * i] = hex[md[i] >> 4];
-		id[2 * i + 1] = hex[md[i] & 15];
-	}
-	id[TR_IOS_FILEID_LEN] = '\0';
-	return TR_OK;
-}
-
+/* Legacy backups: reads Manifest.mbdb whole (bounded) and parses it
+ * (mbdb.c). */
 static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 {
 	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n = 0, skipped = 0;
-	struct ib_mbdb_rec *recs = NULL;
+	size_t len = 0;
 	char *name = path_join(st->root, "Manifest.mbdb");
 	int rc;
 
 	if (!name)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
 	rc = read_small(ctx, st->root, "Manifest.mbdb", TR_MAX_READ_ALL_BYTES, &buf, &len);
-	if (rc != TR_OK)
-		goto out;
-	if (len < MBDB_MAGIC_LEN || memcmp(buf, MBDB_MAGIC, MBDB_MAGIC_LEN) != 0) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: not an mbdb file (bad magic)", name);
-		goto out;
-	}
-	struct mbdb_cur c = { buf + MBDB_MAGIC_LEN, buf + len };
-	while (c.p < c.end) {
-		const uint8_t *dom, *rel, *tgt, *hash, *ek;
-		size_t ldom, lrel, ltgt, lhash, lek;
-		uint64_t mode, inode, uid, gid, t1, t2, t3, size, pclass, nprops;
-		if (mb_str(&c, &dom, &ldom) || mb_str(&c, &rel, &lrel) || mb_str(&c, &tgt, &ltgt) ||
-		    mb_str(&c, &hash, &lhash) || mb_str(&c, &ek, &lek) || mb_u(&c, 2, &mode) ||
-		    mb_u(&c, 8, &inode) || mb_u(&c, 4, &uid) || mb_u(&c, 4, &gid) ||
-		    mb_u(&c, 4, &t1) || mb_u(&c, 4, &t2) || mb_u(&c, 4, &t3) ||
-		    mb_u(&c, 8, &size) || mb_u(&c, 1, &pclass) || mb_u(&c, 1, &nprops))
-			goto truncated;
-		for (uint64_t i = 0; i < nprops; i++) {
-			const uint8_t *a, *b;
-			size_t la, lb;
-			if (mb_str(&c, &a, &la) || mb_str(&c, &b, &lb))
-				goto truncated;
-		}
-		if (n >= TR_MAX_MANIFEST_ROWS) {
-			tr_incomplete(ctx, "Manifest.mbdb",
-			              "more than %u files; the rest were not examined",
-			              TR_MAX_MANIFEST_ROWS);
-			break;
-		}
-		char *d = dup_n(dom, ldom), *r = dup_n(rel, lrel);
-		if (!d || !r) {
-			free(d);
-			free(r);
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
-			goto out;
-		}
-		if (!valid_domain(d, ldom) || !valid_relpath(r, lrel)) {
-			char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
-			if (row_warn(st))
-				tr_warn(ctx, "Manifest.mbdb",
-				        "record with unsafe domain/path \"%s\"/\"%s\" skipped",
-				        tr_quote(q1, sizeof q1, d, ldom, QUOTE_MAX),
-				        tr_quote(q2, sizeof q2, r, lrel, QUOTE_MAX));
-			free(d);
-			free(r);
-			skipped++;
-			continue;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			struct ib_mbdb_rec *nr = realloc(recs, nc * sizeof *nr);
-			if (!nr) {
-				free(d);
-				free(r);
-				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
-				goto out;
-			}
-			recs = nr;
-			cap = nc;
-		}
-		struct ib_mbdb_rec *x = &recs[n];
-		memset(x, 0, sizeof *x);
-		x->domain = d;
-		x->relpath = r;
-		n++;
-		if (tgt && !(x->target = dup_n(tgt, ltgt))) {
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", name);
-			goto out;
-		}
-		if ((rc = file_id(d, r, x->id)) != TR_OK) {
-			rc = tr_set_error(ctx, rc, "%s: SHA-1 failed", name);
-			goto out;
-		}
-		x->mode = (uint32_t)mode;
-		x->size = size;
-		/* the three u32 times: parsers agree the first is mtime and the
-		 * third ctime (format doc 1.10, [S]); the second is not used */
-		x->mtime = t1 ? (double)t1 : TR_NOTIME;
-		x->ctime = t3 ? (double)t3 : TR_NOTIME;
-		x->pclass = (int)pclass;
-		if (ek && lek == TR_IOS_WRAPPED_KEY_BYTES) {
-			x->has_enckey = 1;
-			memcpy(x->enckey, ek, lek);
-		}
-	}
-	goto sort;
-truncated:
-	tr_warn(ctx, "Manifest.mbdb", "truncated record after %zu files; the rest is unreadable",
-	        n);
-	tr_incomplete(ctx, "Manifest.mbdb", "file index is truncated");
-sort:
-	if (n > 1)
-		qsort(recs, n, sizeof *recs, rec_cmp);
-	st->recs = recs;
-	st->nrecs = n;
-	recs = NULL;
-	n = 0;
-	rc = TR_OK;
-out:
-	free_recs(recs, n);
+	if (rc == TR_OK)
+		rc = tr_ios_mbdb_parse(ctx, st, buf, len, name);
 	free(buf);
 	free(name);
 	return rc;
-}
-
-/* Binary search of (domain, relpath) among the sorted records. */
-static const struct ib_mbdb_rec *mbdb_find(const tr_ios_backup *st, const char *domain,
-                                           const char *relpath)
-{
-	size_t lo = 0, hi = st->nrecs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ib_mbdb_rec *r = &st->recs[mid];
-		int c = strcmp(r->domain, domain);
-		if (!c)
-			c = strcmp(r->relpath, relpath);
-		if (c == 0)
-			return r;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1300,7 +1050,7 @@ static void ios_backup_close(void *state)
 	OPENSSL_cleanse(st->cur_opaque, sizeof st->cur_opaque);
 	if (st->manifest)
 		plist_free(st->manifest);
-	free_recs(st->recs, st->nrecs);
+	tr_ios_mbdb_free(st->recs, st->nrecs);
 	tr_mbfile_clear(&st->cur_mb);
 	free(st->cur_domain);
 	free(st->cur_relpath);
@@ -1361,7 +1111,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		tr_warn(ctx, "Status.plist", "unreadable: %s", tr_errmsg(ctx));
 	} else {
 		const char *snap = tr_plist_str(plist_dict_get_item(status, "SnapshotState"));
-		char q[4 * QUOTE_MAX];
+		char q[4 * TR_IOS_QUOTE_MAX];
 		if (!snap)
 			tr_warn(ctx, "Status.plist",
 			        "no SnapshotState; the backup may be incomplete");
@@ -1369,7 +1119,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 			tr_warn(ctx, "Status.plist",
 			        "SnapshotState is \"%s\", not \"finished\": the backup may be "
 			        "incomplete",
-			        tr_quote(q, sizeof q, snap, strlen(snap), QUOTE_MAX));
+			        tr_quote(q, sizeof q, snap, strlen(snap), TR_IOS_QUOTE_MAX));
 	}
 
 	/* Encrypted: the manifest says so, or Manifest.db is not plain SQLite
@@ -1612,7 +1362,7 @@ static void set_present(tr_ctx *ctx, tr_ios_backup *st, const char *display)
 		return; /* listed but absent: normal for partial backups */
 	if (S_ISREG(sb.st_mode))
 		st->cur.present = 1;
-	else if (row_warn(st))
+	else if (tr_ios_row_warn(st))
 		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
 		        "%s: data file %s is %s, not read", display, st->cur_id,
 		        S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
@@ -1639,7 +1389,7 @@ static enum tr_file_type type_of(int64_t flags, const tr_mbfile *m)
 
 static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 {
-	char display[4 * QUOTE_MAX * 2 + 8];
+	char display[4 * TR_IOS_QUOTE_MAX * 2 + 8];
 	while (st->next_rec < st->nrecs) {
 		const struct ib_mbdb_rec *r = &st->recs[st->next_rec++];
 		tr_mbfile *m = &st->cur_mb;
@@ -1681,7 +1431,7 @@ static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 {
 	tr_ios_backup *st = state;
-	char q1[4 * QUOTE_MAX], q2[4 * QUOTE_MAX];
+	char q1[4 * TR_IOS_QUOTE_MAX], q2[4 * TR_IOS_QUOTE_MAX];
 
 	*out = NULL;
 	int top, rc = next_top(ctx, st, &top);
@@ -1743,22 +1493,22 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		size_t blobn = (size_t)sqlite3_column_bytes(s, 4);
 
 		if (!id || idn != TR_IOS_FILEID_LEN || !tr_ios_valid_fileid(id)) {
-			if (row_warn(st))
+			if (tr_ios_row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "row with invalid fileID \"%s\" skipped",
-				        tr_quote(q1, sizeof q1, id, id ? idn : 0, QUOTE_MAX));
+				        tr_quote(q1, sizeof q1, id, id ? idn : 0, TR_IOS_QUOTE_MAX));
 			continue;
 		}
 		if (!dom)
 			dom = "";
 		if (!rel) /* NULL relativePath: the domain root */
 			rel = "";
-		if (!valid_domain(dom, domn) || !valid_relpath(rel, reln)) {
-			if (row_warn(st))
+		if (!tr_ios_valid_domain(dom, domn) || !tr_ios_valid_relpath(rel, reln)) {
+			if (tr_ios_row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "row %s with unsafe domain/path \"%s\"/\"%s\" skipped", id,
-				        tr_quote(q1, sizeof q1, dom, domn, QUOTE_MAX),
-				        tr_quote(q2, sizeof q2, rel, reln, QUOTE_MAX));
+				        tr_quote(q1, sizeof q1, dom, domn, TR_IOS_QUOTE_MAX),
+				        tr_quote(q2, sizeof q2, rel, reln, TR_IOS_QUOTE_MAX));
 			continue;
 		}
 		if (set_str(&st->cur_domain, &st->cap_domain, dom, domn) ||
@@ -1766,21 +1516,21 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
 		memcpy(st->cur_id, id, TR_IOS_FILEID_LEN + 1);
 
-		char display[4 * QUOTE_MAX * 2 + 8];
-		snprintf(display, sizeof display, "%s/%s", tr_quote(q1, sizeof q1, dom, domn, QUOTE_MAX),
-		         tr_quote(q2, sizeof q2, rel, reln, QUOTE_MAX));
+		char display[4 * TR_IOS_QUOTE_MAX * 2 + 8];
+		snprintf(display, sizeof display, "%s/%s", tr_quote(q1, sizeof q1, dom, domn, TR_IOS_QUOTE_MAX),
+		         tr_quote(q2, sizeof q2, rel, reln, TR_IOS_QUOTE_MAX));
 		tr_mbfile_clear(&st->cur_mb);
 		/* fileID = SHA-1(domain-relativePath) on every real row (format doc
 		 * 1.7); a row pointing at another file's data is worth knowing */
 		char want[TR_IOS_FILEID_LEN + 1];
-		if (file_id(st->cur_domain, st->cur_relpath, want) == TR_OK &&
-		    strcmp(want, st->cur_id) != 0 && row_warn(st))
+		if (tr_ios_file_id(st->cur_domain, st->cur_relpath, want) == TR_OK &&
+		    strcmp(want, st->cur_id) != 0 && tr_ios_row_warn(st))
 			tr_warn(ctx, "Manifest.db",
 			        "%s: fileID %s is not SHA-1 of domain-relativePath (%s); "
 			        "the row may have been altered",
 			        display, st->cur_id, want);
 		if (!blob) {
-			if (row_warn(st))
+			if (tr_ios_row_warn(st))
 				tr_warn(ctx, "Manifest.db", "%s: no MBFile metadata", display);
 		} else {
 			char name[sizeof display + 16];
@@ -1788,17 +1538,17 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			int mrc = tr_mbfile_decode(ctx, blob, blobn, name, &st->cur_mb);
 			if (mrc == TR_ENOMEM)
 				return mrc;
-			if (mrc != TR_OK && row_warn(st))
+			if (mrc != TR_OK && tr_ios_row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "%s: broken metadata, times and size unknown: %s", display,
 				        tr_errmsg(ctx));
 			else if (mrc == TR_OK && st->cur_mb.relpath &&
-			         strcmp(st->cur_mb.relpath, st->cur_relpath) != 0 && row_warn(st))
+			         strcmp(st->cur_mb.relpath, st->cur_relpath) != 0 && tr_ios_row_warn(st))
 				tr_warn(ctx, "Manifest.db",
 				        "%s: MBFile RelativePath \"%s\" differs from the row",
 				        display,
 				        tr_quote(q1, sizeof q1, st->cur_mb.relpath,
-				                 strlen(st->cur_mb.relpath), QUOTE_MAX));
+				                 strlen(st->cur_mb.relpath), TR_IOS_QUOTE_MAX));
 		}
 		int frc = fill_cur(ctx, st, type_of(flags, &st->cur_mb));
 		if (frc != TR_OK)
@@ -1849,7 +1599,7 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 	memcpy(rel, f->relpath, n);
 	memcpy(rel + n, "-wal", 5);
 	if (st->legacy) {
-		const struct ib_mbdb_rec *r = mbdb_find(st, domain, rel);
+		const struct ib_mbdb_rec *r = tr_ios_mbdb_find(st, domain, rel);
 		if (r && (r->mode & 0xf000) == 0x8000) {
 			memcpy(id, r->id, TR_IOS_FILEID_LEN + 1);
 			*found = 1;

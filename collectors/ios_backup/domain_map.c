@@ -12,8 +12,10 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "collectors/ios_backup/domain_map.h"
-#include "spytriage.h"
+#include "collectors/ios_backup/ios_backup.h"
 
 struct fixed_domain {
 	const char *name;
@@ -186,4 +188,52 @@ const char *tr_ios_domain_app(const char *domain)
 			return domain + n;
 	}
 	return NULL;
+}
+
+/* A domain is one path component: not empty, no '/', not "." or "..". */
+int tr_ios_valid_domain(const char *s, size_t n)
+{
+	if (n == 0 || strlen(s) != n || memchr(s, '/', n))
+		return 0;
+	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+/* relativePath: relative, no ".." component, no NUL inside. "" is the
+ * domain root itself. */
+int tr_ios_valid_relpath(const char *s, size_t n)
+{
+	if (strlen(s) != n || s[0] == '/')
+		return 0;
+	for (const char *c = s; *c;) {
+		const char *e = strchr(c, '/');
+		size_t l = e ? (size_t)(e - c) : strlen(c);
+		if (l == 2 && c[0] == '.' && c[1] == '.')
+			return 0;
+		if (!e)
+			break;
+		c = e + 1;
+	}
+	return 1;
+}
+
+/* fileID = lowercase hex SHA-1(domain "-" relativePath) (format doc 1.7). */
+int tr_ios_file_id(const char *domain, const char *relpath, char id[TR_IOS_FILEID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	int ok = m && EVP_DigestInit_ex(m, EVP_sha1(), NULL) &&
+	         EVP_DigestUpdate(m, domain, strlen(domain)) && EVP_DigestUpdate(m, "-", 1) &&
+	         EVP_DigestUpdate(m, relpath, strlen(relpath)) &&
+	         EVP_DigestFinal_ex(m, md, &mdlen) && mdlen == 20;
+	EVP_MD_CTX_free(m);
+	if (!ok)
+		return TR_ECRYPTO;
+	for (unsigned i = 0; i < 20; i++) {
+		id[2 * i] = hex[md[i] >> 4];
+		id[2 * i + 1] = hex[md[i] & 15];
+	}
+	id[TR_IOS_FILEID_LEN] = '\0';
+	return TR_OK;
 }

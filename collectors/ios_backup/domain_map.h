@@ -23,6 +23,9 @@
 
 #include <stddef.h>
 
+/* A fileID: 40 lowercase hex characters (SHA-1 of "domain-relativePath"). */
+#define TR_IOS_FILEID_LEN 40
+
 /* Writes the device path of (domain, relpath) into out (NUL-terminated).
  * relpath may be "" or NULL (the domain root itself); no '/' is doubled
  * and no trailing '/' is added. domain NULL is taken as "".
@@ -40,5 +43,16 @@ int tr_ios_domain_root(const char *domain, char *out, size_t len);
  * "SysSharedContainerDomain-"), NULL for other domains. Pointer into
  * domain. */
 const char *tr_ios_domain_app(const char *domain);
+
+/* A domain is one path component: not empty, no '/', not "." or "..";
+ * n is its length (an embedded NUL fails). */
+int tr_ios_valid_domain(const char *s, size_t n);
+/* A relativePath: relative, no ".." component, no NUL inside; "" is the
+ * domain root itself. */
+int tr_ios_valid_relpath(const char *s, size_t n);
+
+/* fileID = lowercase hex SHA-1(domain "-" relativePath) (format doc 1.7).
+ * TR_OK or TR_ECRYPTO. */
+int tr_ios_file_id(const char *domain, const char *relpath, char id[TR_IOS_FILEID_LEN + 1]);
 
 #endif

@@ -12,14 +12,20 @@
 #ifndef TR_IOS_BACKUP_H
 #define TR_IOS_BACKUP_H
 
+#include "collectors/ios_backup/domain_map.h"
 #include "triage.h"
 
 /* EncryptionKey / ManifestKey NS.data: LE32 protection class + 40-byte
  * RFC 3394 wrapped key (ios-backup-format.md 2.5, 2.6). */
 #define TR_IOS_WRAPPED_KEY_BYTES 44
 
-/* A fileID: 40 lowercase hex characters (SHA-1 of "domain-relativePath"). */
-#define TR_IOS_FILEID_LEN 40
+
+/* Longest evidence string quoted in a warning (tr_quote). */
+#define TR_IOS_QUOTE_MAX 80
+
+/* Manifest.mbdb starts with these 6 bytes (format doc 1.10). */
+#define TR_IOS_MBDB_MAGIC "mbdb\x05\x00"
+#define TR_IOS_MBDB_MAGIC_LEN 6
 
 /* Decoded MBFile. Integer fields are valid only when their has_ flag is set;
  * times are Unix seconds or TR_NOTIME. */
@@ -67,6 +73,18 @@ int tr_ios_valid_fileid(const char *s);
  * keeps a tr_file). */
 #define TR_IOS_OPAQUE_MAGIC "iEK1"
 #define TR_IOS_OPAQUE_BYTES (4 + TR_IOS_WRAPPED_KEY_BYTES)
+
+/* One Manifest.mbdb record (legacy backups; mbdb.c). */
+struct ib_mbdb_rec {
+	char *domain, *relpath, *target;
+	char id[TR_IOS_FILEID_LEN + 1];
+	uint32_t mode;
+	uint64_t size;
+	double mtime, ctime;
+	int pclass;
+	int has_enckey;
+	uint8_t enckey[TR_IOS_WRAPPED_KEY_BYTES];
+};
 
 struct tr_keybag;
 
@@ -142,6 +160,21 @@ const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
 /* `spytriage decrypt` of an encrypted backup (decrypt.c): a complete
  * plain backup in out_dir, all or nothing. The collector's export_to. */
 int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir);
+
+/* Should this per-row problem be reported by itself? (the first 50; the
+ * rest are counted and summed up at the end of the listing) */
+int tr_ios_row_warn(tr_ios_backup *st);
+
+/* Manifest.mbdb (mbdb.c): parses buf (the whole file; name for messages)
+ * into st->recs/st->nrecs, sorted by domain, relativePath. A truncated
+ * index keeps what was read and marks the scan incomplete. TR_OK,
+ * TR_EFORMAT (bad magic) or TR_ENOMEM. */
+int tr_ios_mbdb_parse(tr_ctx *ctx, tr_ios_backup *st, const uint8_t *buf, size_t len,
+                      const char *name);
+/* The record of (domain, relpath), or NULL: a binary search. */
+const struct ib_mbdb_rec *tr_ios_mbdb_find(const tr_ios_backup *st, const char *domain,
+                                          const char *relpath);
+void tr_ios_mbdb_free(struct ib_mbdb_rec *r, size_t n);
 
 /* The collector descriptor (registered in collectors/list.h). */
 extern const tr_collector tr_collector_ios_backup;
