@@ -396,7 +396,7 @@ typedef int (*tr_link_cb)(void *arg, const char *url, size_t len);
 int tr_find_links(const char *text, size_t len, tr_link_cb cb, void *arg);
 
 /* ------------------------------------------------------------------ */
-/* YARA engine (triage/yara_engine.c)                                  */
+/* YARA engine (triage/yara_scan.c, yara_cache.c, rulepacks.c)         */
 
 typedef struct tr_yara tr_yara;
 int tr_yara_create(tr_ctx *ctx, tr_yara **out);

@@ -1,6 +1,7 @@
 /*
- * test_yara.c - unit tests of the YARA engine (triage/yara_engine.c) and of
- * the bundled rule packs (rules/pegasus, rules/predator).
+ * test_yara.c - unit tests of the YARA engine (triage/yara_scan.c,
+ * yara_cache.c, rulepacks.c) and of the bundled rule packs (rules/pegasus,
+ * rules/predator).
  *
  * Run from the repository root: the shipped packs are read from "rules",
  * the reference STIX2 file from $SHARED/iocs/pegasus.stix2. Packs written
