@@ -412,7 +412,9 @@ size_t tr_yara_rule_count(const tr_yara *y);
 int tr_yara_from_cache(const tr_yara *y);
 /* Scans one buffer; each matching rule becomes a finding through
  * tr_add_signature() with the rule's meta. collector and f describe the
- * artifact (YARA externals: collector, domain, relpath, filename). */
+ * artifact (YARA externals: collector, domain, relpath, filename). Goes
+ * through a tr_yara_scanner the engine keeps, so single-threaded callers
+ * only (the tests); the content pass uses a scanner per worker. */
 int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len);
 

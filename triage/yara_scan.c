@@ -50,9 +50,9 @@ const char *const tr_yara_externals[] = { "collector", "domain", "relpath", "fil
 const size_t tr_yara_nexternals = YE_NEXTERNALS;
 
 struct tr_yara {
-	YR_COMPILER *compiler; /* until tr_yara_finish() */
-	YR_RULES *rules;       /* after tr_yara_finish() */
-	YR_SCANNER *scanner;   /* cached single-threaded scanner, lazily made */
+	YR_COMPILER *compiler;    /* until tr_yara_finish() */
+	YR_RULES *rules;          /* after tr_yara_finish() */
+	tr_yara_scanner *scanner; /* tr_yara_scan_mem()'s, made on first use */
 	size_t nrules;
 	size_t warnings;       /* compile warnings of all packs added */
 	int includes;          /* a rule file used `include` */
@@ -306,8 +306,7 @@ void tr_yara_destroy(tr_yara *y)
 {
 	if (!y)
 		return;
-	if (y->scanner)
-		yr_scanner_destroy(y->scanner);
+	tr_yara_scanner_destroy(y->scanner);
 	if (y->rules)
 		yr_rules_destroy(y->rules);
 	if (y->compiler)
@@ -467,9 +466,8 @@ int tr_yara_use_cached(tr_ctx *ctx, tr_yara *y, YR_RULES *rules, const tr_strlis
 typedef struct scan_state {
 	tr_ctx *ctx;
 	const tr_file *f;
-	const char *artifact; /* display name for warnings */
-	int status;           /* first failure of tr_add_signature */
-	int too_many;         /* a string hit the per-string match limit */
+	int status;   /* first failure of tr_add_signature */
+	int too_many; /* a string hit the per-string match limit */
 	char too_many_what[256];
 } scan_state;
 
@@ -552,24 +550,6 @@ static int scan_cb(YR_SCAN_CONTEXT *sc, int message, void *data, void *user_data
 	}
 }
 
-/* A scanner over y's rules, set up for spytriage (one per thread). */
-static int scanner_new(tr_ctx *ctx, const tr_yara *y, YR_SCANNER **out)
-{
-	int yrc;
-
-	*out = NULL;
-	if ((yrc = yr_scanner_create(y->rules, out)) != ERROR_SUCCESS) {
-		*out = NULL;
-		return tr_set_error(ctx, yrc == ERROR_INSUFFICIENT_MEMORY ? TR_ENOMEM : TR_EYARA,
-		                    "yara: cannot create scanner: %s", tr_yara_status_name(yrc));
-	}
-	/* Fast mode: a rule is reported once whatever the number of hits,
-	 * which is all a finding needs. */
-	yr_scanner_set_flags(*out, SCAN_FLAGS_FAST_MODE);
-	yr_scanner_set_timeout(*out, YE_SCAN_TIMEOUT);
-	return TR_OK;
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = p ? strrchr(p, '/') : NULL;
@@ -608,7 +588,6 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	memset(&st, 0, sizeof st);
 	st.ctx = ctx;
 	st.f = f;
-	st.artifact = artifact;
 	yr_scanner_set_callback(sc, scan_cb, &st);
 	/* libyara scans an empty buffer through a NULL-safe path, but keep
 	 * a valid pointer anyway. */
@@ -628,22 +607,8 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	return TR_OK;
 }
 
-int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
-                     const uint8_t *buf, size_t len)
-{
-	int rc;
-
-	if (!y)
-		return TR_OK; /* no rules loaded */
-	if (!y->rules)
-		return tr_set_error(ctx, TR_EINTERNAL, "yara: scan before tr_yara_finish()");
-	if (!y->scanner && (rc = scanner_new(ctx, y, &y->scanner)) != TR_OK)
-		return rc;
-	return scan_with(ctx, y->scanner, collector, f, buf, len);
-}
-
 /* ------------------------------------------------------------------ */
-/* Per-thread scanners for the parallel content pass                  */
+/* Scanners: one per worker thread, and the engine's own               */
 
 struct tr_yara_scanner {
 	YR_SCANNER *sc;
@@ -652,7 +617,7 @@ struct tr_yara_scanner {
 int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
 {
 	tr_yara_scanner *s;
-	int rc;
+	int yrc;
 
 	*out = NULL;
 	if (!y)
@@ -660,11 +625,16 @@ int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
 	if (!y->rules)
 		return tr_set_error(ctx, TR_EINTERNAL, "yara: scanner before tr_yara_finish()");
 	if (!(s = calloc(1, sizeof *s)))
-		return TR_ENOMEM;
-	if ((rc = scanner_new(ctx, y, &s->sc)) != TR_OK) {
+		return tr_set_error(ctx, TR_ENOMEM, "yara: out of memory");
+	if ((yrc = yr_scanner_create(y->rules, &s->sc)) != ERROR_SUCCESS) {
 		free(s);
-		return rc;
+		return tr_set_error(ctx, yrc == ERROR_INSUFFICIENT_MEMORY ? TR_ENOMEM : TR_EYARA,
+		                    "yara: cannot create scanner: %s", tr_yara_status_name(yrc));
 	}
+	/* Fast mode: a rule is reported once whatever the number of hits,
+	 * which is all a finding needs. */
+	yr_scanner_set_flags(s->sc, SCAN_FLAGS_FAST_MODE);
+	yr_scanner_set_timeout(s->sc, YE_SCAN_TIMEOUT);
 	*out = s;
 	return TR_OK;
 }
@@ -683,4 +653,18 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
 	if (!s)
 		return TR_OK;
 	return scan_with(ctx, s->sc, collector, f, buf, len);
+}
+
+/* The same scan path as the workers', through a scanner the engine keeps
+ * for single-threaded callers (the tests). */
+int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
+                     const uint8_t *buf, size_t len)
+{
+	int rc;
+
+	if (!y)
+		return TR_OK; /* no rules loaded */
+	if (!y->scanner && (rc = tr_yara_scanner_create(ctx, y, &y->scanner)) != TR_OK)
+		return rc;
+	return tr_yara_scanner_scan_mem(ctx, y->scanner, collector, f, buf, len);
 }
