@@ -89,6 +89,10 @@ int tr_yara_cacheable(const tr_yara *y);
 int tr_yara_use_cached(tr_ctx *ctx, tr_yara *y, YR_RULES *rules, const tr_strlist *names,
                        const tr_strlist *dirs);
 
+/* Seconds one scan of s may take, instead of YE_SCAN_TIMEOUT (60): lets
+ * the tests provoke a timeout in one second. */
+void tr_yara_scanner_set_timeout(tr_yara_scanner *s, int seconds);
+
 /* ------------------------------------------------------------------ */
 /* Compiled-rules cache (yara_cache.c)                                 */
 

@@ -639,6 +639,11 @@ int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
 	return TR_OK;
 }
 
+void tr_yara_scanner_set_timeout(tr_yara_scanner *s, int seconds)
+{
+	yr_scanner_set_timeout(s->sc, seconds);
+}
+
 void tr_yara_scanner_destroy(tr_yara_scanner *s)
 {
 	if (!s)
