@@ -53,9 +53,13 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 BIN = $(if $(SANITIZE),$(B)/spytriage,spytriage)
 
-# Core library: everything in triage/ but the CLI, and every collector.
-LIB_SRCS = $(filter-out triage/cli.c,$(sort $(wildcard triage/*.c))) \
-           $(sort $(wildcard collectors/*.c collectors/*/*.c))
+# Core library: everything in triage/ but the CLI (triage/cli*.c), and
+# every collector. The CLI's parts other than main() (cli_*.c) are also
+# linked into the unit tests, which test them.
+CLI_SRCS = $(sort $(wildcard triage/cli_*.c))
+CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
+LIB_SRCS = $(filter-out triage/cli.c $(CLI_SRCS),$(sort $(wildcard triage/*.c))) \
+           $(sort $(shell find collectors -name '*.c'))
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 LIB      = $(B)/libspytriage.a
 
@@ -104,12 +108,12 @@ $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(B)/triage/cli.o $(LIB)
+$(BIN): $(B)/triage/cli.o $(CLI_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c $(LIB) tests/unit/unit.h
+$(B)/tests/test_%: tests/unit/test_%.c $(CLI_OBJS) $(LIB) tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(CLI_OBJS) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/fixtures/%: fixtures/%.c $(FIX_LIBSRCS)
 	@mkdir -p $(dir $@)
@@ -156,12 +160,12 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 format:
-	clang-format -i $(LIB_SRCS) triage/cli.c triage/*.h $(UNIT_SRCS) $(FIX_SRCS)
+	clang-format -i $(LIB_SRCS) triage/cli.c $(CLI_SRCS) triage/*.h $(UNIT_SRCS) $(FIX_SRCS)
 
 clean:
 	rm -rf build build-san spytriage
 
--include $(LIB_OBJS:.o=.d) $(B)/triage/cli.d
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(B)/triage/cli.d $(UNIT_BINS:=.d) $(FIX_BINS:=.d)
 
 # ---------------------------------------------------------------- bench-literal
 # Speed of the literal sweep on random and text-like data (not a test).

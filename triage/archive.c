@@ -174,6 +174,7 @@ struct walk {
 	char mname[TR_AR_NAME_MAX + 2]; /* its clean name, for reports */
 	tr_file member;
 	char relpath[TR_AR_RELPATH_MAX];
+	char devpath[TR_AR_RELPATH_MAX];
 	char mdisp[TR_AR_DISPLAY];
 };
 
@@ -203,27 +204,10 @@ static void report(struct walk *w, int incomplete, const char *fmt, ...)
 		tr_warn(w->ctx, w->disp, "%s", msg);
 }
 
-/* A member name quoted for a report: printable ASCII kept, other bytes as
- * \xNN, at most ~200 source bytes. */
+/* A member name quoted for a report (tr_quote), at most 200 bytes. */
 static const char *quote_name(const char *s, char *out, size_t len)
 {
-	size_t o = 0;
-	if (!s)
-		s = "";
-	for (size_t i = 0; s[i] && o + 5 < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 200) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f || c == '\\' || c == '\'')
-			o += (size_t)snprintf(out + o, len - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
+	return tr_quote(out, len, s, s ? strlen(s) : 0, 200);
 }
 
 /* Checks a member name and writes its clean form ("a/b/c": no empty or
@@ -572,8 +556,15 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 	}
 	snprintf(w->relpath, sizeof w->relpath, "%s!%s",
 	         w->container->relpath ? w->container->relpath : "", clean);
+	/* On the device the member was inside its container file: the same
+	 * "container!member" shape (cut short, it still names the container). */
+	w->devpath[0] = '\0';
+	if (w->container->device_path && w->container->device_path[0])
+		snprintf(w->devpath, sizeof w->devpath, "%s!%s", w->container->device_path, clean);
 	memset(&w->member, 0, sizeof w->member);
-	w->member.domain = w->container->domain ? w->container->domain : "";
+	w->member.device_path = w->devpath;
+	w->member.area = w->container->area ? w->container->area : "";
+	w->member.app = w->container->app;
 	w->member.relpath = w->relpath;
 	w->member.type = TR_FT_REG;
 	w->member.mode = (uint32_t)archive_entry_mode(e);

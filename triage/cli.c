@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_secret.h"
 #include "spytriage.h"
 
 #define EXIT_FOUND 1
@@ -74,6 +75,35 @@ static void install_signals(tr_ctx *ctx)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A progress line on stderr (a terminal). Wall-clock time only here,
+ * never in reports. */
+static void show_progress(void *arg, const tr_progress *p)
+{
+	(void)arg;
+	if (strcmp(p->what, "decrypting") == 0) {
+		fprintf(stderr, "\rdecrypting: %llu/%llu files, %.1f MiB%s",
+		        (unsigned long long)p->files_done, (unsigned long long)p->files_total,
+		        (double)p->bytes_done / (1024.0 * 1024.0), p->last ? "\n" : "");
+	} else if (p->last) {
+		fputs("\r\033[K", stderr);
+	} else {
+		double rate = p->elapsed > 0 ? (double)p->bytes_done / 1048576.0 / p->elapsed : 0;
+		fprintf(stderr, "\r\033[K%s: %llu/%llu%s files, %.0f MB, %.0f MB/s", p->what,
+		        (unsigned long long)p->files_done, (unsigned long long)p->files_total,
+		        p->total_known ? "" : "+", (double)p->bytes_done / 1048576.0, rate);
+		if (p->total_known && rate > 0 && p->bytes_total > p->bytes_done)
+			fprintf(stderr, ", ETA %.0f s",
+			        (double)(p->bytes_total - p->bytes_done) / 1048576.0 / rate);
+	}
+	fflush(stderr);
+}
+
+static void use_progress(tr_options *o, int quiet)
+{
+	if (!quiet && isatty(STDERR_FILENO))
+		o->progress = show_progress;
 }
 
 struct cmd {
@@ -141,15 +171,18 @@ static int cmd_scan(int argc, char **argv)
 	size_t niocs = 0;
 	tr_ctx *ctx = NULL;
 	tr_options *o;
+	cli_password pw = { NULL, 0 };
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex;
+	int rc, ex, quiet = 0;
 
 	if (tr_ctx_create(&ctx) != 0) {
 		fprintf(stderr, "spytriage: out of memory\n");
 		return EXIT_INTERNAL;
 	}
 	o = tr_ctx_options(ctx);
-	o->allow_tty_prompt = 1;
+	pw.allow_tty = 1;
+	o->passphrase = cli_passphrase;
+	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
 		if (opt_value(argc, argv, &i, "--iocs", &v)) {
 			if (!v) {
@@ -185,7 +218,7 @@ static int cmd_scan(int argc, char **argv)
 				ex = usage_error("scan", "%s needs a file", "--password-file");
 				goto out;
 			}
-			o->password_file = v;
+			pw.file = v;
 		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
 			if (!v) {
 				ex = usage_error("scan", "%s needs a file", "--key-file");
@@ -203,7 +236,7 @@ static int cmd_scan(int argc, char **argv)
 			}
 			o->jobs = (int)n;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			o->quiet = 1;
+			quiet = 1;
 		} else if (!strncmp(argv[i], "--password", 10) &&
 		           (!argv[i][10] || argv[i][10] == '=')) {
 			ex = usage_error(
@@ -226,6 +259,7 @@ static int cmd_scan(int argc, char **argv)
 		ex = usage_error("scan", "%s", "missing the evidence PATH");
 		goto out;
 	}
+	use_progress(o, quiet);
 	install_signals(ctx);
 	/* Published files first: an indicator that is also in a pack's curated
 	 * list is then reported with the published file as its source. */
@@ -262,21 +296,23 @@ static int cmd_decrypt(int argc, char **argv)
 	const char *path = NULL, *out = NULL, *v;
 	tr_ctx *ctx = NULL;
 	tr_options *o;
-	int rc, ex = 0;
+	cli_password pw = { NULL, 1 };
+	int rc, ex = 0, quiet = 0;
 
 	if (tr_ctx_create(&ctx) != 0)
 		return EXIT_INTERNAL;
 	o = tr_ctx_options(ctx);
-	o->allow_tty_prompt = 1;
+	o->passphrase = cli_passphrase;
+	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
 		if (opt_value(argc, argv, &i, "--output", &v)) {
 			out = v;
 		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
-			o->password_file = v;
+			pw.file = v;
 		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
 			o->key_file = v;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			o->quiet = 1;
+			quiet = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			tr_ctx_destroy(ctx);
 			return usage_error("decrypt", "unknown option '%s'", argv[i]);
@@ -292,8 +328,9 @@ static int cmd_decrypt(int argc, char **argv)
 		tr_ctx_destroy(ctx);
 		return usage_error("decrypt", "%s", "usage: spytriage decrypt BACKUP --output DIR");
 	}
+	use_progress(o, quiet);
 	install_signals(ctx);
-	if ((rc = tr_decrypt_backup(ctx, path, out)) != 0) {
+	if ((rc = tr_export(ctx, path, out)) != 0) {
 		ex = fail(ctx, rc);
 	} else {
 		for (size_t i = 0; i < tr_note_count(ctx); i++)

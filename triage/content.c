@@ -466,12 +466,11 @@ int tr_worker_scan(tr_worker *w, const tr_source *src, const tr_file *f)
 
 	if (f->type != TR_FT_REG || !f->present)
 		return TR_OK;
-	w->ctx->err = TR_OK;
-	w->ctx->errmsg[0] = '\0';
+	tr_clear_error(w->ctx);
 	rc = tr_source_open(w->ctx, src, f, &r);
 	if (rc != TR_OK) {
 		char name[4352];
-		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		if (tr_is_fatal(rc))
 			return rc;
 		display(f, name, sizeof name);
 		tr_incomplete(w->ctx, name, "not checked: %s", tr_errmsg(w->ctx));
@@ -481,7 +480,7 @@ int tr_worker_scan(tr_worker *w, const tr_source *src, const tr_file *f)
 	memset(&budget, 0, sizeof budget);
 	rc = scan_stream(w, f, r, 0, &budget);
 	r->close(r);
-	if (rc == TR_ENOMEM || rc == TR_EINTERNAL || rc == TR_EINTERRUPTED)
+	if (tr_is_fatal(rc))
 		return rc;
 	if (rc != TR_OK) {
 		char name[4352];

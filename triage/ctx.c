@@ -1,10 +1,12 @@
 /*
- * ctx.c - the context: error model, warnings and notes, evidence info,
- * the private temp dir, and loading of indicators.
+ * ctx.c - the context's life: creation and destruction (it owns the
+ * indicator index, the compiled rules and the findings), the workers'
+ * child contexts and their merge, the private temp dir and the cleanup of
+ * partial output. Errors and interruption: error.c; messages, notes and
+ * evidence information: messages.c.
  *
- * Invariants: the library never prints or exits; every message kept here
- * is bounded; nothing in the context is global, so two contexts never
- * share state.
+ * Invariants: the library never prints or exits; nothing in the context
+ * is global, so two contexts never share state.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -113,33 +115,6 @@ int tr_ctx_merge(tr_ctx *parent, tr_ctx *child)
 	return TR_OK;
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void sort_unique(tr_strlist *l)
-{
-	size_t w = 0;
-	if (l->n < 2)
-		return;
-	qsort(l->v, l->n, sizeof *l->v, cmp_cstr);
-	for (size_t i = 0; i < l->n; i++) {
-		if (w && strcmp(l->v[w - 1], l->v[i]) == 0) {
-			free(l->v[i]);
-			continue;
-		}
-		l->v[w++] = l->v[i];
-	}
-	l->n = w;
-}
-
-void tr_ctx_sort_messages(tr_ctx *ctx)
-{
-	sort_unique(&ctx->warnings);
-	sort_unique(&ctx->incomplete);
-}
-
 tr_options *tr_ctx_options(tr_ctx *ctx)
 {
 	return &ctx->opts;
@@ -153,204 +128,6 @@ tr_iocs *tr_ctx_iocs(tr_ctx *ctx)
 tr_yara *tr_ctx_yara(tr_ctx *ctx)
 {
 	return ctx->yara;
-}
-
-/* ------------------------------------------------------------ errors */
-
-const char *tr_strerror(int status)
-{
-	switch ((enum tr_status)status) {
-	case TR_OK: return "success";
-	case TR_ENOMEM: return "out of memory";
-	case TR_EIO: return "input/output error";
-	case TR_ENOTFOUND: return "not found";
-	case TR_EFORMAT: return "unexpected format";
-	case TR_ELIMIT: return "safety limit exceeded";
-	case TR_EUNSUPPORTED: return "not supported";
-	case TR_EUSAGE: return "usage error";
-	case TR_EPASSWORD: return "wrong password or key";
-	case TR_ENEEDPASS: return "password needed";
-	case TR_ESQLITE: return "SQLite error";
-	case TR_EPLIST: return "property list error";
-	case TR_EJSON: return "JSON error";
-	case TR_EYARA: return "YARA error";
-	case TR_ECRYPTO: return "cryptography error";
-	case TR_EARCHIVE: return "archive error";
-	case TR_EINTERNAL: return "internal error";
-	case TR_EEXISTS: return "already exists";
-	case TR_EINTERRUPTED: return "interrupted";
-	}
-	return "unknown error";
-}
-
-int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
-{
-	va_list ap;
-	if (!ctx)
-		return status;
-	ctx->err = status;
-	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-const char *tr_errmsg(const tr_ctx *ctx)
-{
-	if (!ctx)
-		return "no context";
-	if (!ctx->errmsg[0])
-		return tr_strerror(ctx->err);
-	return ctx->errmsg;
-}
-
-int tr_exit_code(int status)
-{
-	switch ((enum tr_status)status) {
-	case TR_OK: return 0;
-	case TR_EUSAGE:
-	case TR_EJSON:
-	case TR_EYARA:
-	case TR_EEXISTS: return 2;
-	case TR_EIO:
-	case TR_ENOTFOUND:
-	case TR_EFORMAT:
-	case TR_ELIMIT:
-	case TR_EUNSUPPORTED:
-	case TR_EPASSWORD:
-	case TR_ENEEDPASS:
-	case TR_ESQLITE:
-	case TR_EPLIST:
-	case TR_ECRYPTO:
-	case TR_EARCHIVE:
-	case TR_EINTERRUPTED: return 3;
-	case TR_ENOMEM:
-	case TR_EINTERNAL: return 4;
-	}
-	return 4;
-}
-
-/* ----------------------------------------------------------- strlist */
-
-int tr_strlist_add(tr_strlist *l, const char *s)
-{
-	char *copy;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 8;
-		char **nv = realloc(l->v, ncap * sizeof *nv);
-		if (!nv)
-			return TR_ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	copy = strdup(s ? s : "");
-	if (!copy)
-		return TR_ENOMEM;
-	l->v[l->n++] = copy;
-	return TR_OK;
-}
-
-void tr_strlist_free(tr_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
-
-/* ------------------------------------------------------- info, notes */
-
-int tr_set_info(tr_ctx *ctx, const char *key, const char *value)
-{
-	size_t i;
-	char *v;
-	for (i = 0; i < ctx->info_keys.n; i++) {
-		int c = strcmp(ctx->info_keys.v[i], key);
-		if (c == 0) {
-			v = strdup(value ? value : "");
-			if (!v)
-				return TR_ENOMEM;
-			free(ctx->info_vals.v[i]);
-			ctx->info_vals.v[i] = v;
-			return TR_OK;
-		}
-		if (c > 0)
-			break;
-	}
-	/* Append, then rotate into sorted position. */
-	if (tr_strlist_add(&ctx->info_keys, key) != TR_OK)
-		return TR_ENOMEM;
-	if (tr_strlist_add(&ctx->info_vals, value) != TR_OK) {
-		free(ctx->info_keys.v[--ctx->info_keys.n]);
-		return TR_ENOMEM;
-	}
-	for (size_t j = ctx->info_keys.n - 1; j > i; j--) {
-		char *tk = ctx->info_keys.v[j], *tv = ctx->info_vals.v[j];
-		ctx->info_keys.v[j] = ctx->info_keys.v[j - 1];
-		ctx->info_vals.v[j] = ctx->info_vals.v[j - 1];
-		ctx->info_keys.v[j - 1] = tk;
-		ctx->info_vals.v[j - 1] = tv;
-	}
-	return TR_OK;
-}
-
-const char *tr_get_info(const tr_ctx *ctx, const char *key)
-{
-	for (size_t i = 0; i < ctx->info_keys.n; i++)
-		if (strcmp(ctx->info_keys.v[i], key) == 0)
-			return ctx->info_vals.v[i];
-	return NULL;
-}
-
-void tr_note(tr_ctx *ctx, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	(void)tr_strlist_add(&ctx->notes, buf);
-}
-
-size_t tr_note_count(const tr_ctx *ctx)
-{
-	return ctx->notes.n;
-}
-
-const char *tr_note_get(const tr_ctx *ctx, size_t i)
-{
-	return i < ctx->notes.n ? ctx->notes.v[i] : NULL;
-}
-
-static void add_prefixed(tr_strlist *l, const char *artifact, const char *fmt, va_list ap)
-{
-	char msg[2048], buf[4096];
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (artifact && *artifact)
-		snprintf(buf, sizeof buf, "%s: %s", artifact, msg);
-	else
-		snprintf(buf, sizeof buf, "%s", msg);
-	(void)tr_strlist_add(l, buf);
-}
-
-void tr_warn(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add_prefixed(&ctx->warnings, artifact, fmt, ap);
-	va_end(ap);
-}
-
-void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add_prefixed(&ctx->incomplete, artifact, fmt, ap);
-	va_end(ap);
-	va_start(ap, fmt);
-	add_prefixed(&ctx->warnings, artifact, fmt, ap);
-	va_end(ap);
 }
 
 /* ---------------------------------------------------------- temp dir */
@@ -377,51 +154,6 @@ int tr_tmpdir(tr_ctx *ctx, const char **out)
 	return TR_OK;
 }
 
-/* Removes a tree without following symlinks, bounded in depth. */
-static void rmtree_at(int dfd, const char *name, int depth)
-{
-	int fd;
-	DIR *d;
-	struct dirent *e;
-	if (depth > 64)
-		return;
-	if (unlinkat(dfd, name, 0) == 0)
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		rmtree_at(fd, e->d_name, depth + 1);
-	}
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
-void tr_interrupt(tr_ctx *ctx)
-{
-	if (ctx)
-		ctx->interrupted = 1;
-}
-
-int tr_interrupted(const tr_ctx *ctx)
-{
-	/* A worker's context follows its scan's. */
-	return ctx->interrupted || (ctx->parent && ctx->parent->interrupted);
-}
-
-int tr_check_interrupt(tr_ctx *ctx)
-{
-	if (!tr_interrupted(ctx))
-		return TR_OK;
-	return tr_set_error(ctx, TR_EINTERRUPTED, "interrupted");
-}
 
 int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir)
 {
@@ -440,7 +172,7 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 		return;
 	if (ctx->partial_dir) {
 		if (ctx->partial_remove) {
-			rmtree_at(AT_FDCWD, ctx->partial_dir, 0);
+			tr_rmtree(ctx->partial_dir);
 		} else {
 			int fd = open(ctx->partial_dir,
 			              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -450,7 +182,7 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 				close(fd);
 			while (d && (e = readdir(d)) != NULL)
 				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					rmtree_at(dirfd(d), e->d_name, 1);
+					tr_rmtree_at(dirfd(d), e->d_name);
 			if (d)
 				closedir(d);
 		}
@@ -459,18 +191,5 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 	 * removes it. */
 	if (!ctx->tmpdir || ctx->borrowed)
 		return;
-	rmtree_at(AT_FDCWD, ctx->tmpdir, 0);
-}
-
-/* -------------------------------------------------------- indicators */
-
-int tr_load_iocs(tr_ctx *ctx, const char *path)
-{
-	int rc;
-	if (!ctx->iocs && (rc = tr_iocs_create(&ctx->iocs)) != TR_OK)
-		return tr_set_error(ctx, rc, "cannot create the indicator index");
-	rc = tr_iocs_load_path(ctx, ctx->iocs, path);
-	if (rc != TR_OK)
-		return rc;
-	return tr_strlist_add(&ctx->ioc_sources, path);
+	tr_rmtree(ctx->tmpdir);
 }

@@ -26,7 +26,7 @@ typedef struct tr_finding {
 	enum tr_finding_kind kind;
 	enum tr_level level;
 	char *module;  /* "sms" */
-	char *domain;  /* artifact domain ("" if none) */
+	char *area;    /* artifact location: the collector's area ("" if none) */
 	char *relpath; /* artifact relative path */
 	double time;   /* Unix seconds or TR_NOTIME */
 	char *event;   /* record event name or "" */

@@ -51,7 +51,7 @@ static char *dup_trunc(const char *s)
 static void finding_free(tr_finding *f)
 {
 	free(f->module);
-	free(f->domain);
+	free(f->area);
 	free(f->relpath);
 	free(f->event);
 	free(f->ioc_type);
@@ -109,11 +109,11 @@ static int fill_common(tr_finding *f, const char *module, const tr_file *file, d
                        const char *event, const tr_kv *kv, size_t nkv)
 {
 	f->module = dup_trunc(module);
-	f->domain = dup_trunc(file ? file->domain : "");
+	f->area = dup_trunc(file ? file->area : "");
 	f->relpath = dup_trunc(file ? file->relpath : "");
 	f->event = dup_trunc(event);
 	f->time = time;
-	if (!f->module || !f->domain || !f->relpath || !f->event)
+	if (!f->module || !f->area || !f->relpath || !f->event)
 		return TR_ENOMEM;
 	if (nkv) {
 		f->record = calloc(nkv, sizeof *f->record);
@@ -361,7 +361,7 @@ int tr_fold_mentions(tr_ctx *ctx)
 		for (size_t j = 0; j < ctx->nfindings; j++) {
 			tr_finding *s = &ctx->findings[j];
 			const char *occ;
-			if (s->kind != TR_FIND_INDICATOR || strcmp(s->domain, m->domain) ||
+			if (s->kind != TR_FIND_INDICATOR || strcmp(s->area, m->area) ||
 			    !same_database(s->relpath, m->relpath) ||
 			    strcmp(s->ioc_value, m->ioc_value) ||
 			    strcmp(s->ioc_type, m->ioc_type) || strcmp(s->malware, m->malware))
@@ -431,7 +431,7 @@ static int cmp_finding(const void *pa, const void *pb)
 		return c;
 	if ((c = cmp_str(a->module, b->module)))
 		return c;
-	if ((c = cmp_str(a->domain, b->domain)))
+	if ((c = cmp_str(a->area, b->area)))
 		return c;
 	if ((c = cmp_str(a->relpath, b->relpath)))
 		return c;

@@ -41,6 +41,7 @@
 
 #include <jansson.h>
 
+#include "ctx.h"
 #include "ioc_internal.h"
 #include "triage.h"
 
@@ -786,4 +787,17 @@ out:
 	if (d)
 		closedir(d);
 	return st;
+}
+
+/* Loads indicators into the context's index (made on first use) and
+ * remembers the path for the report. */
+int tr_load_iocs(tr_ctx *ctx, const char *path)
+{
+	int rc;
+	if (!ctx->iocs && (rc = tr_iocs_create(&ctx->iocs)) != TR_OK)
+		return tr_set_error(ctx, rc, "cannot create the indicator index");
+	rc = tr_iocs_load_path(ctx, ctx->iocs, path);
+	if (rc != TR_OK)
+		return rc;
+	return tr_strlist_add(&ctx->ioc_sources, path);
 }

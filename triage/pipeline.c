@@ -33,7 +33,7 @@ static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **ou
 	*out = NULL;
 	for (size_t i = 0; tr_collectors[i]; i++) {
 		int bid = 0, rc = tr_collectors[i]->probe(ctx, path, &bid);
-		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		if (tr_is_fatal(rc))
 			return rc;
 		if (rc == TR_OK && bid > best) {
 			best = bid;
@@ -41,6 +41,40 @@ static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **ou
 		}
 	}
 	return TR_OK;
+}
+
+/* The error for evidence no collector bids for: it names what is read. */
+static int unrecognised(tr_ctx *ctx, const char *path)
+{
+	char kinds[1024];
+	size_t n = 0;
+
+	kinds[0] = '\0';
+	for (size_t i = 0; tr_collectors[i] && n < sizeof kinds; i++) {
+		int w = snprintf(kinds + n, sizeof kinds - n, "%s%s", i ? "; " : "",
+		                 tr_collectors[i]->description);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return tr_set_error(ctx, TR_EFORMAT, "%s: not a recognised kind of evidence (spytriage reads: %s)",
+	                    path, kinds);
+}
+
+int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
+{
+	const tr_collector *col = NULL;
+	int rc;
+
+	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
+		return rc;
+	if (!col)
+		return unrecognised(ctx, path);
+	if (!col->export_to)
+		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: %s evidence has nothing to export",
+		                    path, col->name);
+	tr_clear_error(ctx);
+	return col->export_to(ctx, path, out_dir);
 }
 
 static void note_module(tr_ctx *ctx, const char *name)
@@ -70,10 +104,9 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 			continue;
 		}
 		note_module(ctx, m->name);
-		ctx->err = TR_OK;
-		ctx->errmsg[0] = '\0';
+		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
-		if (rc == TR_ENOMEM || rc == TR_EINTERNAL)
+		if (tr_is_fatal(rc))
 			return rc;
 		if (rc != TR_OK) {
 			char name[4352];
@@ -109,7 +142,9 @@ static struct item *item_copy(const tr_file *f)
 	char *p;
 	if (ol > TR_MAX_FILE_OPAQUE)
 		ol = TR_MAX_FILE_OPAQUE;
-	n += strlen(f->domain ? f->domain : "") + strlen(f->relpath) + 2;
+	n += strlen(f->area ? f->area : "") + strlen(f->relpath) + 2;
+	n += strlen(f->device_path ? f->device_path : "") + 1;
+	n += (f->app ? strlen(f->app) + 1 : 0);
 	n += (f->id ? strlen(f->id) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0) + ol;
 	if (!(it = malloc(n)))
 		return NULL;
@@ -124,7 +159,9 @@ static struct item *item_copy(const tr_file *f)
 		it->f.opaque = NULL;
 		it->f.opaque_len = 0;
 	}
-	it->f.domain = put(&p, f->domain ? f->domain : "");
+	it->f.device_path = put(&p, f->device_path ? f->device_path : "");
+	it->f.area = put(&p, f->area ? f->area : "");
+	it->f.app = f->app ? put(&p, f->app) : NULL;
 	it->f.relpath = put(&p, f->relpath);
 	it->f.id = f->id ? put(&p, f->id) : NULL;
 	it->f.target = f->target ? put(&p, f->target) : NULL;
@@ -215,6 +252,7 @@ static void *worker_main(void *arg)
 /* --------------------------------------------------------- progress */
 
 struct progress {
+	const tr_options *opts;
 	struct shared *sh;
 	tr_worker **w;
 	size_t nw;
@@ -230,18 +268,33 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A status line on stderr (a TTY), four times a second. Wall-clock time
- * is used here only, never in reports. */
+/* Where the scan stands, for options.progress. */
+static void progress_state(struct progress *p, double t0, tr_progress *out)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < p->nw; i++)
+		bytes += tr_worker_bytes(p->w[i]);
+	memset(out, 0, sizeof *out);
+	out->what = "scanning";
+	out->files_done = __atomic_load_n(&p->sh->files_done, __ATOMIC_RELAXED);
+	out->files_total = __atomic_load_n(&p->sh->files_queued, __ATOMIC_RELAXED);
+	out->total_known = __atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) != 0;
+	out->bytes_done = bytes;
+	out->bytes_total = __atomic_load_n(&p->sh->bytes_queued, __ATOMIC_RELAXED);
+	out->elapsed = now_s() - t0;
+}
+
+/* Calls options.progress four times a second, and once more at the end.
+ * The monotonic clock is used here only, never in reports. */
 static void *progress_main(void *arg)
 {
 	struct progress *p = arg;
+	const tr_options *o = p->opts;
 	double t0 = now_s();
-	int printed = 0;
+	tr_progress st;
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop) {
 		struct timespec dl;
-		uint64_t bytes = 0, done, queued, total_bytes;
-		double el, rate;
 		clock_gettime(CLOCK_REALTIME, &dl);
 		dl.tv_nsec += 250000000L;
 		if (dl.tv_nsec >= 1000000000L) {
@@ -251,26 +304,13 @@ static void *progress_main(void *arg)
 		pthread_cond_timedwait(&p->cv, &p->mu, &dl);
 		if (p->stop)
 			break;
-		for (size_t i = 0; i < p->nw; i++)
-			bytes += tr_worker_bytes(p->w[i]);
-		done = __atomic_load_n(&p->sh->files_done, __ATOMIC_RELAXED);
-		queued = __atomic_load_n(&p->sh->files_queued, __ATOMIC_RELAXED);
-		total_bytes = __atomic_load_n(&p->sh->bytes_queued, __ATOMIC_RELAXED);
-		el = now_s() - t0;
-		rate = el > 0 ? (double)bytes / 1048576.0 / el : 0;
-		fprintf(stderr, "\r\033[Kscanning: %llu/%llu%s files, %.0f MB, %.0f MB/s",
-		        (unsigned long long)done, (unsigned long long)queued,
-		        __atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) ? "" : "+",
-		        (double)bytes / 1048576.0, rate);
-		if (__atomic_load_n(&p->sh->enumerated, __ATOMIC_RELAXED) && rate > 0 &&
-		    total_bytes > bytes)
-			fprintf(stderr, ", ETA %.0f s",
-			        (double)(total_bytes - bytes) / 1048576.0 / rate);
-		printed = 1;
+		progress_state(p, t0, &st);
+		o->progress(o->progress_arg, &st);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (printed)
-		fputs("\r\033[K", stderr);
+	progress_state(p, t0, &st);
+	st.last = 1;
+	o->progress(o->progress_arg, &st);
 	return NULL;
 }
 
@@ -311,13 +351,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
 		return rc;
 	if (!col)
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: not a recognised kind of evidence (expected an iOS backup "
-		                    "folder with Info.plist, Manifest.plist and Manifest.db, or a "
-		                    "folder holding one)",
-		                    path);
-	ctx->err = TR_OK;
-	ctx->errmsg[0] = '\0';
+		return unrecognised(ctx, path);
+	tr_clear_error(ctx);
 	if ((rc = col->open(ctx, path, &src.state)) != TR_OK)
 		return rc;
 	src.collector = col;
@@ -355,7 +390,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 			goto out;
 		}
 	}
-	if (!ctx->opts.quiet && isatty(2)) {
+	if (ctx->opts.progress) {
+		prog.opts = &ctx->opts;
 		prog.sh = &sh;
 		prog.w = workers;
 		prog.nw = (size_t)njobs;

@@ -308,8 +308,8 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 	fprintf(out, "  %zu. [%s] ", num, tr_level_name(f->level));
 	tr_report_term_str(out, f->module, 64);
 	fputs(": ", out);
-	if (f->domain && f->domain[0]) {
-		tr_report_term_str(out, f->domain, max);
+	if (f->area && f->area[0]) {
+		tr_report_term_str(out, f->area, max);
 		fputc('/', out);
 	}
 	tr_report_term_str(out, f->relpath, max);
@@ -611,7 +611,7 @@ int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
 	for (size_t k = 0; k < ctx->nfindings; k++) {
 		const tr_finding *f = &ctx->findings[ord[k].idx];
 		char tb[64], *art;
-		size_t alen = strlen(f->domain ? f->domain : "") +
+		size_t alen = strlen(f->area ? f->area : "") +
 		              strlen(f->relpath ? f->relpath : "") + 2;
 		tr_time_format(f->time, tb, sizeof tb);
 		art = malloc(alen);
@@ -619,8 +619,8 @@ int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
 			b.oom = 1;
 			break;
 		}
-		if (f->domain && f->domain[0])
-			snprintf(art, alen, "%s/%s", f->domain, f->relpath ? f->relpath : "");
+		if (f->area && f->area[0])
+			snprintf(art, alen, "%s/%s", f->area, f->relpath ? f->relpath : "");
 		else
 			snprintf(art, alen, "%s", f->relpath ? f->relpath : "");
 		csv_field(&b, tb, 0);

@@ -209,7 +209,7 @@ json_t *tr_report_finding_json(const tr_finding *f)
 	bad |= jset(o, "level", jstr(tr_level_name(f->level)));
 	bad |= jset(o, "kind", jstr(kind_name(f->kind)));
 	bad |= jset(o, "module", jstr(f->module));
-	bad |= jset(art, "domain", jstr(f->domain ? f->domain : ""));
+	bad |= jset(art, "domain", jstr(f->area ? f->area : ""));
 	bad |= jset(art, "relative_path", jstr(f->relpath ? f->relpath : ""));
 	bad |= jset(o, "artifact", art);
 	tr_time_format(f->time, tbuf, sizeof tbuf);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,8 @@
 
 char *tr_file_display(const tr_file *f, char *buf, size_t len)
 {
-	if (f->domain && f->domain[0])
-		snprintf(buf, len, "%s/%s", f->domain, f->relpath);
+	if (f->area && f->area[0])
+		snprintf(buf, len, "%s/%s", f->area, f->relpath);
 	else
 		snprintf(buf, len, "%s", f->relpath);
 	return buf;
@@ -129,11 +130,27 @@ int tr_source_sqlite(tr_ctx *ctx, const tr_source *src, const tr_file *f, sqlite
 
 int tr_module_wants(const tr_module *m, const tr_file *f)
 {
-	for (const tr_want *w = m->wants; w && (w->domain || w->relpath); w++) {
-		if (w->domain && fnmatch(w->domain, f->domain ? f->domain : "", 0) != 0)
+	char loc[PATH_MAX + 256];
+	int have_loc = 0;
+
+	if (m->flags & TR_MODULE_EVERY_FILE)
+		return 1;
+	for (const tr_want *w = m->wants; w && (w->device || w->location); w++) {
+		if (w->device) {
+			if (f->device_path && f->device_path[0] &&
+			    fnmatch(w->device, f->device_path, FNM_PATHNAME) == 0)
+				return 1;
 			continue;
-		/* A NULL relpath wants every file (the manifest module). */
-		if (!w->relpath || fnmatch(w->relpath, f->relpath, FNM_PATHNAME) == 0)
+		}
+		/* Only files that have no place on the device are selected by
+		 * their location in the evidence. */
+		if (f->device_path && f->device_path[0])
+			continue;
+		if (!have_loc) {
+			tr_file_display(f, loc, sizeof loc);
+			have_loc = 1;
+		}
+		if (fnmatch(w->location, loc, FNM_PATHNAME) == 0)
 			return 1;
 	}
 	return 0;
@@ -143,7 +160,7 @@ int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc)
 {
 	const char *msg;
 	size_t n;
-	if (rc == TR_OK || rc == TR_ENOMEM || rc == TR_EINTERNAL || rc == TR_EINTERRUPTED)
+	if (rc == TR_OK || tr_is_fatal(rc))
 		return rc;
 	/* Core messages usually start with the same "<file>: ". */
 	msg = tr_errmsg(ctx);

@@ -63,16 +63,46 @@ enum tr_verdict {
 typedef struct tr_ctx tr_ctx;
 typedef struct tr_iocs tr_iocs;
 
+/* Asked for the password of encrypted evidence (like libarchive's
+ * passphrase callback). prompt names what it is for ("Backup password: ").
+ * On TR_OK *pw is malloc'ed and NUL-terminated, *len its length; the
+ * library wipes and frees it (tr_secret_free) as soon as the key is
+ * derived. Otherwise a status with the context error set
+ * (tr_set_error): TR_ENEEDPASS when there is no password, TR_EUSAGE,
+ * TR_EINTERRUPTED... */
+typedef int (*tr_passphrase_fn)(tr_ctx *ctx, void *arg, const char *prompt, char **pw,
+                                size_t *len);
+
+/* Where a long operation stands, for a progress display. */
+typedef struct tr_progress {
+	const char *what;      /* "scanning", "decrypting" */
+	uint64_t files_done;   /* files finished */
+	uint64_t files_total;  /* files known so far */
+	int total_known;       /* 1 once every file is listed */
+	uint64_t bytes_done;   /* bytes read so far */
+	uint64_t bytes_total;  /* bytes of the files known so far */
+	double elapsed;        /* seconds since the start (monotonic clock) */
+	int last;              /* the final call: the operation is over */
+} tr_progress;
+typedef void (*tr_progress_fn)(void *arg, const tr_progress *p);
+
 /* Options of one scan. Zero-initialise, then set what is needed. */
 typedef struct tr_options {
 	const char *output_dir;    /* NULL: no files written */
 	int format_json;           /* terminal summary as JSON instead of text */
-	int quiet;                 /* no progress on stderr */
 	int jobs;                  /* worker threads; 0 = number of cores */
-	const char *password_file; /* backup password read from this file */
-	const char *key_file;      /* derived backup key, read or written */
-	int allow_tty_prompt;      /* may prompt for a password on the TTY */
+	const char *key_file;      /* derived evidence key, read or written */
+	tr_passphrase_fn passphrase; /* NULL: encrypted evidence cannot be opened */
+	void *passphrase_arg;
+	/* Called about four times a second during a scan or an export, from
+	 * a thread of the library's own (a scan) or the calling thread; NULL:
+	 * no progress reports. The last call has p->last set. */
+	tr_progress_fn progress;
+	void *progress_arg;
 } tr_options;
+
+/* Wipes a secret (OPENSSL_cleanse) then frees it. NULL-safe. */
+void tr_secret_free(void *p, size_t len);
 
 /* Context: everything of one run hangs off it. */
 int tr_ctx_create(tr_ctx **out);
@@ -85,6 +115,14 @@ const char *tr_strerror(int status);
 /* Sets the context error and returns status (for "return tr_set_error(...)"). */
 int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+
+/* Non-zero for the statuses that end an operation wherever they occur:
+ * out of memory, an internal error, an interruption. Every other failure
+ * of one artifact becomes a warning and the scan goes on. */
+int tr_is_fatal(int status);
+/* Forgets the context's last error (before a step whose failure is
+ * judged on its own). */
+void tr_clear_error(tr_ctx *ctx);
 
 /* Notes collected during the last operation (facts for the user, e.g.
  * "picked backup X", per-pack rule counts). Borrowed; i < tr_note_count. */
@@ -111,8 +149,10 @@ int tr_report(tr_ctx *ctx);
 /* `spytriage iocs`: print counts by type and by malware to stdout. */
 int tr_print_ioc_stats(tr_ctx *ctx, int json);
 
-/* `spytriage decrypt`: write a plain copy of an encrypted backup. */
-int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
+/* `spytriage decrypt`: writes a plain copy of the evidence at path into
+ * out_dir (an encrypted backup decrypted), through the collector that
+ * recognises it. TR_EUNSUPPORTED when that kind has nothing to export. */
+int tr_export(tr_ctx *ctx, const char *path, const char *out_dir);
 
 /* `spytriage rules check DIR`: compile with warnings as errors. */
 int tr_rules_check(tr_ctx *ctx, const char *dir);

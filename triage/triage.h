@@ -54,12 +54,24 @@ char *tr_time_format(double t, char *buf, size_t len);
 
 enum tr_file_type { TR_FT_REG = 1, TR_FT_DIR = 2, TR_FT_LNK = 4, TR_FT_OTHER = 8 };
 
-/* One logical file of the evidence, as handed out by a collector. */
+/* One logical file of the evidence, as handed out by a collector.
+ *
+ * A file has two names. device_path is where it was on the device
+ * ("/private/var/mobile/Library/SMS/sms.db", "/data/data/<pkg>/..."): the
+ * name modules select files by, so that one module serves every kind of
+ * evidence that holds the file. area + relpath is where the collector
+ * found it (a backup's domain and relative path, an archive and its
+ * member): the name reports show, so an analyst can find the bytes. */
 typedef struct tr_file {
-	const char *domain;  /* iOS backup domain ("HomeDomain"); "" if none */
-	const char *relpath; /* path inside the domain or the evidence root;
-	                         no leading '/', never contains ".." components */
-	const char *id;      /* collector's id (backup fileID), or NULL */
+	const char *device_path; /* absolute path on the device; "" for a file of the
+	                             evidence container itself (a backup's own
+	                             Info.plist), which was never on the device */
+	const char *area;        /* collector's location, first part ("" if none) */
+	const char *relpath;     /* collector's location, the rest: no leading '/',
+	                             never contains ".." components */
+	const char *app;         /* the app (bundle id, package name) the file belongs
+	                             to, when the collector knows it; else NULL */
+	const char *id;          /* collector's id (a content-addressed name), or NULL */
 	enum tr_file_type type;
 	uint32_t mode;              /* st_mode bits, 0 if unknown */
 	uint64_t size;              /* recorded size in bytes (may differ from data) */
@@ -130,6 +142,12 @@ struct tr_collector {
 
 	/* Releases everything; NULL-safe. */
 	void (*close)(void *state);
+
+	/* Optional: writes a plain, readable copy of the evidence at path
+	 * into out_dir (an encrypted backup decrypted), all or nothing: on
+	 * any error or interruption nothing is left (tr_set_partial_output).
+	 * NULL when the kind has nothing to export. */
+	int (*export_to)(tr_ctx *ctx, const char *path, const char *out_dir);
 };
 
 /* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
@@ -148,14 +166,25 @@ int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reade
  * errno set. */
 int tr_write_all(int fd, const void *buf, size_t len);
 
+/* Removes dfd/name (or path) and everything below it, never following a
+ * symbolic link, at most 64 levels deep. Missing: nothing to do. */
+void tr_rmtree_at(int dfd, const char *name);
+void tr_rmtree(const char *path);
+
+/* Evidence text for a message: at most max of the n bytes of s, then
+ * "..."; control characters, DEL, '\\' and '\'' as \xNN, so that a hostile
+ * value can neither forge report lines nor end its quotes. Writes into buf
+ * (cap bytes; 4 * max + 8 holds any input) and returns it. */
+const char *tr_quote(char *buf, size_t cap, const char *s, size_t n, size_t max);
+
 /* What a module does with a file it could not read or parse (status rc,
  * message in ctx): a warning naming disp (and an incomplete scan when a
  * safety limit was hit), then TR_OK so the scan goes on; only fatal
  * statuses (out of memory, internal, interrupted) are returned. */
 int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc);
 
-/* "HomeDomain/Library/SMS/sms.db" or "relpath" when there is no domain.
- * buf of at least PATH_MAX + 256 bytes. */
+/* The collector location "area/relpath", or relpath when there is no
+ * area. buf of at least PATH_MAX + 256 bytes. */
 char *tr_file_display(const tr_file *f, char *buf, size_t len);
 
 /* Evidence information for the report (device model, iOS version, ...).
@@ -191,13 +220,11 @@ int tr_check_interrupt(tr_ctx *ctx);
  * remove_dir. dir NULL: the output is complete, forget it. */
 int tr_set_partial_output(tr_ctx *ctx, const char *dir, int remove_dir);
 
-/* Backup secrets for encrypted evidence: the password from
- * options.password_file, $SPYTRIAGE_BACKUP_PASSWORD, or a prompt with echo
- * off when allowed and stdin is a TTY. TR_ENEEDPASS when none is available.
- * *pw is malloc'ed and NUL-terminated; release it with tr_secret_free(). */
+/* The password of encrypted evidence, from options.passphrase (the
+ * caller's sources: a file, the environment, a prompt). TR_ENEEDPASS when
+ * there is none. *pw is malloc'ed and NUL-terminated; release it with
+ * tr_secret_free() as soon as possible. */
 int tr_get_password(tr_ctx *ctx, const char *prompt, char **pw, size_t *len);
-/* Wipes (OPENSSL_cleanse) then frees. NULL-safe. */
-void tr_secret_free(void *p, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* SQLite and plist helpers (triage/sqlite_util.c, triage/plist_util.c) */
@@ -365,12 +392,15 @@ const char *tr_registrable_domain(const char *host);
 /* ------------------------------------------------------------------ */
 /* Artifact modules                                                    */
 
-/* Which files a module wants: domain pattern and relative-path pattern,
- * fnmatch(3)-style with FNM_PATHNAME ('*' stops at '/'); NULL domain =
- * any. A list ends with {NULL, NULL}. */
+/* Which files a module wants: fnmatch(3) globs with FNM_PATHNAME ('*'
+ * stops at '/'). device globs the device path ("/private/var/mobile/
+ * Library/SMS/sms.db"); location globs the collector's location ("area/
+ * relpath", or relpath without an area) and is only for files of the
+ * evidence container itself, which have no device path. One of the two
+ * per entry; a list ends with {NULL, NULL}. */
 typedef struct tr_want {
-	const char *domain;
-	const char *relpath;
+	const char *device;
+	const char *location;
 } tr_want;
 
 struct tr_module {
@@ -387,6 +417,8 @@ struct tr_module {
  * while the files are listed. Other modules run once the listing is done,
  * so that the content-pass workers get files to check from the start. */
 #define TR_MODULE_METADATA 1u
+/* The module wants every file (wants is ignored). */
+#define TR_MODULE_EVERY_FILE 2u
 
 /* Does the module want this file? */
 int tr_module_wants(const tr_module *m, const tr_file *f);
@@ -428,7 +460,7 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
                              const tr_file *f, const uint8_t *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
-/* Registry (triage/registry.c)                                        */
+/* Registry (collectors/list.h, expanded by collectors/registry.c)                                        */
 
 extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
 extern const tr_module *const tr_modules[];       /* NULL-terminated */

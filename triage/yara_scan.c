@@ -7,7 +7,8 @@
  * locale order, so builds are reproducible), compiles into one YARA
  * namespace named after the pack. docs/rules.md describes the meta fields
  * (description, reference, malware, severity) each rule carries and the
- * four string externals set per scan: collector, domain, relpath, filename.
+ * string externals set per scan: collector, domain (the collector's area),
+ * relpath, filename, device_path.
  * Which folders are packs, and when to compile or use the compiled-rules
  * cache, is decided by rulepacks.c and yara_cache.c (yara_internal.h);
  * this file calls neither.
@@ -45,7 +46,8 @@
 #define YE_INCLUDE_MAX (16u << 20)
 
 /* Names of the externals every rule set declares. */
-const char *const tr_yara_externals[] = { "collector", "domain", "relpath", "filename" };
+const char *const tr_yara_externals[] = { "collector", "domain", "relpath", "filename",
+	                                  "device_path" };
 #define YE_NEXTERNALS (sizeof tr_yara_externals / sizeof tr_yara_externals[0])
 const size_t tr_yara_nexternals = YE_NEXTERNALS;
 
@@ -560,7 +562,9 @@ static const char *base_name(const char *p)
 static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len)
 {
-	static const tr_file nofile = { .domain = "", .relpath = "", .type = TR_FT_REG };
+	static const tr_file nofile = {
+		.device_path = "", .area = "", .relpath = "", .type = TR_FT_REG
+	};
 	const char *vals[YE_NEXTERNALS];
 	char artifact[YE_PATH + 256];
 	scan_state st;
@@ -569,9 +573,10 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	if (!f)
 		f = &nofile;
 	vals[0] = collector ? collector : "";
-	vals[1] = f->domain ? f->domain : "";
+	vals[1] = f->area ? f->area : "";
 	vals[2] = f->relpath ? f->relpath : "";
 	vals[3] = base_name(f->relpath);
+	vals[4] = f->device_path ? f->device_path : "";
 	for (size_t i = 0; i < YE_NEXTERNALS; i++) {
 		yrc = yr_scanner_define_string_variable(sc, tr_yara_externals[i], vals[i]);
 		if (yrc != ERROR_SUCCESS)
@@ -580,8 +585,8 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 			                    "yara: cannot set external %s: %s",
 			                    tr_yara_externals[i], tr_yara_status_name(yrc));
 	}
-	if (f->domain && *f->domain)
-		snprintf(artifact, sizeof artifact, "%s/%s", f->domain, vals[2]);
+	if (f->area && *f->area)
+		snprintf(artifact, sizeof artifact, "%s/%s", f->area, vals[2]);
 	else
 		snprintf(artifact, sizeof artifact, "%s", vals[2]);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "unit.h"
+#include "collectors/ios_backup/domain_map.h"
 
 /* A STIX 2.1 bundle: one malware object named malware, one indicator and
  * one "indicates" relationship per pattern. Caller frees. */
@@ -208,12 +209,30 @@ static inline void write_file(fx *x, const char *relpath, const void *data, size
 	unit_write_file(path, data, len);
 }
 
+/* Device path of a file, in one of a few rotating buffers (enough for the
+ * files of one test case): for a backup's (domain, relpath) as the backup
+ * collector computes it; domain "" stands for evidence without domains, a
+ * full-filesystem dump ("private/var/..." -> "/private/var/..."), except
+ * for the backup's own top-level files, which have no device path. */
+static inline const char *device_path_of(const char *domain, const char *relpath)
+{
+	static char bufs[16][4352];
+	static unsigned next;
+	char *b = bufs[next++ % 16];
+	if ((!domain || !domain[0]) && strchr(relpath, '/') == NULL)
+		return "";
+	assert_int_equal(tr_ios_domain_path(domain, relpath, b, sizeof bufs[0]), TR_OK);
+	return b;
+}
+
 /* Runs m on dir/relpath as domain's file; the module must want it. */
 static inline int run(fx *x, const tr_module *m, const char *domain, const char *relpath)
 {
 	snprintf(x->domain, sizeof x->domain, "%s", domain);
 	snprintf(x->relpath, sizeof x->relpath, "%s", relpath);
-	x->file = (tr_file){ .domain = x->domain,
+	x->file = (tr_file){ .device_path = device_path_of(x->domain, x->relpath),
+		             .area = x->domain,
+		             .app = tr_ios_domain_app(x->domain),
 		             .relpath = x->relpath,
 		             .type = TR_FT_REG,
 		             .present = 1,
@@ -230,7 +249,9 @@ static inline tr_file make_file(const char *domain, const char *relpath, const c
 {
 	tr_file f;
 	memset(&f, 0, sizeof f);
-	f.domain = domain;
+	f.device_path = device_path_of(domain, relpath);
+	f.area = domain;
+	f.app = tr_ios_domain_app(domain);
 	f.relpath = relpath;
 	f.id = id;
 	f.type = TR_FT_REG;

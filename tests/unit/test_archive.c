@@ -203,7 +203,7 @@ static int on_member(void *arg, const tr_file *member, tr_reader *r, int depth)
 
 	assert_true(s->n < MAX_SEEN);
 	m = &s->v[s->n++];
-	snprintf(m->domain, sizeof m->domain, "%s", member->domain);
+	snprintf(m->domain, sizeof m->domain, "%s", member->area);
 	snprintf(m->relpath, sizeof m->relpath, "%s", member->relpath);
 	m->depth = depth;
 	m->size = member->size;
@@ -307,7 +307,7 @@ static int walk_buf(tr_ctx *ctx, const char *domain, const char *relpath, const 
 	struct mreader mr;
 	tr_file f;
 	memset(&f, 0, sizeof f);
-	f.domain = domain;
+	f.area = domain;
 	f.relpath = relpath;
 	f.type = TR_FT_REG;
 	f.present = 1;
@@ -877,7 +877,7 @@ static void test_source_read_error(void **state)
 	assert_non_null(s);
 	assert_int_equal(build("ustar", "gzip", NULL, e, 3, &b), 0);
 	memset(&f, 0, sizeof f);
-	f.domain = "";
+	f.area = "";
 	f.relpath = "io.tgz";
 	mreader_init(&mr, ctx, b.p, b.n, 0);
 	mr.fail_at = b.n / 2;
@@ -921,7 +921,7 @@ static void test_depth_limit(void **state)
 	}
 	/* Direct: depth == bound. */
 	memset(&f, 0, sizeof f);
-	f.domain = "";
+	f.area = "";
 	f.relpath = "deep";
 	mreader_init(&mr, ctx, level[0].p, level[0].n, 0);
 	s->ctx = ctx;

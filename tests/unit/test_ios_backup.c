@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 
 #include "unit.h"
-#include "collectors/ios_backup.h"
+#include "collectors/ios_backup/ios_backup.h"
 
 static const tr_collector *const C = &tr_collector_ios_backup;
 
@@ -325,7 +325,7 @@ static char *read_through(tr_ctx *ctx, void *st, const tr_file *f, size_t *len)
 /* Is f one of the backup's top-level plists that next() lists first? */
 static int is_top(const tr_file *f)
 {
-	return f->domain[0] == '\0' && !f->id;
+	return f->area[0] == '\0' && !f->id;
 }
 
 /* next(), past the top-level plists (Info.plist, Manifest.plist,
@@ -476,7 +476,7 @@ static void test_iterate_typical(void **state)
 		size_t n;
 		assert_int_equal(C->next(ctx, st, &f), TR_OK);
 		assert_non_null(f);
-		assert_string_equal(f->domain, "");
+		assert_string_equal(f->area, "");
 		assert_string_equal(f->relpath, tops[k]);
 		assert_null(f->id);
 		assert_int_equal(f->type, TR_FT_REG);
@@ -512,11 +512,11 @@ static void test_iterate_typical(void **state)
 	size_t i = 0;
 	while (C->next(ctx, st, &f) == TR_OK && f) {
 		assert_true(i < 6);
-		assert_string_equal(f->domain, want[i][0]);
+		assert_string_equal(f->area, want[i][0]);
 		assert_string_equal(f->relpath, want[i][1]);
 		assert_int_equal((int)f->type, atoi(want[i][2]));
 		char id[41];
-		sha1_id(f->domain, f->relpath, id);
+		sha1_id(f->area, f->relpath, id);
 		assert_string_equal(f->id, id);
 		assert_true(f->mtime == (double)T_FILE);
 		assert_true(f->ctime == (double)T_FILE + 1);
@@ -692,7 +692,7 @@ static void test_top_level_plists(void **state)
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
 	assert_string_equal(f->relpath, "Manifest.plist");
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
-	assert_string_equal(f->domain, "AppDomain-com.example.app");
+	assert_string_equal(f->area, "AppDomain-com.example.app");
 	size_t n = 1;
 	while (C->next(ctx, st, &f) == TR_OK && f) {
 		assert_false(is_top(f));
@@ -707,7 +707,7 @@ static void test_top_level_plists(void **state)
 		tr_file g;
 		tr_reader *r = NULL;
 		memset(&g, 0, sizeof g);
-		g.domain = "";
+		g.area = "";
 		g.relpath = names[i];
 		g.type = TR_FT_REG;
 		g.present = 1;
@@ -717,7 +717,7 @@ static void test_top_level_plists(void **state)
 	/* the real one still reads */
 	tr_file info;
 	memset(&info, 0, sizeof info);
-	info.domain = "";
+	info.area = "";
 	info.relpath = "Info.plist";
 	info.type = TR_FT_REG;
 	size_t len;
@@ -1368,7 +1368,7 @@ static void test_wal_sibling_applied(void **state)
 			continue;
 		sqlite3 *h = NULL;
 		assert_int_equal(C->sqlite_open(ctx, st, f, &h), TR_OK);
-		int want = strcmp(f->domain, "HomeDomain") == 0 ? 3 : 1;
+		int want = strcmp(f->area, "HomeDomain") == 0 ? 3 : 1;
 		assert_int_equal(count_rows(h), want);
 		sqlite3_close(h);
 		seen++;
@@ -1474,7 +1474,7 @@ static void test_legacy_mbdb(void **state)
 	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
 	const tr_file *f = NULL;
 	assert_int_equal(next_row(ctx, st, &f), TR_OK);
-	assert_string_equal(f->domain, "AppDomain-com.example");
+	assert_string_equal(f->area, "AppDomain-com.example");
 	assert_int_equal(f->type, TR_FT_DIR);
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
 	assert_string_equal(f->relpath, "Library/SMS/sms.db");

@@ -1,7 +1,7 @@
 /*
  * test_ios_encrypted.c - encrypted iOS backups through the collector API
  * (collectors/ios_backup.c open/next/read_open/sqlite_open) and
- * `spytriage decrypt` (collectors/ios_decrypt.c, tr_decrypt_backup).
+ * `spytriage decrypt` (collectors/ios_backup/decrypt.c, through tr_export).
  *
  * Backups come from the fixture generator (fixtures/gen_ios_backup, an
  * independent writer of the format): its encrypted and plain outputs of
@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "collectors/ios_backup.h"
-#include "collectors/ios_crypto.h"
+#include "cli_secret.h"
+#include "collectors/ios_backup/ios_backup.h"
+#include "collectors/ios_backup/crypto.h"
 
 static const tr_collector *const C = &tr_collector_ios_backup;
 
@@ -101,11 +102,19 @@ static int group_teardown(void **state)
 	return 0;
 }
 
+/* A context whose password comes from pwfile, as the CLI's
+ * --password-file (NULL: no source at all). */
+static cli_password pw_src;
 static tr_ctx *new_ctx(const char *pwfile)
 {
 	tr_ctx *ctx = NULL;
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
-	tr_ctx_options(ctx)->password_file = pwfile;
+	pw_src.file = pwfile;
+	pw_src.allow_tty = 0;
+	if (pwfile) {
+		tr_ctx_options(ctx)->passphrase = cli_passphrase;
+		tr_ctx_options(ctx)->passphrase_arg = &pw_src;
+	}
 	return ctx;
 }
 
@@ -247,7 +256,7 @@ typedef struct kept {
 static void keep(kept *k, const tr_file *f)
 {
 	k->f = *f;
-	k->f.domain = k->domain = strdup(f->domain);
+	k->f.area = k->domain = strdup(f->area);
 	k->f.relpath = k->relpath = strdup(f->relpath);
 	k->f.id = k->id = strdup(f->id);
 	k->f.target = NULL;
@@ -288,7 +297,7 @@ static size_t compare_backups(const char *plain, const char *enc, const char *pw
 			assert_null(fe);
 			break;
 		}
-		assert_string_equal(fp->domain, fe->domain);
+		assert_string_equal(fp->area, fe->area);
 		assert_string_equal(fp->relpath, fe->relpath);
 		if (!fp->id || !fe->id) {
 			/* the top-level plists, listed first without a fileID:
@@ -296,7 +305,7 @@ static size_t compare_backups(const char *plain, const char *enc, const char *pw
 			 * twins' Manifest.plist differ: IsEncrypted, keys) */
 			assert_null(fp->id);
 			assert_null(fe->id);
-			assert_string_equal(fe->domain, "");
+			assert_string_equal(fe->area, "");
 			assert_int_equal(fe->type, TR_FT_REG);
 			assert_int_equal(fe->present, 1);
 			assert_int_equal(fe->opaque_len, 0);
@@ -413,7 +422,7 @@ static void test_files_kept_beyond_next(void **state)
 			assert_int_equal(f->opaque_len, TR_IOS_OPAQUE_BYTES);
 			assert_memory_equal(f->opaque, TR_IOS_OPAQUE_MAGIC, 4);
 		}
-		if (!strcmp(f->domain, "HomeDomain") && !strcmp(f->relpath, "Library/SMS/sms.db")) {
+		if (!strcmp(f->area, "HomeDomain") && !strcmp(f->relpath, "Library/SMS/sms.db")) {
 			keep(&sms, f);
 			have_sms = 1;
 		}
@@ -601,7 +610,7 @@ static void data_of(const char *dir, const char *domain, const char *rel, char *
 		assert_int_equal(C->next(ctx, st, &f), TR_OK);
 		if (!f)
 			break;
-		if (!strcmp(f->domain, domain) && !strcmp(f->relpath, rel))
+		if (!strcmp(f->area, domain) && !strcmp(f->relpath, rel))
 			snprintf(out, len, "%s", tr_ios_data_path(st, f->id));
 	}
 	C->close(st);
@@ -799,7 +808,7 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
-/* tr_decrypt_backup: every data file equals the plain twin's, absent
+/* tr_export: every data file equals the plain twin's, absent
  * files stay absent, Manifest.plist says not encrypted and has no
  * ManifestKey, the result opens as a plain backup with the same listing. */
 static void test_decrypt_complete(void **state)
@@ -812,7 +821,7 @@ static void test_decrypt_complete(void **state)
 	(void)state;
 
 	snprintf(out, sizeof out, "%s/decrypted", G.base);
-	assert_int_equal(tr_decrypt_backup(ctx, G.enc, out), TR_OK);
+	assert_int_equal(tr_export(ctx, G.enc, out), TR_OK);
 	assert_int_equal(stat(out, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 	tr_ctx_destroy(ctx);
@@ -876,7 +885,7 @@ static void test_decrypt_complete(void **state)
 
 	/* a non-empty output folder is refused, untouched */
 	ctx = new_ctx(G.pw);
-	assert_int_equal(tr_decrypt_backup(ctx, G.enc, out), TR_EEXISTS);
+	assert_int_equal(tr_export(ctx, G.enc, out), TR_EEXISTS);
 	assert_non_null(strstr(tr_errmsg(ctx), "not empty"));
 	tr_ctx_destroy(ctx);
 	snprintf(p, sizeof p, "%s/Manifest.plist", out);
@@ -884,13 +893,13 @@ static void test_decrypt_complete(void **state)
 	/* a plain backup has nothing to decrypt */
 	ctx = new_ctx(G.pw);
 	snprintf(p, sizeof p, "%s/again", G.base);
-	assert_int_equal(tr_decrypt_backup(ctx, out, p), TR_EUSAGE);
+	assert_int_equal(tr_export(ctx, out, p), TR_EUSAGE);
 	assert_int_equal(stat(p, &sb), -1);
 	tr_ctx_destroy(ctx);
 	/* nor may the output go inside the evidence */
 	ctx = new_ctx(G.pw);
 	snprintf(p, sizeof p, "%s/inside", G.enc);
-	assert_int_equal(tr_decrypt_backup(ctx, G.enc, p), TR_EUSAGE);
+	assert_int_equal(tr_export(ctx, G.enc, p), TR_EUSAGE);
 	assert_int_equal(stat(p, &sb), -1);
 	tr_ctx_destroy(ctx);
 	unit_rmtree(out);
@@ -908,7 +917,7 @@ static void test_decrypt_all_or_nothing(void **state)
 
 	snprintf(out, sizeof out, "%s/dec-fail", G.base);
 	ctx = new_ctx(G.badpw);
-	assert_int_equal(tr_decrypt_backup(ctx, G.enc, out), TR_EPASSWORD);
+	assert_int_equal(tr_export(ctx, G.enc, out), TR_EPASSWORD);
 	assert_int_equal(stat(out, &sb), -1);
 	tr_ctx_destroy(ctx);
 
@@ -920,14 +929,14 @@ static void test_decrypt_all_or_nothing(void **state)
 	assert_int_equal(stat(p1, &sb), 0);
 	assert_int_equal(truncate(p1, sb.st_size - 16), 0);
 	ctx = new_ctx(G.pw);
-	assert_int_equal(tr_decrypt_backup(ctx, dir, out), TR_EFORMAT);
+	assert_int_equal(tr_export(ctx, dir, out), TR_EFORMAT);
 	assert_non_null(strstr(tr_errmsg(ctx), "Library/Safari/History.db: bad padding"));
 	assert_int_equal(stat(out, &sb), -1);
 	tr_ctx_destroy(ctx);
 
 	assert_int_equal(mkdir(out, 0755), 0);
 	ctx = new_ctx(G.pw);
-	assert_int_equal(tr_decrypt_backup(ctx, dir, out), TR_EFORMAT);
+	assert_int_equal(tr_export(ctx, dir, out), TR_EFORMAT);
 	assert_int_equal(stat(out, &sb), 0);
 	assert_true(dir_is_empty(out));
 	tr_ctx_destroy(ctx);

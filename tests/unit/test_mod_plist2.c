@@ -579,8 +579,8 @@ static void test_apps_domain_roots(void **state)
 		assert_string_equal(fd->ioc_value, "com.evil.app");
 		assert_string_equal(fd->malware, "TestSpy");
 		assert_string_equal(fd->field, "app_id");
-		assert_string_equal(rec_value(fd, "source"), "backup domain");
-		if (strcmp(fd->domain, "AppDomain-com.evil.app") == 0) {
+		assert_string_equal(rec_value(fd, "source"), "app container");
+		if (strcmp(fd->area, "AppDomain-com.evil.app") == 0) {
 			assert_string_equal(rec_value(fd, "container"), "AppDomain");
 			assert_string_equal(iso(fd->time, t), "2023-03-15T07:40:12Z"); /* btime */
 		} else {

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "mod_harness.h"
-#include "collectors/ios/mod_sqlite.h"
+#include "collectors/artifacts/modlib.h"
 
 extern const tr_module tr_module_safari_tabs;
 extern const tr_module tr_module_chrome;
@@ -92,14 +92,14 @@ static void test_time_helpers(void **state)
 	assert_true(isnan(trm_parse_utc("")));
 	assert_true(isnan(trm_parse_utc(NULL)));
 	assert_true(isnan(trm_parse_utc("1969-12-31 23:59:59")));
-	assert_string_equal(trm_domain_bundle("AppDomain-com.apple.Music"), "com.apple.Music");
-	assert_string_equal(trm_domain_bundle("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"),
+	assert_string_equal(tr_ios_domain_app("AppDomain-com.apple.Music"), "com.apple.Music");
+	assert_string_equal(tr_ios_domain_app("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"),
 	                    "group.net.whatsapp.WhatsApp.shared");
-	assert_string_equal(trm_domain_bundle("SysSharedContainerDomain-systemgroup.x"),
+	assert_string_equal(tr_ios_domain_app("SysSharedContainerDomain-systemgroup.x"),
 	                    "systemgroup.x");
-	assert_null(trm_domain_bundle("HomeDomain"));
-	assert_null(trm_domain_bundle("AppDomain-"));
-	assert_null(trm_domain_bundle(NULL));
+	assert_null(tr_ios_domain_app("HomeDomain"));
+	assert_null(tr_ios_domain_app("AppDomain-"));
+	assert_null(tr_ios_domain_app(NULL));
 	{
 		trm_seen s = { .n = 0 };
 		assert_int_equal(trm_seen_add(&s, "abc", 3), 1);

@@ -51,7 +51,7 @@ static void add_indicator(tr_ctx *ctx, enum tr_level level, const char *module, 
 	f->kind = TR_FIND_INDICATOR;
 	f->level = level;
 	f->module = xstrdup(module);
-	f->domain = xstrdup(domain);
+	f->area = xstrdup(domain);
 	f->relpath = xstrdup(relpath);
 	f->time = t;
 	f->event = xstrdup(event);
@@ -78,7 +78,7 @@ static void add_heuristic(tr_ctx *ctx, enum tr_level level, const char *module, 
 	tr_file file = { 0 };
 	tr_kv kv = { key, value, TR_M_NONE };
 	tr_record r = { 0 };
-	file.domain = domain;
+	file.area = domain;
 	file.relpath = relpath;
 	file.mtime = file.ctime = file.btime = TR_NOTIME;
 	r.file = &file;
@@ -94,7 +94,7 @@ static void add_heuristic(tr_ctx *ctx, enum tr_level level, const char *module, 
 static void add_signature(tr_ctx *ctx)
 {
 	tr_file file = { 0 };
-	file.domain = "AppDomain-com.example.weather";
+	file.area = "AppDomain-com.example.weather";
 	file.relpath = "Library/Caches/state.plist";
 	file.mtime = 1678866000.0;
 	file.ctime = file.btime = TR_NOTIME;
@@ -726,7 +726,7 @@ static void test_verdict_names_only_decisive(void **state)
 {
 	tr_ctx *ctx = NULL;
 	tr_file f = {
-		.domain = "HomeDomain", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME
+		.area = "HomeDomain", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME
 	};
 	char *s;
 	(void)state;
@@ -852,7 +852,7 @@ static void test_with_matcher(void **state)
 	unit_write_file(ioc, bundle, sizeof bundle - 1);
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
 	assert_int_equal(tr_load_iocs(ctx, ioc), TR_OK);
-	file.domain = "HomeDomain";
+	file.area = "HomeDomain";
 	file.relpath = "Library/SMS/sms.db";
 	assert_int_equal(tr_emit(ctx, &mod, &r), TR_OK);
 	assert_int_equal(ctx->nfindings, 1);

@@ -70,7 +70,7 @@ static tr_ctx *ctx_with_shipped_rules(void)
 }
 
 static const tr_file state_plist = {
-	.domain = "AppDomain-com.example.weather",
+	.area = "AppDomain-com.example.weather",
 	.relpath = "Library/Caches/state.plist",
 	.type = TR_FT_REG,
 	.mtime = TR_NOTIME,
@@ -140,7 +140,7 @@ static void assert_finding(const tr_ctx *ctx, size_t i, const char *rule, enum t
 	assert_string_equal(f->ioc_value, rule);
 	assert_int_equal(f->level, level);
 	assert_string_equal(f->malware, malware);
-	assert_string_equal(f->domain, state_plist.domain);
+	assert_string_equal(f->area, state_plist.area);
 	assert_string_equal(f->relpath, state_plist.relpath);
 	assert_true(f->explanation && *f->explanation);
 	assert_true(f->source && strncmp(f->source, "https://", 8) == 0);
@@ -388,7 +388,7 @@ static void test_externals(void **state)
 
 	/* another file: externals change per scan */
 	tr_file other = state_plist;
-	other.domain = "HomeDomain";
+	other.area = "HomeDomain";
 	other.relpath = "Library/SMS/sms.db";
 	tr_findings_free(ctx);
 	assert_int_equal(
@@ -484,7 +484,7 @@ static tr_ctx *ctx_with_pack(const char *tmp, const char *name, const char *rule
 }
 
 /* A match becomes a finding carrying the rule's meta (level, malware,
- * explanation, reference) and the file (domain, relpath, mtime); a rule
+ * explanation, reference) and the file (area, relpath, mtime); a rule
  * without meta gives medium, a generic explanation and the pack name. */
 static void test_scanner_match_meta(void **state)
 {
@@ -515,7 +515,7 @@ static void test_scanner_match_meta(void **state)
 	assert_string_equal(x->malware, "Testware");
 	assert_string_equal(x->explanation, "A planted marker.");
 	assert_string_equal(x->source, "https://example.org/full");
-	assert_string_equal(x->domain, f.domain);
+	assert_string_equal(x->area, f.area);
 	assert_string_equal(x->relpath, f.relpath);
 	assert_true(x->time == f.mtime);
 
@@ -552,11 +552,11 @@ static void test_scanner_externals_per_file(void **state)
 	tr_file sms = state_plist, other = state_plist, app = state_plist;
 	char got[512];
 
-	sms.domain = "HomeDomain";
+	sms.area = "HomeDomain";
 	sms.relpath = "Library/SMS/sms.db";
-	other.domain = "HomeDomain";
+	other.area = "HomeDomain";
 	other.relpath = "Library/SMS/other.db";
-	app.domain = "AppDomain-com.example.chat";
+	app.area = "AppDomain-com.example.chat";
 	app.relpath = "Documents/sms.db";
 	const struct {
 		const char *collector;
@@ -673,7 +673,7 @@ static void test_scanner_two_threads(void **state)
 	for (size_t i = 0; i < one->nfindings; i++) {
 		const tr_finding *a = &one->findings[i], *b = &two->findings[i];
 		if (strcmp(a->ioc_value, b->ioc_value) || strcmp(a->relpath, b->relpath) ||
-		    strcmp(a->domain, b->domain) || a->level != b->level)
+		    strcmp(a->area, b->area) || a->level != b->level)
 			fail_msg("finding %zu: %s on %s alone, %s on %s with two threads", i,
 			         a->ioc_value, a->relpath, b->ioc_value, b->relpath);
 	}

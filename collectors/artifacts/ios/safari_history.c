@@ -1,0 +1,230 @@
+/*
+ * mod_safari_history.c - Safari browsing history (History.db) of iOS:
+ * every visited URL, and the network-injection redirect heuristic.
+ *
+ * Format: ios-backup-format.md §5.2 (history_items, history_visits,
+ * history_tombstones); checks after spyware-traces.md §1.5 and MVT's
+ * safari_history module.
+ *
+ * Records:
+ *  - "visit": url (URL), visit_id, redirect_source, redirect_destination,
+ *    origin (when the column exists); time = visit_time (Mac absolute);
+ *  - "history_tombstone": url of a deleted-history entry when Safari kept
+ *    it; time = start_time.
+ * Heuristic safari_fast_redirect: a plain-http visit redirected to a visit
+ * of another registrable domain less than 1 s later. High when the
+ * destination host has 4+ labels or a port other than 80/443 (the Pegasus
+ * network-injection shape), medium otherwise.
+ *
+ * Invariants: visits are streamed in id order; the destination of a
+ * redirect is looked up by id with a second prepared statement, so memory
+ * does not grow with the history.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collectors/artifacts/ios/ios_paths.h"
+#include "collectors/artifacts/modlib.h"
+
+#define HOST_LEN 256
+
+static const tr_want safari_wants[] = {
+	IOS_ANY_HOME("Library/Safari/History.db"),
+	IOS_ANY_HOME("Library/Safari/Profiles/*/History.db"),
+	{ NULL, NULL },
+};
+
+static size_t count_labels(const char *host)
+{
+	size_t n = *host ? 1 : 0;
+
+	for (const char *p = host; *p; p++)
+		n += *p == '.' && p[1];
+	return n;
+}
+
+/* Checks one redirect: origin visit (url, t) redirected to visit dest_id.
+ * Returns TR_OK or a fatal status. */
+static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_stmt *dst,
+                          const char *url, double t, sqlite3_int64 visit_id, sqlite3_int64 dest_id)
+{
+	char oh[HOST_LEN], dh[HOST_LEN], ms[32], vid[32], did[32], expl[1024];
+	const char *durl, *odom, *ddom;
+	double dt, delay;
+	int port, high, rc = TR_OK;
+	tr_kv kv[5];
+	size_t nkv = 0;
+	tr_record rec;
+
+	sqlite3_reset(dst);
+	sqlite3_bind_int64(dst, 1, dest_id);
+	if (sqlite3_step(dst) != SQLITE_ROW)
+		return TR_OK; /* dangling reference: nothing to compare */
+	durl = trm_nonempty(dst, 1);
+	dt = trm_mac_time(dst, 0);
+	if (!durl || !TR_HAS_TIME(dt) || !TR_HAS_TIME(t))
+		return TR_OK;
+	delay = dt - t;
+	if (fabs(delay) >= 1.0)
+		return TR_OK;
+	if (!tr_url_host(url, oh, sizeof oh) || !tr_url_host(durl, dh, sizeof dh))
+		return TR_OK;
+	odom = tr_registrable_domain(oh);
+	ddom = tr_registrable_domain(dh);
+	if (!odom || !ddom || strcmp(odom, ddom) == 0)
+		return TR_OK;
+
+	port = tr_url_port(durl);
+	high = count_labels(dh) >= 4 || (port > 0 && port != 80 && port != 443);
+	snprintf(ms, sizeof ms, "%.0f", fabs(delay) * 1000.0);
+	snprintf(vid, sizeof vid, "%lld", (long long)visit_id);
+	snprintf(did, sizeof did, "%lld", (long long)dest_id);
+	if (port > 0)
+		snprintf(expl, sizeof expl,
+		         "A plain-http visit to %s was redirected %s ms later to %s on port %d, "
+		         "another domain; %s",
+		         oh, ms, dh, port,
+		         high ? "this fast redirect to a long random-looking host or an unusual "
+		                "port is the shape of Pegasus network-injection attacks."
+		              : "fast cross-domain redirects of plain-http pages are how network "
+		                "injection attacks deliver exploits.");
+	else
+		snprintf(expl, sizeof expl,
+		         "A plain-http visit to %s was redirected %s ms later to %s, another "
+		         "domain; %s",
+		         oh, ms, dh,
+		         high ? "this fast redirect to a long random-looking host is the shape "
+		                "of Pegasus network-injection attacks."
+		              : "fast cross-domain redirects of plain-http pages are how network "
+		                "injection attacks deliver exploits.");
+	trm_kv(kv, &nkv, 5, "url", url, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 5, "redirect_destination_url", durl, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 5, "delay_ms", ms, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 5, "visit_id", vid, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 5, "redirect_destination", did, TR_M_NONE, 0);
+	rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
+	rc = tr_add_heuristic(ctx, m->name, &rec, high ? TR_LEVEL_HIGH : TR_LEVEL_MEDIUM,
+	                      "safari_fast_redirect", expl);
+	return rc;
+}
+
+static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                       const char *disp)
+{
+	static const char *const needed[] = { "id", "history_item", "visit_time" };
+	char sql[1024];
+	int has_src = tr_sqlite_has_column(db, "history_visits", "redirect_source");
+	int has_dst = tr_sqlite_has_column(db, "history_visits", "redirect_destination");
+	int has_origin = tr_sqlite_has_column(db, "history_visits", "origin");
+	sqlite3_stmt *st = NULL, *dst = NULL;
+	uint64_t rows = 0;
+	int rc = TR_OK, r;
+
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+		if (!tr_sqlite_has_column(db, "history_visits", needed[i])) {
+			tr_warn(ctx, disp, "history_visits has no %s column", needed[i]);
+			return TR_OK;
+		}
+	if (!tr_sqlite_has_column(db, "history_items", "id") ||
+	    !tr_sqlite_has_column(db, "history_items", "url")) {
+		tr_warn(ctx, disp, "history_items has no id or url column");
+		return TR_OK;
+	}
+	snprintf(sql, sizeof sql,
+	         "SELECT v.id, i.url, v.visit_time, %s, %s, %s FROM history_visits v "
+	         "JOIN history_items i ON i.id = v.history_item ORDER BY v.id",
+	         has_src ? "v.redirect_source" : "NULL",
+	         has_dst ? "v.redirect_destination" : "NULL", has_origin ? "v.origin" : "NULL");
+	if (trm_prepare(ctx, db, disp, "visits", sql, &st))
+		return TR_OK;
+	if (has_dst && trm_prepare(ctx, db, disp, "redirect destinations",
+	                           "SELECT v.visit_time, i.url FROM history_visits v "
+	                           "JOIN history_items i ON i.id = v.history_item WHERE v.id = ?",
+	                           &dst)) {
+		sqlite3_finalize(st);
+		return TR_OK;
+	}
+
+	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "visits", &rows)) == 1) {
+		char vid[32], src[32], dest[32], origin[32];
+		const char *url = trm_nonempty(st, 1);
+		double t = trm_mac_time(st, 2);
+		sqlite3_int64 visit_id = sqlite3_column_int64(st, 0);
+		tr_kv kv[5];
+		size_t nkv = 0;
+		tr_record rec;
+
+		if (!url)
+			continue;
+		trm_kv(kv, &nkv, 5, "url", url, TR_M_URL, 0);
+		trm_kv(kv, &nkv, 5, "visit_id", trm_num(st, 0, vid, sizeof vid), TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 5, "redirect_source", trm_num(st, 3, src, sizeof src), TR_M_NONE,
+		       0);
+		trm_kv(kv, &nkv, 5, "redirect_destination", trm_num(st, 4, dest, sizeof dest),
+		       TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 5, "origin", trm_num(st, 5, origin, sizeof origin), TR_M_NONE, 0);
+		rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
+		rc = tr_emit(ctx, m, &rec);
+		if (rc == TR_OK && dst && sqlite3_column_type(st, 4) == SQLITE_INTEGER &&
+		    trm_prefix(url, "http://"))
+			rc = check_redirect(ctx, m, f, dst, url, t, visit_id,
+			                    sqlite3_column_int64(st, 4));
+	}
+	sqlite3_finalize(dst);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Deleted history: Safari keeps tombstones (sometimes with the URL) so
+ * the deletion syncs; a deleted indicator URL is still worth reporting. */
+static int scan_tombstones(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                           const char *disp)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (!tr_sqlite_has_table(db, "history_tombstones") ||
+	    !tr_sqlite_has_column(db, "history_tombstones", "url"))
+		return TR_OK;
+	if (trm_prepare(ctx, db, disp, "history tombstones",
+	                tr_sqlite_has_column(db, "history_tombstones", "start_time")
+	                        ? "SELECT url, start_time FROM history_tombstones "
+	                          "WHERE url IS NOT NULL AND url != '' ORDER BY rowid"
+	                        : "SELECT url, NULL FROM history_tombstones "
+	                          "WHERE url IS NOT NULL AND url != '' ORDER BY rowid",
+	                &st))
+		return TR_OK;
+	return trm_emit_column(ctx, m, f, db, st, disp, "tombstones", "url", TR_M_URL,
+	                       "history_tombstone", trm_mac_time);
+}
+
+static int safari_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	char disp[TRM_DISPLAY_LEN];
+	sqlite3 *db = NULL;
+	int rc;
+
+	tr_file_display(f, disp, sizeof disp);
+	rc = trm_open(ctx, src, f, disp, &db);
+	if (rc != TR_OK || !db)
+		return rc;
+	if (!tr_sqlite_has_table(db, "history_visits") ||
+	    !tr_sqlite_has_table(db, "history_items")) {
+		tr_warn(ctx, disp, "no history_visits/history_items tables; not a Safari history");
+		goto out;
+	}
+	rc = scan_visits(ctx, m, f, db, disp);
+	if (rc == TR_OK)
+		rc = scan_tombstones(ctx, m, f, db, disp);
+out:
+	sqlite3_close(db);
+	return rc;
+}
+
+const tr_module tr_module_safari_history = {
+	.name = "safari_history",
+	.description = "Safari history (History.db): visited URLs, fast cross-domain redirects",
+	.wants = safari_wants,
+	.run = safari_run,
+};

@@ -1,0 +1,149 @@
+/*
+ * ios_backup.h - private interface of the iOS backup collector, shared by
+ * collectors/ios_backup.c (folder, manifests, Manifest.db iteration),
+ * collectors/ios_mbfile.c (MBFile NSKeyedArchiver decoding) and the
+ * encrypted-backup code (collectors/ios_crypto.c, keybag and decryption).
+ *
+ * Format references: ../shared/docs/ios-backup-format.md 1.6-1.8 (Manifest.db
+ * and the MBFile blob), 3.4 (NSKeyedArchiver), 2.6 (EncryptionKey layout).
+ *
+ * Not part of the plug-in API: nothing outside collectors/ includes this.
+ */
+#ifndef TR_IOS_BACKUP_H
+#define TR_IOS_BACKUP_H
+
+#include "triage.h"
+
+/* EncryptionKey / ManifestKey NS.data: LE32 protection class + 40-byte
+ * RFC 3394 wrapped key (ios-backup-format.md 2.5, 2.6). */
+#define TR_IOS_WRAPPED_KEY_BYTES 44
+
+/* A fileID: 40 lowercase hex characters (SHA-1 of "domain-relativePath"). */
+#define TR_IOS_FILEID_LEN 40
+
+/* Decoded MBFile. Integer fields are valid only when their has_ flag is set;
+ * times are Unix seconds or TR_NOTIME. */
+typedef struct tr_mbfile {
+	int has_size, has_mode, has_uid, has_gid, has_pclass, has_flags, has_inode;
+	uint64_t size;
+	uint32_t mode;
+	int64_t uid, gid;
+	int64_t flags;
+	uint64_t inode;
+	int protection_class;
+	double btime, mtime, ctime;
+	char *relpath; /* malloc'ed, or NULL */
+	char *target;  /* symlink target, malloc'ed, or NULL */
+	/* Per-file wrapped key of encrypted backups (kept for ios_crypto.c).
+	 * enckey_len is the NS.data length as found (44 when well-formed);
+	 * only the first TR_IOS_WRAPPED_KEY_BYTES are stored. */
+	int has_enckey;
+	size_t enckey_len;
+	uint8_t enckey[TR_IOS_WRAPPED_KEY_BYTES];
+	int has_digest;
+	uint8_t digest[20]; /* SHA-1 of the contents when recorded */
+} tr_mbfile;
+
+/* Zeroes m (times TR_NOTIME). */
+void tr_mbfile_init(tr_mbfile *m);
+/* Frees the strings and wipes the key bytes; m can be re-used after init. */
+void tr_mbfile_clear(tr_mbfile *m);
+
+/*
+ * Decodes one Files.file blob (binary or XML NSKeyedArchiver of an MBFile,
+ * at most TR_MAX_MBFILE_BYTES). name is used in error messages ("Manifest.db:
+ * HomeDomain/Library/SMS/sms.db"). On error m is left cleared and the
+ * context error says why: TR_ELIMIT (too big), TR_EPLIST (not a plist),
+ * TR_EFORMAT (not an MBFile archive), TR_ENOMEM.
+ */
+int tr_mbfile_decode(tr_ctx *ctx, const uint8_t *blob, size_t len, const char *name, tr_mbfile *m);
+
+/* 1 if s is exactly 40 lowercase hex characters. */
+int tr_ios_valid_fileid(const char *s);
+
+/* tr_file.opaque of an encrypted backup's regular file: this magic and
+ * the 44-byte EncryptionKey, so that read_open()/sqlite_open() work for a
+ * file that is not the current row (the core copies these bytes when it
+ * keeps a tr_file). */
+#define TR_IOS_OPAQUE_MAGIC "iEK1"
+#define TR_IOS_OPAQUE_BYTES (4 + TR_IOS_WRAPPED_KEY_BYTES)
+
+struct tr_keybag;
+
+/*
+ * State of an opened backup (collectors/ios_backup.c). Exposed here so that
+ * `spytriage decrypt` (collectors/ios_decrypt.c) can reach what it needs;
+ * everything is owned by the collector and released by its close().
+ *
+ * Encrypted backups: open() parses the keybag, unlocks it
+ * (tr_keybag_unlock_auto: key file or password) and decrypts Manifest.db
+ * into dec_dir, a private folder inside tr_tmpdir(). Plaintext is reached
+ * through three functions in ios_backup.c: ib_manifest_db_plain() (the
+ * decrypted Manifest.db), ib_data_open() (a streaming AES-CBC reader) and
+ * ib_data_plain() (a decrypted copy in dec_dir, for SQLite). close()
+ * removes dec_dir and frees (wipes) the keybag.
+ *
+ * Not thread-safe: the iteration statement, the lookup statements and
+ * path_buf are shared, so one thread at a time uses an opened backup.
+ */
+typedef struct tr_ios_backup {
+	char *root;       /* resolved backup folder */
+	int encrypted;    /* Manifest.plist IsEncrypted, or Manifest.db without
+	                        the SQLite magic */
+	int legacy;       /* Manifest.mbdb (iOS <= 9): data files flat in root */
+	plist_t manifest; /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
+
+	/* encrypted backups */
+	struct tr_keybag *kb;                    /* unlocked keybag (class keys), or NULL */
+	char *dec_dir;                           /* private folder for decrypted copies, or NULL */
+	char *plain_db;                          /* path of the plaintext Manifest.db opened */
+	uint64_t dec_seq;                        /* names of the per-database sub-folders */
+	int strict;                              /* set by `decrypt`: no tr_incomplete() for a
+	                        per-file problem (the caller fails instead) */
+	char reported_id[TR_IOS_FILEID_LEN + 1]; /* last file marked incomplete */
+	uint8_t cur_opaque[TR_IOS_OPAQUE_BYTES];
+
+	/* Manifest.db */
+	char *db_name; /* "<root>/Manifest.db", for messages */
+	sqlite3 *db;
+	sqlite3_stmt *iter; /* Files ORDER BY domain, relativePath, fileID */
+	sqlite3_stmt *sib;  /* fileID, flags, file WHERE domain=? AND relativePath=? */
+	sqlite3_stmt *byid; /* file WHERE fileID=? (encrypted: a key by fileID) */
+	int have_row;       /* iter is positioned on a row not yet handed out */
+	int done;
+	uint64_t rows;
+	uint64_t row_warnings; /* per-row problems seen (only the first few are
+	                          reported one by one, then a count) */
+
+	/* Manifest.mbdb: records sorted by domain, relpath */
+	struct ib_mbdb_rec *recs;
+	size_t nrecs, next_rec;
+
+	/* The backup's own top-level plists (Info.plist, Manifest.plist,
+	 * Status.plist) come first, as files of domain "" without a fileID;
+	 * top_next is the index of the next one to try. */
+	unsigned top_next;
+
+	/* the file handed out last (strings owned here) */
+	tr_file cur;
+	char *cur_domain, *cur_relpath, *cur_device;
+	size_t cap_domain, cap_relpath, cap_device;
+	char cur_id[TR_IOS_FILEID_LEN + 1];
+	tr_mbfile cur_mb;
+	char *path_buf; /* scratch: root + "/xx/" + fileID */
+	size_t path_cap;
+} tr_ios_backup;
+
+/* Path of the data file of a (validated) fileID: "<root>/xx/<id>", or
+ * "<root>/<id>" for legacy backups. Borrowed until the next call. */
+const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
+
+
+/* `spytriage decrypt` of an encrypted backup (decrypt.c): a complete
+ * plain backup in out_dir, all or nothing. The collector's export_to. */
+int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir);
+
+/* The collector descriptor (registered in collectors/list.h). */
+extern const tr_collector tr_collector_ios_backup;
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * list.h - every collector and artifact module of spytriage, one line each.
+ *
+ * Adding a collector: its folder under collectors/ (the Makefile builds
+ * every .c file below collectors/) and one TR_COLLECTOR line here, naming
+ * the `const tr_collector tr_collector_<name>` it defines. Adding an
+ * artifact module: its file under collectors/artifacts/<platform>/ and one
+ * TR_MODULE line, naming its `const tr_module tr_module_<name>`. Nothing
+ * in triage/ changes (docs/architecture.md shows both with file lists).
+ *
+ * Order matters twice. Collectors: cheapest probe first; the highest bid
+ * wins, a tie goes to the earlier line. Modules: they run on a file in
+ * this order; metadata modules (TR_MODULE_METADATA) first, since they run
+ * while the files are listed.
+ *
+ * This file is included by collectors/registry.c with TR_COLLECTOR and
+ * TR_MODULE defined; it has no include guard on purpose.
+ */
+
+/* clang-format off */
+TR_COLLECTOR(ios_backup)
+
+/* iOS: every kind of iOS evidence (modules select files by device path) */
+TR_MODULE(manifest)
+TR_MODULE(applications)
+TR_MODULE(sms)
+TR_MODULE(safari_history)
+TR_MODULE(safari_tabs)
+TR_MODULE(datausage)
+TR_MODULE(idstatuscache)
+TR_MODULE(tcc)
+TR_MODULE(addaily)
+TR_MODULE(webkit_rls)
+TR_MODULE(profiles)
+TR_MODULE(locationd)
+TR_MODULE(chrome)
+TR_MODULE(firefox)
+TR_MODULE(whatsapp)
+TR_MODULE(shortcuts)
+TR_MODULE(cache_db)
+TR_MODULE(calendar)
+/* clang-format on */

@@ -1,0 +1,289 @@
+/*
+ * cli_secret.c - where the command-line tool gets a password from: the
+ * passphrase callback it hands the library (tr_options.passphrase;
+ * contract in cli_secret.h).
+ *
+ * Order of sources, first one present wins (never argv, see STYLE.md):
+ *   1. --password-file: at most 4 KiB, one trailing "\n" or "\r\n"
+ *      stripped; may be a pipe (--password-file <(pass show x));
+ *   2. $SPYTRIAGE_BACKUP_PASSWORD: copied, then unsetenv() so that child
+ *      processes do not inherit it. The bytes of the process's initial
+ *      environment block (/proc/self/environ) cannot be wiped portably:
+ *      POSIX forbids writing to getenv()'s string, so we do not;
+ *   3. a prompt on /dev/tty with echo off, when allowed and stdin is a
+ *      terminal.
+ * Otherwise TR_ENEEDPASS.
+ *
+ * The prompt follows OpenBSD readpassphrase(3): while echo is off,
+ * SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGALRM/SIGPIPE and the job-control
+ * signals are caught (no SA_RESTART, so read() returns EINTR); the
+ * terminal and the previous handlers are restored first, the buffer
+ * wiped, and only then the signal is re-raised so its usual action
+ * happens (the CLI's cleanup handler, or termination). After a stop
+ * (^Z) and continue, the prompt starts again. The prompt goes to
+ * /dev/tty, never to stdout/stderr. Not thread-safe (signal handlers and the environment are process-wide):
+ * call it from the main thread while opening the evidence.
+ *
+ * Every buffer that held a password is wiped with OPENSSL_cleanse before
+ * it is freed; the returned buffer holds nothing past the NUL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli_secret.h"
+
+#define PASSWORD_FILE_MAX 4096u
+#define PASSWORD_TTY_MAX 1024u
+#define PASSWORD_ENV "SPYTRIAGE_BACKUP_PASSWORD"
+
+/* ------------------------------------------------------------------ */
+/* Password file                                                       */
+
+static int from_file(tr_ctx *ctx, const char *path, char **pw, size_t *len)
+{
+	const size_t cap = PASSWORD_FILE_MAX + 2; /* +1 to see "too long", +1 NUL */
+	char *buf = malloc(cap);
+	size_t got = 0;
+	int fd, rc = TR_OK;
+
+	if (!buf)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(buf);
+		return tr_set_error(ctx, e == ENOENT ? TR_ENOTFOUND : TR_EIO,
+		                    "%s: cannot open password file: %s", path, strerror(e));
+	}
+	while (got < cap - 1) {
+		ssize_t n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = tr_set_error(ctx, TR_EIO, "%s: cannot read password file: %s", path,
+			                  strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (rc == TR_OK && got > PASSWORD_FILE_MAX)
+		rc = tr_set_error(ctx, TR_EUSAGE, "%s: password file is larger than %u bytes", path,
+		                  PASSWORD_FILE_MAX);
+	if (rc == TR_OK) {
+		size_t n = got;
+		if (n > 0 && buf[n - 1] == '\n') {
+			n--;
+			if (n > 0 && buf[n - 1] == '\r')
+				n--;
+		}
+		/* Nothing secret stays past the NUL. */
+		memset(buf + n, 0, cap - n);
+		if (n == 0)
+			rc = tr_set_error(ctx, TR_EUSAGE, "%s: password file is empty", path);
+		got = n;
+	}
+	if (rc != TR_OK) {
+		tr_secret_free(buf, cap);
+		return rc;
+	}
+	*pw = buf;
+	*len = got;
+	return TR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Environment                                                         */
+
+static int from_env(tr_ctx *ctx, const char *v, char **pw, size_t *len)
+{
+	size_t n = strlen(v);
+	char *buf;
+
+	if (n == 0) {
+		unsetenv(PASSWORD_ENV);
+		return tr_set_error(ctx, TR_EUSAGE, "%s is set but empty", PASSWORD_ENV);
+	}
+	if (n > PASSWORD_FILE_MAX) {
+		unsetenv(PASSWORD_ENV);
+		return tr_set_error(ctx, TR_EUSAGE, "%s is longer than %u bytes", PASSWORD_ENV,
+		                    PASSWORD_FILE_MAX);
+	}
+	buf = malloc(n + 1);
+	if (!buf)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", PASSWORD_ENV);
+	memcpy(buf, v, n + 1);
+	unsetenv(PASSWORD_ENV); /* v is invalid from here on */
+	*pw = buf;
+	*len = n;
+	return TR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Terminal prompt                                                     */
+
+/* Mutable static state: a signal handler can reach nothing else. Written by the handler, read by the prompt loop. */
+static volatile sig_atomic_t prompt_signal;
+
+static void on_prompt_signal(int sig)
+{
+	prompt_signal = sig;
+}
+
+static const int prompt_sigs[] = { SIGALRM, SIGHUP,  SIGINT,  SIGPIPE, SIGQUIT,
+	                           SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
+#define NPROMPT_SIGS (sizeof prompt_sigs / sizeof prompt_sigs[0])
+
+static void write_str(int fd, const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len > 0) {
+		ssize_t n = write(fd, s, len);
+		if (n < 0 && errno == EINTR && !prompt_signal)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static int from_tty(tr_ctx *ctx, const char *prompt, char **pw, size_t *len)
+{
+	struct sigaction sa, old[NPROMPT_SIGS];
+	struct termios saved, quiet;
+	char *buf = NULL;
+	size_t n;
+	int fd, echo_off, echo_ok, too_long, sig;
+
+restart:
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return tr_set_error(ctx, TR_ENEEDPASS,
+		                    "encrypted backup: no password given and no terminal to ask "
+		                    "on (use --password-file or %s)",
+		                    PASSWORD_ENV);
+	buf = malloc(PASSWORD_TTY_MAX);
+	if (!buf) {
+		close(fd);
+		return tr_set_error(ctx, TR_ENOMEM, "password prompt: out of memory");
+	}
+	prompt_signal = 0;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a signal must interrupt read() */
+	sa.sa_handler = on_prompt_signal;
+	for (size_t i = 0; i < NPROMPT_SIGS; i++)
+		(void)sigaction(prompt_sigs[i], &sa, &old[i]);
+
+	/* Echo must really be off before anything is typed: otherwise refuse
+	 * rather than show the password. */
+	echo_off = echo_ok = 0;
+	if (tcgetattr(fd, &saved) == 0) {
+		int set;
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		while ((set = tcsetattr(fd, TCSAFLUSH, &quiet)) != 0 && errno == EINTR &&
+		       !prompt_signal)
+			continue;
+		echo_off = set == 0;
+		if (echo_off && (tcgetattr(fd, &quiet) != 0 || (quiet.c_lflag & ECHO)))
+			echo_ok = 0;
+		else
+			echo_ok = echo_off;
+	}
+	if (!echo_ok && !prompt_signal) {
+		if (echo_off)
+			(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		for (size_t i = 0; i < NPROMPT_SIGS; i++)
+			(void)sigaction(prompt_sigs[i], &old[i], NULL);
+		close(fd);
+		free(buf);
+		return tr_set_error(ctx, TR_ENEEDPASS,
+		                    "encrypted backup: cannot turn off echo on the terminal; "
+		                    "use --password-file or %s",
+		                    PASSWORD_ENV);
+	}
+	if (!prompt_signal)
+		write_str(fd, prompt);
+
+	n = 0;
+	too_long = 0;
+	while (!prompt_signal) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue; /* the loop condition sees a caught signal */
+		if (r <= 0 || ch == '\n' || ch == '\r')
+			break;
+		if (n < PASSWORD_TTY_MAX - 1)
+			buf[n++] = ch;
+		else
+			too_long = 1;
+		OPENSSL_cleanse(&ch, 1);
+	}
+	memset(buf + n, 0, PASSWORD_TTY_MAX - n);
+
+	if (echo_off) {
+		while (tcsetattr(fd, TCSAFLUSH, &saved) != 0 && errno == EINTR &&
+		       prompt_signal != SIGTTOU)
+			continue;
+		write_str(fd, "\n"); /* the user's Enter was not echoed */
+	}
+	for (size_t i = 0; i < NPROMPT_SIGS; i++)
+		(void)sigaction(prompt_sigs[i], &old[i], NULL);
+	close(fd);
+
+	sig = prompt_signal;
+	if (sig) {
+		tr_secret_free(buf, PASSWORD_TTY_MAX);
+		buf = NULL;
+		raise(sig); /* its usual action, now that the terminal is sane */
+		if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			goto restart; /* continued after a stop: ask again */
+		return tr_set_error(ctx, TR_EINTERRUPTED, "password prompt interrupted");
+	}
+	if (too_long || n == 0) {
+		tr_secret_free(buf, PASSWORD_TTY_MAX);
+		if (too_long)
+			return tr_set_error(ctx, TR_EUSAGE, "password longer than %u bytes",
+			                    PASSWORD_TTY_MAX - 1);
+		return tr_set_error(ctx, TR_EUSAGE, "no password entered");
+	}
+	*pw = buf;
+	*len = n;
+	return TR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+
+int cli_passphrase(tr_ctx *ctx, void *arg, const char *prompt, char **pw, size_t *len)
+{
+	const cli_password *o = arg;
+	const char *env;
+
+	*pw = NULL;
+	*len = 0;
+	if (o && o->file && *o->file)
+		return from_file(ctx, o->file, pw, len);
+	env = getenv(PASSWORD_ENV);
+	if (env)
+		return from_env(ctx, env, pw, len);
+	if (o && o->allow_tty && isatty(0))
+		return from_tty(ctx, prompt ? prompt : "Password: ", pw, len);
+	return tr_set_error(ctx, TR_ENEEDPASS,
+	                    "encrypted backup: no password given (use --password-file, "
+	                    "%s, or run on a terminal)",
+	                    PASSWORD_ENV);
+}

@@ -1,0 +1,23 @@
+/*
+ * cli_secret.h - the command-line tool's password sources (cli_secret.c).
+ */
+#ifndef TR_CLI_SECRET_H
+#define TR_CLI_SECRET_H
+
+#include "spytriage.h"
+
+/* Where cli_passphrase() may look, besides $SPYTRIAGE_BACKUP_PASSWORD. */
+typedef struct cli_password {
+	const char *file; /* --password-file, or NULL */
+	int allow_tty;    /* may prompt on the terminal with echo off */
+} cli_password;
+
+/* A tr_passphrase_fn (arg: a cli_password): the password from the file,
+ * else from $SPYTRIAGE_BACKUP_PASSWORD (then removed from the
+ * environment), else from a prompt on /dev/tty when allowed and stdin is a
+ * terminal; TR_ENEEDPASS when there is none. *pw is malloc'ed and
+ * NUL-terminated with nothing secret past the NUL; the caller wipes it
+ * with tr_secret_free(). */
+int cli_passphrase(tr_ctx *ctx, void *arg, const char *prompt, char **pw, size_t *len);
+
+#endif
