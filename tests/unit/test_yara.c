@@ -15,7 +15,8 @@
  *    #11) matches in XML, binary and UTF-16LE form with the meta level and
  *    malware, and benign content (random bytes, plists, a SQLite database,
  *    the bare staging folder) gives nothing;
- *  - externals (collector, domain, relpath, filename) reach the rules;
+ *  - externals (collector, domain, relpath, filename, device_path) reach
+ *    the rules;
  *  - the scanners of the content pass's workers (tr_yara_scanner_*, which
  *    tr_yara_scan_mem wraps): a match is a finding with the rule's meta;
  *    externals are set for every file; two scanners on two threads find
@@ -536,9 +537,10 @@ static void test_scanner_match_meta(void **state)
 	free(tmp);
 }
 
-/* Externals are set for every scan: one scanner, files in turn, each
- * rule matches the files it names and no other (a value left over from
- * the previous file would show). */
+/* Externals (collector, domain = area, relpath, filename, device_path)
+ * are set for every scan: one scanner, files in turn, each rule matches
+ * the files it names and no other (a value left over from the previous
+ * file would show). */
 static void test_scanner_externals_per_file(void **state)
 {
 	char *tmp = unit_tmpdir();
@@ -547,31 +549,37 @@ static void test_scanner_externals_per_file(void **state)
 	                      "rule by_filename { condition: filename == \"sms.db\" }\n"
 	                      "rule by_relpath { condition: relpath == \"Library/SMS/sms.db\" }\n"
 	                      "rule by_domain { condition: domain == \"HomeDomain\" }\n"
-	                      "rule by_collector { condition: collector == \"ios-backup\" }\n");
+	                      "rule by_collector { condition: collector == \"ios-backup\" }\n"
+	                      "rule by_device_path { condition: device_path == "
+	                      "\"/private/var/mobile/Library/SMS/sms.db\" }\n");
 	tr_yara_scanner *s = new_scanner(ctx);
 	tr_file sms = state_plist, other = state_plist, app = state_plist;
 	char got[512];
 
 	sms.area = "HomeDomain";
 	sms.relpath = "Library/SMS/sms.db";
+	sms.device_path = "/private/var/mobile/Library/SMS/sms.db";
 	other.area = "HomeDomain";
 	other.relpath = "Library/SMS/other.db";
+	other.device_path = "/private/var/mobile/Library/SMS/other.db";
 	app.area = "AppDomain-com.example.chat";
 	app.relpath = "Documents/sms.db";
+	app.device_path = "/private/var/mobile/Containers/Data/Application/ABC/Documents/sms.db";
+	const char *all =
+	        "ext.by_collector,ext.by_device_path,ext.by_domain,ext.by_filename,ext.by_relpath";
 	const struct {
 		const char *collector;
 		const tr_file *f;
 		const char *want;
 	} cases[] = {
-		{ "ios-backup", &sms,
-		  "ext.by_collector,ext.by_domain,ext.by_filename,ext.by_relpath" },
+		{ "ios-backup", &sms, all },
 		{ "ios-backup", &other, "ext.by_collector,ext.by_domain" },
 		{ "ios-backup", &app, "ext.by_collector,ext.by_filename" },
-		{ "android", &sms, "ext.by_domain,ext.by_filename,ext.by_relpath" },
+		{ "android", &sms,
+		  "ext.by_device_path,ext.by_domain,ext.by_filename,ext.by_relpath" },
 		{ "ios-backup", &state_plist, "ext.by_collector" },
 		{ NULL, NULL, "" },
-		{ "ios-backup", &sms,
-		  "ext.by_collector,ext.by_domain,ext.by_filename,ext.by_relpath" },
+		{ "ios-backup", &sms, all },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		scanner_scan(ctx, s, cases[i].collector, cases[i].f, "x", 1);
