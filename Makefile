@@ -104,7 +104,7 @@ $(B)/%.o: %.c
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(B)/triage/yara_engine.o: $(B)/datadir.stamp
+$(B)/triage/rulepacks.o: $(B)/datadir.stamp
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -428,7 +428,7 @@ typedef int (*tr_link_cb)(void *arg, const char *url, size_t len);
 int tr_find_links(const char *text, size_t len, tr_link_cb cb, void *arg);
 
 /* ------------------------------------------------------------------ */
-/* YARA engine (triage/yara_engine.c)                                  */
+/* YARA engine (triage/yara_scan.c, yara_cache.c, rulepacks.c)         */
 
 typedef struct tr_yara tr_yara;
 int tr_yara_create(tr_ctx *ctx, tr_yara **out);
@@ -444,7 +444,9 @@ size_t tr_yara_rule_count(const tr_yara *y);
 int tr_yara_from_cache(const tr_yara *y);
 /* Scans one buffer; each matching rule becomes a finding through
  * tr_add_signature() with the rule's meta. collector and f describe the
- * artifact (YARA externals: collector, domain, relpath, filename). */
+ * artifact (YARA externals: collector, domain, relpath, filename). Goes
+ * through a tr_yara_scanner the engine keeps, so single-threaded callers
+ * only (the tests); the content pass uses a scanner per worker. */
 int tr_yara_scan_mem(tr_ctx *ctx, tr_yara *y, const char *collector, const tr_file *f,
                      const uint8_t *buf, size_t len);
 

@@ -1,6 +1,7 @@
 /*
- * test_yara.c - unit tests of the YARA engine (triage/yara_engine.c) and of
- * the bundled rule packs (rules/pegasus, rules/predator).
+ * test_yara.c - unit tests of the YARA engine (triage/yara_scan.c,
+ * yara_cache.c, rulepacks.c) and of the bundled rule packs (rules/pegasus,
+ * rules/predator).
  *
  * Run from the repository root: the shipped packs are read from "rules",
  * the reference STIX2 file from $SHARED/iocs/pegasus.stix2. Packs written
@@ -14,7 +15,14 @@
  *    #11) matches in XML, binary and UTF-16LE form with the meta level and
  *    malware, and benign content (random bytes, plists, a SQLite database,
  *    the bare staging folder) gives nothing;
- *  - externals (collector, domain, relpath, filename) reach the rules;
+ *  - externals (collector, domain, relpath, filename, device_path) reach
+ *    the rules;
+ *  - the scanners of the content pass's workers (tr_yara_scanner_*, which
+ *    tr_yara_scan_mem wraps): a match is a finding with the rule's meta;
+ *    externals are set for every file; two scanners on two threads find
+ *    what one finds; no rules give a NULL scanner that scans nothing; an
+ *    empty buffer is scanned; a timeout or too many matches mark the scan
+ *    incomplete and the scanner goes on with the next file;
  *  - every curated indicator of rules/pegasus/indicators.stix2 exists with
  *    the same type in the published pegasus.stix2;
  *  - the compiled-rules cache: a second load comes from it; any change of
@@ -29,6 +37,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,6 +45,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "yara_internal.h"
 
 #define STAGING "/private/var/db/com.apple.xpc.roleaccountd.staging/"
 #define PLANTED STAGING "stagingd"
@@ -420,6 +430,377 @@ static void test_too_many_matches(void **state)
 	unit_rmtree(tmp);
 	free(tmp);
 	free(pack);
+}
+
+/* ------------------------------------------------------------------ */
+/* The scanner API: the path the content pass's workers take           */
+
+/* A scanner on ctx's rules; fails the test unless one is made. */
+static tr_yara_scanner *new_scanner(tr_ctx *ctx)
+{
+	tr_yara_scanner *s = NULL;
+	int rc = tr_yara_scanner_create(ctx, ctx->yara, &s);
+	if (rc != TR_OK)
+		fail_msg("tr_yara_scanner_create: %s", tr_errmsg(ctx));
+	assert_non_null(s);
+	return s;
+}
+
+/* Scans buf as file f with fresh findings; returns the count. */
+static size_t scanner_scan(tr_ctx *ctx, tr_yara_scanner *s, const char *collector, const tr_file *f,
+                           const void *buf, size_t len)
+{
+	tr_findings_free(ctx);
+	int rc = tr_yara_scanner_scan_mem(ctx, s, collector, f, buf, len);
+	if (rc != TR_OK)
+		fail_msg("tr_yara_scanner_scan_mem: %s", tr_errmsg(ctx));
+	return ctx->nfindings;
+}
+
+/* The rule names found, sorted, comma-separated, in buf. */
+static const char *found_rules(tr_ctx *ctx, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	tr_findings_sort(ctx);
+	buf[0] = '\0';
+	for (size_t i = 0; i < ctx->nfindings; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "",
+		                      ctx->findings[i].ioc_value);
+	assert_true(n < len);
+	return buf;
+}
+
+/* A context with one pack "name" holding rules. */
+static tr_ctx *ctx_with_pack(const char *tmp, const char *name, const char *rules)
+{
+	char *pack = make_pack(tmp, name);
+	tr_ctx *ctx = new_ctx();
+
+	write_text(pack, "r.yar", rules);
+	if (tr_load_rules(ctx, pack) != TR_OK)
+		fail_msg("tr_load_rules(%s): %s", pack, tr_errmsg(ctx));
+	free(pack);
+	return ctx;
+}
+
+/* A match becomes a finding carrying the rule's meta (level, malware,
+ * explanation, reference) and the file (area, relpath, mtime); a rule
+ * without meta gives medium, a generic explanation and the pack name. */
+static void test_scanner_match_meta(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx = ctx_with_pack(tmp, "meta",
+	                            "rule full {\n"
+	                            " meta:\n"
+	                            "  description = \"A planted marker.\"\n"
+	                            "  reference = \"https://example.org/full\"\n"
+	                            "  malware = \"Testware\"\n"
+	                            "  severity = \"critical\"\n"
+	                            " strings: $a = \"scanner-marker\"\n"
+	                            " condition: $a\n"
+	                            "}\n"
+	                            "rule bare { strings: $a = \"bare-marker\" condition: $a }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	tr_file f = state_plist;
+	const tr_finding *x;
+
+	f.mtime = 1626602400.0;
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &f, "xx scanner-marker xx", 20), 1);
+	x = &ctx->findings[0];
+	assert_int_equal(x->kind, TR_FIND_SIGNATURE);
+	assert_string_equal(x->module, "yara");
+	assert_string_equal(x->ioc_type, "yara");
+	assert_string_equal(x->ioc_value, "meta.full");
+	assert_int_equal(x->level, TR_LEVEL_CRITICAL);
+	assert_string_equal(x->malware, "Testware");
+	assert_string_equal(x->explanation, "A planted marker.");
+	assert_string_equal(x->source, "https://example.org/full");
+	assert_string_equal(x->area, f.area);
+	assert_string_equal(x->relpath, f.relpath);
+	assert_true(x->time == f.mtime);
+
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &f, "bare-marker", 11), 1);
+	x = &ctx->findings[0];
+	assert_string_equal(x->ioc_value, "meta.bare");
+	assert_int_equal(x->level, TR_LEVEL_MEDIUM);
+	assert_string_equal(x->malware, "");
+	assert_string_equal(x->explanation,
+	                    "YARA rule meta.bare matched the content of this file.");
+	assert_string_equal(x->source, "meta");
+
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &f, "scanner-marke", 13), 0);
+	assert_int_equal(ctx->incomplete.n, 0);
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* Externals (collector, domain = area, relpath, filename, device_path)
+ * are set for every scan: one scanner, files in turn, each rule matches
+ * the files it names and no other (a value left over from the previous
+ * file would show). */
+static void test_scanner_externals_per_file(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx =
+	        ctx_with_pack(tmp, "ext",
+	                      "rule by_filename { condition: filename == \"sms.db\" }\n"
+	                      "rule by_relpath { condition: relpath == \"Library/SMS/sms.db\" }\n"
+	                      "rule by_domain { condition: domain == \"HomeDomain\" }\n"
+	                      "rule by_collector { condition: collector == \"ios-backup\" }\n"
+	                      "rule by_device_path { condition: device_path == "
+	                      "\"/private/var/mobile/Library/SMS/sms.db\" }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	tr_file sms = state_plist, other = state_plist, app = state_plist;
+	char got[512];
+
+	sms.area = "HomeDomain";
+	sms.relpath = "Library/SMS/sms.db";
+	sms.device_path = "/private/var/mobile/Library/SMS/sms.db";
+	other.area = "HomeDomain";
+	other.relpath = "Library/SMS/other.db";
+	other.device_path = "/private/var/mobile/Library/SMS/other.db";
+	app.area = "AppDomain-com.example.chat";
+	app.relpath = "Documents/sms.db";
+	app.device_path = "/private/var/mobile/Containers/Data/Application/ABC/Documents/sms.db";
+	const char *all =
+	        "ext.by_collector,ext.by_device_path,ext.by_domain,ext.by_filename,ext.by_relpath";
+	const struct {
+		const char *collector;
+		const tr_file *f;
+		const char *want;
+	} cases[] = {
+		{ "ios-backup", &sms, all },
+		{ "ios-backup", &other, "ext.by_collector,ext.by_domain" },
+		{ "ios-backup", &app, "ext.by_collector,ext.by_filename" },
+		{ "android", &sms,
+		  "ext.by_device_path,ext.by_domain,ext.by_filename,ext.by_relpath" },
+		{ "ios-backup", &state_plist, "ext.by_collector" },
+		{ NULL, NULL, "" },
+		{ "ios-backup", &sms, all },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		scanner_scan(ctx, s, cases[i].collector, cases[i].f, "x", 1);
+		if (strcmp(found_rules(ctx, got, sizeof got), cases[i].want))
+			fail_msg("case %zu: found \"%s\", want \"%s\"", i, got, cases[i].want);
+	}
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* The files of the threads test: content and externals vary so that a
+ * scanner shared between threads would mix them up. */
+#define THREAD_FILES 1000
+typedef char thread_relpath[64];
+static const char thread_rules[] =
+        "rule marker { strings: $a = \"thread-marker\" condition: $a }\n"
+        "rule plist_named { condition: filename matches /\\.plist$/ }\n"
+        "rule odd_marker { strings: $a = \"thread-marker\" condition: $a and relpath startswith "
+        "\"odd/\" }\n";
+
+typedef struct thread_job {
+	tr_ctx *ctx; /* a child context of the scan's */
+	tr_yara_scanner *s;
+	int first, step;
+	thread_relpath *relpaths;
+	int rc;
+} thread_job;
+
+static const char *thread_content(int i)
+{
+	return i % 5 ? "..thread-marker.." : "nothing here";
+}
+
+static int thread_scan(tr_ctx *ctx, tr_yara_scanner *s, int i, const char *relpath)
+{
+	tr_file f = state_plist;
+	const char *c = thread_content(i);
+
+	f.relpath = relpath;
+	return tr_yara_scanner_scan_mem(ctx, s, "ios-backup", &f, (const uint8_t *)c, strlen(c));
+}
+
+static void *thread_main(void *arg)
+{
+	thread_job *j = arg;
+	for (int i = j->first; i < THREAD_FILES && j->rc == TR_OK; i += j->step)
+		j->rc = thread_scan(j->ctx, j->s, i, j->relpaths[i]);
+	return NULL;
+}
+
+/* Two scanners on two threads over the same rules find what one scanner
+ * finds alone (the content pass's workers). */
+static void test_scanner_two_threads(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *one = ctx_with_pack(tmp, "thr", thread_rules);
+	tr_ctx *two = new_ctx();
+	thread_relpath *relpaths = calloc(THREAD_FILES, sizeof *relpaths);
+	thread_job jobs[2];
+	pthread_t tids[2];
+	tr_yara_scanner *s;
+	size_t want = 0;
+
+	assert_non_null(relpaths);
+	for (int i = 0; i < THREAD_FILES; i++) {
+		snprintf(relpaths[i], sizeof relpaths[i], "%s/f%04d.%s", i % 2 ? "odd" : "even", i,
+		         i % 3 ? "txt" : "plist");
+		want += (i % 5 != 0) + (i % 3 == 0) + (i % 5 != 0 && i % 2);
+	}
+	/* one scanner, one thread */
+	s = new_scanner(one);
+	for (int i = 0; i < THREAD_FILES; i++)
+		assert_int_equal(thread_scan(one, s, i, relpaths[i]), TR_OK);
+	tr_yara_scanner_destroy(s);
+	tr_findings_sort(one);
+	assert_int_equal(one->nfindings, want);
+
+	/* two scanners on two threads, each with a worker's child context,
+	 * interleaved files so both run through the same rules at once */
+	two->yara = one->yara;
+	for (int t = 0; t < 2; t++) {
+		jobs[t] = (thread_job){ .first = t, .step = 2, .relpaths = relpaths, .rc = TR_OK };
+		assert_int_equal(tr_ctx_child(two, &jobs[t].ctx), TR_OK);
+		jobs[t].s = new_scanner(jobs[t].ctx);
+	}
+	for (int t = 0; t < 2; t++)
+		assert_int_equal(pthread_create(&tids[t], NULL, thread_main, &jobs[t]), 0);
+	for (int t = 0; t < 2; t++) {
+		assert_int_equal(pthread_join(tids[t], NULL), 0);
+		assert_int_equal(jobs[t].rc, TR_OK);
+		assert_int_equal(tr_ctx_merge(two, jobs[t].ctx), TR_OK);
+		tr_yara_scanner_destroy(jobs[t].s);
+		tr_ctx_destroy(jobs[t].ctx);
+	}
+	tr_findings_sort(two);
+	assert_int_equal(two->nfindings, one->nfindings);
+	for (size_t i = 0; i < one->nfindings; i++) {
+		const tr_finding *a = &one->findings[i], *b = &two->findings[i];
+		if (strcmp(a->ioc_value, b->ioc_value) || strcmp(a->relpath, b->relpath) ||
+		    strcmp(a->area, b->area) || a->level != b->level)
+			fail_msg("finding %zu: %s on %s alone, %s on %s with two threads", i,
+			         a->ioc_value, a->relpath, b->ioc_value, b->relpath);
+	}
+	assert_int_equal(two->incomplete.n, 0);
+	two->yara = NULL; /* one owns the rules */
+	tr_ctx_destroy(two);
+	tr_ctx_destroy(one);
+	free(relpaths);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* No rules loaded: the scanner is NULL and scanning it does nothing. A
+ * scanner before tr_yara_finish() is an internal error. */
+static void test_scanner_without_rules(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_yara_scanner *s = (tr_yara_scanner *)&s; /* not NULL: create must set it */
+	tr_yara *y = NULL;
+
+	assert_int_equal(tr_yara_scanner_create(ctx, NULL, &s), TR_OK);
+	assert_null(s);
+	assert_int_equal(tr_yara_scanner_scan_mem(ctx, NULL, "ios-backup", &state_plist,
+	                                          (const uint8_t *)"x", 1),
+	                 TR_OK);
+	assert_int_equal(ctx->nfindings, 0);
+	assert_int_equal(ctx->warnings.n, 0);
+	assert_int_equal(ctx->incomplete.n, 0);
+	tr_yara_scanner_destroy(NULL);
+
+	assert_int_equal(tr_yara_create(ctx, &y), TR_OK);
+	s = (tr_yara_scanner *)&s;
+	assert_int_equal(tr_yara_scanner_create(ctx, y, &s), TR_EINTERNAL);
+	assert_null(s);
+	tr_yara_destroy(y);
+	tr_ctx_destroy(ctx);
+}
+
+/* An empty buffer is scanned, not skipped: filesize == 0 matches, a
+ * string cannot; a NULL pointer with no bytes is fine. */
+static void test_scanner_empty_buffer(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx = ctx_with_pack(tmp, "empty",
+	                            "rule no_bytes { condition: filesize == 0 }\n"
+	                            "rule any_x { strings: $a = \"x\" condition: $a }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	char got[256];
+
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, "", 0), 1);
+	assert_string_equal(found_rules(ctx, got, sizeof got), "empty.no_bytes");
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, NULL, 0), 1);
+	assert_string_equal(found_rules(ctx, got, sizeof got), "empty.no_bytes");
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, "x", 1), 1);
+	assert_string_equal(found_rules(ctx, got, sizeof got), "empty.any_x");
+	assert_int_equal(ctx->incomplete.n, 0);
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A rule that runs out of time stops that scan only: TR_OK, the file is
+ * named in an incomplete reason, and the scanner goes on with the next
+ * file. The 60 s timeout is cut to 1 s (tr_yara_scanner_set_timeout); the
+ * loop cannot finish in that time. */
+static void test_scanner_timeout(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx =
+	        ctx_with_pack(tmp, "slow",
+	                      "rule endless { condition: filename == \"slow.bin\" and\n"
+	                      "  for any i in (0..0x7fffffffffff) : (i < 0) }\n"
+	                      "rule marker { strings: $a = \"slow-marker\" condition: $a }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	tr_file slow = state_plist;
+
+	slow.relpath = "Library/slow.bin";
+	tr_yara_scanner_set_timeout(s, 1);
+	scanner_scan(ctx, s, "ios-backup", &slow, "x", 1);
+	assert_int_equal(ctx->incomplete.n, 1);
+	assert_non_null(strstr(ctx->incomplete.v[0], "YARA scan stopped (scan timed out)"));
+	assert_non_null(
+	        strstr(ctx->incomplete.v[0], "AppDomain-com.example.weather/Library/slow.bin"));
+	/* the next file is scanned in full */
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, "slow-marker", 11), 1);
+	assert_string_equal(ctx->findings[0].ioc_value, "slow.marker");
+	assert_int_equal(ctx->incomplete.n, 1);
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* More matches of one string than libyara keeps, through a worker's
+ * scanner: the finding is made, the scan is marked incomplete once, and
+ * the scanner's next file is clean. */
+static void test_scanner_too_many_matches(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx = ctx_with_pack(tmp, "many",
+	                            "rule counted { strings: $a = \"aaaa\" condition: #a > 10 }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	size_t len = 2u << 20;
+	uint8_t *buf = malloc(len);
+
+	assert_non_null(buf);
+	memset(buf, 'a', len);
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, buf, len), 1);
+	assert_string_equal(ctx->findings[0].ioc_value, "many.counted");
+	assert_int_equal(ctx->incomplete.n, 1);
+	assert_non_null(strstr(ctx->incomplete.v[0], "too many matches of many.counted string $a"));
+	assert_int_equal(scanner_scan(ctx, s, "ios-backup", &state_plist, buf, 100), 1);
+	assert_int_equal(ctx->incomplete.n, 1);
+	free(buf);
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1477,6 +1858,13 @@ int main(void)
 		cmocka_unit_test(test_namespaces_and_reload),
 		cmocka_unit_test(test_externals),
 		cmocka_unit_test(test_too_many_matches),
+		cmocka_unit_test(test_scanner_match_meta),
+		cmocka_unit_test(test_scanner_externals_per_file),
+		cmocka_unit_test(test_scanner_two_threads),
+		cmocka_unit_test(test_scanner_without_rules),
+		cmocka_unit_test(test_scanner_empty_buffer),
+		cmocka_unit_test(test_scanner_timeout),
+		cmocka_unit_test(test_scanner_too_many_matches),
 		cmocka_unit_test(test_cache_hit),
 		cmocka_unit_test(test_cache_invalidation),
 		cmocka_unit_test(test_cache_corrupt),
