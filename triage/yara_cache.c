@@ -414,23 +414,6 @@ out:
 	return rc;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 typedef struct cache_entry {
 	char *name;
 	struct timespec mtime;
@@ -551,8 +534,8 @@ static void cache_save(tr_ctx *ctx, const char *dir, const cache_key *k, YR_RULE
 	}
 	/* 0600 whatever the umask: cache_load() requires no group/other
 	 * write, and the owner must be able to read it back. */
-	if (fchmod(fd, 0600) != 0 || write_all(fd, hdr, sizeof hdr) != 0 ||
-	    write_all(fd, mb.p, mb.len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0600) != 0 || tr_write_all(fd, hdr, sizeof hdr) != 0 ||
+	    tr_write_all(fd, mb.p, mb.len) != 0 || fsync(fd) != 0) {
 		why = strerror(errno);
 		goto fail_unlink;
 	}
