@@ -1,6 +1,9 @@
 /*
- * report.h - private interface of the reporter (triage/report.c,
- * triage/report_json.c) and its unit test.
+ * report.h - private interface of the reporter and its unit test:
+ * triage/report_common.c (what the reporters share), report_text.c (the
+ * terminal summary), report_csv.c (timeline.csv), report_json.c
+ * (report.json) and report_write.c (the output folder). A reporter calls
+ * into report_common.c only, never into a sibling.
  *
  * The reporter only formats what the core decided: findings (sorted by
  * tr_findings_sort()), ctx->verdict, warnings, notes, incomplete reasons
@@ -71,6 +74,11 @@ const char *tr_report_verdict_name(enum tr_verdict v);
  * findings. *names is malloc'ed (caller frees the array only: the
  * strings are borrowed from the findings). */
 int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n);
+
+/* The sentences of the verdict: s[0] the verdict (malloc'ed for
+ * infected, in *own; the caller frees *own), s[1] the caveat, s[2] the
+ * incomplete statement; absent ones are NULL. TR_OK or TR_ENOMEM. */
+int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own);
 
 /* The verdict sentences a helpdesk reads (also "verdict_text" in
  * report.json): the verdict sentence, the caveat for clean, and the
