@@ -18,6 +18,7 @@
  * Secrets never come from argv: a password is read from a file, from
  * $SPYTRIAGE_BACKUP_PASSWORD or from the terminal with echo off.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,6 +134,29 @@ static int fail_input(tr_ctx *ctx, int rc)
 
 /* ------------------------------------------------------------- scan */
 
+/* The output folder first, so the summary can point at it. A failure
+ * there still prints the summary (the verdict matters more than the
+ * folder) and is then returned, with its message, even when the summary
+ * fails too. */
+static int report(tr_ctx *ctx, int json)
+{
+	char werr[2048] = "";
+	char *buf = NULL;
+	size_t len = 0;
+	int rc_out, rc;
+
+	rc_out = tr_report_write(ctx);
+	if (rc_out != 0)
+		snprintf(werr, sizeof werr, "%s", tr_errmsg(ctx));
+	rc = tr_report_render(ctx, json ? "json" : "text", &buf, &len);
+	if (rc == 0 && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
+		rc = tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
+	free(buf);
+	if (rc_out != 0)
+		return tr_set_error(ctx, rc_out, "%s", werr);
+	return rc;
+}
+
 #define MAX_IOC_ARGS 256
 
 static int cmd_scan(int argc, char **argv)
@@ -243,7 +267,7 @@ static int cmd_scan(int argc, char **argv)
 		ex = fail(ctx, rc);
 		goto out;
 	}
-	if ((rc = tr_report(ctx)) != 0) {
+	if ((rc = report(ctx, o->format_json)) != 0) {
 		ex = fail(ctx, rc);
 		goto out;
 	}

@@ -85,7 +85,7 @@ static int cmp_tl(const void *pa, const void *pb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
+int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 {
 	struct buf b = { 0 };
 	struct tl_ent *ord = NULL;
@@ -97,7 +97,7 @@ int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
 	if (ctx->nfindings) {
 		ord = malloc(ctx->nfindings * sizeof *ord);
 		if (!ord)
-			return TR_ENOMEM;
+			return tr_set_error(ctx, TR_ENOMEM, "timeline.csv: out of memory");
 	}
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		char tb[64];
@@ -141,7 +141,7 @@ int tr_report_timeline_csv(const tr_ctx *ctx, char **out, size_t *len)
 	free(ord);
 	if (b.oom) {
 		free(b.p);
-		return TR_ENOMEM;
+		return tr_set_error(ctx, TR_ENOMEM, "timeline.csv: out of memory");
 	}
 	*out = b.p;
 	*len = b.n;

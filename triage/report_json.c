@@ -318,3 +318,52 @@ char *tr_report_json_dump(const json_t *v, size_t *len)
 		*len = n + 1;
 	return r;
 }
+
+/* ---------------------------------------------------------- reporters */
+
+int tr_report_json(tr_ctx *ctx, char **buf, size_t *len)
+{
+	json_t *doc;
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if ((rc = tr_report_build_json(ctx, &doc)) != TR_OK)
+		return rc;
+	*buf = tr_report_json_dump(doc, len);
+	json_decref(doc);
+	if (!*buf) {
+		*len = 0;
+		return tr_set_error(ctx, TR_ENOMEM, "report.json: out of memory");
+	}
+	return TR_OK;
+}
+
+int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *len)
+{
+	json_t *o = json_object(), *a = json_array();
+	size_t n = 0;
+	int bad = !a;
+
+	*buf = NULL;
+	*len = 0;
+	/* The same finding objects, in the same order, as report.json. */
+	for (size_t i = 0; !bad && i < ctx->nfindings; i++) {
+		const char *fm = ctx->findings[i].module ? ctx->findings[i].module : "";
+		if (strcmp(fm, module) == 0) {
+			bad |= jpush(a, tr_report_finding_json(&ctx->findings[i]));
+			n++;
+		}
+	}
+	bad |= jset(o, "module", jstr(module));
+	bad |= jset(o, "findings", a);
+	bad |= jset(o, "count", jint(n));
+	if (!bad)
+		*buf = tr_report_json_dump(o, len);
+	json_decref(o);
+	if (!*buf) {
+		*len = 0;
+		return tr_set_error(ctx, TR_ENOMEM, "modules: out of memory");
+	}
+	return TR_OK;
+}

@@ -4,11 +4,13 @@
  *
  * Every evidence-controlled string goes through tr_report_term_str(), so a
  * hostile backup cannot drive the terminal; long lists and values are cut
- * (TR_REPORT_TERM_*) and left whole to report.json.
+ * (TR_REPORT_TERM_*) and left whole to report.json. Rendered into memory
+ * (open_memstream): the library never writes to stdout; the CLI prints
+ * the buffer.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -294,11 +296,11 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 	fputc('\n', out);
 }
 
-int tr_report_write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
+static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 {
 	write_header(ctx, out);
 	if (write_verdict(ctx, out) != TR_OK)
-		return tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
+		return TR_ENOMEM;
 	write_findings(ctx, out);
 	write_list(out, "Warnings", &ctx->warnings, TR_REPORT_TERM_WARNINGS);
 	write_list(out, "Notes", &ctx->notes, TR_REPORT_TERM_NOTES);
@@ -308,7 +310,34 @@ int tr_report_write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 		tr_report_term_str(out, report_dir, 0);
 		fputs(" (report.json, timeline.csv, modules/)\n", out);
 	}
-	if (fflush(out) != 0 || ferror(out))
-		return tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
+	return TR_OK;
+}
+
+int tr_report_text(tr_ctx *ctx, char **buf, size_t *len)
+{
+	/* A summary that points at a folder the write did not fill would
+	 * send the user to a missing or stale report. */
+	const char *dir = ctx->opts.output_dir && ctx->report_written ? ctx->opts.output_dir : NULL;
+	char *p = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&p, &n);
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if (!out)
+		return tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
+	rc = write_text(ctx, out, dir);
+	/* A memory stream fails only when it cannot grow. */
+	if (ferror(out))
+		rc = TR_ENOMEM;
+	if (fclose(out) != 0)
+		rc = TR_ENOMEM;
+	if (rc != TR_OK) {
+		free(p);
+		return tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
+	}
+	*buf = p;
+	*len = n;
 	return TR_OK;
 }

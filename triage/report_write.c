@@ -1,12 +1,17 @@
 /*
- * report_write.c - tr_report(): the terminal summary on fd 1 and the
- * output folder (report.json, timeline.csv, modules/<name>.json).
+ * report_write.c - the reporter table, rendering by name
+ * (tr_report_render) and the output folder (tr_report_write):
+ * report.json, timeline.csv and modules/<name>.json.
  *
- * Formats: docs/report-format.md. The reporter only formats: levels come
+ * Formats: docs/report-format.md. The reporters only format: levels come
  * from the matcher, the verdict from the core (ctx->verdict), the finding
  * order from tr_findings_sort(). Output is a pure function of the context
  * (no wall-clock time), so a rerun on the same evidence gives the same
- * bytes.
+ * bytes. Nothing here prints: the CLI writes the rendered summary.
+ *
+ * This file reaches the reporters through the table only, and they never
+ * call back into it, so adding one (an HTML page, say) is its source file
+ * plus one row below.
  *
  * The output folder is the user's, but what goes into it is shaped by the
  * evidence, and the folder may already hold files (a previous report, or
@@ -117,19 +122,23 @@ static int open_dir(tr_ctx *ctx, int dfd, const char *name, const char *display,
 	return TR_OK;
 }
 
-static int dump_to(tr_ctx *ctx, int dfd, const char *dir, const char *name, const json_t *v)
+/* Writes what a reporter rendered (status rendered) to name inside dfd;
+ * display is "<dir>/<name>" in messages. */
+static int put_file(tr_ctx *ctx, int dfd, const char *dir, const char *name, int rendered,
+                    const char *buf, size_t len)
 {
-	size_t len, dlen = strlen(dir) + strlen(name) + 2;
-	char *s = tr_report_json_dump(v, &len), *display = malloc(dlen);
+	size_t dlen = strlen(dir) + strlen(name) + 2;
+	char *display = malloc(dlen);
 	int rc;
-	if (!s || !display) {
-		free(s);
-		free(display);
+	if (!display)
 		return tr_set_error(ctx, TR_ENOMEM, "%s/%s: out of memory", dir, name);
-	}
 	snprintf(display, dlen, "%s/%s", dir, name);
-	rc = write_file(ctx, dfd, display, name, s, len);
-	free(s);
+	if (rendered == TR_ENOMEM)
+		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+	else if (rendered != TR_OK)
+		rc = rendered; /* the reporter's own message */
+	else
+		rc = write_file(ctx, dfd, display, name, buf, len);
 	free(display);
 	return rc;
 }
@@ -160,9 +169,8 @@ static int module_names(const tr_ctx *ctx, const char ***out, size_t *n)
 	return TR_OK;
 }
 
-static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const json_t *report)
+static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const tr_reporter *r)
 {
-	const json_t *findings = json_object_get(report, "findings");
 	const char **names;
 	size_t n, mlen = strlen(dir) + sizeof "/modules";
 	char *mdir = malloc(mlen);
@@ -178,34 +186,12 @@ static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const json_t *re
 	}
 	rc = open_dir(ctx, dfd, "modules", mdir, 1, &mfd);
 	for (size_t m = 0; rc == TR_OK && m < n; m++) {
-		json_t *o = json_object(), *a = json_array();
-		char fname[80];
-		int bad = !o || !a;
-		/* The finding objects are shared with report.json (refcounted),
-		 * so both files hold exactly the same objects. */
-		for (size_t i = 0; !bad && i < ctx->nfindings; i++) {
-			const char *fm = ctx->findings[i].module ? ctx->findings[i].module : "";
-			if (strcmp(fm, names[m]) == 0)
-				bad |= json_array_append(a, json_array_get(findings, i));
-		}
-		if (!bad) {
-			char *clean = tr_report_utf8_clean(names[m]);
-			json_t *js = clean ? json_string(clean) : NULL;
-			free(clean);
-			bad |= !js || json_object_set_new(o, "module", js);
-			bad |= json_object_set(o, "findings", a);
-			bad |= json_object_set_new(o, "count",
-			                           json_integer((json_int_t)json_array_size(a)));
-		}
-		json_decref(a);
-		if (bad) {
-			json_decref(o);
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", mdir);
-			break;
-		}
+		char fname[80], *buf = NULL;
+		size_t len = 0;
+		int rendered = r->render_module(ctx, names[m], &buf, &len);
 		tr_report_module_file(names[m], fname, sizeof fname);
-		rc = dump_to(ctx, mfd, mdir, fname, o);
-		json_decref(o);
+		rc = put_file(ctx, mfd, mdir, fname, rendered, buf, len);
+		free(buf);
 	}
 	if (mfd >= 0)
 		close(mfd);
@@ -214,71 +200,53 @@ static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const json_t *re
 	return rc;
 }
 
-static int write_outputs(tr_ctx *ctx, const json_t *report)
-{
-	const char *dir = ctx->opts.output_dir;
-	char *csv = NULL, *display = NULL;
-	size_t csvlen, dlen = strlen(dir) + sizeof "/timeline.csv";
-	int dfd = -1, rc;
+/* ----------------------------------------------------------- reporters */
 
-	rc = open_dir(ctx, AT_FDCWD, dir, dir, 0, &dfd);
-	if (rc != TR_OK)
-		return rc;
-	rc = dump_to(ctx, dfd, dir, "report.json", report);
-	if (rc == TR_OK) {
-		display = malloc(dlen);
-		rc = tr_report_timeline_csv(ctx, &csv, &csvlen);
-		if (rc != TR_OK || !display)
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s/timeline.csv: out of memory", dir);
-	}
-	if (rc == TR_OK) {
-		snprintf(display, dlen, "%s/timeline.csv", dir);
-		rc = write_file(ctx, dfd, display, "timeline.csv", csv, csvlen);
-	}
-	if (rc == TR_OK)
-		rc = write_modules(ctx, dfd, dir, report);
-	free(csv);
-	free(display);
-	close(dfd);
-	return rc;
+/* In the order their files are written (modules/ last). The text summary
+ * is terminal only: the folder keeps what tools read. */
+static const tr_reporter reporters[] = {
+	{ "text", NULL, tr_report_text, NULL },
+	{ "json", "report.json", tr_report_json, tr_report_module_json },
+	{ "csv", "timeline.csv", tr_report_timeline_csv, NULL },
+};
+#define N_REPORTERS (sizeof reporters / sizeof reporters[0])
+
+int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	for (size_t i = 0; reporter_name && i < N_REPORTERS; i++)
+		if (strcmp(reporters[i].name, reporter_name) == 0)
+			return reporters[i].render(ctx, buf, len);
+	return tr_set_error(ctx, TR_EUSAGE, "report: no reporter named '%s'",
+	                    reporter_name ? reporter_name : "");
 }
 
-/* ------------------------------------------------------------- entry */
-
-int tr_report(tr_ctx *ctx)
+int tr_report_write(tr_ctx *ctx)
 {
-	json_t *report = NULL;
-	char errsave[sizeof ctx->errmsg];
-	int rc, rc_out = TR_OK;
+	const char *dir = ctx->opts.output_dir;
+	int dfd = -1, rc;
 
-	rc = tr_report_build_json(ctx, &report);
-	if (rc != TR_OK)
-		return rc;
-	/* Files first, so the summary can point at them; a failure there is
-	 * returned, but the summary is still printed: the verdict matters
-	 * more than the folder. */
-	if (ctx->opts.output_dir)
-		rc_out = write_outputs(ctx, report);
-	memcpy(errsave, ctx->errmsg, sizeof errsave);
-
-	if (ctx->opts.format_json) {
-		size_t len;
-		char *s = tr_report_json_dump(report, &len);
-		if (!s)
-			rc = tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
-		else if (fwrite(s, 1, len, stdout) != len || fflush(stdout) != 0)
-			rc = tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
-		free(s);
-	} else {
-		rc = tr_report_write_text(
-		        ctx, stdout,
-		        ctx->opts.output_dir && rc_out == TR_OK ? ctx->opts.output_dir : NULL);
+	ctx->report_written = 0;
+	if (!dir)
+		return TR_OK;
+	rc = open_dir(ctx, AT_FDCWD, dir, dir, 0, &dfd);
+	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++) {
+		const tr_reporter *r = &reporters[i];
+		char *buf = NULL;
+		size_t len = 0;
+		int rendered;
+		if (!r->file_name)
+			continue;
+		rendered = r->render(ctx, &buf, &len);
+		rc = put_file(ctx, dfd, dir, r->file_name, rendered, buf, len);
+		free(buf);
 	}
-	if (rc_out != TR_OK && rc != TR_OK) {
-		/* Both failed: keep the output-folder error, the first one. */
-		ctx->err = rc_out;
-		memcpy(ctx->errmsg, errsave, sizeof errsave);
-	}
-	json_decref(report);
-	return rc_out != TR_OK ? rc_out : rc;
+	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++)
+		if (reporters[i].render_module)
+			rc = write_modules(ctx, dfd, dir, &reporters[i]);
+	if (dfd >= 0)
+		close(dfd);
+	ctx->report_written = rc == TR_OK;
+	return rc;
 }

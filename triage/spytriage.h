@@ -66,7 +66,7 @@ typedef struct tr_iocs tr_iocs;
 /* Options of one scan. Zero-initialise, then set what is needed. */
 typedef struct tr_options {
 	const char *output_dir;    /* NULL: no files written */
-	int format_json;           /* terminal summary as JSON instead of text */
+	int format_json;           /* CLI: summary as JSON ("json" reporter) */
 	int quiet;                 /* no progress on stderr */
 	int jobs;                  /* worker threads; 0 = number of cores */
 	const char *password_file; /* backup password read from this file */
@@ -104,9 +104,21 @@ const char *tr_default_rules_dir(void);
  * an error status with a message naming the file. */
 int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict);
 
-/* Write the terminal summary to fd 1 and, when options.output_dir is set,
- * report.json, timeline.csv and modules/<name>.json there. */
-int tr_report(tr_ctx *ctx);
+/* Renders the report of the last scan into *buf (malloc'ed and
+ * NUL-terminated; the caller frees it), *len bytes. reporter_name: "text"
+ * (the terminal summary), "json" (report.json, also the summary of
+ * --format json) or "csv" (timeline.csv). The text summary names
+ * options.output_dir only once tr_report_write() has filled it, so call
+ * that first. Prints nothing. TR_OK, TR_ENOMEM, or TR_EUSAGE for an
+ * unknown name. */
+int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t *len);
+
+/* When options.output_dir is set: creates the folder (0700) if needed and
+ * writes report.json, timeline.csv and modules/<name>.json there (0600;
+ * never through a symbolic link, never over a file with other links).
+ * TR_OK (also when output_dir is NULL); TR_EEXISTS, TR_EIO or TR_ENOMEM
+ * with the file named in tr_errmsg(). */
+int tr_report_write(tr_ctx *ctx);
 
 /* `spytriage iocs`: print counts by type and by malware to stdout. */
 int tr_print_ioc_stats(tr_ctx *ctx, int json);
