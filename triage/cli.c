@@ -1,5 +1,6 @@
 /*
- * cli.c - the spytriage command-line tool. Uses only spytriage.h.
+ * cli.c - the spytriage command-line tool. Uses only spytriage.h (and
+ * jansson to print `iocs --format json`).
  *
  *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR]
  *                       [--format text|json] [--password-file FILE]
@@ -25,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "spytriage.h"
 
@@ -331,9 +334,90 @@ static int cmd_decrypt(int argc, char **argv)
 
 /* ------------------------------------------------------------- iocs */
 
+/* One "Name  Count" table, the name column as wide as its longest name. */
+static void print_table(const char *title, const tr_ioc_stats_row *rows, size_t n)
+{
+	int w = (int)strlen(title);
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(rows[i].name) > w)
+			w = (int)strlen(rows[i].name);
+	printf("\n%-*s  %8s\n", w, title, "Count");
+	for (size_t i = 0; i < n; i++)
+		printf("%-*s  %8zu\n", w, rows[i].name, rows[i].count);
+}
+
+static int print_ioc_stats_text(const tr_ioc_stats *st)
+{
+	tr_ioc_stats_row *files;
+	size_t ntypes = 0;
+
+	printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
+	       "%zu patterns skipped\n",
+	       st->total, st->nfiles, st->nfiles == 1 ? "" : "s", st->distinct, st->skipped);
+	/* by_type lists every type, most first: the table shows those loaded */
+	while (ntypes < st->ntypes && st->by_type[ntypes].count > 0)
+		ntypes++;
+	print_table("Type", st->by_type, ntypes);
+	print_table("Malware", st->by_malware, st->nmalware);
+	if (st->nfiles == 0)
+		return TR_OK;
+	files = calloc(st->nfiles, sizeof *files);
+	if (!files)
+		return TR_ENOMEM;
+	for (size_t i = 0; i < st->nfiles; i++)
+		files[i] = (tr_ioc_stats_row){ st->files[i].file, st->files[i].indicators };
+	print_table("File", files, st->nfiles); /* load order = name order */
+	free(files);
+	return TR_OK;
+}
+
+static int print_ioc_stats_json(const tr_ioc_stats *st)
+{
+	json_t *root = json_object(), *bt = json_object(), *bm = json_object(),
+	       *files = json_array();
+	int rc = TR_ENOMEM;
+
+	if (!root || !bt || !bm || !files) {
+		json_decref(bt);
+		json_decref(bm);
+		json_decref(files);
+		goto out;
+	}
+	json_object_set_new(root, "by_type", bt);
+	json_object_set_new(root, "by_malware", bm);
+	json_object_set_new(root, "files", files);
+	json_object_set_new(root, "total", json_integer((json_int_t)st->total));
+	json_object_set_new(root, "skipped", json_integer((json_int_t)st->skipped));
+	json_object_set_new(root, "distinct", json_integer((json_int_t)st->distinct));
+	for (size_t i = 0; i < st->ntypes; i++)
+		json_object_set_new(bt, st->by_type[i].name,
+		                    json_integer((json_int_t)st->by_type[i].count));
+	for (size_t i = 0; i < st->nmalware; i++)
+		json_object_set_new(bm, st->by_malware[i].name,
+		                    json_integer((json_int_t)st->by_malware[i].count));
+	for (size_t i = 0; i < st->nfiles; i++) {
+		const tr_ioc_stats_file *f = &st->files[i];
+		json_t *o = json_pack("{s:s, s:I, s:I}", "file", f->file, "indicators",
+		                      (json_int_t)f->indicators, "skipped", (json_int_t)f->skipped);
+		if (!o || json_array_append_new(files, o) != 0)
+			goto out;
+	}
+	/* JSON_SORT_KEYS: the same bytes whatever the insertion order */
+	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+		rc = TR_EIO;
+		goto out;
+	}
+	fputc('\n', stdout);
+	rc = TR_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
 static int cmd_iocs(int argc, char **argv)
 {
 	tr_ctx *ctx = NULL;
+	tr_ioc_stats *st = NULL;
 	int json = 0, n = 0, rc, ex = 0;
 	const char *v;
 
@@ -362,9 +446,19 @@ static int cmd_iocs(int argc, char **argv)
 		tr_ctx_destroy(ctx);
 		return usage_error("iocs", "%s", "give at least one STIX2 file or folder");
 	}
-	if ((rc = tr_print_ioc_stats(ctx, json)) != 0)
+	if ((rc = tr_ioc_stats_get(ctx, &st)) != 0) {
 		ex = fail(ctx, rc);
+		goto out;
+	}
+	rc = json ? print_ioc_stats_json(st) : print_ioc_stats_text(st);
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = TR_EIO;
+	if (rc != 0)
+		ex = fail(ctx, tr_set_error(ctx, rc, "%s",
+		                            rc == TR_EIO ? "stdout: write failed"
+		                                         : "indicator statistics: out of memory"));
 out:
+	tr_ioc_stats_free(st);
 	tr_ctx_destroy(ctx);
 	return ex;
 }

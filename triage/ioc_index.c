@@ -1,8 +1,8 @@
 /*
  * ioc_index.c - the indicator index: normalised indicators from STIX2
  * bundles (see ioc_stix2.c), hash tables to match record values against
- * them, per-type / per-malware / per-file statistics and the
- * `spytriage iocs` printout (tr_print_ioc_stats).
+ * them, and per-type / per-malware / per-file statistics
+ * (tr_ioc_stats_get, printed by `spytriage iocs`).
  *
  * Data model:
  *  - entries: one tr_ioc per distinct (type, normalised value, malware);
@@ -30,8 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <jansson.h>
 
 #include "ctx.h"
 #include "ioc_internal.h"
@@ -1116,130 +1114,83 @@ int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value, tr_i
 /* ------------------------------------------------------------------ */
 /* Statistics                                                          */
 
-typedef struct stat_row {
-	const char *name;
-	size_t count;
-} stat_row;
-
 /* Count descending, then name: the biggest families first, ties stable. */
 static int row_cmp(const void *va, const void *vb)
 {
-	const stat_row *a = va, *b = vb;
+	const tr_ioc_stats_row *a = va, *b = vb;
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
-static void print_table(const char *title, const stat_row *rows, size_t n)
+int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out)
 {
-	int w = (int)strlen(title);
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(rows[i].name) > w)
-			w = (int)strlen(rows[i].name);
-	printf("\n%-*s  %8s\n", w, title, "Count");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %8zu\n", w, rows[i].name, rows[i].count);
-}
+	const tr_iocs *ix = ctx->iocs;
+	size_t nnames = ix ? ix->nnames : 0, *per = NULL;
+	tr_ioc_stats *s = calloc(1, sizeof *s);
 
-int tr_print_ioc_stats(tr_ctx *ctx, int json)
-{
-	const tr_iocs *ix = ctx ? ctx->iocs : NULL;
-	stat_row types[TR_IOC_NTYPES];
-	stat_row *mal = NULL;
-	size_t ntypes = 0, nmal = 0, nnames = ix ? ix->nnames : 0;
-	json_t *root = NULL;
-	int st = TR_ENOMEM;
+	*out = NULL;
+	if (!s)
+		goto oom;
+	s->total = tr_iocs_count(ix);
+	s->distinct = ix ? ix->n : 0;
+	s->skipped = tr_iocs_skipped(ix);
 
+	s->by_type = calloc(TR_IOC_NTYPES, sizeof *s->by_type);
+	if (!s->by_type)
+		goto oom;
 	for (int t = 0; t < TR_IOC_NTYPES; t++)
-		if (tr_iocs_count_type(ix, (enum tr_ioc_type)t) > 0)
-			types[ntypes++] = (stat_row){ tr_ioc_type_name((enum tr_ioc_type)t),
-				                      tr_iocs_count_type(ix, (enum tr_ioc_type)t) };
-	qsort(types, ntypes, sizeof *types, row_cmp);
+		s->by_type[s->ntypes++] =
+		        (tr_ioc_stats_row){ tr_ioc_type_name((enum tr_ioc_type)t),
+			                    tr_iocs_count_type(ix, (enum tr_ioc_type)t) };
+	qsort(s->by_type, s->ntypes, sizeof *s->by_type, row_cmp);
 
 	/* by malware: distinct indicator values of each collection, from the
 	 * entries (names are interned, so the name index is the bucket) */
 	if (nnames > 0) {
-		size_t *per = calloc(nnames, sizeof *per);
-		if (!per)
-			goto out;
+		per = calloc(nnames, sizeof *per);
+		s->by_malware = calloc(nnames, sizeof *s->by_malware);
+		if (!per || !s->by_malware)
+			goto oom;
 		for (size_t i = 0; i < ix->n; i++) {
 			uint32_t v;
 			const char *name = ix->entries[i].malware;
 			if (tr_ioc_map_get(&ix->names, 0, name, strlen(name), 0, &v))
 				per[v]++;
 		}
-		mal = calloc(nnames, sizeof *mal);
-		if (!mal) {
-			free(per);
-			goto out;
-		}
 		for (size_t v = 0; v < nnames; v++)
 			if (per[v] > 0)
-				mal[nmal++] = (stat_row){ ix->names.keys[v].s, per[v] };
+				s->by_malware[s->nmalware++] =
+				        (tr_ioc_stats_row){ ix->names.keys[v].s, per[v] };
 		free(per);
-		qsort(mal, nmal, sizeof *mal, row_cmp);
+		per = NULL;
+		qsort(s->by_malware, s->nmalware, sizeof *s->by_malware, row_cmp);
 	}
 
-	if (json) {
-		json_t *bt = json_object(), *bm = json_object(), *files = json_array();
-		root = json_object();
-		if (!root || !bt || !bm || !files) {
-			json_decref(bt);
-			json_decref(bm);
-			json_decref(files);
-			goto out;
-		}
-		json_object_set_new(root, "by_type", bt);
-		json_object_set_new(root, "by_malware", bm);
-		json_object_set_new(root, "files", files);
-		json_object_set_new(root, "total", json_integer((json_int_t)tr_iocs_count(ix)));
-		json_object_set_new(root, "skipped", json_integer((json_int_t)tr_iocs_skipped(ix)));
-		json_object_set_new(root, "distinct", json_integer((json_int_t)(ix ? ix->n : 0)));
-		for (int t = 0; t < TR_IOC_NTYPES; t++)
-			json_object_set_new(bt, tr_ioc_type_name((enum tr_ioc_type)t),
-			                    json_integer((json_int_t)tr_iocs_count_type(
-			                            ix, (enum tr_ioc_type)t)));
-		for (size_t i = 0; i < nmal; i++)
-			json_object_set_new(bm, mal[i].name,
-			                    json_integer((json_int_t)mal[i].count));
-		for (size_t i = 0; i < tr_iocs_nsources(ix); i++) {
-			const tr_ioc_source_stat *s = tr_iocs_source_stat(ix, i);
-			json_t *o =
-			        json_pack("{s:s, s:I, s:I}", "file", s->source, "indicators",
-			                  (json_int_t)s->count, "skipped", (json_int_t)s->skipped);
-			if (!o || json_array_append_new(files, o) != 0)
-				goto out;
-		}
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
-			st = TR_EIO;
-			goto out;
-		}
-		fputc('\n', stdout);
-	} else {
-		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
-		       "%zu patterns skipped\n",
-		       tr_iocs_count(ix), tr_iocs_nsources(ix),
-		       tr_iocs_nsources(ix) == 1 ? "" : "s", ix ? ix->n : 0, tr_iocs_skipped(ix));
-		print_table("Type", types, ntypes);
-		print_table("Malware", mal, nmal);
-		if (tr_iocs_nsources(ix) > 0) {
-			stat_row *files = calloc(ix->nsources, sizeof *files);
-			if (!files)
-				goto out;
-			for (size_t i = 0; i < ix->nsources; i++)
-				files[i] =
-				        (stat_row){ ix->sources[i].source, ix->sources[i].count };
-			print_table("File", files, ix->nsources); /* load order = name order */
-			free(files);
-		}
+	if (tr_iocs_nsources(ix) > 0) {
+		s->files = calloc(ix->nsources, sizeof *s->files);
+		if (!s->files)
+			goto oom;
+		for (size_t i = 0; i < ix->nsources; i++)
+			s->files[i] =
+			        (tr_ioc_stats_file){ ix->sources[i].source, ix->sources[i].count,
+				                     ix->sources[i].skipped };
+		s->nfiles = ix->nsources;
 	}
-	st = fflush(stdout) != 0 || ferror(stdout) ? TR_EIO : TR_OK;
-out:
-	json_decref(root);
-	free(mal);
-	if (st != TR_OK && ctx)
-		tr_set_error(ctx, st, "%s",
-		             st == TR_EIO ? "stdout: write failed"
-		                          : "indicator statistics: out of memory");
-	return st;
+	*out = s;
+	return TR_OK;
+oom:
+	free(per);
+	tr_ioc_stats_free(s);
+	return tr_set_error(ctx, TR_ENOMEM, "indicator statistics: out of memory");
+}
+
+void tr_ioc_stats_free(tr_ioc_stats *s)
+{
+	if (!s)
+		return;
+	free(s->by_type);
+	free(s->by_malware);
+	free(s->files);
+	free(s);
 }

@@ -129,7 +129,7 @@ int tr_iocs_add_file(tr_iocs *ix, const tr_stix_file *f);
 /* (Re)builds the lookup tables. TR_OK or TR_ENOMEM. */
 int tr_iocs_build(tr_iocs *ix);
 
-/* Per-file statistics kept by the index (for tr_print_ioc_stats). */
+/* Per-file statistics kept by the index (for tr_ioc_stats_get). */
 typedef struct tr_ioc_source_stat {
 	const char *source;
 	size_t count; /* indicators (distinct ids) */

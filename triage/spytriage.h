@@ -120,8 +120,40 @@ int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t 
  * with the file named in tr_errmsg(). */
 int tr_report_write(tr_ctx *ctx);
 
-/* `spytriage iocs`: print counts by type and by malware to stdout. */
-int tr_print_ioc_stats(tr_ctx *ctx, int json);
+/* Statistics of the loaded indicators (`spytriage iocs`). Names are
+ * borrowed: type names are static, malware and file names belong to the
+ * context's indicators and stay valid until tr_ctx_destroy(). */
+typedef struct tr_ioc_stats_row {
+	const char *name; /* type ("domain-name:value") or malware ("Pegasus") */
+	size_t count;
+} tr_ioc_stats_row;
+
+typedef struct tr_ioc_stats_file {
+	const char *file;  /* basename of the indicator file */
+	size_t indicators; /* distinct STIX indicator ids */
+	size_t skipped;    /* patterns not understood (distinct ids) */
+} tr_ioc_stats_file;
+
+typedef struct tr_ioc_stats {
+	size_t total;    /* indicators: distinct ids per file, summed over files */
+	size_t distinct; /* distinct (type, value, malware) entries */
+	size_t skipped;  /* patterns not understood, summed over files */
+	/* Every type (zeros too): indicators of that type, most first, then
+	 * by name. */
+	tr_ioc_stats_row *by_type;
+	size_t ntypes;
+	/* Each malware with entries: its distinct entries, most first, then
+	 * by name. */
+	tr_ioc_stats_row *by_malware;
+	size_t nmalware;
+	tr_ioc_stats_file *files; /* in load order (name order in a folder) */
+	size_t nfiles;
+} tr_ioc_stats;
+
+/* *out: the statistics of the indicators loaded into ctx (zeros when none
+ * are); free with tr_ioc_stats_free(). TR_OK or TR_ENOMEM. Prints nothing. */
+int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out);
+void tr_ioc_stats_free(tr_ioc_stats *s); /* NULL-safe */
 
 /* `spytriage decrypt`: write a plain copy of an encrypted backup. */
 int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
