@@ -334,22 +334,50 @@ static int cmd_decrypt(int argc, char **argv)
 
 /* ------------------------------------------------------------- iocs */
 
-/* One "Name  Count" table, the name column as wide as its longest name. */
-static void print_table(const char *title, const tr_ioc_stats_row *rows, size_t n)
+/* s escaped for the terminal (tr_term_escape). Malloc'ed; NULL when out
+ * of memory. */
+static char *term_dup(const char *s)
 {
-	int w = (int)strlen(title);
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(rows[i].name) > w)
-			w = (int)strlen(rows[i].name);
+	size_t n = tr_term_escape(s, 0, NULL, 0);
+	char *d = malloc(n + 1);
+	if (d)
+		tr_term_escape(s, 0, d, n + 1);
+	return d;
+}
+
+/* One "Name  Count" table, the name column as wide as its longest name.
+ * Malware and file names come from the indicator files: escaped, so a
+ * name cannot carry terminal controls. */
+static int print_table(const char *title, const tr_ioc_stats_row *rows, size_t n)
+{
+	char **names = calloc(n ? n : 1, sizeof *names);
+	int w = (int)strlen(title), rc = TR_OK;
+
+	if (!names)
+		return TR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(names[i] = term_dup(rows[i].name))) {
+			rc = TR_ENOMEM;
+			goto out;
+		}
+		if ((int)strlen(names[i]) > w)
+			w = (int)strlen(names[i]);
+	}
 	printf("\n%-*s  %8s\n", w, title, "Count");
 	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %8zu\n", w, rows[i].name, rows[i].count);
+		printf("%-*s  %8zu\n", w, names[i], rows[i].count);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
 }
 
 static int print_ioc_stats_text(const tr_ioc_stats *st)
 {
 	tr_ioc_stats_row *files;
 	size_t ntypes = 0;
+	int rc;
 
 	printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
 	       "%zu patterns skipped\n",
@@ -357,8 +385,9 @@ static int print_ioc_stats_text(const tr_ioc_stats *st)
 	/* by_type lists every type, most first: the table shows those loaded */
 	while (ntypes < st->ntypes && st->by_type[ntypes].count > 0)
 		ntypes++;
-	print_table("Type", st->by_type, ntypes);
-	print_table("Malware", st->by_malware, st->nmalware);
+	if ((rc = print_table("Type", st->by_type, ntypes)) != TR_OK ||
+	    (rc = print_table("Malware", st->by_malware, st->nmalware)) != TR_OK)
+		return rc;
 	if (st->nfiles == 0)
 		return TR_OK;
 	files = calloc(st->nfiles, sizeof *files);
@@ -366,9 +395,9 @@ static int print_ioc_stats_text(const tr_ioc_stats *st)
 		return TR_ENOMEM;
 	for (size_t i = 0; i < st->nfiles; i++)
 		files[i] = (tr_ioc_stats_row){ st->files[i].file, st->files[i].indicators };
-	print_table("File", files, st->nfiles); /* load order = name order */
+	rc = print_table("File", files, st->nfiles); /* load order = name order */
 	free(files);
-	return TR_OK;
+	return rc;
 }
 
 static int print_ioc_stats_json(const tr_ioc_stats *st)

@@ -245,7 +245,35 @@ static int is_format_char(uint32_t cp)
 	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x061C;
 }
 
-void tr_report_term_str(FILE *out, const char *s, size_t maxchars)
+/* Where escaped text goes: a stream (the summary), or a buffer filled
+ * like snprintf (tr_term_escape, for the CLI). len counts every byte,
+ * written or not. */
+struct term_sink {
+	FILE *f;
+	char *buf;
+	size_t size, len;
+};
+
+static void sink_put(struct term_sink *k, const void *p, size_t n)
+{
+	if (k->f) {
+		fwrite(p, 1, n, k->f);
+	} else if (k->len + 1 < k->size) {
+		size_t room = k->size - 1 - k->len;
+		memcpy(k->buf + k->len, p, n < room ? n : room);
+	}
+	k->len += n;
+}
+
+/* \xNN for a byte, \uNNNN (u set) for a code point below U+10000. */
+static void sink_escape(struct term_sink *k, int u, unsigned v)
+{
+	char e[8];
+	int n = u ? snprintf(e, sizeof e, "\\u%04x", v) : snprintf(e, sizeof e, "\\x%02x", v);
+	sink_put(k, e, (size_t)n);
+}
+
+static void term_escape(struct term_sink *k, const char *s, size_t maxchars)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, chars = 0;
@@ -256,23 +284,38 @@ void tr_report_term_str(FILE *out, const char *s, size_t maxchars)
 		uint32_t cp;
 		size_t l = tr_report_utf8_seq(p + i, n - i, &cp);
 		if (maxchars && chars == maxchars) {
-			fputs("...", out);
+			sink_put(k, "...", 3);
 			return;
 		}
 		chars++;
 		if (l == 0) {
-			fprintf(out, "\\x%02x", p[i]);
+			sink_escape(k, 0, p[i]);
 			i++;
 			continue;
 		}
 		if (cp < 0x20 || cp == 0x7F)
-			fprintf(out, "\\x%02x", (unsigned)cp);
+			sink_escape(k, 0, (unsigned)cp);
 		else if ((cp >= 0x80 && cp <= 0x9F) || is_format_char(cp))
-			fprintf(out, "\\u%04x", (unsigned)cp);
+			sink_escape(k, 1, (unsigned)cp);
 		else
-			fwrite(p + i, 1, l, out);
+			sink_put(k, p + i, l);
 		i += l;
 	}
+}
+
+void tr_report_term_str(FILE *out, const char *s, size_t maxchars)
+{
+	struct term_sink k = { out, NULL, 0, 0 };
+	term_escape(&k, s, maxchars);
+}
+
+size_t tr_term_escape(const char *s, size_t maxchars, char *buf, size_t size)
+{
+	struct term_sink k = { NULL, buf, size, 0 };
+	term_escape(&k, s, maxchars);
+	if (size > 0)
+		buf[k.len < size ? k.len : size - 1] = '\0';
+	return k.len;
 }
 
 /* ------------------------------------------------- indicator sources */

@@ -155,6 +155,15 @@ typedef struct tr_ioc_stats {
 int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out);
 void tr_ioc_stats_free(tr_ioc_stats *s); /* NULL-safe */
 
+/* s made safe for a terminal, as in the scan summary: control characters,
+ * DEL, C1 controls, invalid UTF-8 bytes and invisible or
+ * direction-changing characters become \xNN or \uNNNN, so a name from an
+ * indicator file or a backup cannot drive the terminal. At most maxchars
+ * characters (0: no limit), then "...". Like snprintf: writes at most
+ * size bytes with the NUL into buf and returns the length of the whole
+ * result (size 0 measures). NULL s gives "". */
+size_t tr_term_escape(const char *s, size_t maxchars, char *buf, size_t size);
+
 /* `spytriage decrypt`: write a plain copy of an encrypted backup. */
 int tr_decrypt_backup(tr_ctx *ctx, const char *path, const char *out_dir);
 

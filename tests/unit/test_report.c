@@ -558,6 +558,45 @@ static void test_utf8(void **state)
 	free(c);
 }
 
+/* tr_term_escape() (public, for the CLI) escapes exactly as the summary
+ * does, measures like snprintf and never overruns the buffer. */
+static void test_term_escape(void **state)
+{
+	static const char *const in[] = { "plain", "Evil\x1b[31mRed\xe2\x80\xaeX",
+		                          "a\xff"
+		                          "b\xc2\x85"
+		                          "c\x7f",
+		                          "caf\xc3\xa9" };
+	static const char *const want[] = { "plain", "Evil\\x1b[31mRed\\u202eX",
+		                            "a\\xffb\\u0085c\\x7f", "caf\xc3\xa9" };
+	char buf[64], small[6];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		char *m = NULL;
+		size_t mlen = 0;
+		FILE *f = open_memstream(&m, &mlen);
+		assert_non_null(f);
+		tr_report_term_str(f, in[i], 0);
+		fclose(f);
+		n = tr_term_escape(in[i], 0, NULL, 0);
+		assert_int_equal(n, strlen(want[i]));
+		assert_int_equal(tr_term_escape(in[i], 0, buf, sizeof buf), n);
+		assert_string_equal(buf, want[i]);
+		assert_string_equal(buf, m);
+		free(m);
+	}
+	/* cut like snprintf: the full length is still returned */
+	memset(small, 'Z', sizeof small);
+	assert_int_equal(tr_term_escape("abcdefgh", 0, small, sizeof small), 8);
+	assert_string_equal(small, "abcde");
+	/* at most maxchars characters, then "..." */
+	assert_int_equal(tr_term_escape("abcdefgh", 3, buf, sizeof buf), 6);
+	assert_string_equal(buf, "abc...");
+	assert_int_equal(tr_term_escape(NULL, 0, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
+}
+
 static void test_output_dir_is_file(void **state)
 {
 	char *tmp = unit_tmpdir(), *out = path_join(tmp, "notadir"), *printed;
@@ -987,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_empty_clean),
 		cmocka_unit_test(test_with_matcher),
 		cmocka_unit_test(test_render_by_name),
+		cmocka_unit_test(test_term_escape),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
