@@ -1,5 +1,6 @@
 /*
- * cli.c - the spytriage command-line tool. Uses only spytriage.h.
+ * cli.c - the spytriage command-line tool. Uses only spytriage.h (and
+ * jansson to print `iocs --format json`).
  *
  *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR]
  *                       [--format text|json] [--password-file FILE]
@@ -18,12 +19,15 @@
  * Secrets never come from argv: a password is read from a file, from
  * $SPYTRIAGE_BACKUP_PASSWORD or from the terminal with echo off.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli_secret.h"
 #include "spytriage.h"
@@ -163,6 +167,29 @@ static int fail_input(tr_ctx *ctx, int rc)
 
 /* ------------------------------------------------------------- scan */
 
+/* The output folder first, so the summary can point at it. A failure
+ * there still prints the summary (the verdict matters more than the
+ * folder) and is then returned, with its message, even when the summary
+ * fails too. */
+static int report(tr_ctx *ctx, int json)
+{
+	char werr[2048] = "";
+	char *buf = NULL;
+	size_t len = 0;
+	int rc_out, rc;
+
+	rc_out = tr_report_write(ctx);
+	if (rc_out != 0)
+		snprintf(werr, sizeof werr, "%s", tr_errmsg(ctx));
+	rc = tr_report_render(ctx, json ? "json" : "text", &buf, &len);
+	if (rc == 0 && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
+		rc = tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
+	free(buf);
+	if (rc_out != 0)
+		return tr_set_error(ctx, rc_out, "%s", werr);
+	return rc;
+}
+
 #define MAX_IOC_ARGS 256
 
 static int cmd_scan(int argc, char **argv)
@@ -173,7 +200,7 @@ static int cmd_scan(int argc, char **argv)
 	tr_options *o;
 	cli_password pw = { NULL, 0 };
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex, quiet = 0;
+	int rc, ex, quiet = 0, json = 0;
 
 	if (tr_ctx_create(&ctx) != 0) {
 		fprintf(stderr, "spytriage: out of memory\n");
@@ -212,7 +239,7 @@ static int cmd_scan(int argc, char **argv)
 				                 v ? v : "");
 				goto out;
 			}
-			o->format_json = strcmp(v, "json") == 0;
+			json = strcmp(v, "json") == 0;
 		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
 			if (!v) {
 				ex = usage_error("scan", "%s needs a file", "--password-file");
@@ -277,7 +304,7 @@ static int cmd_scan(int argc, char **argv)
 		ex = fail(ctx, rc);
 		goto out;
 	}
-	if ((rc = tr_report(ctx)) != 0) {
+	if ((rc = report(ctx, json)) != 0) {
 		ex = fail(ctx, rc);
 		goto out;
 	}
@@ -344,9 +371,119 @@ static int cmd_decrypt(int argc, char **argv)
 
 /* ------------------------------------------------------------- iocs */
 
+/* s escaped for the terminal (tr_term_escape). Malloc'ed; NULL when out
+ * of memory. */
+static char *term_dup(const char *s)
+{
+	size_t n = tr_term_escape(s, 0, NULL, 0);
+	char *d = malloc(n + 1);
+	if (d)
+		tr_term_escape(s, 0, d, n + 1);
+	return d;
+}
+
+/* One "Name  Count" table, the name column as wide as its longest name.
+ * Malware and file names come from the indicator files: escaped, so a
+ * name cannot carry terminal controls. */
+static int print_table(const char *title, const tr_ioc_stats_row *rows, size_t n)
+{
+	char **names = calloc(n ? n : 1, sizeof *names);
+	int w = (int)strlen(title), rc = TR_OK;
+
+	if (!names)
+		return TR_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(names[i] = term_dup(rows[i].name))) {
+			rc = TR_ENOMEM;
+			goto out;
+		}
+		if ((int)strlen(names[i]) > w)
+			w = (int)strlen(names[i]);
+	}
+	printf("\n%-*s  %8s\n", w, title, "Count");
+	for (size_t i = 0; i < n; i++)
+		printf("%-*s  %8zu\n", w, names[i], rows[i].count);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int print_ioc_stats_text(const tr_ioc_stats *st)
+{
+	tr_ioc_stats_row *files;
+	size_t ntypes = 0;
+	int rc;
+
+	printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
+	       "%zu patterns skipped\n",
+	       st->total, st->nfiles, st->nfiles == 1 ? "" : "s", st->distinct, st->skipped);
+	/* by_type lists every type, most first: the table shows those loaded */
+	while (ntypes < st->ntypes && st->by_type[ntypes].count > 0)
+		ntypes++;
+	if ((rc = print_table("Type", st->by_type, ntypes)) != TR_OK ||
+	    (rc = print_table("Malware", st->by_malware, st->nmalware)) != TR_OK)
+		return rc;
+	if (st->nfiles == 0)
+		return TR_OK;
+	files = calloc(st->nfiles, sizeof *files);
+	if (!files)
+		return TR_ENOMEM;
+	for (size_t i = 0; i < st->nfiles; i++)
+		files[i] = (tr_ioc_stats_row){ st->files[i].file, st->files[i].indicators };
+	rc = print_table("File", files, st->nfiles); /* load order = name order */
+	free(files);
+	return rc;
+}
+
+static int print_ioc_stats_json(const tr_ioc_stats *st)
+{
+	json_t *root = json_object(), *bt = json_object(), *bm = json_object(),
+	       *files = json_array();
+	int rc = TR_ENOMEM;
+
+	if (!root || !bt || !bm || !files) {
+		json_decref(bt);
+		json_decref(bm);
+		json_decref(files);
+		goto out;
+	}
+	json_object_set_new(root, "by_type", bt);
+	json_object_set_new(root, "by_malware", bm);
+	json_object_set_new(root, "files", files);
+	json_object_set_new(root, "total", json_integer((json_int_t)st->total));
+	json_object_set_new(root, "skipped", json_integer((json_int_t)st->skipped));
+	json_object_set_new(root, "distinct", json_integer((json_int_t)st->distinct));
+	for (size_t i = 0; i < st->ntypes; i++)
+		json_object_set_new(bt, st->by_type[i].name,
+		                    json_integer((json_int_t)st->by_type[i].count));
+	for (size_t i = 0; i < st->nmalware; i++)
+		json_object_set_new(bm, st->by_malware[i].name,
+		                    json_integer((json_int_t)st->by_malware[i].count));
+	for (size_t i = 0; i < st->nfiles; i++) {
+		const tr_ioc_stats_file *f = &st->files[i];
+		json_t *o = json_pack("{s:s, s:I, s:I}", "file", f->file, "indicators",
+		                      (json_int_t)f->indicators, "skipped", (json_int_t)f->skipped);
+		if (!o || json_array_append_new(files, o) != 0)
+			goto out;
+	}
+	/* JSON_SORT_KEYS: the same bytes whatever the insertion order */
+	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+		rc = TR_EIO;
+		goto out;
+	}
+	fputc('\n', stdout);
+	rc = TR_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
 static int cmd_iocs(int argc, char **argv)
 {
 	tr_ctx *ctx = NULL;
+	tr_ioc_stats *st = NULL;
 	int json = 0, n = 0, rc, ex = 0;
 	const char *v;
 
@@ -375,9 +512,19 @@ static int cmd_iocs(int argc, char **argv)
 		tr_ctx_destroy(ctx);
 		return usage_error("iocs", "%s", "give at least one STIX2 file or folder");
 	}
-	if ((rc = tr_print_ioc_stats(ctx, json)) != 0)
+	if ((rc = tr_ioc_stats_get(ctx, &st)) != 0) {
 		ex = fail(ctx, rc);
+		goto out;
+	}
+	rc = json ? print_ioc_stats_json(st) : print_ioc_stats_text(st);
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = TR_EIO;
+	if (rc != 0)
+		ex = fail(ctx, tr_set_error(ctx, rc, "%s",
+		                            rc == TR_EIO ? "stdout: write failed"
+		                                         : "indicator statistics: out of memory"));
 out:
+	tr_ioc_stats_free(st);
 	tr_ctx_destroy(ctx);
 	return ex;
 }

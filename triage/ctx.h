@@ -82,6 +82,7 @@ struct tr_ctx {
 	char *partial_dir;  /* output being written, removed on interruption */
 	int partial_remove; /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;
+	int report_written; /* tr_report_write() filled opts.output_dir */
 };
 
 /* A context for one worker thread: it shares the parent's options,

@@ -1,8 +1,9 @@
 /*
  * ioc_index.c - the indicator index: normalised indicators from STIX2
- * bundles (see ioc_stix2.c), hash tables to match record values against
- * them, per-type / per-malware / per-file statistics and the
- * `spytriage iocs` printout (tr_print_ioc_stats).
+ * bundles (see ioc_stix2.c), the lookup tables that tr_iocs_match()
+ * (ioc_match.c) reads, and per-type / per-malware / per-file statistics
+ * (tr_ioc_stats_get, printed by `spytriage iocs`). The hash map and the
+ * string arena are in ioc_map.c.
  *
  * Data model:
  *  - entries: one tr_ioc per distinct (type, normalised value, malware);
@@ -19,265 +20,18 @@
  *    a trailing '/'). Case-insensitive classes store lower-case keys and
  *    fold the query while hashing, so matching never copies or allocates.
  *
- * Invariants: tr_iocs_match() reads only tables built by tr_iocs_build(),
- * never scans all indicators, allocates nothing and keeps no state in the
- * index, so it is safe from several threads at once. Work per call is
- * bounded: host names longer than 253 bytes (not valid DNS) never match,
- * and relative-path suffixes are only tried up to the depth of the deepest
- * relative indicator.
+ * Invariants: after tr_iocs_build() the index is immutable, so
+ * tr_iocs_match() may read it from several threads at once; the longest
+ * key of each class (maxlen) bounds the work of a match on hostile input,
+ * e.g. relative-path suffixes are only tried up to the depth of the
+ * deepest relative indicator.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#include <jansson.h>
 
 #include "ctx.h"
 #include "ioc_internal.h"
 #include "triage.h"
-
-/* ------------------------------------------------------------------ */
-/* Arena                                                               */
-
-struct tr_ioc_arena_block {
-	tr_ioc_arena_block *next;
-	size_t used, cap;
-	char data[];
-};
-
-#define ARENA_BLOCK (64u * 1024)
-
-char *tr_ioc_arena_strndup(tr_ioc_arena *a, const char *s, size_t len)
-{
-	tr_ioc_arena_block *b = a->head;
-	char *p;
-
-	if (len >= SIZE_MAX / 2)
-		return NULL;
-	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-		b = malloc(sizeof *b + cap);
-		if (!b)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		/* a large string gets its own block behind the head, so the
-		 * head's free space is not wasted */
-		if (a->head && cap > ARENA_BLOCK) {
-			b->next = a->head->next;
-			a->head->next = b;
-		} else {
-			b->next = a->head;
-			a->head = b;
-		}
-	}
-	p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
-}
-
-void tr_ioc_arena_free(tr_ioc_arena *a)
-{
-	tr_ioc_arena_block *b = a->head;
-	while (b) {
-		tr_ioc_arena_block *next = b->next;
-		free(b);
-		b = next;
-	}
-	a->head = NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Hash map                                                            */
-
-static unsigned char lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
-static uint64_t load64(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, sizeof w);
-	return w;
-}
-
-/* Adds 0x20 to every byte of w in 'A'..'Z', eight bytes at once. Each
- * byte's low seven bits plus a constant cannot carry into the next byte,
- * so the tests stay per byte; bytes >= 0x80 are left alone. */
-static uint64_t lower8(uint64_t w)
-{
-	const uint64_t hi = 0x8080808080808080ULL;
-	uint64_t low7 = w & ~hi;
-	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* 0x80 set if >= 'A' */
-	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* 0x80 set if > 'Z' */
-	uint64_t upper = ge_a & ~gt_z & ~w & hi;
-	return w | (upper >> 2);
-}
-
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 31);
-}
-
-uint64_t tr_ioc_hash(unsigned tag, const char *s, size_t len, size_t fold_len)
-{
-	uint64_t h = 0x243f6a8885a308d3ULL ^ ((uint64_t)tag << 32) ^ len;
-	size_t i = 0;
-
-	if (fold_len > len)
-		fold_len = len;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		if (i + 8 <= fold_len) {
-			w = lower8(load64(s + i));
-		} else if (i < fold_len) {
-			/* the word where folding stops (URLs: end of host) */
-			char tmp[8];
-			memcpy(tmp, s + i, 8);
-			for (size_t k = 0; k < fold_len - i; k++)
-				tmp[k] = (char)lower((unsigned char)tmp[k]);
-			w = load64(tmp);
-		} else {
-			w = load64(s + i);
-		}
-		h = mix(h, w);
-	}
-	if (i < len) {
-		char tmp[8] = { 0 };
-		memcpy(tmp, s + i, len - i);
-		for (size_t k = 0; i + k < fold_len; k++)
-			tmp[k] = (char)lower((unsigned char)tmp[k]);
-		h = mix(h, load64(tmp));
-	}
-	return h;
-}
-
-/* The final mix spreads FNV's weak low bits over the slot index. */
-static size_t slot_of(uint64_t h, size_t mask)
-{
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (size_t)h & mask;
-}
-
-static int key_eq(const tr_ioc_mkey *k, unsigned tag, const char *s, size_t len, size_t fold_len,
-                  uint64_t hash)
-{
-	size_t i = 0;
-	if (k->hash != hash || k->tag != tag || k->len != len)
-		return 0;
-	for (; i < len && i < fold_len; i++)
-		if ((unsigned char)k->s[i] != lower((unsigned char)s[i]))
-			return 0;
-	return memcmp(k->s + i, s + i, len - i) == 0;
-}
-
-static int map_grow(tr_ioc_map *m)
-{
-	size_t nslots = m->mask ? (m->mask + 1) * 2 : 64;
-	uint32_t *slots;
-
-	if (nslots > SIZE_MAX / sizeof *slots)
-		return TR_ENOMEM;
-	slots = calloc(nslots, sizeof *slots);
-	if (!slots)
-		return TR_ENOMEM;
-	for (size_t i = 0; i < m->n; i++) {
-		size_t j = slot_of(m->keys[i].hash, nslots - 1);
-		while (slots[j])
-			j = (j + 1) & (nslots - 1);
-		slots[j] = (uint32_t)(i + 1);
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->mask = nslots - 1;
-	return TR_OK;
-}
-
-int tr_ioc_map_put(tr_ioc_map *m, unsigned tag, const char *s, size_t len, uint32_t val, int *found,
-                   uint32_t *val_out)
-{
-	uint64_t h;
-	size_t j;
-	int st;
-
-	if (len > UINT32_MAX || m->n >= 0x7fffffffu)
-		return TR_ELIMIT;
-	/* load factor at most 1/2: probes stay short */
-	if (!m->slots || (m->n + 1) * 2 > m->mask + 1)
-		if ((st = map_grow(m)) != TR_OK)
-			return st;
-	h = tr_ioc_hash(tag, s, len, 0);
-	j = slot_of(h, m->mask);
-	while (m->slots[j]) {
-		tr_ioc_mkey *k = &m->keys[m->slots[j] - 1];
-		if (key_eq(k, tag, s, len, 0, h)) {
-			if (found)
-				*found = 1;
-			if (val_out)
-				*val_out = k->val;
-			return TR_OK;
-		}
-		j = (j + 1) & m->mask;
-	}
-	if (m->n == m->capkeys) {
-		size_t cap = m->capkeys ? m->capkeys * 2 : 64;
-		tr_ioc_mkey *keys;
-		if (cap > SIZE_MAX / sizeof *keys)
-			return TR_ENOMEM;
-		keys = realloc(m->keys, cap * sizeof *keys);
-		if (!keys)
-			return TR_ENOMEM;
-		m->keys = keys;
-		m->capkeys = cap;
-	}
-	m->keys[m->n] =
-	        (tr_ioc_mkey){ .s = s, .len = (uint32_t)len, .val = val, .hash = h, .tag = tag };
-	m->slots[j] = (uint32_t)(m->n + 1);
-	m->n++;
-	if (found)
-		*found = 0;
-	if (val_out)
-		*val_out = val;
-	return TR_OK;
-}
-
-int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
-                     uint64_t hash, uint32_t *val)
-{
-	size_t j;
-	if (!m->slots)
-		return 0;
-	j = slot_of(hash, m->mask);
-	while (m->slots[j]) {
-		const tr_ioc_mkey *k = &m->keys[m->slots[j] - 1];
-		if (key_eq(k, tag, s, len, fold_len, hash)) {
-			*val = k->val;
-			return 1;
-		}
-		j = (j + 1) & m->mask;
-	}
-	return 0;
-}
-
-int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
-                   uint32_t *val)
-{
-	return tr_ioc_map_get_h(m, tag, s, len, fold_len, tr_ioc_hash(tag, s, len, fold_len), val);
-}
-
-void tr_ioc_map_free(tr_ioc_map *m)
-{
-	free(m->slots);
-	free(m->keys);
-	memset(m, 0, sizeof *m);
-}
 
 /* ------------------------------------------------------------------ */
 /* Types and normalisation                                             */
@@ -306,54 +60,17 @@ const char *tr_ioc_type_name(enum tr_ioc_type t)
 	return "unknown";
 }
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static void trim_span(const char **s, size_t *len)
-{
-	while (*len > 0 && is_space((unsigned char)**s))
-		(*s)++, (*len)--;
-	while (*len > 0 && is_space((unsigned char)(*s)[*len - 1]))
-		(*len)--;
-}
-
-/* An e-mail address as found in records: "mailto:" (any case), quotes,
- * angle brackets, white space and a "?subject=" tail are not part of it. */
-static void email_span(const char **s, size_t *len)
-{
-	for (int round = 0; round < 4; round++) {
-		size_t before = *len;
-		trim_span(s, len);
-		if (*len >= 2 && (((*s)[0] == '"' && (*s)[*len - 1] == '"') ||
-		                  ((*s)[0] == '\'' && (*s)[*len - 1] == '\'') ||
-		                  ((*s)[0] == '<' && (*s)[*len - 1] == '>')))
-			(*s)++, *len -= 2;
-		if (*len >= 7 && strncasecmp(*s, "mailto:", 7) == 0) {
-			const char *q;
-			*s += 7;
-			*len -= 7;
-			q = memchr(*s, '?', *len);
-			if (q)
-				*len = (size_t)(q - *s);
-		}
-		if (*len == before)
-			break;
-	}
-}
-
 static void lower_copy(char *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		out[i] = (char)lower((unsigned char)s[i]);
+		out[i] = (char)tr_ioc_lower((unsigned char)s[i]);
 }
 
 int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, size_t *outlen)
 {
 	size_t n = 0;
 
-	trim_span(&s, &len);
+	tr_ioc_trim_span(&s, &len);
 	switch (t) {
 	case TR_IOC_DOMAIN:
 		if (len >= 2 && s[0] == '*' && s[1] == '.')
@@ -373,7 +90,7 @@ int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, s
 		break;
 	}
 	case TR_IOC_EMAIL:
-		email_span(&s, &len);
+		tr_ioc_email_span(&s, &len);
 		lower_copy(out, s, len);
 		n = len;
 		break;
@@ -385,8 +102,8 @@ int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, s
 	case TR_IOC_CERT_MD5:
 		/* "AB:CD:..." fingerprints and spaced hex are the same digest */
 		for (size_t i = 0; i < len; i++)
-			if (s[i] != ':' && !is_space((unsigned char)s[i]))
-				out[n++] = (char)lower((unsigned char)s[i]);
+			if (s[i] != ':' && !tr_ioc_is_space((unsigned char)s[i]))
+				out[n++] = (char)tr_ioc_lower((unsigned char)s[i]);
 		break;
 	case TR_IOC_APP_ID:
 	case TR_IOC_PROFILE_ID:
@@ -412,59 +129,14 @@ int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, s
 /* ------------------------------------------------------------------ */
 /* The index                                                           */
 
-/* Key classes of the lookup table. */
-enum {
-	K_HOST = 1,  /* domain (no path) and IPv4 values; lower case */
-	K_HOSTPATH,  /* host of a "host/path" domain value */
-	K_URL,       /* url: scheme and authority lower case */
-	K_EMAIL,     /* lower case */
-	K_PROC,      /* process name, case-sensitive */
-	K_PROC_PFX,  /* 15- and 16-byte prefixes of longer process names */
-	K_FNAME,     /* file:name */
-	K_FPATH_ABS, /* absolute file:path without trailing '/' */
-	K_FPATH_REL, /* relative file:path */
-	K_FILEHASH,  /* md5/sha1/sha256, lower-case hex */
-	K_CERTHASH,  /* certificate hashes, lower-case hex */
-	K_APP,       /* lower case */
-	K_PROFILE,   /* lower case */
-	K_PROP,      /* lower case */
-	K_NCLASSES
-};
-
-typedef struct ioc_group {
-	uint32_t start, count; /* range of ix->post */
-} ioc_group;
-
+/* One key of the lookup table while it is built (key classes K_* and the
+ * struct are in ioc_internal.h, shared with ioc_match.c). */
 typedef struct ioc_posting {
 	unsigned cls;
 	const char *key;
 	size_t len;
 	uint32_t entry;
 } ioc_posting;
-
-struct tr_iocs {
-	tr_ioc_arena arena;
-	tr_ioc *entries;
-	size_t n, cap;
-	tr_ioc_map dedupe; /* (type + NTYPES * malware#, value) -> entry */
-	tr_ioc_map names;  /* interned malware and source names -> index */
-	size_t nnames;
-
-	size_t counts[TR_IOC_NTYPES];
-	size_t skipped;
-	tr_ioc_source_stat *sources;
-	size_t nsources, capsources;
-
-	/* lookup tables, valid when built == n */
-	size_t built;
-	tr_ioc_map table; /* (class, key) -> group */
-	ioc_group *groups;
-	uint32_t *post;
-	uint32_t *order; /* entries sorted by type, value, malware, source */
-	/* longest key of each class: longer queries are not hashed at all,
-	 * which also bounds the work of walks over hostile input */
-	size_t maxlen[K_NCLASSES];
-};
 
 int tr_iocs_create(tr_iocs **out)
 {
@@ -779,467 +451,85 @@ int tr_iocs_foreach(const tr_iocs *ix, tr_ioc_cb cb, void *arg)
 }
 
 /* ------------------------------------------------------------------ */
-/* Matching                                                            */
-
-#define MATCH_SEEN 256
-
-/* State of one tr_iocs_match call, on the caller's stack. */
-typedef struct mstate {
-	const tr_iocs *ix;
-	tr_ioc_cb cb;
-	void *arg;
-	/* entries already reported in this call: a repeated path component
-	 * must not report the same indicator twice. Beyond MATCH_SEEN
-	 * reports (never in practice) repeats are possible but harmless. */
-	uint32_t seen[MATCH_SEEN];
-	size_t nseen;
-} mstate;
-
-static const ioc_group *lookup(const tr_iocs *ix, unsigned cls, const char *s, size_t len,
-                               size_t fold)
-{
-	uint32_t g;
-	if (len == 0 || len > ix->maxlen[cls])
-		return NULL;
-	if (!tr_ioc_map_get(&ix->table, cls, s, len, fold, &g))
-		return NULL;
-	return &ix->groups[g];
-}
-
-static int report(mstate *m, uint32_t e, const char *how)
-{
-	for (size_t i = 0; i < m->nseen; i++)
-		if (m->seen[i] == e)
-			return 0;
-	if (m->nseen < MATCH_SEEN)
-		m->seen[m->nseen++] = e;
-	return m->cb(m->arg, &m->ix->entries[e], how);
-}
-
-static int report_group(mstate *m, const ioc_group *g, const char *how)
-{
-	if (!g)
-		return 0;
-	for (uint32_t i = 0; i < g->count; i++) {
-		int rc = report(m, m->ix->post[g->start + i], how);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* A host name or IP address, raw (any case, no trailing dot): exact, then
- * every parent domain. With bare_hostpath, "host/path" indicators match
- * on their host too (a record that has only a host cannot show the path).
- * how_override replaces the rule name (origin folders). */
-static int match_host(mstate *m, const char *s, size_t len, int bare_hostpath,
-                      const char *how_override)
-{
-	int rc, ip;
-
-	if (len == 0 || len > 253)
-		return 0;
-	ip = tr_is_ipv4(s, len) || memchr(s, ':', len) != NULL;
-	if ((rc = report_group(m, lookup(m->ix, K_HOST, s, len, len),
-	                       how_override ? how_override : "exact")))
-		return rc;
-	if (bare_hostpath && (rc = report_group(m, lookup(m->ix, K_HOSTPATH, s, len, len),
-	                                        how_override ? how_override : "exact")))
-		return rc;
-	if (ip)
-		return 0; /* "2.3.4" is not a parent of "1.2.3.4" */
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (s[i] != '.' || len - i - 1 > m->ix->maxlen[K_HOST])
-			continue;
-		/* an IP address is never a parent domain ("1.192.0.2.1") */
-		if (tr_is_ipv4(s + i + 1, len - i - 1))
-			continue;
-		rc = report_group(m, lookup(m->ix, K_HOST, s + i + 1, len - i - 1, len - i - 1),
-		                  how_override ? how_override : "parent domain");
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int match_domain(mstate *m, const char *s, size_t len)
-{
-	trim_span(&s, &len);
-	if (len >= 2 && s[0] == '[') {
-		const char *rb = memchr(s, ']', len);
-		if (!rb)
-			return 0;
-		return match_host(m, s + 1, (size_t)(rb - s - 1), 1, NULL);
-	}
-	/* "host:443" - a single colon followed by digits is a port */
-	const char *colon = memchr(s, ':', len);
-	if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - s) - 1)) {
-		size_t k = (size_t)(colon - s) + 1;
-		int digits = k < len;
-		for (; k < len; k++)
-			digits &= s[k] >= '0' && s[k] <= '9';
-		if (digits)
-			len = (size_t)(colon - s);
-	}
-	while (len > 0 && s[len - 1] == '.')
-		len--;
-	return match_host(m, s, len, 1, NULL);
-}
-
-static int match_url(mstate *m, const char *s, size_t len)
-{
-	tr_url_parts p;
-	const ioc_group *g;
-	int rc, ok;
-
-	trim_span(&s, &len);
-	if (len == 0)
-		return 0;
-	ok = tr_url_split(s, len, &p);
-	if ((rc = report_group(m, lookup(m->ix, K_URL, s, len, ok ? p.fold_len : 0), "url")))
-		return rc;
-	if (!ok)
-		return 0;
-	if ((rc = match_host(m, p.host, p.host_len, 0, NULL)))
-		return rc;
-	g = lookup(m->ix, K_HOSTPATH, p.host, p.host_len, p.host_len);
-	for (uint32_t i = 0; g && i < g->count; i++) {
-		uint32_t e = m->ix->post[g->start + i];
-		const char *ipath = strchr(m->ix->entries[e].value, '/');
-		size_t il = strlen(ipath);
-		if (p.path_len >= il && memcmp(p.path, ipath, il) == 0)
-			if ((rc = report(m, e, "url path")))
-				return rc;
-	}
-	return 0;
-}
-
-static const char *basename_of(const char *s, size_t len, size_t *blen)
-{
-	const char *b = s;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '/')
-			b = s + i + 1;
-	*blen = len - (size_t)(b - s);
-	return b;
-}
-
-static int match_process(mstate *m, const char *s, size_t len)
-{
-	size_t bl;
-	const char *b;
-	int rc;
-
-	trim_span(&s, &len);
-	b = basename_of(s, len, &bl);
-	if (bl == 0)
-		return 0;
-	if ((rc = report_group(m, lookup(m->ix, K_PROC, b, bl, 0), "exact")))
-		return rc;
-	/* The kernel keeps 16 bytes of a process name with its NUL (15
-	 * characters, e.g. ps, crash reports); some iOS records keep 16. A
-	 * name of exactly that length may be a longer name cut short. */
-	if (bl == 15 || bl == 16)
-		return report_group(m, lookup(m->ix, K_PROC_PFX, b, bl, 0),
-		                    "truncated process name");
-	return 0;
-}
-
-/* Is this '_'-separated piece of an origin folder name a host name worth
- * checking? It needs a dot and a top label with a letter (or be an IPv4
- * address), so "0.localstorage" passes but "1.0" does not. */
-static int origin_host_like(const char *s, size_t len)
-{
-	const char *top;
-	size_t tl;
-	int letter = 0;
-
-	if (!memchr(s, '.', len))
-		return 0;
-	if (tr_is_ipv4(s, len))
-		return 1;
-	if (!tr_is_hostname(s, len))
-		return 0;
-	top = s + len;
-	while (top > s && top[-1] != '.')
-		top--;
-	tl = len - (size_t)(top - s);
-	for (size_t i = 0; i < tl; i++)
-		letter |= (top[i] >= 'a' && top[i] <= 'z') || (top[i] >= 'A' && top[i] <= 'Z');
-	return tl > 0 && letter;
-}
-
-/* with_origin: also split components on '_' (WebKit origin folders such
- * as "https_www.example.org_0") and check the pieces as domains. */
-static int match_file_path(mstate *m, const char *s, size_t len, int with_origin)
-{
-	const char *b;
-	size_t bl;
-	int rc;
-
-	trim_span(&s, &len);
-	if (len == 0)
-		return 0;
-
-	/* absolute indicators: equal, or a prefix ending on a '/' boundary
-	 * (no longer than the longest indicator) */
-	if (s[0] == '/') {
-		for (size_t i = 1; i <= len && i <= m->ix->maxlen[K_FPATH_ABS]; i++) {
-			if (i < len && s[i] != '/')
-				continue;
-			int whole = i == len || (i + 1 == len && s[i] == '/');
-			if ((rc = report_group(m, lookup(m->ix, K_FPATH_ABS, s, i, 0),
-			                       whole ? "exact" : "path prefix")))
-				return rc;
-		}
-	}
-
-	/* relative indicators: equal, or a suffix after a '/' (suffixes grow
-	 * from the right; stop past the longest indicator) */
-	if (s[0] != '/' && (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s, len, 0), "exact")))
-		return rc;
-	for (size_t i = len; i-- > 0 && len - i - 1 <= m->ix->maxlen[K_FPATH_REL];) {
-		if (s[i] == '/' && i + 1 < len &&
-		    (rc = report_group(m, lookup(m->ix, K_FPATH_REL, s + i + 1, len - i - 1, 0),
-		                       "path suffix")))
-			return rc;
-	}
-
-	b = basename_of(s, len, &bl);
-	if (bl > 0 && (rc = report_group(m, lookup(m->ix, K_FNAME, b, bl, 0), "file name")))
-		return rc;
-
-	if (!with_origin)
-		return 0;
-	for (size_t cs = 0; cs < len;) {
-		size_t ce = cs;
-		while (ce < len && s[ce] != '/')
-			ce++;
-		if (memchr(s + cs, '_', ce - cs)) {
-			for (size_t ps = cs; ps < ce;) {
-				size_t pe = ps;
-				while (pe < ce && s[pe] != '_')
-					pe++;
-				if (origin_host_like(s + ps, pe - ps) &&
-				    (rc = match_host(m, s + ps, pe - ps, 1, "origin folder")))
-					return rc;
-				ps = pe + 1;
-			}
-		}
-		cs = ce + 1;
-	}
-	return 0;
-}
-
-static int match_process_path(mstate *m, const char *s, size_t len)
-{
-	int rc;
-
-	trim_span(&s, &len);
-	if ((rc = match_file_path(m, s, len, 0)))
-		return rc;
-	for (size_t cs = 0; cs < len;) {
-		size_t ce = cs;
-		while (ce < len && s[ce] != '/')
-			ce++;
-		if (ce > cs && (rc = report_group(m, lookup(m->ix, K_PROC, s + cs, ce - cs, 0),
-		                                  "path component")))
-			return rc;
-		cs = ce + 1;
-	}
-	return 0;
-}
-
-static int match_email(mstate *m, const char *s, size_t len)
-{
-	email_span(&s, &len);
-	if (len == 0)
-		return 0;
-	return report_group(m, lookup(m->ix, K_EMAIL, s, len, len), "exact");
-}
-
-static int match_hex(mstate *m, unsigned cls, const char *s, size_t len)
-{
-	char buf[72];
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == ':' || is_space((unsigned char)s[i]))
-			continue;
-		if (n == sizeof buf)
-			return 0; /* longer than any digest we index */
-		buf[n++] = (char)lower((unsigned char)s[i]);
-	}
-	if (n != 32 && n != 40 && n != 64)
-		return 0;
-	return report_group(m, lookup(m->ix, cls, buf, n, 0), "exact");
-}
-
-static int match_folded(mstate *m, unsigned cls, const char *s, size_t len)
-{
-	trim_span(&s, &len);
-	if (len == 0)
-		return 0;
-	return report_group(m, lookup(m->ix, cls, s, len, len), "exact");
-}
-
-int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value, tr_ioc_cb cb, void *arg)
-{
-	mstate m;
-	size_t len;
-
-	if (!ix || !value || !cb || ix->built == 0)
-		return TR_OK;
-	m.ix = ix;
-	m.cb = cb;
-	m.arg = arg;
-	m.nseen = 0;
-	len = strlen(value);
-
-	switch (kind) {
-	case TR_M_NONE: return TR_OK;
-	case TR_M_URL: return match_url(&m, value, len);
-	case TR_M_DOMAIN: return match_domain(&m, value, len);
-	case TR_M_PROCESS: return match_process(&m, value, len);
-	case TR_M_PROCESS_PATH: return match_process_path(&m, value, len);
-	case TR_M_EMAIL: return match_email(&m, value, len);
-	case TR_M_FILE_PATH: return match_file_path(&m, value, len, 1);
-	case TR_M_APP_ID: return match_folded(&m, K_APP, value, len);
-	case TR_M_HASH: return match_hex(&m, K_FILEHASH, value, len);
-	case TR_M_CERT: return match_hex(&m, K_CERTHASH, value, len);
-	case TR_M_PROFILE_ID: return match_folded(&m, K_PROFILE, value, len);
-	case TR_M_PROPERTY: return match_folded(&m, K_PROP, value, len);
-	}
-	return TR_OK;
-}
-
-/* ------------------------------------------------------------------ */
 /* Statistics                                                          */
-
-typedef struct stat_row {
-	const char *name;
-	size_t count;
-} stat_row;
 
 /* Count descending, then name: the biggest families first, ties stable. */
 static int row_cmp(const void *va, const void *vb)
 {
-	const stat_row *a = va, *b = vb;
+	const tr_ioc_stats_row *a = va, *b = vb;
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
-static void print_table(const char *title, const stat_row *rows, size_t n)
+int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out)
 {
-	int w = (int)strlen(title);
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(rows[i].name) > w)
-			w = (int)strlen(rows[i].name);
-	printf("\n%-*s  %8s\n", w, title, "Count");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %8zu\n", w, rows[i].name, rows[i].count);
-}
+	const tr_iocs *ix = ctx->iocs;
+	size_t nnames = ix ? ix->nnames : 0, *per = NULL;
+	tr_ioc_stats *s = calloc(1, sizeof *s);
 
-int tr_print_ioc_stats(tr_ctx *ctx, int json)
-{
-	const tr_iocs *ix = ctx ? ctx->iocs : NULL;
-	stat_row types[TR_IOC_NTYPES];
-	stat_row *mal = NULL;
-	size_t ntypes = 0, nmal = 0, nnames = ix ? ix->nnames : 0;
-	json_t *root = NULL;
-	int st = TR_ENOMEM;
+	*out = NULL;
+	if (!s)
+		goto oom;
+	s->total = tr_iocs_count(ix);
+	s->distinct = ix ? ix->n : 0;
+	s->skipped = tr_iocs_skipped(ix);
 
+	s->by_type = calloc(TR_IOC_NTYPES, sizeof *s->by_type);
+	if (!s->by_type)
+		goto oom;
 	for (int t = 0; t < TR_IOC_NTYPES; t++)
-		if (tr_iocs_count_type(ix, (enum tr_ioc_type)t) > 0)
-			types[ntypes++] = (stat_row){ tr_ioc_type_name((enum tr_ioc_type)t),
-				                      tr_iocs_count_type(ix, (enum tr_ioc_type)t) };
-	qsort(types, ntypes, sizeof *types, row_cmp);
+		s->by_type[s->ntypes++] =
+		        (tr_ioc_stats_row){ tr_ioc_type_name((enum tr_ioc_type)t),
+			                    tr_iocs_count_type(ix, (enum tr_ioc_type)t) };
+	qsort(s->by_type, s->ntypes, sizeof *s->by_type, row_cmp);
 
 	/* by malware: distinct indicator values of each collection, from the
 	 * entries (names are interned, so the name index is the bucket) */
 	if (nnames > 0) {
-		size_t *per = calloc(nnames, sizeof *per);
-		if (!per)
-			goto out;
+		per = calloc(nnames, sizeof *per);
+		s->by_malware = calloc(nnames, sizeof *s->by_malware);
+		if (!per || !s->by_malware)
+			goto oom;
 		for (size_t i = 0; i < ix->n; i++) {
 			uint32_t v;
 			const char *name = ix->entries[i].malware;
 			if (tr_ioc_map_get(&ix->names, 0, name, strlen(name), 0, &v))
 				per[v]++;
 		}
-		mal = calloc(nnames, sizeof *mal);
-		if (!mal) {
-			free(per);
-			goto out;
-		}
 		for (size_t v = 0; v < nnames; v++)
 			if (per[v] > 0)
-				mal[nmal++] = (stat_row){ ix->names.keys[v].s, per[v] };
+				s->by_malware[s->nmalware++] =
+				        (tr_ioc_stats_row){ ix->names.keys[v].s, per[v] };
 		free(per);
-		qsort(mal, nmal, sizeof *mal, row_cmp);
+		per = NULL;
+		qsort(s->by_malware, s->nmalware, sizeof *s->by_malware, row_cmp);
 	}
 
-	if (json) {
-		json_t *bt = json_object(), *bm = json_object(), *files = json_array();
-		root = json_object();
-		if (!root || !bt || !bm || !files) {
-			json_decref(bt);
-			json_decref(bm);
-			json_decref(files);
-			goto out;
-		}
-		json_object_set_new(root, "by_type", bt);
-		json_object_set_new(root, "by_malware", bm);
-		json_object_set_new(root, "files", files);
-		json_object_set_new(root, "total", json_integer((json_int_t)tr_iocs_count(ix)));
-		json_object_set_new(root, "skipped", json_integer((json_int_t)tr_iocs_skipped(ix)));
-		json_object_set_new(root, "distinct", json_integer((json_int_t)(ix ? ix->n : 0)));
-		for (int t = 0; t < TR_IOC_NTYPES; t++)
-			json_object_set_new(bt, tr_ioc_type_name((enum tr_ioc_type)t),
-			                    json_integer((json_int_t)tr_iocs_count_type(
-			                            ix, (enum tr_ioc_type)t)));
-		for (size_t i = 0; i < nmal; i++)
-			json_object_set_new(bm, mal[i].name,
-			                    json_integer((json_int_t)mal[i].count));
-		for (size_t i = 0; i < tr_iocs_nsources(ix); i++) {
-			const tr_ioc_source_stat *s = tr_iocs_source_stat(ix, i);
-			json_t *o =
-			        json_pack("{s:s, s:I, s:I}", "file", s->source, "indicators",
-			                  (json_int_t)s->count, "skipped", (json_int_t)s->skipped);
-			if (!o || json_array_append_new(files, o) != 0)
-				goto out;
-		}
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
-			st = TR_EIO;
-			goto out;
-		}
-		fputc('\n', stdout);
-	} else {
-		printf("Indicators: %zu from %zu file%s; %zu distinct (value, malware) entries; "
-		       "%zu patterns skipped\n",
-		       tr_iocs_count(ix), tr_iocs_nsources(ix),
-		       tr_iocs_nsources(ix) == 1 ? "" : "s", ix ? ix->n : 0, tr_iocs_skipped(ix));
-		print_table("Type", types, ntypes);
-		print_table("Malware", mal, nmal);
-		if (tr_iocs_nsources(ix) > 0) {
-			stat_row *files = calloc(ix->nsources, sizeof *files);
-			if (!files)
-				goto out;
-			for (size_t i = 0; i < ix->nsources; i++)
-				files[i] =
-				        (stat_row){ ix->sources[i].source, ix->sources[i].count };
-			print_table("File", files, ix->nsources); /* load order = name order */
-			free(files);
-		}
+	if (tr_iocs_nsources(ix) > 0) {
+		s->files = calloc(ix->nsources, sizeof *s->files);
+		if (!s->files)
+			goto oom;
+		for (size_t i = 0; i < ix->nsources; i++)
+			s->files[i] =
+			        (tr_ioc_stats_file){ ix->sources[i].source, ix->sources[i].count,
+				                     ix->sources[i].skipped };
+		s->nfiles = ix->nsources;
 	}
-	st = fflush(stdout) != 0 || ferror(stdout) ? TR_EIO : TR_OK;
-out:
-	json_decref(root);
-	free(mal);
-	if (st != TR_OK && ctx)
-		tr_set_error(ctx, st, "%s",
-		             st == TR_EIO ? "stdout: write failed"
-		                          : "indicator statistics: out of memory");
-	return st;
+	*out = s;
+	return TR_OK;
+oom:
+	free(per);
+	tr_ioc_stats_free(s);
+	return tr_set_error(ctx, TR_ENOMEM, "indicator statistics: out of memory");
+}
+
+void tr_ioc_stats_free(tr_ioc_stats *s)
+{
+	if (!s)
+		return;
+	free(s->by_type);
+	free(s->by_malware);
+	free(s->files);
+	free(s);
 }

@@ -1,8 +1,9 @@
 /*
  * ioc_internal.h - private interface between the parts of the indicator
  * engine: triage/ioc_stix2.c (STIX2 bundle -> extracted items),
- * triage/ioc_index.c (items -> hash index, matching, statistics) and
- * triage/url.c (URL splitting without allocation).
+ * triage/ioc_map.c (string arena, hash map), triage/ioc_index.c (items ->
+ * index and lookup tables, statistics), triage/ioc_match.c (matching)
+ * and triage/url.c (URL splitting without allocation).
  *
  * Nothing here is part of the plug-in API; collectors and modules use
  * triage.h only.
@@ -22,11 +23,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <strings.h>
 
 #include "triage.h"
 
 /* ------------------------------------------------------------------ */
-/* String arena: stable pointers, freed all at once.                   */
+/* String arena (ioc_map.c): stable pointers, freed all at once.       */
 
 typedef struct tr_ioc_arena_block tr_ioc_arena_block;
 typedef struct tr_ioc_arena {
@@ -38,10 +41,10 @@ char *tr_ioc_arena_strndup(tr_ioc_arena *a, const char *s, size_t len);
 void tr_ioc_arena_free(tr_ioc_arena *a);
 
 /* ------------------------------------------------------------------ */
-/* Hash map: (tag, bytes) -> uint32. Keys are borrowed (the caller keeps
- * them alive as long as the map). Lookups may fold ASCII upper case to
- * lower case on the first fold_len bytes of the query; stored keys must
- * then be lower case in that part already.                            */
+/* Hash map (ioc_map.c): (tag, bytes) -> uint32. Keys are borrowed (the
+ * caller keeps them alive as long as the map). Lookups may fold ASCII
+ * upper case to lower case on the first fold_len bytes of the query;
+ * stored keys must then be lower case in that part already.           */
 
 typedef struct tr_ioc_mkey {
 	const char *s;
@@ -75,6 +78,53 @@ int tr_ioc_map_get_h(const tr_ioc_map *m, unsigned tag, const char *s, size_t le
 int tr_ioc_map_get(const tr_ioc_map *m, unsigned tag, const char *s, size_t len, size_t fold_len,
                    uint32_t *val);
 void tr_ioc_map_free(tr_ioc_map *m);
+
+/* ------------------------------------------------------------------ */
+/* Text helpers shared by normalisation (ioc_index.c), the map
+ * (ioc_map.c) and matching (ioc_match.c). static inline: matching is the
+ * hot path of a scan and must not pay a call across files for them.   */
+
+static inline unsigned char tr_ioc_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static inline int tr_ioc_is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static inline void tr_ioc_trim_span(const char **s, size_t *len)
+{
+	while (*len > 0 && tr_ioc_is_space((unsigned char)**s))
+		(*s)++, (*len)--;
+	while (*len > 0 && tr_ioc_is_space((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+/* An e-mail address as found in records: "mailto:" (any case), quotes,
+ * angle brackets, white space and a "?subject=" tail are not part of it. */
+static inline void tr_ioc_email_span(const char **s, size_t *len)
+{
+	for (int round = 0; round < 4; round++) {
+		size_t before = *len;
+		tr_ioc_trim_span(s, len);
+		if (*len >= 2 && (((*s)[0] == '"' && (*s)[*len - 1] == '"') ||
+		                  ((*s)[0] == '\'' && (*s)[*len - 1] == '\'') ||
+		                  ((*s)[0] == '<' && (*s)[*len - 1] == '>')))
+			(*s)++, *len -= 2;
+		if (*len >= 7 && strncasecmp(*s, "mailto:", 7) == 0) {
+			const char *q;
+			*s += 7;
+			*len -= 7;
+			q = memchr(*s, '?', *len);
+			if (q)
+				*len = (size_t)(q - *s);
+		}
+		if (*len == before)
+			break;
+	}
+}
 
 /* ------------------------------------------------------------------ */
 /* One parsed bundle (ioc_stix2.c).                                   */
@@ -129,7 +179,7 @@ int tr_iocs_add_file(tr_iocs *ix, const tr_stix_file *f);
 /* (Re)builds the lookup tables. TR_OK or TR_ENOMEM. */
 int tr_iocs_build(tr_iocs *ix);
 
-/* Per-file statistics kept by the index (for tr_print_ioc_stats). */
+/* Per-file statistics kept by the index (for tr_ioc_stats_get). */
 typedef struct tr_ioc_source_stat {
 	const char *source;
 	size_t count; /* indicators (distinct ids) */
@@ -138,6 +188,55 @@ typedef struct tr_ioc_source_stat {
 size_t tr_iocs_nsources(const tr_iocs *ix);
 const tr_ioc_source_stat *tr_iocs_source_stat(const tr_iocs *ix, size_t i);
 size_t tr_iocs_skipped(const tr_iocs *ix);
+
+/* Key classes of the lookup table. */
+enum {
+	K_HOST = 1,  /* domain (no path) and IPv4 values; lower case */
+	K_HOSTPATH,  /* host of a "host/path" domain value */
+	K_URL,       /* url: scheme and authority lower case */
+	K_EMAIL,     /* lower case */
+	K_PROC,      /* process name, case-sensitive */
+	K_PROC_PFX,  /* 15- and 16-byte prefixes of longer process names */
+	K_FNAME,     /* file:name */
+	K_FPATH_ABS, /* absolute file:path without trailing '/' */
+	K_FPATH_REL, /* relative file:path */
+	K_FILEHASH,  /* md5/sha1/sha256, lower-case hex */
+	K_CERTHASH,  /* certificate hashes, lower-case hex */
+	K_APP,       /* lower case */
+	K_PROFILE,   /* lower case */
+	K_PROP,      /* lower case */
+	K_NCLASSES
+};
+
+typedef struct ioc_group {
+	uint32_t start, count; /* range of ix->post */
+} ioc_group;
+
+/* The index. Filled by tr_iocs_add_file(), tables by tr_iocs_build()
+ * (ioc_index.c); read by tr_iocs_match() (ioc_match.c). */
+struct tr_iocs {
+	tr_ioc_arena arena;
+	tr_ioc *entries;
+	size_t n, cap;
+	tr_ioc_map dedupe; /* (type + NTYPES * malware#, value) -> entry */
+	tr_ioc_map names;  /* interned malware and source names -> index */
+	size_t nnames;
+
+	size_t counts[TR_IOC_NTYPES];
+	size_t skipped;
+	tr_ioc_source_stat *sources;
+	size_t nsources, capsources;
+
+	/* lookup tables, valid when built == n */
+	size_t built;
+	tr_ioc_map table; /* (class, key) -> group */
+	ioc_group *groups;
+	uint32_t *post;
+	uint32_t *order; /* entries sorted by type, value, malware, source */
+	/* longest key of each class: longer queries are not hashed at all,
+	 * which also bounds the work of walks over hostile input */
+	size_t maxlen[K_NCLASSES];
+};
 
 /* ------------------------------------------------------------------ */
 /* URL splitting (url.c). No allocation; pointers into the input.      */

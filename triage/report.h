@@ -1,10 +1,13 @@
 /*
- * report.h - private interface of the reporter (triage/report.c,
- * triage/report_json.c) and its unit test.
+ * report.h - private interface of the reporter and its unit test:
+ * triage/report_common.c (what the reporters share), report_text.c (the
+ * terminal summary), report_csv.c (timeline.csv), report_json.c
+ * (report.json) and report_write.c (the output folder). A reporter calls
+ * into report_common.c only, never into a sibling.
  *
  * The reporter only formats what the core decided: findings (sorted by
  * tr_findings_sort()), ctx->verdict, warnings, notes, incomplete reasons
- * and statistics. Everything it prints or writes is a pure function of
+ * and statistics. Everything it renders or writes is a pure function of
  * the context: no wall-clock time, no host name, no output path in the
  * files, so the same context gives the same bytes (docs/report-format.md).
  *
@@ -72,6 +75,11 @@ const char *tr_report_verdict_name(enum tr_verdict v);
  * strings are borrowed from the findings). */
 int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n);
 
+/* The sentences of the verdict: s[0] the verdict (malloc'ed for
+ * infected, in *own; the caller frees *own), s[1] the caveat, s[2] the
+ * incomplete statement; absent ones are NULL. TR_OK or TR_ENOMEM. */
+int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own);
+
 /* The verdict sentences a helpdesk reads (also "verdict_text" in
  * report.json): the verdict sentence, the caveat for clean, and the
  * incomplete statement when ctx->incomplete has reasons. Malloc'ed. */
@@ -88,15 +96,38 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out);
  * newline. Malloc'ed; NULL when out of memory. */
 char *tr_report_json_dump(const json_t *v, size_t *len);
 
-/* The terminal summary. report_dir, when not NULL, is named as the place
- * of the full report. Returns TR_OK or TR_EIO (write error on out). */
-int tr_report_write_text(tr_ctx *ctx, FILE *out, const char *report_dir);
+/* ------------------------------------------------------------------ */
+/* Reporters: each renders the whole context into a malloc'ed,
+ * NUL-terminated buffer (caller frees) and prints nothing. TR_OK, or
+ * TR_ENOMEM with the error set in the context.                        */
 
-/* timeline.csv (RFC 4180, CRLF line ends, formula-neutralised) in a
- * malloc'ed buffer. */
-int tr_report_timeline_csv(const tr_ctx *ctx, char **buf, size_t *len);
+typedef struct tr_reporter {
+	const char *name;      /* tr_report_render() name: "text", "json", "csv" */
+	const char *file_name; /* in the output folder; NULL: terminal only */
+	int (*render)(tr_ctx *ctx, char **buf, size_t *len);
+	/* Optional (NULL: none): the part of one module, written as
+	 * modules/<tr_report_module_file(module)> for every module that ran
+	 * or has findings. Those names end in ".json": only report.json's
+	 * reporter has one. */
+	int (*render_module)(tr_ctx *ctx, const char *module, char **buf, size_t *len);
+} tr_reporter;
 
-/* Per-module file name: the module name with every byte outside
+/* The terminal summary (report_text.c). It names options.output_dir as
+ * the place of the full report only once tr_report_write() has filled it
+ * (ctx->report_written). */
+int tr_report_text(tr_ctx *ctx, char **buf, size_t *len);
+
+/* report.json (report_json.c); the same bytes as the file. */
+int tr_report_json(tr_ctx *ctx, char **buf, size_t *len);
+/* modules/<name>.json: {"module", "findings" (the finding objects of
+ * report.json, same order), "count"}. */
+int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *len);
+
+/* timeline.csv (report_csv.c): RFC 4180, CRLF line ends,
+ * formula-neutralised. */
+int tr_report_timeline_csv(tr_ctx *ctx, char **buf, size_t *len);
+
+/* Per-module file name (report_write.c): the module name with every byte outside
  * [A-Za-z0-9_.-] (and a leading '.') replaced by '_', at most 64 bytes,
  * followed by ".json". buf of at least 72 bytes. */
 void tr_report_module_file(const char *module, char *buf, size_t len);

@@ -15,85 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ioc_internal.h"
 #include "report.h"
-
-/* ------------------------------------------------------------ UTF-8 */
-
-size_t tr_report_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len;
-	if (n == 0)
-		return 0;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	/* RFC 3629 table 3-7: the second byte range depends on the lead
-	 * byte, which rules out overlongs, surrogates and > U+10FFFF. */
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		len = 2;
-		c = p[0] & 0x1F;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		len = 3;
-		c = p[0] & 0x0F;
-		if (p[0] == 0xE0)
-			lo = 0xA0;
-		else if (p[0] == 0xED)
-			hi = 0x9F;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		len = 4;
-		c = p[0] & 0x07;
-		if (p[0] == 0xF0)
-			lo = 0x90;
-		else if (p[0] == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	*cp = c;
-	return len;
-}
-
-char *tr_report_utf8_clean(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p), o = 0;
-	char *out;
-	/* Worst case: every byte becomes the three bytes of U+FFFD. */
-	if (n > (SIZE_MAX - 1) / 3)
-		return NULL;
-	out = malloc(n * 3 + 1);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t l = tr_report_utf8_seq(p + i, n - i, &cp);
-		if (l == 0) {
-			out[o++] = (char)0xEF;
-			out[o++] = (char)0xBF;
-			out[o++] = (char)0xBD;
-			i++;
-			continue;
-		}
-		memcpy(out + o, p + i, l);
-		o += l;
-		i += l;
-	}
-	out[o] = '\0';
-	return out;
-}
 
 /* ------------------------------------------------------- JSON helpers */
 
@@ -320,37 +242,6 @@ static json_t *statistics_json(const tr_ctx *ctx)
 	return o;
 }
 
-/* Per indicator file, in load order: the distinct STIX ids it held (the
- * index's own statistics; the same value shared by several files is one
- * index entry but counts in each file). */
-int tr_report_ioc_sources(const tr_ctx *ctx, tr_report_sources *out)
-{
-	size_t n = tr_iocs_nsources(ctx->iocs);
-	memset(out, 0, sizeof *out);
-	if (!n)
-		return TR_OK;
-	out->name = calloc(n, sizeof *out->name);
-	out->count = calloc(n, sizeof *out->count);
-	if (!out->name || !out->count) {
-		tr_report_sources_free(out);
-		return TR_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const tr_ioc_source_stat *st = tr_iocs_source_stat(ctx->iocs, i);
-		out->name[i] = st->source;
-		out->count[i] = st->count;
-	}
-	out->n = out->cap = n;
-	return TR_OK;
-}
-
-void tr_report_sources_free(tr_report_sources *s)
-{
-	free(s->name);
-	free(s->count);
-	memset(s, 0, sizeof *s);
-}
-
 static json_t *indicators_json(const tr_ctx *ctx)
 {
 	json_t *o = json_object(), *by = json_array();
@@ -426,4 +317,53 @@ char *tr_report_json_dump(const json_t *v, size_t *len)
 	if (len)
 		*len = n + 1;
 	return r;
+}
+
+/* ---------------------------------------------------------- reporters */
+
+int tr_report_json(tr_ctx *ctx, char **buf, size_t *len)
+{
+	json_t *doc;
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if ((rc = tr_report_build_json(ctx, &doc)) != TR_OK)
+		return rc;
+	*buf = tr_report_json_dump(doc, len);
+	json_decref(doc);
+	if (!*buf) {
+		*len = 0;
+		return tr_set_error(ctx, TR_ENOMEM, "report.json: out of memory");
+	}
+	return TR_OK;
+}
+
+int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *len)
+{
+	json_t *o = json_object(), *a = json_array();
+	size_t n = 0;
+	int bad = !a;
+
+	*buf = NULL;
+	*len = 0;
+	/* The same finding objects, in the same order, as report.json. */
+	for (size_t i = 0; !bad && i < ctx->nfindings; i++) {
+		const char *fm = ctx->findings[i].module ? ctx->findings[i].module : "";
+		if (strcmp(fm, module) == 0) {
+			bad |= jpush(a, tr_report_finding_json(&ctx->findings[i]));
+			n++;
+		}
+	}
+	bad |= jset(o, "module", jstr(module));
+	bad |= jset(o, "findings", a);
+	bad |= jset(o, "count", jint(n));
+	if (!bad)
+		*buf = tr_report_json_dump(o, len);
+	json_decref(o);
+	if (!*buf) {
+		*len = 0;
+		return tr_set_error(ctx, TR_ENOMEM, "modules: out of memory");
+	}
+	return TR_OK;
 }

@@ -89,7 +89,6 @@ typedef void (*tr_progress_fn)(void *arg, const tr_progress *p);
 /* Options of one scan. Zero-initialise, then set what is needed. */
 typedef struct tr_options {
 	const char *output_dir;    /* NULL: no files written */
-	int format_json;           /* terminal summary as JSON instead of text */
 	int jobs;                  /* worker threads; 0 = number of cores */
 	const char *key_file;      /* derived evidence key, read or written */
 	tr_passphrase_fn passphrase; /* NULL: encrypted evidence cannot be opened */
@@ -142,12 +141,65 @@ const char *tr_default_rules_dir(void);
  * an error status with a message naming the file. */
 int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict);
 
-/* Write the terminal summary to fd 1 and, when options.output_dir is set,
- * report.json, timeline.csv and modules/<name>.json there. */
-int tr_report(tr_ctx *ctx);
+/* Renders the report of the last scan into *buf (malloc'ed and
+ * NUL-terminated; the caller frees it), *len bytes. reporter_name: "text"
+ * (the terminal summary), "json" (report.json, also the summary of
+ * --format json) or "csv" (timeline.csv). The text summary names
+ * options.output_dir only once tr_report_write() has filled it, so call
+ * that first. Prints nothing. TR_OK, TR_ENOMEM, or TR_EUSAGE for an
+ * unknown name. */
+int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t *len);
 
-/* `spytriage iocs`: print counts by type and by malware to stdout. */
-int tr_print_ioc_stats(tr_ctx *ctx, int json);
+/* When options.output_dir is set: creates the folder (0700) if needed and
+ * writes report.json, timeline.csv and modules/<name>.json there (0600;
+ * never through a symbolic link, never over a file with other links).
+ * TR_OK (also when output_dir is NULL); TR_EEXISTS, TR_EIO or TR_ENOMEM
+ * with the file named in tr_errmsg(). */
+int tr_report_write(tr_ctx *ctx);
+
+/* Statistics of the loaded indicators (`spytriage iocs`). Names are
+ * borrowed: type names are static, malware and file names belong to the
+ * context's indicators and stay valid until tr_ctx_destroy(). */
+typedef struct tr_ioc_stats_row {
+	const char *name; /* type ("domain-name:value") or malware ("Pegasus") */
+	size_t count;
+} tr_ioc_stats_row;
+
+typedef struct tr_ioc_stats_file {
+	const char *file;  /* basename of the indicator file */
+	size_t indicators; /* distinct STIX indicator ids */
+	size_t skipped;    /* patterns not understood (distinct ids) */
+} tr_ioc_stats_file;
+
+typedef struct tr_ioc_stats {
+	size_t total;    /* indicators: distinct ids per file, summed over files */
+	size_t distinct; /* distinct (type, value, malware) entries */
+	size_t skipped;  /* patterns not understood, summed over files */
+	/* Every type (zeros too): indicators of that type, most first, then
+	 * by name. */
+	tr_ioc_stats_row *by_type;
+	size_t ntypes;
+	/* Each malware with entries: its distinct entries, most first, then
+	 * by name. */
+	tr_ioc_stats_row *by_malware;
+	size_t nmalware;
+	tr_ioc_stats_file *files; /* in load order (name order in a folder) */
+	size_t nfiles;
+} tr_ioc_stats;
+
+/* *out: the statistics of the indicators loaded into ctx (zeros when none
+ * are); free with tr_ioc_stats_free(). TR_OK or TR_ENOMEM. Prints nothing. */
+int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out);
+void tr_ioc_stats_free(tr_ioc_stats *s); /* NULL-safe */
+
+/* s made safe for a terminal, as in the scan summary: control characters,
+ * DEL, C1 controls, invalid UTF-8 bytes and invisible or
+ * direction-changing characters become \xNN or \uNNNN, so a name from an
+ * indicator file or a backup cannot drive the terminal. At most maxchars
+ * characters (0: no limit), then "...". Like snprintf: writes at most
+ * size bytes with the NUL into buf and returns the length of the whole
+ * result (size 0 measures). NULL s gives "". */
+size_t tr_term_escape(const char *s, size_t maxchars, char *buf, size_t size);
 
 /* `spytriage decrypt`: writes a plain copy of the evidence at path into
  * out_dir (an encrypted backup decrypted), through the collector that

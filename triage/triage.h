@@ -354,7 +354,7 @@ int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *f, enum tr_
                      const char *explanation);
 
 /* ------------------------------------------------------------------ */
-/* Indicator index (triage/ioc_stix2.c, triage/ioc_index.c)           */
+/* Indicator index (triage/ioc_stix2.c, ioc_index.c, ioc_match.c)     */
 
 int tr_iocs_create(tr_iocs **out);
 void tr_iocs_destroy(tr_iocs *ix);

@@ -2,15 +2,13 @@
  * test_ioc.c - unit tests of the indicator engine: STIX2 pattern and
  * bundle parsing (with the quirks of docs/spyware-traces.md 4.4), every
  * matching rule with positive and negative cases, the per-type counts of
- * every file in $SHARED/iocs against SOURCES.md, load time, statistics
- * output and the URL helpers.
+ * every file in $SHARED/iocs against SOURCES.md, load time, the
+ * statistics of tr_ioc_stats_get() and the URL helpers.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "unit.h"
 #include "ioc_internal.h"
@@ -1106,85 +1104,93 @@ static void test_stalkerware(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* statistics output                                                   */
+/* statistics                                                          */
 
-static char *capture_stats(tr_ctx *ctx, int json, int *status)
+static size_t row_count(const tr_ioc_stats_row *rows, size_t n, const char *name)
 {
-	char tmpl[] = "/tmp/spytriage-unit-stats-XXXXXX";
-	int fd = mkstemp(tmpl), saved;
-	char *buf = calloc(1, 1 << 20);
-	ssize_t n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].name, name) == 0)
+			return rows[i].count;
+	fail_msg("no row '%s'", name);
+	return 0;
+}
 
-	assert_true(fd >= 0);
-	assert_non_null(buf);
-	fflush(stdout);
-	saved = dup(1);
-	assert_true(saved >= 0);
-	assert_true(dup2(fd, 1) >= 0);
-	*status = tr_print_ioc_stats(ctx, json);
-	fflush(stdout);
-	assert_true(dup2(saved, 1) >= 0);
-	close(saved);
-	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	n = read(fd, buf, (1 << 20) - 1);
-	assert_true(n > 0);
-	close(fd);
-	unlink(tmpl);
-	return buf;
+/* Most first, then by name: the order `spytriage iocs` prints. */
+static void assert_rows_sorted(const tr_ioc_stats_row *rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		assert_true(rows[i - 1].count > rows[i].count ||
+		            (rows[i - 1].count == rows[i].count &&
+		             strcmp(rows[i - 1].name, rows[i].name) < 0));
 }
 
 static void test_stats(void **state)
 {
 	tr_ctx *ctx;
-	char *dir, *out, *again;
-	json_t *root;
-	json_error_t jerr;
-	int st;
+	tr_ioc_stats *st, *again;
+	char *dir;
+	size_t sum = 0, skipped = 0;
 	(void)state;
 
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
-	/* nothing loaded: zeros, no crash */
-	out = capture_stats(ctx, 1, &st);
-	assert_int_equal(st, TR_OK);
-	root = json_loads(out, 0, &jerr);
-	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "total")), 0);
-	json_decref(root);
-	free(out);
+	/* nothing loaded: zeros, every type listed, no crash */
+	assert_int_equal(tr_ioc_stats_get(ctx, &st), TR_OK);
+	assert_int_equal(st->total, 0);
+	assert_int_equal(st->distinct, 0);
+	assert_int_equal(st->skipped, 0);
+	assert_int_equal(st->ntypes, TR_IOC_NTYPES);
+	for (size_t i = 0; i < st->ntypes; i++)
+		assert_int_equal(st->by_type[i].count, 0);
+	assert_rows_sorted(st->by_type, st->ntypes);
+	assert_int_equal(st->nmalware, 0);
+	assert_int_equal(st->nfiles, 0);
+	tr_ioc_stats_free(st);
+	tr_ioc_stats_free(NULL);
 
 	assert_true(asprintf(&dir, "%s/iocs", unit_shared()) > 0);
 	assert_int_equal(tr_load_iocs(ctx, dir), TR_OK);
-	out = capture_stats(ctx, 1, &st);
-	assert_int_equal(st, TR_OK);
-	root = json_loads(out, 0, &jerr);
-	assert_non_null(root);
-	assert_int_equal(json_integer_value(json_object_get(root, "total")), 10721);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"),
-	                                                    "domain-name:value")),
+	assert_int_equal(tr_ioc_stats_get(ctx, &st), TR_OK);
+	/* the totals of ../shared/iocs/SOURCES.md */
+	assert_int_equal(st->total, 10721);
+	assert_int_equal(st->total, tr_iocs_count(ctx->iocs));
+	assert_int_equal(st->ntypes, TR_IOC_NTYPES);
+	assert_int_equal(row_count(st->by_type, st->ntypes, "domain-name:value"),
 	                 1438 + 336 + 2183 + 175 + 7 + 569 + 26 + 75 + 164 + 7 + 13 + 125 + 177 +
 	                         10 + 1431);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "by_type"),
-	                                                    "app:cert.sha1")),
-	                 99);
-	assert_int_equal(
-	        json_integer_value(json_object_get(json_object_get(root, "by_malware"), "Pegasus")),
-	        1549);
-	assert_int_equal(json_array_size(json_object_get(root, "files")), NSOURCES);
-	json_decref(root);
-	/* deterministic */
-	again = capture_stats(ctx, 1, &st);
-	assert_string_equal(out, again);
-	free(out);
-	free(again);
+	assert_int_equal(row_count(st->by_type, st->ntypes, "app:cert.sha1"), 99);
+	assert_string_equal(st->by_type[0].name, "domain-name:value");
+	assert_rows_sorted(st->by_type, st->ntypes);
+	/* by malware: distinct entries of the collection */
+	assert_int_equal(row_count(st->by_malware, st->nmalware, "Pegasus"), 1549);
+	assert_rows_sorted(st->by_malware, st->nmalware);
+	for (size_t i = 0; i < st->nmalware; i++)
+		assert_true(st->by_malware[i].count > 0);
+	/* files in load order, and they add up */
+	assert_int_equal(st->nfiles, NSOURCES);
+	for (size_t i = 0; i < st->nfiles; i++) {
+		assert_string_equal(st->files[i].file, tr_iocs_source_stat(ctx->iocs, i)->source);
+		if (i > 0)
+			assert_true(strcmp(st->files[i - 1].file, st->files[i].file) < 0);
+		sum += st->files[i].indicators;
+		skipped += st->files[i].skipped;
+	}
+	assert_int_equal(sum, st->total);
+	assert_int_equal(skipped, st->skipped);
+	assert_true(st->distinct > 0 && st->distinct <= st->total);
 
-	out = capture_stats(ctx, 0, &st);
-	assert_int_equal(st, TR_OK);
-	assert_non_null(strstr(out, "Indicators: 10721 from 17 files"));
-	assert_non_null(strstr(out, "domain-name:value"));
-	assert_non_null(strstr(out, "Pegasus"));
-	/* sorted by count: domains (most) come before process names */
-	assert_true(strstr(out, "domain-name:value") < strstr(out, "process:name"));
-	free(out);
+	/* deterministic */
+	assert_int_equal(tr_ioc_stats_get(ctx, &again), TR_OK);
+	assert_int_equal(again->nmalware, st->nmalware);
+	for (size_t i = 0; i < st->ntypes; i++) {
+		assert_string_equal(again->by_type[i].name, st->by_type[i].name);
+		assert_int_equal(again->by_type[i].count, st->by_type[i].count);
+	}
+	for (size_t i = 0; i < st->nmalware; i++) {
+		assert_string_equal(again->by_malware[i].name, st->by_malware[i].name);
+		assert_int_equal(again->by_malware[i].count, st->by_malware[i].count);
+	}
+	tr_ioc_stats_free(again);
+	tr_ioc_stats_free(st);
 	free(dir);
 	tr_ctx_destroy(ctx);
 }

@@ -1,6 +1,6 @@
 /*
- * test_report.c - unit tests of the reporter (triage/report.c,
- * triage/report_json.c): report.json layout and values, determinism,
+ * test_report.c - unit tests of the reporters (triage/report_*.c):
+ * rendering by name, report.json layout and values, determinism,
  * timeline order and CSV quoting, sanitising of hostile evidence strings,
  * the output-folder safety rules and the verdict wording of the terminal
  * summary (docs/report-format.md).
@@ -175,36 +175,29 @@ static void assert_mode(const char *path, mode_t mode)
 	assert_int_equal(st.st_mode & 07777, mode);
 }
 
-/* Runs tr_report() with stdout sent to a temp file; returns what it
- * printed (caller frees) and the status in *rc. */
+/* What `spytriage scan` does after the scan (triage/cli.c): the output
+ * folder, then the summary ("json" with --format json). Returns the
+ * summary (caller frees) and in *rc the folder's status. */
+static int want_json;
 static char *run_report(tr_ctx *ctx, int *rc)
 {
-	char tmpl[] = "/tmp/spytriage-unit-out-XXXXXX";
-	int fd = mkstemp(tmpl), saved;
-	char *out;
-	assert_true(fd >= 0);
-	fflush(stdout);
-	saved = dup(1);
-	assert_true(saved >= 0);
-	assert_true(dup2(fd, 1) >= 0);
-	*rc = tr_report(ctx);
-	fflush(stdout);
-	assert_true(dup2(saved, 1) >= 0);
-	close(saved);
-	close(fd);
-	out = read_whole(tmpl, NULL);
-	unlink(tmpl);
-	return out;
+	char *buf = NULL;
+	size_t len = 0;
+
+	*rc = tr_report_write(ctx);
+	assert_int_equal(tr_report_render(ctx, want_json ? "json" : "text", &buf, &len),
+	                 TR_OK);
+	assert_non_null(buf);
+	assert_int_equal(strlen(buf), len);
+	return buf;
 }
 
 static char *summary_of(tr_ctx *ctx)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_int_equal(tr_report_write_text(ctx, f, NULL), TR_OK);
-	fclose(f);
+	assert_int_equal(tr_report_render(ctx, "text", &buf, &len), TR_OK);
+	assert_int_equal(strlen(buf), len);
 	return buf;
 }
 
@@ -566,6 +559,45 @@ static void test_utf8(void **state)
 	free(c);
 }
 
+/* tr_term_escape() (public, for the CLI) escapes exactly as the summary
+ * does, measures like snprintf and never overruns the buffer. */
+static void test_term_escape(void **state)
+{
+	static const char *const in[] = { "plain", "Evil\x1b[31mRed\xe2\x80\xaeX",
+		                          "a\xff"
+		                          "b\xc2\x85"
+		                          "c\x7f",
+		                          "caf\xc3\xa9" };
+	static const char *const want[] = { "plain", "Evil\\x1b[31mRed\\u202eX",
+		                            "a\\xffb\\u0085c\\x7f", "caf\xc3\xa9" };
+	char buf[64], small[6];
+	size_t n;
+
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		char *m = NULL;
+		size_t mlen = 0;
+		FILE *f = open_memstream(&m, &mlen);
+		assert_non_null(f);
+		tr_report_term_str(f, in[i], 0);
+		fclose(f);
+		n = tr_term_escape(in[i], 0, NULL, 0);
+		assert_int_equal(n, strlen(want[i]));
+		assert_int_equal(tr_term_escape(in[i], 0, buf, sizeof buf), n);
+		assert_string_equal(buf, want[i]);
+		assert_string_equal(buf, m);
+		free(m);
+	}
+	/* cut like snprintf: the full length is still returned */
+	memset(small, 'Z', sizeof small);
+	assert_int_equal(tr_term_escape("abcdefgh", 0, small, sizeof small), 8);
+	assert_string_equal(small, "abcde");
+	/* at most maxchars characters, then "..." */
+	assert_int_equal(tr_term_escape("abcdefgh", 3, buf, sizeof buf), 6);
+	assert_string_equal(buf, "abc...");
+	assert_int_equal(tr_term_escape(NULL, 0, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
+}
+
 static void test_output_dir_is_file(void **state)
 {
 	char *tmp = unit_tmpdir(), *out = path_join(tmp, "notadir"), *printed;
@@ -771,8 +803,9 @@ static void test_term_cap_and_json_stdout(void **state)
 	free(s);
 
 	/* --format json: report.json on stdout, no file written */
-	ctx->opts.format_json = 1;
+	want_json = 1;
 	s = run_report(ctx, &rc);
+	want_json = 0;
 	assert_int_equal(rc, TR_OK);
 	doc = json_loads(s, 0, &jerr);
 	assert_non_null(doc);
@@ -812,6 +845,91 @@ static void test_empty_clean(void **state)
 	                       "malware,heuristic,matched_value\r\n");
 	free(s);
 	free(p);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(out);
+	free(tmp);
+}
+
+/* tr_report_render() gives the bytes tr_report_write() puts in the
+ * folder, names the folder only once it is written, knows only its
+ * reporters, and neither call prints: the library never writes to
+ * stdout, the CLI does. */
+static void test_render_by_name(void **state)
+{
+	static const struct {
+		const char *name, *file;
+	} same[] = { { "json", "report.json" }, { "csv", "timeline.csv" } };
+	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *buf, *p, *want, *tail;
+	char tmpl[] = "/tmp/spytriage-unit-out-XXXXXX";
+	tr_ctx *ctx = make_ctx();
+	size_t len, wlen;
+	int fd = mkstemp(tmpl), saved, rc_write, rc_render;
+	struct stat st;
+
+	assert_true(fd >= 0);
+	ctx->opts.output_dir = out;
+	/* not written yet: the summary must not send the user there */
+	assert_int_equal(tr_report_render(ctx, "text", &buf, &len), TR_OK);
+	assert_null(strstr(buf, "Full report"));
+	free(buf);
+
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, 1) >= 0);
+	rc_write = tr_report_write(ctx);
+	rc_render = tr_report_render(ctx, "text", &buf, &len);
+	fflush(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+	assert_int_equal(rc_write, TR_OK);
+	assert_int_equal(rc_render, TR_OK);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	close(fd);
+	unlink(tmpl);
+	assert_true(asprintf(&want, "\nFull report: %s (report.json, timeline.csv, modules/)\n",
+	                     out) > 0);
+	assert_true(len > strlen(want));
+	tail = buf + len - strlen(want);
+	assert_string_equal(tail, want);
+	free(want);
+	free(buf);
+
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		assert_int_equal(tr_report_render(ctx, same[i].name, &buf, &len), TR_OK);
+		p = path_join(out, same[i].file);
+		want = read_whole(p, &wlen);
+		assert_int_equal(len, wlen);
+		assert_memory_equal(buf, want, len);
+		free(want);
+		free(p);
+		free(buf);
+	}
+	assert_int_equal(tr_report_module_json(ctx, "sms", &buf, &len), TR_OK);
+	p = path_join(out, "modules/sms.json");
+	want = read_whole(p, &wlen);
+	assert_int_equal(len, wlen);
+	assert_memory_equal(buf, want, len);
+	free(want);
+	free(p);
+	free(buf);
+
+	buf = out;
+	len = 1;
+	assert_int_equal(tr_report_render(ctx, "html", &buf, &len), TR_EUSAGE);
+	assert_null(buf);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(tr_errmsg(ctx), "'html'"));
+
+	/* no output folder: nothing written, nothing named */
+	ctx->opts.output_dir = NULL;
+	assert_int_equal(tr_report_write(ctx), TR_OK);
+	assert_int_equal(tr_report_render(ctx, "text", &buf, &len), TR_OK);
+	assert_null(strstr(buf, "Full report"));
+	free(buf);
+
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
 	free(out);
@@ -909,6 +1027,8 @@ int main(void)
 		cmocka_unit_test(test_term_cap_and_json_stdout),
 		cmocka_unit_test(test_empty_clean),
 		cmocka_unit_test(test_with_matcher),
+		cmocka_unit_test(test_render_by_name),
+		cmocka_unit_test(test_term_escape),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

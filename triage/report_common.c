@@ -1,0 +1,352 @@
+/*
+ * report_common.c - what every reporter shares: the verdict wording, the
+ * malware names of the verdict, UTF-8 checking and cleaning, terminal
+ * escaping of evidence strings and the per-file indicator counts.
+ *
+ * The reporters (report_text.c, report_csv.c, report_json.c) call into
+ * this file and never into each other; report_write.c only reaches them
+ * through the reporter table. Nothing here writes a file or decides
+ * anything: the verdict comes from the core (ctx->verdict).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioc_internal.h"
+#include "report.h"
+
+/* ----------------------------------------------------------- verdict */
+
+const char *tr_report_verdict_name(enum tr_verdict v)
+{
+	switch (v) {
+	case TR_VERDICT_CLEAN: return "clean";
+	case TR_VERDICT_SUSPICIOUS: return "suspicious";
+	case TR_VERDICT_INFECTED: return "infected";
+	}
+	return "unknown";
+}
+
+static int cmp_pstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n)
+{
+	const char **v;
+	size_t k = 0, w = 0;
+	*names = NULL;
+	*n = 0;
+	if (!ctx->nfindings)
+		return TR_OK;
+	v = malloc(ctx->nfindings * sizeof *v);
+	if (!v)
+		return TR_ENOMEM;
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		const tr_finding *f = &ctx->findings[i];
+		/* Only what makes the verdict "infected" names a malware: a
+		 * medium mention or signature is a lead, not a known trace. */
+		if (f->kind != TR_FIND_HEURISTIC && f->level <= TR_LEVEL_HIGH && f->malware &&
+		    f->malware[0])
+			v[k++] = f->malware;
+	}
+	qsort(v, k, sizeof *v, cmp_pstr);
+	for (size_t i = 0; i < k; i++)
+		if (w == 0 || strcmp(v[w - 1], v[i]) != 0)
+			v[w++] = v[i];
+	if (!w) {
+		free(v);
+		return TR_OK;
+	}
+	*names = v;
+	*n = w;
+	return TR_OK;
+}
+
+static const char S_SUSPICIOUS[] =
+        "Suspicious signs only: no known indicator matched what the device recorded, but "
+        "heuristics fired or published indicators appear in raw data. An expert should "
+        "review them.";
+static const char S_CLEAN[] = "No known indicators found.";
+static const char S_CAVEAT[] =
+        "This does not prove the device is clean: only published indicators and known "
+        "traces were checked.";
+static const char S_INCOMPLETE_CLEAN[] =
+        "The scan was INCOMPLETE: no known indicator was found in what could be checked, "
+        "but parts of the evidence could not be checked, so this is not a clean result.";
+static const char S_INCOMPLETE_MORE[] =
+        "The scan was INCOMPLETE: parts of the evidence could not be checked, so there may "
+        "be more.";
+
+/* Shared by the terminal line (report_text.c) and "verdict_text" in
+ * report.json, so both say exactly the same. */
+int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
+{
+	static const char pre[] =
+	        "Indicators of compromise found: this device shows known traces of ";
+	const char **names;
+	size_t n, len;
+	char *t;
+
+	s[0] = s[1] = s[2] = NULL;
+	*own = NULL;
+	switch (ctx->verdict) {
+	case TR_VERDICT_INFECTED:
+		if (tr_report_malware(ctx, &names, &n) != TR_OK)
+			return TR_ENOMEM;
+		len = sizeof pre + 32;
+		for (size_t i = 0; i < n; i++)
+			len += strlen(names[i]) + 2;
+		t = malloc(len);
+		if (!t) {
+			free(names);
+			return TR_ENOMEM;
+		}
+		strcpy(t, pre);
+		if (!n)
+			strcat(t, "an unnamed threat");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				strcat(t, ", ");
+			strcat(t, names[i]);
+		}
+		strcat(t, ".");
+		free(names);
+		s[0] = *own = t;
+		break;
+	case TR_VERDICT_SUSPICIOUS: s[0] = S_SUSPICIOUS; break;
+	case TR_VERDICT_CLEAN:
+	default:
+		if (ctx->incomplete.n) {
+			s[0] = S_INCOMPLETE_CLEAN;
+			s[1] = S_CAVEAT;
+			return TR_OK;
+		}
+		s[0] = S_CLEAN;
+		s[1] = S_CAVEAT;
+		return TR_OK;
+	}
+	if (ctx->incomplete.n)
+		s[2] = S_INCOMPLETE_MORE;
+	return TR_OK;
+}
+
+char *tr_report_verdict_text(const tr_ctx *ctx)
+{
+	const char *s[3];
+	char *own, *t;
+	size_t len = 1;
+	if (tr_report_verdict_sentences(ctx, s, &own) != TR_OK)
+		return NULL;
+	for (int i = 0; i < 3; i++)
+		if (s[i])
+			len += strlen(s[i]) + 1;
+	t = malloc(len);
+	if (t) {
+		t[0] = '\0';
+		for (int i = 0; i < 3; i++) {
+			if (!s[i])
+				continue;
+			if (t[0])
+				strcat(t, " ");
+			strcat(t, s[i]);
+		}
+	}
+	free(own);
+	return t;
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+size_t tr_report_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len;
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	/* RFC 3629 table 3-7: the second byte range depends on the lead
+	 * byte, which rules out overlongs, surrogates and > U+10FFFF. */
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		len = 2;
+		c = p[0] & 0x1F;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		len = 3;
+		c = p[0] & 0x0F;
+		if (p[0] == 0xE0)
+			lo = 0xA0;
+		else if (p[0] == 0xED)
+			hi = 0x9F;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xF0)
+			lo = 0x90;
+		else if (p[0] == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3F);
+	}
+	*cp = c;
+	return len;
+}
+
+char *tr_report_utf8_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p), o = 0;
+	char *out;
+	/* Worst case: every byte becomes the three bytes of U+FFFD. */
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	out = malloc(n * 3 + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = tr_report_utf8_seq(p + i, n - i, &cp);
+		if (l == 0) {
+			out[o++] = (char)0xEF;
+			out[o++] = (char)0xBF;
+			out[o++] = (char)0xBD;
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, l);
+		o += l;
+		i += l;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* ---------------------------------------------------------- terminal */
+
+/* Invisible or direction-changing characters that could make a value
+ * look like something else on screen. */
+static int is_format_char(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x061C;
+}
+
+/* Where escaped text goes: a stream (the summary), or a buffer filled
+ * like snprintf (tr_term_escape, for the CLI). len counts every byte,
+ * written or not. */
+struct term_sink {
+	FILE *f;
+	char *buf;
+	size_t size, len;
+};
+
+static void sink_put(struct term_sink *k, const void *p, size_t n)
+{
+	if (k->f) {
+		fwrite(p, 1, n, k->f);
+	} else if (k->len + 1 < k->size) {
+		size_t room = k->size - 1 - k->len;
+		memcpy(k->buf + k->len, p, n < room ? n : room);
+	}
+	k->len += n;
+}
+
+/* \xNN for a byte, \uNNNN (u set) for a code point below U+10000. */
+static void sink_escape(struct term_sink *k, int u, unsigned v)
+{
+	char e[8];
+	int n = u ? snprintf(e, sizeof e, "\\u%04x", v) : snprintf(e, sizeof e, "\\x%02x", v);
+	sink_put(k, e, (size_t)n);
+}
+
+static void term_escape(struct term_sink *k, const char *s, size_t maxchars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, chars = 0;
+	if (!s)
+		return;
+	n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = tr_report_utf8_seq(p + i, n - i, &cp);
+		if (maxchars && chars == maxchars) {
+			sink_put(k, "...", 3);
+			return;
+		}
+		chars++;
+		if (l == 0) {
+			sink_escape(k, 0, p[i]);
+			i++;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7F)
+			sink_escape(k, 0, (unsigned)cp);
+		else if ((cp >= 0x80 && cp <= 0x9F) || is_format_char(cp))
+			sink_escape(k, 1, (unsigned)cp);
+		else
+			sink_put(k, p + i, l);
+		i += l;
+	}
+}
+
+void tr_report_term_str(FILE *out, const char *s, size_t maxchars)
+{
+	struct term_sink k = { out, NULL, 0, 0 };
+	term_escape(&k, s, maxchars);
+}
+
+size_t tr_term_escape(const char *s, size_t maxchars, char *buf, size_t size)
+{
+	struct term_sink k = { NULL, buf, size, 0 };
+	term_escape(&k, s, maxchars);
+	if (size > 0)
+		buf[k.len < size ? k.len : size - 1] = '\0';
+	return k.len;
+}
+
+/* ------------------------------------------------- indicator sources */
+
+/* Per indicator file, in load order: the distinct STIX ids it held (the
+ * index's own statistics; the same value shared by several files is one
+ * index entry but counts in each file). */
+int tr_report_ioc_sources(const tr_ctx *ctx, tr_report_sources *out)
+{
+	size_t n = tr_iocs_nsources(ctx->iocs);
+	memset(out, 0, sizeof *out);
+	if (!n)
+		return TR_OK;
+	out->name = calloc(n, sizeof *out->name);
+	out->count = calloc(n, sizeof *out->count);
+	if (!out->name || !out->count) {
+		tr_report_sources_free(out);
+		return TR_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const tr_ioc_source_stat *st = tr_iocs_source_stat(ctx->iocs, i);
+		out->name[i] = st->source;
+		out->count[i] = st->count;
+	}
+	out->n = out->cap = n;
+	return TR_OK;
+}
+
+void tr_report_sources_free(tr_report_sources *s)
+{
+	free(s->name);
+	free(s->count);
+	memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,343 @@
+/*
+ * report_text.c - the terminal summary (docs/report-format.md, "Terminal
+ * summary").
+ *
+ * Every evidence-controlled string goes through tr_report_term_str(), so a
+ * hostile backup cannot drive the terminal; long lists and values are cut
+ * (TR_REPORT_TERM_*) and left whole to report.json. Rendered into memory
+ * (open_memstream): the library never writes to stdout; the CLI prints
+ * the buffer.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Short label of the terminal verdict line. An incomplete clean scan is
+ * never called clean. */
+static const char *verdict_label(const tr_ctx *ctx)
+{
+	switch (ctx->verdict) {
+	case TR_VERDICT_INFECTED: return "INFECTED";
+	case TR_VERDICT_SUSPICIOUS: return "SUSPICIOUS";
+	case TR_VERDICT_CLEAN: return ctx->incomplete.n ? "INCOMPLETE" : "CLEAN";
+	}
+	return "UNKNOWN";
+}
+
+/* Labels of the usual evidence keys, in display order; other keys follow
+ * under their own name. */
+static const struct {
+	const char *key, *label;
+} info_labels[] = {
+	{ "collector", "Evidence kind" },
+	{ "path", "Evidence" },
+	{ "product_type", "Device model" },
+	{ "ios_version", "iOS version" },
+	{ "build", "Build" },
+	{ "backup_date", "Backup date" },
+	{ "encrypted", "Encrypted" },
+	{ "snapshot_state", "Snapshot state" },
+	{ "backup_tool", "Backup tool" },
+};
+#define N_INFO_LABELS (sizeof info_labels / sizeof info_labels[0])
+
+static void term_line(FILE *out, const char *label, const char *value, size_t max)
+{
+	fprintf(out, "%-15s ", label);
+	tr_report_term_str(out, value, max);
+	fputc('\n', out);
+}
+
+static void write_header(tr_ctx *ctx, FILE *out)
+{
+	fprintf(out, "spytriage %s - spyware triage report\n", SPYTRIAGE_VERSION);
+	for (size_t i = 0; i < N_INFO_LABELS; i++) {
+		const char *v = tr_get_info(ctx, info_labels[i].key);
+		if (v) {
+			char lab[32];
+			snprintf(lab, sizeof lab, "%s:", info_labels[i].label);
+			term_line(out, lab, v, 0);
+		}
+	}
+	for (size_t i = 0; i < ctx->info_keys.n && i < ctx->info_vals.n; i++) {
+		const char *k = ctx->info_keys.v[i];
+		size_t j;
+		for (j = 0; j < N_INFO_LABELS; j++)
+			if (strcmp(k, info_labels[j].key) == 0)
+				break;
+		if (j < N_INFO_LABELS)
+			continue;
+		tr_report_term_str(out, k, 64);
+		fputs(": ", out);
+		tr_report_term_str(out, ctx->info_vals.v[i], 0);
+		fputc('\n', out);
+	}
+}
+
+static int write_verdict(tr_ctx *ctx, FILE *out)
+{
+	const char *s[3];
+	char *own;
+	if (tr_report_verdict_sentences(ctx, s, &own) != TR_OK)
+		return TR_ENOMEM;
+	/* The malware names in s[0] come from indicator files: escaped too. */
+	fprintf(out, "\nVERDICT: %s - ", verdict_label(ctx));
+	tr_report_term_str(out, s[0], 0);
+	fputc('\n', out);
+	if (s[1])
+		fprintf(out, "%s\n", s[1]);
+	if (s[2])
+		fprintf(out, "%s\n", s[2]);
+	free(own);
+	if (ctx->incomplete.n) {
+		fprintf(out, "Why the scan is incomplete (%zu):\n", ctx->incomplete.n);
+		for (size_t i = 0; i < ctx->incomplete.n; i++) {
+			if (i == TR_REPORT_TERM_PER_LEVEL) {
+				fprintf(out, "  ... and %zu more - see report.json\n",
+				        ctx->incomplete.n - i);
+				break;
+			}
+			fputs("  - ", out);
+			tr_report_term_str(out, ctx->incomplete.v[i], TR_REPORT_TERM_VALUE_CHARS);
+			fputc('\n', out);
+		}
+	}
+	return TR_OK;
+}
+
+static void write_finding(FILE *out, const tr_finding *f, size_t num)
+{
+	char tbuf[64];
+	const size_t max = TR_REPORT_TERM_VALUE_CHARS;
+
+	fprintf(out, "  %zu. [%s] ", num, tr_level_name(f->level));
+	tr_report_term_str(out, f->module, 64);
+	fputs(": ", out);
+	if (f->area && f->area[0]) {
+		tr_report_term_str(out, f->area, max);
+		fputc('/', out);
+	}
+	tr_report_term_str(out, f->relpath, max);
+	fputc('\n', out);
+
+	tr_time_format(f->time, tbuf, sizeof tbuf);
+	fprintf(out, "     Time:      %s", tbuf[0] ? tbuf : "time unknown");
+	if (f->event && f->event[0]) {
+		fputs(" (event: ", out);
+		tr_report_term_str(out, f->event, 64);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+
+	if (f->kind == TR_FIND_HEURISTIC) {
+		fputs("     Heuristic: ", out);
+		tr_report_term_str(out, f->heuristic, 64);
+		fputc('\n', out);
+		if (f->explanation && f->explanation[0]) {
+			fputs("                ", out);
+			tr_report_term_str(out, f->explanation, 0);
+			fputc('\n', out);
+		}
+	} else {
+		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: "
+		      : f->kind == TR_FIND_MENTION ? "     Mention:   "
+		                                   : "     Indicator: ",
+		      out);
+		tr_report_term_str(out, f->ioc_type, 64);
+		fputs(" \"", out);
+		tr_report_term_str(out, f->ioc_value, max);
+		fputc('"', out);
+		if (f->malware && f->malware[0]) {
+			fputs(" of ", out);
+			tr_report_term_str(out, f->malware, 64);
+		}
+		if ((f->source && f->source[0]) || (f->how && f->how[0])) {
+			fputs(" (", out);
+			if (f->source && f->source[0]) {
+				fputs("from ", out);
+				tr_report_term_str(out, f->source, max);
+			}
+			if (f->how && f->how[0]) {
+				fputs(f->source && f->source[0] ? ", match: " : "match: ", out);
+				tr_report_term_str(out, f->how, 64);
+			}
+			fputc(')', out);
+		}
+		fputc('\n', out);
+		if (f->explanation && f->explanation[0]) {
+			fputs("                ", out);
+			tr_report_term_str(out, f->explanation, 0);
+			fputc('\n', out);
+		}
+	}
+
+	if (f->matched) {
+		fputs("     Found:     ", out);
+		if (f->field && f->field[0]) {
+			tr_report_term_str(out, f->field, 64);
+			fputs(" = ", out);
+		}
+		fputc('"', out);
+		tr_report_term_str(out, f->matched, max);
+		fputs("\"\n", out);
+	} else if (f->nrecord) {
+		/* Heuristics name no single field: show the record they read. */
+		size_t n = f->nrecord < 4 ? f->nrecord : 4;
+		fputs("     Record:    ", out);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fputs("; ", out);
+			tr_report_term_str(out, f->record[i].key, 64);
+			fputs(" = \"", out);
+			tr_report_term_str(out, f->record[i].value, max);
+			fputc('"', out);
+		}
+		if (f->nrecord > n)
+			fprintf(out, "; (%zu more fields in report.json)", f->nrecord - n);
+		fputc('\n', out);
+	}
+}
+
+static void write_findings(tr_ctx *ctx, FILE *out)
+{
+	size_t count[5] = { 0 };
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		unsigned l = (unsigned)ctx->findings[i].level;
+		count[l < 5 ? l : 4]++;
+	}
+	if (!ctx->nfindings)
+		fputs("\nFindings: none\n", out);
+	else
+		fprintf(out, "\nFindings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+		        count[0], count[1], count[2], count[3], count[4]);
+	if (ctx->dropped_findings)
+		fprintf(out,
+		        "(%zu more findings beyond the limit of %u were counted but not kept)\n",
+		        ctx->dropped_findings, TR_MAX_FINDINGS);
+
+	for (unsigned l = 0; l < 5; l++) {
+		size_t shown = 0;
+		char up[16];
+		const char *name;
+		if (!count[l])
+			continue;
+		name = tr_level_name((enum tr_level)l);
+		for (size_t i = 0; name[i] && i + 1 < sizeof up; i++) {
+			up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+			up[i + 1] = '\0';
+		}
+		fprintf(out, "\n%s (%zu)\n", up, count[l]);
+		for (size_t i = 0; i < ctx->nfindings; i++) {
+			const tr_finding *f = &ctx->findings[i];
+			unsigned fl = (unsigned)f->level < 5 ? (unsigned)f->level : 4;
+			if (fl != l)
+				continue;
+			if (shown == TR_REPORT_TERM_PER_LEVEL) {
+				fprintf(out, "  ... and %zu more - see report.json\n",
+				        count[l] - shown);
+				break;
+			}
+			write_finding(out, f, ++shown);
+		}
+	}
+}
+
+static void write_list(FILE *out, const char *title, const tr_strlist *l, size_t max)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "\n%s (%zu):\n", title, l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i == max) {
+			fprintf(out, "  ... and %zu more - see report.json\n", l->n - i);
+			break;
+		}
+		fputs("  - ", out);
+		tr_report_term_str(out, l->v[i], TR_REPORT_TERM_VALUE_CHARS);
+		fputc('\n', out);
+	}
+}
+
+static void write_statistics(tr_ctx *ctx, FILE *out)
+{
+	fputs("\nStatistics:\n", out);
+	fprintf(out, "  Files seen: %llu, read: %llu (%llu bytes); records: %llu\n",
+	        (unsigned long long)ctx->files_seen, (unsigned long long)ctx->files_read,
+	        (unsigned long long)ctx->bytes_read, (unsigned long long)ctx->records);
+	fprintf(out, "  Modules run (%zu):", ctx->modules_run.n);
+	for (size_t i = 0; i < ctx->modules_run.n; i++) {
+		fputs(i ? ", " : " ", out);
+		tr_report_term_str(out, ctx->modules_run.v[i], 64);
+	}
+	fputc('\n', out);
+	fprintf(out, "  Indicators loaded: %zu\n",
+	        ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
+	if (ctx->iocs) {
+		tr_report_sources t;
+		if (tr_report_ioc_sources(ctx, &t) == TR_OK) {
+			for (size_t i = 0; i < t.n; i++) {
+				fputs("    ", out);
+				tr_report_term_str(out, t.name[i], TR_REPORT_TERM_VALUE_CHARS);
+				fprintf(out, ": %llu\n", (unsigned long long)t.count[i]);
+			}
+			tr_report_sources_free(&t);
+		}
+	}
+	fprintf(out, "  Rule packs (%zu):", ctx->rule_packs.n);
+	for (size_t i = 0; i < ctx->rule_packs.n; i++) {
+		fputs(i ? ", " : " ", out);
+		tr_report_term_str(out, ctx->rule_packs.v[i], 64);
+	}
+	if (ctx->yara)
+		fprintf(out, " (%zu rules)", tr_yara_rule_count(ctx->yara));
+	fputc('\n', out);
+}
+
+static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
+{
+	write_header(ctx, out);
+	if (write_verdict(ctx, out) != TR_OK)
+		return TR_ENOMEM;
+	write_findings(ctx, out);
+	write_list(out, "Warnings", &ctx->warnings, TR_REPORT_TERM_WARNINGS);
+	write_list(out, "Notes", &ctx->notes, TR_REPORT_TERM_NOTES);
+	write_statistics(ctx, out);
+	if (report_dir) {
+		fputs("\nFull report: ", out);
+		tr_report_term_str(out, report_dir, 0);
+		fputs(" (report.json, timeline.csv, modules/)\n", out);
+	}
+	return TR_OK;
+}
+
+int tr_report_text(tr_ctx *ctx, char **buf, size_t *len)
+{
+	/* A summary that points at a folder the write did not fill would
+	 * send the user to a missing or stale report. */
+	const char *dir = ctx->opts.output_dir && ctx->report_written ? ctx->opts.output_dir : NULL;
+	char *p = NULL;
+	size_t n = 0;
+	FILE *out = open_memstream(&p, &n);
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if (!out)
+		return tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
+	rc = write_text(ctx, out, dir);
+	/* A memory stream fails only when it cannot grow. */
+	if (ferror(out))
+		rc = TR_ENOMEM;
+	if (fclose(out) != 0)
+		rc = TR_ENOMEM;
+	if (rc != TR_OK) {
+		free(p);
+		return tr_set_error(ctx, TR_ENOMEM, "report: out of memory");
+	}
+	*buf = p;
+	*len = n;
+	return TR_OK;
+}
