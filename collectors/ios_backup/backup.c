@@ -59,9 +59,6 @@
 #define PROBE_PLIST_MAX (4u * 1024 * 1024)
 /* Sub-folders examined when the user points at a folder of backups. */
 #define MAX_SUBDIRS 100000u
-/* Per-row problems reported one by one; the rest are counted, so that a
- * hostile or damaged index of a million rows cannot flood the report. */
-#define MAX_ROW_WARNINGS 50
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -204,19 +201,13 @@ static int set_str(char **dst, size_t *cap, const char *s, size_t n)
 	return TR_OK;
 }
 
-/* Should this per-row problem be reported by itself? */
-int tr_ios_row_warn(tr_ios_backup *st)
-{
-	return ++st->row_warnings <= MAX_ROW_WARNINGS;
-}
-
 /* At the end of the listing: how many per-row problems went unlisted. */
 static void row_warn_summary(tr_ctx *ctx, const tr_ios_backup *st)
 {
-	if (st->row_warnings > MAX_ROW_WARNINGS)
+	if (st->row_warnings > TR_IOS_MAX_ROW_WARNINGS)
 		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
 		        "%llu more problems with single files not listed",
-		        (unsigned long long)(st->row_warnings - MAX_ROW_WARNINGS));
+		        (unsigned long long)(st->row_warnings - TR_IOS_MAX_ROW_WARNINGS));
 }
 
 /* Path of the data file of a fileID (already validated) in st->path_buf. */

@@ -161,9 +161,16 @@ const char *tr_ios_data_path(tr_ios_backup *st, const char *id);
  * plain backup in out_dir, all or nothing. The collector's export_to. */
 int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir);
 
-/* Should this per-row problem be reported by itself? (the first 50; the
- * rest are counted and summed up at the end of the listing) */
-int tr_ios_row_warn(tr_ios_backup *st);
+/* Per-row problems reported one by one; the rest are counted and summed
+ * up at the end of the listing, so that a hostile or damaged index of a
+ * million rows cannot flood the report. */
+#define TR_IOS_MAX_ROW_WARNINGS 50
+
+/* Should this per-row problem be reported by itself? */
+static inline int tr_ios_row_warn(tr_ios_backup *st)
+{
+	return ++st->row_warnings <= TR_IOS_MAX_ROW_WARNINGS;
+}
 
 /* Manifest.mbdb (mbdb.c): parses buf (the whole file; name for messages)
  * into st->recs/st->nrecs, sorted by domain, relativePath. A truncated
