@@ -23,7 +23,7 @@ TESTPKGS = cmocka
 # Debian packages behind the pkg-config names above, plus the toolchain and
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
 # tests/check-commands.sh allows no other command outside Debian minbase.
-DEBS = gcc make pkg-config libyara-dev libarchive-dev libssl-dev \
+DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
        libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev time git
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \

@@ -38,17 +38,19 @@ if [ ! -d "$SHARED/iocs" ]; then
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
-	out=$(sh tests/check-commands.sh 2>&1)
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "ok   lint check-commands"
-	else
-		fail=$((fail + 1))
-		printf '%s\n' "$out" | tail -n 40
-		echo "FAIL lint check-commands (exit $rc)"
-		failed_names="$failed_names check-commands"
-	fi
+	for lint in check-commands check-core; do
+		out=$(sh "tests/$lint.sh" 2>&1)
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "ok   lint $lint"
+		else
+			fail=$((fail + 1))
+			printf '%s\n' "$out" | tail -n 40
+			echo "FAIL lint $lint (exit $rc)"
+			failed_names="$failed_names $lint"
+		fi
+	done
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then

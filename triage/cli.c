@@ -5,7 +5,7 @@
  *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR]
  *                       [--format text|json] [--password-file FILE]
  *                       [--key-file FILE] [--jobs N] [--quiet]
- *   spytriage decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]
+ *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
  *   spytriage rules check DIR
  *   spytriage version
@@ -347,13 +347,13 @@ static int cmd_decrypt(int argc, char **argv)
 			path = argv[i];
 		} else {
 			tr_ctx_destroy(ctx);
-			return usage_error("decrypt", "one backup path only (got also '%s')",
+			return usage_error("decrypt", "one evidence path only (got also '%s')",
 			                   argv[i]);
 		}
 	}
 	if (!path || !out || !*out) {
 		tr_ctx_destroy(ctx);
-		return usage_error("decrypt", "%s", "usage: spytriage decrypt BACKUP --output DIR");
+		return usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
 	}
 	use_progress(o, quiet);
 	install_signals(ctx);
@@ -564,12 +564,13 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
 	{ "decrypt", cmd_decrypt,
-	  "decrypt BACKUP --output DIR [--password-file FILE] [--key-file FILE]",
-	  "Write a plain (decrypted) copy of an encrypted iOS backup into DIR, which\n"
-	  "must not exist or be empty. The password comes from --password-file, the\n"
-	  "SPYTRIAGE_BACKUP_PASSWORD environment variable, or a prompt on the terminal;\n"
-	  "never from the command line. --key-file FILE reads the derived backup key\n"
-	  "from FILE if it exists, or writes it there (mode 0600) after derivation.\n" },
+	  "decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]",
+	  "Write a plain (decrypted) copy of encrypted evidence (an encrypted backup)\n"
+	  "into DIR, which must not exist or be empty. The password comes from\n"
+	  "--password-file, the SPYTRIAGE_BACKUP_PASSWORD environment variable, or a\n"
+	  "prompt on the terminal; never from the command line. --key-file FILE reads\n"
+	  "the derived key from FILE if it exists, or writes it there (mode 0600)\n"
+	  "after derivation.\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for spytriage or one command.\n" },
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
@@ -579,9 +580,8 @@ static const struct cmd commands[] = {
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR] [--format text|json]\n"
 	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]",
-	  "Scan evidence for signs of mercenary spyware. PATH is an iOS backup folder\n"
-	  "(Info.plist, Manifest.plist, Manifest.db) or a folder holding exactly one\n"
-	  "backup; the kind of evidence is detected. The bundled rule packs (YARA rules\n"
+	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
+	  "the kinds listed below; the kind is detected. The bundled rule packs (YARA rules\n"
 	  "and a curated list of published indicators) are always used, or those in\n"
 	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
 	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
@@ -597,6 +597,14 @@ static const struct cmd *find_cmd(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
+}
+
+/* The kinds of evidence, from the library's list of collectors. */
+static void evidence_kinds(FILE *out)
+{
+	fprintf(out, "\nKinds of evidence:\n");
+	for (size_t i = 0; i < tr_collector_count(); i++)
+		fprintf(out, "  %-12s %s\n", tr_collector_name(i), tr_collector_description(i));
 }
 
 static void general_help(FILE *out)
@@ -625,6 +633,8 @@ static int cmd_help(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	printf("usage: spytriage %s\n\n%s", c->synopsis, c->help);
+	if (c->fn == cmd_scan || c->fn == cmd_decrypt)
+		evidence_kinds(stdout);
 	return 0;
 }
 

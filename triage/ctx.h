@@ -69,6 +69,7 @@ struct tr_ctx {
 	tr_strlist incomplete; /* reasons */
 	tr_strlist info_keys;  /* evidence information, sorted by key */
 	tr_strlist info_vals;  /* value of info_keys.v[i] */
+	const tr_info_field *info_fields; /* the collector's labels, or NULL */
 
 	/* statistics of the last scan */
 	uint64_t files_seen, files_read, bytes_read;

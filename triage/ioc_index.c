@@ -54,7 +54,7 @@ const char *tr_ioc_type_name(enum tr_ioc_type t)
 	case TR_IOC_CERT_SHA1: return "app:cert.sha1";
 	case TR_IOC_CERT_MD5: return "app:cert.md5";
 	case TR_IOC_PROFILE_ID: return "configuration-profile:id";
-	case TR_IOC_ANDROID_PROP: return "android-property:name";
+	case TR_IOC_PROPERTY: return "android-property:name";
 	case TR_IOC_NTYPES: break;
 	}
 	return "unknown";
@@ -107,7 +107,7 @@ int tr_ioc_normalise(enum tr_ioc_type t, const char *s, size_t len, char *out, s
 		break;
 	case TR_IOC_APP_ID:
 	case TR_IOC_PROFILE_ID:
-	case TR_IOC_ANDROID_PROP:
+	case TR_IOC_PROPERTY:
 		lower_copy(out, s, len);
 		n = len;
 		break;
@@ -322,7 +322,7 @@ static unsigned class_of(const tr_ioc *e)
 	case TR_IOC_CERT_MD5: return K_CERTHASH;
 	case TR_IOC_APP_ID: return K_APP;
 	case TR_IOC_PROFILE_ID: return K_PROFILE;
-	case TR_IOC_ANDROID_PROP: return K_PROP;
+	case TR_IOC_PROPERTY: return K_PROP;
 	case TR_IOC_NTYPES: break;
 	}
 	return 0;

@@ -178,7 +178,7 @@ static int match_process(mstate *m, const char *s, size_t len)
 	if ((rc = report_group(m, lookup(m->ix, K_PROC, b, bl, 0), "exact")))
 		return rc;
 	/* The kernel keeps 16 bytes of a process name with its NUL (15
-	 * characters, e.g. ps, crash reports); some iOS records keep 16. A
+	 * characters, e.g. ps, crash reports); some platforms' records keep 16. A
 	 * name of exactly that length may be a longer name cut short. */
 	if (bl == 15 || bl == 16)
 		return report_group(m, lookup(m->ix, K_PROC_PFX, b, bl, 0),

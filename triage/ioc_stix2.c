@@ -105,7 +105,7 @@ static const struct {
 	{ "app:cert.sha1", TR_IOC_CERT_SHA1 },
 	{ "app:cert.md5", TR_IOC_CERT_MD5 },
 	{ "configuration-profile:id", TR_IOC_PROFILE_ID },
-	{ "android-property:name", TR_IOC_ANDROID_PROP },
+	{ "android-property:name", TR_IOC_PROPERTY },
 };
 
 /* "file:hashes.'SHA-256'" -> "file:hashes.sha256". The object type keeps

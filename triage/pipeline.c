@@ -61,6 +61,24 @@ static int unrecognised(tr_ctx *ctx, const char *path)
 	                    path, kinds);
 }
 
+size_t tr_collector_count(void)
+{
+	size_t n = 0;
+	while (tr_collectors[n])
+		n++;
+	return n;
+}
+
+const char *tr_collector_name(size_t i)
+{
+	return i < tr_collector_count() ? tr_collectors[i]->name : NULL;
+}
+
+const char *tr_collector_description(size_t i)
+{
+	return i < tr_collector_count() ? tr_collectors[i]->description : NULL;
+}
+
 int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
 {
 	const tr_collector *col = NULL;
@@ -360,6 +378,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	src.lock = &lock;
 	sh.src = &src;
 	sh.ctx = ctx;
+	ctx->info_fields = col->info;
 	if ((rc = tr_set_info(ctx, "collector", col->name)) != TR_OK)
 		goto out;
 

@@ -2,7 +2,7 @@
  * plist_util.c - bounded property-list parsing and typed accessors on top of
  * libplist 2.2 (Debian 12's libplist-dev).
  *
- * Reads: Apple binary plists ("bplist00", docs ios-backup-format.md 3.1-3.2)
+ * Reads: binary property lists ("bplist00", docs ios-backup-format.md 3.1-3.2)
  * and XML plists (3.3), through plist_from_memory().
  *
  * Why this file exists: libplist 2.2 is not safe on hostile input by itself.
@@ -579,7 +579,8 @@ int tr_plist_int(plist_t node, int64_t *out)
 	}
 }
 
-/* Mac absolute seconds to Unix; 0 means "not set" in Apple's stores. */
+/* Mac absolute seconds to Unix; 0 means "not set" in the stores that
+ * use them. */
 static double mac_to_unix(double mac)
 {
 	if (mac == 0 || !isfinite(mac))

@@ -27,22 +27,13 @@ static const char *verdict_label(const tr_ctx *ctx)
 	return "UNKNOWN";
 }
 
-/* Labels of the usual evidence keys, in display order; other keys follow
- * under their own name. */
-static const struct {
-	const char *key, *label;
-} info_labels[] = {
+/* Labels of the keys the core sets; the collector's follow in its own
+ * order (tr_collector.info), then any other key under its own name. */
+static const tr_info_field core_fields[] = {
 	{ "collector", "Evidence kind" },
 	{ "path", "Evidence" },
-	{ "product_type", "Device model" },
-	{ "ios_version", "iOS version" },
-	{ "build", "Build" },
-	{ "backup_date", "Backup date" },
-	{ "encrypted", "Encrypted" },
-	{ "snapshot_state", "Snapshot state" },
-	{ "backup_tool", "Backup tool" },
+	{ NULL, NULL },
 };
-#define N_INFO_LABELS (sizeof info_labels / sizeof info_labels[0])
 
 static void term_line(FILE *out, const char *label, const char *value, size_t max)
 {
@@ -51,24 +42,34 @@ static void term_line(FILE *out, const char *label, const char *value, size_t ma
 	fputc('\n', out);
 }
 
-static void write_header(tr_ctx *ctx, FILE *out)
+static const char *label_of(const tr_info_field *fields, const char *key)
 {
-	fprintf(out, "spytriage %s - spyware triage report\n", SPYTRIAGE_VERSION);
-	for (size_t i = 0; i < N_INFO_LABELS; i++) {
-		const char *v = tr_get_info(ctx, info_labels[i].key);
+	for (size_t i = 0; fields && fields[i].key; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return fields[i].label;
+	return NULL;
+}
+
+static void write_fields(tr_ctx *ctx, FILE *out, const tr_info_field *fields)
+{
+	for (size_t i = 0; fields && fields[i].key; i++) {
+		const char *v = tr_get_info(ctx, fields[i].key);
 		if (v) {
 			char lab[32];
-			snprintf(lab, sizeof lab, "%s:", info_labels[i].label);
+			snprintf(lab, sizeof lab, "%s:", fields[i].label);
 			term_line(out, lab, v, 0);
 		}
 	}
+}
+
+static void write_header(tr_ctx *ctx, FILE *out)
+{
+	fprintf(out, "spytriage %s - spyware triage report\n", SPYTRIAGE_VERSION);
+	write_fields(ctx, out, core_fields);
+	write_fields(ctx, out, ctx->info_fields);
 	for (size_t i = 0; i < ctx->info_keys.n && i < ctx->info_vals.n; i++) {
 		const char *k = ctx->info_keys.v[i];
-		size_t j;
-		for (j = 0; j < N_INFO_LABELS; j++)
-			if (strcmp(k, info_labels[j].key) == 0)
-				break;
-		if (j < N_INFO_LABELS)
+		if (label_of(core_fields, k) || label_of(ctx->info_fields, k))
 			continue;
 		tr_report_term_str(out, k, 64);
 		fputs(": ", out);

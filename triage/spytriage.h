@@ -201,6 +201,13 @@ void tr_ioc_stats_free(tr_ioc_stats *s); /* NULL-safe */
  * result (size 0 measures). NULL s gives "". */
 size_t tr_term_escape(const char *s, size_t maxchars, char *buf, size_t size);
 
+/* The kinds of evidence the library reads, in probe order: name and a
+ * one-line description of collector i < tr_collector_count(). Static
+ * strings; NULL past the end. */
+size_t tr_collector_count(void);
+const char *tr_collector_name(size_t i);
+const char *tr_collector_description(size_t i);
+
 /* `spytriage decrypt`: writes a plain copy of the evidence at path into
  * out_dir (an encrypted backup decrypted), through the collector that
  * recognises it. TR_EUNSUPPORTED when that kind has nothing to export. */

@@ -38,19 +38,20 @@
 
 enum sw_kind { SW_DOMAIN = 0, SW_IP, SW_EMAIL, SW_PROC };
 
-/* Process-name indicators that are real iOS/Android daemon names or
- * common words (docs/spyware-traces.md 1.2, false-positive warning):
- * swept only as a path component, i.e. right after a '/'. */
+/* Process-name indicators (values of published indicator files) that are
+ * also the names of genuine system daemons, look like them, or are common
+ * words (docs/spyware-traces.md 1.2, false-positive warning): swept only
+ * as a path component, i.e. right after a '/'. */
 static const char *const path_only_names[] = {
-	"gatekeeperd",                      /* genuine Android daemon */
+	"gatekeeperd",                      /* a genuine system daemon */
 	"Diagnosticd",                      /* removed once by Amnesty as a false positive */
 	"payload",                          /* an everyday word */
 	"vm_stats",                         /* a common API / tool name */
-	"MobileSMSd",                       /* Apple-like */
-	"PDPDialogs",                       /* Apple-like */
-	"CommsCenterRootHelper",            /* Apple-like (CommCenter) */
-	"ReminderIntentsUIExtension",       /* Apple-like extension name */
-	"com.apple.Mappit.SnapshotService", /* Apple-like service name */
+	"MobileSMSd",                       /* system-like */
+	"PDPDialogs",                       /* system-like */
+	"CommsCenterRootHelper",            /* system-like (CommCenter) */
+	"ReminderIntentsUIExtension",       /* system-like extension name */
+	"com.apple.Mappit.SnapshotService", /* system-like service name */
 	NULL
 };
 

@@ -1,6 +1,7 @@
 /*
- * time.c - conversions of the time encodings found in iOS evidence
- * (docs: ios-backup-format.md section 4) to Unix seconds, and the one
+ * time.c - conversions of the time encodings found in phone evidence
+ * (Mac absolute time; docs: ios-backup-format.md section 4) to Unix
+ * seconds, and the one
  * formatting used in reports (UTC, whole seconds, no locale).
  */
 #include <math.h>

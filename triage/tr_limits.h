@@ -8,19 +8,13 @@
 #ifndef TR_LIMITS_H
 #define TR_LIMITS_H
 
-/* A plist (Info/Manifest/Status.plist, artifact plists, MBFile blobs). */
+/* A plist (artifact plists, a collector's own plists). */
 #define TR_MAX_PLIST_BYTES (64u * 1024 * 1024)
 #define TR_MAX_PLIST_DEPTH 64
 #define TR_MAX_PLIST_NODES 4000000u
 
-/* One MBFile NSKeyedArchiver blob in Manifest.db. */
-#define TR_MAX_MBFILE_BYTES (256u * 1024)
-
 /* Collector bytes carried by a tr_file (tr_file.opaque). */
 #define TR_MAX_FILE_OPAQUE 256u
-
-/* Rows of Manifest.db Files. */
-#define TR_MAX_MANIFEST_ROWS 10000000u
 
 /* A file read whole into memory (plists, small artifacts). */
 #define TR_MAX_READ_ALL_BYTES (256u * 1024 * 1024)
@@ -38,10 +32,6 @@
 
 /* Findings kept in memory; more are counted and the report says so. */
 #define TR_MAX_FINDINGS 200000u
-
-/* Keybag: TLV length and key derivation iteration counts. */
-#define TR_MAX_KEYBAG_BYTES (64u * 1024)
-#define TR_MAX_KDF_ITER 50000000u
 
 /* Text kept from a matched record value in a report. */
 #define TR_MAX_VALUE_CHARS 2048

@@ -42,7 +42,8 @@
 
 /* Mac absolute seconds (Core Data, plist dates) to Unix; 0 -> TR_NOTIME. */
 double tr_time_from_mac(double mac);
-/* Mac absolute integer that may be seconds or nanoseconds (sms.db).
+/* Mac absolute integer that may be seconds or nanoseconds (message
+ * databases store both).
  * |v| > 1e11 is taken as nanoseconds. 0 -> TR_NOTIME. */
 double tr_time_from_mac_auto(int64_t v);
 /* "2021-07-18T10:11:12Z" (UTC, whole seconds); "" for TR_NOTIME.
@@ -56,9 +57,9 @@ enum tr_file_type { TR_FT_REG = 1, TR_FT_DIR = 2, TR_FT_LNK = 4, TR_FT_OTHER = 8
 
 /* One logical file of the evidence, as handed out by a collector.
  *
- * A file has two names. device_path is where it was on the device
- * ("/private/var/mobile/Library/SMS/sms.db", "/data/data/<pkg>/..."): the
- * name modules select files by, so that one module serves every kind of
+ * A file has two names. device_path is where it was on the device (the
+ * absolute path in the phone's own filesystem): the name modules select
+ * files by, so that one module serves every kind of
  * evidence that holds the file. area + relpath is where the collector
  * found it (a backup's domain and relative path, an archive and its
  * member): the name reports show, so an analyst can find the bytes. */
@@ -77,7 +78,7 @@ typedef struct tr_file {
 	uint64_t size;              /* recorded size in bytes (may differ from data) */
 	double mtime, ctime, btime; /* Unix seconds or TR_NOTIME */
 	int present;                /* 1 if the data of a regular file can be read */
-	int protection_class;       /* iOS data protection class, 0 if none */
+	int protection_class;       /* the device's data protection class, 0 if none */
 	const char *target;         /* symlink target or NULL */
 	/* Collector data that travels with the file: the core copies these
 	 * bytes whenever it keeps a tr_file beyond the next() call (worker
@@ -97,6 +98,13 @@ typedef struct tr_reader {
 
 typedef struct tr_collector tr_collector;
 
+/* A key of evidence information a collector sets (tr_set_info) and its
+ * label in the terminal summary ("build", "Build"). */
+typedef struct tr_info_field {
+	const char *key;
+	const char *label;
+} tr_info_field;
+
 /* A collector opened on one evidence path. */
 typedef struct tr_source {
 	const tr_collector *collector;
@@ -114,8 +122,11 @@ typedef struct tr_source {
  * kind, one descriptor, one line in triage/registry.c.
  */
 struct tr_collector {
-	const char *name;        /* "ios-backup" */
+	const char *name;        /* short name: the report's "collector" */
 	const char *description; /* one line for `spytriage help` */
+	/* The information keys it sets, in display order; {NULL, NULL} ends
+	 * the list. Keys not listed are shown under their own name. */
+	const tr_info_field *info;
 
 	/* Bids for path: *bid = number of bits actually verified (0 = not
 	 * mine). Bounded reads, no side effects, never fails on a foreign
@@ -187,14 +198,14 @@ int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc);
  * area. buf of at least PATH_MAX + 256 bytes. */
 char *tr_file_display(const tr_file *f, char *buf, size_t len);
 
-/* Evidence information for the report (device model, iOS version, ...).
+/* Evidence information for the report (device model, OS version, ...).
  * Keys are kept sorted; a second set replaces the value. Values are copied.
- * Keys used: "collector", "path", "product_type", "ios_version", "build",
- * "backup_date", "encrypted", "snapshot_state", "backup_tool". */
+ * The core sets "collector" and "path"; a collector sets its own keys and
+ * names them, with their labels, in its descriptor's info list. */
 int tr_set_info(tr_ctx *ctx, const char *key, const char *value);
 const char *tr_get_info(const tr_ctx *ctx, const char *key);
 
-/* Notes: facts the user should know ("picked backup <udid> in <dir>").
+/* Notes: facts the user should know ("picked the evidence in <dir>").
  * Warnings: a broken or skipped artifact; the scan goes on. */
 void tr_note(tr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tr_warn(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
@@ -280,11 +291,11 @@ enum tr_match {
 	TR_M_EMAIL,        /* e-mail address, "mailto:" and quotes stripped */
 	TR_M_FILE_PATH,    /* device file path: prefix vs file:path, basename
 	                       vs file:name, components split on '_' vs domains */
-	TR_M_APP_ID,       /* bundle id / Android package */
+	TR_M_APP_ID,       /* app identifier: bundle id, package name */
 	TR_M_HASH,         /* hex digest; kind by length (32/40/64) */
 	TR_M_CERT,         /* certificate hash */
 	TR_M_PROFILE_ID,   /* configuration profile UUID or identifier */
-	TR_M_PROPERTY      /* Android property name */
+	TR_M_PROPERTY      /* system property name */
 };
 
 /* Indicator types, as loaded from STIX2 patterns. */
@@ -304,7 +315,7 @@ enum tr_ioc_type {
 	TR_IOC_CERT_SHA1,
 	TR_IOC_CERT_MD5,
 	TR_IOC_PROFILE_ID,   /* configuration-profile:id */
-	TR_IOC_ANDROID_PROP, /* android-property:name */
+	TR_IOC_PROPERTY,     /* android-property:name (a system property) */
 	TR_IOC_NTYPES
 };
 /* STIX2 spelling of a type: "domain-name:value". */
@@ -393,8 +404,8 @@ const char *tr_registrable_domain(const char *host);
 /* Artifact modules                                                    */
 
 /* Which files a module wants: fnmatch(3) globs with FNM_PATHNAME ('*'
- * stops at '/'). device globs the device path ("/private/var/mobile/
- * Library/SMS/sms.db"); location globs the collector's location ("area/
+ * stops at '/'). device globs the device path (tr_file.device_path);
+ * location globs the collector's location ("area/
  * relpath", or relpath without an area) and is only for files of the
  * evidence container itself, which have no device path. One of the two
  * per entry; a list ends with {NULL, NULL}. */

@@ -1739,10 +1739,23 @@ out:
 	return rc;
 }
 
+/* What set_device_info() records, in the order the summary shows it. */
+static const tr_info_field ios_backup_info[] = {
+	{ "product_type", "Device model" },
+	{ "ios_version", "iOS version" },
+	{ "build", "Build" },
+	{ "backup_date", "Backup date" },
+	{ "encrypted", "Encrypted" },
+	{ "snapshot_state", "Snapshot state" },
+	{ "backup_tool", "Backup tool" },
+	{ NULL, NULL },
+};
+
 const tr_collector tr_collector_ios_backup = {
 	.name = "ios-backup",
 	.description = "an iOS backup folder (iTunes, Finder, idevicebackup2; plain or encrypted) "
 	               "with Info.plist, Manifest.plist and Manifest.db, or a folder holding one",
+	.info = ios_backup_info,
 	.probe = ios_backup_probe,
 	.open = ios_backup_open,
 	.next = ios_backup_next,

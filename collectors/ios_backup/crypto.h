@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collectors/ios_backup/limits.h"
 #include "triage.h"
 
 /* Sizes of the format (2.7). */

@@ -13,6 +13,7 @@
 #define TR_IOS_BACKUP_H
 
 #include "collectors/ios_backup/domain_map.h"
+#include "collectors/ios_backup/limits.h"
 #include "triage.h"
 
 /* EncryptionKey / ManifestKey NS.data: LE32 protection class + 40-byte

@@ -8,6 +8,8 @@ expect_exit 0 "$BIN" help
 must_contain "$TMP/out" "spytriage scan PATH"
 expect_exit 0 "$BIN" help scan
 must_contain "$TMP/out" "Exit status"
+# the kinds of evidence come from the registered collectors
+must_contain "$TMP/out" "ios-backup "
 expect_exit 2 "$BIN" help nosuchcommand
 expect_exit 2 "$BIN"
 expect_exit 2 "$BIN" nosuchcommand

@@ -157,7 +157,7 @@ static void test_pattern_parse(void **state)
 	pattern_ok("[file:name='x.plist']", TR_IOC_FILE_NAME, "x.plist");
 	pattern_ok("[file:path='/tmp/l/']", TR_IOC_FILE_PATH, "/tmp/l/");
 	pattern_ok("[configuration-profile:id='76DAB334']", TR_IOC_PROFILE_ID, "76DAB334");
-	pattern_ok("[android-property:name='sys.x']", TR_IOC_ANDROID_PROP, "sys.x");
+	pattern_ok("[android-property:name='sys.x']", TR_IOC_PROPERTY, "sys.x");
 	/* escapes: \' and \\ only */
 	pattern_ok("[file:name='it\\'s']", TR_IOC_FILE_NAME, "it's");
 	pattern_ok("[file:path='C:\\\\x']", TR_IOC_FILE_PATH, "C:\\x");
@@ -842,7 +842,7 @@ static const struct {
 	  { { TR_IOC_DOMAIN, 336 }, { TR_IOC_FILE_PATH, 6 }, { TR_IOC_PROFILE_ID, 1 } } },
 	{ "malware.stix2",
 	  2187,
-	  { { TR_IOC_DOMAIN, 2183 }, { TR_IOC_ANDROID_PROP, 3 }, { TR_IOC_FILE_PATH, 1 } } },
+	  { { TR_IOC_DOMAIN, 2183 }, { TR_IOC_PROPERTY, 3 }, { TR_IOC_FILE_PATH, 1 } } },
 	{ "wintego_helios.stix2", 175, { { TR_IOC_DOMAIN, 175 } } },
 	{ "novispy.stix2",
 	  18,
@@ -1293,7 +1293,7 @@ static void test_type_names(void **state)
 	assert_string_equal(tr_ioc_type_name(TR_IOC_DOMAIN), "domain-name:value");
 	assert_string_equal(tr_ioc_type_name(TR_IOC_SHA256), "file:hashes.sha256");
 	assert_string_equal(tr_ioc_type_name(TR_IOC_CERT_SHA1), "app:cert.sha1");
-	assert_string_equal(tr_ioc_type_name(TR_IOC_ANDROID_PROP), "android-property:name");
+	assert_string_equal(tr_ioc_type_name(TR_IOC_PROPERTY), "android-property:name");
 	/* every name parses back to its type */
 	for (int t = 0; t < TR_IOC_NTYPES; t++) {
 		char pat[128], out[16];

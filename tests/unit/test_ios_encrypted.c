@@ -39,33 +39,6 @@ static struct {
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-static const char *fixgen(void)
-{
-	const char *g = getenv("FIXGEN");
-	if (g && *g && access(g, X_OK) == 0)
-		return g;
-	if (access("build/fixtures/gen_ios_backup", X_OK) == 0)
-		return "build/fixtures/gen_ios_backup";
-	if (access("build-san/fixtures/gen_ios_backup", X_OK) == 0)
-		return "build-san/fixtures/gen_ios_backup";
-	return NULL;
-}
-
-/* gen_ios_backup MODE DIR EXTRA (MODE is --clean or --infected) */
-static int gen(const char *mode, const char *dir, const char *extra)
-{
-	char cmd[9000];
-	const char *g = fixgen();
-	if (!g) {
-		fprintf(stderr, "test_ios_encrypted: the fixture generator "
-		                "build/fixtures/gen_ios_backup is missing; run `make test` "
-		                "(it builds the fixtures first)\n");
-		return -1;
-	}
-	snprintf(cmd, sizeof cmd, "'%s' %s '%s' %s >/dev/null", g, mode, dir, extra);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 static int group_setup(void **state)
 {
 	char args[9000];
@@ -85,13 +58,13 @@ static int group_setup(void **state)
 	/* the library's private temp dirs go here, so tests can see leftovers */
 	setenv("TMPDIR", G.tmp, 1);
 	unsetenv("SPYTRIAGE_BACKUP_PASSWORD");
-	if (gen("--infected", G.plain, "") != 0 || gen("--clean", G.plain_clean, "") != 0)
+	if (unit_gen("--infected", G.plain, "") != 0 || unit_gen("--clean", G.plain_clean, "") != 0)
 		return -1;
 	snprintf(args, sizeof args, "--encrypted --password-file '%s'", G.pw);
-	if (gen("--infected", G.enc, args) != 0)
+	if (unit_gen("--infected", G.enc, args) != 0)
 		return -1;
 	snprintf(args, sizeof args, "--encrypted --no-dpic --password-file '%s'", G.pw);
-	return gen("--clean", G.enc_nodpic, args);
+	return unit_gen("--clean", G.enc_nodpic, args);
 }
 
 static int group_teardown(void **state)

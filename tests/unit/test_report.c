@@ -109,6 +109,12 @@ static tr_ctx *make_ctx(void)
 {
 	tr_ctx *ctx = NULL;
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	/* The labels a collector declares (tr_collector.info), in its order. */
+	static const tr_info_field fields[] = { { "product_type", "Device model" },
+		                                { "ios_version", "OS version" },
+		                                { "backup_date", "Backup date" },
+		                                { NULL, NULL } };
+	ctx->info_fields = fields;
 	assert_int_equal(tr_set_info(ctx, "collector", "ios-backup"), TR_OK);
 	assert_int_equal(tr_set_info(ctx, "path", "/evidence/backup"), TR_OK);
 	assert_int_equal(tr_set_info(ctx, "product_type", "iPhone14,2"), TR_OK);
@@ -704,6 +710,11 @@ static void test_verdict_wording(void **state)
 	assert_non_null(strstr(s, "spytriage " SPYTRIAGE_VERSION));
 	assert_non_null(strstr(s, "Evidence kind:  ios-backup"));
 	assert_non_null(strstr(s, "Device model:   iPhone14,2"));
+	assert_non_null(strstr(s, "OS version:     16.5"));
+	/* the collector's order, not the keys' */
+	assert_true(strstr(s, "Device model:") < strstr(s, "OS version:"));
+	assert_true(strstr(s, "OS version:") < strstr(s, "Backup date:"));
+	/* a key the collector did not declare: under its own name */
 	assert_non_null(strstr(s, "zz_custom: custom value"));
 	assert_non_null(strstr(s, "VERDICT: INFECTED - Indicators of compromise found: this device "
 	                          "shows known traces of Pegasus, Predator.\n"));

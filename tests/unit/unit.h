@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ctx.h"
@@ -45,6 +46,35 @@ static inline void unit_rmtree(const char *dir)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", dir);
+}
+
+/* The fixture generator: $FIXGEN (tests/run.sh sets it), else the build
+ * dirs' copy; NULL when neither exists. */
+static inline const char *unit_fixgen(void)
+{
+	const char *g = getenv("FIXGEN");
+	if (g && *g && access(g, X_OK) == 0)
+		return g;
+	if (access("build/fixtures/gen_ios_backup", X_OK) == 0)
+		return "build/fixtures/gen_ios_backup";
+	if (access("build-san/fixtures/gen_ios_backup", X_OK) == 0)
+		return "build-san/fixtures/gen_ios_backup";
+	return NULL;
+}
+
+/* Runs `gen_ios_backup MODE DIR EXTRA` (MODE --clean or --infected);
+ * 0 on success. */
+static inline int unit_gen(const char *mode, const char *dir, const char *extra)
+{
+	char cmd[16384];
+	const char *g = unit_fixgen();
+	if (!g) {
+		fprintf(stderr, "the fixture generator build/fixtures/gen_ios_backup is missing; "
+		                "run `make test` (it builds the fixtures first)\n");
+		return -1;
+	}
+	snprintf(cmd, sizeof cmd, "'%s' %s '%s' %s >/dev/null", g, mode, dir, extra);
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 /* Writes len bytes to path; fails the test on error. */
