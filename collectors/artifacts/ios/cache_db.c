@@ -51,19 +51,15 @@ static const char *cache_app(const tr_file *f, char *buf, size_t len)
 	return buf;
 }
 
-static int cache_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN], sql[256], appbuf[256];
+	char sql[256], appbuf[256];
 	const char *app = cache_app(f, appbuf, sizeof appbuf);
-	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	uint64_t rows = 0;
-	int rc, r;
+	int rc = TR_OK, r;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
 	if (!tr_sqlite_has_table(db, "cfurl_cache_response") ||
 	    !tr_sqlite_has_column(db, "cfurl_cache_response", "request_key")) {
 		tr_warn(ctx, disp,
@@ -96,8 +92,12 @@ static int cache_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 	}
 	sqlite3_finalize(st);
 out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int cache_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_cache_db = {

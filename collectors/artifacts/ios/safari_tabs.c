@@ -219,22 +219,12 @@ static int scan_tabs(struct tabs *t, sqlite3 *db)
 	return rc;
 }
 
-static int tabs_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN];
 	struct tabs t = { .ctx = ctx, .m = m, .f = f, .disp = disp, .rc = TR_OK };
-	sqlite3 *db = NULL;
-	int rc;
+	int rc = scan_tabs(&t, db);
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
-	if (!tr_sqlite_has_table(db, "tabs")) {
-		tr_warn(ctx, disp, "no tabs table; not a Safari BrowserState database");
-		goto out;
-	}
-	rc = scan_tabs(&t, db);
 	if (rc == TR_OK && t.broken)
 		tr_warn(ctx, disp, "%zu tab session(s) hold a damaged binary plist; skipped",
 		        t.broken);
@@ -243,9 +233,12 @@ static int tabs_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 		        "%s: %zu tab session(s) are not binary plists (compressed?); their "
 		        "back/forward lists were not read",
 		        disp, t.not_plist);
-out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int tabs_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, "tabs", "a Safari BrowserState database", scan_db);
 }
 
 const tr_module tr_module_safari_tabs = {

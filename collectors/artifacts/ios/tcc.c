@@ -58,18 +58,14 @@ static const char *reason_name(sqlite3_int64 v)
 	return v > 0 && v < (sqlite3_int64)(sizeof names / sizeof names[0]) ? names[v] : NULL;
 }
 
-static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN], sql[512];
-	sqlite3 *db = NULL;
+	char sql[512];
 	sqlite3_stmt *st = NULL;
 	uint64_t rows = 0;
-	int rc, r, v3;
+	int rc = TR_OK, r, v3;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
 	if (!tr_sqlite_has_table(db, "access") || !tr_sqlite_has_column(db, "access", "service") ||
 	    !tr_sqlite_has_column(db, "access", "client")) {
 		tr_warn(ctx, disp, "no access table with service and client; not a TCC database");
@@ -145,8 +141,12 @@ static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const 
 	}
 	sqlite3_finalize(st);
 out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int tcc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_tcc = {

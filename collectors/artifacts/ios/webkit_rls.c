@@ -31,18 +31,14 @@ static int has_relation(sqlite3 *db, const char *name, const char *col)
 	return tr_sqlite_has_table(db, name) && tr_sqlite_has_column(db, name, col);
 }
 
-static int webkit_rls_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
+                   const char *disp)
 {
-	char disp[TRM_DISPLAY_LEN], sql[1024];
-	sqlite3 *db = NULL;
+	char sql[1024];
 	sqlite3_stmt *st = NULL;
 	uint64_t rows = 0;
-	int rc, r;
+	int rc = TR_OK, r;
 
-	tr_file_display(f, disp, sizeof disp);
-	rc = trm_open(ctx, src, f, disp, &db);
-	if (rc != TR_OK || !db)
-		return rc;
 	if (!tr_sqlite_has_table(db, "ObservedDomains") ||
 	    !tr_sqlite_has_column(db, "ObservedDomains", "registrableDomain")) {
 		tr_warn(ctx, disp, "no ObservedDomains table; not a WebKit observations database");
@@ -97,8 +93,12 @@ static int webkit_rls_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 	}
 	sqlite3_finalize(st);
 out:
-	sqlite3_close(db);
 	return rc;
+}
+
+static int webkit_rls_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
 }
 
 const tr_module tr_module_webkit_rls = {
