@@ -119,7 +119,7 @@ typedef struct tr_source {
 
 /*
  * A collector turns one kind of evidence into logical files. One file per
- * kind, one descriptor, one line in triage/registry.c.
+ * kind, one descriptor, one line in collectors/list.h.
  */
 struct tr_collector {
 	const char *name;        /* short name: the report's "collector" */
@@ -471,7 +471,7 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
                              const tr_file *f, const uint8_t *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
-/* Registry (collectors/list.h, expanded by collectors/registry.c)                                        */
+/* Registry (collectors/list.h, expanded by collectors/registry.c)    */
 
 extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
 extern const tr_module *const tr_modules[];       /* NULL-terminated */

@@ -1,12 +1,12 @@
 /*
- * ios_backup.c - the iOS backup collector: an iTunes / Finder /
+ * backup.c - the iOS backup collector: an iTunes / Finder /
  * idevicebackup2 backup folder turned into logical files (domain,
  * relativePath) with their recorded metadata and plaintext data.
  *
  * Spec: ../shared/docs/ios-backup-format.md
  *   1.1  folder resolution (the user may point at MobileSync/Backup/)
  *   1.2-1.5  Info.plist, Manifest.plist, Status.plist
- *   1.6-1.8  Manifest.db Files table and the MBFile blob (ios_mbfile.c)
+ *   1.6-1.8  Manifest.db Files table and the MBFile blob (mbfile.c)
  *   1.10 legacy Manifest.mbdb (iOS <= 9), files flat in the root
  *   1.11-1.12 opening algorithm and hardening
  *

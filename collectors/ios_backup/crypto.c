@@ -1,9 +1,9 @@
 /*
- * ios_crypto.c - decryption of encrypted iOS backups (keybag, KDF, RFC 3394,
+ * crypto.c - decryption of encrypted iOS backups (keybag, KDF, RFC 3394,
  * Manifest.db, per-file AES-256-CBC) and backup key files.
  *
  * Spec: ../shared/docs/ios-backup-format.md section 2; procedure and error
- * messages: docs/encrypted-backups.md. API and ownership: ios_crypto.h.
+ * messages: docs/encrypted-backups.md. API and ownership: crypto.h.
  *
  * Invariants:
  *  - every cryptographic primitive goes through OpenSSL EVP (PBKDF2,

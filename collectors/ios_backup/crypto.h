@@ -1,5 +1,5 @@
 /*
- * ios_crypto.h - decryption of encrypted iTunes/Finder iOS backups: the
+ * crypto.h - decryption of encrypted iTunes/Finder iOS backups: the
  * BackupKeyBag, key derivation, RFC 3394 key unwrapping, Manifest.db and
  * per-file AES-256-CBC. Private API of the iOS backup collector.
  *

@@ -1,5 +1,5 @@
 /*
- * ios_decrypt.c - `spytriage decrypt BACKUP --output DIR`: writes a plain
+ * decrypt.c - `spytriage decrypt BACKUP --output DIR`: writes a plain
  * copy of an encrypted iOS backup in the standard layout, so that
  * spytriage, MVT, iLEAPP and the like read it as an unencrypted backup.
  *
@@ -16,7 +16,7 @@
  *                     backup)
  *
  * Invariants:
- *  - everything goes through the collector (collectors/ios_backup.c), so
+ *  - everything goes through the collector (backup.c), so
  *    the same validation applies as for a scan: fileIDs are 40 hex
  *    digits before they become paths, evidence is opened O_NOFOLLOW and
  *    only read;

@@ -1,8 +1,9 @@
 /*
  * ios_backup.h - private interface of the iOS backup collector, shared by
- * collectors/ios_backup.c (folder, manifests, Manifest.db iteration),
- * collectors/ios_mbfile.c (MBFile NSKeyedArchiver decoding) and the
- * encrypted-backup code (collectors/ios_crypto.c, keybag and decryption).
+ * backup.c (folder, manifests, Manifest.db iteration), mbdb.c (legacy
+ * Manifest.mbdb), mbfile.c (MBFile NSKeyedArchiver decoding), decrypt.c
+ * (`spytriage decrypt`) and the encrypted-backup code (crypto.c, keybag and
+ * decryption), all in collectors/ios_backup/.
  *
  * Format references: ../shared/docs/ios-backup-format.md 1.6-1.8 (Manifest.db
  * and the MBFile blob), 3.4 (NSKeyedArchiver), 2.6 (EncryptionKey layout).
@@ -41,7 +42,7 @@ typedef struct tr_mbfile {
 	double btime, mtime, ctime;
 	char *relpath; /* malloc'ed, or NULL */
 	char *target;  /* symlink target, malloc'ed, or NULL */
-	/* Per-file wrapped key of encrypted backups (kept for ios_crypto.c).
+	/* Per-file wrapped key of encrypted backups (kept for crypto.c).
 	 * enckey_len is the NS.data length as found (44 when well-formed);
 	 * only the first TR_IOS_WRAPPED_KEY_BYTES are stored. */
 	int has_enckey;
@@ -90,14 +91,14 @@ struct ib_mbdb_rec {
 struct tr_keybag;
 
 /*
- * State of an opened backup (collectors/ios_backup.c). Exposed here so that
- * `spytriage decrypt` (collectors/ios_decrypt.c) can reach what it needs;
+ * State of an opened backup (backup.c). Exposed here so that
+ * `spytriage decrypt` (decrypt.c) can reach what it needs;
  * everything is owned by the collector and released by its close().
  *
  * Encrypted backups: open() parses the keybag, unlocks it
  * (tr_keybag_unlock_auto: key file or password) and decrypts Manifest.db
  * into dec_dir, a private folder inside tr_tmpdir(). Plaintext is reached
- * through three functions in ios_backup.c: ib_manifest_db_plain() (the
+ * through three functions in backup.c: ib_manifest_db_plain() (the
  * decrypted Manifest.db), ib_data_open() (a streaming AES-CBC reader) and
  * ib_data_plain() (a decrypted copy in dec_dir, for SQLite). close()
  * removes dec_dir and frees (wipes) the keybag.

@@ -1,5 +1,5 @@
 /*
- * ios_mbfile.c - decodes the per-file metadata blob of an iOS backup's
+ * mbfile.c - decodes the per-file metadata blob of an iOS backup's
  * Manifest.db (column Files.file): an NSKeyedArchiver archive of an MBFile.
  *
  * Spec: ../shared/docs/ios-backup-format.md 1.8 (MBFile keys), 3.4

@@ -1,5 +1,5 @@
 /*
- * mod_addaily.c - OSAnalytics ADDaily network usage baseline.
+ * addaily.c - OSAnalytics ADDaily network usage baseline.
  *
  * Spec: ios-backup-format.md §5.8 (as read by MVT). HomeDomain
  * Library/Preferences/com.apple.osanalytics.addaily.plist is a dict whose

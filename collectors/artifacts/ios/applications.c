@@ -1,5 +1,5 @@
 /*
- * mod_applications.c - installed applications, from every place a backup
+ * applications.c - installed applications, from every place a backup
  * names them.
  *
  * Spec: ios-backup-format.md §5.20, §1.3 and §1.4 (as read by MVT),

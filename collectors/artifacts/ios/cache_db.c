@@ -1,5 +1,5 @@
 /*
- * mod_cache_db.c - NSURLCache databases (Cache.db) of any app or system
+ * cache_db.c - NSURLCache databases (Cache.db) of any app or system
  * service: the URL of every cached HTTP response, checked against
  * indicators.
  *

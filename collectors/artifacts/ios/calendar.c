@@ -1,5 +1,5 @@
 /*
- * mod_calendar.c - Calendar (Calendar.sqlitedb) of iOS: organizer and
+ * calendar.c - Calendar (Calendar.sqlitedb) of iOS: organizer and
  * participant e-mail addresses and event URLs, and the QuaDream
  * "ENDOFDAYS" invitation heuristic.
  *

@@ -1,5 +1,5 @@
 /*
- * mod_chrome.c - Chrome for iOS: browsing history (History) and favicons
+ * chrome.c - Chrome for iOS: browsing history (History) and favicons
  * (Favicons), every URL checked against indicators.
  *
  * Format: ios-backup-format.md §5.4 (urls, visits; icon_mapping, favicons,

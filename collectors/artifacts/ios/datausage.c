@@ -1,5 +1,5 @@
 /*
- * mod_datausage.c - per-process network usage of iOS (DataUsage.sqlite in
+ * datausage.c - per-process network usage of iOS (DataUsage.sqlite in
  * backups, netusage.sqlite on file-system dumps).
  *
  * Format: ios-backup-format.md §5.6 and §5.7 (Core Data tables ZPROCESS

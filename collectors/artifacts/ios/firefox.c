@@ -1,5 +1,5 @@
 /*
- * mod_firefox.c - Firefox for iOS (browser.db): visited URLs and favicon
+ * firefox.c - Firefox for iOS (browser.db): visited URLs and favicon
  * URLs, checked against indicators.
  *
  * Format: ios-backup-format.md §5.5 (history, visits, favicons); checks

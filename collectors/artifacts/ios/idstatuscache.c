@@ -1,5 +1,5 @@
 /*
- * mod_idstatuscache.c - IdentityServices ID status cache (iMessage/FaceTime
+ * idstatuscache.c - IdentityServices ID status cache (iMessage/FaceTime
  * handle lookups).
  *
  * Spec: ios-backup-format.md §5.9, spyware-traces.md §1.6 (as read by

@@ -1,5 +1,5 @@
 /*
- * mod_locationd.c - locationd clients: every program that asked for the
+ * locationd.c - locationd clients: every program that asked for the
  * device's location.
  *
  * Spec: ios-backup-format.md §5.15 (as read by MVT). RootDomain

@@ -1,5 +1,5 @@
 /*
- * mod_profiles.c - installed configuration profiles and their install /
+ * profiles.c - installed configuration profiles and their install /
  * removal events.
  *
  * Spec: ios-backup-format.md §5.19, spyware-traces.md §1.7 and §2.1 (as

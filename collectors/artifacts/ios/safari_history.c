@@ -1,5 +1,5 @@
 /*
- * mod_safari_history.c - Safari browsing history (History.db) of iOS:
+ * safari_history.c - Safari browsing history (History.db) of iOS:
  * every visited URL, and the network-injection redirect heuristic.
  *
  * Format: ios-backup-format.md §5.2 (history_items, history_visits,

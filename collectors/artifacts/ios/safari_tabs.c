@@ -1,5 +1,5 @@
 /*
- * mod_safari_tabs.c - Safari's open tabs (BrowserState.db) of iOS: the URL
+ * safari_tabs.c - Safari's open tabs (BrowserState.db) of iOS: the URL
  * of every tab and every URL of its back/forward list.
  *
  * Format: ios-backup-format.md §5.3 (tabs, tab_sessions); checks after

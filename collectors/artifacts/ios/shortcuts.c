@@ -1,5 +1,5 @@
 /*
- * mod_shortcuts.c - Shortcuts (Shortcuts.sqlite) of iOS: every URL in the
+ * shortcuts.c - Shortcuts (Shortcuts.sqlite) of iOS: every URL in the
  * actions of a shortcut, checked against indicators. Shortcuts and
  * automations can fetch URLs silently, which makes them a means of
  * persistence or exfiltration.

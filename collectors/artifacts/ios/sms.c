@@ -1,5 +1,5 @@
 /*
- * mod_sms.c - SMS / iMessage database (sms.db) of iOS: links in messages,
+ * sms.c - SMS / iMessage database (sms.db) of iOS: links in messages,
  * sender accounts, attachments, Apple threat notifications.
  *
  * Format: ios-backup-format.md §5.1 (tables message, handle, attachment,

@@ -1,5 +1,5 @@
 /*
- * mod_tcc.c - privacy permission grants of iOS (TCC.db): which app or
+ * tcc.c - privacy permission grants of iOS (TCC.db): which app or
  * executable may use the microphone, camera, photos, location...
  *
  * Format: ios-backup-format.md §5.10, table access in three schema

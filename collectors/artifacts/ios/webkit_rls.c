@@ -1,5 +1,5 @@
 /*
- * mod_webkit_rls.c - WebKit resource load statistics (observations.db) of
+ * webkit_rls.c - WebKit resource load statistics (observations.db) of
  * any app with a web view (Safari, SafariViewService, Chrome, Mail...): the
  * registrable domains the web views loaded, kept after history is cleared.
  *

@@ -1,5 +1,5 @@
 /*
- * mod_whatsapp.c - WhatsApp messages (ChatStorage.sqlite) of iOS: links in
+ * whatsapp.c - WhatsApp messages (ChatStorage.sqlite) of iOS: links in
  * message text, media URLs and link previews, checked against indicators.
  *
  * Format: ios-backup-format.md §5.13 (ZWAMESSAGE, ZWAMEDIAITEM,
