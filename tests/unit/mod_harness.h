@@ -152,6 +152,19 @@ static inline void fx_free(fx *x)
 	free(x);
 }
 
+/* cmocka setup and teardown: *state is a context without indicators. */
+static inline int fx_setup(void **state)
+{
+	*state = fx_new_bundle(NULL, NULL, 0);
+	return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+	fx_free(*state);
+	return 0;
+}
+
 /* mkdir -p of the parent folders of dir/relpath. */
 static inline void make_parents(const char *dir, const char *relpath)
 {
