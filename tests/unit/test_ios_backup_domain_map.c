@@ -1,7 +1,8 @@
 /*
  * test_ios_backup_domain_map.c - the iOS backup domain map
  * (collectors/ios_backup/domain_map.c): device paths of backup domains and
- * relative paths, domain roots, output buffers too small.
+ * relative paths, domain roots, the app of container domains, output
+ * buffers too small.
  */
 #include "unit.h"
 #include "collectors/ios_backup/domain_map.h"
@@ -76,6 +77,16 @@ static void test_domain_paths(void **state)
 	char root[64];
 	assert_int_equal(tr_ios_domain_root("WirelessDomain", root, sizeof root), TR_OK);
 	assert_string_equal(root, "/private/var/wireless");
+
+	/* The app a container domain belongs to. */
+	assert_string_equal(tr_ios_domain_app("AppDomain-com.apple.Music"), "com.apple.Music");
+	assert_string_equal(tr_ios_domain_app("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"),
+	                    "group.net.whatsapp.WhatsApp.shared");
+	assert_string_equal(tr_ios_domain_app("SysSharedContainerDomain-systemgroup.x"),
+	                    "systemgroup.x");
+	assert_null(tr_ios_domain_app("HomeDomain"));
+	assert_null(tr_ios_domain_app("AppDomain-"));
+	assert_null(tr_ios_domain_app(NULL));
 }
 
 static void test_domain_path_truncation(void **state)

@@ -21,14 +21,6 @@ static void test_time_helpers(void **state)
 	assert_true(isnan(trm_parse_utc("")));
 	assert_true(isnan(trm_parse_utc(NULL)));
 	assert_true(isnan(trm_parse_utc("1969-12-31 23:59:59")));
-	assert_string_equal(tr_ios_domain_app("AppDomain-com.apple.Music"), "com.apple.Music");
-	assert_string_equal(tr_ios_domain_app("AppDomainGroup-group.net.whatsapp.WhatsApp.shared"),
-	                    "group.net.whatsapp.WhatsApp.shared");
-	assert_string_equal(tr_ios_domain_app("SysSharedContainerDomain-systemgroup.x"),
-	                    "systemgroup.x");
-	assert_null(tr_ios_domain_app("HomeDomain"));
-	assert_null(tr_ios_domain_app("AppDomain-"));
-	assert_null(tr_ios_domain_app(NULL));
 	{
 		trm_seen s = { .n = 0 };
 		assert_int_equal(trm_seen_add(&s, "abc", 3), 1);
