@@ -6,6 +6,9 @@
  *
  * Included by one test file each (every test is its own executable), so
  * the helpers are static inline: a test that does not use one pays nothing.
+ * The tests of one module are in tests/unit/test_mod_<module>.c; what the
+ * tests of several modules share (indicators, times, file locations) is
+ * here, the plist builders are in mod_plist_harness.h.
  */
 #ifndef TR_MOD_HARNESS_H
 #define TR_MOD_HARNESS_H
@@ -147,6 +150,19 @@ static inline void fx_free(fx *x)
 	unit_rmtree(x->dir);
 	free(x->dir);
 	free(x);
+}
+
+/* cmocka setup and teardown: *state is a context without indicators. */
+static inline int fx_setup(void **state)
+{
+	*state = fx_new_bundle(NULL, NULL, 0);
+	return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+	fx_free(*state);
+	return 0;
 }
 
 /* mkdir -p of the parent folders of dir/relpath. */
@@ -346,7 +362,7 @@ static inline const tr_finding *heur(const tr_ctx *ctx, const char *name, size_t
 			return &ctx->findings[i];
 	dump_findings(ctx);
 	fail_msg("no heuristic finding %s", name);
-	return NULL;
+	abort(); /* not reached; tells the compiler that no NULL is returned */
 }
 
 static inline const char *rec_value(const tr_finding *f, const char *key)
@@ -391,5 +407,64 @@ static inline int has_warning(const tr_ctx *ctx, const char *needle)
 {
 	return has_msg(&ctx->warnings, needle);
 }
+
+/* ------------------------------------------------------------------ */
+/* What the tests of the database modules share                        */
+
+/* Mac absolute time (seconds since 2001-01-01) of Unix time t. */
+#define MAC(t) ((t)-978307200.0)
+
+/* Unix times used by the tests of more than one module. */
+#define T_CACHE 1678786202.0  /* 2023-03-14T09:30:02Z */
+#define T_TAB 1678786260.0    /* 2023-03-14T09:31:00Z */
+#define T_CHROME 1678866065.0 /* 2023-03-15T07:41:05Z */
+
+/* The indicators of the database module tests (one collection, "TestSpy"). */
+static const char *const db_patterns[] = {
+	"[domain-name:value='tookcheckout.com']",
+	"[domain-name:value='free247downloads.com']",
+	"[domain-name:value='urlpush.net']",
+	"[process:name='roleaccountd']",
+	"[process:name='msgacntd']",
+	"[email-addr:value='bogaardlisa803@gmail.com']",
+	"[app:id='com.evil.spyapp']",
+	"[file:path='/private/var/mobile/Library/SMS/Attachments/ee/']",
+	"[domain-name:value='weather4free.com']",
+	"[domain-name:value='smscentro.com']",
+	"[domain-name:value='pincattape.com']",
+	"[domain-name:value='whatsapp.net']",
+};
+
+/* A context over a fresh temp dir; with_iocs: db_patterns loaded. */
+static inline fx *fx_new(int with_iocs)
+{
+	return fx_new_bundle(with_iocs ? "TestSpy" : NULL, db_patterns,
+	                     sizeof db_patterns / sizeof db_patterns[0]);
+}
+
+/* A finding of module m, critical, with the matched value. */
+static inline void expect_hit(const tr_finding *f, const char *module, const char *event,
+                              const char *matched, double t)
+{
+	assert_string_equal(f->module, module);
+	assert_string_equal(f->event, event);
+	assert_int_equal(f->level, TR_LEVEL_CRITICAL);
+	assert_string_equal(f->matched, matched);
+	expect_time(f->time, t);
+}
+
+/* Where the modules find their databases (their own tests and
+ * test_mod_hostile_inputs.c use them). */
+#define TABS_PATH "Library/Safari/BrowserState.db"
+#define TABS_DOMAIN "AppDomain-com.apple.mobilesafari"
+#define CHROME_DOMAIN "AppDomain-com.google.chrome.ios"
+#define CHROME_HIST "Library/Application Support/Google/Chrome/Default/History"
+#define CHROME_FAV "Library/Application Support/Google/Chrome/Default/Favicons"
+#define FF_DOMAIN "AppDomainGroup-group.org.mozilla.ios.Firefox"
+#define FF_PATH "profile.profile/browser.db"
+#define WA_DOMAIN "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
+#define WA_PATH "ChatStorage.sqlite"
+#define SC_PATH "Library/Shortcuts/Shortcuts.sqlite"
+#define CAL_PATH "Library/Calendar/Calendar.sqlitedb"
 
 #endif
