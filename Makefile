@@ -128,7 +128,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) sh tests/run.sh
 
-unit: check-deps $(UNIT_BINS)
+unit: check-deps $(UNIT_BINS) $(FIX_BINS)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=unit sh tests/run.sh
 
 cli-test: check-deps $(BIN) $(FIX_BINS)
