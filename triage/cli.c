@@ -12,9 +12,11 @@
  *   spytriage help [COMMAND]
  *
  * Exit status (docs/spytriage.1): 0 finished, nothing found; 1 finished,
- * indicators or suspicious signs found; 2 usage error (also unreadable
- * indicator or rule files); 3 evidence problem (unrecognised, corrupt,
- * wrong password); 4 internal failure.
+ * indicators or suspicious signs found (also when incomplete: what was
+ * found stands); 2 usage error (also unreadable indicator or rule files);
+ * 3 evidence problem (unrecognised, corrupt, wrong password); 4 internal
+ * failure; 5 finished but incomplete, nothing found in what was checked
+ * (never 0: that would read as clean).
  *
  * Secrets never come from argv: a password is read from a file, from
  * $SPYTRIAGE_BACKUP_PASSWORD or from the terminal with echo off.
@@ -35,6 +37,7 @@
 #define EXIT_FOUND 1
 #define EXIT_USAGE 2
 #define EXIT_INTERNAL 4
+#define EXIT_INCOMPLETE 5
 
 /* The one process-wide pointer: the signal handler must reach the temp
  * dir of the running scan to remove it (non-negotiable 3). */
@@ -308,7 +311,12 @@ static int cmd_scan(int argc, char **argv)
 		ex = fail(ctx, rc);
 		goto out;
 	}
-	ex = verdict == TR_VERDICT_CLEAN ? 0 : EXIT_FOUND;
+	/* What was found stands even when the scan is incomplete; nothing
+	 * found in an incomplete scan is not "nothing found" (docs/verdict.md). */
+	if (verdict != TR_VERDICT_CLEAN)
+		ex = EXIT_FOUND;
+	else
+		ex = tr_incomplete_count(ctx) ? EXIT_INCOMPLETE : 0;
 out:
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
@@ -585,9 +593,10 @@ static const struct cmd commands[] = {
 	  "and a curated list of published indicators) are always used, or those in\n"
 	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
 	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
-	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
-	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
-	  "4 internal error.\n" },
+	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
+	  "when incomplete), 2 usage error, 3 evidence problem (unrecognised, corrupt,\n"
+	  "wrong password), 4 internal error, 5 scan incomplete (a limit hit, part of\n"
+	  "the evidence unreadable) and nothing found in what was checked.\n" },
 	{ "version", cmd_version, "version", "Print the version.\n" },
 };
 

@@ -128,6 +128,14 @@ void tr_clear_error(tr_ctx *ctx);
 size_t tr_note_count(const tr_ctx *ctx);
 const char *tr_note_get(const tr_ctx *ctx, size_t i);
 
+/* Why the last scan is incomplete (a safety limit was hit, part of the
+ * evidence could not be read), sorted; none when it is complete. Every
+ * reporter says so (report.json "incomplete"), and the CLI never exits 0
+ * for an incomplete scan. Borrowed until tr_ctx_destroy();
+ * i < tr_incomplete_count(). */
+size_t tr_incomplete_count(const tr_ctx *ctx);
+const char *tr_incomplete_get(const tr_ctx *ctx, size_t i);
+
 /* Indicators: STIX2 files or folders of them (files ending .stix2 or .json). */
 int tr_load_iocs(tr_ctx *ctx, const char *path);
 /* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
