@@ -364,6 +364,13 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
+	free(ctx->evidence_path);
+	if (!(ctx->evidence_path = strdup(path)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	/* The report folder before the evidence: a scan that cannot be
+	 * reported is not started. */
+	if ((rc = tr_output_check(ctx, path)) != TR_OK)
+		return rc;
 	if (stat(path, &st) != 0)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: %s", path, strerror(errno));
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)

@@ -181,6 +181,9 @@ int tr_write_all(int fd, const void *buf, size_t len);
  * symbolic link, at most 64 levels deep. Missing: nothing to do. */
 void tr_rmtree_at(int dfd, const char *name);
 void tr_rmtree(const char *path);
+/* Removes what the folder at path holds (as tr_rmtree_at), not the folder
+ * itself; never follows a link at path. */
+void tr_rmtree_contents(const char *path);
 
 /* Evidence text for a message: at most max of the n bytes of s, then
  * "..."; control characters, DEL, '\\' and '\'' as \xNN, so that a hostile
