@@ -24,24 +24,25 @@
 /* Status codes. Append only; never renumber (they appear in JSON reports). */
 enum tr_status {
 	TR_OK = 0,
-	TR_ENOMEM = 1,       /* out of memory */
-	TR_EIO = 2,          /* read or write failed */
-	TR_ENOTFOUND = 3,    /* a path or an item does not exist */
-	TR_EFORMAT = 4,      /* input is not in the expected format */
-	TR_ELIMIT = 5,       /* input exceeds a safety limit (triage/tr_limits.h) */
-	TR_EUNSUPPORTED = 6, /* a valid input we do not handle (yet) */
-	TR_EUSAGE = 7,       /* bad option or argument */
-	TR_EPASSWORD = 8,    /* wrong backup password or key */
-	TR_ENEEDPASS = 9,    /* encrypted evidence and no password given */
-	TR_ESQLITE = 10,     /* SQLite reported an error */
-	TR_EPLIST = 11,      /* libplist could not parse a property list */
-	TR_EJSON = 12,       /* jansson could not parse a JSON document */
-	TR_EYARA = 13,       /* libyara reported an error (compile or scan) */
-	TR_ECRYPTO = 14,     /* OpenSSL reported an error */
-	TR_EARCHIVE = 15,    /* libarchive reported an error */
-	TR_EINTERNAL = 16,   /* a bug: an invariant did not hold */
-	TR_EEXISTS = 17,     /* output exists and would be overwritten */
-	TR_EINTERRUPTED = 18 /* interrupted by a signal */
+	TR_ENOMEM = 1,        /* out of memory */
+	TR_EIO = 2,           /* read or write failed */
+	TR_ENOTFOUND = 3,     /* a path or an item does not exist */
+	TR_EFORMAT = 4,       /* input is not in the expected format */
+	TR_ELIMIT = 5,        /* input exceeds a safety limit (triage/tr_limits.h) */
+	TR_EUNSUPPORTED = 6,  /* a valid input we do not handle (yet) */
+	TR_EUSAGE = 7,        /* bad option or argument */
+	TR_EPASSWORD = 8,     /* wrong backup password or key */
+	TR_ENEEDPASS = 9,     /* encrypted evidence and no password given */
+	TR_ESQLITE = 10,      /* SQLite reported an error */
+	TR_EPLIST = 11,       /* libplist could not parse a property list */
+	TR_EJSON = 12,        /* jansson could not parse a JSON document */
+	TR_EYARA = 13,        /* libyara reported an error (compile or scan) */
+	TR_ECRYPTO = 14,      /* OpenSSL reported an error */
+	TR_EARCHIVE = 15,     /* libarchive reported an error */
+	TR_EINTERNAL = 16,    /* a bug: an invariant did not hold */
+	TR_EEXISTS = 17,      /* output exists and would be overwritten */
+	TR_EINTERRUPTED = 18, /* interrupted by a signal */
+	TR_EACCES = 19        /* permission denied: evidence the user cannot read */
 };
 
 /* Finding levels, most severe first. Values are stable. */

@@ -130,7 +130,9 @@ struct tr_collector {
 
 	/* Bids for path: *bid = number of bits actually verified (0 = not
 	 * mine). Bounded reads, no side effects, never fails on a foreign
-	 * input (return TR_OK with bid 0). */
+	 * input (return TR_OK with bid 0). Bid 0 because a file it needs is
+	 * there but unreadable: TR_EACCES with "<file>: permission denied"
+	 * (tr_set_error), which the core reports when no collector bids. */
 	int (*probe)(tr_ctx *ctx, const char *path, int *bid);
 
 	/* Opens the evidence; sets device info with tr_set_info() and notes
