@@ -140,7 +140,10 @@ const char *tr_note_get(const tr_ctx *ctx, size_t i);
 size_t tr_incomplete_count(const tr_ctx *ctx);
 const char *tr_incomplete_get(const tr_ctx *ctx, size_t i);
 
-/* Indicators: STIX2 files or folders of them (files ending .stix2 or .json). */
+/* Indicators: STIX2 files or folders of them (files ending .stix2 or .json).
+ * Each file is read once (device and inode): given again, by any name,
+ * it is skipped with a note. A file with skipped patterns or no usable
+ * indicator is named in a warning with its counts. */
 int tr_load_iocs(tr_ctx *ctx, const char *path);
 /* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
 int tr_load_rules(tr_ctx *ctx, const char *dir);
