@@ -69,8 +69,8 @@ sed: sed
 sysvinit-utils: killall5 pidof
 tar: tar
 util-linux: chrt dmesg fallocate findmnt flock getopt ionice ipcs
-	lsblk mcookie more namei nsenter prlimit rename.ul setsid su taskset
-	unshare wdctl whereis
+	lsblk mcookie more namei nsenter prlimit rename.ul setpriv setsid su
+	taskset unshare wdctl whereis
 '
 
 # Commands of packages that `make deps` installs (Makefile DEBS).

@@ -2,7 +2,7 @@
  * cli.c - the spytriage command-line tool. Uses only spytriage.h (and
  * jansson to print `iocs --format json`).
  *
- *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR]
+ *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]
  *                       [--format text|json] [--password-file FILE]
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
@@ -12,9 +12,12 @@
  *   spytriage help [COMMAND]
  *
  * Exit status (docs/spytriage.1): 0 finished, nothing found; 1 finished,
- * indicators or suspicious signs found; 2 usage error (also unreadable
- * indicator or rule files); 3 evidence problem (unrecognised, corrupt,
- * wrong password); 4 internal failure.
+ * indicators or suspicious signs found (also when incomplete: what was
+ * found stands); 2 usage error (also unreadable indicator or rule files,
+ * an unusable --output folder); 3 evidence problem (unrecognised,
+ * corrupt, unreadable, wrong password); 4 internal failure; 5 finished
+ * but incomplete, nothing found in what was checked (never 0: that would
+ * read as clean).
  *
  * Secrets never come from argv: a password is read from a file, from
  * $SPYTRIAGE_BACKUP_PASSWORD or from the terminal with echo off.
@@ -35,6 +38,7 @@
 #define EXIT_FOUND 1
 #define EXIT_USAGE 2
 #define EXIT_INTERNAL 4
+#define EXIT_INCOMPLETE 5
 
 /* The one process-wide pointer: the signal handler must reach the temp
  * dir of the running scan to remove it (non-negotiable 3). */
@@ -156,9 +160,9 @@ static int fail(tr_ctx *ctx, int rc)
 	return tr_exit_code(rc);
 }
 
-/* Indicator and rule files are the user's inputs, not evidence: any
- * problem with them is a usage error (exit 2), except running out of
- * memory or a bug. */
+/* Indicator and rule files and the output folder are the user's inputs,
+ * not evidence: any problem with them is a usage error (exit 2), except
+ * running out of memory or a bug. */
 static int fail_input(tr_ctx *ctx, int rc)
 {
 	int ex = fail(ctx, rc);
@@ -169,9 +173,9 @@ static int fail_input(tr_ctx *ctx, int rc)
 
 /* The output folder first, so the summary can point at it. A failure
  * there still prints the summary (the verdict matters more than the
- * folder) and is then returned, with its message, even when the summary
- * fails too. */
-static int report(tr_ctx *ctx, int json)
+ * folder) and is then returned, with its message and *out_failed set,
+ * even when the summary fails too. */
+static int report(tr_ctx *ctx, int json, int *out_failed)
 {
 	char werr[2048] = "";
 	char *buf = NULL;
@@ -179,6 +183,7 @@ static int report(tr_ctx *ctx, int json)
 	int rc_out, rc;
 
 	rc_out = tr_report_write(ctx);
+	*out_failed = rc_out != 0;
 	if (rc_out != 0)
 		snprintf(werr, sizeof werr, "%s", tr_errmsg(ctx));
 	rc = tr_report_render(ctx, json ? "json" : "text", &buf, &len);
@@ -200,7 +205,7 @@ static int cmd_scan(int argc, char **argv)
 	tr_options *o;
 	cli_password pw = { NULL, 0 };
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex, quiet = 0, json = 0;
+	int rc, ex, quiet = 0, json = 0, out_failed = 0;
 
 	if (tr_ctx_create(&ctx) != 0) {
 		fprintf(stderr, "spytriage: out of memory\n");
@@ -233,6 +238,8 @@ static int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			o->output_dir = v;
+		} else if (!strcmp(argv[i], "--force")) {
+			o->force = 1;
 		} else if (opt_value(argc, argv, &i, "--format", &v)) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
 				ex = usage_error("scan", "--format takes text or json, not '%s'",
@@ -286,6 +293,15 @@ static int cmd_scan(int argc, char **argv)
 		ex = usage_error("scan", "%s", "missing the evidence PATH");
 		goto out;
 	}
+	if (o->force && !o->output_dir) {
+		ex = usage_error("scan", "%s", "--force goes with --output DIR");
+		goto out;
+	}
+	/* The report folder before anything slow (tr_scan checks it too). */
+	if ((rc = tr_output_check(ctx, path)) != 0) {
+		ex = fail_input(ctx, rc);
+		goto out;
+	}
 	use_progress(o, quiet);
 	install_signals(ctx);
 	/* Published files first: an indicator that is also in a pack's curated
@@ -304,11 +320,16 @@ static int cmd_scan(int argc, char **argv)
 		ex = fail(ctx, rc);
 		goto out;
 	}
-	if ((rc = report(ctx, json)) != 0) {
-		ex = fail(ctx, rc);
+	if ((rc = report(ctx, json, &out_failed)) != 0) {
+		ex = out_failed ? fail_input(ctx, rc) : fail(ctx, rc);
 		goto out;
 	}
-	ex = verdict == TR_VERDICT_CLEAN ? 0 : EXIT_FOUND;
+	/* What was found stands even when the scan is incomplete; nothing
+	 * found in an incomplete scan is not "nothing found" (docs/verdict.md). */
+	if (verdict != TR_VERDICT_CLEAN)
+		ex = EXIT_FOUND;
+	else
+		ex = tr_incomplete_count(ctx) ? EXIT_INCOMPLETE : 0;
 out:
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
@@ -578,16 +599,21 @@ static const struct cmd commands[] = {
 	{ "rules", cmd_rules, "rules check DIR",
 	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
 	{ "scan", cmd_scan,
-	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR] [--format text|json]\n"
-	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]",
+	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
+	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
+	  "                 [--jobs N] [--quiet]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The bundled rule packs (YARA rules\n"
 	  "and a curated list of published indicators) are always used, or those in\n"
 	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
-	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
-	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
-	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
-	  "4 internal error.\n" },
+	  "With --output DIR: report.json, timeline.csv and modules/<name>.json. DIR\n"
+	  "must be new or empty, not a symbolic link, not inside the evidence; it is\n"
+	  "checked before the scan. --force replaces an earlier report in DIR whole.\n"
+	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
+	  "when incomplete), 2 usage error (also an unusable --output folder),\n"
+	  "3 evidence problem (unrecognised, unreadable, corrupt, wrong password),\n"
+	  "4 internal error, 5 scan incomplete (a limit hit, part of the evidence\n"
+	  "unreadable) and nothing found in what was checked.\n" },
 	{ "version", cmd_version, "version", "Print the version.\n" },
 };
 

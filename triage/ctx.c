@@ -8,9 +8,7 @@
  * Invariants: the library never prints or exits; nothing in the context
  * is global, so two contexts never share state.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +48,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->info_keys);
 	tr_strlist_free(&ctx->info_vals);
 	tr_strlist_free(&ctx->modules_run);
+	free(ctx->evidence_path);
 	free(ctx);
 }
 
@@ -171,21 +170,10 @@ void tr_cleanup_tmp(tr_ctx *ctx)
 	if (!ctx)
 		return;
 	if (ctx->partial_dir) {
-		if (ctx->partial_remove) {
+		if (ctx->partial_remove)
 			tr_rmtree(ctx->partial_dir);
-		} else {
-			int fd = open(ctx->partial_dir,
-			              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-			struct dirent *e;
-			if (!d && fd >= 0)
-				close(fd);
-			while (d && (e = readdir(d)) != NULL)
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					tr_rmtree_at(dirfd(d), e->d_name);
-			if (d)
-				closedir(d);
-		}
+		else
+			tr_rmtree_contents(ctx->partial_dir);
 	}
 	/* A worker's context shares the parent's temp dir: the parent
 	 * removes it. */

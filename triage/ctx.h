@@ -84,6 +84,7 @@ struct tr_ctx {
 	int partial_remove; /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;
 	int report_written; /* tr_report_write() filled opts.output_dir */
+	char *evidence_path; /* PATH of the last tr_scan(), for the output checks */
 };
 
 /* A context for one worker thread: it shares the parent's options,

@@ -33,6 +33,7 @@ const char *tr_strerror(int status)
 	case TR_EINTERNAL: return "internal error";
 	case TR_EEXISTS: return "already exists";
 	case TR_EINTERRUPTED: return "interrupted";
+	case TR_EACCES: return "permission denied";
 	}
 	return "unknown error";
 }
@@ -88,7 +89,8 @@ int tr_exit_code(int status)
 	case TR_EPLIST:
 	case TR_ECRYPTO:
 	case TR_EARCHIVE:
-	case TR_EINTERRUPTED: return 3;
+	case TR_EINTERRUPTED:
+	case TR_EACCES: return 3;
 	case TR_ENOMEM:
 	case TR_EINTERNAL: return 4;
 	}

@@ -68,6 +68,23 @@ void tr_rmtree(const char *path)
 	tr_rmtree_at(AT_FDCWD, path);
 }
 
+void tr_rmtree_contents(const char *path)
+{
+	int fd = path ? open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			tr_rmtree_at(dirfd(d), e->d_name);
+	closedir(d);
+}
+
 const char *tr_quote(char *buf, size_t cap, const char *s, size_t n, size_t max)
 {
 	size_t o = 0;

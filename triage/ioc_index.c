@@ -169,6 +169,7 @@ void tr_iocs_destroy(tr_iocs *ix)
 	tr_ioc_map_free(&ix->names);
 	free(ix->entries);
 	free(ix->sources);
+	free(ix->loaded);
 	tr_ioc_arena_free(&ix->arena);
 	free(ix);
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 
 #include "triage.h"
 
@@ -214,6 +215,14 @@ typedef struct ioc_group {
 
 /* The index. Filled by tr_iocs_add_file(), tables by tr_iocs_build()
  * (ioc_index.c); read by tr_iocs_match() (ioc_match.c). */
+/* A file read into an index, known by device and inode so that it is read
+ * once however it is named (ioc_stix2.c). */
+typedef struct tr_ioc_loaded {
+	dev_t dev;
+	ino_t ino;
+	const char *path; /* as first given, in the index's arena */
+} tr_ioc_loaded;
+
 struct tr_iocs {
 	tr_ioc_arena arena;
 	tr_ioc *entries;
@@ -226,6 +235,8 @@ struct tr_iocs {
 	size_t skipped;
 	tr_ioc_source_stat *sources;
 	size_t nsources, capsources;
+	tr_ioc_loaded *loaded; /* files read, in load order */
+	size_t nloaded, caploaded;
 
 	/* lookup tables, valid when built == n */
 	size_t built;

@@ -590,35 +590,90 @@ void tr_stix_file_free(tr_stix_file *f)
 /* ------------------------------------------------------------------ */
 /* Loading into an index                                               */
 
+#define SKIPPED_WHY "pattern not a single '=' comparison of a known type, or revoked"
+
+/* Merges a parsed file. A file that adds nothing, or that had patterns
+ * skipped, is named in a warning with its counts: the user must not think
+ * it was checked whole. */
 static int merge(tr_ctx *ctx, tr_iocs *ix, const tr_stix_file *f)
 {
+	size_t total = 0;
 	int st;
 	if (f->status != TR_OK)
 		return tr_set_error(ctx, f->status, "%s", f->errmsg);
 	if ((st = tr_iocs_add_file(ix, f)) != TR_OK)
 		return tr_set_error(ctx, st, "%s: cannot add indicators: %s", f->path,
 		                    tr_strerror(st));
-	if (f->skipped > 0)
-		tr_note(ctx,
-		        "%s: %zu indicator%s skipped (pattern not a single '=' comparison of a "
-		        "known "
-		        "type, or revoked)",
-		        f->source, f->skipped, f->skipped == 1 ? "" : "s");
+	for (int t = 0; t < TR_IOC_NTYPES; t++)
+		total += f->counts[t];
+	if (total == 0)
+		tr_warn(ctx, f->path, "no usable indicators (0 loaded, %zu skipped%s%s)",
+		        f->skipped, f->skipped ? ": " : "", f->skipped ? SKIPPED_WHY : "");
+	else if (f->skipped > 0)
+		tr_warn(ctx, f->path, "%zu indicator%s loaded, %zu skipped (%s)", total,
+		        total == 1 ? "" : "s", f->skipped, SKIPPED_WHY);
 	return TR_OK;
+}
+
+/* The path under which the file sb was read into ix, or NULL. The files
+ * of one run are few: a scan of the list is enough. */
+static const char *loaded_as(const tr_iocs *ix, const struct stat *sb)
+{
+	for (size_t i = 0; i < ix->nloaded; i++)
+		if (ix->loaded[i].dev == sb->st_dev && ix->loaded[i].ino == sb->st_ino)
+			return ix->loaded[i].path;
+	return NULL;
+}
+
+static int remember(tr_ctx *ctx, tr_iocs *ix, const struct stat *sb, const char *path)
+{
+	char *p;
+	if (ix->nloaded == ix->caploaded) {
+		size_t cap = ix->caploaded ? ix->caploaded * 2 : 16;
+		tr_ioc_loaded *v = realloc(ix->loaded, cap * sizeof *v);
+		if (!v)
+			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+		ix->loaded = v;
+		ix->caploaded = cap;
+	}
+	if (!(p = tr_ioc_arena_strndup(&ix->arena, path, strlen(path))))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	ix->loaded[ix->nloaded++] = (tr_ioc_loaded){ sb->st_dev, sb->st_ino, p };
+	return TR_OK;
+}
+
+/* The same file again (same path, a link, another name of it): a note,
+ * and it is not read twice (its indicators would count twice). */
+static void note_again(tr_ctx *ctx, const char *path, const char *first)
+{
+	if (strcmp(path, first) == 0)
+		tr_note(ctx, "%s: given more than once; loaded once", path);
+	else
+		tr_note(ctx, "%s: the same file as %s; loaded once", path, first);
 }
 
 int tr_iocs_load_file(tr_ctx *ctx, tr_iocs *ix, const char *path)
 {
 	tr_stix_file f;
-	int st;
+	struct stat sb;
+	const char *first;
+	int st, known = stat(path, &sb) == 0;
 
+	if (known && (first = loaded_as(ix, &sb)) != NULL) {
+		note_again(ctx, path, first);
+		return TR_OK;
+	}
 	memset(&f, 0, sizeof f);
 	tr_stix_parse_file(path, &f);
 	if ((st = merge(ctx, ix, &f)) != TR_OK)
 		goto out;
-	if ((st = tr_iocs_build(ix)) != TR_OK)
+	if ((st = tr_iocs_build(ix)) != TR_OK) {
 		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path,
 		                  tr_strerror(st));
+		goto out;
+	}
+	if (known)
+		st = remember(ctx, ix, &sb, path);
 out:
 	tr_stix_file_free(&f);
 	return st;
@@ -678,6 +733,7 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	load_job job;
 	pthread_t threads[MAX_LOAD_THREADS];
 	size_key *sizes = NULL;
+	struct stat *ids = NULL;
 	char eb[128];
 	int st = TR_OK;
 
@@ -725,6 +781,38 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	}
 	qsort(names, n, sizeof *names, cmp_str);
 
+	/* Each file once: not one already loaded (the same folder or file
+	 * given twice, a link to it), nor a second name of one in this
+	 * folder. */
+	if (!(ids = calloc(n, sizeof *ids))) {
+		st = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	{
+		size_t k = 0, all = n;
+		for (size_t i = 0; i < all; i++) {
+			const char *first = NULL;
+			if (stat(names[i], &ids[k]) == 0) {
+				first = loaded_as(ix, &ids[k]);
+				for (size_t j = 0; !first && j < k; j++)
+					if (ids[j].st_dev == ids[k].st_dev &&
+					    ids[j].st_ino == ids[k].st_ino)
+						first = names[j];
+			} else {
+				memset(&ids[k], 0, sizeof ids[k]); /* the parse names the error */
+			}
+			if (first) {
+				note_again(ctx, names[i], first);
+				free(names[i]);
+				continue;
+			}
+			names[k++] = names[i];
+		}
+		n = k;
+	}
+	if (n == 0)
+		goto out; /* every file was loaded before */
+
 	job.paths = names;
 	job.n = n;
 	job.files = calloc(n, sizeof *job.files);
@@ -734,10 +822,8 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 		st = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct stat fsb;
-		sizes[i] = (size_key){ i, stat(names[i], &fsb) == 0 ? fsb.st_size : 0 };
-	}
+	for (size_t i = 0; i < n; i++)
+		sizes[i] = (size_key){ i, ids[i].st_size };
 	qsort(sizes, n, sizeof *sizes, cmp_size_desc);
 	for (size_t i = 0; i < n; i++)
 		job.order[i] = sizes[i].idx;
@@ -771,9 +857,14 @@ int tr_iocs_load_path(tr_ctx *ctx, tr_iocs *ix, const char *path)
 	for (size_t i = 0; i < n; i++)
 		if ((st = merge(ctx, ix, &job.files[i])) != TR_OK)
 			goto out;
-	if ((st = tr_iocs_build(ix)) != TR_OK)
+	if ((st = tr_iocs_build(ix)) != TR_OK) {
 		st = tr_set_error(ctx, st, "%s: cannot index indicators: %s", path,
 		                  tr_strerror(st));
+		goto out;
+	}
+	for (size_t i = 0; i < n && st == TR_OK; i++)
+		if (ids[i].st_ino || ids[i].st_dev)
+			st = remember(ctx, ix, &ids[i], names[i]);
 out:
 	if (job.files)
 		for (size_t i = 0; i < n; i++)
@@ -781,6 +872,7 @@ out:
 	free(job.files);
 	free(job.order);
 	free(sizes);
+	free(ids);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -790,14 +882,17 @@ out:
 }
 
 /* Loads indicators into the context's index (made on first use) and
- * remembers the path for the report. */
+ * remembers the path for the report, unless every file of it had been
+ * loaded before (then it adds nothing, and a note says so). */
 int tr_load_iocs(tr_ctx *ctx, const char *path)
 {
+	size_t before;
 	int rc;
 	if (!ctx->iocs && (rc = tr_iocs_create(&ctx->iocs)) != TR_OK)
 		return tr_set_error(ctx, rc, "cannot create the indicator index");
+	before = ctx->iocs->nloaded;
 	rc = tr_iocs_load_path(ctx, ctx->iocs, path);
-	if (rc != TR_OK)
+	if (rc != TR_OK || ctx->iocs->nloaded == before)
 		return rc;
 	return tr_strlist_add(&ctx->ioc_sources, path);
 }

@@ -102,6 +102,16 @@ const char *tr_note_get(const tr_ctx *ctx, size_t i)
 	return i < ctx->notes.n ? ctx->notes.v[i] : NULL;
 }
 
+size_t tr_incomplete_count(const tr_ctx *ctx)
+{
+	return ctx->incomplete.n;
+}
+
+const char *tr_incomplete_get(const tr_ctx *ctx, size_t i)
+{
+	return i < ctx->incomplete.n ? ctx->incomplete.v[i] : NULL;
+}
+
 static void add_prefixed(tr_strlist *l, const char *artifact, const char *fmt, va_list ap)
 {
 	char msg[2048], buf[4096];

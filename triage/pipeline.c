@@ -27,28 +27,43 @@
 #include "content.h"
 #include "ctx.h"
 
+/* The collector with the highest bid in *out, or NULL. A probe may answer
+ * TR_EACCES (a file it needs is there but unreadable, message set): when
+ * nobody bids, that is the error, so unreadable evidence is reported as
+ * "permission denied", never as "not recognised". */
 static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **out)
 {
+	char denied[sizeof ctx->errmsg] = "";
 	int best = 0;
 	*out = NULL;
 	for (size_t i = 0; tr_collectors[i]; i++) {
 		int bid = 0, rc = tr_collectors[i]->probe(ctx, path, &bid);
 		if (tr_is_fatal(rc))
 			return rc;
+		if (rc == TR_EACCES && !denied[0])
+			snprintf(denied, sizeof denied, "%s", tr_errmsg(ctx));
 		if (rc == TR_OK && bid > best) {
 			best = bid;
 			*out = tr_collectors[i];
 		}
 	}
+	if (!*out && denied[0])
+		return tr_set_error(ctx, TR_EACCES, "%s", denied);
 	return TR_OK;
 }
 
-/* The error for evidence no collector bids for: it names what is read. */
+/* The error for evidence no collector bids for: it names what is read.
+ * Evidence the user may not read is said so (whatever its kind: every
+ * collector needs to read it). */
 static int unrecognised(tr_ctx *ctx, const char *path)
 {
 	char kinds[1024];
 	size_t n = 0;
+	struct stat st;
 
+	if (stat(path, &st) == 0 && access(path, S_ISDIR(st.st_mode) ? R_OK | X_OK : R_OK) != 0 &&
+	    (errno == EACCES || errno == EPERM))
+		return tr_set_error(ctx, TR_EACCES, "%s: permission denied", path);
 	kinds[0] = '\0';
 	for (size_t i = 0; tr_collectors[i] && n < sizeof kinds; i++) {
 		int w = snprintf(kinds + n, sizeof kinds - n, "%s%s", i ? "; " : "",
@@ -364,8 +379,16 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
+	free(ctx->evidence_path);
+	if (!(ctx->evidence_path = strdup(path)))
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	/* The report folder before the evidence: a scan that cannot be
+	 * reported is not started. */
+	if ((rc = tr_output_check(ctx, path)) != TR_OK)
+		return rc;
 	if (stat(path, &st) != 0)
-		return tr_set_error(ctx, TR_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return tr_set_error(ctx, errno == EACCES ? TR_EACCES : TR_ENOTFOUND, "%s: %s", path,
+		                    errno == EACCES ? "permission denied" : strerror(errno));
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
 		return rc;
 	if (!col)

@@ -14,10 +14,11 @@
  * plus one row below.
  *
  * The output folder is the user's, but what goes into it is shaped by the
- * evidence, and the folder may already hold files (a previous report, or
- * a planted symlink). Every file is therefore opened relative to a
- * directory fd, with O_NOFOLLOW, checked to be a regular file with one
- * link before it is truncated, and left with mode 0600.
+ * evidence. It is new, empty, or a private folder swapped in afterwards
+ * (triage/output_dir.c: it never mixes two reports); files planted in it
+ * while the scan runs are still not trusted: every file is opened
+ * relative to a directory fd, with O_NOFOLLOW, checked to be a regular
+ * file with one link before it is truncated, and left with mode 0600.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output_dir.h"
 #include "report.h"
 
 /* ------------------------------------------------------- output files */
@@ -97,17 +99,15 @@ static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *nam
 	return TR_OK;
 }
 
-/* Creates (0700) or opens the folder name under dfd (AT_FDCWD: a path),
- * refusing a non-directory. A user-given output path may be a symlink to
- * a folder; the modules/ folder inside it may not. */
-static int open_dir(tr_ctx *ctx, int dfd, const char *name, const char *display, int nofollow,
-                    int *out)
+/* Creates (0700) or opens the folder name under dfd, refusing a
+ * non-directory or a symbolic link. */
+static int open_dir(tr_ctx *ctx, int dfd, const char *name, const char *display, int *out)
 {
 	int fd;
 	if (mkdirat(dfd, name, 0700) != 0 && errno != EEXIST)
 		return tr_set_error(ctx, TR_EIO, "%s: cannot create the output folder: %s", display,
 		                    strerror(errno));
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOTDIR || errno == ELOOP)
 			return tr_set_error(
@@ -184,7 +184,7 @@ static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const tr_reporte
 		free(mdir);
 		return tr_set_error(ctx, rc, "%s: out of memory", dir);
 	}
-	rc = open_dir(ctx, dfd, "modules", mdir, 1, &mfd);
+	rc = open_dir(ctx, dfd, "modules", mdir, &mfd);
 	for (size_t m = 0; rc == TR_OK && m < n; m++) {
 		char fname[80], *buf = NULL;
 		size_t len = 0;
@@ -225,12 +225,18 @@ int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t 
 int tr_report_write(tr_ctx *ctx)
 {
 	const char *dir = ctx->opts.output_dir;
-	int dfd = -1, rc;
+	tr_outdir od;
+	int dfd, rc;
 
 	ctx->report_written = 0;
 	if (!dir)
 		return TR_OK;
-	rc = open_dir(ctx, AT_FDCWD, dir, dir, 0, &dfd);
+	/* The folder is checked again (it may have changed during the scan)
+	 * and made, emptied or staged by output_dir.c. */
+	rc = tr_outdir_plan(ctx, ctx->evidence_path, &od);
+	if (rc == TR_OK)
+		rc = tr_outdir_begin(ctx, &od);
+	dfd = od.dfd;
 	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++) {
 		const tr_reporter *r = &reporters[i];
 		char *buf = NULL;
@@ -245,8 +251,11 @@ int tr_report_write(tr_ctx *ctx)
 	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++)
 		if (reporters[i].render_module)
 			rc = write_modules(ctx, dfd, dir, &reporters[i]);
-	if (dfd >= 0)
-		close(dfd);
+	if (rc == TR_OK)
+		rc = tr_outdir_commit(ctx, &od);
+	if (rc != TR_OK)
+		tr_outdir_abort(ctx, &od);
+	tr_outdir_free(&od);
 	ctx->report_written = rc == TR_OK;
 	return rc;
 }

@@ -24,24 +24,25 @@
 /* Status codes. Append only; never renumber (they appear in JSON reports). */
 enum tr_status {
 	TR_OK = 0,
-	TR_ENOMEM = 1,       /* out of memory */
-	TR_EIO = 2,          /* read or write failed */
-	TR_ENOTFOUND = 3,    /* a path or an item does not exist */
-	TR_EFORMAT = 4,      /* input is not in the expected format */
-	TR_ELIMIT = 5,       /* input exceeds a safety limit (triage/tr_limits.h) */
-	TR_EUNSUPPORTED = 6, /* a valid input we do not handle (yet) */
-	TR_EUSAGE = 7,       /* bad option or argument */
-	TR_EPASSWORD = 8,    /* wrong backup password or key */
-	TR_ENEEDPASS = 9,    /* encrypted evidence and no password given */
-	TR_ESQLITE = 10,     /* SQLite reported an error */
-	TR_EPLIST = 11,      /* libplist could not parse a property list */
-	TR_EJSON = 12,       /* jansson could not parse a JSON document */
-	TR_EYARA = 13,       /* libyara reported an error (compile or scan) */
-	TR_ECRYPTO = 14,     /* OpenSSL reported an error */
-	TR_EARCHIVE = 15,    /* libarchive reported an error */
-	TR_EINTERNAL = 16,   /* a bug: an invariant did not hold */
-	TR_EEXISTS = 17,     /* output exists and would be overwritten */
-	TR_EINTERRUPTED = 18 /* interrupted by a signal */
+	TR_ENOMEM = 1,        /* out of memory */
+	TR_EIO = 2,           /* read or write failed */
+	TR_ENOTFOUND = 3,     /* a path or an item does not exist */
+	TR_EFORMAT = 4,       /* input is not in the expected format */
+	TR_ELIMIT = 5,        /* input exceeds a safety limit (triage/tr_limits.h) */
+	TR_EUNSUPPORTED = 6,  /* a valid input we do not handle (yet) */
+	TR_EUSAGE = 7,        /* bad option or argument */
+	TR_EPASSWORD = 8,     /* wrong backup password or key */
+	TR_ENEEDPASS = 9,     /* encrypted evidence and no password given */
+	TR_ESQLITE = 10,      /* SQLite reported an error */
+	TR_EPLIST = 11,       /* libplist could not parse a property list */
+	TR_EJSON = 12,        /* jansson could not parse a JSON document */
+	TR_EYARA = 13,        /* libyara reported an error (compile or scan) */
+	TR_ECRYPTO = 14,      /* OpenSSL reported an error */
+	TR_EARCHIVE = 15,     /* libarchive reported an error */
+	TR_EINTERNAL = 16,    /* a bug: an invariant did not hold */
+	TR_EEXISTS = 17,      /* output exists and would be overwritten */
+	TR_EINTERRUPTED = 18, /* interrupted by a signal */
+	TR_EACCES = 19        /* permission denied: evidence the user cannot read */
 };
 
 /* Finding levels, most severe first. Values are stable. */
@@ -98,6 +99,9 @@ typedef struct tr_options {
 	 * no progress reports. The last call has p->last set. */
 	tr_progress_fn progress;
 	void *progress_arg;
+	/* output_dir may hold an earlier report (a report.json): it is then
+	 * replaced whole. 0: output_dir must be absent or empty. */
+	int force;
 } tr_options;
 
 /* Wipes a secret (OPENSSL_cleanse) then frees it. NULL-safe. */
@@ -128,7 +132,18 @@ void tr_clear_error(tr_ctx *ctx);
 size_t tr_note_count(const tr_ctx *ctx);
 const char *tr_note_get(const tr_ctx *ctx, size_t i);
 
-/* Indicators: STIX2 files or folders of them (files ending .stix2 or .json). */
+/* Why the last scan is incomplete (a safety limit was hit, part of the
+ * evidence could not be read), sorted; none when it is complete. Every
+ * reporter says so (report.json "incomplete"), and the CLI never exits 0
+ * for an incomplete scan. Borrowed until tr_ctx_destroy();
+ * i < tr_incomplete_count(). */
+size_t tr_incomplete_count(const tr_ctx *ctx);
+const char *tr_incomplete_get(const tr_ctx *ctx, size_t i);
+
+/* Indicators: STIX2 files or folders of them (files ending .stix2 or .json).
+ * Each file is read once (device and inode): given again, by any name,
+ * it is skipped with a note. A file with skipped patterns or no usable
+ * indicator is named in a warning with its counts. */
 int tr_load_iocs(tr_ctx *ctx, const char *path);
 /* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
 int tr_load_rules(tr_ctx *ctx, const char *dir);
@@ -136,9 +151,21 @@ int tr_load_rules(tr_ctx *ctx, const char *dir);
  * beside the executable's source tree. Borrowed static string. */
 const char *tr_default_rules_dir(void);
 
+/* Checks options.output_dir before a scan of evidence_path (the scan's
+ * PATH; NULL: not compared): it must be absent (its parent writable), an
+ * empty writable folder, or with options.force a folder holding an
+ * earlier report (report.json; its parent writable, not a mount point);
+ * never a symbolic link, inside the evidence or holding it (realpath).
+ * TR_OK (also when output_dir is NULL); TR_EUSAGE or TR_EEXISTS with the
+ * folder named in tr_errmsg(); TR_ENOMEM. tr_scan() and tr_report_write()
+ * check again; call it first to fail before a long scan. Writes nothing. */
+int tr_output_check(tr_ctx *ctx, const char *evidence_path);
+
 /* Scan evidence at path (collector chosen by probing). On success the
- * findings are in the context; *verdict is set. Evidence problems return
- * an error status with a message naming the file. */
+ * findings are in the context; *verdict is set. A problem with
+ * options.output_dir (tr_output_check) is returned before the evidence is
+ * opened. Evidence problems return an error status with a message naming
+ * the file. */
 int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict);
 
 /* Renders the report of the last scan into *buf (malloc'ed and
@@ -150,11 +177,17 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict);
  * unknown name. */
 int tr_report_render(tr_ctx *ctx, const char *reporter_name, char **buf, size_t *len);
 
-/* When options.output_dir is set: creates the folder (0700) if needed and
- * writes report.json, timeline.csv and modules/<name>.json there (0600;
- * never through a symbolic link, never over a file with other links).
- * TR_OK (also when output_dir is NULL); TR_EEXISTS, TR_EIO or TR_ENOMEM
- * with the file named in tr_errmsg(). */
+/* When options.output_dir is set: checks it again (tr_output_check, with
+ * the last scan's PATH), then writes report.json, timeline.csv and
+ * modules/<name>.json (0600) into it: a new folder is created (0700), an
+ * empty one filled, and one holding an earlier report (options.force) is
+ * replaced whole: the new report is written into a private folder beside
+ * it and swapped in with one rename, so the folder never mixes two
+ * reports and keeps the old one if writing fails. Never through a
+ * symbolic link, never over a file with other links; on failure nothing
+ * of the new report is left. TR_OK (also when output_dir is NULL);
+ * TR_EUSAGE, TR_EEXISTS, TR_EIO or TR_ENOMEM with the folder or file
+ * named in tr_errmsg(). */
 int tr_report_write(tr_ctx *ctx);
 
 /* Statistics of the loaded indicators (`spytriage iocs`). Names are

@@ -130,7 +130,9 @@ struct tr_collector {
 
 	/* Bids for path: *bid = number of bits actually verified (0 = not
 	 * mine). Bounded reads, no side effects, never fails on a foreign
-	 * input (return TR_OK with bid 0). */
+	 * input (return TR_OK with bid 0). Bid 0 because a file it needs is
+	 * there but unreadable: TR_EACCES with "<file>: permission denied"
+	 * (tr_set_error), which the core reports when no collector bids. */
 	int (*probe)(tr_ctx *ctx, const char *path, int *bid);
 
 	/* Opens the evidence; sets device info with tr_set_info() and notes
@@ -181,6 +183,9 @@ int tr_write_all(int fd, const void *buf, size_t len);
  * symbolic link, at most 64 levels deep. Missing: nothing to do. */
 void tr_rmtree_at(int dfd, const char *name);
 void tr_rmtree(const char *path);
+/* Removes what the folder at path holds (as tr_rmtree_at), not the folder
+ * itself; never follows a link at path. */
+void tr_rmtree_contents(const char *path);
 
 /* Evidence text for a message: at most max of the n bytes of s, then
  * "..."; control characters, DEL, '\\' and '\'' as \xNN, so that a hostile

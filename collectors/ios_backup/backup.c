@@ -76,6 +76,12 @@ static char *path_join(const char *dir, const char *name)
 	return p;
 }
 
+/* An errno that means "there, but this user may not read it". */
+static int denied_errno(int e)
+{
+	return e == EACCES || e == EPERM;
+}
+
 /* Reads dir/name whole (at most limit bytes) without following a symlink.
  * Returns TR_ENOTFOUND (no error set) if absent; ctx may be NULL (probing),
  * then no error is recorded at all. */
@@ -97,6 +103,11 @@ static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t lim
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			rc = TR_ENOTFOUND;
+			goto out;
+		}
+		if (denied_errno(errno)) {
+			rc = ctx ? tr_set_error(ctx, TR_EACCES, "%s: permission denied", path)
+			         : TR_EACCES;
 			goto out;
 		}
 		rc = ctx ? tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", path,
@@ -148,19 +159,22 @@ out:
 }
 
 /* Reads the first n bytes of dir/name; returns the count read, -1 if the
- * file is absent or not a regular file. */
+ * file is absent, unreadable (errno EACCES) or not a regular file. */
 static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t n)
 {
 	char *path = path_join(dir, name);
 	struct stat sb;
 	ssize_t got = -1;
-	int fd;
+	int fd, err;
 	if (!path)
 		return -1;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	err = errno;
 	free(path);
-	if (fd < 0)
+	if (fd < 0) {
+		errno = err;
 		return -1;
+	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		do
 			got = read(fd, buf, n);
@@ -355,6 +369,50 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
+/* Nothing recognised in the folder path: TR_EACCES with the name of what
+ * the user may not read (the folder, a manifest file that is there, a
+ * sub-folder that could be a backup), so the user hears "permission
+ * denied" rather than "not recognised"; else TR_OK. Reads no file. */
+static int probe_denied(tr_ctx *ctx, const char *path)
+{
+	static const char *const manifests[] = { "Manifest.db", "Manifest.plist", "Manifest.mbdb" };
+	struct dirent *e;
+	size_t seen = 0;
+	DIR *d;
+	int rc = TR_OK;
+
+	if (access(path, R_OK | X_OK) != 0)
+		return denied_errno(errno)
+		               ? tr_set_error(ctx, TR_EACCES, "%s: permission denied", path)
+		               : TR_OK;
+	for (size_t i = 0; i < sizeof manifests / sizeof manifests[0] && rc == TR_OK; i++) {
+		char *p = path_join(path, manifests[i]);
+		struct stat sb;
+		if (p && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && access(p, R_OK) != 0 &&
+		    denied_errno(errno))
+			rc = tr_set_error(ctx, TR_EACCES, "%s: permission denied", p);
+		free(p);
+	}
+	if (rc != TR_OK || !(d = opendir(path)))
+		return rc;
+	while (rc == TR_OK && (e = readdir(d)) != NULL && ++seen <= MAX_SUBDIRS) {
+		char *sub;
+		struct stat sb;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (!(sub = path_join(path, e->d_name)))
+			break;
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode) && access(sub, R_OK | X_OK) != 0 &&
+		    denied_errno(errno))
+			rc = tr_set_error(
+			        ctx, TR_EACCES,
+			        "%s: permission denied (cannot tell whether it is a backup)", sub);
+		free(sub);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int ios_backup_probe(tr_ctx *ctx, const char *path, int *bid)
 {
 	struct stat sb;
@@ -369,7 +427,7 @@ static int ios_backup_probe(tr_ctx *ctx, const char *path, int *bid)
 	/* A folder of backups (MobileSync/Backup/): bid with the best child so
 	 * that open() can pick the only one or list them all. */
 	if (list_backups(NULL, path, &names, &n) != TR_OK)
-		return TR_OK;
+		return probe_denied(ctx, path);
 	for (size_t i = 0; i < n; i++) {
 		char *sub = path_join(path, names[i]);
 		int b = sub ? backup_bits(sub) : 0;
@@ -379,9 +437,11 @@ static int ios_backup_probe(tr_ctx *ctx, const char *path, int *bid)
 	}
 	free_names(names, n);
 	/* one less than the folder itself would get: a direct hit wins ties */
-	if (*bid > 0)
+	if (*bid > 0) {
 		(*bid)--;
-	return TR_OK;
+		return TR_OK;
+	}
+	return probe_denied(ctx, path);
 }
 
 /* Resolves path to one backup folder (format doc 1.1); *root malloc'ed. */
@@ -802,6 +862,9 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s",
 			                  display, id,
 			                  errno == ELOOP ? " (a symbolic link, not followed)" : "");
+		else if (denied_errno(errno))
+			rc = tr_set_error(ctx, TR_EACCES, "%s: data file %s: permission denied",
+			                  display, id);
 		else
 			rc = tr_set_error(ctx, TR_EIO, "%s: cannot open data file %s: %s", display,
 			                  id, strerror(errno));
@@ -1058,7 +1121,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	plist_t info = NULL, status = NULL;
 	uint8_t head[16];
 	ssize_t hn;
-	int rc;
+	int rc, hn_denied;
 
 	*state = NULL;
 	if (!(st = calloc(1, sizeof *st)))
@@ -1120,6 +1183,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	if (enc && tr_plist_int(enc, &e) == TR_OK && e)
 		st->encrypted = 1;
 	hn = read_head(st->root, "Manifest.db", head, sizeof head);
+	hn_denied = hn < 0 && denied_errno(errno);
 	if (hn >= 0 && (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0)) {
 		if (!st->encrypted) {
 			set_device_info(ctx, st, info, status);
@@ -1159,7 +1223,10 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 			goto out;
 		}
 	}
-	if (hn >= 0) {
+	if (hn_denied) {
+		/* there, but not for this user: never "missing" */
+		rc = tr_set_error(ctx, TR_EACCES, "%s: permission denied", st->db_name);
+	} else if (hn >= 0) {
 		rc = open_manifest_db(ctx, st);
 	} else if (is_regular(st->root, "Manifest.mbdb")) {
 		st->legacy = 1;

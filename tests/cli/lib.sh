@@ -103,3 +103,22 @@ golden_compare() {
 	diff -u "$TESTS_DIR/cli/golden/$1.json" "$TMP/golden-$1.json" ||
 		die "$2 differs from tests/cli/golden/$1.json (if the change is right: sh tests/cli/update-golden.sh)"
 }
+
+# verdict_agrees RC OUT REPORT.JSON: the exit status RC of a scan, the
+# "VERDICT: " line of its terminal summary OUT and the top-level "verdict"
+# and "incomplete" of REPORT.JSON tell the same story (docs/verdict.md):
+# 0 CLEAN (complete), 1 INFECTED or SUSPICIOUS (an incomplete one also
+# says "The scan was INCOMPLETE"), 5 INCOMPLETE (verdict clean,
+# incomplete true).
+verdict_agrees() {
+	label=$(sed -n 's/^VERDICT: \([A-Z]*\) - .*/\1/p' "$2")
+	verdict=$(sed -n 's/^  "verdict": "\([a-z]*\)",$/\1/p' "$3")
+	incomplete=$(sed -n 's/^  "incomplete": \([a-z]*\),$/\1/p' "$3")
+	case "$1:$label:$verdict:$incomplete" in
+	0:CLEAN:clean:false | 5:INCOMPLETE:clean:true) ;;
+	1:INFECTED:infected:false | 1:SUSPICIOUS:suspicious:false) ;;
+	1:INFECTED:infected:true | 1:SUSPICIOUS:suspicious:true)
+		must_contain "$2" "The scan was INCOMPLETE" ;;
+	*) die "exit $1, terminal 'VERDICT: $label', $3 verdict '$verdict' incomplete '$incomplete': they disagree" ;;
+	esac
+}

@@ -7,6 +7,7 @@ expect_exit 0 "$BIN" scan "$src" --output "$TMP/r1"
 must_contain "$TMP/out" "No known indicators found"
 must_contain "$TMP/out" "does not prove"
 must_contain "$TMP/r1/report.json" '"verdict": "clean"'
+verdict_agrees 0 "$TMP/out" "$TMP/r1/report.json"
 [ -f "$TMP/r1/timeline.csv" ] || die "no timeline.csv"
 
 expect_exit 0 "$BIN" scan "$src" --iocs "$SHARED/iocs" --output "$TMP/r2"

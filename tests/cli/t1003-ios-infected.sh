@@ -4,6 +4,7 @@
 
 src=$(fixture infected --infected)
 expect_exit 1 "$BIN" scan "$src" --output "$TMP/r"
+verdict_agrees 1 "$TMP/out" "$TMP/r/report.json"
 must_contain "$TMP/out" "Indicators of compromise found"
 must_contain "$TMP/out" "Pegasus"
 golden_compare infected-bundled "$TMP/r/report.json" "$src"

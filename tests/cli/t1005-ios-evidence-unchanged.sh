@@ -25,6 +25,7 @@ for kind in clean infected; do
 	done
 	must_contain "$TMP/out-$kind/report.json" "\"verdict\": \"$kind\""
 	must_contain "$TMP/out-$kind/report.json" "\"path\": \"$TMP/$kind\""
+	verdict_agrees "$want" "$TMP/out" "$TMP/out-$kind/report.json"
 	tree_hash "$TMP/$kind" >"$TMP/$kind.after"
 	diff -u "$TMP/$kind.before" "$TMP/$kind.after" || die "$kind evidence changed by a scan"
 done

@@ -42,6 +42,7 @@ compare "$TMP/enc1" "$enc" "$TMP/plain" "$plain"
 must_not_contain "$TMP/enc1/report.json" '"incomplete": true'
 
 SPYTRIAGE_BACKUP_PASSWORD=test expect_exit 1 "$BIN" scan "$enc" --output "$TMP/enc2" </dev/null
+verdict_agrees 1 "$TMP/out" "$TMP/enc2/report.json"
 compare "$TMP/enc2" "$enc" "$TMP/plain" "$plain"
 
 # The password never shows up in the report, the output or the temp dir.

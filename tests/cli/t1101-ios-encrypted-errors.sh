@@ -41,6 +41,7 @@ f="$TMP/damaged/$(echo "$id" | cut -c1-2)/$id"
 [ -f "$f" ] || die "data file $f not found"
 truncate -s -5 "$f"
 expect_exit 1 "$BIN" scan "$TMP/damaged" --password-file "$FIXCACHE/password" --output "$TMP/r2"
+verdict_agrees 1 "$TMP/out" "$TMP/r2/report.json"
 must_contain "$TMP/r2/report.json" '"incomplete": true'
 must_contain "$TMP/r2/report.json" "SystemPreferencesDomain/SystemConfiguration/preferences.plist: encrypted length"
 must_contain "$TMP/out" "Pegasus"

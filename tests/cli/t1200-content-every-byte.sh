@@ -13,6 +13,7 @@ dir="$TMP/content"
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/err"; die "exit $rc, expected 1"; }
 j="$TMP/r/report.json"
+verdict_agrees 1 "$TMP/out" "$j"
 
 # Mentions (kind "mention", module "content").
 must_contain "$j" '"kind": "mention"'

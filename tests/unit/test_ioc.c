@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "ctx.h"
 #include "ioc_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -395,6 +396,64 @@ static void test_folder_merge(void **state)
 		assert_int_equal(tr_iocs_load_path(fx.ctx, fx.ix, empty), TR_ENOTFOUND);
 		free(empty);
 	}
+	fixture_close(&fx);
+}
+
+/* 1 if one string of l contains both parts. */
+static int list_has(const tr_strlist *l, const char *part1, const char *part2)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strstr(l->v[i], part1) && strstr(l->v[i], part2))
+			return 1;
+	return 0;
+}
+
+/* Issue 8: an indicator file given twice, by the same path or another
+ * name (a symbolic link, the folder that holds it), is read once, and a
+ * note says so; a file with no usable indicator, or with skipped
+ * patterns, is named in a warning with its counts. */
+#define KEPT IND("02", "[domain-name:value='kept.example']")
+#define SKIPPED IND("03", "[x:y='z']")
+
+static void test_each_file_once(void **state)
+{
+	fixture fx;
+	tr_ctx *ctx;
+	char *a, *link, *skip, *none;
+	(void)state;
+
+	fixture_open(&fx);
+	ctx = fx.ctx;
+	a = write_bundle(&fx, "a.stix2",
+	                 "{\"type\":\"bundle\",\"objects\":[" IND(
+	                         "01", "[domain-name:value='once.example']") "]}");
+	assert_true(asprintf(&link, "%s/link.stix2", fx.dir) > 0);
+	assert_int_equal(symlink(a, link), 0);
+	assert_int_equal(tr_load_iocs(ctx, a), TR_OK);
+	assert_int_equal(tr_load_iocs(ctx, a), TR_OK);
+	assert_int_equal(tr_load_iocs(ctx, link), TR_OK);
+	assert_int_equal(tr_load_iocs(ctx, fx.dir), TR_OK); /* a.stix2 and link.stix2 */
+	assert_int_equal(tr_iocs_count(ctx->iocs), 1);
+	assert_int_equal(tr_iocs_nsources(ctx->iocs), 1);
+	assert_int_equal(ctx->ioc_sources.n, 1);
+	assert_true(list_has(&ctx->notes, a, "given more than once; loaded once"));
+	assert_true(list_has(&ctx->notes, link, "the same file as"));
+	assert_int_equal(ctx->warnings.n, 0);
+
+	skip = write_bundle(&fx, "skip.stix2",
+	                    "{\"type\":\"bundle\",\"objects\":[" KEPT "," SKIPPED "]}");
+	none = write_bundle(&fx, "none.stix2", "{\"type\":\"bundle\",\"objects\":[" SKIPPED "]}");
+	assert_int_equal(tr_load_iocs(ctx, skip), TR_OK);
+	assert_int_equal(tr_load_iocs(ctx, none), TR_OK);
+	assert_true(list_has(&ctx->warnings, skip, ": 1 indicator loaded, 1 skipped ("));
+	assert_true(
+	        list_has(&ctx->warnings, none, ": no usable indicators (0 loaded, 1 skipped: "));
+	assert_int_equal(tr_iocs_count(ctx->iocs), 2);
+
+	free(a);
+	free(link);
+	free(skip);
+	free(none);
 	fixture_close(&fx);
 }
 
@@ -1464,6 +1523,7 @@ int main(void)
 		cmocka_unit_test(test_bundle_quirks),
 		cmocka_unit_test(test_folder_merge),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_each_file_once),
 		cmocka_unit_test(test_null_index),
 		cmocka_unit_test(test_match_domain),
 		cmocka_unit_test(test_match_url),

@@ -9,6 +9,7 @@
  * indicator findings are placed in ctx->findings directly (the same
  * fields tr_emit() fills) so the tests need no indicator files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -374,11 +375,28 @@ static void test_deterministic(void **state)
 		free(pa);
 		free(pb);
 	}
-	/* a rerun into the same folder replaces the files with equal bytes */
+	/* a rerun into the same folder is refused without force (the folder
+	 * is not empty), and with it replaces the whole folder with equal
+	 * bytes: nothing of the old one stays */
 	ctx->opts.output_dir = a;
-	printed1 = run_report(ctx, &rc);
-	assert_int_equal(rc, TR_OK);
-	free(printed1);
+	{
+		char *stale = path_join(a, "modules/old-phone.json");
+		struct stat st;
+		unit_write_file(stale, "{}", 2);
+		printed1 = run_report(ctx, &rc);
+		free(printed1);
+		assert_int_equal(rc, TR_EEXISTS);
+		assert_non_null(strstr(tr_errmsg(ctx), "not empty"));
+		assert_int_equal(lstat(stale, &st), 0);
+		ctx->opts.force = 1;
+		printed1 = run_report(ctx, &rc);
+		assert_int_equal(rc, TR_OK);
+		free(printed1);
+		assert_int_equal(lstat(stale, &st), -1);
+		assert_int_equal(errno, ENOENT);
+		assert_mode(a, 0700);
+		free(stale);
+	}
 	{
 		char *pa = path_join(a, "report.json"), *pb = path_join(b, "report.json");
 		size_t la, lb;
@@ -626,77 +644,156 @@ static void test_output_dir_is_file(void **state)
 	free(tmp);
 }
 
+/* Counts the entries of dir whose names start with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* Links planted in an earlier report folder: refused without force (the
+ * folder is not empty); with force the folder is replaced, so the links
+ * go and nothing is ever written through them. */
 static void test_no_write_through_links(void **state)
 {
 	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *victim = path_join(tmp, "victim");
-	char *rj = path_join(out, "report.json"), *printed, *s;
+	char *rj = path_join(out, "report.json"), *mods = path_join(out, "modules");
+	char *elsewhere = path_join(tmp, "elsewhere"), *planted = path_join(elsewhere, "sms.json");
+	char *hard = path_join(out, "timeline.csv"), *printed, *s;
 	tr_ctx *ctx = make_ctx();
+	struct stat st;
 	int rc;
 
 	unit_write_file(victim, "precious", 8);
 	assert_int_equal(mkdir(out, 0700), 0);
-
-	/* a symlink named report.json */
-	assert_int_equal(symlink(victim, rj), 0);
+	assert_int_equal(mkdir(elsewhere, 0700), 0);
+	assert_int_equal(symlink(victim, rj), 0);      /* a symlink named report.json */
+	assert_int_equal(link(victim, hard), 0);       /* a hard link named timeline.csv */
+	assert_int_equal(symlink(elsewhere, mods), 0); /* a symlinked modules/ folder */
 	ctx->opts.output_dir = out;
+
 	printed = run_report(ctx, &rc);
 	free(printed);
-	assert_int_not_equal(rc, TR_OK);
-	assert_non_null(strstr(tr_errmsg(ctx), "report.json"));
+	assert_int_equal(rc, TR_EEXISTS);
+	assert_non_null(strstr(tr_errmsg(ctx), out));
+	/* force wants a real earlier report: report.json is only a link */
+	ctx->opts.force = 1;
+	printed = run_report(ctx, &rc);
+	free(printed);
+	assert_int_equal(rc, TR_EEXISTS);
+	assert_non_null(strstr(tr_errmsg(ctx), "no report.json"));
+
+	/* an earlier report.json with loose permissions: replaced, 0600 */
+	assert_int_equal(unlink(rj), 0);
+	unit_write_file(rj, "old", 3);
+	assert_int_equal(chmod(rj, 0644), 0);
+	printed = run_report(ctx, &rc);
+	free(printed);
+	assert_int_equal(rc, TR_OK);
+	assert_mode(rj, 0600);
+	s = read_whole(rj, NULL);
+	assert_ptr_equal(strstr(s, "{\n  \"spytriage\""), s);
+	free(s);
+	assert_int_equal(lstat(mods, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(lstat(hard, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
 	s = read_whole(victim, NULL);
 	assert_string_equal(s, "precious");
 	free(s);
-	assert_int_equal(unlink(rj), 0);
+	assert_int_equal(lstat(planted, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	/* the link target of the old modules/ was not followed when the old
+	 * folder was removed, and no private folder is left beside */
+	assert_int_equal(lstat(elsewhere, &st), 0);
+	assert_int_equal(count_prefixed(tmp, ".out."), 0);
 
-	/* a hard link named report.json */
-	assert_int_equal(link(victim, rj), 0);
-	printed = run_report(ctx, &rc);
-	free(printed);
-	assert_int_not_equal(rc, TR_OK);
-	assert_non_null(strstr(tr_errmsg(ctx), "report.json"));
-	s = read_whole(victim, NULL);
-	assert_string_equal(s, "precious");
-	free(s);
-	assert_int_equal(unlink(rj), 0);
-
-	/* a symlinked modules/ folder */
-	{
-		char *mods = path_join(out, "modules"), *elsewhere = path_join(tmp, "elsewhere");
-		char *planted = path_join(elsewhere, "sms.json");
-		struct stat st;
-		assert_int_equal(mkdir(elsewhere, 0700), 0);
-		assert_int_equal(symlink(elsewhere, mods), 0);
-		printed = run_report(ctx, &rc);
-		free(printed);
-		assert_int_not_equal(rc, TR_OK);
-		assert_non_null(strstr(tr_errmsg(ctx), "modules"));
-		assert_int_equal(lstat(planted, &st), -1);
-		assert_int_equal(errno, ENOENT);
-		free(mods);
-		free(elsewhere);
-		free(planted);
-	}
-
-	/* an existing report.json with loose permissions is replaced, 0600 */
-	{
-		char *mods = path_join(out, "modules");
-		assert_int_equal(unlink(mods), 0);
-		unit_write_file(rj, "old", 3);
-		assert_int_equal(chmod(rj, 0644), 0);
-		printed = run_report(ctx, &rc);
-		free(printed);
-		assert_int_equal(rc, TR_OK);
-		assert_mode(rj, 0600);
-		s = read_whole(rj, NULL);
-		assert_ptr_equal(strstr(s, "{\n  \"spytriage\""), s);
-		free(s);
-		free(mods);
-	}
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
 	free(out);
 	free(victim);
 	free(rj);
+	free(mods);
+	free(elsewhere);
+	free(planted);
+	free(hard);
+	free(tmp);
+}
+
+/* tr_output_check(): every refusal names the folder and is a usage
+ * problem (TR_EUSAGE or TR_EEXISTS: exit 2), and writes nothing. */
+static void test_output_check(void **state)
+{
+	char *tmp = unit_tmpdir(), *ev = path_join(tmp, "evidence");
+	char *in_ev = path_join(ev, "report"), *link = path_join(tmp, "link");
+	char *full = path_join(tmp, "full"), *note = path_join(full, "notes.txt");
+	char *fresh = path_join(tmp, "fresh"), *deep = path_join(tmp, "no/such/dir");
+	char *dot = path_join(ev, "sub/../.."), *trailing = path_join(tmp, "link/");
+	tr_ctx *ctx = make_ctx();
+	struct stat st;
+	struct {
+		const char *dir;
+		int force, rc;
+		const char *says;
+	} cases[] = {
+		{ fresh, 0, TR_OK, NULL },
+		{ in_ev, 0, TR_EUSAGE, "inside the evidence" },
+		{ tmp, 1, TR_EUSAGE, "holds the evidence" },
+		{ dot, 1, TR_EUSAGE, "holds the evidence" },
+		{ link, 0, TR_EEXISTS, "symbolic link" },
+		{ trailing, 0, TR_EEXISTS, "symbolic link" },
+		{ full, 0, TR_EEXISTS, "not empty" },
+		{ full, 1, TR_EEXISTS, "no report.json" },
+		{ deep, 0, TR_EUSAGE, "cannot create the report folder" },
+		{ "/", 1, TR_EUSAGE, "root folder" },
+	};
+
+	assert_int_equal(mkdir(ev, 0700), 0);
+	assert_int_equal(mkdir(full, 0700), 0);
+	{
+		char *sub = path_join(ev, "sub");
+		assert_int_equal(mkdir(sub, 0700), 0);
+		free(sub);
+	}
+	unit_write_file(note, "mine", 4);
+	assert_int_equal(symlink(full, link), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ctx->opts.output_dir = cases[i].dir;
+		ctx->opts.force = cases[i].force;
+		tr_clear_error(ctx);
+		assert_int_equal(tr_output_check(ctx, ev), cases[i].rc);
+		if (cases[i].says) {
+			assert_non_null(strstr(tr_errmsg(ctx), cases[i].dir));
+			assert_non_null(strstr(tr_errmsg(ctx), cases[i].says));
+		}
+	}
+	/* nothing written: no folder made, the user's file kept */
+	assert_int_equal(lstat(fresh, &st), -1);
+	assert_int_equal(lstat(note, &st), 0);
+	/* without an evidence path, only the folder itself is judged */
+	ctx->opts.output_dir = in_ev;
+	ctx->opts.force = 0;
+	assert_int_equal(tr_output_check(ctx, NULL), TR_OK);
+	ctx->opts.output_dir = NULL;
+	assert_int_equal(tr_output_check(ctx, ev), TR_OK);
+
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(ev);
+	free(in_ev);
+	free(link);
+	free(full);
+	free(note);
+	free(fresh);
+	free(deep);
+	free(dot);
+	free(trailing);
 	free(tmp);
 }
 
@@ -1032,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_hostile_strings),
 		cmocka_unit_test(test_output_dir_is_file),
+		cmocka_unit_test(test_output_check),
 		cmocka_unit_test(test_no_write_through_links),
 		cmocka_unit_test(test_verdict_wording),
 		cmocka_unit_test(test_verdict_names_only_decisive),
