@@ -7,7 +7,7 @@
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
- *   spytriage rules check DIR
+ *   spytriage rules check|list|import|manifest ...   (triage/cli_rules.c)
  *   spytriage version
  *   spytriage help [COMMAND]
  *
@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 
+#include "cli_rules.h"
 #include "cli_secret.h"
 #include "spytriage.h"
 
@@ -288,7 +289,7 @@ static int cmd_scan(int argc, char **argv)
 	}
 	use_progress(o, quiet);
 	install_signals(ctx);
-	/* Published files first: an indicator that is also in a pack's curated
+	/* Published files first: an indicator that is also in a pack's
 	 * list is then reported with the published file as its source. */
 	for (size_t i = 0; i < niocs; i++) {
 		if ((rc = tr_load_iocs(ctx, iocs[i])) != 0) {
@@ -529,27 +530,6 @@ out:
 	return ex;
 }
 
-/* ------------------------------------------------------------ rules */
-
-static int cmd_rules(int argc, char **argv)
-{
-	tr_ctx *ctx = NULL;
-	int rc, ex = 0;
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		return usage_error("rules", "%s", "usage: spytriage rules check DIR");
-	if (tr_ctx_create(&ctx) != 0)
-		return EXIT_INTERNAL;
-	rc = tr_rules_check(ctx, argv[2]);
-	for (size_t i = 0; i < tr_note_count(ctx); i++)
-		printf("%s\n", tr_note_get(ctx, i));
-	if (rc != 0)
-		ex = fail_input(ctx, rc);
-	else
-		printf("%s: rule packs compile without warnings\n", argv[2]);
-	tr_ctx_destroy(ctx);
-	return ex;
-}
-
 /* ------------------------------------------------------ version/help */
 
 static int cmd_version(int argc, char **argv)
@@ -575,15 +555,14 @@ static const struct cmd commands[] = {
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
 	  "print how many indicators were loaded, by type and by malware.\n" },
-	{ "rules", cmd_rules, "rules check DIR",
-	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
+	{ "rules", cli_rules, cli_rules_synopsis, cli_rules_help },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR] [--format text|json]\n"
 	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
-	  "the kinds listed below; the kind is detected. The bundled rule packs (YARA rules\n"
-	  "and a curated list of published indicators) are always used, or those in\n"
-	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
+	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
+	  "every published indicator they were built from; 'spytriage rules list') are\n"
+	  "always used: the bundled ones, or those in --rules DIR; --iocs adds STIX2 files.\n"
 	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
 	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
