@@ -26,6 +26,7 @@
 
 #include "content.h"
 #include "ctx.h"
+#include "pack.h"
 
 static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **out)
 {
@@ -519,6 +520,7 @@ out:
 	if ((rc = tr_fold_mentions(ctx)) != TR_OK)
 		return rc;
 	tr_findings_sort(ctx);
+	tr_packs_check_age(ctx);
 	tr_ctx_sort_messages(ctx);
 	ctx->verdict = tr_decide_verdict(ctx);
 	*verdict = ctx->verdict;
