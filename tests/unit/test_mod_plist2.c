@@ -7,7 +7,7 @@
  * private temp dir and serves them through a tiny fake collector whose
  * read_open() reads "<tmpdir>/<file id>". Indicators come from a small
  * STIX2 bundle written by the test, or from the real
- * ../shared/iocs/predator.stix2 (the Predator profile UUID).
+ * the shipped predator pack (the Predator profile UUID of predator.stix2).
  */
 #include <sys/stat.h>
 
@@ -63,11 +63,11 @@ static void load_patterns(fx *x, const char *const *patterns, size_t n)
 	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
 }
 
+/* The shipped predator pack: every published Predator indicator. */
 static void load_predator(fx *x)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/iocs/predator.stix2", unit_shared());
-	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
+	if (tr_load_rules(x->ctx, "rules/predator") != TR_OK)
+		fail_msg("rules/predator: %s", tr_errmsg(x->ctx));
 }
 
 /* Serialises p as binary or XML (malloc'ed copy in *out). */
@@ -199,7 +199,8 @@ static void profile_predator(void **state, int binary, const char *uuid)
 	assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
 	assert_string_equal(fd->module, "profiles");
 	assert_string_equal(fd->malware, "Predator");
-	assert_string_equal(fd->source, "predator.stix2");
+	/* the profile is in both files of the pack; the first by name names it */
+	assert_string_equal(fd->source, "predator/cytrox.stix2");
 	assert_string_equal(fd->ioc_type, "configuration-profile:id");
 	assert_string_equal(fd->ioc_value, PREDATOR_UUID_LC);
 	assert_string_equal(fd->how, "exact");
