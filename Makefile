@@ -2,9 +2,12 @@
 #
 #   make deps      install missing Debian packages (as root; apt-get)
 #   make           build ./spytriage (or build-san/spytriage with SANITIZE=...)
-#   make test      unit tests (cmocka), CLI tests on generated fixtures,
-#                  tests against ../shared/iocs; ends with "N passed, N failed"
+#   make test      unit tests (cmocka), CLI tests on generated fixtures; with
+#                  $(SHARED)/iocs also the comparison of the shipped packs with
+#                  it (else a loud SKIP); ends with "N passed, N failed"
 #   make demo      build, generate the infected fixture, scan it
+#   make packs     rebuild the shipped rule packs (rules/*/indicators.tsv and
+#                  manifest.json) from $(SHARED)/iocs with spytriage's importer
 #   make bench     generate a large backup once (BENCH_DIR), scan it, report
 #   make install   PREFIX=/usr/local DESTDIR=
 #
@@ -72,7 +75,8 @@ FIX_LIBSRCS = $(filter fixtures/lib_%.c,$(FIX_SRCS))
 FIX_MAINS = $(filter-out $(FIX_LIBSRCS),$(FIX_SRCS))
 FIX_BINS  = $(FIX_MAINS:fixtures/%.c=$(B)/fixtures/%)
 
-.PHONY: all deps check-deps test unit cli-test demo bench install uninstall clean fixtures format
+.PHONY: all deps check-deps test unit cli-test demo bench install uninstall clean fixtures format \
+        packs
 
 all: check-deps $(BIN)
 
@@ -145,15 +149,29 @@ demo: deps
 	 rc=$$?; echo "== exit status $$rc (1 = indicators found); report in $(DEMO_DIR)/report"; \
 	 [ $$rc -eq 1 ]
 
+# ---------------------------------------------------------------- packs
+# The shipped packs are generated files: edit rules/make-packs.sh (which file
+# goes into which pack) or rules/SOURCES.tsv (provenance), never the packs'
+# indicators.tsv or manifest.json by hand. tests/cli/t1011-packs-shipped.sh
+# fails when rules/ differs from what this makes.
+packs: check-deps $(BIN)
+	@test -d "$(SHARED)/iocs" || { echo "make packs: $(SHARED)/iocs not found (set SHARED=...)" >&2; exit 1; }
+	sh rules/make-packs.sh ./$(BIN) $(SHARED)/iocs rules
+
 # ---------------------------------------------------------------- bench
 BENCH_DIR ?= $(B)/bench-cache
 bench: all $(FIX_BINS)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) BENCH_DIR=$(BENCH_DIR) sh tests/bench.sh
 
 # ---------------------------------------------------------------- install
+# The rules folder is replaced whole: a file left by an older version in a
+# pack folder (rules/pegasus/indicators.stix2) is not in the new manifest,
+# and the pack would be refused.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/spytriage
+	rm -rf $(DESTDIR)$(DATADIR)/rules
+	install -d $(DESTDIR)$(DATADIR)/rules
 	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
 	install -m 0644 docs/spytriage.1 $(DESTDIR)$(MANDIR)/man1/spytriage.1
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/bench.sh - `make bench`: generate large synthetic backups once
-# (cached in $BENCH_DIR), scan them with every file of ../shared/iocs and
-# the bundled rule packs, and print wall time, throughput and peak memory,
-# next to sha256sum over the same files.
+# (cached in $BENCH_DIR), scan them with the shipped rule packs (every
+# published indicator, the YARA rules), and print wall time, throughput and
+# peak memory, next to sha256sum over the same files.
 #
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
@@ -11,7 +11,6 @@
 set -eu
 B=${B:-build}
 BIN=${BIN:-$(pwd)/spytriage}
-SHARED=${SHARED:-../shared}
 BENCH_DIR=${BENCH_DIR:-$B/bench-cache}
 FILES=${BENCH_FILES:-30000}
 SMS=${BENCH_SMS:-100000}
@@ -68,21 +67,21 @@ echo "bench: cpus $(nproc); page cache warmed before each timing"
 
 warm() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
 
-"$BIN" scan "$BENCH_DIR/tiny" --iocs "$SHARED/iocs" --quiet >/dev/null 2>&1 || true # fills the rules cache
-run "start-up: all iocs + rules, tiny" 0 "$BIN" scan "$BENCH_DIR/tiny" --iocs "$SHARED/iocs" --quiet
+"$BIN" scan "$BENCH_DIR/tiny" --quiet >/dev/null 2>&1 || true # fills the rules cache
+run "start-up: shipped packs (every published indicator + rules), tiny" 0 "$BIN" scan "$BENCH_DIR/tiny" --quiet
 
 warm "$big"
 run "sha256sum over the same files" "$nbig" sh -c "find '$big' -type f -print0 | xargs -0 sha256sum >/dev/null"
 SHA_WALL=$WALL
 warm "$big"
-run "scan $BYTES, all iocs" "$nbig" "$BIN" scan "$big" --iocs "$SHARED/iocs" --quiet --output "$BENCH_DIR/report-big"
+run "scan $BYTES, all iocs" "$nbig" "$BIN" scan "$big" --quiet --output "$BENCH_DIR/report-big"
 SCAN_WALL=$WALL
 echo "bench: verdict $(sed -n 's/^  "verdict": "\(.*\)",/\1/p' "$BENCH_DIR/report-big/report.json"), findings $(grep -c '"level":' "$BENCH_DIR/report-big/report.json" || true)"
 awk -v s="$SCAN_WALL" -v h="$SHA_WALL" 'BEGIN { printf "bench: scan / sha256sum wall ratio: %.2f (target <= 2)\n", s / h }'
 warm "$small"
-run "scan $SMALL_BYTES, all iocs" "$nsmall" "$BIN" scan "$small" --iocs "$SHARED/iocs" --quiet
+run "scan $SMALL_BYTES, all iocs" "$nsmall" "$BIN" scan "$small" --quiet
 warm "$big"
-run "scan $BYTES, all iocs, --jobs 1" "$nbig" "$BIN" scan "$big" --iocs "$SHARED/iocs" --quiet --jobs 1
+run "scan $BYTES, all iocs, --jobs 1" "$nbig" "$BIN" scan "$big" --quiet --jobs 1
 
 if [ "$ENCRYPTED" = 1 ]; then
 	gen "enc-$BYTES" --large $common --bytes "$BYTES" --encrypted --password-file "$PW"
@@ -90,9 +89,9 @@ if [ "$ENCRYPTED" = 1 ]; then
 	nenc=$(size_of "$enc")
 	rm -f "$BENCH_DIR/enc.key"
 	warm "$enc"
-	run "scan encrypted $BYTES (password)" "$nenc" "$BIN" scan "$enc" --password-file "$PW" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
+	run "scan encrypted $BYTES (password)" "$nenc" "$BIN" scan "$enc" --password-file "$PW" --key-file "$BENCH_DIR/enc.key" --quiet
 	warm "$enc"
-	run "scan encrypted $BYTES (key file)" "$nenc" "$BIN" scan "$enc" --key-file "$BENCH_DIR/enc.key" --iocs "$SHARED/iocs" --quiet
+	run "scan encrypted $BYTES (key file)" "$nenc" "$BIN" scan "$enc" --key-file "$BENCH_DIR/enc.key" --quiet
 	ENC_WALL=$WALL
 	awk -v e="$ENC_WALL" -v p="$SCAN_WALL" 'BEGIN { printf "bench: encrypted / plain scan ratio: %.2f (target <= 1.3)\n", e / p }'
 fi

@@ -11,6 +11,10 @@
 # output: it counts as a failed test, named. When all fail as they must,
 # the self-check counts as one passed test.
 #
+# A test that skips a part it cannot run (../shared absent) prints a line
+# starting with "SKIP"; run.sh shows those lines and names the tests again
+# before the summary.
+#
 # Environment: B (build dir), BIN (spytriage binary), SHARED (../shared),
 # ONLY=unit|cli|lint to run one family, T=pattern to run matching CLI tests
 # (and their self-check).
@@ -33,9 +37,21 @@ pass=0
 fail=0
 failed_names=""
 
+skipped=""
 if [ ! -d "$SHARED/iocs" ]; then
-	echo "warning: $SHARED/iocs not found; tests that need the published indicators will fail" >&2
+	echo "warning: $SHARED/iocs not found; the tests that compare the shipped rule packs (and the STIX2 loader) with the published indicator files will be SKIPPED" >&2
 fi
+
+# show_skips NAME OUTPUT: a test that could not run part of itself says so
+# on a line starting with "SKIP"; those lines are shown whatever the result
+# and listed again before the summary.
+show_skips() {
+	s=$(printf '%s\n' "$2" | grep '^SKIP')
+	if [ -n "$s" ]; then
+		printf '%s\n' "$s"
+		skipped="$skipped $1"
+	fi
+}
 
 if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
 	for lint in check-commands check-core; do
@@ -70,6 +86,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
 		fi
 		pass=$((pass + p))
 		fail=$((fail + f))
+		show_skips "$name" "$out"
 		if [ "$rc" -ne 0 ]; then
 			printf '%s\n' "$out" | tail -n 40
 			echo "FAIL unit $name (exit $rc)"
@@ -91,6 +108,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
 		out=$(sh "$t" 2>&1)
 		rc=$?
 		rm -rf "$TMP"
+		show_skips "$name" "$out"
 		if [ "$rc" -eq 0 ]; then
 			pass=$((pass + 1))
 			echo "ok   cli  $name"
@@ -132,6 +150,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then
 	fi
 fi
 
+[ -n "$skipped" ] && echo "SKIPPED in part (see the SKIP lines above):$skipped"
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

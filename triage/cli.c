@@ -7,7 +7,7 @@
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
- *   spytriage rules check DIR
+ *   spytriage rules check|list|import|manifest ...   (triage/cli_rules.c)
  *   spytriage version
  *   spytriage help [COMMAND]
  *
@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "cli_rules.h"
 #include "cli_secret.h"
 #include "spytriage.h"
 
@@ -304,7 +305,7 @@ static int cmd_scan(int argc, char **argv)
 	}
 	use_progress(o, quiet);
 	install_signals(ctx);
-	/* Published files first: an indicator that is also in a pack's curated
+	/* Published files first: an indicator that is also in a pack's
 	 * list is then reported with the published file as its source. */
 	for (size_t i = 0; i < niocs; i++) {
 		if ((rc = tr_load_iocs(ctx, iocs[i])) != 0) {
@@ -550,27 +551,6 @@ out:
 	return ex;
 }
 
-/* ------------------------------------------------------------ rules */
-
-static int cmd_rules(int argc, char **argv)
-{
-	tr_ctx *ctx = NULL;
-	int rc, ex = 0;
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		return usage_error("rules", "%s", "usage: spytriage rules check DIR");
-	if (tr_ctx_create(&ctx) != 0)
-		return EXIT_INTERNAL;
-	rc = tr_rules_check(ctx, argv[2]);
-	for (size_t i = 0; i < tr_note_count(ctx); i++)
-		printf("%s\n", tr_note_get(ctx, i));
-	if (rc != 0)
-		ex = fail_input(ctx, rc);
-	else
-		printf("%s: rule packs compile without warnings\n", argv[2]);
-	tr_ctx_destroy(ctx);
-	return ex;
-}
-
 /* ------------------------------------------------------ version/help */
 
 static int cmd_version(int argc, char **argv)
@@ -596,24 +576,24 @@ static const struct cmd commands[] = {
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
 	  "print how many indicators were loaded, by type and by malware.\n" },
-	{ "rules", cmd_rules, "rules check DIR",
-	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
+	{ "rules", cli_rules, cli_rules_synopsis, cli_rules_help },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
 	  "                 [--jobs N] [--quiet]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
-	  "the kinds listed below; the kind is detected. The bundled rule packs (YARA rules\n"
-	  "and a curated list of published indicators) are always used, or those in\n"
-	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
+	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
+	  "every published indicator they were built from; 'spytriage rules list') are\n"
+	  "always used: the bundled ones, or those in --rules DIR; --iocs adds STIX2 files.\n"
 	  "With --output DIR: report.json, timeline.csv and modules/<name>.json. DIR\n"
 	  "must be new or empty, not a symbolic link, not inside the evidence; it is\n"
 	  "checked before the scan. --force replaces an earlier report in DIR whole.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
-	  "when incomplete), 2 usage error (also an unusable --output folder),\n"
-	  "3 evidence problem (unrecognised, unreadable, corrupt, wrong password),\n"
-	  "4 internal error, 5 scan incomplete (a limit hit, part of the evidence\n"
-	  "unreadable) and nothing found in what was checked.\n" },
+	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
+	  "packs, a pack that does not match its manifest), 3 evidence problem\n"
+	  "(unrecognised, unreadable, corrupt, wrong password), 4 internal error,\n"
+	  "5 scan incomplete (a limit hit, part of the evidence unreadable) and\n"
+	  "nothing found in what was checked.\n" },
 	{ "version", cmd_version, "version", "Print the version.\n" },
 };
 

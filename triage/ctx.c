@@ -42,6 +42,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	}
 	tr_strlist_free(&ctx->ioc_sources);
 	tr_strlist_free(&ctx->rule_packs);
+	tr_packs_free(ctx->packs, ctx->npacks);
 	tr_strlist_free(&ctx->warnings);
 	tr_strlist_free(&ctx->notes);
 	tr_strlist_free(&ctx->incomplete);

@@ -59,6 +59,8 @@ struct tr_ctx {
 	tr_yara *yara;          /* NULL until rules are loaded */
 	tr_strlist ioc_sources; /* paths loaded, in order */
 	tr_strlist rule_packs;  /* pack names loaded, in order */
+	tr_pack *packs;         /* the packs loaded (manifests), in order */
+	size_t npacks;
 
 	tr_finding *findings;
 	size_t nfindings, capfindings;

@@ -26,6 +26,7 @@
 
 #include "content.h"
 #include "ctx.h"
+#include "pack.h"
 
 /* The collector with the highest bid in *out, or NULL. A probe may answer
  * TR_EACCES (a file it needs is there but unreadable, message set): when
@@ -542,6 +543,7 @@ out:
 	if ((rc = tr_fold_mentions(ctx)) != TR_OK)
 		return rc;
 	tr_findings_sort(ctx);
+	tr_packs_check_age(ctx);
 	tr_ctx_sort_messages(ctx);
 	ctx->verdict = tr_decide_verdict(ctx);
 	*verdict = ctx->verdict;

@@ -26,7 +26,7 @@
 #include "ctx.h"
 
 /* Version of the report.json layout; bumped on incompatible changes. */
-#define TR_REPORT_FORMAT 1
+#define TR_REPORT_FORMAT 2
 
 /* Findings listed per level in the terminal summary; the rest are
  * counted and left to report.json. */

@@ -266,6 +266,61 @@ static json_t *indicators_json(const tr_ctx *ctx)
 	return o;
 }
 
+/* A string, or null when empty ("no date"). */
+static json_t *jstr_or_null(const char *s)
+{
+	return s && *s ? jstr(s) : json_null();
+}
+
+/* The packs loaded, as their manifests describe them: what a reader needs
+ * to know which indicators were checked and to find the same bytes again
+ * (the manifest's SHA-256 covers every file of the pack). */
+static json_t *packs_json(const tr_ctx *ctx)
+{
+	json_t *a = json_array();
+	int bad = !a;
+
+	for (size_t i = 0; !bad && i < ctx->npacks; i++) {
+		const tr_pack *p = &ctx->packs[i];
+		json_t *o = json_object(), *srcs = json_array(), *rules = json_array();
+		const char *ind = NULL;
+		for (size_t k = 0; k < p->nfiles; k++) {
+			size_t l = strlen(p->files[k]);
+			if (strcmp(p->files[k], "indicators.tsv") == 0)
+				ind = p->files_sha256[k];
+			else if ((l > 4 && !strcmp(p->files[k] + l - 4, ".yar")) ||
+			         (l > 5 && !strcmp(p->files[k] + l - 5, ".yara")))
+				bad |= jpush(rules, jstr(p->files[k]));
+		}
+		for (size_t k = 0; k < p->nsources; k++) {
+			const tr_pack_source *s = &p->sources[k];
+			json_t *e = json_object();
+			bad |= jset(e, "file", jstr(s->file));
+			bad |= jset(e, "sha256", jstr(s->sha256));
+			bad |= jset(e, "url", jstr_or_null(s->url));
+			bad |= jset(e, "date", jstr_or_null(s->date));
+			bad |= jset(e, "indicators", jint(s->indicators));
+			bad |= jpush(srcs, e);
+		}
+		bad |= jset(o, "name", jstr(p->name));
+		bad |= jset(o, "version", jint(p->version));
+		bad |= jset(o, "date", jstr_or_null(p->date));
+		bad |= jset(o, "folder", jstr(p->dir));
+		bad |= jset(o, "manifest_sha256", jstr(p->manifest_sha256));
+		bad |= jset(o, "rule_files", rules);
+		bad |= jset(o, "indicator_file", ind ? jstr("indicators.tsv") : json_null());
+		bad |= jset(o, "indicator_file_sha256", jstr_or_null(ind));
+		bad |= jset(o, "indicators", jint(p->indicators));
+		bad |= jset(o, "sources", srcs);
+		bad |= jpush(a, o);
+	}
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 int tr_report_build_json(tr_ctx *ctx, json_t **out)
 {
 	json_t *o = json_object(), *head = json_object(), *fa = json_array();
@@ -290,7 +345,7 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	bad |= jset(o, "notes", jstrlist(&ctx->notes));
 	bad |= jset(o, "statistics", statistics_json(ctx));
 	bad |= jset(o, "indicators", indicators_json(ctx));
-	bad |= jset(o, "rule_packs", jstrlist(&ctx->rule_packs));
+	bad |= jset(o, "rule_packs", packs_json(ctx));
 	if (bad) {
 		json_decref(o);
 		return tr_set_error(ctx, TR_ENOMEM, "report.json: out of memory");

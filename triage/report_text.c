@@ -32,6 +32,7 @@ static const char *verdict_label(const tr_ctx *ctx)
 static const tr_info_field core_fields[] = {
 	{ "collector", "Evidence kind" },
 	{ "path", "Evidence" },
+	{ "evidence_date", "Evidence date" },
 	{ NULL, NULL },
 };
 
@@ -295,6 +296,16 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 	if (ctx->yara)
 		fprintf(out, " (%zu rules)", tr_yara_rule_count(ctx->yara));
 	fputc('\n', out);
+	/* which indicators were checked: a reader must be able to tell an
+	 * old pack from a current one */
+	for (size_t i = 0; i < ctx->npacks; i++) {
+		const tr_pack *p = &ctx->packs[i];
+		fputs("    ", out);
+		tr_report_term_str(out, p->name, 64);
+		fprintf(out, ": version %lu, %s, %zu indicators, manifest SHA-256 %.16s...\n",
+		        p->version, *p->date ? p->date : "no date", p->indicators,
+		        p->manifest_sha256);
+	}
 }
 
 static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)

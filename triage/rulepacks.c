@@ -1,18 +1,22 @@
 /*
- * rulepacks.c - rule packs: which folders are packs, and what loading or
- * checking them means.
+ * rulepacks.c - rule packs: which folders are packs, and what loading,
+ * checking or listing them means.
  *
  * A rule pack is a folder holding *.yar / *.yara rule files (compiled by
- * yara_scan.c into one namespace named after the folder) and *.stix2
- * files, the pack's curated indicators, which tr_load_rules() loads into
- * the context's indicator index. --rules names one pack or a folder of
- * packs. docs/rules.md describes the layout, the policy (one namespace per
- * pack name, packs of several --rules compiled together) and
- * `spytriage rules check`.
+ * yara_scan.c into one namespace named after the folder), optionally
+ * indicators.tsv (the pack's indicators, loaded into the context's
+ * indicator index) and manifest.json, which lists the SHA-256 of every
+ * other file of the folder (the format: pack.c, docs/rules.md). --rules
+ * names one pack or a folder of packs. docs/rules.md describes the layout,
+ * the policy (one namespace per pack name, packs of several --rules
+ * compiled together), where the default folder is looked for, and
+ * `spytriage rules check` / `rules list`.
  *
- * tr_load_rules() gets its rule set through the compiled-rules cache
- * (yara_cache.c); tr_rules_check() always compiles, with warnings as
- * errors, and checks every rule's meta.
+ * Every pack is verified against its manifest before anything of it is
+ * used (tr_pack_open); then tr_load_rules() gets the rule set through the
+ * compiled-rules cache (yara_cache.c) and adds the indicators. Checking
+ * (tr_rules_check) always compiles, with warnings as errors, and checks
+ * every rule's meta.
  *
  * The default rules folder is the one piece of process-global state of
  * the YARA sources (tr_default_rules_dir()).
@@ -27,18 +31,23 @@
 #include <yara.h>
 
 #include "ctx.h"
+#include "pack.h"
 #include "triage.h"
 #include "yara_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Which folders are packs                                             */
 
-static int is_ioc_file(const char *name)
+/* A file only a pack holds: rules, its indicators, its manifest. */
+static int is_pack_file(const char *name)
 {
-	return tr_rules_has_suffix(name, ".stix2");
+	return tr_rules_is_rule_file(name) || strcmp(name, TR_PACK_MANIFEST) == 0 ||
+	       strcmp(name, TR_PACK_INDICATORS) == 0;
 }
 
-/* Does dir hold rule or indicator files directly (i.e. is it a pack)? */
+/* Does dir hold pack files directly (i.e. is it a pack)? A folder with
+ * rules but no manifest is a pack too: it is then refused by name rather
+ * than skipped, so that a broken pack cannot go unnoticed. */
 static int dir_is_pack(tr_ctx *ctx, const char *dir, int *yes)
 {
 	char **v;
@@ -46,14 +55,7 @@ static int dir_is_pack(tr_ctx *ctx, const char *dir, int *yes)
 	int rc;
 
 	*yes = 0;
-	if ((rc = tr_rules_list_dir(ctx, dir, tr_rules_is_rule_file, 1, &v, &n)) != TR_OK)
-		return rc;
-	tr_rules_free_names(v, n);
-	if (n) {
-		*yes = 1;
-		return TR_OK;
-	}
-	if ((rc = tr_rules_list_dir(ctx, dir, is_ioc_file, 1, &v, &n)) != TR_OK)
+	if ((rc = tr_rules_list_dir(ctx, dir, is_pack_file, 1, &v, &n)) != TR_OK)
 		return rc;
 	tr_rules_free_names(v, n);
 	*yes = n > 0;
@@ -80,8 +82,8 @@ static int pack_name(tr_ctx *ctx, const char *dir, char *out, size_t len)
 }
 
 /*
- * The packs of a rules dir: either dir itself (it holds rule or indicator
- * files) or each sub-folder that does. dirs[i] is a malloc'ed path,
+ * The packs of a rules dir: either dir itself (it holds pack files) or
+ * each sub-folder that does. dirs[i] is a malloc'ed path,
  * names[i] the pack name.
  */
 typedef struct pack_list {
@@ -134,7 +136,9 @@ static int find_packs(tr_ctx *ctx, const char *dir, pack_list *out)
 	if (out->dirs.n == 0)
 		rc = tr_set_error(
 		        ctx, TR_ENOTFOUND,
-		        "rules dir %s: no rule packs (folders with *.yar, *.yara or *.stix2)", dir);
+		        "rules dir %s: no rule packs (folders with manifest.json, *.yar, *.yara or "
+		        "indicators.tsv)",
+		        dir);
 out:
 	tr_rules_free_names(subs, nsubs);
 	if (rc != TR_OK)
@@ -154,46 +158,56 @@ static int strlist_has(const tr_strlist *l, const char *s)
 	return 0;
 }
 
-/* Loads every *.stix2 of a pack folder into the context's indicators. */
-static int load_pack_iocs(tr_ctx *ctx, const char *dir)
-{
-	char **files;
-	size_t n;
-	char path[YE_PATH];
-	int rc;
-
-	if ((rc = tr_rules_list_dir(ctx, dir, is_ioc_file, 1, &files, &n)) != TR_OK)
-		return rc;
-	for (size_t i = 0; i < n && rc == TR_OK; i++) {
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path)
-			rc = tr_set_error(ctx, TR_ELIMIT, "rules dir %s: path too long", dir);
-		else
-			rc = tr_load_iocs(ctx, path);
-	}
-	tr_rules_free_names(files, n);
-	return rc;
-}
-
 /* ------------------------------------------------------------------ */
 /* Loading and checking                                                */
+
+/* dir, or the default folder; TR_EUSAGE saying where we looked when
+ * there is none (a scan without its packs must not look clean). */
+static int rules_dir_or_default(tr_ctx *ctx, const char **dir)
+{
+	char exe[YE_PATH];
+	ssize_t n;
+
+	if (*dir)
+		return TR_OK;
+	if ((*dir = tr_default_rules_dir()) != NULL)
+		return TR_OK;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	return tr_set_error(ctx, TR_EUSAGE,
+	                    "no rule packs found: no --rules, SPYTRIAGE_RULES is not set, "
+	                    "%s/rules is not installed, and the executable (%s) is not in a "
+	                    "spytriage source tree. Give --rules DIR or set SPYTRIAGE_RULES (a "
+	                    "rules folder of the current directory is never used)",
+#ifdef TR_DATADIR
+	                    TR_DATADIR,
+#else
+	                    "(no install datadir)",
+#endif
+	                    n > 0 ? exe : "unknown");
+}
 
 /*
  * May be called more than once (one call per --rules option): the packs of
  * earlier calls and the new ones are compiled together into a new rule set
  * that replaces the old one only when everything compiled. A pack name
- * (namespace) can be loaded once.
+ * (namespace) can be loaded once. Every new pack is verified against its
+ * manifest before any of it is used.
  */
 int tr_load_rules(tr_ctx *ctx, const char *dir)
 {
 	pack_list packs;
 	tr_strlist names = { 0 }, dirs = { 0 };
 	tr_yara *y = NULL;
+	tr_pack *opened = NULL;
+	tr_pack_tsv *tsvs = NULL;
 	const tr_strlist *old_names = ctx->yara ? tr_yara_pack_names(ctx->yara) : NULL;
 	const tr_strlist *old_dirs = ctx->yara ? tr_yara_pack_dirs(ctx->yara) : NULL;
+	size_t nind = 0;
 	int rc;
 
-	if (!dir)
-		return tr_set_error(ctx, TR_EUSAGE, "rules dir: none given");
+	if ((rc = rules_dir_or_default(ctx, &dir)) != TR_OK)
+		return rc;
 	if ((rc = find_packs(ctx, dir, &packs)) != TR_OK)
 		return rc;
 	for (size_t i = 0; i < packs.names.n; i++) {
@@ -206,6 +220,14 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 			goto out;
 		}
 	}
+	opened = calloc(packs.names.n, sizeof *opened);
+	tsvs = calloc(packs.names.n, sizeof *tsvs);
+	if (!opened || !tsvs)
+		goto nomem;
+	for (size_t i = 0; i < packs.names.n; i++)
+		if ((rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &opened[i],
+		                       &tsvs[i])) != TR_OK)
+			goto out;
 	/* Every pack of the new rule set: the earlier ones, then these. */
 	for (size_t i = 0; old_names && i < old_names->n; i++)
 		if (tr_strlist_add(&names, old_names->v[i]) != TR_OK ||
@@ -220,13 +242,42 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	tr_yara_destroy(ctx->yara);
 	ctx->yara = y;
 	y = NULL;
+	for (size_t i = 0; i < packs.names.n; i++)
+		nind += tsvs[i].nsources;
+	if (nind && !ctx->iocs && (rc = tr_iocs_create(&ctx->iocs)) != TR_OK) {
+		rc = tr_set_error(ctx, rc, "cannot create the indicator index");
+		goto out;
+	}
 	for (size_t i = 0; i < packs.names.n; i++) {
+		char path[YE_PATH];
 		if (tr_strlist_add(&ctx->rule_packs, packs.names.v[i]) != TR_OK)
 			goto nomem;
-		if ((rc = load_pack_iocs(ctx, packs.dirs.v[i])) != TR_OK)
+		if (tsvs[i].nsources == 0)
+			continue;
+		if ((rc = tr_pack_add_iocs(ctx, ctx->iocs, &opened[i], &tsvs[i])) != TR_OK)
 			goto out;
+		snprintf(path, sizeof path, "%s/%s", packs.dirs.v[i], TR_PACK_INDICATORS);
+		if (tr_strlist_add(&ctx->ioc_sources, path) != TR_OK)
+			goto nomem;
 	}
+	/* one build for all packs: the index is searchable again */
+	if (nind && (rc = tr_iocs_build(ctx->iocs)) != TR_OK) {
+		rc = tr_set_error(ctx, rc, "rules %s: cannot index indicators: %s", dir,
+		                  tr_strerror(rc));
+		goto out;
+	}
+	for (size_t i = 0; i < packs.names.n; i++)
+		if ((rc = tr_pack_remember(ctx, &opened[i])) != TR_OK)
+			goto out;
 out:
+	for (size_t i = 0; i < packs.names.n; i++) {
+		if (opened)
+			tr_pack_clear(&opened[i]);
+		if (tsvs)
+			tr_pack_tsv_free(&tsvs[i]);
+	}
+	free(opened);
+	free(tsvs);
 	tr_yara_destroy(y);
 	tr_strlist_free(&names);
 	tr_strlist_free(&dirs);
@@ -235,6 +286,47 @@ out:
 nomem:
 	rc = tr_set_error(ctx, TR_ENOMEM, "rules: out of memory");
 	goto out;
+}
+
+int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
+{
+	pack_list packs;
+	tr_pack *v;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = rules_dir_or_default(ctx, &dir)) != TR_OK)
+		return rc;
+	if ((rc = find_packs(ctx, dir, &packs)) != TR_OK)
+		return rc;
+	if (!(v = calloc(packs.names.n ? packs.names.n : 1, sizeof *v))) {
+		pack_list_free(&packs);
+		return tr_set_error(ctx, TR_ENOMEM, "rules: out of memory");
+	}
+	for (size_t i = 0; i < packs.names.n; i++) {
+		rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &v[i], NULL);
+		if (rc == TR_ENOMEM)
+			break;
+		/* what the manifest said (if anything) stays, with the reason */
+		if ((!v[i].name && !(v[i].name = strdup(packs.names.v[i]))) ||
+		    (!v[i].dir && !(v[i].dir = strdup(packs.dirs.v[i]))) ||
+		    (rc != TR_OK && !(v[i].problem = strdup(tr_errmsg(ctx))))) {
+			rc = TR_ENOMEM;
+			break;
+		}
+		rc = TR_OK;
+		tr_clear_error(ctx);
+	}
+	if (rc != TR_OK) {
+		tr_packs_free(v, packs.names.n);
+		pack_list_free(&packs);
+		return tr_set_error(ctx, TR_ENOMEM, "rules: out of memory");
+	}
+	*out = v;
+	*n = packs.names.n;
+	pack_list_free(&packs);
+	return TR_OK;
 }
 
 /* Checks the meta of each rule of one compiled file: the fields
@@ -291,17 +383,19 @@ out:
 }
 
 /* Checks one pack: each file alone, then all together (cross-file
- * duplicates), then its indicator files in a scratch index. */
+ * duplicates), then its manifest and indicators, as a scan would. */
 static int check_pack(tr_ctx *ctx, const char *dir, const char *name, size_t *nrules_total)
 {
 	char **files = NULL;
-	size_t nfiles = 0, nrules = 0, nstix = 0, niocs = 0;
+	size_t nfiles = 0, nrules = 0;
 	char path[YE_PATH];
 	tr_yara *y = NULL;
-	tr_iocs *ix = NULL;
-	char **stix = NULL;
+	tr_pack p;
+	tr_pack_tsv t;
 	int rc;
 
+	memset(&p, 0, sizeof p);
+	memset(&t, 0, sizeof t);
 	if ((rc = tr_rules_list_dir(ctx, dir, tr_rules_is_rule_file, 1, &files, &nfiles)) != TR_OK)
 		return rc;
 	for (size_t i = 0; i < nfiles; i++) {
@@ -318,34 +412,17 @@ static int check_pack(tr_ctx *ctx, const char *dir, const char *name, size_t *nr
 		goto out;
 	if ((rc = tr_yara_finish(ctx, y)) != TR_OK)
 		goto out;
-
-	if ((rc = tr_rules_list_dir(ctx, dir, is_ioc_file, 1, &stix, &nstix)) != TR_OK)
+	if ((rc = tr_pack_open(ctx, dir, name, &p, &t)) != TR_OK)
 		goto out;
-	if (nstix) {
-		if ((rc = tr_iocs_create(&ix)) != TR_OK) {
-			rc = tr_set_error(ctx, rc, "rules pack %s: cannot create indicator index",
-			                  name);
-			goto out;
-		}
-		for (size_t i = 0; i < nstix; i++) {
-			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, stix[i]) >=
-			    sizeof path) {
-				rc = tr_set_error(ctx, TR_ELIMIT, "rules dir %s: path too long",
-				                  dir);
-				goto out;
-			}
-			if ((rc = tr_iocs_load_file(ctx, ix, path)) != TR_OK)
-				goto out;
-		}
-		niocs = tr_iocs_count(ix);
-	}
-	tr_note(ctx, "rules pack %s: %zu rule file%s, %zu rule%s, %zu indicator%s in %zu file%s",
-	        name, nfiles, nfiles == 1 ? "" : "s", nrules, nrules == 1 ? "" : "s", niocs,
-	        niocs == 1 ? "" : "s", nstix, nstix == 1 ? "" : "s");
+	tr_note(ctx,
+	        "rules pack %s: version %lu, %zu rule file%s, %zu rule%s, %zu indicator%s from "
+	        "%zu source%s",
+	        name, p.version, nfiles, nfiles == 1 ? "" : "s", nrules, nrules == 1 ? "" : "s",
+	        p.indicators, p.indicators == 1 ? "" : "s", p.nsources, p.nsources == 1 ? "" : "s");
 	*nrules_total += nrules;
 out:
-	tr_iocs_destroy(ix);
-	tr_rules_free_names(stix, nstix);
+	tr_pack_clear(&p);
+	tr_pack_tsv_free(&t);
 	tr_yara_destroy(y);
 	tr_rules_free_names(files, nfiles);
 	return rc;
@@ -357,8 +434,8 @@ int tr_rules_check(tr_ctx *ctx, const char *dir)
 	size_t nrules = 0;
 	int rc, yrc;
 
-	if (!dir)
-		return tr_set_error(ctx, TR_EUSAGE, "rules dir: none given");
+	if ((rc = rules_dir_or_default(ctx, &dir)) != TR_OK)
+		return rc;
 	if ((rc = find_packs(ctx, dir, &packs)) != TR_OK)
 		return rc;
 	/* check_file() uses bare compilers: hold a libyara reference for
@@ -384,15 +461,29 @@ int tr_rules_check(tr_ctx *ctx, const char *dir)
 
 /*
  * The one piece of process-global state of the YARA sources: the rules folder
- * beside the running executable, computed once under pthread_once and
- * read-only afterwards, so concurrent callers are safe.
+ * of the source tree the executable sits in, computed once under
+ * pthread_once and read-only afterwards, so concurrent callers are safe.
  */
 static pthread_once_t exe_rules_once = PTHREAD_ONCE_INIT;
 static char exe_rules[YE_PATH];
 
+/* A spytriage source tree: its public header and its rules folder. A
+ * binary copied elsewhere must not take the rules/ of whatever folder it
+ * lands beside (or the current directory): those were how an unrelated
+ * pack once made an infected backup look clean. */
+static int is_source_tree(const char *dir)
+{
+	char cand[YE_PATH];
+	if ((size_t)snprintf(cand, sizeof cand, "%s/triage/spytriage.h", dir) >= sizeof cand ||
+	    access(cand, R_OK) != 0)
+		return 0;
+	return (size_t)snprintf(cand, sizeof cand, "%s/rules", dir) < sizeof cand &&
+	       tr_rules_is_dir(cand);
+}
+
 static void find_exe_rules(void)
 {
-	char exe[YE_PATH], cand[YE_PATH];
+	char exe[YE_PATH], up[YE_PATH];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	char *slash;
 
@@ -403,15 +494,16 @@ static void find_exe_rules(void)
 	if (!(slash = strrchr(exe, '/')))
 		return;
 	*slash = '\0';
-	/* ./spytriage in the source tree, then build-san/spytriage. */
-	if ((size_t)snprintf(cand, sizeof cand, "%s/rules", exe) < sizeof cand &&
-	    tr_rules_is_dir(cand)) {
-		snprintf(exe_rules, sizeof exe_rules, "%s", cand);
+	/* ./spytriage in the source tree, then build-san/spytriage */
+	if (is_source_tree(*exe ? exe : "/")) {
+		if ((size_t)snprintf(exe_rules, sizeof exe_rules, "%s/rules", exe) >=
+		    sizeof exe_rules)
+			exe_rules[0] = '\0';
 		return;
 	}
-	if ((size_t)snprintf(cand, sizeof cand, "%s/../rules", exe) < sizeof cand &&
-	    tr_rules_is_dir(cand))
-		snprintf(exe_rules, sizeof exe_rules, "%s", cand);
+	if ((size_t)snprintf(up, sizeof up, "%s/..", exe) < sizeof up && is_source_tree(up) &&
+	    (size_t)snprintf(exe_rules, sizeof exe_rules, "%s/rules", up) >= sizeof exe_rules)
+		exe_rules[0] = '\0';
 }
 
 const char *tr_default_rules_dir(void)
@@ -425,7 +517,5 @@ const char *tr_default_rules_dir(void)
 		return TR_DATADIR "/rules";
 #endif
 	pthread_once(&exe_rules_once, find_exe_rules);
-	if (exe_rules[0])
-		return exe_rules;
-	return "rules";
+	return exe_rules[0] ? exe_rules : NULL;
 }

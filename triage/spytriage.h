@@ -145,10 +145,20 @@ const char *tr_incomplete_get(const tr_ctx *ctx, size_t i);
  * it is skipped with a note. A file with skipped patterns or no usable
  * indicator is named in a warning with its counts. */
 int tr_load_iocs(tr_ctx *ctx, const char *path);
-/* Rule packs: a folder of packs (each sub-folder a pack) or one pack. */
+/* Rule packs: a folder of packs (each sub-folder a pack) or one pack; NULL:
+ * the default folder (tr_default_rules_dir()), and when there is none
+ * TR_EUSAGE with a message saying where it looked. Every pack's
+ * manifest.json is verified first (docs/rules.md, "Pack format"): a file
+ * that does not match its SHA-256, a missing file or one the manifest does
+ * not list refuses the pack with TR_EUSAGE, naming the file. */
 int tr_load_rules(tr_ctx *ctx, const char *dir);
-/* Default rules folder: $SPYTRIAGE_RULES, the installed one, or ./rules
- * beside the executable's source tree. Borrowed static string. */
+/* Default rules folder, in this order: $SPYTRIAGE_RULES when set (even if
+ * it does not exist: the user asked for it); the installed copy
+ * (TR_DATADIR/rules) when it exists; the rules folder of the source tree
+ * the executable was built in (found from /proc/self/exe: the executable's
+ * folder or its parent holding triage/spytriage.h and rules/). Never a
+ * rules/ folder of the current directory. NULL when none is found.
+ * Borrowed static string. */
 const char *tr_default_rules_dir(void);
 
 /* Checks options.output_dir before a scan of evidence_path (the scan's
@@ -225,6 +235,81 @@ typedef struct tr_ioc_stats {
 int tr_ioc_stats_get(tr_ctx *ctx, tr_ioc_stats **out);
 void tr_ioc_stats_free(tr_ioc_stats *s); /* NULL-safe */
 
+/* ------------------------------------------------------------------ */
+/* Rule packs (docs/rules.md)                                          */
+
+/* One published indicator file a pack was built from. */
+typedef struct tr_pack_source {
+	char *file;        /* "pegasus.stix2" */
+	char *sha256;      /* of the file as imported, lower-case hex */
+	char *url;         /* where it was published, "" when unknown */
+	char *date;        /* YYYY-MM-DD, "" when unknown */
+	size_t indicators; /* distinct STIX indicator ids */
+	size_t skipped;    /* patterns not understood (distinct ids) */
+	/* Types that have indicators, by type name; names are static. */
+	tr_ioc_stats_row *by_type;
+	size_t ntypes;
+} tr_pack_source;
+
+/* A rule pack as its manifest describes it (docs/rules.md). Every string
+ * belongs to the structure; free with tr_packs_free(). */
+typedef struct tr_pack {
+	char *name;            /* the folder's name, also the YARA namespace */
+	char *dir;             /* the folder it was read from */
+	unsigned long version; /* raised by each import or manifest that changes it */
+	char *date;            /* newest source date, "" when it has no sources */
+	char *description;
+	char *manifest_sha256;   /* of manifest.json as read */
+	tr_pack_source *sources; /* by file name */
+	size_t nsources;
+	char **files; /* every file but manifest.json, by name */
+	char **files_sha256;
+	size_t nfiles;
+	size_t indicators; /* sum over the sources */
+	char *problem;     /* tr_rules_list(): why the pack is refused, else NULL */
+} tr_pack;
+
+void tr_packs_free(tr_pack *packs, size_t n); /* NULL-safe */
+
+/* The packs loaded into ctx by tr_load_rules(), in load order. Borrowed
+ * until tr_ctx_destroy(). */
+const tr_pack *tr_loaded_packs(const tr_ctx *ctx, size_t *n);
+
+/* `spytriage rules list`: the packs of dir (a folder of packs or one
+ * pack; NULL: the default folder), each verified against its manifest. A
+ * pack that fails has problem set (and what its manifest says, as far as
+ * it could be read); the call still returns TR_OK. *packs is freed with
+ * tr_packs_free(). TR_ENOTFOUND, TR_EUSAGE (no default folder), TR_ENOMEM. */
+int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **packs, size_t *n);
+
+/* `spytriage rules import`: builds or updates the pack `pack` in the
+ * folder of packs `into` from STIX2 files (paths: files, or folders whose
+ * *.stix2 and *.json files are taken), offline. A source already in the
+ * pack with the same file name is replaced; the others are kept. The
+ * pack's other files (YARA rules, README) are kept; indicators.tsv and
+ * manifest.json are rewritten (docs/rules.md, "Pack format").
+ * sources_table (may be NULL): a TSV of "file, URL, date" lines giving
+ * each file's provenance. description (may be NULL: kept, or a default
+ * for a new pack). Notes say what was written. TR_EUSAGE (bad name or
+ * table, two sources of one name, a STIX2 file that does not parse, a
+ * pack whose indicators.tsv does not match its manifest: its lines would
+ * be carried forward unchecked), TR_ENOTFOUND, TR_EIO, TR_ENOMEM. */
+typedef struct tr_import {
+	const char *pack;
+	const char *into;
+	const char *const *paths;
+	size_t npaths;
+	const char *sources_table;
+	const char *description;
+} tr_import;
+int tr_rules_import(tr_ctx *ctx, const tr_import *imp);
+
+/* `spytriage rules manifest`: rewrites manifest.json of the pack in
+ * pack_dir from the files it holds now (after editing its YARA rules):
+ * the author vouches for them. The sources come from its indicators.tsv,
+ * which must parse. The version goes up by one when anything changed. */
+int tr_rules_manifest(tr_ctx *ctx, const char *pack_dir);
+
 /* s made safe for a terminal, as in the scan summary: control characters,
  * DEL, C1 controls, invalid UTF-8 bytes and invisible or
  * direction-changing characters become \xNN or \uNNNN, so a name from an
@@ -246,7 +331,9 @@ const char *tr_collector_description(size_t i);
  * recognises it. TR_EUNSUPPORTED when that kind has nothing to export. */
 int tr_export(tr_ctx *ctx, const char *path, const char *out_dir);
 
-/* `spytriage rules check DIR`: compile with warnings as errors. */
+/* `spytriage rules check [DIR]`: compile with warnings as errors, check
+ * every rule's meta, and verify every pack against its manifest. dir
+ * NULL: the default folder. */
 int tr_rules_check(tr_ctx *ctx, const char *dir);
 
 /* Asks a running scan or decrypt to stop: async-signal-safe (it only sets

@@ -590,6 +590,10 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 	set_info_time(ctx, "backup_date",
 	              first_of(dict_item(info, "Last Backup Date"), dict_item(st->manifest, "Date"),
 	                       dict_item(status, "Date")));
+	/* The core's generic name for the date of the evidence: it judges the
+	 * age of the indicator packs by it (never by the wall clock). */
+	if (tr_get_info(ctx, "backup_date"))
+		(void)tr_set_info(ctx, "evidence_date", tr_get_info(ctx, "backup_date"));
 	const char *tool = tr_plist_str(dict_item(info, "iTunes Version"));
 	if (tool && *tool) {
 		char q[4 * TR_IOS_QUOTE_MAX];

@@ -18,7 +18,7 @@ for kind in clean infected; do
 	tree_hash "$TMP/$kind" >"$TMP/$kind.before"
 	expect_exit "$want" "$BIN" scan "$TMP/$kind" --quiet
 	must_contain "$TMP/out" "VERDICT: $label"
-	expect_exit "$want" "$BIN" scan "$TMP/$kind" --iocs "$SHARED/iocs" --output "$TMP/out-$kind"
+	expect_exit "$want" "$BIN" scan "$TMP/$kind" --jobs 2 --output "$TMP/out-$kind"
 	must_contain "$TMP/out" "VERDICT: $label"
 	for f in report.json timeline.csv; do
 		[ -s "$TMP/out-$kind/$f" ] || die "$kind: no $f in the output folder"

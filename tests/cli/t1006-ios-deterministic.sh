@@ -4,7 +4,7 @@
 
 src=$(fixture infected --infected)
 for run in a b; do
-	expect_exit 1 "$BIN" scan "$src" --iocs "$SHARED/iocs" --output "$TMP/$run"
+	expect_exit 1 "$BIN" scan "$src" --output "$TMP/$run"
 	must_contain "$TMP/out" "VERDICT: INFECTED"
 	must_contain "$TMP/$run/report.json" '"verdict": "infected"'
 	sed "s|$TMP/$run|OUT|" "$TMP/out" >"$TMP/$run.txt"

@@ -1,20 +1,41 @@
-# `spytriage iocs` loads the published files and prints counts by type and
-# by malware; the totals are those of ../shared/iocs/SOURCES.md.
+# `spytriage iocs` loads STIX2 files and prints counts by type and by
+# malware, types sorted by count. (The counts of the published files are
+# checked on the shipped packs: tests/unit/test_pack.c, t1015.)
 . "$TESTS_DIR/cli/lib.sh"
 
-expect_exit 0 "$BIN" iocs "$SHARED/iocs/pegasus.stix2"
-must_contain "$TMP/out" "1549"
-must_contain "$TMP/out" "Pegasus"
+# ind ID PATTERN: an indicator of malware--1, on one line.
+ind() {
+	printf ',{"type":"indicator","spec_version":"2.1","id":"indicator--%s","pattern":"%s","pattern_type":"stix"}' "$1" "$2"
+	printf ',{"type":"relationship","spec_version":"2.1","id":"relationship--%s","relationship_type":"indicates","source_ref":"indicator--%s","target_ref":"malware--1"}' "$1" "$1"
+}
+mkdir "$TMP/two"
+{
+	printf '{"type":"bundle","id":"bundle--1","objects":[{"type":"malware","spec_version":"2.1","id":"malware--1","name":"Alpha","is_family":true}'
+	ind 1 "[domain-name:value='a1.example']"
+	ind 2 "[domain-name:value='a2.example']"
+	ind 3 "[domain-name:value='a3.example']"
+	ind 4 "[process:name='alphad']"
+	printf ']}\n'
+} >"$TMP/two/alpha.stix2"
+{
+	printf '{"type":"bundle","id":"bundle--2","objects":[{"type":"malware","spec_version":"2.1","id":"malware--1","name":"Beta","is_family":true}'
+	ind 5 "[email-addr:value='b@example.org']"
+	printf ']}\n'
+} >"$TMP/two/beta.stix2"
+
+expect_exit 0 "$BIN" iocs "$TMP/two/alpha.stix2"
+must_contain "$TMP/out" "Indicators: 4 from 1 file"
+must_contain "$TMP/out" "Alpha"
 must_contain "$TMP/out" "domain-name:value"
-expect_exit 0 "$BIN" iocs "$SHARED/iocs"
-must_contain "$TMP/out" "Indicators: 10721 from 17 files"
+expect_exit 0 "$BIN" iocs "$TMP/two"
+must_contain "$TMP/out" "Indicators: 5 from 2 files"
 # tables sorted by count: domains (the most) before process names
 d=$(grep -n "^domain-name:value " "$TMP/out" | cut -d: -f1)
 p=$(grep -n "^process:name " "$TMP/out" | cut -d: -f1)
 [ -n "$d" ] && [ -n "$p" ] && [ "$d" -lt "$p" ] || die "type table not sorted by count"
-expect_exit 0 "$BIN" iocs "$SHARED/iocs" --format json
-# 1549+343+2187+175+18+585+40+112+167+53+51+48+125+1+216+43+5008
-must_contain "$TMP/out" "10721"
+expect_exit 0 "$BIN" iocs "$TMP/two" --format json
+must_contain "$TMP/out" '"total": 5'
+must_contain "$TMP/out" '"domain-name:value": 3'
 # Malware and file names come from indicator files: on the terminal they
 # are escaped like evidence strings (no raw ESC, no bidi override); the
 # JSON keeps them (jansson escapes controls).

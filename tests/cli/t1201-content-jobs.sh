@@ -8,7 +8,7 @@ dir="$TMP/content"
 inf=$(fixture infected --infected)
 for ev in "$dir" "$inf"; do
 	for jobs in 1 4 3; do
-		expect_exit 1 "$BIN" scan "$ev" --iocs "$SHARED/iocs" --iocs "$TMP/hashes.stix2" \
+		expect_exit 1 "$BIN" scan "$ev" --iocs "$TMP/hashes.stix2" \
 			--jobs "$jobs" --output "$TMP/j$jobs"
 		must_contain "$TMP/j$jobs/report.json" '"verdict": "infected"'
 	done

@@ -41,7 +41,7 @@ for target in $top $artifacts; do
 					dd of="$TMP/m/$t" bs=1 seek="$off" conv=notrunc status=none 2>/dev/null
 			done
 		fi
-		"$BIN" scan "$TMP/m" --iocs "$SHARED/iocs" --output "$TMP/r$i" >"$TMP/out" 2>"$TMP/err"
+		"$BIN" scan "$TMP/m" --output "$TMP/r$i" >"$TMP/out" 2>"$TMP/err"
 		rc=$?
 		what="mutation $i of $t (seed $seed)"
 		case "$rc" in

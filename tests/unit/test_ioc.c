@@ -2,8 +2,10 @@
  * test_ioc.c - unit tests of the indicator engine: STIX2 pattern and
  * bundle parsing (with the quirks of docs/spyware-traces.md 4.4), every
  * matching rule with positive and negative cases, the per-type counts of
- * every file in $SHARED/iocs against SOURCES.md, load time, the
- * statistics of tr_ioc_stats_get() and the URL helpers.
+ * every file in $SHARED/iocs against SOURCES.md and the load time of that
+ * folder (skipped, loudly, without ../shared), matching on every published
+ * indicator (the shipped packs), the statistics of tr_ioc_stats_get() and
+ * the URL helpers.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,6 +15,7 @@
 #include "unit.h"
 #include "ctx.h"
 #include "ioc_internal.h"
+#include "sources_md.h"
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
@@ -879,96 +882,12 @@ static void test_match_stops(void **state)
 /* ------------------------------------------------------------------ */
 /* the shared indicator files                                          */
 
-typedef struct want_count {
-	enum tr_ioc_type type;
-	size_t n;
-} want_count;
-
-/* Per-type counts copied from $SHARED/iocs/SOURCES.md. */
-static const struct {
-	const char *file;
-	size_t total;
-	want_count c[6];
-} sources_md[] = {
-	{ "pegasus.stix2",
-	  1549,
-	  { { TR_IOC_DOMAIN, 1438 },
-	    { TR_IOC_PROCESS, 81 },
-	    { TR_IOC_EMAIL, 29 },
-	    { TR_IOC_FILE_NAME, 1 } } },
-	{ "cytrox.stix2",
-	  343,
-	  { { TR_IOC_DOMAIN, 336 }, { TR_IOC_FILE_PATH, 6 }, { TR_IOC_PROFILE_ID, 1 } } },
-	{ "malware.stix2",
-	  2187,
-	  { { TR_IOC_DOMAIN, 2183 }, { TR_IOC_PROPERTY, 3 }, { TR_IOC_FILE_PATH, 1 } } },
-	{ "wintego_helios.stix2", 175, { { TR_IOC_DOMAIN, 175 } } },
-	{ "novispy.stix2",
-	  18,
-	  { { TR_IOC_DOMAIN, 7 },
-	    { TR_IOC_APP_ID, 4 },
-	    { TR_IOC_SHA256, 4 },
-	    { TR_IOC_CERT_SHA256, 3 } } },
-	{ "predator.stix2",
-	  585,
-	  { { TR_IOC_DOMAIN, 569 }, { TR_IOC_FILE_PATH, 15 }, { TR_IOC_PROFILE_ID, 1 } } },
-	{ "rcs.stix2", 40, { { TR_IOC_DOMAIN, 26 }, { TR_IOC_SHA256, 9 }, { TR_IOC_APP_ID, 5 } } },
-	{ "operation_triangulation.stix2",
-	  112,
-	  { { TR_IOC_DOMAIN, 75 }, { TR_IOC_EMAIL, 36 }, { TR_IOC_PROCESS, 1 } } },
-	{ "kingspawn.stix2",
-	  167,
-	  { { TR_IOC_DOMAIN, 164 }, { TR_IOC_FILE_PATH, 2 }, { TR_IOC_PROCESS, 1 } } },
-	{ "wyrmspy_dragonegg.stix2",
-	  53,
-	  { { TR_IOC_SHA256, 34 },
-	    { TR_IOC_DOMAIN, 7 },
-	    { TR_IOC_APP_ID, 7 },
-	    { TR_IOC_IPV4, 5 } } },
-	{ "eaglemsgspy.stix2",
-	  51,
-	  { { TR_IOC_SHA256, 25 }, { TR_IOC_DOMAIN, 13 }, { TR_IOC_IPV4, 13 } } },
-	{ "residentbat.stix2",
-	  48,
-	  { { TR_IOC_IPV4, 24 },
-	    { TR_IOC_APP_ID, 8 },
-	    { TR_IOC_CERT_SHA256, 8 },
-	    { TR_IOC_SHA256, 8 } } },
-	{ "candiru.stix2", 125, { { TR_IOC_DOMAIN, 125 } } },
-	{ "cellebrite.stix2", 1, { { TR_IOC_APP_ID, 1 } } },
-	{ "coruna.stix2",
-	  216,
-	  { { TR_IOC_DOMAIN, 177 },
-	    { TR_IOC_SHA256, 20 },
-	    { TR_IOC_FILE_PATH, 12 },
-	    { TR_IOC_FILE_NAME, 7 } } },
-	{ "darksword.stix2",
-	  43,
-	  { { TR_IOC_FILE_PATH, 22 },
-	    { TR_IOC_DOMAIN, 10 },
-	    { TR_IOC_FILE_NAME, 7 },
-	    { TR_IOC_IPV4, 3 },
-	    { TR_IOC_SHA256, 1 } } },
-	{ "stalkerware.stix2",
-	  5008,
-	  { { TR_IOC_SHA256, 2910 },
-	    { TR_IOC_DOMAIN, 1431 },
-	    { TR_IOC_APP_ID, 568 },
-	    { TR_IOC_CERT_SHA1, 99 } } },
-};
-#define NSOURCES (sizeof sources_md / sizeof sources_md[0])
-
-static size_t want_of(size_t f, enum tr_ioc_type t)
-{
-	for (size_t k = 0; k < 6; k++)
-		if (sources_md[f].c[k].n > 0 && sources_md[f].c[k].type == t)
-			return sources_md[f].c[k].n;
-	return 0;
-}
-
 static void test_sources_counts_per_file(void **state)
 {
+	const char *iocs = unit_shared_iocs("test_ioc: test_sources_counts_per_file");
 	(void)state;
+	if (!iocs)
+		skip();
 	for (size_t f = 0; f < NSOURCES; f++) {
 		tr_ctx *ctx;
 		tr_iocs *ix;
@@ -977,7 +896,7 @@ static void test_sources_counts_per_file(void **state)
 
 		assert_int_equal(tr_ctx_create(&ctx), TR_OK);
 		assert_int_equal(tr_iocs_create(&ix), TR_OK);
-		assert_true(asprintf(&path, "%s/iocs/%s", unit_shared(), sources_md[f].file) > 0);
+		assert_true(asprintf(&path, "%s/%s", iocs, sources_md[f].file) > 0);
 		if (tr_iocs_load_file(ctx, ix, path) != TR_OK)
 			fail_msg("%s: %s", path, tr_errmsg(ctx));
 		for (int t = 0; t < TR_IOC_NTYPES; t++) {
@@ -1010,18 +929,21 @@ static double now(void)
 #define LOAD_BUDGET 1.0
 #endif
 
+/* The STIX2 loader on the published folder: every file, in name order,
+ * within the time budget. */
 static void test_sources_folder(void **state)
 {
+	const char *dir = unit_shared_iocs("test_ioc: test_sources_folder");
 	tr_ctx *ctx;
 	tr_iocs *ix;
-	char *dir;
 	double t0, dt;
 	size_t want_total = 0;
 	(void)state;
 
+	if (!dir)
+		skip();
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
 	assert_int_equal(tr_iocs_create(&ix), TR_OK);
-	assert_true(asprintf(&dir, "%s/iocs", unit_shared()) > 0);
 	t0 = now();
 	if (tr_iocs_load_path(ctx, ix, dir) != TR_OK)
 		fail_msg("%s: %s", dir, tr_errmsg(ctx));
@@ -1045,7 +967,20 @@ static void test_sources_folder(void **state)
 	assert_string_equal(tr_iocs_source_stat(ix, 0)->source, "candiru.stix2");
 	assert_string_equal(tr_iocs_source_stat(ix, NSOURCES - 1)->source,
 	                    "wyrmspy_dragonegg.stix2");
+	tr_iocs_destroy(ix);
+	tr_ctx_destroy(ctx);
+}
 
+/* Matching on every published indicator, as a plain scan loads them (the
+ * shipped packs): the planted fixture values and the quirks of the real
+ * files. */
+static void test_published_matching(void **state)
+{
+	tr_ctx *ctx = unit_ctx_with_packs();
+	tr_iocs *ix = ctx->iocs;
+	(void)state;
+
+	assert_int_equal(tr_iocs_count(ix), 10721);
 	/* the planted fixture values (docs/fixtures-planted.md) */
 	expect_one(ix, TR_M_URL, "https://tookcheckout.com/4Cz9Lq", "tookcheckout.com", "exact");
 	{
@@ -1054,7 +989,7 @@ static void test_sources_folder(void **state)
 		assert_int_equal(h.n, 1);
 		assert_string_equal(h.ioc[0]->value, "free247downloads.com");
 		assert_string_equal(h.ioc[0]->malware, "Pegasus");
-		assert_string_equal(h.ioc[0]->source, "pegasus.stix2");
+		assert_string_equal(h.ioc[0]->source, "pegasus/pegasus.stix2");
 		assert_string_equal(h.how[0], "parent domain");
 	}
 	expect_one(ix, TR_M_PROCESS, "roleaccountd", "roleaccountd", "exact");
@@ -1084,7 +1019,7 @@ static void test_sources_folder(void **state)
 		hits h = match(ix, TR_M_PROFILE_ID, "76dab334-7e17-475d-a5d6-0794eb5818a5");
 		assert_int_equal(h.n, 1);
 		assert_string_equal(h.ioc[0]->malware, "Predator");
-		assert_string_equal(h.ioc[0]->source, "cytrox.stix2");
+		assert_string_equal(h.ioc[0]->source, "predator/cytrox.stix2");
 	}
 	{
 		hits h = match(ix, TR_M_FILE_PATH, "/tmp/lib");
@@ -1097,13 +1032,10 @@ static void test_sources_folder(void **state)
 	expect_none(ix, TR_M_URL, "https://www.example.org/news");
 	expect_none(ix, TR_M_PROCESS, "SpringBoard");
 	expect_none(ix, TR_M_APP_ID, "com.example.weather");
-
-	free(dir);
-	tr_iocs_destroy(ix);
 	tr_ctx_destroy(ctx);
 }
 
-/* stalkerware.stix2: 137 collections, upper-case SHA-1 certificates,
+/* stalkerware.stix2 (the shipped stalkerware pack): 137 collections, upper-case SHA-1 certificates,
  * the same value under several malware names, repeated objects. Figures
  * computed independently from the JSON: 4876 distinct (type, value,
  * malware) and 4872 distinct (type, value) after lower-casing. */
@@ -1134,15 +1066,14 @@ static void test_stalkerware(void **state)
 {
 	tr_ctx *ctx;
 	tr_iocs *ix;
-	char *path;
 	walk w;
 	hits h;
 	(void)state;
 
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
-	assert_int_equal(tr_iocs_create(&ix), TR_OK);
-	assert_true(asprintf(&path, "%s/iocs/stalkerware.stix2", unit_shared()) > 0);
-	assert_int_equal(tr_iocs_load_file(ctx, ix, path), TR_OK);
+	if (tr_load_rules(ctx, "rules/stalkerware") != TR_OK)
+		fail_msg("rules/stalkerware: %s", tr_errmsg(ctx));
+	ix = ctx->iocs;
 	memset(&w, 0, sizeof w);
 	assert_int_equal(tr_iocs_foreach(ix, walk_entries, &w), TR_OK);
 	assert_int_equal(w.entries, 4876);
@@ -1157,8 +1088,6 @@ static void test_stalkerware(void **state)
 	assert_true(strcmp(h.ioc[0]->malware, h.ioc[1]->malware) < 0);
 	/* the IPv4 among the domain values */
 	expect_one(ix, TR_M_DOMAIN, "178.63.71.15", "178.63.71.15", "exact");
-	free(path);
-	tr_iocs_destroy(ix);
 	tr_ctx_destroy(ctx);
 }
 
@@ -1187,7 +1116,6 @@ static void test_stats(void **state)
 {
 	tr_ctx *ctx;
 	tr_ioc_stats *st, *again;
-	char *dir;
 	size_t sum = 0, skipped = 0;
 	(void)state;
 
@@ -1206,8 +1134,8 @@ static void test_stats(void **state)
 	tr_ioc_stats_free(st);
 	tr_ioc_stats_free(NULL);
 
-	assert_true(asprintf(&dir, "%s/iocs", unit_shared()) > 0);
-	assert_int_equal(tr_load_iocs(ctx, dir), TR_OK);
+	if (tr_load_rules(ctx, "rules") != TR_OK)
+		fail_msg("rules: %s", tr_errmsg(ctx));
 	assert_int_equal(tr_ioc_stats_get(ctx, &st), TR_OK);
 	/* the totals of ../shared/iocs/SOURCES.md */
 	assert_int_equal(st->total, 10721);
@@ -1224,7 +1152,8 @@ static void test_stats(void **state)
 	assert_rows_sorted(st->by_malware, st->nmalware);
 	for (size_t i = 0; i < st->nmalware; i++)
 		assert_true(st->by_malware[i].count > 0);
-	/* files in load order, and they add up */
+	/* files ("pack/file") in load order: packs by name, their sources
+	 * by name; and they add up */
 	assert_int_equal(st->nfiles, NSOURCES);
 	for (size_t i = 0; i < st->nfiles; i++) {
 		assert_string_equal(st->files[i].file, tr_iocs_source_stat(ctx->iocs, i)->source);
@@ -1250,7 +1179,6 @@ static void test_stats(void **state)
 	}
 	tr_ioc_stats_free(again);
 	tr_ioc_stats_free(st);
-	free(dir);
 	tr_ctx_destroy(ctx);
 }
 
@@ -1536,6 +1464,7 @@ int main(void)
 		cmocka_unit_test(test_match_stops),
 		cmocka_unit_test(test_sources_counts_per_file),
 		cmocka_unit_test(test_sources_folder),
+		cmocka_unit_test(test_published_matching),
 		cmocka_unit_test(test_stalkerware),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_url_host),

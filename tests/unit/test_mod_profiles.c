@@ -2,7 +2,8 @@
  * test_mod_profiles.c - the profiles module
  * (collectors/artifacts/ios/profiles.c): configuration profile stubs and
  * MCProfileEvents.plist; the Predator profile UUID from the real
- * ../shared/iocs/predator.stix2; payload heuristics; wrong shapes.
+ * the shipped predator pack (predator.stix2, cytrox.stix2); payload
+ * heuristics; wrong shapes.
  *
  * Each test writes its plists with libplist (binary or XML) into a
  * private temp dir, serves them through the fake collector of
@@ -18,11 +19,11 @@ extern const tr_module tr_module_profiles;
 #define PREDATOR_UUID_LC "76dab334-7e17-475d-a5d6-0794eb5818a5"
 #define PROFILES_DOMAIN "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
 
+/* The shipped predator pack: every published Predator indicator. */
 static void load_predator(fx *x)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/iocs/predator.stix2", unit_shared());
-	assert_int_equal(tr_load_iocs(x->ctx, path), TR_OK);
+	if (tr_load_rules(x->ctx, "rules/predator") != TR_OK)
+		fail_msg("rules/predator: %s", tr_errmsg(x->ctx));
 }
 
 static plist_t payload(const char *type, const char *uuid, const char *ident)
@@ -79,7 +80,8 @@ static void profile_predator(void **state, int binary, const char *uuid)
 	assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
 	assert_string_equal(fd->module, "profiles");
 	assert_string_equal(fd->malware, "Predator");
-	assert_string_equal(fd->source, "predator.stix2");
+	/* the profile is in both files of the pack; the first by name names it */
+	assert_string_equal(fd->source, "predator/cytrox.stix2");
 	assert_string_equal(fd->ioc_type, "configuration-profile:id");
 	assert_string_equal(fd->ioc_value, PREDATOR_UUID_LC);
 	assert_string_equal(fd->how, "exact");

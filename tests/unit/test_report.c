@@ -268,7 +268,7 @@ static void test_files_and_json(void **state)
 	        SPYTRIAGE_VERSION);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "spytriage"),
 	                                                    "report_format")),
-	                 1);
+	                 2); /* 2: rule_packs became objects (name, version, date, hashes) */
 	assert_string_equal(json_string_value(json_object_get(doc, "verdict")), "infected");
 	assert_string_equal(json_string_value(json_object_get(doc, "verdict_text")),
 	                    "Indicators of compromise found: this device shows known traces of "

@@ -4,7 +4,7 @@
  * the token boundary rules of docs/literal-sweep.md with positive and
  * negative cases, process names only in text, generic names only as path
  * components, the window overlap rule, offsets, redaction, zero mentions
- * in random bytes with every indicator of $SHARED/iocs, and the matcher
+ * in random bytes with every published indicator (the shipped packs), and the matcher
  * against a naive search.
  */
 #include <ctype.h>
@@ -764,14 +764,14 @@ static void test_redaction(void **state)
 	fixture_close(&fx);
 }
 
-/* Every indicator of $SHARED/iocs, 64 MiB of random bytes: nothing. */
+/* Every published indicator (the shipped packs), 64 MiB of random bytes:
+ * nothing. */
 static void test_random_all_iocs(void **state)
 {
 	tr_ctx *ctx;
 	tr_iocs *ix;
 	tr_sweep *sw;
 	tr_sweep_scratch *s;
-	char *path;
 	const size_t total = 64u << 20, window = 4u << 20;
 	uint8_t *buf = malloc(window);
 	hits h;
@@ -779,10 +779,8 @@ static void test_random_all_iocs(void **state)
 	(void)state;
 
 	assert_non_null(buf);
-	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
-	assert_int_equal(tr_iocs_create(&ix), TR_OK);
-	assert_true(asprintf(&path, "%s/iocs", unit_shared()) > 0);
-	assert_int_equal(tr_iocs_load_path(ctx, ix, path), TR_OK);
+	ctx = unit_ctx_with_packs();
+	ix = ctx->iocs;
 	assert_int_equal(tr_sweep_create(ctx, ix, &sw), TR_OK);
 	assert_true(tr_sweep_count(sw) > 10000);
 	assert_int_equal(tr_sweep_scratch_create(sw, &s), TR_OK);
@@ -812,9 +810,7 @@ static void test_random_all_iocs(void **state)
 	assert_string_equal(h.h[0].value, "tookcheckout.com");
 	tr_sweep_scratch_destroy(s);
 	tr_sweep_destroy(sw);
-	tr_iocs_destroy(ix);
 	tr_ctx_destroy(ctx);
-	free(path);
 	free(buf);
 }
 
@@ -855,15 +851,15 @@ static void test_stalkerware_duplicates(void **state)
 	tr_iocs *ix;
 	tr_sweep *sw;
 	tr_sweep_scratch *s;
-	char *path, text[512];
+	char text[512];
 	distinct d = { 0 };
 	hits h;
 	(void)state;
 
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
-	assert_int_equal(tr_iocs_create(&ix), TR_OK);
-	assert_true(asprintf(&path, "%s/iocs/stalkerware.stix2", unit_shared()) > 0);
-	assert_int_equal(tr_iocs_load_path(ctx, ix, path), TR_OK);
+	if (tr_load_rules(ctx, "rules/stalkerware") != TR_OK)
+		fail_msg("rules/stalkerware: %s", tr_errmsg(ctx));
+	ix = ctx->iocs;
 	assert_int_equal(tr_iocs_foreach(ix, add_distinct, &d), TR_OK);
 	assert_non_null(d.dup);
 	assert_int_equal(tr_sweep_create(ctx, ix, &sw), TR_OK);
@@ -893,9 +889,7 @@ static void test_stalkerware_duplicates(void **state)
 	free(d.v);
 	tr_sweep_scratch_destroy(s);
 	tr_sweep_destroy(sw);
-	tr_iocs_destroy(ix);
 	tr_ctx_destroy(ctx);
-	free(path);
 }
 
 /* ------------------------------------------------------------------ */

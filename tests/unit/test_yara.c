@@ -3,9 +3,10 @@
  * yara_cache.c, rulepacks.c) and of the bundled rule packs (rules/pegasus,
  * rules/predator).
  *
- * Run from the repository root: the shipped packs are read from "rules",
- * the reference STIX2 file from $SHARED/iocs/pegasus.stix2. Packs written
- * by a test live in a private temp dir.
+ * Run from the repository root: the shipped packs are read from "rules".
+ * Packs written by a test live in a private temp dir; write_text() keeps
+ * their manifest.json current (seal()), as an author runs `spytriage rules
+ * manifest` after an edit.
  *
  * What is guarded:
  *  - the shipped packs compile with warnings as errors (slow strings are
@@ -23,8 +24,7 @@
  *    what one finds; no rules give a NULL scanner that scans nothing; an
  *    empty buffer is scanned; a timeout or too many matches mark the scan
  *    incomplete and the scanner goes on with the next file;
- *  - every curated indicator of rules/pegasus/indicators.stix2 exists with
- *    the same type in the published pegasus.stix2;
+ *  - the default rules folder is never a rules/ of the current directory;
  *  - the compiled-rules cache: a second load comes from it; any change of
  *    a rule file or pack name misses; damaged, symlinked, FIFO or group/
  *    other-writable entries are refused, compiled and replaced; an unusable
@@ -114,11 +114,34 @@ static uint8_t *utf16le(const char *s, size_t *len)
 	return out;
 }
 
+/* Writes dir/manifest.json for the files dir holds now. */
+static void seal(const char *dir)
+{
+	tr_ctx *ctx = NULL;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	if (tr_rules_manifest(ctx, dir) != TR_OK)
+		fail_msg("tr_rules_manifest(%s): %s", dir, tr_errmsg(ctx));
+	tr_ctx_destroy(ctx);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Writes dir/name; a rule file, or any file of a folder that is a pack
+ * already, then gets the folder's manifest rewritten (a folder of docs or
+ * includes stays a plain folder). */
 static void write_text(const char *dir, const char *name, const char *text)
 {
 	char path[4200];
+	struct stat sb;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	unit_write_file(path, text, strlen(text));
+	snprintf(path, sizeof path, "%s/manifest.json", dir);
+	if (ends_with(name, ".yar") || ends_with(name, ".yara") || stat(path, &sb) == 0)
+		seal(dir);
 }
 
 static char *make_pack(const char *root, const char *name)
@@ -169,15 +192,19 @@ static void test_shipped_packs_check(void **state)
 
 static void test_shipped_packs_load(void **state)
 {
+	static const char *const names[] = { "candiru",  "others",      "pegasus",      "predator",
+		                             "quadream", "stalkerware", "triangulation" };
 	tr_ctx *ctx = ctx_with_shipped_rules();
 	assert_non_null(ctx->yara);
 	assert_true(tr_yara_rule_count(ctx->yara) >= 7);
-	assert_int_equal(ctx->rule_packs.n, 2);
-	assert_string_equal(ctx->rule_packs.v[0], "pegasus");
-	assert_string_equal(ctx->rule_packs.v[1], "predator");
-	/* the pack's curated indicators went into the context */
+	assert_int_equal(ctx->rule_packs.n, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_string_equal(ctx->rule_packs.v[i], names[i]);
+	/* the packs' indicators went into the context: every published
+	 * process name (pegasus 81, triangulation 1, quadream 1) */
 	assert_non_null(ctx->iocs);
-	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_PROCESS), 18);
+	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_PROCESS), 83);
+	assert_int_equal(tr_iocs_count(ctx->iocs), 10721);
 	/* no compile warnings were noted */
 	for (size_t i = 0; i < ctx->notes.n; i++)
 		assert_null(strstr(ctx->notes.v[i], "warning"));
@@ -194,8 +221,8 @@ static void test_single_pack_dir(void **state)
 	tr_ctx_destroy(ctx);
 }
 
-/* A pack may hold only indicators; folders without rules or indicators
- * (docs, tests) are not packs. */
+/* A pack may hold only indicators; folders without pack files (docs,
+ * tests) are not packs. */
 static void test_indicator_only_pack(void **state)
 {
 	char *tmp = unit_tmpdir();
@@ -204,14 +231,15 @@ static void test_indicator_only_pack(void **state)
 	char cmd[8600];
 	tr_ctx *ctx = new_ctx();
 
-	snprintf(cmd, sizeof cmd, "cp rules/pegasus/indicators.stix2 '%s/'", pack);
+	snprintf(cmd, sizeof cmd, "cp rules/candiru/indicators.tsv '%s/'", pack);
 	assert_int_equal(system(cmd), 0);
+	seal(pack);
 	write_text(docs, "README.md", "not a pack\n");
 	assert_int_equal(tr_load_rules(ctx, tmp), TR_OK);
 	assert_int_equal(ctx->rule_packs.n, 1);
 	assert_string_equal(ctx->rule_packs.v[0], "iocs_only");
 	assert_int_equal(tr_yara_rule_count(ctx->yara), 0);
-	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_DOMAIN), 40);
+	assert_int_equal(tr_iocs_count_type(ctx->iocs, TR_IOC_DOMAIN), 125);
 	assert_int_equal(scan_str(ctx, PLANTED), 0);
 	assert_int_equal(tr_rules_check(ctx, tmp), TR_OK);
 	tr_ctx_destroy(ctx);
@@ -982,6 +1010,7 @@ static void test_cache_invalidation(void **state)
 	snprintf(a, sizeof a, "%s/a.yar", f.pack);
 	snprintf(b, sizeof b, "%s/b.yar", f.pack);
 	assert_int_equal(rename(a, b), 0);
+	seal(f.pack);
 	expect_load(f.tmp, 0, 3, f.cache);
 
 	/* a new file */
@@ -989,6 +1018,7 @@ static void test_cache_invalidation(void **state)
 	expect_load(f.tmp, 0, 4, f.cache);
 	snprintf(a, sizeof a, "%s/c.yara", f.pack);
 	assert_int_equal(unlink(a), 0);
+	seal(f.pack);
 	expect_load(f.tmp, 1, 4, f.cache);
 
 	/* the pack renamed: another namespace */
@@ -996,6 +1026,7 @@ static void test_cache_invalidation(void **state)
 	assert_non_null(renamed);
 	sprintf(renamed, "%s/renamed", f.tmp);
 	assert_int_equal(rename(f.pack, renamed), 0);
+	seal(renamed);
 	expect_load(f.tmp, 0, 5, f.cache);
 	assert_int_equal(rename(renamed, f.pack), 0);
 
@@ -1237,6 +1268,7 @@ static void test_cache_skips_warnings_and_includes(void **state)
 	}
 	snprintf(rule, sizeof rule, "%s/slow.yar", f.pack);
 	assert_int_equal(unlink(rule), 0);
+	seal(f.pack);
 
 	/* include: resolved beside the including file, works, not cached */
 	inc = make_pack(f.tmp, "lib");
@@ -1344,6 +1376,7 @@ static void test_cache_prune(void **state)
 	expect_load(f.tmp, 1, 8, f.cache);
 	snprintf(path, sizeof path, "%s/b.yar", f.pack);
 	assert_int_equal(unlink(path), 0);
+	seal(f.pack);
 	expect_load(f.tmp, 1, 8, f.cache);
 	cache_fixture_done(&f);
 }
@@ -1692,155 +1725,40 @@ static void test_empty_buffer_and_no_rules(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Curated indicators and the default folder                           */
+/* The default folder                                                  */
 
-/* "type=value" of every indicator of a STIX2 bundle, in *out (a JSON
- * object used as a set). */
-static json_t *indicator_set(const char *path)
-{
-	json_error_t err;
-	json_t *root = json_load_file(path, 0, &err);
-	json_t *set = json_object(), *objs, *o;
-	size_t i;
-
-	if (!root)
-		fail_msg("%s:%d: %s", path, err.line, err.text);
-	objs = json_object_get(root, "objects");
-	assert_true(json_is_array(objs));
-	json_array_foreach(objs, i, o)
-	{
-		const char *type = json_string_value(json_object_get(o, "type"));
-		const char *pat = json_string_value(json_object_get(o, "pattern"));
-		char key[1024];
-		size_t n;
-		if (!type || strcmp(type, "indicator") != 0)
-			continue;
-		assert_non_null(pat);
-		n = strlen(pat);
-		/* "[type:path='value']" */
-		assert_true(n > 5 && pat[0] == '[' && pat[n - 1] == ']' && pat[n - 2] == '\'');
-		assert_true(n < sizeof key);
-		memcpy(key, pat + 1, n - 3);
-		key[n - 3] = '\0';
-		char *eq = strstr(key, "='");
-		assert_non_null(eq);
-		memmove(eq + 1, eq + 2, strlen(eq + 2) + 1); /* type=value */
-		json_object_set_new(set, key, json_true());
-	}
-	json_decref(root);
-	return set;
-}
-
-static void test_curated_indicators_published(void **state)
-{
-	char shared[4200];
-	json_t *mine, *pub, *v;
-	const char *key;
-	size_t types[4] = { 0 };
-
-	snprintf(shared, sizeof shared, "%s/iocs/pegasus.stix2", unit_shared());
-	mine = indicator_set("rules/pegasus/indicators.stix2");
-	pub = indicator_set(shared);
-	assert_true(json_object_size(pub) > 1500);
-	json_object_foreach(mine, key, v)
-	{
-		if (!json_object_get(pub, key))
-			fail_msg("curated indicator %s is not in %s", key, shared);
-		types[0] += !strncmp(key, "domain-name:value=", 18);
-		types[1] += !strncmp(key, "process:name=", 13);
-		types[2] += !strncmp(key, "email-addr:value=", 17);
-		types[3] += !strncmp(key, "file:name=", 10);
-	}
-	assert_true(types[0] >= 35 && types[0] <= 45);
-	assert_true(types[1] >= 15 && types[1] <= 20);
-	assert_true(types[2] >= 5);
-	assert_int_equal(types[3], 1);
-	/* the values the infected fixture and the docs rely on */
-	static const char *const needed[] = {
-		"domain-name:value=tookcheckout.com",
-		"domain-name:value=free247downloads.com",
-		"domain-name:value=urlpush.net",
-		"domain-name:value=smscentro.com",
-		"domain-name:value=weather4free.com",
-		"process:name=roleaccountd",
-		"process:name=bh",
-		"process:name=msgacntd",
-		"process:name=stagingd",
-		"email-addr:value=bogaardlisa803@gmail.com",
-		"file:name=roleaccountd.plist",
-	};
-	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-		if (!json_object_get(mine, needed[i]))
-			fail_msg("curated list lacks %s", needed[i]);
-	json_decref(mine);
-	json_decref(pub);
-}
-
-/* Every indicator has a description naming its provenance and an
- * indicates relationship to the one malware object. */
-static void test_curated_indicators_shape(void **state)
-{
-	json_error_t err;
-	json_t *root = json_load_file("rules/pegasus/indicators.stix2", 0, &err), *objs, *o;
-	const char *mal = NULL;
-	size_t i, nind = 0, nrel = 0, nmal = 0;
-
-	if (!root)
-		fail_msg("indicators.stix2:%d: %s", err.line, err.text);
-	objs = json_object_get(root, "objects");
-	json_array_foreach(objs, i, o)
-	{
-		const char *type = json_string_value(json_object_get(o, "type"));
-		if (!strcmp(type, "malware")) {
-			nmal++;
-			mal = json_string_value(json_object_get(o, "id"));
-			assert_string_equal(json_string_value(json_object_get(o, "name")),
-			                    "Pegasus");
-		}
-	}
-	assert_int_equal(nmal, 1);
-	json_array_foreach(objs, i, o)
-	{
-		const char *type = json_string_value(json_object_get(o, "type"));
-		if (!strcmp(type, "indicator")) {
-			const char *d = json_string_value(json_object_get(o, "description"));
-			nind++;
-			assert_non_null(d);
-			assert_non_null(strstr(d, "2021-07-18_nso"));
-			assert_non_null(strstr(d, "CC-BY"));
-		} else if (!strcmp(type, "relationship")) {
-			nrel++;
-			assert_string_equal(
-			        json_string_value(json_object_get(o, "relationship_type")),
-			        "indicates");
-			assert_string_equal(json_string_value(json_object_get(o, "target_ref")),
-			                    mal);
-		}
-	}
-	assert_int_equal(nind, nrel);
-	json_decref(root);
-}
-
+/* $SPYTRIAGE_RULES first; without it the installed copy or the source
+ * tree of the executable, never a relative "rules" (the current
+ * directory). This test binary lives in build/tests/, outside any source
+ * tree layout, so unless spytriage is installed there is no default. */
 static void test_default_rules_dir(void **state)
 {
 	const char *old = getenv("SPYTRIAGE_RULES");
 	char *saved = old ? strdup(old) : NULL;
+	tr_ctx *ctx = new_ctx();
 
 	assert_int_equal(setenv("SPYTRIAGE_RULES", "/opt/custom/rules", 1), 0);
 	assert_string_equal(tr_default_rules_dir(), "/opt/custom/rules");
 	assert_int_equal(unsetenv("SPYTRIAGE_RULES"), 0);
 	const char *d = tr_default_rules_dir();
-	assert_non_null(d);
-	assert_true(*d);
-	assert_string_not_equal(d, "/opt/custom/rules");
+	if (d) {
+		assert_true(d[0] == '/');
+		assert_string_not_equal(d, "/opt/custom/rules");
+	} else {
+		/* and loading the default then says where it looked */
+		assert_int_equal(tr_load_rules(ctx, NULL), TR_EUSAGE);
+		assert_non_null(strstr(tr_errmsg(ctx), "no rule packs found"));
+		assert_non_null(strstr(tr_errmsg(ctx), "never used"));
+	}
 	/* an empty variable is ignored */
 	assert_int_equal(setenv("SPYTRIAGE_RULES", "", 1), 0);
-	assert_string_equal(tr_default_rules_dir(), d);
+	assert_true(tr_default_rules_dir() == d);
 	if (saved)
 		setenv("SPYTRIAGE_RULES", saved, 1);
 	else
 		unsetenv("SPYTRIAGE_RULES");
 	free(saved);
+	tr_ctx_destroy(ctx);
 }
 
 int main(void)
@@ -1883,8 +1801,6 @@ int main(void)
 		cmocka_unit_test(test_benign_plists),
 		cmocka_unit_test(test_benign_sqlite),
 		cmocka_unit_test(test_empty_buffer_and_no_rules),
-		cmocka_unit_test(test_curated_indicators_published),
-		cmocka_unit_test(test_curated_indicators_shape),
 		cmocka_unit_test(test_default_rules_dir),
 	};
 	int failed;

@@ -28,6 +28,35 @@ static inline const char *unit_shared(void)
 	return s && *s ? s : "../shared";
 }
 
+/* $SHARED/iocs (the published STIX2 files) when that folder exists, else
+ * NULL after printing a loud SKIP line for test `what` (tests/run.sh shows
+ * every line starting with "SKIP"); the caller then calls skip(). Only the
+ * tests that compare the shipped packs or the STIX2 loader with those
+ * files need them; every other test uses the shipped packs (rules/). */
+static inline const char *unit_shared_iocs(const char *what)
+{
+	static char path[4096];
+	snprintf(path, sizeof path, "%s/iocs", unit_shared());
+	if (access(path, R_OK | X_OK) == 0)
+		return path;
+	fprintf(stderr,
+	        "SKIP %s: %s not found, so it was NOT compared with the published "
+	        "indicator files (set SHARED=/path/to/shared to run it)\n",
+	        what, path);
+	return NULL;
+}
+
+/* Loads the shipped packs (rules/, read from the repository root) into a
+ * fresh context: every published indicator, as a plain scan has them. */
+static inline tr_ctx *unit_ctx_with_packs(void)
+{
+	tr_ctx *ctx = NULL;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	if (tr_load_rules(ctx, "rules") != TR_OK)
+		fail_msg("tr_load_rules(rules): %s", tr_errmsg(ctx));
+	return ctx;
+}
+
 /* A fresh private temp dir for one test; caller frees the string and may
  * remove the dir with unit_rmtree(). */
 static inline char *unit_tmpdir(void)
