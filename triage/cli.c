@@ -29,6 +29,7 @@
 
 #include <jansson.h>
 
+#include "cli_custody.h"
 #include "cli_secret.h"
 #include "spytriage.h"
 
@@ -264,6 +265,8 @@ static int cmd_scan(int argc, char **argv)
 			o->jobs = (int)n;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--include-personal-data")) {
+			tr_set_include_personal_data(ctx, 1);
 		} else if (!strncmp(argv[i], "--password", 10) &&
 		           (!argv[i][10] || argv[i][10] == '=')) {
 			ex = usage_error(
@@ -284,6 +287,11 @@ static int cmd_scan(int argc, char **argv)
 	}
 	if (!path) {
 		ex = usage_error("scan", "%s", "missing the evidence PATH");
+		goto out;
+	}
+	if (cli_record_command_line(ctx, "scan", argc, argv) != 0) {
+		fprintf(stderr, "spytriage: out of memory\n");
+		ex = EXIT_INTERNAL;
 		goto out;
 	}
 	use_progress(o, quiet);
@@ -556,7 +564,7 @@ static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("spytriage %s\n", SPYTRIAGE_VERSION);
+	printf("spytriage %s (build %s)\n", SPYTRIAGE_VERSION, tr_build_id());
 	return 0;
 }
 
@@ -579,16 +587,21 @@ static const struct cmd commands[] = {
 	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR] [--format text|json]\n"
-	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]",
+	  "                 [--password-file FILE] [--key-file FILE] [--jobs N] [--quiet]\n"
+	  "                 [--include-personal-data]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The bundled rule packs (YARA rules\n"
 	  "and a curated list of published indicators) are always used, or those in\n"
 	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
-	  "With --output DIR: report.json, timeline.csv and modules/<name>.json.\n"
+	  "With --output DIR: report.json, timeline.csv, modules/<name>.json,\n"
+	  "evidence.sha256 (`cd PATH && sha256sum -c DIR/evidence.sha256`),\n"
+	  "observables.jsonl (kept for a later recheck; visited URLs and domains and\n"
+	  "e-mail addresses as keyed hashes unless --include-personal-data) and\n"
+	  "report.sha256 (the SHA-256 of every file written).\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
 	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
 	  "4 internal error.\n" },
-	{ "version", cmd_version, "version", "Print the version.\n" },
+	{ "version", cmd_version, "version", "Print the version and the build.\n" },
 };
 
 static const struct cmd *find_cmd(const char *name)

@@ -84,6 +84,7 @@ struct tr_ctx {
 	int partial_remove; /* remove partial_dir itself, not only its entries */
 	enum tr_verdict verdict;
 	int report_written; /* tr_report_write() filled opts.output_dir */
+	struct tr_custody *custody; /* custody.c: what the report binds; NULL until used */
 };
 
 /* A context for one worker thread: it shares the parent's options,
@@ -109,6 +110,11 @@ void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);
 void tr_findings_free(tr_ctx *ctx);
+/* An indicator finding of record r (module name m, value kv) that matched
+ * ioc by the rule how, as tr_emit() adds them; for matchers other than
+ * tr_iocs_match() (a recheck's hashed values). TR_OK or TR_ENOMEM. */
+int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv *kv,
+                     const tr_ioc *ioc, const char *how);
 /* Decides the verdict from the findings (core policy, docs/verdict.md). */
 enum tr_verdict tr_decide_verdict(const tr_ctx *ctx);
 /* Level name "critical"... */

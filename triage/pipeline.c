@@ -26,6 +26,7 @@
 
 #include "content.h"
 #include "ctx.h"
+#include "custody.h"
 
 static int pick_collector(tr_ctx *ctx, const char *path, const tr_collector **out)
 {
@@ -164,6 +165,7 @@ static struct item *item_copy(const tr_file *f)
 	n += strlen(f->device_path ? f->device_path : "") + 1;
 	n += (f->app ? strlen(f->app) + 1 : 0);
 	n += (f->id ? strlen(f->id) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0) + ol;
+	n += f->stored_path ? strlen(f->stored_path) + 1 : 0;
 	if (!(it = malloc(n)))
 		return NULL;
 	it->f = *f;
@@ -183,6 +185,7 @@ static struct item *item_copy(const tr_file *f)
 	it->f.relpath = put(&p, f->relpath);
 	it->f.id = f->id ? put(&p, f->id) : NULL;
 	it->f.target = f->target ? put(&p, f->target) : NULL;
+	it->f.stored_path = f->stored_path ? put(&p, f->stored_path) : NULL;
 	return it;
 }
 
@@ -364,6 +367,10 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
+	/* The indicator and rule files this scan uses, hashed for the
+	 * report (docs/custody.md). */
+	if ((rc = tr_custody_begin(ctx)) != TR_OK)
+		return rc;
 	if (stat(path, &st) != 0)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: %s", path, strerror(errno));
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)

@@ -230,4 +230,22 @@ void tr_cleanup_tmp(tr_ctx *ctx);
  * internal). */
 int tr_exit_code(int status);
 
+/* ------------------------------------------------------------------ */
+/* Custody and rechecks (docs/custody.md)                              */
+
+/* The command line a report records (report.json custody.command_line):
+ * argv as the caller ran it. The caller leaves out secrets (spytriage
+ * never takes one on the command line) and masks what would make two
+ * runs of the same scan differ (the output folder). Copied. TR_OK or
+ * TR_ENOMEM. */
+int tr_set_command_line(tr_ctx *ctx, int argc, const char *const *argv);
+
+/* With yes, observables.jsonl keeps personal values (visited URLs and
+ * domains, e-mail addresses) readable instead of as keyed hashes. */
+void tr_set_include_personal_data(tr_ctx *ctx, int yes);
+
+/* The build compiled in: the git commit of the checkout it was built
+ * from ("-dirty" with changes), or "unknown". Static string. */
+const char *tr_build_id(void);
+
 #endif

@@ -1,0 +1,18 @@
+/*
+ * cli_custody.h - the command-line tool's custody parts (cli_custody.c):
+ * the command line a report records (docs/custody.md).
+ */
+#ifndef TR_CLI_CUSTODY_H
+#define TR_CLI_CUSTODY_H
+
+#include "spytriage.h"
+
+/* Records "spytriage CMD ARGS..." in ctx (tr_set_command_line) with the
+ * value of --output written as OUTPUT and the value of --jobs as N: a
+ * report must be the same bytes wherever it is written and however many
+ * threads made it (tests t1006, t1201), and neither changes a finding.
+ * Secrets are never in argv (the CLI refuses --password). TR_OK or
+ * TR_ENOMEM. */
+int cli_record_command_line(tr_ctx *ctx, const char *cmd, int argc, char **argv);
+
+#endif
