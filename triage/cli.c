@@ -8,6 +8,7 @@
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
  *   spytriage rules check DIR
+ *   spytriage verify-report DIR
  *   spytriage version
  *   spytriage help [COMMAND]
  *
@@ -597,9 +598,15 @@ static const struct cmd commands[] = {
 	  "evidence.sha256 (`cd PATH && sha256sum -c DIR/evidence.sha256`),\n"
 	  "observables.jsonl (kept for a later recheck; visited URLs and domains and\n"
 	  "e-mail addresses as keyed hashes unless --include-personal-data) and\n"
-	  "report.sha256 (the SHA-256 of every file written).\n"
+	  "report.sha256 (for `spytriage verify-report`).\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"
 	  "2 usage error, 3 evidence problem (unrecognised, corrupt, wrong password),\n"
+	  "4 internal error.\n" },
+	{ "verify-report", cli_cmd_verify_report, "verify-report DIR",
+	  "Check that a report folder is intact and consistent: every file listed in\n"
+	  "DIR/report.sha256 is there and unchanged, no other file is, and report.json's\n"
+	  "verdict and summary agree with its findings. Exit status: 0 intact, 1 not\n"
+	  "intact (the message names the file), 2 usage error (DIR is not a folder),\n"
 	  "4 internal error.\n" },
 	{ "version", cmd_version, "version", "Print the version and the build.\n" },
 };

@@ -1,6 +1,7 @@
 /*
  * cli_custody.h - the command-line tool's custody parts (cli_custody.c):
- * the command line a report records (docs/custody.md).
+ * the command line a report records and `spytriage verify-report`
+ * (docs/custody.md).
  */
 #ifndef TR_CLI_CUSTODY_H
 #define TR_CLI_CUSTODY_H
@@ -14,5 +15,9 @@
  * Secrets are never in argv (the CLI refuses --password). TR_OK or
  * TR_ENOMEM. */
 int cli_record_command_line(tr_ctx *ctx, const char *cmd, int argc, char **argv);
+
+/* `spytriage verify-report DIR`: exit 0 intact, 1 not intact (a message
+ * names the file), 2 usage (DIR is not a folder), 4 internal. */
+int cli_cmd_verify_report(int argc, char **argv);
 
 #endif

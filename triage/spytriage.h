@@ -248,4 +248,11 @@ void tr_set_include_personal_data(tr_ctx *ctx, int yes);
  * from ("-dirty" with changes), or "unknown". Static string. */
 const char *tr_build_id(void);
 
+/* `spytriage verify-report DIR`: every file listed in DIR/report.sha256
+ * is present and matches, no other file is there, report.json parses and
+ * its verdict, summary, module files and evidence listing agree with its
+ * findings. TR_OK when intact; TR_EFORMAT with the first problem (naming
+ * the file) when not; TR_ENOTFOUND when DIR is not a folder; TR_ENOMEM. */
+int tr_verify_report(tr_ctx *ctx, const char *dir);
+
 #endif
