@@ -7,6 +7,7 @@
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
+ *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR
  *   spytriage rules check DIR
  *   spytriage verify-report DIR
  *   spytriage version
@@ -584,6 +585,17 @@ static const struct cmd commands[] = {
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
 	  "print how many indicators were loaded, by type and by malware.\n" },
+	{ "recheck", cli_cmd_recheck,
+	  "recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR\n"
+	  "                 [--format text|json]",
+	  "Match what a scan with --output stored (REPORT_DIR/observables.jsonl)\n"
+	  "against today's indicators, without the evidence, and write a new report\n"
+	  "into DIR (absent or empty, not inside REPORT_DIR). REPORT_DIR must pass\n"
+	  "verify-report. YARA signatures, raw-byte mentions and heuristics need the\n"
+	  "evidence: the original report's findings of those kinds are carried over,\n"
+	  "marked carried_over. Exit status: 0 nothing found, 1 indicators or\n"
+	  "suspicious signs found, 2 usage error, 3 REPORT_DIR cannot be rechecked,\n"
+	  "4 internal error.\n" },
 	{ "rules", cmd_rules, "rules check DIR",
 	  "Compile the YARA rule packs in DIR with warnings treated as errors.\n" },
 	{ "scan", cmd_scan,
@@ -596,7 +608,7 @@ static const struct cmd commands[] = {
 	  "--rules DIR; --iocs adds complete published STIX2 files.\n"
 	  "With --output DIR: report.json, timeline.csv, modules/<name>.json,\n"
 	  "evidence.sha256 (`cd PATH && sha256sum -c DIR/evidence.sha256`),\n"
-	  "observables.jsonl (kept for a later recheck; visited URLs and domains and\n"
+	  "observables.jsonl (for `spytriage recheck`; visited URLs and domains and\n"
 	  "e-mail addresses as keyed hashes unless --include-personal-data) and\n"
 	  "report.sha256 (for `spytriage verify-report`).\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found,\n"

@@ -115,6 +115,9 @@ void tr_findings_free(tr_ctx *ctx);
  * tr_iocs_match() (a recheck's hashed values). TR_OK or TR_ENOMEM. */
 int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv *kv,
                      const tr_ioc *ioc, const char *how);
+/* A copy of a finding made elsewhere (a recheck carries findings of the
+ * report it rechecks over). TR_OK or TR_ENOMEM. */
+int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *f);
 /* Decides the verdict from the findings (core policy, docs/verdict.md). */
 enum tr_verdict tr_decide_verdict(const tr_ctx *ctx);
 /* Level name "critical"... */

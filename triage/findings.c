@@ -141,6 +141,8 @@ static int commit_finding(tr_ctx *ctx, tr_finding *f, int rc)
 	return TR_OK;
 }
 
+static int append_kv(tr_finding *f, const char *key, const char *value);
+
 struct emit_arg {
 	tr_ctx *ctx;
 	const tr_module *m;
@@ -201,6 +203,40 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 			return ea.rc;
 	}
 	return TR_OK;
+}
+
+int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *src)
+{
+	int rc;
+	tr_finding *f = new_finding(ctx, &rc);
+	if (!f)
+		return rc;
+	f->kind = src->kind;
+	f->level = src->level;
+	f->time = src->time;
+	f->module = dup_trunc(src->module);
+	f->area = dup_trunc(src->area);
+	f->relpath = dup_trunc(src->relpath);
+	f->event = dup_trunc(src->event);
+	rc = f->module && f->area && f->relpath && f->event ? TR_OK : TR_ENOMEM;
+#define COPY_OPT(field)                                                               \
+	do {                                                                          \
+		if (rc == TR_OK && src->field && !(f->field = dup_trunc(src->field))) \
+			rc = TR_ENOMEM;                                               \
+	} while (0)
+	COPY_OPT(ioc_type);
+	COPY_OPT(ioc_value);
+	COPY_OPT(malware);
+	COPY_OPT(source);
+	COPY_OPT(how);
+	COPY_OPT(field);
+	COPY_OPT(matched);
+	COPY_OPT(heuristic);
+	COPY_OPT(explanation);
+#undef COPY_OPT
+	for (size_t i = 0; rc == TR_OK && i < src->nrecord; i++)
+		rc = append_kv(f, src->record[i].key, src->record[i].value);
+	return commit_finding(ctx, f, rc);
 }
 
 int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum tr_level level,

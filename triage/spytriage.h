@@ -255,4 +255,12 @@ const char *tr_build_id(void);
  * the file) when not; TR_ENOTFOUND when DIR is not a folder; TR_ENOMEM. */
 int tr_verify_report(tr_ctx *ctx, const char *dir);
 
+/* `spytriage recheck`: matches the observables stored in report_dir (a
+ * verified report folder) against the indicators loaded into ctx, carries
+ * the findings that need the evidence over from it (signatures, mentions,
+ * heuristics), and decides the verdict; then tr_report_write() /
+ * tr_report_render() give the recheck's report. TR_OK; TR_EFORMAT when
+ * the folder is not intact or holds no observables; TR_ENOMEM. */
+int tr_recheck(tr_ctx *ctx, const char *report_dir, enum tr_verdict *verdict);
+
 #endif
