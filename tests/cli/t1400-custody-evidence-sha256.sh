@@ -3,8 +3,9 @@
 # read - data files as "xx/<fileID>", the top-level plists, Manifest.db -
 # relative to the backup folder, so that `cd EVIDENCE && sha256sum -c`
 # passes; for an encrypted backup the stored bytes (ciphertext) are
-# hashed, so it passes there too. One changed byte of the evidence makes
-# it fail. report.json's custody section names the tool, its build, the
+# hashed, so it passes there too, while observables.jsonl keeps the
+# plaintext's SHA-256 like the plain twin's. One changed byte of the
+# evidence makes it fail. report.json's custody section names the tool, its build, the
 # command line (output folder masked) and the indicator and rule files
 # with their SHA-256, and binds evidence.sha256 by its digest.
 . "$TESTS_DIR/cli/lib.sh"
@@ -47,6 +48,14 @@ sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/p/evidence.sha256" >"$TMP/
 sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/e/evidence.sha256" >"$TMP/b"
 [ -s "$TMP/a" ] || die "no data files in the plain listing"
 [ -z "$(LC_ALL=C comm -12 "$TMP/a" "$TMP/b")" ] || die "an encrypted data file hashed as plaintext"
+
+# observables.jsonl keeps the SHA-256 of the content (for hash indicators):
+# the plaintext's, so the encrypted twin keeps the same ones (but for its
+# Manifest.plist, which holds the keybag).
+grep '"event":"file_hash"' "$TMP/p/observables.jsonl" | grep -v '"Manifest.plist"' >"$TMP/a"
+grep '"event":"file_hash"' "$TMP/e/observables.jsonl" | grep -v '"Manifest.plist"' >"$TMP/b"
+[ "$(wc -l <"$TMP/a")" -ge 40 ] || die "too few file hashes in observables.jsonl"
+diff -u "$TMP/a" "$TMP/b" || die "the encrypted twin keeps other content hashes"
 
 # One changed byte of the evidence: the listing no longer passes.
 cp -R "$plain" "$TMP/copy"
