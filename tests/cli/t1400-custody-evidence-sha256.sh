@@ -44,8 +44,8 @@ done
 grep -F Info.plist "$TMP/p/evidence.sha256" >"$TMP/a"
 grep -F Info.plist "$TMP/e/evidence.sha256" >"$TMP/b"
 cmp -s "$TMP/a" "$TMP/b" || die "Info.plist hashed differently in the twins"
-sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/p/evidence.sha256" >"$TMP/a"
-sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/e/evidence.sha256" >"$TMP/b"
+sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/p/evidence.sha256" | LC_ALL=C sort >"$TMP/a"
+sed -n 's/^\([0-9a-f]*\)  \(..\/.*\)$/\1  \2/p' "$TMP/e/evidence.sha256" | LC_ALL=C sort >"$TMP/b"
 [ -s "$TMP/a" ] || die "no data files in the plain listing"
 [ -z "$(LC_ALL=C comm -12 "$TMP/a" "$TMP/b")" ] || die "an encrypted data file hashed as plaintext"
 
