@@ -1,9 +1,10 @@
 # Issue 8 (custody): `spytriage verify-report DIR`. A report folder as
 # written is intact (exit 0, and report.sha256 passes `sha256sum -c`). One
 # byte changed in any file it wrote, a file removed, a file or folder
-# added, or a report.json whose verdict or summary no longer follows from
-# its findings (report.sha256 rewritten to match) is not: exit 1 and a
-# message naming the file. A DIR that is not a folder is a usage error
+# added, or a report.json whose verdict, summary or "incomplete" no longer
+# follows from its findings, a module file or an evidence listing it does
+# not bind (report.sha256 rewritten to match) is not: exit 1 and a message
+# naming the file. A DIR that is not a folder is a usage error
 # (exit 2).
 . "$TESTS_DIR/cli/lib.sh"
 
@@ -85,6 +86,16 @@ fresh
 sed -i 's/^    "critical": \([0-9]*\),/    "critical": 1\1,/' "$TMP/c/report.json"
 (cd "$TMP/c" && sha256sum $(cut -c 67- report.sha256) >report.sha256)
 not_intact report.json "summary.critical"
+# "incomplete" without reasons.
+fresh
+sed -i 's/^  "incomplete": false,/  "incomplete": true,/' "$TMP/c/report.json"
+(cd "$TMP/c" && sha256sum $(cut -c 67- report.sha256) >report.sha256)
+not_intact report.json '"incomplete" disagrees'
+# An evidence listing that report.json's custody section does not bind.
+fresh
+sed -i '1s/^\([0-9a-f]*\)  /\1  x/' "$TMP/c/evidence.sha256"
+(cd "$TMP/c" && sha256sum $(cut -c 67- report.sha256) >report.sha256)
+not_intact evidence.sha256 "custody section"
 # A module file that no longer holds report.json's findings.
 fresh
 sed -i 's/"level": "critical"/"level": "low"/' "$TMP/c/modules/sms.json"
