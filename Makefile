@@ -110,6 +110,17 @@ $(B)/datadir.stamp: FORCE
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
 $(B)/triage/rulepacks.o: $(B)/datadir.stamp
 
+# The build id a report records (report.json custody.tool.build,
+# `spytriage version`): the commit of the git checkout, with "-dirty" when
+# it had uncommitted changes; "unknown" outside a git checkout. Only
+# custody.o gets it, so a new commit rebuilds one file.
+BUILD_ID := $(shell git -C '$(CURDIR)' describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(B)/buildid.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' >$@
+$(B)/triage/custody.o: $(B)/buildid.stamp
+$(B)/triage/custody.o: CPPFLAGS += -DTR_BUILD_ID='"$(BUILD_ID)"'
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

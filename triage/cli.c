@@ -7,7 +7,9 @@
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
+ *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR
  *   spytriage rules check|list|import|manifest ...   (triage/cli_rules.c)
+ *   spytriage verify-report DIR
  *   spytriage version
  *   spytriage help [COMMAND]
  *
@@ -33,6 +35,7 @@
 #include <jansson.h>
 
 #include "cli_rules.h"
+#include "cli_custody.h"
 #include "cli_secret.h"
 #include "spytriage.h"
 
@@ -272,6 +275,8 @@ static int cmd_scan(int argc, char **argv)
 			o->jobs = (int)n;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--include-personal-data")) {
+			tr_set_include_personal_data(ctx, 1);
 		} else if (!strncmp(argv[i], "--password", 10) &&
 		           (!argv[i][10] || argv[i][10] == '=')) {
 			ex = usage_error(
@@ -301,6 +306,11 @@ static int cmd_scan(int argc, char **argv)
 	/* The report folder before anything slow (tr_scan checks it too). */
 	if ((rc = tr_output_check(ctx, path)) != 0) {
 		ex = fail_input(ctx, rc);
+		goto out;
+	}
+	if (cli_record_command_line(ctx, "scan", argc, argv) != 0) {
+		fprintf(stderr, "spytriage: out of memory\n");
+		ex = EXIT_INTERNAL;
 		goto out;
 	}
 	use_progress(o, quiet);
@@ -557,7 +567,7 @@ static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("spytriage %s\n", SPYTRIAGE_VERSION);
+	printf("spytriage %s (build %s)\n", SPYTRIAGE_VERSION, tr_build_id());
 	return 0;
 }
 
@@ -576,17 +586,31 @@ static const struct cmd commands[] = {
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
 	  "print how many indicators were loaded, by type and by malware.\n" },
+	{ "recheck", cli_cmd_recheck,
+	  "recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR\n"
+	  "                 [--format text|json]",
+	  "Match what a scan with --output stored (REPORT_DIR/observables.jsonl)\n"
+	  "against today's indicators, without the evidence, and write a new report\n"
+	  "into DIR (absent or empty, not inside REPORT_DIR). REPORT_DIR must pass\n"
+	  "verify-report. YARA signatures, raw-byte mentions and heuristics need the\n"
+	  "evidence: the original report's findings of those kinds are carried over,\n"
+	  "marked carried_over. Exit status: 0 nothing found, 1 indicators or\n"
+	  "suspicious signs found, 2 usage error, 3 REPORT_DIR cannot be rechecked,\n"
+	  "4 internal error, 5 incomplete and nothing found.\n" },
 	{ "rules", cli_rules, cli_rules_synopsis, cli_rules_help },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
-	  "                 [--jobs N] [--quiet]",
+	  "                 [--jobs N] [--quiet] [--include-personal-data]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
 	  "every published indicator they were built from; 'spytriage rules list') are\n"
 	  "always used: the bundled ones, or those in --rules DIR; --iocs adds STIX2 files.\n"
-	  "With --output DIR: report.json, timeline.csv and modules/<name>.json. DIR\n"
-	  "must be new or empty, not a symbolic link, not inside the evidence; it is\n"
+	  "With --output DIR: report.json, timeline.csv, modules/<name>.json,\n"
+	  "evidence.sha256 (`cd PATH && sha256sum -c DIR/evidence.sha256`),\n"
+	  "observables.jsonl (for `spytriage recheck`; visited URLs and domains and\n"
+	  "e-mail addresses as keyed hashes unless --include-personal-data) and\n"
+	  "report.sha256 (for `spytriage verify-report`). DIR must be new or empty, not a symbolic link, not inside the evidence; it is\n"
 	  "checked before the scan. --force replaces an earlier report in DIR whole.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
 	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
@@ -594,7 +618,13 @@ static const struct cmd commands[] = {
 	  "(unrecognised, unreadable, corrupt, wrong password), 4 internal error,\n"
 	  "5 scan incomplete (a limit hit, part of the evidence unreadable) and\n"
 	  "nothing found in what was checked.\n" },
-	{ "version", cmd_version, "version", "Print the version.\n" },
+	{ "verify-report", cli_cmd_verify_report, "verify-report DIR",
+	  "Check that a report folder is intact and consistent: every file listed in\n"
+	  "DIR/report.sha256 is there and unchanged, no other file is, and report.json's\n"
+	  "verdict and summary agree with its findings. Exit status: 0 intact, 1 not\n"
+	  "intact (the message names the file), 2 usage error (DIR is not a folder),\n"
+	  "4 internal error.\n" },
+	{ "version", cmd_version, "version", "Print the version and the build.\n" },
 };
 
 static const struct cmd *find_cmd(const char *name)

@@ -27,6 +27,7 @@
 
 #include "archive.h"
 #include "content.h"
+#include "custody.h"
 #include "sweep.h"
 
 #define WIN_TOP (8u * 1024 * 1024)
@@ -97,8 +98,11 @@ int tr_content_create(tr_ctx *ctx, tr_content **out)
 		free(c);
 		return rc;
 	}
-	/* Hash only what some indicator can match: SHA-256 costs as much as
-	 * reading the data, the others are skipped when unused. */
+	/* Hash what some indicator can match. SHA-256 of a file of the
+	 * evidence itself is computed anyway (scan_stream): the report binds
+	 * the evidence by it (docs/custody.md), and with SHA-NI it costs a
+	 * fraction of reading the data. SHA-1 and MD5 are skipped when
+	 * unused, as is SHA-256 of archive members. */
 	c->need[H_SHA256] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA256) > 0;
 	c->need[H_SHA1] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA1) > 0;
 	c->need[H_MD5] = tr_iocs_count_type(ctx->iocs, TR_IOC_MD5) > 0;
@@ -331,6 +335,39 @@ static int on_member(void *arg, const tr_file *member, tr_reader *r, int depth)
 	return scan_stream(st->w, member, r, depth, st->budget);
 }
 
+/* A file of the evidence itself (depth 0): the SHA-256 of its content is
+ * kept for a recheck when no hash indicator asked for it (an emitted
+ * file_hash record is kept by tr_emit), and the SHA-256 of its stored
+ * bytes goes to evidence.sha256: the reader's own digest when it
+ * decrypts, else the digest of what was read. sha256_hex is NULL when
+ * the content was not hashed (a decrypting reader and no observables to
+ * keep: want_digest()). */
+static int custody_file(struct stream *st, const char *sha256_hex)
+{
+	tr_worker *w = st->w;
+	int rc = TR_OK;
+
+	if (sha256_hex && !w->c->need[H_SHA256]) {
+		tr_kv kv = { "sha256", sha256_hex, TR_M_HASH };
+		tr_record rec = { st->f, st->f->mtime, "file_hash", &kv, 1, NULL };
+		rc = tr_custody_observe(w->ctx, &content_module, &rec);
+	}
+	if (rc == TR_OK && st->f->stored_path) {
+		char raw[65];
+		const char *hex = sha256_hex;
+		if (st->in->raw_sha256) {
+			uint8_t d[32];
+			if (st->in->raw_sha256(st->in, d) != TR_OK)
+				return TR_OK; /* not all stored bytes read: no line */
+			tr_hex(d, 32, raw);
+			hex = raw;
+		}
+		if (hex)
+			rc = tr_custody_add_evidence(w->ctx, st->f->stored_path, hex);
+	}
+	return rc;
+}
+
 static int finish_file(struct stream *st)
 {
 	static const char *const names[H_N] = { "sha256", "sha1", "md5" };
@@ -348,14 +385,16 @@ static int finish_file(struct stream *st)
 			continue;
 		if (EVP_DigestFinal_ex(st->md[h], md, &n) != 1)
 			return tr_set_error(st->w->ctx, TR_ECRYPTO, "content: digest failed");
-		for (unsigned i = 0; i < n; i++)
-			snprintf(hex[h] + 2 * i, 3, "%02x", md[i]);
-		kv[nkv++] = (tr_kv){ names[h], hex[h], TR_M_HASH };
+		tr_hex(md, n, hex[h]);
+		if (st->w->c->need[h])
+			kv[nkv++] = (tr_kv){ names[h], hex[h], TR_M_HASH };
 	}
 	if (nkv) {
-		tr_record rec = { st->f, st->f->mtime, "file_hash", kv, nkv };
+		tr_record rec = { st->f, st->f->mtime, "file_hash", kv, nkv, NULL };
 		rc = tr_emit(st->w->ctx, &content_module, &rec);
 	}
+	if (rc == TR_OK && st->depth == 0)
+		rc = custody_file(st, st->md[H_SHA256] ? hex[H_SHA256] : NULL);
 	for (size_t i = 0; rc == TR_OK && i < st->nm; i++) {
 		const struct mention_agg *a = &st->m[i];
 		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first,
@@ -369,6 +408,17 @@ static int finish_file(struct stream *st)
 		        TR_MAX_MENTIONS_PER_FILE, (unsigned long long)st->mentions_dropped);
 	}
 	return rc;
+}
+
+/* Is a digest of kind h computed for this stream? What indicators can
+ * match; and for a file of the evidence itself, SHA-256 of its content
+ * when that is also its stored bytes (evidence.sha256) or when the scan
+ * keeps observables (a recheck's hash indicators). */
+static int want_digest(const tr_worker *w, const tr_reader *in, int depth, int h)
+{
+	if (w->c->need[h])
+		return 1;
+	return h == H_SHA256 && depth == 0 && (!in->raw_sha256 || w->ctx->opts.output_dir);
 }
 
 static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
@@ -393,7 +443,7 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 	if (!st.win)
 		return TR_ENOMEM;
 	for (int h = 0; h < H_N; h++) {
-		if (!w->c->need[h])
+		if (!want_digest(w, in, depth, h))
 			continue;
 		st.md[h] = EVP_MD_CTX_new();
 		if (!st.md[h] ||

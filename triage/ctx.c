@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "custody.h"
 #include "ctx.h"
 
 int tr_ctx_create(tr_ctx **out)
@@ -50,6 +51,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->info_vals);
 	tr_strlist_free(&ctx->modules_run);
 	free(ctx->evidence_path);
+	tr_custody_free(ctx->custody);
 	free(ctx);
 }
 
@@ -110,7 +112,8 @@ int tr_ctx_merge(tr_ctx *parent, tr_ctx *child)
 	parent->records += child->records;
 	if (move_strings(&parent->warnings, &child->warnings) != TR_OK ||
 	    move_strings(&parent->incomplete, &child->incomplete) != TR_OK ||
-	    move_strings(&parent->notes, &child->notes) != TR_OK)
+	    move_strings(&parent->notes, &child->notes) != TR_OK ||
+	    tr_custody_merge(parent, child) != TR_OK)
 		return TR_ENOMEM;
 	return TR_OK;
 }

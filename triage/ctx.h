@@ -87,6 +87,7 @@ struct tr_ctx {
 	enum tr_verdict verdict;
 	int report_written; /* tr_report_write() filled opts.output_dir */
 	char *evidence_path; /* PATH of the last tr_scan(), for the output checks */
+	struct tr_custody *custody; /* custody.c: what the report binds; NULL until used */
 };
 
 /* A context for one worker thread: it shares the parent's options,
@@ -112,6 +113,14 @@ void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);
 void tr_findings_free(tr_ctx *ctx);
+/* An indicator finding of record r (module name m, value kv) that matched
+ * ioc by the rule how, as tr_emit() adds them; for matchers other than
+ * tr_iocs_match() (a recheck's hashed values). TR_OK or TR_ENOMEM. */
+int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv *kv,
+                     const tr_ioc *ioc, const char *how);
+/* A copy of a finding made elsewhere (a recheck carries findings of the
+ * report it rechecks over). TR_OK or TR_ENOMEM. */
+int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *f);
 /* Decides the verdict from the findings (core policy, docs/verdict.md). */
 enum tr_verdict tr_decide_verdict(const tr_ctx *ctx);
 /* Level name "critical"... */

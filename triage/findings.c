@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "custody.h"
 
 const char *tr_level_name(enum tr_level l)
 {
@@ -140,6 +141,8 @@ static int commit_finding(tr_ctx *ctx, tr_finding *f, int rc)
 	return TR_OK;
 }
 
+static int append_kv(tr_finding *f, const char *key, const char *value);
+
 struct emit_arg {
 	tr_ctx *ctx;
 	const tr_module *m;
@@ -148,40 +151,47 @@ struct emit_arg {
 	int rc;
 };
 
-static int on_match(void *arg, const tr_ioc *ioc, const char *how)
+int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv *kv,
+                     const tr_ioc *ioc, const char *how)
 {
-	struct emit_arg *ea = arg;
-	tr_ctx *ctx = ea->ctx;
 	int rc;
 	tr_finding *f = new_finding(ctx, &rc);
-	if (!f) {
-		ea->rc = rc;
-		return rc; /* stop on ENOMEM; TR_OK (cap reached) goes on counting */
-	}
+	if (!f)
+		return rc; /* TR_ENOMEM; TR_OK (cap reached) goes on counting */
 	f->kind = TR_FIND_INDICATOR;
 	f->level = strcmp(how, "truncated process name") == 0 ? TR_LEVEL_HIGH : TR_LEVEL_CRITICAL;
-	rc = fill_common(f, ea->m ? ea->m->name : "", ea->r->file, ea->r->time, ea->r->event,
-	                 ea->r->kv, ea->r->nkv);
+	rc = fill_common(f, m ? m : "", r->file, r->time, r->event, r->kv, r->nkv);
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
 		f->ioc_value = dup_trunc(ioc->value);
 		f->malware = dup_trunc(ioc->malware);
 		f->source = dup_trunc(ioc->source);
 		f->how = dup_trunc(how);
-		f->field = dup_trunc(ea->kv->key);
-		f->matched = dup_trunc(ea->kv->value);
+		f->field = dup_trunc(kv->key);
+		f->matched = dup_trunc(kv->value);
 		if (!f->ioc_type || !f->ioc_value || !f->malware || !f->source || !f->how ||
 		    !f->field || !f->matched)
 			rc = TR_ENOMEM;
 	}
-	ea->rc = commit_finding(ctx, f, rc);
+	return commit_finding(ctx, f, rc);
+}
+
+static int on_match(void *arg, const tr_ioc *ioc, const char *how)
+{
+	struct emit_arg *ea = arg;
+	ea->rc = tr_add_indicator(ea->ctx, ea->m ? ea->m->name : "", ea->r, ea->kv, ioc, how);
 	return ea->rc;
 }
 
 int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 {
 	struct emit_arg ea = { ctx, m, r, NULL, TR_OK };
+	int rc;
 	ctx->records++;
+	/* Kept for a recheck with later indicators (docs/custody.md), so
+	 * also when none are loaded now. */
+	if ((rc = tr_custody_observe(ctx, m, r)) != TR_OK)
+		return rc;
 	if (!ctx->iocs)
 		return TR_OK;
 	for (size_t i = 0; i < r->nkv; i++) {
@@ -193,6 +203,40 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 			return ea.rc;
 	}
 	return TR_OK;
+}
+
+int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *src)
+{
+	int rc;
+	tr_finding *f = new_finding(ctx, &rc);
+	if (!f)
+		return rc;
+	f->kind = src->kind;
+	f->level = src->level;
+	f->time = src->time;
+	f->module = dup_trunc(src->module);
+	f->area = dup_trunc(src->area);
+	f->relpath = dup_trunc(src->relpath);
+	f->event = dup_trunc(src->event);
+	rc = f->module && f->area && f->relpath && f->event ? TR_OK : TR_ENOMEM;
+#define COPY_OPT(field)                                                               \
+	do {                                                                          \
+		if (rc == TR_OK && src->field && !(f->field = dup_trunc(src->field))) \
+			rc = TR_ENOMEM;                                               \
+	} while (0)
+	COPY_OPT(ioc_type);
+	COPY_OPT(ioc_value);
+	COPY_OPT(malware);
+	COPY_OPT(source);
+	COPY_OPT(how);
+	COPY_OPT(field);
+	COPY_OPT(matched);
+	COPY_OPT(heuristic);
+	COPY_OPT(explanation);
+#undef COPY_OPT
+	for (size_t i = 0; rc == TR_OK && i < src->nrecord; i++)
+		rc = append_kv(f, src->record[i].key, src->record[i].value);
+	return commit_finding(ctx, f, rc);
 }
 
 int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum tr_level level,

@@ -27,6 +27,7 @@
 #include "content.h"
 #include "ctx.h"
 #include "pack.h"
+#include "custody.h"
 
 /* The collector with the highest bid in *out, or NULL. A probe may answer
  * TR_EACCES (a file it needs is there but unreadable, message set): when
@@ -180,6 +181,7 @@ static struct item *item_copy(const tr_file *f)
 	n += strlen(f->device_path ? f->device_path : "") + 1;
 	n += (f->app ? strlen(f->app) + 1 : 0);
 	n += (f->id ? strlen(f->id) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0) + ol;
+	n += f->stored_path ? strlen(f->stored_path) + 1 : 0;
 	if (!(it = malloc(n)))
 		return NULL;
 	it->f = *f;
@@ -199,6 +201,7 @@ static struct item *item_copy(const tr_file *f)
 	it->f.relpath = put(&p, f->relpath);
 	it->f.id = f->id ? put(&p, f->id) : NULL;
 	it->f.target = f->target ? put(&p, f->target) : NULL;
+	it->f.stored_path = f->stored_path ? put(&p, f->stored_path) : NULL;
 	return it;
 }
 
@@ -386,6 +389,10 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	/* The report folder before the evidence: a scan that cannot be
 	 * reported is not started. */
 	if ((rc = tr_output_check(ctx, path)) != TR_OK)
+		return rc;
+	/* The indicator and rule files this scan uses, hashed for the
+	 * report (docs/custody.md). */
+	if ((rc = tr_custody_begin(ctx)) != TR_OK)
 		return rc;
 	if (stat(path, &st) != 0)
 		return tr_set_error(ctx, errno == EACCES ? TR_EACCES : TR_ENOTFOUND, "%s: %s", path,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custody.h"
 #include "report.h"
 
 /* ------------------------------------------------------- JSON helpers */
@@ -346,6 +347,7 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	bad |= jset(o, "statistics", statistics_json(ctx));
 	bad |= jset(o, "indicators", indicators_json(ctx));
 	bad |= jset(o, "rule_packs", packs_json(ctx));
+	bad |= tr_custody_json(ctx, o);
 	if (bad) {
 		json_decref(o);
 		return tr_set_error(ctx, TR_ENOMEM, "report.json: out of memory");

@@ -1,7 +1,9 @@
 /*
  * report_write.c - the reporter table, rendering by name
  * (tr_report_render) and the output folder (tr_report_write):
- * report.json, timeline.csv and modules/<name>.json.
+ * report.json, timeline.csv, evidence.sha256, observables.jsonl,
+ * modules/<name>.json, and last report.sha256, the SHA-256 of every file
+ * written (docs/custody.md).
  *
  * Formats: docs/report-format.md. The reporters only format: levels come
  * from the matcher, the verdict from the core (ctx->verdict), the finding
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "output_dir.h"
+#include "custody.h"
 #include "report.h"
 
 /* ------------------------------------------------------- output files */
@@ -139,6 +142,9 @@ static int put_file(tr_ctx *ctx, int dfd, const char *dir, const char *name, int
 		rc = rendered; /* the reporter's own message */
 	else
 		rc = write_file(ctx, dfd, display, name, buf, len);
+	/* for report.sha256: the path below the output folder */
+	if (rc == TR_OK)
+		rc = tr_custody_written(ctx, display + strlen(ctx->opts.output_dir) + 1, buf, len);
 	free(display);
 	return rc;
 }
@@ -208,6 +214,11 @@ static const tr_reporter reporters[] = {
 	{ "text", NULL, tr_report_text, NULL },
 	{ "json", "report.json", tr_report_json, tr_report_module_json },
 	{ "csv", "timeline.csv", tr_report_timeline_csv, NULL },
+	/* Custody (docs/custody.md); these render through custody.c, not
+	 * report_common.c: what they write is the evidence's hashes and the
+	 * stored observables, not findings. */
+	{ "evidence-sha256", TR_EVIDENCE_SHA256_FILE, tr_custody_render_evidence, NULL },
+	{ "observables", TR_OBSERVABLES_FILE, tr_custody_render_observables, NULL },
 };
 #define N_REPORTERS (sizeof reporters / sizeof reporters[0])
 
@@ -237,6 +248,7 @@ int tr_report_write(tr_ctx *ctx)
 	if (rc == TR_OK)
 		rc = tr_outdir_begin(ctx, &od);
 	dfd = od.dfd;
+	tr_custody_written_reset(ctx);
 	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++) {
 		const tr_reporter *r = &reporters[i];
 		char *buf = NULL;
@@ -251,6 +263,24 @@ int tr_report_write(tr_ctx *ctx)
 	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++)
 		if (reporters[i].render_module)
 			rc = write_modules(ctx, dfd, dir, &reporters[i]);
+	/* Last: the SHA-256 of every file written above (verify-report). */
+	if (rc == TR_OK) {
+		char *buf = NULL;
+		size_t len = 0;
+		int rendered = tr_custody_render_manifest(ctx, &buf, &len);
+		size_t dlen = strlen(dir) + sizeof "/" TR_MANIFEST_FILE;
+		char *display = malloc(dlen);
+		if (!display) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", dir);
+		} else {
+			snprintf(display, dlen, "%s/%s", dir, TR_MANIFEST_FILE);
+			rc = rendered != TR_OK
+			             ? rendered
+			             : write_file(ctx, dfd, display, TR_MANIFEST_FILE, buf, len);
+		}
+		free(display);
+		free(buf);
+	}
 	if (rc == TR_OK)
 		rc = tr_outdir_commit(ctx, &od);
 	if (rc != TR_OK)

@@ -350,4 +350,37 @@ void tr_cleanup_tmp(tr_ctx *ctx);
  * internal). */
 int tr_exit_code(int status);
 
+/* ------------------------------------------------------------------ */
+/* Custody and rechecks (docs/custody.md)                              */
+
+/* The command line a report records (report.json custody.command_line):
+ * argv as the caller ran it. The caller leaves out secrets (spytriage
+ * never takes one on the command line) and masks what would make two
+ * runs of the same scan differ (the output folder). Copied. TR_OK or
+ * TR_ENOMEM. */
+int tr_set_command_line(tr_ctx *ctx, int argc, const char *const *argv);
+
+/* With yes, observables.jsonl keeps personal values (visited URLs and
+ * domains, e-mail addresses) readable instead of as keyed hashes. */
+void tr_set_include_personal_data(tr_ctx *ctx, int yes);
+
+/* The build compiled in: the git commit of the checkout it was built
+ * from ("-dirty" with changes), or "unknown". Static string. */
+const char *tr_build_id(void);
+
+/* `spytriage verify-report DIR`: every file listed in DIR/report.sha256
+ * is present and matches, no other file is there, report.json parses and
+ * its verdict, summary, module files and evidence listing agree with its
+ * findings. TR_OK when intact; TR_EFORMAT with the first problem (naming
+ * the file) when not; TR_ENOTFOUND when DIR is not a folder; TR_ENOMEM. */
+int tr_verify_report(tr_ctx *ctx, const char *dir);
+
+/* `spytriage recheck`: matches the observables stored in report_dir (a
+ * verified report folder) against the indicators loaded into ctx, carries
+ * the findings that need the evidence over from it (signatures, mentions,
+ * heuristics), and decides the verdict; then tr_report_write() /
+ * tr_report_render() give the recheck's report. TR_OK; TR_EFORMAT when
+ * the folder is not intact or holds no observables; TR_ENOMEM. */
+int tr_recheck(tr_ctx *ctx, const char *report_dir, enum tr_verdict *verdict);
+
 #endif

@@ -36,6 +36,17 @@
 /* Text kept from a matched record value in a report. */
 #define TR_MAX_VALUE_CHARS 2048
 
+/* Observables kept for a recheck (observables.jsonl, docs/custody.md):
+ * bytes of one stored value (longer ones are cut and marked), and of all
+ * stored records together (more are counted, not kept). */
+#define TR_MAX_OBSERVABLE_VALUE 8192u
+#define TR_MAX_OBSERVABLE_BYTES (512u * 1024 * 1024)
+/* A file of a report folder read back (verify-report, recheck). */
+#define TR_MAX_REPORT_FILE_BYTES (2048u * 1024 * 1024)
+/* Entries of a report folder and its depth (verify-report). */
+#define TR_MAX_REPORT_ENTRIES 100000u
+#define TR_MAX_REPORT_DEPTH 8
+
 /* Archives (nested containers, dumps; docs/archives.md). Counted per
  * top-level container, over all its nesting levels. The ratio is expanded
  * bytes over the top-level container's bytes, judged once 8 MiB were

@@ -86,6 +86,12 @@ typedef struct tr_file {
 	 * the collector's current row (e.g. the wrapped per-file key). */
 	const uint8_t *opaque;
 	size_t opaque_len; /* at most TR_MAX_FILE_OPAQUE */
+	/* Where the file's bytes are stored, relative to the evidence root
+	 * (tr_custody_set_root), as `sha256sum -c` run in that folder finds
+	 * them: a backup's "ab/ab12...". NULL for a file that is not a file
+	 * of its own on disk (an archive member). The content pass hashes
+	 * these files for evidence.sha256 (docs/custody.md). */
+	const char *stored_path;
 } tr_file;
 
 /* A stream of plaintext bytes of one file. */
@@ -94,6 +100,11 @@ typedef struct tr_reader {
 	 * (with the context error set). */
 	ssize_t (*read)(struct tr_reader *r, void *buf, size_t len);
 	void (*close)(struct tr_reader *r); /* frees r */
+	/* Optional (NULL: the bytes read are the stored bytes): for a reader
+	 * that transforms what is stored (decrypts it), the SHA-256 of the
+	 * stored bytes it consumed. Valid once read() returned 0; TR_OK, or
+	 * an error status when the stored bytes were not all read. */
+	int (*raw_sha256)(struct tr_reader *r, uint8_t out[32]);
 } tr_reader;
 
 typedef struct tr_collector tr_collector;
@@ -202,6 +213,16 @@ int tr_artifact_problem(tr_ctx *ctx, const char *disp, int rc);
 /* The collector location "area/relpath", or relpath when there is no
  * area. buf of at least PATH_MAX + 256 bytes. */
 char *tr_file_display(const tr_file *f, char *buf, size_t len);
+
+/* Custody (triage/custody.c, docs/custody.md). The collector names the
+ * folder that tr_file.stored_path is relative to (the evidence it
+ * resolved, not a parent folder the user named); copied. */
+int tr_custody_set_root(tr_ctx *ctx, const char *root);
+/* A file of the evidence container that next() does not hand out (an index
+ * database the collector reads itself): its stored bytes are read and
+ * hashed now, for evidence.sha256. rel is relative to the root. A file that
+ * cannot be read is a warning. TR_OK or TR_ENOMEM. */
+int tr_custody_hash_stored(tr_ctx *ctx, const char *rel);
 
 /* Evidence information for the report (device model, OS version, ...).
  * Keys are kept sorted; a second set replaces the value. Values are copied.
@@ -350,6 +371,8 @@ typedef struct tr_record {
 	const char *event;   /* short event name: "sms", "visit", "process" */
 	const tr_kv *kv;
 	size_t nkv;
+	const char *id; /* the record's id in its artifact (a database row id),
+	                   or NULL; kept with the record's observables */
 } tr_record;
 
 typedef struct tr_module tr_module;

@@ -1243,6 +1243,13 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	}
 	if (rc != TR_OK)
 		goto out;
+	/* Custody: stored paths are relative to this folder, and the index,
+	 * which next() does not hand out, is hashed too (stored bytes: an
+	 * encrypted Manifest.db as it is on disk). */
+	if ((rc = tr_custody_set_root(ctx, st->root)) != TR_OK ||
+	    (rc = tr_custody_hash_stored(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db")) !=
+	            TR_OK)
+		goto out;
 	*state = st;
 	st = NULL;
 out:
@@ -1328,6 +1335,7 @@ static int next_top(tr_ctx *ctx, tr_ios_backup *st, int *found)
 		st->cur.ctime = TR_NOTIME;
 		st->cur.btime = TR_NOTIME;
 		st->cur.present = 1;
+		st->cur.stored_path = name; /* in the backup folder itself */
 		*found = 1;
 		return TR_OK;
 	}
@@ -1390,6 +1398,13 @@ static int fill_cur(tr_ctx *ctx, tr_ios_backup *st, enum tr_file_type type)
 	f->app = tr_ios_domain_app(st->cur_domain);
 	f->relpath = st->cur_relpath;
 	f->id = st->cur_id;
+	/* where its bytes are, for evidence.sha256 (data_path() without the
+	 * root) */
+	if (st->legacy)
+		snprintf(st->cur_stored, sizeof st->cur_stored, "%s", st->cur_id);
+	else
+		snprintf(st->cur_stored, sizeof st->cur_stored, "%.2s/%s", st->cur_id, st->cur_id);
+	f->stored_path = st->cur_stored;
 	f->type = type;
 	f->mode = m->has_mode ? m->mode : 0;
 	f->size = m->has_size ? m->size : 0;

@@ -149,6 +149,7 @@ typedef struct tr_ios_backup {
 	char *cur_domain, *cur_relpath, *cur_device;
 	size_t cap_domain, cap_relpath, cap_device;
 	char cur_id[TR_IOS_FILEID_LEN + 1];
+	char cur_stored[TR_IOS_FILEID_LEN + 4]; /* "xx/<fileID>" or "<fileID>" */
 	tr_mbfile cur_mb;
 	char *path_buf; /* scratch: root + "/xx/" + fileID */
 	size_t path_cap;

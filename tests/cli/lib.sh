@@ -88,14 +88,46 @@ findings_lines() {
 	report_array "$1" findings
 }
 
+# indicator_set REPORT.JSON: one line per distinct indicator finding of a
+# report.json: its indicator type and value, module and artifact (domain,
+# relative path), sorted - what a scan and a recheck must agree on.
+indicator_set() {
+	report_array "$1" findings | awk '
+		/^    \{/ { kind = mod = dom = rel = typ = val = ""; sect = "" }
+		/^      "[a-z_]+": / { sect = "" }
+		/^      "artifact": \{/ { sect = "a" }
+		/^      "indicator": \{/ { sect = "i" }
+		/^      "kind": / { kind = $0 }
+		/^      "module": / { mod = $0 }
+		sect == "a" && /^        "domain": / { dom = $0 }
+		sect == "a" && /^        "relative_path": / { rel = $0 }
+		sect == "i" && /^        "type": / { typ = $0 }
+		sect == "i" && /^        "value": / { val = $0 }
+		/^    \},?$/ { if (kind ~ /"indicator"/) print typ val mod dom rel }' |
+		sed 's/  */ /g' | LC_ALL=C sort -u
+}
+
+# no_custody REPORT.JSON: the report without its "custody" section (what
+# binds the run: command line, the stored bytes' hashes), for comparing
+# twins whose findings must agree although their bytes or options differ
+# (a plain and an encrypted backup). Fails when there is no such section.
+no_custody() {
+	awk '$0 == "  \"custody\": {" { on = 1; found = 1; next }
+		on && /^  }/ { on = 0; next }
+		!on { print }
+		END { exit !found }' "$1" || die "no \"custody\" section in $1"
+}
+
 # golden_compare NAME REPORT EVIDENCE: REPORT (a report.json of a scan of
 # EVIDENCE) must equal tests/cli/golden/NAME.json once the paths that
 # differ between machines are replaced: the evidence folder by EVIDENCE,
-# $SHARED by SHARED, the checkout by ROOT. With GOLDEN_OUT set (by
+# $SHARED by SHARED, the checkout by ROOT, and the build id (the commit
+# the binary was built from) by BUILD. With GOLDEN_OUT set (by
 # tests/cli/update-golden.sh), the normalised report is also written to
 # $GOLDEN_OUT/NAME.json, whatever the comparison says.
 golden_compare() {
-	sed "s|$3|EVIDENCE|g; s|$SHARED|SHARED|g; s|${TESTS_DIR%/tests}|ROOT|g" "$2" >"$TMP/golden-$1.json" ||
+	sed -e "s|$3|EVIDENCE|g; s|$SHARED|SHARED|g; s|${TESTS_DIR%/tests}|ROOT|g" \
+	    -e 's|^\(      "build": \)"[^"]*"|\1"BUILD"|' "$2" >"$TMP/golden-$1.json" ||
 		die "cannot read $2"
 	if [ -n "${GOLDEN_OUT:-}" ]; then
 		cp "$TMP/golden-$1.json" "$GOLDEN_OUT/$1.json" || die "cannot write $GOLDEN_OUT/$1.json"

@@ -46,7 +46,11 @@ count_twice=$(grep -m 1 '^    "count": ' "$j")
 [ -n "$count_once" ] && [ "$count_once" = "$count_twice" ] ||
 	die "indicator count '$count_twice' with the file given four ways, '$count_once' with it once"
 [ "$(grep -c '"file": "two.stix2"' "$j")" -eq 1 ] || die "two.stix2 counted more than once in by_source"
-[ "$(grep -c "^      \"$TMP/iocs/two.stix2\",\$" "$j")" -eq 1 ] || die "two.stix2 listed more than once in sources"
+# (in indicators.sources; the custody section's command line names it too)
+sources=$(awk '/^  "indicators": \{/ { i = 1 } i && /^    "sources": \[/ { s = 1; next }
+	s && /^    \]/ { exit } s' "$j")
+[ "$(printf '%s\n' "$sources" | grep -c "\"$TMP/iocs/two.stix2\"")" -eq 1 ] ||
+	die "two.stix2 listed other than once in indicators.sources"
 must_contain "$TMP/out" "$TMP/iocs/two.stix2: given more than once; loaded once"
 must_contain "$TMP/out" "$TMP/link.stix2: the same file as $TMP/iocs/two.stix2; loaded once"
 

@@ -2,8 +2,9 @@
 # encrypted infected fixture (password from --password-file, then from
 # SPYTRIAGE_BACKUP_PASSWORD) gives the same report.json, timeline and
 # module files as its plain twin, once the evidence path, the "encrypted"
-# info line and the count of bytes read (twin_bytes) are normalised;
-# exit 1. The evidence is unchanged and the private temp dir is gone
+# info line and the count of bytes read (twin_bytes) are normalised and
+# report.json's custody section is left out (it binds the stored bytes,
+# ciphertext here, and the command line: docs/custody.md); exit 1. The evidence is unchanged and the private temp dir is gone
 # afterwards.
 . "$TESTS_DIR/cli/lib.sh"
 
@@ -22,7 +23,12 @@ norm() { # norm FILE EVIDENCE
 	    -e 's|^Encrypted:      yes$|Encrypted:      no|'
 }
 compare() { # compare REPORTDIR-A EVIDENCE-A REPORTDIR-B EVIDENCE-B
-	for f in report.json timeline.csv $(cd "$1" && ls modules/*.json); do
+	no_custody "$1/report.json" >"$TMP/a.json"
+	no_custody "$3/report.json" >"$TMP/b.json"
+	norm "$TMP/a.json" "$2" >"$TMP/a"
+	norm "$TMP/b.json" "$4" >"$TMP/b"
+	diff -u "$TMP/b" "$TMP/a" || die "report.json differs between $1 and $3"
+	for f in timeline.csv $(cd "$1" && ls modules/*.json); do
 		norm "$1/$f" "$2" >"$TMP/a"
 		norm "$3/$f" "$4" >"$TMP/b"
 		diff -u "$TMP/b" "$TMP/a" || die "$f differs between $1 and $3"

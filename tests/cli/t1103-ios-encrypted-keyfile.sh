@@ -16,7 +16,12 @@ expect_exit 1 "$BIN" scan "$enc" --password-file "$FIXCACHE/password" --key-file
 grep -Eqx '[0-9a-f]{64}' "$TMP/k" || die "key file is not 64 hex digits"
 
 expect_exit 1 "$BIN" scan "$enc" --key-file "$TMP/k" --output "$TMP/r2" </dev/null
-diff -u "$TMP/r1/report.json" "$TMP/r2/report.json" || die "key-file scan differs from the password scan"
+# The same evidence: the same findings and the same evidence.sha256; only
+# the command line recorded in the custody section differs.
+no_custody "$TMP/r1/report.json" >"$TMP/r1.json"
+no_custody "$TMP/r2/report.json" >"$TMP/r2.json"
+diff -u "$TMP/r1.json" "$TMP/r2.json" || die "key-file scan differs from the password scan"
+cmp "$TMP/r1/evidence.sha256" "$TMP/r2/evidence.sha256" || die "evidence.sha256 differs"
 
 expect_exit 0 "$BIN" decrypt "$enc" --key-file "$TMP/k" --output "$TMP/dec" </dev/null
 [ -f "$TMP/dec/Manifest.plist" ] || die "decrypt with a key file wrote no Manifest.plist"

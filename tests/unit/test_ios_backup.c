@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "unit.h"
+#include "custody.h"
 #include "collectors/ios_backup/ios_backup.h"
 
 static const tr_collector *const C = &tr_collector_ios_backup;
@@ -482,6 +483,8 @@ static void test_iterate_typical(void **state)
 		assert_int_equal(f->type, TR_FT_REG);
 		assert_int_equal(f->present, 1);
 		assert_null(f->opaque);
+		/* evidence.sha256: stored in the folder under its own name */
+		assert_string_equal(f->stored_path, tops[k]);
 		snprintf(p, sizeof p, "%s/%s", dir, tops[k]);
 		assert_int_equal(stat(p, &sb), 0);
 		assert_int_equal(f->size, (uint64_t)sb.st_size);
@@ -515,9 +518,12 @@ static void test_iterate_typical(void **state)
 		assert_string_equal(f->area, want[i][0]);
 		assert_string_equal(f->relpath, want[i][1]);
 		assert_int_equal((int)f->type, atoi(want[i][2]));
-		char id[41];
+		char id[41], stored[44];
 		sha1_id(f->area, f->relpath, id);
 		assert_string_equal(f->id, id);
+		/* evidence.sha256: where the bytes are, "xx/<fileID>" */
+		snprintf(stored, sizeof stored, "%.2s/%s", id, id);
+		assert_string_equal(f->stored_path, stored);
 		assert_true(f->mtime == (double)T_FILE);
 		assert_true(f->ctime == (double)T_FILE + 1);
 		assert_true(f->btime == (double)T_FILE - 100);
@@ -1479,6 +1485,8 @@ static void test_legacy_mbdb(void **state)
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
 	assert_string_equal(f->relpath, "Library/SMS/sms.db");
 	assert_string_equal(f->id, id);
+	/* legacy backups keep data files flat: the stored path is the id */
+	assert_string_equal(f->stored_path, id);
 	assert_int_equal(f->type, TR_FT_REG);
 	assert_int_equal(f->present, 1);
 	assert_int_equal(f->size, 5);
@@ -1495,6 +1503,19 @@ static void test_legacy_mbdb(void **state)
 	assert_int_equal(C->next(ctx, st, &f), TR_OK);
 	assert_null(f);
 	assert_true(has_warning(ctx, "../escape"));
+	/* the index is not handed out: open() hashed it for evidence.sha256,
+	 * relative to the backup folder */
+	assert_non_null(ctx->custody);
+	assert_string_equal(ctx->custody->root, dir);
+	assert_int_equal(ctx->custody->nev, 1);
+	assert_string_equal(ctx->custody->ev[0].path, "Manifest.mbdb");
+	{
+		uint8_t d[32];
+		char hex[65];
+		assert_int_equal(tr_sha256_buf(m.p, m.n, d), 0);
+		tr_hex(d, 32, hex);
+		assert_string_equal(ctx->custody->ev[0].hex, hex);
+	}
 	C->close(st);
 	tr_ctx_destroy(ctx);
 

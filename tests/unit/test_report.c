@@ -223,7 +223,7 @@ static void test_files_and_json(void **state)
 		                           "verdict_text", "incomplete", "incomplete_reasons",
 		                           "summary",      "findings",   "warnings",
 		                           "notes",        "statistics", "indicators",
-		                           "rule_packs" };
+		                           "rule_packs",   "custody" };
 
 	ctx->opts.output_dir = out;
 	printed = run_report(ctx, &rc);
@@ -1070,7 +1070,7 @@ static void test_with_matcher(void **state)
 	tr_file file = { 0 };
 	tr_kv kv[2] = { { "sender", "+15550100123", TR_M_NONE },
 		        { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
-	tr_record r = { &file, 1678786013.0, "sms", kv, 2 };
+	tr_record r = { &file, 1678786013.0, "sms", kv, 2, NULL };
 	json_error_t jerr;
 	json_t *doc, *by, *f0;
 	int rc;

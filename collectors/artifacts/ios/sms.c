@@ -148,6 +148,7 @@ struct msg_links {
 	const tr_file *f;
 	double time;
 	const char *direction, *service, *handle;
+	const char *id; /* the message's ROWID: the record id of its links */
 	char *seen[SMS_MAX_LINKS_DEDUP];
 	size_t nseen;
 	int rc;
@@ -174,7 +175,9 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 4, "service", ml->service, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "handle", ml->handle,
 	       ml->handle && strchr(ml->handle, '@') ? TR_M_EMAIL : TR_M_NONE, 0);
-	rec = (tr_record){ .file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv };
+	rec = (tr_record){
+		.file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv, .id = ml->id
+	};
 	ml->rc = tr_emit(ml->ctx, ml->m, &rec);
 	if (ml->nseen < SMS_MAX_LINKS_DEDUP)
 		ml->seen[ml->nseen++] = copy;
@@ -207,7 +210,8 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		tr_warn(ctx, disp, "table message has neither text nor attributedBody");
 		return TR_OK;
 	}
-	snprintf(sql, sizeof sql, "SELECT %s, %s, %s, %s, %s, %s FROM message m%s ORDER BY m.ROWID",
+	snprintf(sql, sizeof sql,
+	         "SELECT %s, %s, %s, %s, %s, %s, m.ROWID FROM message m%s ORDER BY m.ROWID",
 	         tr_sqlite_has_column(db, "message", "text") ? "m.text" : "NULL",
 	         tr_sqlite_has_column(db, "message", "attributedBody") ? "m.attributedBody"
 	                                                               : "NULL",
@@ -232,6 +236,7 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		ml.direction = sqlite3_column_int64(st, 3) ? "sent" : "received";
 		ml.service = trm_nonempty(st, 4);
 		ml.handle = trm_nonempty(st, 5);
+		ml.id = (const char *)sqlite3_column_text(st, 6);
 
 		if (text && tlen > 0) {
 			body = text;
