@@ -37,6 +37,7 @@
 #include "cli_rules.h"
 #include "cli_custody.h"
 #include "cli_secret.h"
+#include "cli_util.h"
 #include "spytriage.h"
 
 #define EXIT_FOUND 1
@@ -127,36 +128,6 @@ struct cmd {
 
 static const struct cmd *find_cmd(const char *name);
 
-static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "spytriage %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'spytriage help %s'.\n", cmd);
-	return EXIT_USAGE;
-}
-
-/* Matches "--name VALUE" and "--name=VALUE"; advances *i. Returns 1 when
- * matched (value in *val, NULL if missing), 0 otherwise. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	*val = (*i + 1 < argc) ? argv[++*i] : NULL;
-	return 1;
-}
 
 static int fail(tr_ctx *ctx, int rc)
 {
@@ -220,54 +191,54 @@ static int cmd_scan(int argc, char **argv)
 	o->passphrase = cli_passphrase;
 	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--iocs", &v)) {
+		if (cli_opt_value(argc, argv, &i, "--iocs", &v)) {
 			if (!v) {
-				ex = usage_error("scan", "%s needs a file or folder", "--iocs");
+				ex = cli_usage_error("scan", "%s needs a file or folder", "--iocs");
 				goto out;
 			}
 			if (niocs == MAX_IOC_ARGS) {
-				ex = usage_error("scan", "too many %s options", "--iocs");
+				ex = cli_usage_error("scan", "too many %s options", "--iocs");
 				goto out;
 			}
 			iocs[niocs++] = v;
-		} else if (opt_value(argc, argv, &i, "--rules", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
-				ex = usage_error("scan", "%s needs a folder", "--rules");
+				ex = cli_usage_error("scan", "%s needs a folder", "--rules");
 				goto out;
 			}
 			rules = v;
-		} else if (opt_value(argc, argv, &i, "--output", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--output", &v)) {
 			if (!v) {
-				ex = usage_error("scan", "%s needs a folder", "--output");
+				ex = cli_usage_error("scan", "%s needs a folder", "--output");
 				goto out;
 			}
 			o->output_dir = v;
 		} else if (!strcmp(argv[i], "--force")) {
 			o->force = 1;
-		} else if (opt_value(argc, argv, &i, "--format", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--format", &v)) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
-				ex = usage_error("scan", "--format takes text or json, not '%s'",
+				ex = cli_usage_error("scan", "--format takes text or json, not '%s'",
 				                 v ? v : "");
 				goto out;
 			}
 			json = strcmp(v, "json") == 0;
-		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--password-file", &v)) {
 			if (!v) {
-				ex = usage_error("scan", "%s needs a file", "--password-file");
+				ex = cli_usage_error("scan", "%s needs a file", "--password-file");
 				goto out;
 			}
 			pw.file = v;
-		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--key-file", &v)) {
 			if (!v) {
-				ex = usage_error("scan", "%s needs a file", "--key-file");
+				ex = cli_usage_error("scan", "%s needs a file", "--key-file");
 				goto out;
 			}
 			o->key_file = v;
-		} else if (opt_value(argc, argv, &i, "--jobs", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--jobs", &v)) {
 			char *end = NULL;
 			long n = v ? strtol(v, &end, 10) : -1;
 			if (!v || *end || n < 0 || n > 256) {
-				ex = usage_error("scan",
+				ex = cli_usage_error("scan",
 				                 "--jobs takes a number from 0 to 256, not '%s'",
 				                 v ? v : "");
 				goto out;
@@ -279,28 +250,28 @@ static int cmd_scan(int argc, char **argv)
 			tr_set_include_personal_data(ctx, 1);
 		} else if (!strncmp(argv[i], "--password", 10) &&
 		           (!argv[i][10] || argv[i][10] == '=')) {
-			ex = usage_error(
+			ex = cli_usage_error(
 			        "scan",
 			        "%s: passwords are never taken on the command line; "
 			        "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt",
 			        "--password");
 			goto out;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ex = usage_error("scan", "unknown option '%s'", argv[i]);
+			ex = cli_usage_error("scan", "unknown option '%s'", argv[i]);
 			goto out;
 		} else if (!path) {
 			path = argv[i];
 		} else {
-			ex = usage_error("scan", "one evidence path only (got also '%s')", argv[i]);
+			ex = cli_usage_error("scan", "one evidence path only (got also '%s')", argv[i]);
 			goto out;
 		}
 	}
 	if (!path) {
-		ex = usage_error("scan", "%s", "missing the evidence PATH");
+		ex = cli_usage_error("scan", "%s", "missing the evidence PATH");
 		goto out;
 	}
 	if (o->force && !o->output_dir) {
-		ex = usage_error("scan", "%s", "--force goes with --output DIR");
+		ex = cli_usage_error("scan", "%s", "--force goes with --output DIR");
 		goto out;
 	}
 	/* The report folder before anything slow (tr_scan checks it too). */
@@ -364,28 +335,28 @@ static int cmd_decrypt(int argc, char **argv)
 	o->passphrase = cli_passphrase;
 	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--output", &v)) {
+		if (cli_opt_value(argc, argv, &i, "--output", &v)) {
 			out = v;
-		} else if (opt_value(argc, argv, &i, "--password-file", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--password-file", &v)) {
 			pw.file = v;
-		} else if (opt_value(argc, argv, &i, "--key-file", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--key-file", &v)) {
 			o->key_file = v;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			quiet = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			tr_ctx_destroy(ctx);
-			return usage_error("decrypt", "unknown option '%s'", argv[i]);
+			return cli_usage_error("decrypt", "unknown option '%s'", argv[i]);
 		} else if (!path) {
 			path = argv[i];
 		} else {
 			tr_ctx_destroy(ctx);
-			return usage_error("decrypt", "one evidence path only (got also '%s')",
+			return cli_usage_error("decrypt", "one evidence path only (got also '%s')",
 			                   argv[i]);
 		}
 	}
 	if (!path || !out || !*out) {
 		tr_ctx_destroy(ctx);
-		return usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
+		return cli_usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
 	}
 	use_progress(o, quiet);
 	install_signals(ctx);
@@ -522,16 +493,16 @@ static int cmd_iocs(int argc, char **argv)
 	if (tr_ctx_create(&ctx) != 0)
 		return EXIT_INTERNAL;
 	for (int i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--format", &v)) {
+		if (cli_opt_value(argc, argv, &i, "--format", &v)) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
 				tr_ctx_destroy(ctx);
-				return usage_error("iocs", "--format takes text or json, not '%s'",
+				return cli_usage_error("iocs", "--format takes text or json, not '%s'",
 				                   v ? v : "");
 			}
 			json = !strcmp(v, "json");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			tr_ctx_destroy(ctx);
-			return usage_error("iocs", "unknown option '%s'", argv[i]);
+			return cli_usage_error("iocs", "unknown option '%s'", argv[i]);
 		} else {
 			if ((rc = tr_load_iocs(ctx, argv[i])) != 0) {
 				ex = fail_input(ctx, rc);
@@ -542,7 +513,7 @@ static int cmd_iocs(int argc, char **argv)
 	}
 	if (!n) {
 		tr_ctx_destroy(ctx);
-		return usage_error("iocs", "%s", "give at least one STIX2 file or folder");
+		return cli_usage_error("iocs", "%s", "give at least one STIX2 file or folder");
 	}
 	if ((rc = tr_ioc_stats_get(ctx, &st)) != 0) {
 		ex = fail(ctx, rc);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli_custody.h"
+#include "cli_util.h"
 
 #define EXIT_FOUND 1
 #define EXIT_DAMAGED 1
@@ -29,35 +30,6 @@
 
 #define MAX_IOC_ARGS 256
 
-static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "spytriage %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'spytriage help %s'.\n", cmd);
-	return EXIT_USAGE;
-}
-
-/* "--name VALUE" or "--name=VALUE" (as cli.c's opt_value). */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	*val = (*i + 1 < argc) ? argv[++*i] : NULL;
-	return 1;
-}
 
 int cli_record_command_line(tr_ctx *ctx, const char *cmd, int argc, char **argv)
 {
@@ -112,7 +84,7 @@ int cli_cmd_verify_report(int argc, char **argv)
 	int rc, ex;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return usage_error("verify-report", "%s", "usage: spytriage verify-report DIR");
+		return cli_usage_error("verify-report", "%s", "usage: spytriage verify-report DIR");
 	if (tr_ctx_create(&ctx) != TR_OK) {
 		fprintf(stderr, "spytriage: out of memory\n");
 		return EXIT_INTERNAL;
@@ -182,7 +154,7 @@ static int check_output(const char *report, const char *out)
 	if (r && o) {
 		size_t n = strlen(r);
 		if (strncmp(o, r, n) == 0 && (o[n] == '\0' || o[n] == '/'))
-			ex = usage_error("recheck", "--output %s is inside the report folder %s",
+			ex = cli_usage_error("recheck", "--output %s is inside the report folder %s",
 			                 out, report);
 	}
 	if (!ex && stat(out, &sb) == 0) {
@@ -195,7 +167,7 @@ static int check_output(const char *report, const char *out)
 		if (d)
 			closedir(d);
 		if (!empty)
-			ex = usage_error("recheck", "--output %s exists and is not an empty folder",
+			ex = cli_usage_error("recheck", "--output %s exists and is not an empty folder",
 			                 out);
 	}
 	free(r);
@@ -233,29 +205,29 @@ int cli_cmd_recheck(int argc, char **argv)
 	}
 	o = tr_ctx_options(ctx);
 	for (int i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--iocs", &v)) {
+		if (cli_opt_value(argc, argv, &i, "--iocs", &v)) {
 			if (!v || niocs == MAX_IOC_ARGS) {
-				ex = usage_error("recheck", "%s",
+				ex = cli_usage_error("recheck", "%s",
 				                 v ? "too many --iocs options"
 				                   : "--iocs needs a file or folder");
 				goto out;
 			}
 			iocs[niocs++] = v;
-		} else if (opt_value(argc, argv, &i, "--rules", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
-				ex = usage_error("recheck", "%s", "--rules needs a folder");
+				ex = cli_usage_error("recheck", "%s", "--rules needs a folder");
 				goto out;
 			}
 			rules = v;
-		} else if (opt_value(argc, argv, &i, "--output", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--output", &v)) {
 			if (!v || !*v) {
-				ex = usage_error("recheck", "%s", "--output needs a folder");
+				ex = cli_usage_error("recheck", "%s", "--output needs a folder");
 				goto out;
 			}
 			o->output_dir = v;
-		} else if (opt_value(argc, argv, &i, "--format", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--format", &v)) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
-				ex = usage_error("recheck", "--format takes text or json, not '%s'",
+				ex = cli_usage_error("recheck", "--format takes text or json, not '%s'",
 				                 v ? v : "");
 				goto out;
 			}
@@ -263,18 +235,18 @@ int cli_cmd_recheck(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			/* no progress line to silence: accepted as scan accepts it */
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ex = usage_error("recheck", "unknown option '%s'", argv[i]);
+			ex = cli_usage_error("recheck", "unknown option '%s'", argv[i]);
 			goto out;
 		} else if (!report) {
 			report = argv[i];
 		} else {
-			ex = usage_error("recheck", "one report folder only (got also '%s')",
+			ex = cli_usage_error("recheck", "one report folder only (got also '%s')",
 			                 argv[i]);
 			goto out;
 		}
 	}
 	if (!report || !o->output_dir) {
-		ex = usage_error("recheck", "%s",
+		ex = cli_usage_error("recheck", "%s",
 		                 "usage: spytriage recheck REPORT_DIR [--iocs FILE|DIR]... "
 		                 "[--rules DIR] --output DIR");
 		goto out;

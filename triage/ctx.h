@@ -113,6 +113,8 @@ void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);
 void tr_findings_free(tr_ctx *ctx);
+/* Frees the strings of one finding (not the struct itself). */
+void tr_finding_free(tr_finding *f);
 /* An indicator finding of record r (module name m, value kv) that matched
  * ioc by the rule how, as tr_emit() adds them; for matchers other than
  * tr_iocs_match() (a recheck's hashed values). TR_OK or TR_ENOMEM. */

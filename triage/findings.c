@@ -49,7 +49,7 @@ static char *dup_trunc(const char *s)
 	return d;
 }
 
-static void finding_free(tr_finding *f)
+void tr_finding_free(tr_finding *f)
 {
 	free(f->module);
 	free(f->area);
@@ -74,7 +74,7 @@ static void finding_free(tr_finding *f)
 void tr_findings_free(tr_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->nfindings; i++)
-		finding_free(&ctx->findings[i]);
+		tr_finding_free(&ctx->findings[i]);
 	free(ctx->findings);
 	ctx->findings = NULL;
 	ctx->nfindings = ctx->capfindings = 0;
@@ -134,7 +134,7 @@ static int fill_common(tr_finding *f, const char *module, const tr_file *file, d
 static int commit_finding(tr_ctx *ctx, tr_finding *f, int rc)
 {
 	if (rc != TR_OK) {
-		finding_free(f);
+		tr_finding_free(f);
 		return rc;
 	}
 	ctx->nfindings++;
@@ -421,7 +421,7 @@ int tr_fold_mentions(tr_ctx *ctx)
 	}
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		if (drop[i]) {
-			finding_free(&ctx->findings[i]);
+			tr_finding_free(&ctx->findings[i]);
 			continue;
 		}
 		if (w != i)
@@ -500,7 +500,7 @@ void tr_findings_sort(tr_ctx *ctx)
 	 * attributedBody): keep one. */
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		if (w > 0 && cmp_finding(&ctx->findings[w - 1], &ctx->findings[i]) == 0) {
-			finding_free(&ctx->findings[i]);
+			tr_finding_free(&ctx->findings[i]);
 			continue;
 		}
 		if (w != i)

@@ -98,28 +98,6 @@ static char *dup_of(json_t *o, const char *key, int *bad)
 	return d;
 }
 
-static void finding_release(tr_finding *f)
-{
-	free(f->module);
-	free(f->area);
-	free(f->relpath);
-	free(f->event);
-	free(f->ioc_type);
-	free(f->ioc_value);
-	free(f->malware);
-	free(f->source);
-	free(f->how);
-	free(f->field);
-	free(f->matched);
-	free(f->heuristic);
-	free(f->explanation);
-	for (size_t i = 0; i < f->nrecord; i++) {
-		free(f->record[i].key);
-		free(f->record[i].value);
-	}
-	free(f->record);
-}
-
 /* One finding of the source that needs the evidence: copied with a
  * "carried_over" record field (kept once over rechecks of rechecks). */
 static int carry(tr_ctx *ctx, json_t *jf, int *carried)
@@ -179,7 +157,7 @@ static int carry(tr_ctx *ctx, json_t *jf, int *carried)
 		f.nrecord++;
 	}
 	rc = bad ? TR_ENOMEM : tr_add_finding_copy(ctx, &f);
-	finding_release(&f);
+	tr_finding_free(&f);
 	*carried = rc == TR_OK;
 	return rc;
 }

@@ -1,0 +1,17 @@
+/*
+ * cli_util.h - what the CLI's command files share (cli_util.c): the usage
+ * error and option parsing every command uses.
+ */
+#ifndef TR_CLI_UTIL_H
+#define TR_CLI_UTIL_H
+
+/* Prints "spytriage CMD: <message>" and a pointer to the command's help on
+ * stderr; returns the usage exit status (2). */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Matches "--name VALUE" and "--name=VALUE" at argv[*i]; advances *i past
+ * a separate value. Returns 1 when matched (the value in *val, NULL when
+ * it is missing), 0 otherwise. */
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
+#endif
