@@ -41,12 +41,24 @@ gen() {
 
 size_of() { du -sb "$1" | cut -f1; }
 
-# run LABEL BYTES CMD...: prints wall time, MB/s over BYTES, peak RSS.
+# run LABEL BYTES CMD...: prints wall time, MB/s over BYTES, peak RSS. A
+# command that fails (any status but 0, 1 found, 5 incomplete) stops the
+# bench with its message: a failed scan timed as a fast one is worse than
+# no figure.
 run() {
 	label=$1
 	bytes=$2
 	shift 2
-	$TIME -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >"$BENCH_DIR/last.stdout" 2>"$BENCH_DIR/last.stderr" || true
+	st=0
+	$TIME -f "%e %M" -o "$BENCH_DIR/time.out" "$@" >"$BENCH_DIR/last.stdout" 2>"$BENCH_DIR/last.stderr" || st=$?
+	case $st in
+	0 | 1 | 5) ;;
+	*)
+		echo "bench: $label FAILED (exit $st):" >&2
+		tail -n 5 "$BENCH_DIR/last.stderr" >&2
+		exit 1
+		;;
+	esac
 	set -- $(tail -n 1 "$BENCH_DIR/time.out")
 	WALL=$1
 	RSS=$2
@@ -74,6 +86,7 @@ warm "$big"
 run "sha256sum over the same files" "$nbig" sh -c "find '$big' -type f -print0 | xargs -0 sha256sum >/dev/null"
 SHA_WALL=$WALL
 warm "$big"
+rm -rf "${BENCH_DIR:?}/report-big" # --output wants a new or empty folder
 run "scan $BYTES, all iocs" "$nbig" "$BIN" scan "$big" --quiet --output "$BENCH_DIR/report-big"
 SCAN_WALL=$WALL
 echo "bench: verdict $(sed -n 's/^  "verdict": "\(.*\)",/\1/p' "$BENCH_DIR/report-big/report.json"), findings $(grep -c '"level":' "$BENCH_DIR/report-big/report.json" || true)"
