@@ -649,43 +649,6 @@ int tr_custody_render_manifest(tr_ctx *ctx, char **buf, size_t *len)
 
 /* ------------------------------------------------------ report.json */
 
-/* A JSON string of s with ill-formed UTF-8 replaced (as report_json.c). */
-static json_t *jstr(const char *s)
-{
-	char *c;
-	json_t *v;
-	if (!s)
-		return json_null();
-	if (!(c = tr_report_utf8_clean(s)))
-		return NULL;
-	v = json_string(c);
-	free(c);
-	return v;
-}
-
-static int jset(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_object_set_new(o, key, v);
-}
-
-static int jpush(json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_array_append_new(a, v);
-}
-
-static json_t *jcount(uint64_t n)
-{
-	return json_integer(n > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)n);
-}
-
 static json_t *evidence_json(tr_ctx *ctx, tr_custody *c)
 {
 	json_t *o = json_object();
@@ -703,10 +666,10 @@ static json_t *evidence_json(tr_ctx *ctx, tr_custody *c)
 	if (tr_sha256_buf(buf, len, d) == 0)
 		tr_hex(d, 32, hex);
 	free(buf);
-	bad |= jset(o, "root", jstr(c->recheck ? NULL : c->root));
-	bad |= jset(o, "files", jcount(lines));
-	bad |= jset(o, "listing", json_string(TR_EVIDENCE_SHA256_FILE));
-	bad |= jset(o, "listing_sha256", json_string(hex));
+	bad |= tr_json_set(o, "root", tr_json_str(c->recheck ? NULL : c->root));
+	bad |= tr_json_set(o, "files", tr_json_count(lines));
+	bad |= tr_json_set(o, "listing", json_string(TR_EVIDENCE_SHA256_FILE));
+	bad |= tr_json_set(o, "listing_sha256", json_string(hex));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -720,11 +683,11 @@ static json_t *inputs_json(const tr_custody *c)
 	int bad = 0;
 	for (size_t i = 0; a && !bad && i < c->nin; i++) {
 		json_t *o = json_object();
-		bad |= jset(o, "kind", json_string(c->in[i].kind));
-		bad |= jset(o, "pack", jstr(c->in[i].pack));
-		bad |= jset(o, "path", jstr(c->in[i].path));
-		bad |= jset(o, "sha256", c->in[i].hex[0] ? json_string(c->in[i].hex) : json_null());
-		bad |= jpush(a, o);
+		bad |= tr_json_set(o, "kind", json_string(c->in[i].kind));
+		bad |= tr_json_set(o, "pack", tr_json_str(c->in[i].pack));
+		bad |= tr_json_set(o, "path", tr_json_str(c->in[i].path));
+		bad |= tr_json_set(o, "sha256", c->in[i].hex[0] ? json_string(c->in[i].hex) : json_null());
+		bad |= tr_json_push(a, o);
 	}
 	if (bad) {
 		json_decref(a);
@@ -745,12 +708,12 @@ static json_t *observables_json(tr_ctx *ctx, tr_custody *c)
 	for (size_t i = 0; i < c->nobs; i++)
 		values += c->obs[i]->nvalues;
 	o = json_object();
-	bad |= jset(o, "file", json_string(TR_OBSERVABLES_FILE));
-	bad |= jset(o, "records", jcount(c->nobs));
-	bad |= jset(o, "values", jcount(values));
-	bad |= jset(o, "personal_data", json_string(c->personal ? "included" : "hashed"));
-	bad |= jset(o, "truncated_values", jcount(c->obs_truncated));
-	bad |= jset(o, "dropped_records", jcount(c->obs_dropped));
+	bad |= tr_json_set(o, "file", json_string(TR_OBSERVABLES_FILE));
+	bad |= tr_json_set(o, "records", tr_json_count(c->nobs));
+	bad |= tr_json_set(o, "values", tr_json_count(values));
+	bad |= tr_json_set(o, "personal_data", json_string(c->personal ? "included" : "hashed"));
+	bad |= tr_json_set(o, "truncated_values", tr_json_count(c->obs_truncated));
+	bad |= tr_json_set(o, "dropped_records", tr_json_count(c->obs_dropped));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -763,24 +726,24 @@ static json_t *recheck_json(const tr_recheck_src *r)
 	json_t *o = json_object(), *src = json_object(), *obs = json_object(), *nr = json_array();
 	int bad = 0;
 
-	bad |= jset(src, "report", jstr(r->dir));
-	bad |= jset(src, "report_sha256", json_string(r->manifest_hex));
-	bad |= jset(src, "original", json_incref(r->original ? r->original : json_null()));
-	bad |= jset(o, "of", src);
-	bad |= jset(obs, "records", jcount(r->records));
-	bad |= jset(obs, "values", jcount(r->values));
-	bad |= jset(obs, "hashed_values", jcount(r->hashed));
-	bad |= jset(obs, "truncated_values", jcount(r->truncated));
-	bad |= jset(o, "observables", obs);
-	bad |= jset(o, "carried_over", jcount(r->carried));
-	bad |= jpush(nr, json_string("signature: YARA rules run on the evidence's bytes; the "
+	bad |= tr_json_set(src, "report", tr_json_str(r->dir));
+	bad |= tr_json_set(src, "report_sha256", json_string(r->manifest_hex));
+	bad |= tr_json_set(src, "original", json_incref(r->original ? r->original : json_null()));
+	bad |= tr_json_set(o, "of", src);
+	bad |= tr_json_set(obs, "records", tr_json_count(r->records));
+	bad |= tr_json_set(obs, "values", tr_json_count(r->values));
+	bad |= tr_json_set(obs, "hashed_values", tr_json_count(r->hashed));
+	bad |= tr_json_set(obs, "truncated_values", tr_json_count(r->truncated));
+	bad |= tr_json_set(o, "observables", obs);
+	bad |= tr_json_set(o, "carried_over", tr_json_count(r->carried));
+	bad |= tr_json_push(nr, json_string("signature: YARA rules run on the evidence's bytes; the "
 	                             "original scan's signature findings are carried over"));
-	bad |= jpush(nr, json_string("mention: raw-byte mentions need the evidence's bytes; the "
+	bad |= tr_json_push(nr, json_string("mention: raw-byte mentions need the evidence's bytes; the "
 	                             "original scan's mentions are carried over"));
-	bad |= jpush(nr, json_string("heuristic: heuristics read whole records, which are not "
+	bad |= tr_json_push(nr, json_string("heuristic: heuristics read whole records, which are not "
 	                             "kept; the original scan's heuristic findings are carried "
 	                             "over"));
-	bad |= jset(o, "not_rechecked", nr);
+	bad |= tr_json_set(o, "not_rechecked", nr);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -798,19 +761,19 @@ int tr_custody_json(tr_ctx *ctx, json_t *doc)
 		return -1;
 	o = json_object();
 	tool = json_object();
-	bad |= jset(tool, "name", json_string("spytriage"));
-	bad |= jset(tool, "version", json_string(SPYTRIAGE_VERSION));
-	bad |= jset(tool, "build", json_string(tr_build_id()));
-	bad |= jset(o, "tool", tool);
+	bad |= tr_json_set(tool, "name", json_string("spytriage"));
+	bad |= tr_json_set(tool, "version", json_string(SPYTRIAGE_VERSION));
+	bad |= tr_json_set(tool, "build", json_string(tr_build_id()));
+	bad |= tr_json_set(o, "tool", tool);
 	argv = json_array();
 	for (size_t i = 0; argv && i < c->argv.n; i++)
-		bad |= jpush(argv, jstr(c->argv.v[i]));
-	bad |= jset(o, "command_line", argv);
-	bad |= jset(o, "evidence", evidence_json(ctx, c));
-	bad |= jset(o, "inputs", inputs_json(c));
-	bad |= jset(o, "observables", observables_json(ctx, c));
-	bad |= jset(doc, "custody", o);
+		bad |= tr_json_push(argv, tr_json_str(c->argv.v[i]));
+	bad |= tr_json_set(o, "command_line", argv);
+	bad |= tr_json_set(o, "evidence", evidence_json(ctx, c));
+	bad |= tr_json_set(o, "inputs", inputs_json(c));
+	bad |= tr_json_set(o, "observables", observables_json(ctx, c));
+	bad |= tr_json_set(doc, "custody", o);
 	if (c->recheck)
-		bad |= jset(doc, "recheck", recheck_json(c->recheck));
+		bad |= tr_json_set(doc, "recheck", recheck_json(c->recheck));
 	return bad ? -1 : 0;
 }

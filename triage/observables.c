@@ -235,15 +235,6 @@ static json_t *jhex(const uint8_t d[32])
 	return json_string(hex);
 }
 
-static int jset(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_object_set_new(o, key, v);
-}
-
 int tr_custody_render_observables(tr_ctx *ctx, char **buf, size_t *len)
 {
 	tr_custody *c = tr_custody_of(ctx);
@@ -284,15 +275,15 @@ int tr_custody_render_observables(tr_ctx *ctx, char **buf, size_t *len)
 			hashed += !c->personal && tr_match_is_personal(c->obs[i]->v[j].kind);
 		}
 	head = json_object();
-	bad |= jset(head, "observables", json_integer(TR_OBSERVABLES_FORMAT));
-	bad |= jset(head, "personal_data", json_string(c->personal ? "included" : "hashed"));
-	bad |= jset(head, "hmac", c->personal ? json_null() : json_string("HMAC-SHA-256"));
-	bad |= jset(head, "hmac_key", c->personal ? json_null() : jhex(key));
-	bad |= jset(head, "records", json_integer((json_int_t)c->nobs));
-	bad |= jset(head, "values", json_integer((json_int_t)values));
-	bad |= jset(head, "hashed_values", json_integer((json_int_t)hashed));
-	bad |= jset(head, "truncated_values", json_integer((json_int_t)c->obs_truncated));
-	bad |= jset(head, "dropped_records", json_integer((json_int_t)c->obs_dropped));
+	bad |= tr_json_set(head, "observables", json_integer(TR_OBSERVABLES_FORMAT));
+	bad |= tr_json_set(head, "personal_data", json_string(c->personal ? "included" : "hashed"));
+	bad |= tr_json_set(head, "hmac", c->personal ? json_null() : json_string("HMAC-SHA-256"));
+	bad |= tr_json_set(head, "hmac_key", c->personal ? json_null() : jhex(key));
+	bad |= tr_json_set(head, "records", json_integer((json_int_t)c->nobs));
+	bad |= tr_json_set(head, "values", json_integer((json_int_t)values));
+	bad |= tr_json_set(head, "hashed_values", json_integer((json_int_t)hashed));
+	bad |= tr_json_set(head, "truncated_values", json_integer((json_int_t)c->obs_truncated));
+	bad |= tr_json_set(head, "dropped_records", json_integer((json_int_t)c->obs_dropped));
 	line = bad ? NULL
 	           : json_dumps(head, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
 	json_decref(head);

@@ -51,6 +51,17 @@ size_t tr_report_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
  * "". Caller frees; NULL when out of memory. */
 char *tr_report_utf8_clean(const char *s);
 
+/* JSON builders every JSON writer shares (report.json, the custody
+ * section, observables.jsonl). tr_json_str: a UTF-8-cleaned string, JSON
+ * null for NULL, NULL when out of memory. tr_json_count: an integer,
+ * capped at INT64_MAX. tr_json_set / tr_json_push: set a key / append,
+ * stealing v; 0, or -1 when o or v is NULL (out of memory) or the call
+ * fails, so callers OR the results and check once. */
+json_t *tr_json_str(const char *s);
+json_t *tr_json_count(uint64_t n);
+int tr_json_set(json_t *o, const char *key, json_t *v);
+int tr_json_push(json_t *a, json_t *v);
+
 /* Writes s to out for a terminal: control characters, DEL, C1 controls,
  * invalid UTF-8 bytes and invisible/bidi format characters are escaped
  * (\xNN or \uNNNN). At most maxchars code points are written (0 = no

@@ -350,3 +350,40 @@ void tr_report_sources_free(tr_report_sources *s)
 	free(s->count);
 	memset(s, 0, sizeof *s);
 }
+
+json_t *tr_json_str(const char *s)
+{
+	char *c;
+	json_t *v;
+	if (!s)
+		return json_null();
+	if (!(c = tr_report_utf8_clean(s)))
+		return NULL;
+	v = json_string(c);
+	free(c);
+	return v;
+}
+
+json_t *tr_json_count(uint64_t n)
+{
+	/* json_int_t is long long (64 bits) with JSON_INTEGER_IS_LONG_LONG. */
+	return json_integer(n > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)n);
+}
+
+int tr_json_set(json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v) {
+		json_decref(v);
+		return -1;
+	}
+	return json_object_set_new(o, key, v);
+}
+
+int tr_json_push(json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		return -1;
+	}
+	return json_array_append_new(a, v);
+}

@@ -20,53 +20,12 @@
 
 /* ------------------------------------------------------- JSON helpers */
 
-/* A JSON string of s (cleaned), or null for NULL s. */
-static json_t *jstr(const char *s)
-{
-	char *c;
-	json_t *v;
-	if (!s)
-		return json_null();
-	c = tr_report_utf8_clean(s);
-	if (!c)
-		return NULL;
-	v = json_string(c);
-	free(c);
-	return v;
-}
-
-static json_t *jint(uint64_t n)
-{
-	/* json_int_t is long long (64 bits) with JSON_INTEGER_IS_LONG_LONG. */
-	return json_integer(n > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)n);
-}
-
-/* Sets key to v (stolen). Returns 0, or -1 when v is NULL (out of memory)
- * or the set fails; callers OR the results and check once. */
-static int jset(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_object_set_new(o, key, v);
-}
-
-static int jpush(json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		return -1;
-	}
-	return json_array_append_new(a, v);
-}
-
 static json_t *jstrlist(const tr_strlist *l)
 {
 	json_t *a = json_array();
 	int bad = 0;
 	for (size_t i = 0; a && i < l->n; i++)
-		bad |= jpush(a, jstr(l->v[i]));
+		bad |= tr_json_push(a, tr_json_str(l->v[i]));
 	if (bad) {
 		json_decref(a);
 		return NULL;
@@ -112,7 +71,7 @@ static json_t *record_json(const tr_finding *f)
 			use = alt;
 		}
 		if (!bad)
-			bad |= jset(o, use, jstr(f->record[i].value));
+			bad |= tr_json_set(o, use, tr_json_str(f->record[i].value));
 		free(alt);
 		free(k);
 	}
@@ -129,36 +88,36 @@ json_t *tr_report_finding_json(const tr_finding *f)
 	char tbuf[64];
 	int bad = 0;
 
-	bad |= jset(o, "level", jstr(tr_level_name(f->level)));
-	bad |= jset(o, "kind", jstr(kind_name(f->kind)));
-	bad |= jset(o, "module", jstr(f->module));
-	bad |= jset(art, "domain", jstr(f->area ? f->area : ""));
-	bad |= jset(art, "relative_path", jstr(f->relpath ? f->relpath : ""));
-	bad |= jset(o, "artifact", art);
+	bad |= tr_json_set(o, "level", tr_json_str(tr_level_name(f->level)));
+	bad |= tr_json_set(o, "kind", tr_json_str(kind_name(f->kind)));
+	bad |= tr_json_set(o, "module", tr_json_str(f->module));
+	bad |= tr_json_set(art, "domain", tr_json_str(f->area ? f->area : ""));
+	bad |= tr_json_set(art, "relative_path", tr_json_str(f->relpath ? f->relpath : ""));
+	bad |= tr_json_set(o, "artifact", art);
 	tr_time_format(f->time, tbuf, sizeof tbuf);
-	bad |= jset(o, "time", tbuf[0] ? json_string(tbuf) : json_null());
-	bad |= jset(o, "event", jstr(f->event ? f->event : ""));
+	bad |= tr_json_set(o, "time", tbuf[0] ? json_string(tbuf) : json_null());
+	bad |= tr_json_set(o, "event", tr_json_str(f->event ? f->event : ""));
 
 	if (f->kind == TR_FIND_HEURISTIC) {
 		ind = json_null();
 		heu = json_object();
-		bad |= jset(heu, "name", jstr(f->heuristic));
-		bad |= jset(heu, "explanation", jstr(f->explanation));
+		bad |= tr_json_set(heu, "name", tr_json_str(f->heuristic));
+		bad |= tr_json_set(heu, "explanation", tr_json_str(f->explanation));
 	} else {
 		ind = json_object();
-		bad |= jset(ind, "type", jstr(f->ioc_type));
-		bad |= jset(ind, "value", jstr(f->ioc_value));
-		bad |= jset(ind, "malware", jstr(f->malware));
-		bad |= jset(ind, "source", jstr(f->source));
-		bad |= jset(ind, "match", jstr(f->how));
-		bad |= jset(ind, "explanation", jstr(f->explanation));
+		bad |= tr_json_set(ind, "type", tr_json_str(f->ioc_type));
+		bad |= tr_json_set(ind, "value", tr_json_str(f->ioc_value));
+		bad |= tr_json_set(ind, "malware", tr_json_str(f->malware));
+		bad |= tr_json_set(ind, "source", tr_json_str(f->source));
+		bad |= tr_json_set(ind, "match", tr_json_str(f->how));
+		bad |= tr_json_set(ind, "explanation", tr_json_str(f->explanation));
 		heu = json_null();
 	}
-	bad |= jset(o, "indicator", ind);
-	bad |= jset(o, "heuristic", heu);
-	bad |= jset(o, "field", jstr(f->field));
-	bad |= jset(o, "matched_value", jstr(f->matched));
-	bad |= jset(o, "record", record_json(f));
+	bad |= tr_json_set(o, "indicator", ind);
+	bad |= tr_json_set(o, "heuristic", heu);
+	bad |= tr_json_set(o, "field", tr_json_str(f->field));
+	bad |= tr_json_set(o, "matched_value", tr_json_str(f->matched));
+	bad |= tr_json_set(o, "record", record_json(f));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -178,7 +137,7 @@ static json_t *evidence_json(const tr_ctx *ctx)
 			bad = 1;
 			break;
 		}
-		bad |= jset(o, k, jstr(ctx->info_vals.v[i]));
+		bad |= tr_json_set(o, k, tr_json_str(ctx->info_vals.v[i]));
 		free(k);
 	}
 	if (bad) {
@@ -203,18 +162,18 @@ static json_t *summary_json(const tr_ctx *ctx)
 		count[l < 5 ? l : 4]++;
 	}
 	for (size_t i = 0; i < 5; i++)
-		bad |= jset(o, tr_level_name(levels[i]), jint(count[i]));
-	bad |= jset(o, "total", jint(ctx->nfindings));
-	bad |= jset(o, "dropped", jint(ctx->dropped_findings));
+		bad |= tr_json_set(o, tr_level_name(levels[i]), tr_json_count(count[i]));
+	bad |= tr_json_set(o, "total", tr_json_count(ctx->nfindings));
+	bad |= tr_json_set(o, "dropped", tr_json_count(ctx->dropped_findings));
 	if (tr_report_malware(ctx, &names, &nnames) != TR_OK) {
 		json_decref(o);
 		return NULL;
 	}
 	mal = json_array();
 	for (size_t i = 0; i < nnames; i++)
-		bad |= jpush(mal, jstr(names[i]));
+		bad |= tr_json_push(mal, tr_json_str(names[i]));
 	free(names);
-	bad |= jset(o, "malware", mal);
+	bad |= tr_json_set(o, "malware", mal);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -226,16 +185,16 @@ static json_t *statistics_json(const tr_ctx *ctx)
 {
 	json_t *o = json_object();
 	int bad = 0;
-	bad |= jset(o, "files_seen", jint(ctx->files_seen));
-	bad |= jset(o, "files_read", jint(ctx->files_read));
-	bad |= jset(o, "bytes_read", jint(ctx->bytes_read));
-	bad |= jset(o, "records", jint(ctx->records));
-	bad |= jset(o, "findings", jint(ctx->nfindings));
-	bad |= jset(o, "findings_dropped", jint(ctx->dropped_findings));
-	bad |= jset(o, "warnings", jint(ctx->warnings.n));
-	bad |= jset(o, "notes", jint(ctx->notes.n));
-	bad |= jset(o, "modules_run", jstrlist(&ctx->modules_run));
-	bad |= jset(o, "rules", jint(ctx->yara ? tr_yara_rule_count(ctx->yara) : 0));
+	bad |= tr_json_set(o, "files_seen", tr_json_count(ctx->files_seen));
+	bad |= tr_json_set(o, "files_read", tr_json_count(ctx->files_read));
+	bad |= tr_json_set(o, "bytes_read", tr_json_count(ctx->bytes_read));
+	bad |= tr_json_set(o, "records", tr_json_count(ctx->records));
+	bad |= tr_json_set(o, "findings", tr_json_count(ctx->nfindings));
+	bad |= tr_json_set(o, "findings_dropped", tr_json_count(ctx->dropped_findings));
+	bad |= tr_json_set(o, "warnings", tr_json_count(ctx->warnings.n));
+	bad |= tr_json_set(o, "notes", tr_json_count(ctx->notes.n));
+	bad |= tr_json_set(o, "modules_run", jstrlist(&ctx->modules_run));
+	bad |= tr_json_set(o, "rules", tr_json_count(ctx->yara ? tr_yara_rule_count(ctx->yara) : 0));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -249,17 +208,17 @@ static json_t *indicators_json(const tr_ctx *ctx)
 	tr_report_sources sc;
 	int bad = 0;
 
-	bad |= jset(o, "sources", jstrlist(&ctx->ioc_sources));
-	bad |= jset(o, "count", jint(ctx->iocs ? tr_iocs_count(ctx->iocs) : 0));
+	bad |= tr_json_set(o, "sources", jstrlist(&ctx->ioc_sources));
+	bad |= tr_json_set(o, "count", tr_json_count(ctx->iocs ? tr_iocs_count(ctx->iocs) : 0));
 	bad |= tr_report_ioc_sources(ctx, &sc) != TR_OK;
 	for (size_t i = 0; by && i < sc.n; i++) {
 		json_t *e = json_object();
-		bad |= jset(e, "file", jstr(sc.name[i]));
-		bad |= jset(e, "count", jint(sc.count[i]));
-		bad |= jpush(by, e);
+		bad |= tr_json_set(e, "file", tr_json_str(sc.name[i]));
+		bad |= tr_json_set(e, "count", tr_json_count(sc.count[i]));
+		bad |= tr_json_push(by, e);
 	}
 	tr_report_sources_free(&sc);
-	bad |= jset(o, "by_source", by);
+	bad |= tr_json_set(o, "by_source", by);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -270,7 +229,7 @@ static json_t *indicators_json(const tr_ctx *ctx)
 /* A string, or null when empty ("no date"). */
 static json_t *jstr_or_null(const char *s)
 {
-	return s && *s ? jstr(s) : json_null();
+	return s && *s ? tr_json_str(s) : json_null();
 }
 
 /* The packs loaded, as their manifests describe them: what a reader needs
@@ -291,29 +250,29 @@ static json_t *packs_json(const tr_ctx *ctx)
 				ind = p->files_sha256[k];
 			else if ((l > 4 && !strcmp(p->files[k] + l - 4, ".yar")) ||
 			         (l > 5 && !strcmp(p->files[k] + l - 5, ".yara")))
-				bad |= jpush(rules, jstr(p->files[k]));
+				bad |= tr_json_push(rules, tr_json_str(p->files[k]));
 		}
 		for (size_t k = 0; k < p->nsources; k++) {
 			const tr_pack_source *s = &p->sources[k];
 			json_t *e = json_object();
-			bad |= jset(e, "file", jstr(s->file));
-			bad |= jset(e, "sha256", jstr(s->sha256));
-			bad |= jset(e, "url", jstr_or_null(s->url));
-			bad |= jset(e, "date", jstr_or_null(s->date));
-			bad |= jset(e, "indicators", jint(s->indicators));
-			bad |= jpush(srcs, e);
+			bad |= tr_json_set(e, "file", tr_json_str(s->file));
+			bad |= tr_json_set(e, "sha256", tr_json_str(s->sha256));
+			bad |= tr_json_set(e, "url", jstr_or_null(s->url));
+			bad |= tr_json_set(e, "date", jstr_or_null(s->date));
+			bad |= tr_json_set(e, "indicators", tr_json_count(s->indicators));
+			bad |= tr_json_push(srcs, e);
 		}
-		bad |= jset(o, "name", jstr(p->name));
-		bad |= jset(o, "version", jint(p->version));
-		bad |= jset(o, "date", jstr_or_null(p->date));
-		bad |= jset(o, "folder", jstr(p->dir));
-		bad |= jset(o, "manifest_sha256", jstr(p->manifest_sha256));
-		bad |= jset(o, "rule_files", rules);
-		bad |= jset(o, "indicator_file", ind ? jstr("indicators.tsv") : json_null());
-		bad |= jset(o, "indicator_file_sha256", jstr_or_null(ind));
-		bad |= jset(o, "indicators", jint(p->indicators));
-		bad |= jset(o, "sources", srcs);
-		bad |= jpush(a, o);
+		bad |= tr_json_set(o, "name", tr_json_str(p->name));
+		bad |= tr_json_set(o, "version", tr_json_count(p->version));
+		bad |= tr_json_set(o, "date", jstr_or_null(p->date));
+		bad |= tr_json_set(o, "folder", tr_json_str(p->dir));
+		bad |= tr_json_set(o, "manifest_sha256", tr_json_str(p->manifest_sha256));
+		bad |= tr_json_set(o, "rule_files", rules);
+		bad |= tr_json_set(o, "indicator_file", ind ? tr_json_str("indicators.tsv") : json_null());
+		bad |= tr_json_set(o, "indicator_file_sha256", jstr_or_null(ind));
+		bad |= tr_json_set(o, "indicators", tr_json_count(p->indicators));
+		bad |= tr_json_set(o, "sources", srcs);
+		bad |= tr_json_push(a, o);
 	}
 	if (bad) {
 		json_decref(a);
@@ -329,24 +288,24 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	int bad = 0;
 
 	*out = NULL;
-	bad |= jset(head, "version", json_string(SPYTRIAGE_VERSION));
-	bad |= jset(head, "report_format", json_integer(TR_REPORT_FORMAT));
-	bad |= jset(o, "spytriage", head);
-	bad |= jset(o, "evidence", evidence_json(ctx));
-	bad |= jset(o, "verdict", json_string(tr_report_verdict_name(ctx->verdict)));
-	bad |= jset(o, "verdict_text", vtext ? jstr(vtext) : NULL);
+	bad |= tr_json_set(head, "version", json_string(SPYTRIAGE_VERSION));
+	bad |= tr_json_set(head, "report_format", json_integer(TR_REPORT_FORMAT));
+	bad |= tr_json_set(o, "spytriage", head);
+	bad |= tr_json_set(o, "evidence", evidence_json(ctx));
+	bad |= tr_json_set(o, "verdict", json_string(tr_report_verdict_name(ctx->verdict)));
+	bad |= tr_json_set(o, "verdict_text", vtext ? tr_json_str(vtext) : NULL);
 	free(vtext);
-	bad |= jset(o, "incomplete", json_boolean(ctx->incomplete.n > 0));
-	bad |= jset(o, "incomplete_reasons", jstrlist(&ctx->incomplete));
-	bad |= jset(o, "summary", summary_json(ctx));
+	bad |= tr_json_set(o, "incomplete", json_boolean(ctx->incomplete.n > 0));
+	bad |= tr_json_set(o, "incomplete_reasons", jstrlist(&ctx->incomplete));
+	bad |= tr_json_set(o, "summary", summary_json(ctx));
 	for (size_t i = 0; fa && !bad && i < ctx->nfindings; i++)
-		bad |= jpush(fa, tr_report_finding_json(&ctx->findings[i]));
-	bad |= jset(o, "findings", fa);
-	bad |= jset(o, "warnings", jstrlist(&ctx->warnings));
-	bad |= jset(o, "notes", jstrlist(&ctx->notes));
-	bad |= jset(o, "statistics", statistics_json(ctx));
-	bad |= jset(o, "indicators", indicators_json(ctx));
-	bad |= jset(o, "rule_packs", packs_json(ctx));
+		bad |= tr_json_push(fa, tr_report_finding_json(&ctx->findings[i]));
+	bad |= tr_json_set(o, "findings", fa);
+	bad |= tr_json_set(o, "warnings", jstrlist(&ctx->warnings));
+	bad |= tr_json_set(o, "notes", jstrlist(&ctx->notes));
+	bad |= tr_json_set(o, "statistics", statistics_json(ctx));
+	bad |= tr_json_set(o, "indicators", indicators_json(ctx));
+	bad |= tr_json_set(o, "rule_packs", packs_json(ctx));
 	bad |= tr_custody_json(ctx, o);
 	if (bad) {
 		json_decref(o);
@@ -408,13 +367,13 @@ int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *l
 	for (size_t i = 0; !bad && i < ctx->nfindings; i++) {
 		const char *fm = ctx->findings[i].module ? ctx->findings[i].module : "";
 		if (strcmp(fm, module) == 0) {
-			bad |= jpush(a, tr_report_finding_json(&ctx->findings[i]));
+			bad |= tr_json_push(a, tr_report_finding_json(&ctx->findings[i]));
 			n++;
 		}
 	}
-	bad |= jset(o, "module", jstr(module));
-	bad |= jset(o, "findings", a);
-	bad |= jset(o, "count", jint(n));
+	bad |= tr_json_set(o, "module", tr_json_str(module));
+	bad |= tr_json_set(o, "findings", a);
+	bad |= tr_json_set(o, "count", tr_json_count(n));
 	if (!bad)
 		*buf = tr_report_json_dump(o, len);
 	json_decref(o);
