@@ -248,16 +248,8 @@ static int cmd_scan(int argc, char **argv)
 			quiet = 1;
 		} else if (!strcmp(argv[i], "--include-personal-data")) {
 			tr_set_include_personal_data(ctx, 1);
-		} else if (!strncmp(argv[i], "--password", 10) &&
-		           (!argv[i][10] || argv[i][10] == '=')) {
-			ex = cli_usage_error(
-			        "scan",
-			        "%s: passwords are never taken on the command line; "
-			        "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt",
-			        "--password");
-			goto out;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ex = cli_usage_error("scan", "unknown option '%s'", argv[i]);
+			ex = cli_unknown_option("scan", argv[i]);
 			goto out;
 		} else if (!path) {
 			path = argv[i];
@@ -345,7 +337,7 @@ static int cmd_decrypt(int argc, char **argv)
 			quiet = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			tr_ctx_destroy(ctx);
-			return cli_usage_error("decrypt", "unknown option '%s'", argv[i]);
+			return cli_unknown_option("decrypt", argv[i]);
 		} else if (!path) {
 			path = argv[i];
 		} else {
@@ -502,7 +494,7 @@ static int cmd_iocs(int argc, char **argv)
 			json = !strcmp(v, "json");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			tr_ctx_destroy(ctx);
-			return cli_usage_error("iocs", "unknown option '%s'", argv[i]);
+			return cli_unknown_option("iocs", argv[i]);
 		} else {
 			if ((rc = tr_load_iocs(ctx, argv[i])) != 0) {
 				ex = fail_input(ctx, rc);

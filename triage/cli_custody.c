@@ -235,7 +235,7 @@ int cli_cmd_recheck(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			/* no progress line to silence: accepted as scan accepts it */
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ex = cli_usage_error("recheck", "unknown option '%s'", argv[i]);
+			ex = cli_unknown_option("recheck", argv[i]);
 			goto out;
 		} else if (!report) {
 			report = argv[i];

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli_rules.h"
+#include "cli_util.h"
 #include "spytriage.h"
 
 #define EXIT_USAGE 2
@@ -47,35 +48,6 @@ const char cli_rules_help[] =
         "copy; the rules/ of the source tree the executable is in. Never a rules/\n"
         "folder of the current directory.\n"
         "Exit status: 0 done, 2 usage error or a pack refused, 4 internal error.\n";
-
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("spytriage rules: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'spytriage help rules'.\n", stderr);
-	return EXIT_USAGE;
-}
-
-/* "--name VALUE" or "--name=VALUE"; advances *i. */
-static int opt(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	*val = *i + 1 < argc ? argv[++*i] : NULL;
-	return 1;
-}
 
 /* Pack and rules problems are the user's input: exit 2, unless memory ran
  * out or a bug showed (4). */
@@ -120,7 +92,7 @@ static int rules_check(int argc, char **argv)
 	int rc, ex = 0;
 
 	if (argc > 2)
-		return usage("%s", "usage: spytriage rules check [DIR]");
+		return cli_usage_error("rules", "%s", "usage: spytriage rules check [DIR]");
 	if (argc == 2)
 		dir = argv[1];
 	if (tr_ctx_create(&ctx) != 0)
@@ -228,12 +200,12 @@ static int rules_list(int argc, char **argv)
 	int rc, ex = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (opt(argc, argv, &i, "--rules", &v)) {
+		if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v)
-				return usage("%s", "--rules needs a folder");
+				return cli_usage_error("rules", "%s", "--rules needs a folder");
 			dir = v;
 		} else {
-			return usage("list: unknown argument '%s'", argv[i]);
+			return cli_usage_error("rules", "list: unknown argument '%s'", argv[i]);
 		}
 	}
 	if (tr_ctx_create(&ctx) != 0)
@@ -286,34 +258,34 @@ static int rules_import(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char **slot = NULL;
 		const char *what = NULL;
-		if (opt(argc, argv, &i, "--pack", &v))
+		if (cli_opt_value(argc, argv, &i, "--pack", &v))
 			slot = &imp.pack, what = "a name";
-		else if (opt(argc, argv, &i, "--into", &v))
+		else if (cli_opt_value(argc, argv, &i, "--into", &v))
 			slot = &imp.into, what = "a folder";
-		else if (opt(argc, argv, &i, "--sources", &v))
+		else if (cli_opt_value(argc, argv, &i, "--sources", &v))
 			slot = &imp.sources_table, what = "a file";
-		else if (opt(argc, argv, &i, "--description", &v))
+		else if (cli_opt_value(argc, argv, &i, "--description", &v))
 			slot = &imp.description, what = "a text";
 		else if (argv[i][0] == '-' && argv[i][1]) {
-			ex = usage("import: unknown option '%s'", argv[i]);
+			ex = cli_unknown_option("rules import", argv[i]);
 			goto out;
 		} else {
 			paths[imp.npaths++] = argv[i];
 			continue;
 		}
 		if (!v) {
-			ex = usage("import: %s needs %s", argv[i], what);
+			ex = cli_usage_error("rules", "import: %s needs %s", argv[i], what);
 			goto out;
 		}
 		*slot = v;
 	}
 	if (!imp.pack || imp.npaths == 0) {
-		ex = usage("%s", "usage: spytriage rules import FILE.stix2|DIR... --pack NAME "
+		ex = cli_usage_error("rules", "%s", "usage: spytriage rules import FILE.stix2|DIR... --pack NAME "
 		                 "[--into DIR] [--sources TABLE] [--description TEXT]");
 		goto out;
 	}
 	if (!imp.into && !(imp.into = tr_default_rules_dir())) {
-		ex = usage("%s", "import: no --into DIR, and no default rules folder "
+		ex = cli_usage_error("rules", "%s", "import: no --into DIR, and no default rules folder "
 		                 "(SPYTRIAGE_RULES, the installed copy, the source tree)");
 		goto out;
 	}
@@ -340,7 +312,7 @@ static int rules_manifest(int argc, char **argv)
 	int rc, ex = 0;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return usage("%s", "usage: spytriage rules manifest PACKDIR");
+		return cli_usage_error("rules", "%s", "usage: spytriage rules manifest PACKDIR");
 	if (tr_ctx_create(&ctx) != 0)
 		return EXIT_INTERNAL;
 	rc = tr_rules_manifest(ctx, argv[1]);
@@ -367,9 +339,9 @@ static const struct {
 int cli_rules(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage("%s", "a sub-command is needed: check, list, import or manifest");
+		return cli_usage_error("rules", "%s", "a sub-command is needed: check, list, import or manifest");
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(argc - 1, argv + 1);
-	return usage("unknown sub-command '%s' (check, list, import, manifest)", argv[1]);
+	return cli_usage_error("rules", "unknown sub-command '%s' (check, list, import, manifest)", argv[1]);
 }

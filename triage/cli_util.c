@@ -19,6 +19,24 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int cli_unknown_option(const char *cmd, const char *arg)
+{
+	char name[64];
+	size_t n = strcspn(arg, "=");
+
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	for (size_t i = 0; i < n; i++)
+		name[i] = (unsigned char)arg[i] < 0x20 || arg[i] == 0x7f ? '?' : arg[i];
+	name[n] = '\0';
+	if (strcmp(name, "--password") == 0)
+		return cli_usage_error(cmd,
+		                       "--password: passwords are never taken on the command line; "
+		                       "use --password-file, SPYTRIAGE_BACKUP_PASSWORD or the prompt");
+	return cli_usage_error(cmd, "unknown option '%s'%s", name,
+	                       arg[n] == '=' ? " (its value is not shown)" : "");
+}
+
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	size_t n = strlen(name);

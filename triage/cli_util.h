@@ -9,6 +9,12 @@
  * stderr; returns the usage exit status (2). */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The usage error for an unknown option arg of cmd. Only the option's name
+ * is shown, never what follows '=': a value may be a secret typed in the
+ * wrong place (--password=..., a mistyped --pasword=...). "--password"
+ * gets the reason it does not exist. Returns 2. */
+int cli_unknown_option(const char *cmd, const char *arg);
+
 /* Matches "--name VALUE" and "--name=VALUE" at argv[*i]; advances *i past
  * a separate value. Returns 1 when matched (the value in *val, NULL when
  * it is missing), 0 otherwise. */

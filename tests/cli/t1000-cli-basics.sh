@@ -25,6 +25,19 @@ expect_exit 2 "$BIN" scan x --jobs -3
 expect_exit 2 "$BIN" scan x --password hunter2
 must_contain "$TMP/err" "never taken on the command line"
 must_not_contain "$TMP/err" "hunter2"
+# ... nor echoed back by any command when given anyway, or mistyped: an
+# unknown option is named without its value.
+expect_exit 2 "$BIN" decrypt x --output "$TMP/d" --password=hunter2
+must_contain "$TMP/err" "never taken on the command line"
+must_not_contain "$TMP/err" "hunter2"
+expect_exit 2 "$BIN" scan x --pasword=hunter2
+must_contain "$TMP/err" "unknown option '--pasword' (its value is not shown)"
+must_not_contain "$TMP/err" "hunter2"
+expect_exit 2 "$BIN" recheck x --output "$TMP/r" --secret=hunter2
+must_not_contain "$TMP/err" "hunter2"
+expect_exit 2 "$BIN" rules import x --pack p --bogus=hunter2
+must_contain "$TMP/err" "unknown option '--bogus'"
+must_not_contain "$TMP/err" "hunter2"
 expect_exit 2 "$BIN" iocs
 expect_exit 2 "$BIN" rules
 exit 0
