@@ -58,10 +58,19 @@ static void csv_field(struct buf *b, const char *s, int last)
 	if (c[0] && strchr("=+-@\t\r", c[0]))
 		buf_add(b, "'", 1);
 	for (const char *p = c; *p; p++) {
-		if (*p == '"')
+		unsigned char ch = (unsigned char)*p;
+		if (*p == '"') {
 			buf_add(b, "\"\"", 2);
-		else
+		} else if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f) {
+			/* ESC, BEL and the other controls would drive a terminal that
+			 * shows the file (cat, less -r): written as \xNN. Tab and line
+			 * breaks are kept; the quoting above holds them. */
+			char esc[5];
+			snprintf(esc, sizeof esc, "\\x%02x", ch);
+			buf_add(b, esc, 4);
+		} else {
 			buf_add(b, p, 1);
+		}
 	}
 	if (quote)
 		buf_add(b, "\"", 1);

@@ -430,6 +430,7 @@ static void test_timeline(void **state)
 	              "=HYPERLINK(\"http://x\")", "Pegasus", "text", "a,b \"quoted\"\r\nnext");
 	add_indicator(ctx, TR_LEVEL_LOW, "m", "", "middle", 200.0, "e", "process:name", "-cmd",
 	              "+Mal", "f", "@SUM(A1)");
+	add_heuristic(ctx, TR_LEVEL_INFO, "m", "D", "ctl\x1b[31m\x07\x7f", 400.0, "h_ctl", "k", "v");
 	tr_findings_sort(ctx);
 	assert_int_equal(tr_report_timeline_csv(ctx, &csv, &len), TR_OK);
 	assert_int_equal(strlen(csv), len);
@@ -450,6 +451,10 @@ static void test_timeline(void **state)
 	assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
 	assert_non_null(strstr(csv, ",\"a,b \"\"quoted\"\"\r\nnext\"\r\n"));
 	assert_non_null(strstr(csv, ",'-cmd,'+Mal,,'@SUM(A1)\r\n"));
+	/* terminal controls from the evidence are escaped, never raw */
+	assert_non_null(strstr(csv, "ctl\\x1b[31m\\x07\\x7f"));
+	assert_null(strchr(csv, '\x1b'));
+	assert_null(strchr(csv, '\x07'));
 	assert_non_null(strstr(csv, ",medium,m,D/late,sms,,,,h_late,\r\n"));
 	free(csv);
 	tr_ctx_destroy(ctx);
