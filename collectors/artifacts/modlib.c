@@ -122,3 +122,10 @@ int trm_run_plist(tr_ctx *ctx, const tr_module *m, const tr_source *src, const t
 		plist_free(root);
 	return rc;
 }
+
+int trm_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time, const char *event,
+             const tr_kv *kv, size_t nkv)
+{
+	tr_record rec = { .file = f, .time = time, .event = event, .kv = kv, .nkv = nkv };
+	return tr_emit(ctx, m, &rec);
+}

@@ -61,6 +61,10 @@ const char *trm_num(sqlite3_stmt *st, int col, char *buf, size_t len);
 void trm_kv(tr_kv *kv, size_t *n, size_t cap, const char *key, const char *value,
                           enum tr_match match, int keep_empty);
 
+/* Emits one record of f (tr_emit): time, event name, kv[0..nkv). */
+int trm_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time, const char *event,
+             const tr_kv *kv, size_t nkv);
+
 /* Case-insensitive prefix test. */
 int trm_prefix(const char *s, const char *prefix);
 

@@ -76,19 +76,13 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		char id[32];
 		tr_kv kv[3];
 		size_t nkv = 0;
-		tr_record rec;
 
 		trm_kv(kv, &nkv, 3, "url", trm_nonempty(st, 0), TR_M_URL, 0);
 		if (!nkv)
 			continue;
 		trm_kv(kv, &nkv, 3, "app", app, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 3, "entry_id", trm_num(st, 2, id, sizeof id), TR_M_NONE, 0);
-		rec = (tr_record){ .file = f,
-			           .time = trm_utc_text_time(st, 1),
-			           .event = "cached_request",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, trm_utc_text_time(st, 1), "cached_request", kv, nkv);
 	}
 	sqlite3_finalize(st);
 out:

@@ -121,16 +121,10 @@ static int scan_participants(tr_ctx *ctx, const tr_module *m, const tr_file *f, 
 		char id[32];
 		tr_kv kv[2];
 		size_t nkv = 0;
-		tr_record rec;
 
 		trm_kv(kv, &nkv, 2, "email", trm_nonempty(st, 0), TR_M_EMAIL, 0);
 		trm_kv(kv, &nkv, 2, "item_id", trm_num(st, 1, id, sizeof id), TR_M_NONE, 0);
-		rec = (tr_record){ .file = f,
-			           .time = trm_mac_time(st, 2),
-			           .event = "calendar_participant",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, trm_mac_time(st, 2), "calendar_participant", kv, nkv);
 	}
 	sqlite3_finalize(st);
 	return rc;

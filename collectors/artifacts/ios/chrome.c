@@ -58,7 +58,6 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			char vid[32], from[32];
 			tr_kv kv[3];
 			size_t nkv = 0;
-			tr_record rec;
 
 			trm_kv(kv, &nkv, 3, "url", trm_nonempty(st, 0), TR_M_URL, 0);
 			if (!nkv)
@@ -67,12 +66,7 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			       0);
 			trm_kv(kv, &nkv, 3, "from_visit", trm_num(st, 3, from, sizeof from),
 			       TR_M_NONE, 0);
-			rec = (tr_record){ .file = f,
-				           .time = trm_chrome_time(st, 1),
-				           .event = "visit",
-				           .kv = kv,
-				           .nkv = nkv };
-			rc = tr_emit(ctx, m, &rec);
+			rc = trm_emit(ctx, m, f, trm_chrome_time(st, 1), "visit", kv, nkv);
 		}
 		sqlite3_finalize(st);
 		if (rc != TR_OK)
@@ -134,18 +128,12 @@ static int scan_favicons(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		       (r = trm_step(ctx, db, st, disp, "icon mappings", &rows)) == 1) {
 			tr_kv kv[2];
 			size_t nkv = 0;
-			tr_record rec;
 
 			trm_kv(kv, &nkv, 2, "page_url", trm_nonempty(st, 0), TR_M_URL, 0);
 			trm_kv(kv, &nkv, 2, "icon_url", trm_nonempty(st, 1), TR_M_URL, 0);
 			if (!nkv)
 				continue;
-			rec = (tr_record){ .file = f,
-				           .time = trm_chrome_time(st, 2),
-				           .event = "favicon",
-				           .kv = kv,
-				           .nkv = nkv };
-			rc = tr_emit(ctx, m, &rec);
+			rc = trm_emit(ctx, m, f, trm_chrome_time(st, 2), "favicon", kv, nkv);
 		}
 		sqlite3_finalize(st);
 		st = NULL;

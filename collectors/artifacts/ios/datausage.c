@@ -121,7 +121,6 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		char lastbuf[40], nums[4][32];
 		tr_kv kv[7];
 		size_t nkv = 0;
-		tr_record rec;
 
 		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
 			continue;
@@ -156,8 +155,7 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		if (TR_HAS_TIME(last))
 			trm_kv(kv, &nkv, 7, "last_seen",
 			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
-		rec = (tr_record){ .file = f, .time = t, .event = "process", .kv = kv, .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, t, "process", kv, nkv);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -69,7 +69,6 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			char vid[32], type[32];
 			tr_kv kv[3];
 			size_t nkv = 0;
-			tr_record rec;
 
 			trm_kv(kv, &nkv, 3, "url", trm_nonempty(st, 0), TR_M_URL, 0);
 			if (!nkv)
@@ -78,12 +77,7 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			       0);
 			trm_kv(kv, &nkv, 3, "type", trm_num(st, 3, type, sizeof type), TR_M_NONE,
 			       0);
-			rec = (tr_record){ .file = f,
-				           .time = trm_unix_us_time(st, 1),
-				           .event = "visit",
-				           .kv = kv,
-				           .nkv = nkv };
-			rc = tr_emit(ctx, m, &rec);
+			rc = trm_emit(ctx, m, f, trm_unix_us_time(st, 1), "visit", kv, nkv);
 		}
 		sqlite3_finalize(st);
 		st = NULL;

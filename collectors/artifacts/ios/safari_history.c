@@ -154,7 +154,6 @@ static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 		sqlite3_int64 visit_id = sqlite3_column_int64(st, 0);
 		tr_kv kv[5];
 		size_t nkv = 0;
-		tr_record rec;
 
 		if (!url)
 			continue;
@@ -165,8 +164,7 @@ static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 		trm_kv(kv, &nkv, 5, "redirect_destination", trm_num(st, 4, dest, sizeof dest),
 		       TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 5, "origin", trm_num(st, 5, origin, sizeof origin), TR_M_NONE, 0);
-		rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, t, "visit", kv, nkv);
 		if (rc == TR_OK && dst && sqlite3_column_type(st, 4) == SQLITE_INTEGER &&
 		    trm_prefix(url, "http://"))
 			rc = check_redirect(ctx, m, f, dst, url, t, visit_id,

@@ -97,7 +97,6 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		int is_path;
 		tr_kv kv[7];
 		size_t nkv = 0;
-		tr_record rec;
 
 		if (!client)
 			continue;
@@ -132,12 +131,7 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		trm_kv(kv, &nkv, 7, "service", service, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, "auth", auth, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, extra_key, extra, TR_M_NONE, 0);
-		rec = (tr_record){ .file = f,
-			           .time = trm_unix_time(st, 5),
-			           .event = "tcc",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, trm_unix_time(st, 5), "tcc", kv, nkv);
 	}
 	sqlite3_finalize(st);
 out:

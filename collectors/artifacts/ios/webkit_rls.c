@@ -71,7 +71,6 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		char ui[32], to[32], from[32];
 		tr_kv kv[4];
 		size_t nkv = 0;
-		tr_record rec;
 
 		trm_kv(kv, &nkv, 4, "domain", trm_nonempty(st, 0), TR_M_DOMAIN, 0);
 		if (!nkv)
@@ -84,12 +83,7 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		if (sqlite3_column_int64(st, 4) > 0)
 			trm_kv(kv, &nkv, 4, "redirected_from", trm_num(st, 4, from, sizeof from),
 			       TR_M_NONE, 0);
-		rec = (tr_record){ .file = f,
-			           .time = trm_unix_time(st, 1),
-			           .event = "observed_domain",
-			           .kv = kv,
-			           .nkv = nkv };
-		rc = tr_emit(ctx, m, &rec);
+		rc = trm_emit(ctx, m, f, trm_unix_time(st, 1), "observed_domain", kv, nkv);
 	}
 	sqlite3_finalize(st);
 out:
