@@ -198,6 +198,33 @@ void tr_rmtree(const char *path);
  * itself; never follows a link at path. */
 void tr_rmtree_contents(const char *path);
 
+/*
+ * Evidence below a root folder, never through a symbolic link
+ * (triage/fileio.c). The path the user gave may hold links (that is the
+ * user's choice); below it none is followed, in any component: a link
+ * where a folder or the file should be fails with ELOOP.
+ *
+ * tr_open_beneath() opens relpath below the folder rootfd with flags
+ * (O_RDONLY, O_PATH, O_DIRECTORY, O_NONBLOCK...; never O_CREAT or
+ * O_TMPFILE: EINVAL), adding O_NOFOLLOW and O_CLOEXEC. relpath must be
+ * relative and hold no ".." component (EXDEV otherwise; an empty one:
+ * ENOENT). It uses openat2(2) with RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS
+ * and RESOLVE_NO_MAGICLINKS, and, where that call is missing or filtered
+ * (ENOSYS, EPERM: old kernels, seccomp'd containers), the walk below.
+ * Returns the descriptor (caller closes) or -1 with errno set.
+ */
+int tr_open_beneath(int rootfd, const char *relpath, int flags);
+/* The fallback of tr_open_beneath(): one openat(O_NOFOLLOW) per component,
+ * each folder opened O_PATH|O_DIRECTORY; same contract. Public for the
+ * tests, which force it. */
+int tr_open_beneath_walk(int rootfd, const char *relpath, int flags);
+/* lstat(2) of relpath below rootfd: no link is followed on the way; the
+ * last component is examined itself (a link there is reported as a link,
+ * S_ISLNK). 0, or -1 with errno set (ELOOP: a folder on the way is a link;
+ * EACCES: a folder on the way may not be searched; ENOTDIR, ENOENT...). */
+struct stat;
+int tr_stat_beneath(int rootfd, const char *relpath, struct stat *sb);
+
 /* Evidence text for a message: at most max of the n bytes of s, then
  * "..."; control characters, DEL, '\\' and '\'' as \xNN, so that a hostile
  * value can neither forge report lines nor end its quotes. Writes into buf
