@@ -82,11 +82,22 @@ static int denied_errno(int e)
 	return e == EACCES || e == EPERM;
 }
 
-/* Reads dir/name whole (at most limit bytes) without following a symlink.
- * Returns TR_ENOTFOUND (no error set) if absent; ctx may be NULL (probing),
- * then no error is recorded at all. */
-static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t limit, uint8_t **buf,
-                      size_t *len)
+/* Opens dir/name read-only without following a symlink: below the folder
+ * dfd (tr_open_beneath) once the backup is open, by path while probing
+ * (dfd < 0: no root folder chosen yet). O_NONBLOCK: a FIFO there must not
+ * hang us; it is refused by the callers' S_ISREG checks. */
+static int open_in(int dfd, const char *path, const char *name)
+{
+	if (dfd >= 0)
+		return tr_open_beneath(dfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+}
+
+/* Reads dir/name whole (at most limit bytes) without following a symlink
+ * (dfd: as open_in()). Returns TR_ENOTFOUND (no error set) if absent; ctx
+ * may be NULL (probing), then no error is recorded at all. */
+static int read_small_in(tr_ctx *ctx, int dfd, const char *dir, const char *name, size_t limit,
+                         uint8_t **buf, size_t *len)
 {
 	char *path = path_join(dir, name);
 	uint8_t *b = NULL;
@@ -99,7 +110,7 @@ static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t lim
 	if (!path)
 		return ctx ? tr_set_error(ctx, TR_ENOMEM, "%s/%s: out of memory", dir, name)
 		           : TR_ENOMEM;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = open_in(dfd, path, name);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			rc = TR_ENOTFOUND;
@@ -158,9 +169,16 @@ out:
 	return rc;
 }
 
-/* Reads the first n bytes of dir/name; returns the count read, -1 if the
- * file is absent, unreadable (errno EACCES) or not a regular file. */
-static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t n)
+static int read_small(tr_ctx *ctx, const char *dir, const char *name, size_t limit, uint8_t **buf,
+                      size_t *len)
+{
+	return read_small_in(ctx, -1, dir, name, limit, buf, len);
+}
+
+/* Reads the first n bytes of dir/name (dfd: as open_in()); returns the
+ * count read, -1 if the file is absent, unreadable (errno EACCES) or not a
+ * regular file. */
+static ssize_t read_head_in(int dfd, const char *dir, const char *name, uint8_t *buf, size_t n)
 {
 	char *path = path_join(dir, name);
 	struct stat sb;
@@ -168,7 +186,7 @@ static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t
 	int fd, err;
 	if (!path)
 		return -1;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = open_in(dfd, path, name);
 	err = errno;
 	free(path);
 	if (fd < 0) {
@@ -184,6 +202,18 @@ static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t
 	}
 	close(fd);
 	return got;
+}
+
+static ssize_t read_head(const char *dir, const char *name, uint8_t *buf, size_t n)
+{
+	return read_head_in(-1, dir, name, buf, n);
+}
+
+/* 1 if name below the folder dfd is a regular file (not a symlink). */
+static int is_regular_in(int dfd, const char *name)
+{
+	struct stat sb;
+	return tr_stat_beneath(dfd, name, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 /* 1 if dir/name is a regular file (not a symlink). */
@@ -215,13 +245,67 @@ static int set_str(char **dst, size_t *cap, const char *s, size_t n)
 	return TR_OK;
 }
 
-/* At the end of the listing: how many per-row problems went unlisted. */
-static void row_warn_summary(tr_ctx *ctx, const tr_ios_backup *st)
+/* What is in place of listed data that is not read (set_present), for
+ * the reasons of an incomplete scan. */
+enum ib_replaced { IB_R_LINK, IB_R_DENIED, IB_R_FIFO, IB_R_DEVICE, IB_R_OTHER };
+static const char *const replaced_what[TR_IOS_REPLACED_KINDS] = {
+	[IB_R_LINK] = "a symbolic link, not followed",
+	[IB_R_DENIED] = "a data folder that cannot be read",
+	[IB_R_FIFO] = "a FIFO",
+	[IB_R_DEVICE] = "a device node",
+	[IB_R_OTHER] = "not a regular file",
+};
+
+/* The kind of a non-regular file type, and its name for messages. */
+static enum ib_replaced kind_of_mode(mode_t m, const char **what)
 {
+	if (S_ISLNK(m)) {
+		*what = "a symbolic link";
+		return IB_R_LINK;
+	}
+	if (S_ISFIFO(m)) {
+		*what = "a FIFO";
+		return IB_R_FIFO;
+	}
+	if (S_ISCHR(m) || S_ISBLK(m)) {
+		*what = "a device node";
+		return IB_R_DEVICE;
+	}
+	*what = S_ISDIR(m) ? "a folder" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+	return IB_R_OTHER;
+}
+
+/* At the end of the listing (once): how many per-row problems went
+ * unlisted, and one reason of an incomplete scan per kind of data not read
+ * (a count and the first file), never one line per file. */
+static void end_of_listing(tr_ctx *ctx, tr_ios_backup *st)
+{
+	const char *index = st->legacy ? "Manifest.mbdb" : "Manifest.db";
+
+	if (st->listing_ended)
+		return;
+	st->listing_ended = 1;
 	if (st->row_warnings > TR_IOS_MAX_ROW_WARNINGS)
-		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
-		        "%llu more problems with single files not listed",
+		tr_warn(ctx, index, "%llu more problems with single files not listed",
 		        (unsigned long long)(st->row_warnings - TR_IOS_MAX_ROW_WARNINGS));
+	for (int k = 0; k < TR_IOS_REPLACED_KINDS; k++)
+		if (st->replaced[k].n)
+			tr_incomplete(ctx, index, "%llu file%s not read (%s): first %s",
+			              (unsigned long long)st->replaced[k].n,
+			              st->replaced[k].n == 1 ? "" : "s", replaced_what[k],
+			              st->replaced[k].example);
+}
+
+/* "xx/<fileID>" ("<fileID>" for legacy backups): where the data of a
+ * (validated) fileID is below the root, for tr_open_beneath(). */
+static const char *data_rel(const tr_ios_backup *st, const char *id,
+                            char buf[TR_IOS_FILEID_LEN + 4])
+{
+	if (st->legacy)
+		snprintf(buf, TR_IOS_FILEID_LEN + 4, "%s", id);
+	else
+		snprintf(buf, TR_IOS_FILEID_LEN + 4, "%.2s/%s", id, id);
+	return buf;
 }
 
 /* Path of the data file of a fileID (already validated) in st->path_buf. */
@@ -502,8 +586,9 @@ static int resolve_root(tr_ctx *ctx, const char *path, char **root)
 /* ------------------------------------------------------------------ */
 /* Top-level plists and device information                             */
 
-/* Parses root/name; TR_ENOTFOUND if absent (no error set). */
-static int load_plist(tr_ctx *ctx, const char *root, const char *name, plist_t *out)
+/* Parses root/name (rootfd: that folder); TR_ENOTFOUND if absent (no
+ * error set). */
+static int load_plist(tr_ctx *ctx, int rootfd, const char *root, const char *name, plist_t *out)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -511,7 +596,7 @@ static int load_plist(tr_ctx *ctx, const char *root, const char *name, plist_t *
 	int rc;
 
 	*out = NULL;
-	rc = read_small(ctx, root, name, TR_MAX_PLIST_BYTES, &buf, &len);
+	rc = read_small_in(ctx, rootfd, root, name, TR_MAX_PLIST_BYTES, &buf, &len);
 	if (rc != TR_OK)
 		return rc;
 	if (!(disp = path_join(root, name))) {
@@ -857,10 +942,13 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 		goto out;
 	}
 	if (st->legacy)
-		snprintf(path, st->path_cap, "%s/%s", st->root, id);
+		snprintf(path, st->path_cap, "%s", id);
 	else
-		snprintf(path, st->path_cap, "%s/%.2s/%s", st->root, id, id);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		snprintf(path, st->path_cap, "%.2s/%s", id, id);
+	/* below the root, no link followed in any component (issue 12,
+	 * defect 3: a symlinked data folder made a file outside the backup be
+	 * read as this one) */
+	fd = tr_open_beneath(st->rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
 			rc = tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent%s",
@@ -946,8 +1034,11 @@ static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const
 	if (!f->id || !tr_ios_valid_fileid(f->id))
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
 	if (!st->encrypted) {
+		char rel[TR_IOS_FILEID_LEN + 4];
 		p = data_path(st, f->id);
-		if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+		/* no link on the way below the root (tr_stat_beneath) */
+		if (tr_stat_beneath(st->rootfd, data_rel(st, f->id, rel), &sb) != 0 ||
+		    !S_ISREG(sb.st_mode))
 			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent",
 			                    display, f->id);
 		if (!(*out = strdup(p)))
@@ -992,7 +1083,8 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 
 	if (!name)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
-	rc = read_small(ctx, st->root, "Manifest.mbdb", TR_MAX_READ_ALL_BYTES, &buf, &len);
+	rc = read_small_in(ctx, st->rootfd, st->root, "Manifest.mbdb", TR_MAX_READ_ALL_BYTES, &buf,
+	                   &len);
 	if (rc == TR_OK)
 		rc = tr_ios_mbdb_parse(ctx, st, buf, len, name);
 	free(buf);
@@ -1012,16 +1104,33 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	if ((rc = ib_manifest_db_plain(ctx, st)) != TR_OK)
 		goto out;
 	/* A Manifest.db-wal left beside it by an interrupted writer holds
-	 * committed rows: apply it (on a private copy). */
-	if (!st->encrypted && is_regular(st->root, "Manifest.db-wal")) {
-		struct stat sb;
-		if (!(wal = path_join(st->root, "Manifest.db-wal"))) {
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
+	 * committed rows: apply it (on a private copy). One that is there but
+	 * cannot be applied is never taken for an absent one (issue 12,
+	 * defects 5 and 9): not a regular file, the listing is incomplete;
+	 * unreadable, the evidence cannot be read (named). */
+	struct stat wsb;
+	if (!st->encrypted && tr_stat_beneath(st->rootfd, "Manifest.db-wal", &wsb) == 0) {
+		int wfd = -1;
+		if (!S_ISREG(wsb.st_mode)) {
+			const char *what;
+			(void)kind_of_mode(wsb.st_mode, &what);
+			tr_incomplete(ctx, "Manifest.db-wal",
+			              "%s, not applied: the rows it may hold were not listed", what);
+		} else if (wsb.st_size > 0 &&
+		           (wfd = tr_open_beneath(st->rootfd, "Manifest.db-wal",
+		                                  O_RDONLY | O_NONBLOCK | O_NOCTTY)) < 0) {
+			rc = denied_errno(errno)
+			             ? tr_set_error(ctx, TR_EACCES, "%s-wal: permission denied",
+			                            st->db_name)
+			             : tr_set_error(ctx, TR_EIO, "%s-wal: cannot open: %s",
+			                            st->db_name, strerror(errno));
 			goto out;
-		}
-		if (lstat(wal, &sb) != 0 || sb.st_size == 0) {
-			free(wal);
-			wal = NULL;
+		} else if (wsb.st_size > 0) {
+			close(wfd);
+			if (!(wal = path_join(st->root, "Manifest.db-wal"))) {
+				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
+				goto out;
+			}
 		}
 	}
 	if ((rc = tr_sqlite_open(ctx, st->plain_db, wal, st->db_name, &st->db)) != TR_OK)
@@ -1099,6 +1208,8 @@ static void ios_backup_close(void *state)
 	sqlite3_finalize(st->sib);
 	sqlite3_finalize(st->byid);
 	sqlite3_close(st->db);
+	if (st->rootfd >= 0)
+		close(st->rootfd);
 	/* decrypted copies go with the backup (tr_cleanup_tmp() would remove
 	 * them at exit anyway), class keys are wiped */
 	tr_rmtree(st->dec_dir);
@@ -1125,14 +1236,26 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	plist_t info = NULL, status = NULL;
 	uint8_t head[16];
 	ssize_t hn;
-	int rc, hn_denied;
+	int rc, hn_denied, hn_errno;
 
 	*state = NULL;
 	if (!(st = calloc(1, sizeof *st)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	tr_mbfile_init(&st->cur_mb);
+	st->rootfd = -1;
 	if ((rc = resolve_root(ctx, path, &st->root)) != TR_OK)
 		goto out;
+	/* The folder once: what is below it is opened through this descriptor
+	 * without following a link in any component (tr_open_beneath). The
+	 * path the user gave may hold links; that is the user's choice. */
+	st->rootfd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->rootfd < 0) {
+		rc = denied_errno(errno)
+		             ? tr_set_error(ctx, TR_EACCES, "%s: permission denied", st->root)
+		             : tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", st->root,
+		                            strerror(errno));
+		goto out;
+	}
 	st->path_cap = strlen(st->root) + 2 + 3 + TR_IOS_FILEID_LEN + 1;
 	if (!(st->path_buf = malloc(st->path_cap)) ||
 	    !(st->db_name = path_join(st->root, "Manifest.db"))) {
@@ -1140,7 +1263,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		goto out;
 	}
 
-	rc = load_plist(ctx, st->root, "Manifest.plist", &st->manifest);
+	rc = load_plist(ctx, st->rootfd, st->root, "Manifest.plist", &st->manifest);
 	if (rc == TR_ENOTFOUND) {
 		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Manifest.plist", st->root);
 		goto out;
@@ -1152,7 +1275,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	 * it too): a missing or corrupt one means an incomplete copy or a
 	 * tampered folder, and the user must know before trusting a verdict.
 	 * Status.plist is optional: a problem with it is a warning. */
-	rc = load_plist(ctx, st->root, "Info.plist", &info);
+	rc = load_plist(ctx, st->rootfd, st->root, "Info.plist", &info);
 	if (rc == TR_ENOTFOUND) {
 		rc = tr_set_error(ctx, TR_EFORMAT,
 		                  "%s: missing Info.plist (every iOS backup has one; "
@@ -1162,9 +1285,16 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	}
 	if (rc != TR_OK)
 		goto out;
-	rc = load_plist(ctx, st->root, "Status.plist", &status);
+	rc = load_plist(ctx, st->rootfd, st->root, "Status.plist", &status);
+	struct stat ssb;
 	if (rc == TR_ENOTFOUND) {
 		tr_warn(ctx, "Status.plist", "missing; cannot tell whether the backup completed");
+	} else if (rc == TR_EACCES || (rc != TR_OK && rc != TR_ENOMEM &&
+	                               tr_stat_beneath(st->rootfd, "Status.plist", &ssb) == 0 &&
+	                               !S_ISREG(ssb.st_mode))) {
+		/* there but not read (a link, a FIFO, a device, permission):
+		 * not merely absent (issue 12, defect 5) */
+		tr_incomplete(ctx, "Status.plist", "not read: %s", tr_errmsg(ctx));
 	} else if (rc != TR_OK) {
 		tr_warn(ctx, "Status.plist", "unreadable: %s", tr_errmsg(ctx));
 	} else {
@@ -1186,8 +1316,9 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	int64_t e = 0;
 	if (enc && tr_plist_int(enc, &e) == TR_OK && e)
 		st->encrypted = 1;
-	hn = read_head(st->root, "Manifest.db", head, sizeof head);
-	hn_denied = hn < 0 && denied_errno(errno);
+	hn = read_head_in(st->rootfd, st->root, "Manifest.db", head, sizeof head);
+	hn_errno = errno;
+	hn_denied = hn < 0 && denied_errno(hn_errno);
 	if (hn >= 0 && (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0)) {
 		if (!st->encrypted) {
 			set_device_info(ctx, st, info, status);
@@ -1213,26 +1344,27 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 			goto out;
 	}
 
-	if (hn < 0 && !is_regular(st->root, "Manifest.db")) {
+	struct stat dsb;
+	int db_exists = tr_stat_beneath(st->rootfd, "Manifest.db", &dsb) == 0;
+	if (hn < 0 && db_exists && !S_ISREG(dsb.st_mode)) {
 		/* present but a symlink, a folder, a device...: not followed */
-		struct stat sb;
-		char *p = path_join(st->root, "Manifest.db");
-		int exists = p && lstat(p, &sb) == 0;
-		free(p);
-		if (exists) {
-			rc = tr_set_error(
-			        ctx, TR_EFORMAT,
-			        "%s: not a regular file (symbolic links are not followed)",
-			        st->db_name);
-			goto out;
-		}
+		const char *what;
+		(void)kind_of_mode(dsb.st_mode, &what);
+		rc = tr_set_error(ctx, TR_EFORMAT, "%s: not a regular file: %s", st->db_name,
+		                  what);
+		goto out;
 	}
 	if (hn_denied) {
 		/* there, but not for this user: never "missing" */
 		rc = tr_set_error(ctx, TR_EACCES, "%s: permission denied", st->db_name);
 	} else if (hn >= 0) {
 		rc = open_manifest_db(ctx, st);
-	} else if (is_regular(st->root, "Manifest.mbdb")) {
+	} else if (db_exists) {
+		/* there but its first bytes did not come: say why, never
+		 * "missing" (issue 12, defect 9) */
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot read: %s", st->db_name,
+		                  strerror(hn_errno));
+	} else if (is_regular_in(st->rootfd, "Manifest.mbdb")) {
 		st->legacy = 1;
 		/* legacy encrypted backups keep the index plain (format doc 2.5) */
 		rc = load_mbdb(ctx, st);
@@ -1285,15 +1417,8 @@ static int is_top_plist(const tr_file *f)
  * of a regular file, or -1 with errno set (EINVAL: not a regular file). */
 static int open_top(const tr_ios_backup *st, const char *name, struct stat *sb)
 {
-	char *path = path_join(st->root, name);
-	int fd;
+	int fd = tr_open_beneath(st->rootfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 
-	if (!path) {
-		errno = ENOMEM;
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	free(path);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
@@ -1428,21 +1553,65 @@ static void set_opaque(tr_ios_backup *st)
 	st->cur.opaque_len = sizeof st->cur_opaque;
 }
 
-/* present = the data is a regular file; a symlink there is not followed. */
+/*
+ * present = the data is a regular file, reached without following a link
+ * in any component below the root. Listed but absent (ENOENT) is normal
+ * for partial backups. Anything else there (a link as the data file or as
+ * its data folder, a FIFO, a device, a data folder that cannot be
+ * searched) is not read, is named in a warning (the first few) and counted
+ * for the reasons of an incomplete scan (end_of_listing): the file was not
+ * examined, which must never look like "absent".
+ */
 static void set_present(tr_ctx *ctx, tr_ios_backup *st, const char *display)
 {
+	char rel[TR_IOS_FILEID_LEN + 4], detail[160];
+	enum ib_replaced k;
+	const char *what;
 	struct stat sb;
+
 	st->cur.present = 0;
 	if (st->cur.type != TR_FT_REG)
 		return;
-	if (lstat(data_path(st, st->cur_id), &sb) != 0)
-		return; /* listed but absent: normal for partial backups */
-	if (S_ISREG(sb.st_mode))
-		st->cur.present = 1;
-	else if (tr_ios_row_warn(st))
+	data_rel(st, st->cur_id, rel);
+	if (tr_stat_beneath(st->rootfd, rel, &sb) == 0) {
+		if (S_ISREG(sb.st_mode)) {
+			st->cur.present = 1;
+			return;
+		}
+		k = kind_of_mode(sb.st_mode, &what);
+		snprintf(detail, sizeof detail, "data file %s is %s", rel, what);
+	} else {
+		int e = errno;
+		struct stat db;
+		if (e == ENOENT)
+			return;
+		/* the data folder "xx" itself (legacy backups have none) */
+		if (!st->legacy && fstatat(st->rootfd, (char[3]){ rel[0], rel[1], '\0' }, &db,
+		                           AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISDIR(db.st_mode)) {
+			k = kind_of_mode(db.st_mode, &what);
+			if (k == IB_R_OTHER)
+				what = "not a folder";
+			snprintf(detail, sizeof detail, "data folder %.2s/ is %s", rel, what);
+		} else if (denied_errno(e)) {
+			k = IB_R_DENIED;
+			snprintf(detail, sizeof detail, "data folder %.2s/ cannot be read: %s", rel,
+			         strerror(e));
+		} else if (e == ELOOP) {
+			k = IB_R_LINK;
+			snprintf(detail, sizeof detail, "a symbolic link on the way to %s", rel);
+		} else {
+			k = IB_R_OTHER;
+			snprintf(detail, sizeof detail, "data file %s cannot be examined: %s", rel,
+			         strerror(e));
+		}
+	}
+	if (st->replaced[k].n++ == 0)
+		snprintf(st->replaced[k].example, sizeof st->replaced[k].example, "%s, %s",
+		         display, detail);
+	if (tr_ios_row_warn(st))
 		tr_warn(ctx, st->legacy ? "Manifest.mbdb" : "Manifest.db",
-		        "%s: data file %s is %s, not read", display, st->cur_id,
-		        S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a regular file");
+		        "%s: %s; not read", display, detail);
 }
 
 static enum tr_file_type type_of(int64_t flags, const tr_mbfile *m)
@@ -1497,10 +1666,8 @@ static int next_mbdb(tr_ctx *ctx, tr_ios_backup *st, const tr_file **out)
 		*out = &st->cur;
 		return TR_OK;
 	}
-	if (!st->done) {
-		st->done = 1;
-		row_warn_summary(ctx, st);
-	}
+	st->done = 1;
+	end_of_listing(ctx, st);
 	*out = NULL;
 	return TR_OK;
 }
@@ -1528,7 +1695,6 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		}
 		if (src == SQLITE_DONE) {
 			st->done = 1;
-			row_warn_summary(ctx, st);
 			break;
 		}
 		if (src != SQLITE_ROW && st->strict) {
@@ -1635,6 +1801,8 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 		*out = &st->cur;
 		return TR_OK;
 	}
+	/* however the listing ended (its end, a limit, a damaged index) */
+	end_of_listing(ctx, st);
 	return TR_OK;
 }
 
@@ -1746,11 +1914,21 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 	return rc;
 }
 
-/* A non-empty regular file at p? */
+/* A non-empty regular file at p (our own temp files)? */
 static int nonempty_file(const char *p)
 {
 	struct stat sb;
 	return lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+}
+
+/* Is the data of fileID id a non-empty regular file, reached without a
+ * link below the root? */
+static int nonempty_data(const tr_ios_backup *st, const char *id)
+{
+	char rel[TR_IOS_FILEID_LEN + 4];
+	struct stat sb;
+	return tr_stat_beneath(st->rootfd, data_rel(st, id, rel), &sb) == 0 &&
+	       S_ISREG(sb.st_mode) && sb.st_size > 0;
 }
 
 /*
@@ -1791,7 +1969,7 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 	}
 	if ((rc = find_wal(ctx, st, f, &wf, id, &wal_rel, opq, &found)) != TR_OK)
 		goto out;
-	if (found && nonempty_file(data_path(st, id))) {
+	if (found && nonempty_data(st, id)) {
 		if (!st->encrypted) {
 			if (!(wal = strdup(data_path(st, id)))) {
 				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);

@@ -725,7 +725,7 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 
 	/* O_NONBLOCK: a FIFO planted as Manifest.db must not hang us; it is
 	 * refused by the S_ISREG check (no effect on regular files). */
-	in_fd = open(enc_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	in_fd = open(enc_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (in_fd < 0) {
 		int e = errno;
 		rc = tr_set_error(ctx, e == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", enc_path,

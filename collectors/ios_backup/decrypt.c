@@ -198,13 +198,17 @@ static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
 
 	tr_file_display(f, display, sizeof display);
 	if (!f->present) {
-		if (lstat(tr_ios_data_path(st, f->id), &sb) != 0 && errno == ENOENT) {
+		/* below the root without following a link (tr_stat_beneath) */
+		char rel[TR_IOS_FILEID_LEN + 4];
+		snprintf(rel, sizeof rel, "%s", f->stored_path ? f->stored_path : f->id);
+		if (tr_stat_beneath(st->rootfd, rel, &sb) != 0 && errno == ENOENT) {
 			d->absent++;
 			return TR_OK;
 		}
 		return tr_set_error(d->ctx, TR_EFORMAT,
-		                    "%s: data file %s is not a regular file (not followed)",
-		                    display, f->id);
+		                    "%s: data file %s is not a regular file reached without a "
+		                    "link, or cannot be read (not followed)",
+		                    display, rel);
 	}
 	if (st->legacy) {
 		snprintf(name, sizeof name, "%s", f->id);

@@ -106,8 +106,17 @@ struct tr_keybag;
  * Not thread-safe: the iteration statement, the lookup statements and
  * path_buf are shared, so one thread at a time uses an opened backup.
  */
+/* Kinds of data that is there but not read (backup.c, set_present): a
+ * symbolic link, a data folder that cannot be searched, a FIFO, a device
+ * node, anything else not a regular file. Counted per kind; at the end of
+ * the listing each kind seen is one reason of an incomplete scan. */
+#define TR_IOS_REPLACED_KINDS 5
+
 typedef struct tr_ios_backup {
 	char *root;       /* resolved backup folder */
+	int rootfd;       /* that folder, opened once: every file below it is
+	                     opened through tr_open_beneath() (no link followed
+	                     below the root); -1 until open() sets it */
 	int encrypted;    /* Manifest.plist IsEncrypted, or Manifest.db without
 	                        the SQLite magic */
 	int legacy;       /* Manifest.mbdb (iOS <= 9): data files flat in root */
@@ -134,6 +143,11 @@ typedef struct tr_ios_backup {
 	uint64_t rows;
 	uint64_t row_warnings; /* per-row problems seen (only the first few are
 	                          reported one by one, then a count) */
+	struct {
+		uint64_t n;        /* listed regular files whose data is of this kind */
+		char example[640]; /* the first: its name and what is in its place */
+	} replaced[TR_IOS_REPLACED_KINDS];
+	int listing_ended; /* end_of_listing() has run */
 
 	/* Manifest.mbdb: records sorted by domain, relpath */
 	struct ib_mbdb_rec *recs;
