@@ -18,7 +18,12 @@
  *    a domain never contains '/' and a relativePath is never absolute and
  *    never has a ".." component, so a tr_file can be joined to an output
  *    path safely; rows that break this are skipped with a warning;
- *  - a symlink where a data file should be is never followed (absent);
+ *  - below the backup folder no symlink is followed in any component:
+ *    everything is opened through st->rootfd with tr_open_beneath() or
+ *    examined with tr_stat_beneath(); listed data that is there but not a
+ *    regular file reached that way (a link, a FIFO, a device, a data folder
+ *    that cannot be searched) is never "absent": a warning and, per kind at
+ *    the end of the listing, a reason of an incomplete scan;
  *  - next() first yields the backup's own Info.plist, Manifest.plist and
  *    Status.plist (those that are regular files) as files of domain "" with
  *    no fileID, read in place from the folder (never encrypted); then the
