@@ -52,4 +52,14 @@ rm "$TMP/ev/3d" && ln -s "$TMP/outside/3d" "$TMP/ev/3d" || die "ln failed"
 
 tree_hash "$TMP/ev" >"$TMP/after"
 diff -u "$TMP/before" "$TMP/after" || die "evidence changed by a scan"
+
+# decrypt (all or nothing) refuses an encrypted backup whose data folder
+# is a link, and writes nothing.
+printf 'test\n' >"$FIXCACHE/password"
+enc=$(fixture infected-enc --infected --encrypted --password-file "$FIXCACHE/password")
+cp -a "$enc" "$TMP/enc" && mkdir "$TMP/enc-outside" || die "cannot copy the fixture"
+mv "$TMP/enc/3d" "$TMP/enc-outside/3d" && ln -s "$TMP/enc-outside/3d" "$TMP/enc/3d" || die "ln failed"
+expect_exit 3 "$BIN" decrypt "$TMP/enc" --output "$TMP/plain" --password-file "$FIXCACHE/password"
+must_contain "$TMP/err" "HomeDomain/Library/SMS/sms.db: data file 3d/$sms is not a regular file reached without a link"
+[ ! -e "$TMP/plain" ] || die "decrypt left output behind"
 exit 0
