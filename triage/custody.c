@@ -349,14 +349,19 @@ int tr_custody_hash_stored(tr_ctx *ctx, const char *rel)
 {
 	tr_custody *c = tr_custody_of(ctx);
 	uint8_t d[32];
-	char hex[65], *path = NULL;
+	char hex[65];
 	int fd = -1, rc = TR_OK;
 
 	if (!c || !c->root)
 		return c ? TR_OK : TR_ENOMEM;
-	if (asprintf(&path, "%s/%s", c->root, rel) < 0)
-		return TR_ENOMEM;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* below the root, no link followed in any component */
+	int rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = rootfd < 0 ? -1 : tr_open_beneath(rootfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (rootfd >= 0) {
+		int e = errno;
+		close(rootfd);
+		errno = e;
+	}
 	if (fd < 0 || tr_sha256_fd(fd, d) != 0) {
 		/* the collector read it a moment ago: this is unexpected, but
 		 * only the listing misses a line */
@@ -368,7 +373,6 @@ int tr_custody_hash_stored(tr_ctx *ctx, const char *rel)
 	}
 	if (fd >= 0)
 		close(fd);
-	free(path);
 	return rc;
 }
 
