@@ -923,14 +923,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LOAD_BUDGET 10.0 /* sanitizers slow jansson's allocations down */
-#else
-#define LOAD_BUDGET 1.0
-#endif
-
-/* The STIX2 loader on the published folder: every file, in name order,
- * within the time budget. */
+/* The STIX2 loader on the published folder: every file, in name order.
+ * The load time is printed, not asserted (no timing assertions in make
+ * test: a loaded machine failed a 1 s budget); make bench measures it. */
 static void test_sources_folder(void **state)
 {
 	const char *dir = unit_shared_iocs("test_ioc: test_sources_folder");
@@ -950,7 +945,6 @@ static void test_sources_folder(void **state)
 	dt = now() - t0;
 	print_message("loaded %zu indicators from %zu files in %.3f s\n", tr_iocs_count(ix),
 	              tr_iocs_nsources(ix), dt);
-	assert_true(dt < LOAD_BUDGET);
 
 	assert_int_equal(tr_iocs_nsources(ix), NSOURCES);
 	for (int t = 0; t < TR_IOC_NTYPES; t++) {
