@@ -21,6 +21,19 @@
  *    not handed out; links, devices, FIFOs and sockets are reported and
  *    never followed. Nothing is extracted, so a name is only ever used as
  *    text in "<container>!<member>".
+ *  - A compressed stream (gzip, xz, zstd, bzip2) is decoded by one
+ *    libarchive handle (its filters and the raw format) and what it holds
+ *    is decided here, on the decoded bytes: a tar only when its first
+ *    header's checksum matches, a zip by its local header; anything else
+ *    (an all-zero block, an empty tar, a 7z) is handed out whole as one
+ *    member. A tar or zip is read by a second handle pulling the decoded
+ *    bytes through bridge_read, and whatever that format leaves after its
+ *    end marker is handed out as "<container>!(after end of archive)"
+ *    unless it is all zeros (tar padding). So no decoded byte goes
+ *    unchecked because a format reader stopped early (issue 12, defect 1).
+ *    Decoded bytes are counted once: as decoded stream bytes or as member
+ *    bytes, whichever is larger (member bytes can exceed the stream's in a
+ *    sparse tar or a zip's own compression).
  *  - Memory: one read buffer (TR_AR_BUFSZ) per walk plus libarchive's
  *    decoder state, except 7z, which needs random access and is therefore
  *    held in memory whole, up to TR_MAX_ARCHIVE_BUFFERED bytes.
@@ -56,6 +69,9 @@
 #define TR_AR_RELPATH_MAX 4096u
 /* Consecutive ARCHIVE_RETRY answers accepted from libarchive. */
 #define TR_AR_MAX_RETRY 16
+/* The member holding what follows a format's end marker inside a
+ * compressed stream ("x.tar.gz!(after end of archive)"). */
+#define TR_AR_AFTER_END "(after end of archive)"
 /* Display buffers (tr_file_display wants PATH_MAX + 256). */
 #define TR_AR_DISPLAY (PATH_MAX + 256)
 
@@ -165,7 +181,27 @@ struct walk {
 	uint8_t *mem;
 	size_t memlen;
 
-	struct archive *a;
+	struct archive *a;   /* members are read from here */
+	struct archive *flt; /* a compressed stream: its decoder (filters + raw) */
+	int eof_clean;       /* walk_entries ended at the format's end marker */
+
+	/* Expansion counted once (see the file comment): bytes pulled from
+	 * flt, member bytes decoded by a format reading them, and their
+	 * maximum already charged to the budget. */
+	uint64_t decoded, data, charged;
+	/* The last two chunks of decoded bytes handed to the format reading
+	 * flt (libarchive may still hold the older one's tail): the bytes it
+	 * did not consume are found there after its end marker. */
+	uint8_t *dbuf[2];
+	size_t dlen[2];
+	uint64_t doff[2];
+	int dcur, dhead; /* dhead: the head chunk not yet handed out */
+	/* Bytes handed out before reading flt on: pend_zeros zeros (already
+	 * counted), then pend[pendpos, pendlen). */
+	uint64_t pend_zeros;
+	uint8_t *pend;
+	size_t pendlen, pendpos;
+	const char *fixed_name; /* the member's name, when not the entry's */
 	locale_t utf8, saved; /* (locale_t)0 when no UTF-8 locale exists */
 	unsigned reports, suppressed, suppressed_incomplete;
 	int data_failed; /* a member's data could not be decoded */
@@ -333,6 +369,99 @@ static int account(struct walk *w, uint64_t n)
 	return 0;
 }
 
+/* Charges the budget with what was decoded since the last call: the
+ * larger of the bytes pulled from the stream decoder and the member bytes
+ * a format decoded. Returns account()'s answer. */
+static int charge(struct walk *w)
+{
+	uint64_t cur = w->decoded > w->data ? w->decoded : w->data;
+	uint64_t d = cur - w->charged;
+	w->charged = cur;
+	return account(w, d);
+}
+
+/* Decoded bytes of a compressed stream: the pending bytes first, then
+ * flt. Counted as they are decoded. */
+static la_ssize_t pull(struct walk *w, void *buf, size_t len)
+{
+	la_ssize_t n;
+	if (w->pend_zeros) {
+		size_t k = w->pend_zeros < len ? (size_t)w->pend_zeros : len;
+		memset(buf, 0, k);
+		w->pend_zeros -= k;
+		return (la_ssize_t)k;
+	}
+	if (w->pendpos < w->pendlen) {
+		size_t k = w->pendlen - w->pendpos;
+		if (k > len)
+			k = len;
+		memcpy(buf, w->pend + w->pendpos, k);
+		w->pendpos += k;
+		return (la_ssize_t)k;
+	}
+	n = archive_read_data(w->flt, buf, len);
+	if (n > 0) {
+		w->decoded += (uint64_t)n;
+		(void)charge(w);
+	}
+	return n;
+}
+
+/* The current member's next bytes: from its format, or from the stream
+ * decoder when the member is the decoded stream itself. */
+static la_ssize_t member_data(struct walk *w, void *buf, size_t len)
+{
+	la_ssize_t n;
+	if (w->flt && w->a == w->flt)
+		return pull(w, buf, len);
+	n = archive_read_data(w->a, buf, len);
+	if (n > 0) {
+		w->data += (uint64_t)n;
+		(void)charge(w);
+	}
+	return n;
+}
+
+/* The message of the stream decoder's (or the source's) last error. */
+static const char *flt_error(struct walk *w)
+{
+	const char *e;
+	if (w->src_failed)
+		return w->src_err;
+	e = archive_error_string(w->flt);
+	return e ? e : "decoding failed";
+}
+
+/* The format reading a compressed stream pulls its decoded bytes here. */
+static la_ssize_t bridge_read(struct archive *a, void *cd, const void **out)
+{
+	struct walk *w = cd;
+	la_ssize_t n;
+	int k;
+	if (w->dhead) {
+		w->dhead = 0;
+		*out = w->dbuf[0];
+		return (la_ssize_t)w->dlen[0];
+	}
+	if (w->budget->exhausted) {
+		archive_set_error(a, ERANGE, "container bound hit");
+		return -1;
+	}
+	k = !w->dcur;
+	n = archive_read_data(w->flt, w->dbuf[k], TR_AR_BUFSZ);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", flt_error(w));
+		return -1;
+	}
+	w->doff[k] = w->doff[w->dcur] + w->dlen[w->dcur];
+	w->dlen[k] = (size_t)n;
+	w->dcur = k;
+	w->decoded += (uint64_t)n;
+	(void)charge(w);
+	*out = w->dbuf[k];
+	return n;
+}
+
 /* libarchive pulls the container through here. */
 static la_ssize_t src_read(struct archive *a, void *cd, const void **out)
 {
@@ -376,15 +505,13 @@ static ssize_t member_read(tr_reader *r, void *buf, size_t len)
 		return -1;
 	if (m->eof || len == 0)
 		return 0;
-	if (w->budget->exhausted) {
-		m->failed = 1;
-		tr_set_error(w->ctx, TR_ELIMIT,
-		             "%s: container bound hit (see the warning "
-		             "about %s), member not fully checked",
-		             w->mdisp, w->disp);
-		return -1;
-	}
-	n = archive_read_data(w->a, buf, len);
+	if (w->budget->exhausted)
+		goto limit;
+	/* Counted as it is decoded (member_data); the bytes just decoded are
+	 * handed out, and the next call fails if they hit the bound. */
+	n = member_data(w, buf, len);
+	if (n < 0 && w->budget->exhausted)
+		goto limit; /* decoded stream bytes this read needed hit it */
 	if (n < 0) {
 		m->failed = 1;
 		w->data_failed = 1;
@@ -396,10 +523,14 @@ static ssize_t member_read(tr_reader *r, void *buf, size_t len)
 		m->eof = 1;
 		return 0;
 	}
-	/* The bytes just decoded are handed out; the next call fails if the
-	 * bound was hit by them. */
-	(void)account(w, (uint64_t)n);
 	return (ssize_t)n;
+limit:
+	m->failed = 1;
+	tr_set_error(w->ctx, TR_ELIMIT,
+	             "%s: container bound hit (see the warning "
+	             "about %s), member not fully checked",
+	             w->mdisp, w->disp);
+	return -1;
 }
 
 static void member_close(tr_reader *r)
@@ -416,9 +547,11 @@ static int drain(struct walk *w, int report_errors)
 		if (w->budget->exhausted)
 			return -1;
 		/* Not w->buf: libarchive may still point into its input. */
-		n = archive_read_data(w->a, w->sink, TR_AR_BUFSZ);
+		n = member_data(w, w->sink, TR_AR_BUFSZ);
 		if (n == 0)
 			return 0;
+		if (n < 0 && w->budget->exhausted)
+			return -1; /* already reported */
 		if (n < 0) {
 			w->data_failed = 1;
 			if (report_errors && w->src_failed)
@@ -433,7 +566,7 @@ static int drain(struct walk *w, int report_errors)
 				       w->mname, archive_error_string(w->a));
 			return -1;
 		}
-		if (account(w, (uint64_t)n))
+		if (w->budget->exhausted)
 			return -1;
 	}
 }
@@ -477,7 +610,7 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 	char clean[TR_AR_NAME_MAX + 2], q[1024], q2[1024];
 	const char *name, *why, *target;
 	mode_t ft = archive_entry_filetype(e);
-	int raw = archive_format(w->a) == ARCHIVE_FORMAT_RAW;
+	int raw = w->flt && w->a == w->flt;
 	size_t cl;
 	int rc;
 
@@ -487,7 +620,11 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		       TR_MAX_ARCHIVE_MEMBERS);
 		return TR_ELIMIT;
 	}
-	if (raw) {
+	if (w->fixed_name) {
+		snprintf(clean, sizeof clean, "%s", w->fixed_name);
+		name = clean;
+		why = NULL;
+	} else if (raw) {
 		raw_member_name(w, clean, sizeof clean);
 		name = clean;
 		why = NULL;
@@ -593,7 +730,7 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 			uselocale(w->utf8);
 		if (rc != TR_OK)
 			return rc;
-		if (mr.failed && w->data_failed) {
+		if (mr.failed && w->data_failed && !w->budget->exhausted) {
 			/* The caller saw the error through its reader; say here that
 			 * the container stops. */
 			if (w->src_failed)
@@ -627,8 +764,12 @@ static int walk_entries(struct walk *w, tr_member_fn fn, void *arg)
 		if (w->budget->exhausted)
 			return TR_OK;
 		r = archive_read_next_header(w->a, &e);
-		if (r == ARCHIVE_EOF)
+		if (r == ARCHIVE_EOF) {
+			w->eof_clean = 1;
 			return TR_OK;
+		}
+		if (r < ARCHIVE_WARN && w->budget->exhausted)
+			return TR_OK; /* the stream's bytes hit a bound: reported */
 		if (r == ARCHIVE_RETRY && ++retries <= TR_AR_MAX_RETRY) {
 			report(w, 1, "damaged entry skipped: %s", archive_error_string(w->a));
 			continue;
@@ -661,6 +802,179 @@ static int walk_entries(struct walk *w, tr_member_fn fn, void *arg)
 		if (rc != TR_OK)
 			return rc;
 	}
+}
+
+/* ---------------------------------------------- compressed streams */
+
+static int is_stream(enum tr_archive_kind k)
+{
+	return k == TR_AR_GZIP || k == TR_AR_XZ || k == TR_AR_ZSTD || k == TR_AR_BZIP2;
+}
+
+/* Is the decoded content of a compressed stream read as an archive? A
+ * tar only when its first header is a real one (checksum, non-empty
+ * name): a block of zeros is an end marker to libarchive, which would
+ * call the rest an empty tar and never read it (defect 1), and a really
+ * empty tar is cheaper to check as bytes than to prove empty. A zip by
+ * its local header (an empty zip is checked as bytes too). Everything
+ * else, 7z included (it needs random access), is one member. */
+static int decoded_is_archive(const uint8_t *h, size_t n)
+{
+	if (n >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4)
+		return 1;
+	return n >= 512 && tar_header_valid(h);
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void stream_unreadable(struct walk *w)
+{
+	if (w->src_failed)
+		report(w, 1, "container not read (%s); members not checked", w->src_err);
+	else
+		report(w, 1, "%s container unreadable: %s; members not checked",
+		       tr_archive_kind_name(w->kind), flt_error(w));
+}
+
+/* What the format reading a compressed stream left after its end marker,
+ * handed out as the member "(after end of archive)" unless it is only
+ * zeros (tar pads its end marker with them). */
+static int after_end(struct walk *w, tr_member_fn fn, void *arg)
+{
+	int64_t used = archive_filter_bytes(w->a, 0);
+	int cur = w->dcur, prev = !w->dcur;
+	uint64_t end = w->doff[cur] + w->dlen[cur];
+	uint64_t lo = w->dlen[prev] && w->doff[prev] + w->dlen[prev] == w->doff[cur]
+	                      ? w->doff[prev]
+	                      : w->doff[cur];
+	uint64_t zeros = 0;
+	size_t n = 0;
+	struct archive_entry *e;
+	int rc;
+
+	if (used < 0 || (uint64_t)used < lo || (uint64_t)used > end) {
+		report(w, 1,
+		       "data after the end of the archive not checked (the format read "
+		       "%lld of %llu decoded bytes)",
+		       (long long)used, (unsigned long long)end);
+		return TR_OK;
+	}
+	if ((uint64_t)used < w->doff[cur]) {
+		size_t k = (size_t)(w->doff[cur] - (uint64_t)used);
+		memcpy(w->pend, w->dbuf[prev] + w->dlen[prev] - k, k);
+		n = k;
+		memcpy(w->pend + n, w->dbuf[cur], w->dlen[cur]);
+		n += w->dlen[cur];
+	} else {
+		size_t off = (size_t)((uint64_t)used - w->doff[cur]);
+		n = w->dlen[cur] - off;
+		memcpy(w->pend, w->dbuf[cur] + off, n);
+	}
+	/* Skip zeros (counted as decoded) up to the first chunk with data. */
+	while (all_zero(w->pend, n)) {
+		la_ssize_t k;
+		zeros += n;
+		if (w->budget->exhausted)
+			return TR_OK;
+		k = archive_read_data(w->flt, w->pend, TR_AR_BUFSZ);
+		if (k < 0) {
+			if (!w->budget->exhausted)
+				report(w, 1,
+				       "data after the end of the archive unreadable (%s); "
+				       "not checked",
+				       flt_error(w));
+			return TR_OK;
+		}
+		if (k == 0)
+			return TR_OK; /* padding only */
+		w->decoded += (uint64_t)k;
+		(void)charge(w);
+		n = (size_t)k;
+	}
+	/* The member is every byte after the end marker: the zeros again
+	 * (not counted twice), then the rest. */
+	archive_read_free(w->a);
+	w->a = w->flt;
+	w->pend_zeros = zeros;
+	w->pendlen = n;
+	w->pendpos = 0;
+	if (!(e = archive_entry_new()))
+		return TR_ENOMEM;
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	w->fixed_name = TR_AR_AFTER_END;
+	rc = do_entry(w, e, fn, arg);
+	w->fixed_name = NULL;
+	archive_entry_free(e);
+	return rc == TR_ELIMIT ? TR_OK : rc;
+}
+
+/* A gzip, xz, zstd or bzip2 stream (stacked ones too): decoded by flt;
+ * its content walked as a tar or zip, or handed out as one member. */
+static int walk_stream(struct walk *w, tr_member_fn fn, void *arg)
+{
+	struct archive_entry *e;
+	size_t n = 0;
+	int rc;
+
+	if (!(w->flt = archive_read_new()) || !(w->dbuf[0] = malloc(TR_AR_BUFSZ)) ||
+	    !(w->dbuf[1] = malloc(TR_AR_BUFSZ)) || !(w->pend = malloc(2 * TR_AR_BUFSZ)))
+		return TR_ENOMEM;
+	if (archive_read_support_filter_gzip(w->flt) < ARCHIVE_WARN ||
+	    archive_read_support_filter_bzip2(w->flt) < ARCHIVE_WARN ||
+	    archive_read_support_filter_xz(w->flt) < ARCHIVE_WARN ||
+	    archive_read_support_filter_zstd(w->flt) < ARCHIVE_WARN ||
+	    archive_read_support_format_raw(w->flt) != ARCHIVE_OK)
+		return tr_set_error(w->ctx, TR_EARCHIVE, "%s: libarchive setup failed: %s",
+		                    w->disp, archive_error_string(w->flt));
+	if (archive_read_open(w->flt, w, NULL, src_read, NULL) < ARCHIVE_WARN ||
+	    archive_read_next_header(w->flt, &e) < ARCHIVE_WARN) {
+		stream_unreadable(w);
+		return TR_OK;
+	}
+	/* The decoded head decides (decoded_is_archive). */
+	while (n < 512) {
+		la_ssize_t k = archive_read_data(w->flt, w->dbuf[0] + n, 512 - n);
+		if (k < 0) {
+			stream_unreadable(w);
+			return TR_OK;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	w->decoded = n;
+	(void)charge(w);
+	w->dlen[0] = n;
+	if (!decoded_is_archive(w->dbuf[0], n)) {
+		w->a = w->flt;
+		memcpy(w->pend, w->dbuf[0], n);
+		w->pendlen = n;
+		rc = do_entry(w, e, fn, arg);
+		return rc == TR_ELIMIT ? TR_OK : rc;
+	}
+	if (!(w->a = archive_read_new()))
+		return TR_ENOMEM;
+	if (archive_read_support_format_zip(w->a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(w->a) != ARCHIVE_OK)
+		return tr_set_error(w->ctx, TR_EARCHIVE, "%s: libarchive setup failed: %s",
+		                    w->disp, archive_error_string(w->a));
+	w->dhead = 1;
+	if (archive_read_open(w->a, w, NULL, bridge_read, NULL) < ARCHIVE_WARN) {
+		report(w, 1, "%s container unreadable: %s; members not checked",
+		       tr_archive_kind_name(w->kind), archive_error_string(w->a));
+		return TR_OK;
+	}
+	rc = walk_entries(w, fn, arg);
+	if (rc != TR_OK || !w->eof_clean || w->budget->exhausted)
+		return rc;
+	return after_end(w, fn, arg);
 }
 
 /* Random access over w->mem, for 7z. */
@@ -819,26 +1133,19 @@ int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int dep
 		w->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 	if (w->utf8)
 		w->saved = uselocale(w->utf8);
+	if (is_stream(w->kind)) {
+		rc = walk_stream(w, fn, arg);
+		goto out;
+	}
+	/* No filters here: a compressed stream is walk_stream's, so that its
+	 * decoded bytes are never read by a format alone. */
 	if (!(w->a = archive_read_new())) {
 		rc = TR_ENOMEM;
 		goto out;
 	}
-	if (archive_read_support_filter_gzip(w->a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_bzip2(w->a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_xz(w->a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_zstd(w->a) < ARCHIVE_WARN ||
-	    archive_read_support_format_zip(w->a) != ARCHIVE_OK ||
+	if (archive_read_support_format_zip(w->a) != ARCHIVE_OK ||
 	    archive_read_support_format_tar(w->a) != ARCHIVE_OK ||
 	    archive_read_support_format_7zip(w->a) != ARCHIVE_OK) {
-		rc = tr_set_error(ctx, TR_EARCHIVE, "%s: libarchive setup failed: %s", w->disp,
-		                  archive_error_string(w->a));
-		goto out;
-	}
-	/* A compressed stream that holds no archive is one member. Raw bids
-	 * lowest, so a real format inside always wins. */
-	if ((w->kind == TR_AR_GZIP || w->kind == TR_AR_XZ || w->kind == TR_AR_ZSTD ||
-	     w->kind == TR_AR_BZIP2) &&
-	    archive_read_support_format_raw(w->a) != ARCHIVE_OK) {
 		rc = tr_set_error(ctx, TR_EARCHIVE, "%s: libarchive setup failed: %s", w->disp,
 		                  archive_error_string(w->a));
 		goto out;
@@ -887,8 +1194,13 @@ out:
 			tr_warn(ctx, w->disp, "%u more problems with members not listed",
 			        w->suppressed);
 	}
-	if (w->a)
+	if (w->a && w->a != w->flt)
 		archive_read_free(w->a);
+	if (w->flt)
+		archive_read_free(w->flt);
+	free(w->dbuf[0]);
+	free(w->dbuf[1]);
+	free(w->pend);
 	if (w->utf8) {
 		uselocale(w->saved);
 		freelocale(w->utf8);
