@@ -926,10 +926,12 @@ static int walk_stream(struct walk *w, tr_member_fn fn, void *arg)
 	if (!(w->flt = archive_read_new()) || !(w->dbuf[0] = malloc(TR_AR_BUFSZ)) ||
 	    !(w->dbuf[1] = malloc(TR_AR_BUFSZ)) || !(w->pend = malloc(2 * TR_AR_BUFSZ)))
 		return TR_ENOMEM;
-	if (archive_read_support_filter_gzip(w->flt) < ARCHIVE_WARN ||
-	    archive_read_support_filter_bzip2(w->flt) < ARCHIVE_WARN ||
-	    archive_read_support_filter_xz(w->flt) < ARCHIVE_WARN ||
-	    archive_read_support_filter_zstd(w->flt) < ARCHIVE_WARN ||
+	/* ARCHIVE_WARN here means "decoded by running an external program"
+	 * (a libarchive built without that library): never on hostile input. */
+	if (archive_read_support_filter_gzip(w->flt) != ARCHIVE_OK ||
+	    archive_read_support_filter_bzip2(w->flt) != ARCHIVE_OK ||
+	    archive_read_support_filter_xz(w->flt) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(w->flt) != ARCHIVE_OK ||
 	    archive_read_support_format_raw(w->flt) != ARCHIVE_OK)
 		return tr_set_error(w->ctx, TR_EARCHIVE, "%s: libarchive setup failed: %s",
 		                    w->disp, archive_error_string(w->flt));
