@@ -32,6 +32,11 @@ export FIXCACHE="$(pwd)/$B/fixture-cache"
 export SPYTRIAGE_RULES="$(pwd)/rules"
 # Compiled-rules cache inside the build dir: tests never write to $HOME.
 export SPYTRIAGE_CACHE_DIR="$(pwd)/$B/rules-cache"
+# The versions of packs seen (rollback, docs/rules.md "Signed packs") and
+# the user's keyring: inside the build dir too (tests/cli/lib.sh gives
+# each CLI test its own), never the developer's.
+export XDG_STATE_HOME="$(pwd)/$B/xdg-state"
+export XDG_CONFIG_HOME="$(pwd)/$B/xdg-config"
 
 pass=0
 fail=0

@@ -185,7 +185,7 @@ static int write_manifest(tr_ctx *ctx, const char *dir, const char *name, const 
 	while ((e = readdir(d)) != NULL) {
 		struct stat sb;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, TR_PACK_MANIFEST))
+		    !strcmp(e->d_name, TR_PACK_MANIFEST) || !strcmp(e->d_name, TR_PACK_SIGNATURE))
 			continue;
 		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(sb.st_mode)) {
