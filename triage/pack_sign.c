@@ -85,10 +85,10 @@ int tr_keyring_add_dir(tr_ctx *ctx, tr_keyring *kr, const char *dir)
 	struct stat sb;
 	int rc = TR_OK;
 
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return tr_set_error(ctx, TR_ENOTFOUND, "keyring %s: %s", dir,
-		                    errno == 0 || S_ISDIR(sb.st_mode) ? "not a folder"
-		                                                      : strerror(errno));
+	if (stat(dir, &sb) != 0)
+		return tr_set_error(ctx, TR_ENOTFOUND, "keyring %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return tr_set_error(ctx, TR_ENOTFOUND, "keyring %s: not a folder", dir);
 	/* whoever can add a file here decides which packs are trusted */
 	if (sb.st_mode & S_IWOTH)
 		return tr_set_error(ctx, TR_EUSAGE,

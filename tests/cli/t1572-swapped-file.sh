@@ -21,6 +21,7 @@ expect_exit 2 "$BIN" rules verify "$TMP/packs"
 must_contain "$TMP/out" "FAILED: rules pack pegasus ($TMP/packs/pegasus): indicators.tsv does not match"
 
 expect_exit 0 "$BIN" rules manifest "$TMP/packs/pegasus"
+must_contain "$TMP/out" "manifest.json.sig signs the previous manifest; sign the pack again"
 expect_exit 2 "$BIN" scan "$src" --rules "$TMP/packs"
 must_contain "$TMP/err" "manifest.json.sig does not verify with key"
 expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --allow-unsigned --format json
