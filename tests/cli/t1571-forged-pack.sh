@@ -3,6 +3,7 @@
 # in any keyring, is refused by a scan (exit 2, the pack and the unknown
 # key named) and by `rules verify`; with --allow-unsigned it is used and
 # the report (summary, report.json, warnings) says it was not verified.
+# The forger's public key put beside the packs changes nothing.
 . "$TESTS_DIR/cli/lib.sh"
 
 src=$(fixture infected --infected)
@@ -21,6 +22,13 @@ must_contain "$TMP/err" "the pack is refused"
 must_not_contain "$TMP/out" "VERDICT"
 expect_exit 2 "$BIN" rules verify "$TMP/packs"
 must_contain "$TMP/out" "0 packs verified, 1 FAILED"
+# the forger's key shipped beside the packs is not trusted: the keyring
+# never comes from the folder of packs (--rules or SPYTRIAGE_RULES)
+mkdir "$TMP/packs/keys" && cp "$TMP/attacker/k.pub" "$TMP/packs/keys/" || die "cp"
+expect_exit 2 "$BIN" scan "$src" --rules "$TMP/packs"
+must_contain "$TMP/err" "which is not in the keyring ("
+expect_exit 2 env SPYTRIAGE_RULES="$TMP/packs" "$BIN" scan "$src"
+must_contain "$TMP/err" "which is not in the keyring ("
 
 expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --output "$TMP/r" --allow-unsigned
 must_contain "$TMP/out" "pegasus: version 2"
