@@ -400,8 +400,10 @@ int tr_pack_sign_with_file(tr_ctx *ctx, const char *keyfile, const char *manifes
 	}
 	/* a signature that does not verify must never be written */
 	if (!tr_pack_sig_verify(pub, manifest, len, sig))
-		rc = tr_set_error(ctx, TR_EINTERNAL, "signing with %s: the signature does not "
-		                  "verify", keyfile);
+		rc = tr_set_error(ctx, TR_EINTERNAL,
+		                  "signing with %s: the signature does not "
+		                  "verify",
+		                  keyfile);
 out:
 	EVP_MD_CTX_free(mc);
 	EVP_PKEY_free(k); /* OpenSSL wipes the key material */
@@ -481,7 +483,8 @@ int tr_rules_keygen(tr_ctx *ctx, const char *prefix)
 		unlink(kpath); /* no private key without its public half */
 		goto out;
 	}
-	tr_note(ctx, "key %s: private key %s (mode 0600: keep it secret, off the machines that "
+	tr_note(ctx,
+	        "key %s: private key %s (mode 0600: keep it secret, off the machines that "
 	        "scan), public key %s (give it to those who verify)",
 	        id, kpath, ppath);
 out:
@@ -523,8 +526,10 @@ int tr_rules_sign(tr_ctx *ctx, const char *keyfile, const char *packdir)
 	if ((rc = tr_pack_read_manifest(ctx, packdir, name, &q, &raw, &rawlen)) != TR_OK)
 		goto out;
 	if (tr_pack_sha256_hex(raw, rawlen, hex) != TR_OK || strcmp(hex, p.manifest_sha256)) {
-		rc = tr_set_error(ctx, TR_EUSAGE, "rules pack %s (%s): %s changed while it was "
-		                  "read; not signed", name, packdir, TR_PACK_MANIFEST);
+		rc = tr_set_error(ctx, TR_EUSAGE,
+		                  "rules pack %s (%s): %s changed while it was "
+		                  "read; not signed",
+		                  name, packdir, TR_PACK_MANIFEST);
 		goto out;
 	}
 	if ((rc = tr_pack_sign_with_file(ctx, keyfile, raw, rawlen, sig, id)) != TR_OK)
@@ -536,7 +541,8 @@ int tr_rules_sign(tr_ctx *ctx, const char *keyfile, const char *packdir)
 	snprintf(path, sizeof path, "%.*s/%s", (int)blen, packdir, TR_PACK_SIGNATURE);
 	if ((rc = write_file(ctx, path, text, strlen(text), 0644, 0)) != TR_OK)
 		goto out;
-	tr_note(ctx, "rules pack %s: version %lu signed with key %s (%s)", name, p.version, id, path);
+	tr_note(ctx, "rules pack %s: version %lu signed with key %s (%s)", name, p.version, id,
+	        path);
 out:
 	free(text);
 	free(raw);

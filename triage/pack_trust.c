@@ -67,8 +67,7 @@ int tr_keyring_load(tr_ctx *ctx, tr_keyring *kr, const char *shipped)
 	memset(kr, 0, sizeof *kr);
 	/* the shipped and the user's folders may be absent; a --keyring the
 	 * user named may not */
-	if (shipped && (rc = tr_keyring_add_dir(ctx, kr, shipped)) != TR_OK &&
-	    rc != TR_ENOTFOUND)
+	if (shipped && (rc = tr_keyring_add_dir(ctx, kr, shipped)) != TR_OK && rc != TR_ENOTFOUND)
 		return rc;
 	if (user_keyring(user, sizeof user) && (rc = tr_keyring_add_dir(ctx, kr, user)) != TR_OK &&
 	    rc != TR_ENOTFOUND)
@@ -147,8 +146,8 @@ static int seen_parse(tr_pack_seen *s, char *buf)
 			return 0;
 		*nl = '\0';
 		memset(&e, 0, sizeof e);
-		if (sscanf(p, "%64[a-z0-9_]\t%16[0-9a-f]\t%lu\t%64[0-9a-f]", e.name, e.key, &e.version,
-		           e.sha256) != 4 ||
+		if (sscanf(p, "%64[a-z0-9_]\t%16[0-9a-f]\t%lu\t%64[0-9a-f]", e.name, e.key,
+		           &e.version, e.sha256) != 4 ||
 		    strlen(e.key) != TR_KEY_ID_LEN || strlen(e.sha256) != 64)
 			return 0;
 		/* nothing after the digest */
@@ -243,7 +242,8 @@ const char *tr_pack_seen_check(const tr_pack_seen *s, const tr_pack *p, char *wh
 		}
 		if (p->version == e->version && strcmp(p->manifest_sha256, e->sha256) != 0) {
 			snprintf(why, len,
-			         "version %lu differs from the version %lu of this pack (key %s) used "
+			         "version %lu differs from the version %lu of this pack (key %s) "
+			         "used "
 			         "before (manifest SHA-256 %.16s..., then %.16s...): one version "
 			         "must have one content",
 			         p->version, e->version, e->key, p->manifest_sha256, e->sha256);
@@ -304,7 +304,8 @@ int tr_pack_seen_record(tr_ctx *ctx, tr_pack_seen *s, const tr_pack *packs, size
 		size_t j = 0;
 		if (!p->key_id || p->unverified)
 			continue; /* only what verified is remembered */
-		while (j < s->n && (strcmp(s->v[j].name, p->name) || strcmp(s->v[j].key, p->key_id)))
+		while (j < s->n &&
+		       (strcmp(s->v[j].name, p->name) || strcmp(s->v[j].key, p->key_id)))
 			j++;
 		if (j == s->n) {
 			tr_pack_seen_entry *v;
@@ -385,7 +386,8 @@ static const char *check_signature(tr_ctx *ctx, const char *dir, tr_pack *p, con
 	}
 	if (!tr_pack_sig_verify(k->pub, raw, rawlen, sig)) {
 		snprintf(why, len,
-		         TR_PACK_SIGNATURE " does not verify with key %s (%s): " TR_PACK_MANIFEST
+		         TR_PACK_SIGNATURE
+		         " does not verify with key %s (%s): " TR_PACK_MANIFEST
 		         " was changed after it was signed, or the signature is forged",
 		         id, k->path);
 		goto out;

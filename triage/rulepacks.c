@@ -280,8 +280,8 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 		goto out;
 	if (seen.problem)
 		tr_warn(ctx, "rules",
-		        "the versions of the packs used are not remembered (%s), so a rollback to an "
-		        "older pack cannot be detected",
+		        "the versions of the packs used are not remembered (%s), so a rollback "
+		        "to an older pack cannot be detected",
 		        seen.problem);
 	for (size_t i = 0; i < packs.names.n; i++)
 		if (opened[i].unverified)

@@ -35,11 +35,11 @@
 
 typedef struct fx {
 	char *tmp;
-	char keys[4200];   /* the trusted keyring */
-	char key[4200];    /* private key of keys/trusted */
-	char other[4200];  /* private key of an untrusted signer */
-	char packs[4200];  /* a folder of packs */
-	char pack[4200];   /* packs/demo */
+	char keys[4200];  /* the trusted keyring */
+	char key[4200];   /* private key of keys/trusted */
+	char other[4200]; /* private key of an untrusted signer */
+	char packs[4200]; /* a folder of packs */
+	char pack[4200];  /* packs/demo */
 } fx;
 
 static void write_text(const char *path, const char *text)
@@ -262,8 +262,11 @@ static void test_sig_parse_strict(void **state)
 		const struct {
 			size_t at;
 			char c;
-		} flips[] = { { 0, 'S' }, { 27, 'K' }, { 34, 'A' } /* key id upper case */,
-			      { n - 2, '!' } /* not base64 */, { n - 1, ' ' } /* no final LF */ };
+		} flips[] = { { 0, 'S' },
+			      { 27, 'K' },
+			      { 34, 'A' } /* key id upper case */,
+			      { n - 2, '!' } /* not base64 */,
+			      { n - 1, ' ' } /* no final LF */ };
 		for (size_t i = 0; i < sizeof flips / sizeof flips[0]; i++) {
 			memcpy(bad, text, n + 1);
 			bad[flips[i].at] = flips[i].c;
@@ -367,7 +370,8 @@ static void test_signed_pack_loads(void **state)
 	/* the user's keyring folder counts */
 	{
 		char cmd[9000];
-		snprintf(cmd, sizeof cmd, "mkdir -p '%s/config/spytriage' && cp -r '%s' '%s/config/spytriage/keys'",
+		snprintf(cmd, sizeof cmd,
+		         "mkdir -p '%s/config/spytriage' && cp -r '%s' '%s/config/spytriage/keys'",
 		         f.tmp, f.keys, f.tmp);
 		assert_int_equal(system(cmd), 0);
 		assert_int_equal(tr_ctx_create(&ctx), TR_OK);
@@ -531,7 +535,8 @@ static void test_seen_state(void **state)
 	put_file(p, "garbage\n", 8);
 	assert_int_equal(load(&f, 0, &ctx), TR_OK);
 	assert_int_equal(ctx->warnings.n, 1);
-	assert_non_null(strstr(ctx->warnings.v[0], "a rollback to an older pack cannot be detected"));
+	assert_non_null(
+	        strstr(ctx->warnings.v[0], "a rollback to an older pack cannot be detected"));
 	tr_ctx_destroy(ctx);
 	s = slurp(p, &len);
 	assert_string_equal(s, "garbage\n");
