@@ -1,6 +1,6 @@
 # Issue 12, signed packs: a pack without manifest.json.sig (its files
 # matching its manifest) is refused by a scan, exit 2, naming the pack;
-# with --allow-unsigned it is used and the report says so.
+# with --allow-unsigned it is used and the report says so; recheck too.
 . "$TESTS_DIR/cli/lib.sh"
 
 src=$(fixture infected --infected)
@@ -17,4 +17,9 @@ expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --allow-unsigned --output 
 must_contain "$TMP/out" "UNVERIFIED (see the warnings)"
 must_contain "$TMP/r/report.json" "\"problem\": \"no manifest.json.sig: the pack is not signed\""
 must_contain "$TMP/r/report.json" "pack pegasus (version 1) used UNVERIFIED (--allow-unsigned)"
+# recheck loads packs the same way
+expect_exit 2 "$BIN" recheck "$TMP/r" --rules "$TMP/packs" --output "$TMP/rc"
+must_contain "$TMP/err" "no manifest.json.sig: the pack is not signed"
+expect_exit 1 "$BIN" recheck "$TMP/r" --rules "$TMP/packs" --output "$TMP/rc2" --allow-unsigned
+must_contain "$TMP/rc2/report.json" "\"problem\": \"no manifest.json.sig: the pack is not signed\""
 exit 0
