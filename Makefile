@@ -6,8 +6,9 @@
 #                  $(SHARED)/iocs also the comparison of the shipped packs with
 #                  it (else a loud SKIP); ends with "N passed, N failed"
 #   make demo      build, generate the infected fixture, scan it
-#   make packs     rebuild the shipped rule packs (rules/*/indicators.tsv and
-#                  manifest.json) from $(SHARED)/iocs with spytriage's importer
+#   make packs     rebuild the shipped rule packs (rules/*/indicators.tsv,
+#                  manifest.json) from $(SHARED)/iocs with spytriage's importer,
+#                  and sign changed ones with SIGNING_KEY (a file outside the repo)
 #   make bench     generate a large backup once (BENCH_DIR), scan it, report
 #   make install   PREFIX=/usr/local DESTDIR=
 #
@@ -18,6 +19,9 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/spytriage
+# Private key that `make packs` signs changed packs with (docs/rules.md,
+# "Signed packs"); never inside the repository.
+SIGNING_KEY ?= $(or $(SPYTRIAGE_SIGNING_KEY),/work/keys/spytriage-packs.key)
 MANDIR  ?= $(PREFIX)/share/man
 SHARED  ?= $(abspath $(CURDIR)/../shared)
 
@@ -167,7 +171,7 @@ demo: deps
 # fails when rules/ differs from what this makes.
 packs: check-deps $(BIN)
 	@test -d "$(SHARED)/iocs" || { echo "make packs: $(SHARED)/iocs not found (set SHARED=...)" >&2; exit 1; }
-	sh rules/make-packs.sh ./$(BIN) $(SHARED)/iocs rules
+	SPYTRIAGE_SIGNING_KEY="$(SIGNING_KEY)" sh rules/make-packs.sh ./$(BIN) $(SHARED)/iocs rules
 
 # ---------------------------------------------------------------- bench
 BENCH_DIR ?= $(B)/bench-cache

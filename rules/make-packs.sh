@@ -12,6 +12,12 @@
 # updated in place: YARA files and README.md are kept, indicators.tsv and
 # manifest.json rewritten (the version goes up only when something
 # changed).
+#
+# Then every pack whose signature does not verify with the shipped keyring
+# (rules/keys) is signed again (manifest.json.sig, docs/rules.md "Signed
+# packs") with the private key in $SPYTRIAGE_SIGNING_KEY, a file outside
+# the repository (mode 0600). A pack that did not change keeps its
+# signature, so no key is needed to regenerate identical packs (t1015).
 set -eu
 [ $# -eq 3 ] || { echo "usage: sh rules/make-packs.sh SPYTRIAGE IOCS_DIR RULES_DIR" >&2; exit 2; }
 bin=$1
@@ -49,6 +55,18 @@ pack stalkerware "Stalkerware: apps, domains, certificates and file hashes of As
 	stalkerware.stix2
 pack triangulation "Operation Triangulation: every indicator of MVT's operation_triangulation.stix2 (mvt-project/mvt-indicators, MIT)." \
 	operation_triangulation.stix2
+
+for d in "$out"/*/; do
+	d=${d%/}
+	[ -f "$d/manifest.json" ] || continue
+	"$bin" rules verify --keyring "$here/keys" "$d" >/dev/null 2>&1 && continue
+	key=${SPYTRIAGE_SIGNING_KEY:-}
+	if [ -z "$key" ] || [ ! -f "$key" ]; then
+		echo "make-packs: pack ${d##*/} changed and must be signed again: set SPYTRIAGE_SIGNING_KEY to the private key file (make packs SIGNING_KEY=...)" >&2
+		exit 1
+	fi
+	"$bin" rules sign --key "$key" "$d"
+done
 
 for f in "$iocs"/*.stix2; do
 	case "$assigned" in

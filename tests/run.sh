@@ -32,6 +32,17 @@ export FIXCACHE="$(pwd)/$B/fixture-cache"
 export SPYTRIAGE_RULES="$(pwd)/rules"
 # Compiled-rules cache inside the build dir: tests never write to $HOME.
 export SPYTRIAGE_CACHE_DIR="$(pwd)/$B/rules-cache"
+# The versions of packs seen (rollback, docs/rules.md "Signed packs") and
+# the user's keyring: inside the build dir too (tests/cli/lib.sh gives
+# each CLI test its own), never the developer's.
+export XDG_STATE_HOME="$(pwd)/$B/xdg-state"
+export XDG_CONFIG_HOME="$(pwd)/$B/xdg-config"
+# Unit test binaries (in $B/tests) are not in the source tree's top folder,
+# where the shipped keyring is looked for: the shipped keys are their
+# user's keyring instead. (By hand: XDG_CONFIG_HOME=$B/xdg-config $B/tests/test_x.)
+rm -rf "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
+mkdir -p "$XDG_CONFIG_HOME/spytriage" && cp -R rules/keys "$XDG_CONFIG_HOME/spytriage/keys" ||
+	{ echo "tests/run.sh: cannot copy rules/keys" >&2; exit 1; }
 
 pass=0
 fail=0

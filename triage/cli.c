@@ -201,6 +201,17 @@ static int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			iocs[niocs++] = v;
+		} else if (!strcmp(argv[i], "--allow-unsigned")) {
+			tr_set_allow_unsigned(ctx, 1);
+		} else if (cli_opt_value(argc, argv, &i, "--keyring", &v)) {
+			if (!v) {
+				ex = cli_usage_error("scan", "%s needs a folder", "--keyring");
+				goto out;
+			}
+			if (tr_add_keyring(ctx, v) != 0) {
+				ex = EXIT_INTERNAL;
+				goto out;
+			}
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
 				ex = cli_usage_error("scan", "%s needs a folder", "--rules");
@@ -551,7 +562,7 @@ static const struct cmd commands[] = {
 	  "print how many indicators were loaded, by type and by malware.\n" },
 	{ "recheck", cli_cmd_recheck,
 	  "recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR\n"
-	  "                 [--format text|json]",
+	  "                 [--format text|json] [--keyring DIR]... [--allow-unsigned]",
 	  "Match what a scan with --output stored (REPORT_DIR/observables.jsonl)\n"
 	  "against today's indicators, without the evidence, and write a new report\n"
 	  "into DIR (absent or empty, not inside REPORT_DIR). REPORT_DIR must pass\n"
@@ -564,11 +575,14 @@ static const struct cmd commands[] = {
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
-	  "                 [--jobs N] [--quiet] [--include-personal-data]",
+	  "                 [--jobs N] [--quiet] [--include-personal-data]\n"
+	  "                 [--keyring DIR]... [--allow-unsigned]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
 	  "every published indicator they were built from; 'spytriage rules list') are\n"
-	  "always used: the bundled ones, or those in --rules DIR; --iocs adds STIX2 files.\n"
+	  "always used: the bundled ones, or those in --rules DIR; --iocs adds STIX2 files.\n"	  "A pack must be signed by a key of the keyring (the shipped keys,\n"
+	  "~/.config/spytriage/keys, --keyring DIR) and not older than a version used\n"
+	  "before; --allow-unsigned uses such packs anyway and the report names them.\n"
 	  "With --output DIR: report.json, timeline.csv, modules/<name>.json,\n"
 	  "evidence.sha256 (`cd PATH && sha256sum -c DIR/evidence.sha256`),\n"
 	  "observables.jsonl (for `spytriage recheck`; visited URLs and domains and\n"
@@ -577,7 +591,8 @@ static const struct cmd commands[] = {
 	  "checked before the scan. --force replaces an earlier report in DIR whole.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
 	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
-	  "packs, a pack that does not match its manifest), 3 evidence problem\n"
+	  "packs, a pack that does not match its manifest or is not signed by a trusted\n"
+	  "key), 3 evidence problem\n"
 	  "(unrecognised, unreadable, corrupt, wrong password), 4 internal error,\n"
 	  "5 scan incomplete (a limit hit, part of the evidence unreadable) and\n"
 	  "nothing found in what was checked.\n" },

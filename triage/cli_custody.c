@@ -213,6 +213,17 @@ int cli_cmd_recheck(int argc, char **argv)
 				goto out;
 			}
 			iocs[niocs++] = v;
+		} else if (!strcmp(argv[i], "--allow-unsigned")) {
+			tr_set_allow_unsigned(ctx, 1);
+		} else if (cli_opt_value(argc, argv, &i, "--keyring", &v)) {
+			if (!v) {
+				ex = cli_usage_error("recheck", "%s needs a folder", "--keyring");
+				goto out;
+			}
+			if (tr_add_keyring(ctx, v) != 0) {
+				ex = EXIT_INTERNAL;
+				goto out;
+			}
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
 				ex = cli_usage_error("recheck", "%s", "--rules needs a folder");

@@ -7,6 +7,9 @@
  *   spytriage rules import FILE.stix2|DIR... --pack NAME [--into DIR]
  *                          [--sources TABLE] [--description TEXT]
  *   spytriage rules manifest PACKDIR
+ *   spytriage rules keygen OUTPREFIX
+ *   spytriage rules sign --key KEYFILE PACKDIR...
+ *   spytriage rules verify [--keyring DIR]... [DIR...]
  *
  * Everything read from a pack (names, URLs, descriptions) is escaped
  * before it reaches the terminal, as evidence strings are: a pack carried
@@ -27,7 +30,9 @@
 const char cli_rules_synopsis[] =
         "rules check [DIR] | rules list [--rules DIR]\n"
         "                 | rules import FILE.stix2|DIR... --pack NAME [--into DIR]\n"
-        "                   [--sources TABLE] [--description TEXT] | rules manifest PACKDIR";
+        "                   [--sources TABLE] [--description TEXT] | rules manifest PACKDIR\n"
+        "                 | rules keygen OUTPREFIX | rules sign --key KEYFILE PACKDIR...\n"
+        "                 | rules verify [--keyring DIR]... [DIR...]";
 
 const char cli_rules_help[] =
         "Work on rule packs (docs/rules.md). A pack is a folder rules/NAME/ of YARA\n"
@@ -43,6 +48,13 @@ const char cli_rules_help[] =
         "                 README are kept. TABLE: lines of 'file<TAB>URL<TAB>date'\n"
         "                 giving each file's provenance (rules/SOURCES.tsv)\n"
         "  manifest       rewrite a pack's manifest.json after editing its files\n"
+        "  keygen         make an Ed25519 key pair: OUTPREFIX.key (private, mode 0600)\n"
+        "                 and OUTPREFIX.pub (public: put it in a keyring folder)\n"
+        "  sign           sign each pack's manifest.json (manifest.json.sig) with the\n"
+        "                 private key in KEYFILE (a file of yours, mode 0600)\n"
+        "  verify         check each pack's files and signature against the keyring:\n"
+        "                 the shipped keys, ~/.config/spytriage/keys, --keyring DIR;\n"
+        "                 and that it is not older than a version used before\n"
         "\n"
         "Without --rules or DIR the rules folder is: $SPYTRIAGE_RULES; the installed\n"
         "copy; the rules/ of the source tree the executable is in. Never a rules/\n"
@@ -323,6 +335,132 @@ static int rules_manifest(int argc, char **argv)
 	return ex;
 }
 
+/* ----------------------------------------------- keygen, sign, verify */
+
+static int rules_keygen(int argc, char **argv)
+{
+	tr_ctx *ctx = NULL;
+	int rc, ex = 0;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_error("rules", "%s", "usage: spytriage rules keygen OUTPREFIX "
+		                       "(writes OUTPREFIX.key and OUTPREFIX.pub)");
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	rc = tr_rules_keygen(ctx, argv[1]);
+	print_notes(ctx);
+	if (rc != 0)
+		ex = fail(ctx, rc);
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+/* The private key is named by its path only: a key itself on the command
+ * line would be in ps(1) and shell histories. */
+static int rules_sign(int argc, char **argv)
+{
+	const char *key = NULL, *v;
+	tr_ctx *ctx = NULL;
+	int rc, ex = 0, npacks = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (cli_opt_value(argc, argv, &i, "--key", &v)) {
+			if (!v)
+				return cli_usage_error("rules", "%s", "sign: --key needs a key file");
+			key = v;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_unknown_option("rules sign", argv[i]);
+		} else {
+			npacks++;
+		}
+	}
+	if (!key || !npacks)
+		return cli_usage_error("rules", "%s",
+		                       "usage: spytriage rules sign --key KEYFILE PACKDIR...");
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	for (int i = 1; i < argc && ex == 0; i++) {
+		if (cli_opt_value(argc, argv, &i, "--key", &v))
+			continue;
+		rc = tr_rules_sign(ctx, key, argv[i]);
+		print_notes(ctx);
+		if (rc != 0)
+			ex = fail(ctx, rc);
+	}
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
+static int rules_verify(int argc, char **argv)
+{
+	const char *v;
+	tr_ctx *ctx = NULL;
+	int rc, ex = 0, ndirs = 0;
+	size_t bad = 0, total = 0;
+
+	if (tr_ctx_create(&ctx) != 0)
+		return EXIT_INTERNAL;
+	for (int i = 1; i < argc; i++) {
+		if (cli_opt_value(argc, argv, &i, "--keyring", &v)) {
+			if (!v) {
+				ex = cli_usage_error("rules", "%s", "verify: --keyring needs a folder");
+				goto out;
+			}
+			if (tr_add_keyring(ctx, v) != 0) {
+				ex = EXIT_INTERNAL;
+				goto out;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			ex = cli_unknown_option("rules verify", argv[i]);
+			goto out;
+		} else {
+			ndirs++;
+		}
+	}
+	/* every folder named, or the one a scan would use */
+	for (int i = 1; i < argc || (ndirs == 0 && i == argc); i++) {
+		tr_pack *packs = NULL;
+		size_t n = 0;
+		const char *dir = i < argc ? argv[i] : NULL;
+		if (dir && cli_opt_value(argc, argv, &i, "--keyring", &v))
+			continue;
+		if ((rc = tr_rules_verify(ctx, dir, &packs, &n)) != 0) {
+			ex = fail(ctx, rc);
+			goto out;
+		}
+		print_notes(ctx);
+		for (size_t k = 0; k < n; k++) {
+			const tr_pack *p = &packs[k];
+			total++;
+			put(p->name);
+			printf("  version %lu  key %s  ", p->version, p->key_id ? p->key_id : "none");
+			if (p->problem || p->unverified) {
+				bad++;
+				fputs("FAILED: ", stdout);
+				put(p->problem ? p->problem : p->unverified);
+			} else {
+				fputs("OK", stdout);
+			}
+			fputs("\n  folder: ", stdout);
+			put(p->dir);
+			fputc('\n', stdout);
+		}
+		tr_packs_free(packs, n);
+		if (ndirs == 0)
+			break;
+	}
+	printf("%zu pack%s verified, %zu FAILED\n", total - bad, total - bad == 1 ? "" : "s", bad);
+	if (bad) {
+		fflush(stdout);
+		fprintf(stderr, "spytriage: %zu rule pack%s failed verification (see above); a scan "
+		        "would refuse %s\n", bad, bad == 1 ? "" : "s", bad == 1 ? "it" : "them");
+		ex = EXIT_USAGE;
+	}
+out:
+	tr_ctx_destroy(ctx);
+	return ex;
+}
+
 /* ------------------------------------------------------------- table */
 
 /* The sub-commands, sorted by name (git's command table). */
@@ -332,16 +470,21 @@ static const struct {
 } subs[] = {
 	{ "check", rules_check },
 	{ "import", rules_import },
+	{ "keygen", rules_keygen },
 	{ "list", rules_list },
 	{ "manifest", rules_manifest },
+	{ "sign", rules_sign },
+	{ "verify", rules_verify },
 };
 
 int cli_rules(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("rules", "%s", "a sub-command is needed: check, list, import or manifest");
+		return cli_usage_error("rules", "%s", "a sub-command is needed: check, list, import, "
+		                       "manifest, keygen, sign or verify");
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(argc - 1, argv + 1);
-	return cli_usage_error("rules", "unknown sub-command '%s' (check, list, import, manifest)", argv[1]);
+	return cli_usage_error("rules", "unknown sub-command '%s' (check, list, import, manifest, "
+	                       "keygen, sign, verify)", argv[1]);
 }

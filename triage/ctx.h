@@ -88,6 +88,9 @@ struct tr_ctx {
 	int report_written; /* tr_report_write() filled opts.output_dir */
 	char *evidence_path; /* PATH of the last tr_scan(), for the output checks */
 	struct tr_custody *custody; /* custody.c: what the report binds; NULL until used */
+	/* signed packs (pack_trust.c) */
+	tr_strlist keyrings; /* --keyring folders, besides the shipped and the user's */
+	int allow_unsigned;  /* --allow-unsigned: unverified packs used, and said */
 };
 
 /* A context for one worker thread: it shares the parent's options,

@@ -467,6 +467,8 @@ void tr_pack_clear(tr_pack *p)
 	free(p->files);
 	free(p->files_sha256);
 	free(p->problem);
+	free(p->key_id);
+	free(p->unverified);
 	memset(p, 0, sizeof *p);
 }
 
@@ -656,7 +658,7 @@ static int check_entries(tr_ctx *ctx, const tr_pack *p)
 	while ((e = readdir(d)) != NULL) {
 		struct stat sb;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, TR_PACK_MANIFEST))
+		    !strcmp(e->d_name, TR_PACK_MANIFEST) || !strcmp(e->d_name, TR_PACK_SIGNATURE))
 			continue;
 		if (++n > TR_PACK_MAX_FILES) {
 			rc = tr_set_error(ctx, TR_ELIMIT, "rules pack %s (%s): more than %u files",

@@ -21,6 +21,8 @@
 
 #define TR_PACK_MANIFEST "manifest.json"
 #define TR_PACK_INDICATORS "indicators.tsv"
+/* The signature of manifest.json (pack_sign.h); not listed in the manifest. */
+#define TR_PACK_SIGNATURE "manifest.json.sig"
 /* First line of indicators.tsv; the number is the format version. */
 #define TR_PACK_TSV_MAGIC "spytriage-indicators"
 #define TR_PACK_TSV_VERSION 1

@@ -185,7 +185,7 @@ static int write_manifest(tr_ctx *ctx, const char *dir, const char *name, const 
 	while ((e = readdir(d)) != NULL) {
 		struct stat sb;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, TR_PACK_MANIFEST))
+		    !strcmp(e->d_name, TR_PACK_MANIFEST) || !strcmp(e->d_name, TR_PACK_SIGNATURE))
 			continue;
 		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(sb.st_mode)) {
@@ -239,8 +239,19 @@ static int write_manifest(tr_ctx *ctx, const char *dir, const char *name, const 
 		                            nfiles)))
 			goto nomem;
 	}
-	if (!have_old || oldlen != strlen(doc) || memcmp(oldraw, doc, oldlen) != 0)
+	if (!have_old || oldlen != strlen(doc) || memcmp(oldraw, doc, oldlen) != 0) {
+		char sig[4200];
 		rc = write_atomic(ctx, dir, TR_PACK_MANIFEST, doc, strlen(doc));
+		/* the old signature is kept (it is the signer's to replace) but
+		 * no longer verifies: say so now rather than at the next scan */
+		snprintf(sig, sizeof sig, "%s/%s", dir, TR_PACK_SIGNATURE);
+		if (rc == TR_OK && access(sig, F_OK) == 0)
+			tr_note(ctx,
+			        "rules pack %s (%s): %s signs the previous manifest; sign the "
+			        "pack again (spytriage rules sign --key KEYFILE %s), else a scan "
+			        "refuses it",
+			        name, dir, TR_PACK_SIGNATURE, dir);
+	}
 	if (version_out)
 		*version_out = v;
 out:

@@ -272,6 +272,15 @@ static json_t *packs_json(const tr_ctx *ctx)
 		bad |= tr_json_set(o, "indicator_file_sha256", jstr_or_null(ind));
 		bad |= tr_json_set(o, "indicators", tr_json_count(p->indicators));
 		bad |= tr_json_set(o, "sources", srcs);
+		{
+			/* who vouches for the pack; "verified": false only with
+			 * --allow-unsigned, with the reason */
+			json_t *sig = json_object();
+			bad |= tr_json_set(sig, "verified", json_boolean(!p->unverified));
+			bad |= tr_json_set(sig, "key_id", jstr_or_null(p->key_id));
+			bad |= tr_json_set(sig, "problem", jstr_or_null(p->unverified));
+			bad |= tr_json_set(o, "signature", sig);
+		}
 		bad |= tr_json_push(a, o);
 	}
 	if (bad) {

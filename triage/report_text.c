@@ -302,9 +302,15 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 		const tr_pack *p = &ctx->packs[i];
 		fputs("    ", out);
 		tr_report_term_str(out, p->name, 64);
-		fprintf(out, ": version %lu, %s, %zu indicators, manifest SHA-256 %.16s...\n",
+		fprintf(out, ": version %lu, %s, %zu indicators, manifest SHA-256 %.16s...",
 		        p->version, *p->date ? p->date : "no date", p->indicators,
 		        p->manifest_sha256);
+		if (p->unverified)
+			fputs(", UNVERIFIED (see the warnings)\n", out);
+		else if (p->key_id)
+			fprintf(out, ", signed by key %s\n", p->key_id);
+		else
+			fputc('\n', out);
 	}
 }
 

@@ -32,6 +32,7 @@
 
 #include "ctx.h"
 #include "pack.h"
+#include "pack_trust.h"
 #include "triage.h"
 #include "yara_internal.h"
 
@@ -201,11 +202,15 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	tr_yara *y = NULL;
 	tr_pack *opened = NULL;
 	tr_pack_tsv *tsvs = NULL;
+	tr_keyring kr;
+	tr_pack_seen seen;
 	const tr_strlist *old_names = ctx->yara ? tr_yara_pack_names(ctx->yara) : NULL;
 	const tr_strlist *old_dirs = ctx->yara ? tr_yara_pack_dirs(ctx->yara) : NULL;
 	size_t nind = 0;
 	int rc;
 
+	memset(&kr, 0, sizeof kr);
+	memset(&seen, 0, sizeof seen);
 	if ((rc = rules_dir_or_default(ctx, &dir)) != TR_OK)
 		return rc;
 	if ((rc = find_packs(ctx, dir, &packs)) != TR_OK)
@@ -224,9 +229,12 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	tsvs = calloc(packs.names.n, sizeof *tsvs);
 	if (!opened || !tsvs)
 		goto nomem;
+	if ((rc = tr_keyring_load(ctx, &kr, tr_shipped_keyring_dir())) != TR_OK ||
+	    (rc = tr_pack_seen_load(ctx, &seen)) != TR_OK)
+		goto out;
 	for (size_t i = 0; i < packs.names.n; i++)
-		if ((rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &opened[i],
-		                       &tsvs[i])) != TR_OK)
+		if ((rc = tr_pack_open_trusted(ctx, packs.dirs.v[i], packs.names.v[i], &kr, &seen,
+		                               ctx->allow_unsigned, &opened[i], &tsvs[i])) != TR_OK)
 			goto out;
 	/* Every pack of the new rule set: the earlier ones, then these. */
 	for (size_t i = 0; old_names && i < old_names->n; i++)
@@ -266,10 +274,26 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 		                  tr_strerror(rc));
 		goto out;
 	}
+	/* every pack verified or was allowed: remember the versions, and say
+	 * which packs were used without a verified signature */
+	if ((rc = tr_pack_seen_record(ctx, &seen, opened, packs.names.n)) != TR_OK)
+		goto out;
+	if (seen.problem)
+		tr_warn(ctx, "rules",
+		        "the versions of the packs used are not remembered (%s), so a rollback "
+		        "to an older pack cannot be detected",
+		        seen.problem);
+	for (size_t i = 0; i < packs.names.n; i++)
+		if (opened[i].unverified)
+			tr_warn(ctx, "rules",
+			        "pack %s (version %lu) used UNVERIFIED (--allow-unsigned): %s",
+			        opened[i].name, opened[i].version, opened[i].unverified);
 	for (size_t i = 0; i < packs.names.n; i++)
 		if ((rc = tr_pack_remember(ctx, &opened[i])) != TR_OK)
 			goto out;
 out:
+	tr_keyring_free(&kr);
+	tr_pack_seen_free(&seen);
 	for (size_t i = 0; i < packs.names.n; i++) {
 		if (opened)
 			tr_pack_clear(&opened[i]);
@@ -288,7 +312,11 @@ nomem:
 	goto out;
 }
 
-int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
+/* tr_rules_list(), and with trust set tr_rules_verify(): each pack
+ * opened with its signature checked against that keyring and the
+ * versions seen (reading them only). */
+static int list_packs(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n,
+                      const tr_keyring *trust, const tr_pack_seen *seen)
 {
 	pack_list packs;
 	tr_pack *v;
@@ -305,7 +333,11 @@ int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
 		return tr_set_error(ctx, TR_ENOMEM, "rules: out of memory");
 	}
 	for (size_t i = 0; i < packs.names.n; i++) {
-		rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &v[i], NULL);
+		if (trust)
+			rc = tr_pack_open_trusted(ctx, packs.dirs.v[i], packs.names.v[i], trust, seen,
+			                          1, &v[i], NULL);
+		else
+			rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &v[i], NULL);
 		if (rc == TR_ENOMEM)
 			break;
 		/* what the manifest said (if anything) stays, with the reason */
@@ -327,6 +359,31 @@ int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
 	*n = packs.names.n;
 	pack_list_free(&packs);
 	return TR_OK;
+}
+
+int tr_rules_list(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
+{
+	return list_packs(ctx, dir, out, n, NULL, NULL);
+}
+
+int tr_rules_verify(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n)
+{
+	tr_keyring kr;
+	tr_pack_seen seen;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(&seen, 0, sizeof seen);
+	if ((rc = tr_keyring_load(ctx, &kr, tr_shipped_keyring_dir())) == TR_OK &&
+	    (rc = tr_pack_seen_load(ctx, &seen)) == TR_OK) {
+		if (seen.problem)
+			tr_note(ctx, "rules: versions seen before not checked (%s)", seen.problem);
+		rc = list_packs(ctx, dir, out, n, &kr, &seen);
+	}
+	tr_keyring_free(&kr);
+	tr_pack_seen_free(&seen);
+	return rc;
 }
 
 /* Checks the meta of each rule of one compiled file: the fields
@@ -466,6 +523,7 @@ int tr_rules_check(tr_ctx *ctx, const char *dir)
  */
 static pthread_once_t exe_rules_once = PTHREAD_ONCE_INIT;
 static char exe_rules[YE_PATH];
+static char exe_keys[YE_PATH + 8]; /* exe_rules/keys, the shipped keyring */
 
 /* A spytriage source tree: its public header and its rules folder. A
  * binary copied elsewhere must not take the rules/ of whatever folder it
@@ -481,7 +539,16 @@ static int is_source_tree(const char *dir)
 	       tr_rules_is_dir(cand);
 }
 
+static void find_exe_rules_only(void);
+
 static void find_exe_rules(void)
+{
+	find_exe_rules_only();
+	if (exe_rules[0])
+		snprintf(exe_keys, sizeof exe_keys, "%s/keys", exe_rules);
+}
+
+static void find_exe_rules_only(void)
 {
 	char exe[YE_PATH], up[YE_PATH];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -504,6 +571,16 @@ static void find_exe_rules(void)
 	if ((size_t)snprintf(up, sizeof up, "%s/..", exe) < sizeof up && is_source_tree(up) &&
 	    (size_t)snprintf(exe_rules, sizeof exe_rules, "%s/rules", up) >= sizeof exe_rules)
 		exe_rules[0] = '\0';
+}
+
+const char *tr_shipped_keyring_dir(void)
+{
+#ifdef TR_DATADIR
+	if (tr_rules_is_dir(TR_DATADIR "/rules"))
+		return tr_rules_is_dir(TR_DATADIR "/rules/keys") ? TR_DATADIR "/rules/keys" : NULL;
+#endif
+	pthread_once(&exe_rules_once, find_exe_rules);
+	return exe_keys[0] && tr_rules_is_dir(exe_keys) ? exe_keys : NULL;
 }
 
 const char *tr_default_rules_dir(void)

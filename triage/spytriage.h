@@ -267,6 +267,13 @@ typedef struct tr_pack {
 	size_t nfiles;
 	size_t indicators; /* sum over the sources */
 	char *problem;     /* tr_rules_list(): why the pack is refused, else NULL */
+	/* Signature (docs/rules.md, "Signed packs"), set when it was checked:
+	 * the id of the trusted key whose signature verified, else NULL; and
+	 * why the pack is not trusted (no or a bad signature, an unknown key,
+	 * an older version than one seen before), else NULL. A scan uses a
+	 * pack with unverified set only with --allow-unsigned, and says so. */
+	char *key_id;
+	char *unverified;
 } tr_pack;
 
 void tr_packs_free(tr_pack *packs, size_t n); /* NULL-safe */
@@ -309,6 +316,38 @@ int tr_rules_import(tr_ctx *ctx, const tr_import *imp);
  * the author vouches for them. The sources come from its indicators.tsv,
  * which must parse. The version goes up by one when anything changed. */
 int tr_rules_manifest(tr_ctx *ctx, const char *pack_dir);
+
+/* Signed packs (docs/rules.md, "Signed packs"). */
+
+/* Packs must be signed by a trusted key (default) or, with allow set,
+ * may be used unverified: each such pack is then named in a report
+ * warning and in the report's rule_packs. Integrity (every file as its
+ * manifest says) is checked either way. */
+void tr_set_allow_unsigned(tr_ctx *ctx, int allow);
+/* Adds a folder of trusted public keys (*.pub) to the keyring, besides
+ * the shipped keys (tr_shipped_keyring_dir()) and the user's own
+ * ($XDG_CONFIG_HOME/spytriage/keys, ~/.config/spytriage/keys). Copied;
+ * read by the next tr_load_rules(). TR_ENOMEM. */
+int tr_add_keyring(tr_ctx *ctx, const char *dir);
+/* The shipped keyring: keys/ of the installed rules ($(DATADIR)/rules),
+ * else rules/keys of the source tree the executable is in; never that of
+ * --rules or $SPYTRIAGE_RULES (whoever hands over packs must not also
+ * hand over the keys that vouch for them). NULL when there is none. */
+const char *tr_shipped_keyring_dir(void);
+/* `spytriage rules keygen`: a new Ed25519 key pair, prefix.key (private,
+ * PEM PKCS#8, mode 0600) and prefix.pub (public, PEM); neither may exist.
+ * A note gives the key id. TR_EUSAGE, TR_EIO, TR_EINTERNAL. */
+int tr_rules_keygen(tr_ctx *ctx, const char *prefix);
+/* `spytriage rules sign`: verifies the pack in pack_dir against its
+ * manifest, then writes manifest.json.sig, signed with the private key
+ * in keyfile (mode 0600, the caller's). TR_EUSAGE naming the problem. */
+int tr_rules_sign(tr_ctx *ctx, const char *keyfile, const char *pack_dir);
+/* `spytriage rules verify`: like tr_rules_list(), and each pack's
+ * signature checked against the keyring and the versions seen before:
+ * problem set when the files do not match the manifest, unverified when
+ * the signature or the version is not trusted, key_id when the signature
+ * verified. Nothing is recorded. */
+int tr_rules_verify(tr_ctx *ctx, const char *dir, tr_pack **packs, size_t *n);
 
 /* s made safe for a terminal, as in the scan summary: control characters,
  * DEL, C1 controls, invalid UTF-8 bytes and invisible or

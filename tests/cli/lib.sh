@@ -5,6 +5,11 @@
 # $FIXCACHE (fixtures generated once per run), and exits non-zero on the
 # first failed check.
 set -u
+# Each test its own record of the pack versions seen and its own (empty)
+# user keyring (docs/rules.md, "Signed packs").
+XDG_STATE_HOME="$TMP/xdg-state"
+XDG_CONFIG_HOME="$TMP/xdg-config"
+export XDG_STATE_HOME XDG_CONFIG_HOME
 
 die() {
 	echo "FAIL: $*" >&2

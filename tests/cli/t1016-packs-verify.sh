@@ -45,8 +45,13 @@ must_contain "$TMP/err" "pegasus.yar does not match"
 must_contain "$TMP/err" "spytriage rules manifest $TMP/rules/pegasus"
 expect_exit 0 "$BIN" rules manifest "$TMP/rules/pegasus"
 must_contain "$TMP/out" "version 2"
-expect_exit 1 "$BIN" scan "$src" --rules "$TMP/rules" --output "$TMP/r"
+# the new manifest is no longer the one that was signed (docs/rules.md,
+# "Signed packs"): used only with --allow-unsigned, and the report says so
+expect_exit 2 "$BIN" scan "$src" --rules "$TMP/rules"
+must_contain "$TMP/err" "rules pack pegasus ($TMP/rules/pegasus): manifest.json.sig does not verify"
+expect_exit 1 "$BIN" scan "$src" --rules "$TMP/rules" --output "$TMP/r" --allow-unsigned
 must_contain "$TMP/out" "pegasus: version 2"
+must_contain "$TMP/out" "UNVERIFIED"
 # the manifest's own hash is in the report
 h=$(sha256sum "$TMP/rules/pegasus/manifest.json" | cut -d' ' -f1)
 must_contain "$TMP/r/report.json" "\"manifest_sha256\": \"$h\""

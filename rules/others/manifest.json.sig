@@ -1,0 +1,3 @@
+spytriage-pack-signature 1
+key-id dd4aa63b7d132009
+ed25519 F45bQe8Ibu/xaEJ9OGEme1i4maoXW54oSZLg2OsSPArumgFkHBAGTYGyDDMheyxgppp4bqDTw5NUJMkpf/EBCg==

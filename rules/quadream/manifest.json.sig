@@ -1,0 +1,3 @@
+spytriage-pack-signature 1
+key-id dd4aa63b7d132009
+ed25519 r+8875S497ToQu0s6xXU11Vh3XbJD055Ug8SqF0IF9npmEFITU88pyDA+EyZGeBmsDB8s2Yb9KNyA3apzfE0DQ==

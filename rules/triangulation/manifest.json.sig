@@ -1,0 +1,3 @@
+spytriage-pack-signature 1
+key-id dd4aa63b7d132009
+ed25519 EtubfLlSRHKojieMP1DH4FlmgE92oon+34niojlEiQXbtLH5kPqWOOb0O6NHa5b+jJ3zLA/hO6ghszkKgGQLBA==
