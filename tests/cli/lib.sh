@@ -16,6 +16,35 @@ die() {
 	exit 1
 }
 
+# reader_setup: a copy of the tool that a user without special rights can
+# run, in $pub ($TMP/pub): the binary, the rule packs, the shipped keyring
+# as that user's own (a copied binary has no source tree beside it), and
+# world-writable cache, temp and state folders.
+# as_reader CMD...: CMD as that user ("nobody" when the tests run as root:
+# root reads everything, so unreadable evidence needs another user).
+reader_setup() {
+	pub="$TMP/pub"
+	mkdir "$pub" "$pub/cache" "$pub/tmp" "$pub/state" || die "cannot make $pub"
+	chmod 755 "$TMP" "$pub" && chmod 1777 "$pub/cache" "$pub/tmp" "$pub/state" ||
+		die "chmod failed"
+	cp "$BIN" "$pub/spytriage" && cp -r "$SPYTRIAGE_RULES" "$pub/rules" ||
+		die "cannot copy the tool"
+	mkdir -p "$pub/config/spytriage" &&
+		cp -r "$SPYTRIAGE_RULES/keys" "$pub/config/spytriage/keys" &&
+		chmod -R a+rX "$pub/config" || die "cannot copy the keyring"
+}
+
+as_reader() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+			env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" \
+			XDG_CONFIG_HOME="$pub/config" XDG_STATE_HOME="$pub/state" "$@"
+	else
+		env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" \
+			XDG_CONFIG_HOME="$pub/config" XDG_STATE_HOME="$pub/state" "$@"
+	fi
+}
+
 # expect_exit CODE CMD...: runs CMD, stdout to $TMP/out, stderr to $TMP/err.
 expect_exit() {
 	want=$1

@@ -12,26 +12,9 @@
 # and the evidence are copied where nobody can reach them.
 . "$TESTS_DIR/cli/lib.sh"
 
-pub="$TMP/pub"
-mkdir "$pub" "$pub/cache" "$pub/tmp" "$pub/state" || die "cannot make $pub"
-chmod 755 "$TMP" "$pub" && chmod 1777 "$pub/cache" "$pub/tmp" "$pub/state" || die "chmod failed"
-cp "$BIN" "$pub/spytriage" && cp -r "$SPYTRIAGE_RULES" "$pub/rules" || die "cannot copy the tool"
-# A copied binary has no shipped keyring: the packs' key is the reader's own.
-mkdir -p "$pub/config/spytriage" && cp -r "$SPYTRIAGE_RULES/keys" "$pub/config/spytriage/keys" &&
-	chmod -R a+rX "$pub/config" || die "cannot copy the keyring"
+reader_setup
 clean=$(fixture clean --clean)
 
-# as_reader CMD...: CMD as a user without special rights.
-as_reader() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-			env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" \
-				XDG_CONFIG_HOME="$pub/config" XDG_STATE_HOME="$pub/state" "$@"
-	else
-		env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" \
-				XDG_CONFIG_HOME="$pub/config" XDG_STATE_HOME="$pub/state" "$@"
-	fi
-}
 
 # evidence NAME: a readable copy of the clean backup at $pub/NAME.
 evidence() {

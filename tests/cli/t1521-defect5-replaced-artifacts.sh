@@ -60,18 +60,7 @@ diff -u "$TMP/before" "$TMP/after" || die "evidence changed by a scan"
 
 # An unreadable data folder (the Safari history's): root reads
 # everything, so the scan runs as "nobody" (setpriv, as t1013 does).
-pub="$TMP/pub"
-mkdir "$pub" "$pub/cache" "$pub/tmp" || die "cannot make $pub"
-chmod 755 "$TMP" "$pub" && chmod 1777 "$pub/cache" "$pub/tmp" || die "chmod failed"
-cp "$BIN" "$pub/spytriage" && cp -r "$SPYTRIAGE_RULES" "$pub/rules" || die "cannot copy the tool"
-as_reader() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-			env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" "$@"
-	else
-		env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" "$@"
-	fi
-}
+reader_setup
 cp -r "$clean" "$pub/ev" && chmod -R a+rX "$pub/ev" || die "cannot copy the fixture"
 expect_exit 0 as_reader "$pub/spytriage" scan "$pub/ev" --quiet
 must_contain "$TMP/out" "VERDICT: CLEAN"

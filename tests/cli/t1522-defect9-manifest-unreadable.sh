@@ -8,23 +8,12 @@
 # does) when the tests run as root.
 . "$TESTS_DIR/cli/lib.sh"
 
-pub="$TMP/pub"
-mkdir "$pub" "$pub/cache" "$pub/tmp" || die "cannot make $pub"
-chmod 755 "$TMP" "$pub" && chmod 1777 "$pub/cache" "$pub/tmp" || die "chmod failed"
-cp "$BIN" "$pub/spytriage" && cp -r "$SPYTRIAGE_RULES" "$pub/rules" || die "cannot copy the tool"
+reader_setup
 clean=$(fixture clean --clean)
 printf 'test\n' >"$FIXCACHE/password"
 enc=$(fixture infected-enc --infected --encrypted --password-file "$FIXCACHE/password")
 cp "$FIXCACHE/password" "$pub/password" && chmod 644 "$pub/password" || die "cannot copy the password"
 
-as_reader() {
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-			env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" "$@"
-	else
-		env SPYTRIAGE_RULES="$pub/rules" SPYTRIAGE_CACHE_DIR="$pub/cache" TMPDIR="$pub/tmp" "$@"
-	fi
-}
 evidence() {
 	cp -r "$2" "$pub/$1" && chmod -R a+rX "$pub/$1" || die "cannot copy the fixture"
 }
