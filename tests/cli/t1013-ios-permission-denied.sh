@@ -15,7 +15,6 @@
 reader_setup
 clean=$(fixture clean --clean)
 
-
 # evidence NAME: a readable copy of the clean backup at $pub/NAME.
 evidence() {
 	cp -r "$clean" "$pub/$1" && chmod -R a+rX "$pub/$1" || die "cannot copy the fixture"
