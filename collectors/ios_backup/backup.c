@@ -818,6 +818,11 @@ static ssize_t ib_reader_read(tr_reader *r, void *buf, size_t len)
 	return got;
 }
 
+static uint64_t ib_reader_skip_hole(tr_reader *r, uint64_t min)
+{
+	return tr_fd_skip_hole(((ib_reader *)r)->fd, min);
+}
+
 static void ib_reader_close(tr_reader *r)
 {
 	ib_reader *ir = (ib_reader *)r;
@@ -912,6 +917,7 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	}
 	ir->r.read = ib_reader_read;
 	ir->r.close = ib_reader_close;
+	ir->r.skip_hole = ib_reader_skip_hole;
 	ir->ctx = ctx;
 	ir->fd = fd;
 	/* long names are cut: the display is only for messages */
@@ -1364,6 +1370,7 @@ static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, cons
 	}
 	ir->r.read = ib_reader_read;
 	ir->r.close = ib_reader_close;
+	ir->r.skip_hole = ib_reader_skip_hole;
 	ir->ctx = ctx;
 	ir->fd = fd;
 	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
