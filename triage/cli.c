@@ -5,7 +5,7 @@
  *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]
  *                       [--format text|json] [--password-file FILE]
  *                       [--key-file FILE] [--jobs N] [--quiet]
- *                       [--yara-timeout SECONDS] [--yara-budget SECONDS]
+ *                       [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
  *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR
@@ -271,6 +271,16 @@ static int cmd_scan(int argc, char **argv)
 				ex = seconds_error("--yara-timeout", v);
 				goto out;
 			}
+		} else if (cli_opt_value(argc, argv, &i, "--max-files", &v)) {
+			char *end = NULL;
+			unsigned long long n = v && *v != '-' ? strtoull(v, &end, 10) : 0;
+			if (!v || !*v || *end || n == 0 || n > 1000000000ull) {
+				ex = cli_usage_error("scan",
+				                     "--max-files takes a number from 1 to 1000000000, "
+				                     "not '%s'", v ? v : "");
+				goto out;
+			}
+			o->max_files = n;
 		} else if (cli_opt_value(argc, argv, &i, "--yara-budget", &v)) {
 			if (!parse_seconds(v, &o->yara_scan_seconds)) {
 				ex = seconds_error("--yara-budget", v);
@@ -597,7 +607,7 @@ static const struct cmd commands[] = {
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
 	  "                 [--jobs N] [--quiet] [--include-personal-data]\n"
-	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS]",
+	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
 	  "every published indicator they were built from; 'spytriage rules list') are\n"
@@ -611,6 +621,8 @@ static const struct cmd commands[] = {
 	  "YARA time: --yara-timeout for one file (default 5 s), --yara-budget for the\n"
 	  "whole scan (default 120 s), each plus 60 s per GiB scanned; 0 is no limit.\n"
 	  "A limit reached stops YARA on what is left and makes the scan incomplete.\n"
+	  "--max-files N: files the evidence may list (default 10000000); beyond, the\n"
+	  "rest is not examined and the scan is incomplete.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
 	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
 	  "packs, a pack that does not match its manifest), 3 evidence problem\n"

@@ -241,6 +241,9 @@ int tr_custody_hash_stored(tr_ctx *ctx, const char *rel);
  * names them, with their labels, in its descriptor's info list. */
 int tr_set_info(tr_ctx *ctx, const char *key, const char *value);
 const char *tr_get_info(const tr_ctx *ctx, const char *key);
+/* The entries an evidence index may list (--max-files), or dflt (the
+ * collector's own bound, e.g. TR_MAX_MANIFEST_ROWS) when not set. */
+uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt);
 
 /* Notes: facts the user should know ("picked the evidence in <dir>").
  * Warnings: a broken or skipped artifact; the scan goes on. */

@@ -1552,15 +1552,16 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			st->done = 1;
 			break;
 		}
-		if (++st->rows > TR_MAX_MANIFEST_ROWS && st->strict) {
+		uint64_t max_rows = tr_max_files(ctx, TR_MAX_MANIFEST_ROWS);
+		if (++st->rows > max_rows && st->strict) {
 			st->done = 1;
-			return tr_set_error(ctx, TR_ELIMIT, "%s: more than %u files", st->db_name,
-			                    TR_MAX_MANIFEST_ROWS);
+			return tr_set_error(ctx, TR_ELIMIT, "%s: more than %llu files (--max-files)",
+			                    st->db_name, (unsigned long long)max_rows);
 		}
-		if (st->rows > TR_MAX_MANIFEST_ROWS) {
+		if (st->rows > max_rows) {
 			tr_incomplete(ctx, "Manifest.db",
-			              "more than %u files; the rest were not examined",
-			              TR_MAX_MANIFEST_ROWS);
+			              "more than %llu files (--max-files); the rest were not examined",
+			              (unsigned long long)max_rows);
 			st->done = 1;
 			break;
 		}
