@@ -111,7 +111,7 @@ typedef struct tr_options {
 	 * and marks the scan incomplete. */
 	double yara_file_seconds;
 	double yara_scan_seconds;
-	/* Entries an evidence index may list (a backup's Manifest.db rows),
+	/* Entries an evidence index may list (e.g. the rows of a file list),
 	 * --max-files; 0: the collector's own bound. Beyond, the rest is not
 	 * examined and the scan is incomplete. */
 	uint64_t max_files;
