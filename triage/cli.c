@@ -273,8 +273,10 @@ static int cmd_scan(int argc, char **argv)
 			}
 		} else if (cli_opt_value(argc, argv, &i, "--max-files", &v)) {
 			char *end = NULL;
-			unsigned long long n = v && *v != '-' ? strtoull(v, &end, 10) : 0;
-			if (!v || !*v || *end || n == 0 || n > 1000000000ull) {
+			unsigned long long n = 0;
+			if (v && *v >= '0' && *v <= '9')
+				n = strtoull(v, &end, 10);
+			if (!end || *end || n == 0 || n > 1000000000ull) {
 				ex = cli_usage_error("scan",
 				                     "--max-files takes a number from 1 to 1000000000, "
 				                     "not '%s'", v ? v : "");
