@@ -5,6 +5,7 @@
  *   spytriage scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]
  *                       [--format text|json] [--password-file FILE]
  *                       [--key-file FILE] [--jobs N] [--quiet]
+ *                       [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
  *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR
@@ -172,6 +173,27 @@ static int report(tr_ctx *ctx, int json, int *out_failed)
 
 #define MAX_IOC_ARGS 256
 
+/* A time limit in seconds: a decimal number from 0 to one million, 0
+ * meaning no limit (tr_options: below 0). 1 when valid. */
+static int parse_seconds(const char *v, double *out)
+{
+	char *end = NULL;
+	double d;
+	if (!v || !*v || *v == '-' || *v == '+')
+		return 0;
+	d = strtod(v, &end);
+	if (*end || !(d >= 0 && d <= 1e6))
+		return 0;
+	*out = d == 0 ? -1 : d;
+	return 1;
+}
+
+static int seconds_error(const char *opt, const char *v)
+{
+	return cli_usage_error("scan", "%s takes seconds (0: no limit), not '%s'", opt,
+	                       v ? v : "");
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	const char *path = NULL, *rules = NULL, *iocs[MAX_IOC_ARGS], *v;
@@ -255,6 +277,28 @@ static int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			o->jobs = (int)n;
+		} else if (cli_opt_value(argc, argv, &i, "--yara-timeout", &v)) {
+			if (!parse_seconds(v, &o->yara_file_seconds)) {
+				ex = seconds_error("--yara-timeout", v);
+				goto out;
+			}
+		} else if (cli_opt_value(argc, argv, &i, "--max-files", &v)) {
+			char *end = NULL;
+			unsigned long long n = 0;
+			if (v && *v >= '0' && *v <= '9')
+				n = strtoull(v, &end, 10);
+			if (!end || *end || n == 0 || n > 1000000000ull) {
+				ex = cli_usage_error("scan",
+				                     "--max-files takes a number from 1 to 1000000000, "
+				                     "not '%s'", v ? v : "");
+				goto out;
+			}
+			o->max_files = n;
+		} else if (cli_opt_value(argc, argv, &i, "--yara-budget", &v)) {
+			if (!parse_seconds(v, &o->yara_scan_seconds)) {
+				ex = seconds_error("--yara-budget", v);
+				goto out;
+			}
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			quiet = 1;
 		} else if (!strcmp(argv[i], "--include-personal-data")) {
@@ -576,7 +620,8 @@ static const struct cmd commands[] = {
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
 	  "                 [--jobs N] [--quiet] [--include-personal-data]\n"
-	  "                 [--keyring DIR]... [--allow-unsigned]",
+	  "                 [--keyring DIR]... [--allow-unsigned]\n"
+	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
 	  "every published indicator they were built from; 'spytriage rules list') are\n"
@@ -589,6 +634,11 @@ static const struct cmd commands[] = {
 	  "e-mail addresses as keyed hashes unless --include-personal-data) and\n"
 	  "report.sha256 (for `spytriage verify-report`). DIR must be new or empty, not a symbolic link, not inside the evidence; it is\n"
 	  "checked before the scan. --force replaces an earlier report in DIR whole.\n"
+	  "YARA time: --yara-timeout for one file (default 5 s), --yara-budget for the\n"
+	  "whole scan (default 120 s), each plus 60 s per GiB scanned; 0 is no limit.\n"
+	  "A limit reached stops YARA on what is left and makes the scan incomplete.\n"
+	  "--max-files N: files the evidence may list (default 10000000); beyond, the\n"
+	  "rest is not examined and the scan is incomplete.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
 	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
 	  "packs, a pack that does not match its manifest or is not signed by a trusted\n"

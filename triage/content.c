@@ -18,10 +18,31 @@
  * every byte it hands over is also hashed, swept and scanned, so even a
  * container is read once. What libarchive does not read (trailing data) is
  * drained through the same path afterwards.
+ *
+ * Time: YARA runs under two budgets (tr_limits.h, docs/spytriage.1): the
+ * time left for the file and for the whole scan (all workers added up),
+ * each a base plus an allowance per GiB given to YARA so far, so that a
+ * legitimate scan of any size stays within them while a rule that loops
+ * costs at most the base per file and in all. Each window is scanned with the smaller as its
+ * timeout; a file whose budget is used up is not scanned by YARA further
+ * (hashes and the sweep go on) and is named in an incomplete reason; once
+ * the scan's budget is used up no file is, and one reason counts them.
+ *
+ * Sparse files: a hole of at least TR_MIN_HOLE_SKIP bytes (the reader's
+ * skip_hole, SEEK_DATA) is not read. Its zeros are hashed from a static
+ * buffer, within TR_MAX_HOLE_HASH_BYTES for the scan, so digests and
+ * evidence.sha256 stay those of the stored file. YARA and the sweep see
+ * the first and last `overlap` bytes of the hole (zeros) around the data,
+ * and offsets after it are right, so a match across a data/hole boundary
+ * is kept; only the interior of the hole, zeros, is not scanned (a rule
+ * cannot rely on offsets deep in a large file anyway: docs/rules.md). A
+ * warning names each sparse file and what was skipped.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -29,6 +50,7 @@
 #include "content.h"
 #include "custody.h"
 #include "sweep.h"
+#include "tr_limits.h"
 
 #define WIN_TOP (8u * 1024 * 1024)
 #define WIN_NESTED (1u * 1024 * 1024)
@@ -36,12 +58,23 @@
 #define MIN_OVERLAP (64u * 1024)
 #define TR_MAX_MENTIONS_PER_FILE 256u
 
+/* skip_hole() keeps `overlap` zeros on each side of a hole */
+_Static_assert(WIN_NESTED <= TR_MIN_HOLE_SKIP, "a skipped hole is at least two overlaps");
+
 enum { H_SHA256, H_SHA1, H_MD5, H_N };
 
 struct tr_content {
 	tr_sweep *sweep;
 	int need[H_N];
 	size_t overlap;
+	/* YARA budgets: base in ns (0: no limit), plus TR_YARA_SECONDS_PER_GIB
+	 * per GiB given to YARA; what the workers used and read (atomic) */
+	double file_seconds, scan_seconds;
+	uint64_t file_ns, scan_ns;
+	uint64_t scan_used_ns, scan_bytes;
+	int scan_spent;           /* atomic: the scan's budget is used up */
+	uint64_t files_unscanned; /* atomic: files YARA skipped for that */
+	uint64_t hole_hashed;     /* atomic: hole bytes hashed so far */
 };
 
 struct tr_worker {
@@ -52,6 +85,10 @@ struct tr_worker {
 	tr_sweep_scratch *ss;
 	uint8_t *win_top;
 	uint64_t bytes; /* evidence bytes read; read by the progress line */
+	/* the top-level file being scanned (and its members) */
+	uint64_t file_used_ns, file_bytes;
+	int yara_off;   /* YARA stopped for the rest of this file */
+	int yara_skips; /* ... because the scan's budget is used up */
 };
 
 struct mention_agg {
@@ -75,6 +112,8 @@ struct stream {
 	size_t replay, replay_end; /* sniffed bytes not yet given to the tee */
 	int eof, failed;
 	int fatal; /* a check failed inside the tee (ENOMEM...) */
+	uint64_t holes, hole_bytes; /* holes skipped (not read) */
+	int hash_cut; /* hole zeros beyond TR_MAX_HOLE_HASH_BYTES: no digests */
 	EVP_MD_CTX *md[H_N];
 	struct mention_agg *m;
 	size_t nm;
@@ -86,6 +125,23 @@ static const tr_module content_module = { .name = "content",
 	                                          "hashes, YARA and literal sweep of every byte" };
 
 /* ------------------------------------------------------------- shared */
+
+/* A budget in seconds as ns; 0 (no limit) for a negative one. */
+static uint64_t seconds_ns(double sec)
+{
+	if (!(sec > 0))
+		return 0;
+	if (sec > 1e9)
+		sec = 1e9; /* ~31 years: no limit in practice, no overflow */
+	return (uint64_t)ceil(sec * 1e9);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 int tr_content_create(tr_ctx *ctx, tr_content **out)
 {
@@ -106,6 +162,18 @@ int tr_content_create(tr_ctx *ctx, tr_content **out)
 	c->need[H_SHA256] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA256) > 0;
 	c->need[H_SHA1] = tr_iocs_count_type(ctx->iocs, TR_IOC_SHA1) > 0;
 	c->need[H_MD5] = tr_iocs_count_type(ctx->iocs, TR_IOC_MD5) > 0;
+	c->file_seconds = ctx->opts.yara_file_seconds ? ctx->opts.yara_file_seconds
+	                                              : TR_YARA_FILE_SECONDS;
+	c->scan_seconds = ctx->opts.yara_scan_seconds ? ctx->opts.yara_scan_seconds
+	                                              : TR_YARA_SCAN_SECONDS;
+	c->file_ns = seconds_ns(c->file_seconds);
+	c->scan_ns = seconds_ns(c->scan_seconds);
+	/* Rules the probe left out when they were loaded: the scan is
+	 * incomplete by them. */
+	for (size_t i = 0; i < tr_yara_disabled_count(ctx->yara); i++)
+		tr_incomplete(ctx, "YARA", "rule %s not used: it does not finish on 4 KiB of "
+		              "zeros in 0.5 s (a loop the data does not bound; `spytriage "
+		              "rules check` refuses it)", tr_yara_disabled_get(ctx->yara, i));
 	c->overlap = tr_sweep_max_len(c->sweep) + 256;
 	if (c->overlap < MIN_OVERLAP)
 		c->overlap = MIN_OVERLAP;
@@ -117,6 +185,17 @@ int tr_content_create(tr_ctx *ctx, tr_content **out)
 	}
 	*out = c;
 	return TR_OK;
+}
+
+void tr_content_finish(tr_ctx *ctx, tr_content *c)
+{
+	uint64_t n = __atomic_load_n(&c->files_unscanned, __ATOMIC_RELAXED);
+	if (n)
+		tr_incomplete(ctx, "YARA",
+		              "the scan's YARA time budget (--yara-budget %g s plus %g s per GiB "
+		              "read) was used up: %llu more file%s not checked by YARA rules",
+		              c->scan_seconds, TR_YARA_SECONDS_PER_GIB, (unsigned long long)n,
+		              n == 1 ? "" : "s");
 }
 
 void tr_content_destroy(tr_content *c)
@@ -210,6 +289,77 @@ static int on_mention(void *arg, const tr_mention *m)
 	return 0;
 }
 
+/* A budget: base ns plus TR_YARA_SECONDS_PER_GIB per GiB of bytes
+ * (saturating; bytes are far below 2^64 / 1e9 * 2^30 in practice). */
+static uint64_t allowance(uint64_t base, uint64_t bytes)
+{
+	double ns = (double)base + (double)bytes / (1024.0 * 1024 * 1024) *
+	                                   TR_YARA_SECONDS_PER_GIB * 1e9;
+	return ns >= 1.8e19 ? UINT64_MAX : (uint64_t)ns;
+}
+
+/* YARA over the window, within the time left of the file's and the
+ * scan's budgets; a budget used up stops YARA for the rest of the file
+ * (the file named once) or of the scan (counted, tr_content_finish). */
+static int yara_window(struct stream *st)
+{
+	tr_worker *w = st->w;
+	tr_content *c = w->c;
+	uint64_t left = UINT64_MAX, t0, used, limit;
+	int by_scan = 0, timed_out = 0, rc;
+	char name[4352];
+
+	if (!w->ys || w->yara_off)
+		return TR_OK;
+	if (c->file_ns) {
+		limit = allowance(c->file_ns, w->file_bytes);
+		left = limit > w->file_used_ns ? limit - w->file_used_ns : 0;
+	}
+	if (c->scan_ns) {
+		used = __atomic_load_n(&c->scan_used_ns, __ATOMIC_RELAXED);
+		limit = allowance(c->scan_ns, __atomic_load_n(&c->scan_bytes, __ATOMIC_RELAXED));
+		if (__atomic_load_n(&c->scan_spent, __ATOMIC_RELAXED) || used >= limit) {
+			/* spent before this file began: counted, not named */
+			w->yara_off = w->yara_skips = 1;
+			return TR_OK;
+		}
+		if (limit - used < left) {
+			left = limit - used;
+			by_scan = 1;
+		}
+	}
+	if (left == 0)
+		timed_out = 1;
+	else {
+		t0 = now_ns();
+		rc = tr_yara_scanner_scan_timed(w->ctx, w->ys, w->collector, st->f, st->win,
+		                                st->have, left, &timed_out);
+		t0 = now_ns() - t0;
+		w->file_used_ns += t0;
+		__atomic_fetch_add(&c->scan_used_ns, t0, __ATOMIC_RELAXED);
+		if (rc != TR_OK)
+			return rc;
+	}
+	if (!timed_out)
+		return TR_OK;
+	w->yara_off = 1;
+	display(st->f, name, sizeof name);
+	if (by_scan) {
+		__atomic_store_n(&c->scan_spent, 1, __ATOMIC_RELAXED);
+		tr_incomplete(w->ctx, name,
+		              "YARA stopped: the scan's YARA time budget (--yara-budget %g s "
+		              "plus %g s per GiB read) is used up; content rules did not "
+		              "finish on this file",
+		              c->scan_seconds, TR_YARA_SECONDS_PER_GIB);
+	} else {
+		tr_incomplete(w->ctx, name,
+		              "YARA stopped at this file's time limit (--yara-timeout %g s plus "
+		              "%g s per GiB read); content rules did not finish",
+		              c->file_seconds, TR_YARA_SECONDS_PER_GIB);
+	}
+	return TR_OK;
+}
+
 /* Checks the window: YARA over all of it, the sweep over what is new. In a
  * window that is not the file's last, a literal ending in the last
  * TR_SWEEP_CONTEXT bytes is left to the next window, where the bytes that
@@ -221,16 +371,17 @@ static int scan_window(struct stream *st, int last)
 	int rc;
 	if (st->have <= st->skip)
 		return TR_OK;
-	rc = tr_yara_scanner_scan_mem(w->ctx, w->ys, w->collector, st->f, st->win, st->have);
-	if (rc != TR_OK)
+	if ((rc = yara_window(st)) != TR_OK)
 		return rc;
 	rc = tr_sweep_scan_window(w->c->sweep, w->ss, st->win, st->have, st->skip, stop, st->base,
 	                          on_mention, st);
 	return rc;
 }
 
-/* Scans a full window and keeps its tail as the start of the next one. */
-static int slide(struct stream *st)
+/* Scans a full window and keeps its tail as the start of the next one,
+ * which begins `jump` bytes further on (a hole skipped; the tail is then
+ * zeros, as the bytes it stands for). */
+static int slide_by(struct stream *st, uint64_t jump)
 {
 	size_t keep = st->w->c->overlap;
 	int rc = scan_window(st, 0);
@@ -239,10 +390,92 @@ static int slide(struct stream *st)
 	if (keep > st->have)
 		keep = st->have;
 	memmove(st->win, st->win + st->have - keep, keep);
-	st->base += st->have - keep;
+	st->base += st->have - keep + jump;
 	st->have = keep;
-	st->skip = keep - TR_SWEEP_CONTEXT;
+	st->skip = keep > TR_SWEEP_CONTEXT ? keep - TR_SWEEP_CONTEXT : 0;
 	return TR_OK;
+}
+
+static int slide(struct stream *st)
+{
+	return slide_by(st, 0);
+}
+
+static void digest(struct stream *st, const void *p, size_t n)
+{
+	for (int h = 0; h < H_N; h++)
+		if (st->md[h])
+			EVP_DigestUpdate(st->md[h], p, n);
+}
+
+/* Appends n zeros of a hole to the window as if read. */
+static int zero_fill(struct stream *st, size_t n)
+{
+	int rc;
+	while (n) {
+		size_t k = st->cap - st->have;
+		if (!k) {
+			if ((rc = slide(st)) != TR_OK)
+				return rc;
+			continue;
+		}
+		if (k > n)
+			k = n;
+		memset(st->win + st->have, 0, k);
+		digest(st, st->win + st->have, k);
+		st->have += k;
+		n -= k;
+	}
+	return TR_OK;
+}
+
+/* Hashes n zeros of a hole from memory, within what the scan allows
+ * (TR_MAX_HOLE_HASH_BYTES); beyond, the file's digests are given up. */
+static void hash_zeros(struct stream *st, uint64_t n)
+{
+	static const uint8_t zeros[64 * 1024];
+	int any = 0;
+	for (int h = 0; h < H_N; h++)
+		any |= st->md[h] != NULL;
+	if (!any || st->hash_cut)
+		return;
+	if (__atomic_add_fetch(&st->w->c->hole_hashed, n, __ATOMIC_RELAXED) >
+	    TR_MAX_HOLE_HASH_BYTES) {
+		st->hash_cut = 1;
+		return;
+	}
+	while (n) {
+		size_t k = n < sizeof zeros ? (size_t)n : sizeof zeros;
+		digest(st, zeros, k);
+		n -= k;
+	}
+}
+
+/* At a hole of TR_MIN_HOLE_SKIP bytes or more of a file of the evidence:
+ * skips it (see the top of the file). *skipped: it did. */
+static int skip_hole(struct stream *st, int *skipped)
+{
+	size_t z = st->w->c->overlap;
+	uint64_t n;
+	int rc;
+
+	*skipped = 0;
+	if (st->depth != 0 || !st->in->skip_hole)
+		return TR_OK;
+	n = st->in->skip_hole(st->in, TR_MIN_HOLE_SKIP);
+	if (!n)
+		return TR_OK;
+	/* n >= TR_MIN_HOLE_SKIP >= 2 * overlap (tr_content_create) */
+	*skipped = 1;
+	st->holes++;
+	st->hole_bytes += n;
+	__atomic_fetch_add(&st->w->bytes, n, __ATOMIC_RELAXED);
+	if ((rc = zero_fill(st, z)) != TR_OK)
+		return rc;
+	hash_zeros(st, n - 2 * z);
+	if ((rc = slide_by(st, n - 2 * z)) != TR_OK)
+		return rc;
+	return zero_fill(st, z);
 }
 
 /* Reads up to want bytes into the window; hashes them as they arrive.
@@ -257,10 +490,11 @@ static ssize_t fill(struct stream *st, size_t want)
 	got = st->in->read(st->in, st->win + st->have, want);
 	if (got <= 0)
 		return got;
-	for (int h = 0; h < H_N; h++)
-		if (st->md[h])
-			EVP_DigestUpdate(st->md[h], st->win + st->have, (size_t)got);
+	digest(st, st->win + st->have, (size_t)got);
 	st->have += (size_t)got;
+	/* what YARA will scan earns the budgets their allowance */
+	st->w->file_bytes += (uint64_t)got;
+	__atomic_fetch_add(&st->w->c->scan_bytes, (uint64_t)got, __ATOMIC_RELAXED);
 	if (st->depth == 0) {
 		__atomic_fetch_add(&st->w->bytes, (uint64_t)got, __ATOMIC_RELAXED);
 		st->w->ctx->bytes_read += (uint64_t)got;
@@ -378,7 +612,7 @@ static int finish_file(struct stream *st)
 
 	if (st->failed)
 		return TR_OK; /* a partial hash would be wrong */
-	for (int h = 0; h < H_N; h++) {
+	for (int h = 0; h < H_N && !st->hash_cut; h++) {
 		unsigned char md[EVP_MAX_MD_SIZE];
 		unsigned int n = 0;
 		if (!st->md[h])
@@ -394,7 +628,7 @@ static int finish_file(struct stream *st)
 		rc = tr_emit(st->w->ctx, &content_module, &rec);
 	}
 	if (rc == TR_OK && st->depth == 0)
-		rc = custody_file(st, st->md[H_SHA256] ? hex[H_SHA256] : NULL);
+		rc = custody_file(st, st->md[H_SHA256] && !st->hash_cut ? hex[H_SHA256] : NULL);
 	for (size_t i = 0; rc == TR_OK && i < st->nm; i++) {
 		const struct mention_agg *a = &st->m[i];
 		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first,
@@ -408,6 +642,24 @@ static int finish_file(struct stream *st)
 		        TR_MAX_MENTIONS_PER_FILE, (unsigned long long)st->mentions_dropped);
 	}
 	return rc;
+}
+
+/* What a sparse file's holes cost the checks: a warning, and an
+ * incomplete reason when its digests were given up. */
+static void holes_report(struct stream *st)
+{
+	char name[4352];
+	display(st->f, name, sizeof name);
+	tr_warn(st->w->ctx, name,
+	        "sparse file: %llu bytes in %llu hole%s not read (a hole reads as zeros); "
+	        "YARA and the literal sweep checked only their first and last %zu KiB",
+	        (unsigned long long)st->hole_bytes, (unsigned long long)st->holes,
+	        st->holes == 1 ? "" : "s", st->w->c->overlap / 1024);
+	if (st->hash_cut && !st->failed)
+		tr_incomplete(st->w->ctx, name,
+		              "sparse file: hashes not computed (the scan hashes at most "
+		              "%llu MiB of holes as zeros); not in evidence.sha256",
+		              (unsigned long long)(TR_MAX_HOLE_HASH_BYTES >> 20));
 }
 
 /* Is a digest of kind h computed for this stream? What indicators can
@@ -486,10 +738,15 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 
 	/* The rest of the file (all of it when it is not a container). */
 	while (!st.eof && !st.failed) {
+		int skipped;
 		if ((rc = tr_check_interrupt(w->ctx)) != TR_OK)
 			goto out;
 		if (st.have == st.cap && (rc = slide(&st)) != TR_OK)
 			goto out;
+		if ((rc = skip_hole(&st, &skipped)) != TR_OK)
+			goto out;
+		if (skipped)
+			continue; /* the window may be full again */
 		got = fill(&st, st.cap - st.have);
 		if (got < 0)
 			read_failed(&st);
@@ -498,6 +755,8 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 	}
 	if ((rc = scan_window(&st, 1)) != TR_OK)
 		goto out;
+	if (st.holes)
+		holes_report(&st);
 	rc = finish_file(&st);
 out:
 	for (int h = 0; h < H_N; h++)
@@ -528,8 +787,12 @@ int tr_worker_scan(tr_worker *w, const tr_source *src, const tr_file *f)
 	}
 	w->ctx->files_read++;
 	memset(&budget, 0, sizeof budget);
+	w->file_used_ns = w->file_bytes = 0;
+	w->yara_off = w->yara_skips = 0;
 	rc = scan_stream(w, f, r, 0, &budget);
 	r->close(r);
+	if (w->yara_skips)
+		__atomic_fetch_add(&w->c->files_unscanned, 1, __ATOMIC_RELAXED);
 	if (tr_is_fatal(rc))
 		return rc;
 	if (rc != TR_OK) {

@@ -21,6 +21,9 @@ typedef struct tr_content tr_content;
 typedef struct tr_worker tr_worker;
 
 int tr_content_create(tr_ctx *ctx, tr_content **out);
+/* After the workers are merged into ctx: the reason that counts the files
+ * YARA skipped once the scan's time budget was used up. */
+void tr_content_finish(tr_ctx *ctx, tr_content *c);
 void tr_content_destroy(tr_content *c);
 
 /* A worker: its child context (findings, warnings) is merged into the

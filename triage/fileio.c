@@ -1,9 +1,10 @@
 /*
  * fileio.c - small file and text helpers shared by the core and the
  * collectors: one write loop, one tree removal, one quoting of evidence
- * text for messages, and one way to open evidence below its root folder
- * without following a symbolic link in any component (openat2(2), or a
- * component-by-component openat() walk where openat2 is unavailable).
+ * text for messages, the holes of a sparse file, and one way to open
+ * evidence below its root folder without following a symbolic link in any
+ * component (openat2(2), or a component-by-component openat() walk where
+ * openat2 is unavailable).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +23,33 @@
  * trees are a few levels deep; the bound keeps a hostile tree from
  * exhausting the stack. */
 #define RMTREE_MAX_DEPTH 64
+
+uint64_t tr_fd_skip_hole(int fd, uint64_t min)
+{
+	struct stat sb;
+	off_t pos = lseek(fd, 0, SEEK_CUR), data;
+
+	if (pos < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || pos >= sb.st_size)
+		return 0;
+	data = lseek(fd, pos, SEEK_DATA);
+	if (data < 0) {
+		if (errno != ENXIO) {
+			/* no SEEK_DATA here (EINVAL): read it all */
+			lseek(fd, pos, SEEK_SET);
+			return 0;
+		}
+		data = sb.st_size; /* a hole up to the end of the file */
+	}
+	if (data < pos || (uint64_t)(data - pos) < min) {
+		lseek(fd, pos, SEEK_SET);
+		return 0;
+	}
+	if (lseek(fd, data, SEEK_SET) != data) {
+		lseek(fd, pos, SEEK_SET);
+		return 0;
+	}
+	return (uint64_t)(data - pos);
+}
 
 int tr_write_all(int fd, const void *buf, size_t len)
 {

@@ -74,6 +74,11 @@ int tr_set_info(tr_ctx *ctx, const char *key, const char *value)
 	return TR_OK;
 }
 
+uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt)
+{
+	return ctx->opts.max_files ? ctx->opts.max_files : dflt;
+}
+
 const char *tr_get_info(const tr_ctx *ctx, const char *key)
 {
 	for (size_t i = 0; i < ctx->info_keys.n; i++)

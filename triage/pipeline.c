@@ -523,6 +523,8 @@ out:
 			rc = tr_worker_merge(ctx, workers[i]);
 		tr_worker_destroy(workers[i]);
 	}
+	if (rc == TR_OK && content)
+		tr_content_finish(ctx, content);
 	free(workers);
 	free(threads);
 	free(targs);

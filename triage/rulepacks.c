@@ -247,6 +247,10 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 			goto nomem;
 	if ((rc = tr_yara_cache_build(ctx, &names, &dirs, &y)) != TR_OK)
 		goto out;
+	/* After the cache is written: a rule left out is left out of this
+	 * run only (the content pass names it in the incomplete reasons). */
+	if ((rc = tr_yara_probe(ctx, y, 0)) != TR_OK)
+		goto out;
 	tr_yara_destroy(ctx->yara);
 	ctx->yara = y;
 	y = NULL;
@@ -469,6 +473,12 @@ static int check_pack(tr_ctx *ctx, const char *dir, const char *name, size_t *nr
 		goto out;
 	if ((rc = tr_yara_finish(ctx, y)) != TR_OK)
 		goto out;
+	if ((rc = tr_yara_probe(ctx, y, 1)) != TR_OK) {
+		char msg[sizeof ctx->errmsg];
+		snprintf(msg, sizeof msg, "%s", tr_errmsg(ctx));
+		rc = tr_set_error(ctx, rc, "rules pack %s (%s): %s", name, dir, msg);
+		goto out;
+	}
 	if ((rc = tr_pack_open(ctx, dir, name, &p, &t)) != TR_OK)
 		goto out;
 	tr_note(ctx,

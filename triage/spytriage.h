@@ -102,6 +102,19 @@ typedef struct tr_options {
 	/* output_dir may hold an earlier report (a report.json): it is then
 	 * replaced whole. 0: output_dir must be absent or empty. */
 	int force;
+	/* YARA time budgets of the content pass (docs/spytriage.1, TIME
+	 * LIMITS), in seconds: yara_file_seconds for one file,
+	 * yara_scan_seconds for the whole scan (all workers' YARA time
+	 * added up), each plus TR_YARA_SECONDS_PER_GIB per GiB scanned.
+	 * 0: the default (TR_YARA_FILE_SECONDS, TR_YARA_SCAN_SECONDS);
+	 * below 0: no limit. A budget used up stops YARA on what is left
+	 * and marks the scan incomplete. */
+	double yara_file_seconds;
+	double yara_scan_seconds;
+	/* Entries an evidence index may list (e.g. the rows of a file list),
+	 * --max-files; 0: the collector's own bound. Beyond, the rest is not
+	 * examined and the scan is incomplete. */
+	uint64_t max_files;
 } tr_options;
 
 /* Wipes a secret (OPENSSL_cleanse) then frees it. NULL-safe. */

@@ -19,6 +19,24 @@
 /* A file read whole into memory (plists, small artifacts). */
 #define TR_MAX_READ_ALL_BYTES (256u * 1024 * 1024)
 
+/* YARA time (options yara_file_seconds, yara_scan_seconds; flags
+ * --yara-timeout, --yara-budget): what one file and the whole scan may
+ * take, each plus TR_YARA_SECONDS_PER_GIB per GiB given to YARA (so a
+ * legitimate scan at 18 MB/s or more never reaches them; the content pass
+ * with the shipped packs checks random media at about 190 MB/s of CPU on
+ * the project VM: 1 GiB in 5.5 s). A rule that loops costs at most the
+ * base per file and for the scan (docs/spytriage.1, TIME LIMITS). */
+#define TR_YARA_FILE_SECONDS 5.0
+#define TR_YARA_SCAN_SECONDS 120.0
+#define TR_YARA_SECONDS_PER_GIB 60.0
+
+/* Sparse files (docs/spytriage.1, TIME LIMITS): a hole of at least this many bytes
+ * is not read (SEEK_DATA); its zeros are hashed from memory, at most
+ * TR_MAX_HOLE_HASH_BYTES over the whole scan (beyond, a file's hashes are
+ * not computed and the scan is incomplete). */
+#define TR_MIN_HOLE_SKIP (1u * 1024 * 1024)
+#define TR_MAX_HOLE_HASH_BYTES (1ull * 1024 * 1024 * 1024)
+
 /* A file scanned by YARA in memory. Larger files are scanned by fd. */
 #define TR_MAX_YARA_MEM_BYTES (64u * 1024 * 1024)
 

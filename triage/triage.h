@@ -105,6 +105,13 @@ typedef struct tr_reader {
 	 * stored bytes it consumed. Valid once read() returned 0; TR_OK, or
 	 * an error status when the stored bytes were not all read. */
 	int (*raw_sha256)(struct tr_reader *r, uint8_t out[32]);
+	/* Optional (NULL: no holes known): for a reader whose bytes are a
+	 * stored file as is, when the read position is in a hole of the
+	 * file (SEEK_HOLE: bytes never written, which read as zeros) at
+	 * least min bytes long, moves past it without reading and returns
+	 * its length; else returns 0 and the position is unchanged
+	 * (tr_fd_skip_hole does it for a file descriptor). */
+	uint64_t (*skip_hole)(struct tr_reader *r, uint64_t min);
 } tr_reader;
 
 typedef struct tr_collector tr_collector;
@@ -189,6 +196,10 @@ int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reade
 /* Writes all of buf, retrying on EINTR and short writes. 0, or -1 with
  * errno set. */
 int tr_write_all(int fd, const void *buf, size_t len);
+/* tr_reader.skip_hole over a regular file's descriptor, read from its
+ * current offset: lseek(SEEK_DATA); 0 (offset unchanged) when the hole
+ * there is shorter than min or the file system cannot tell. */
+uint64_t tr_fd_skip_hole(int fd, uint64_t min);
 
 /* Removes dfd/name (or path) and everything below it, never following a
  * symbolic link, at most 64 levels deep. Missing: nothing to do. */
@@ -257,6 +268,9 @@ int tr_custody_hash_stored(tr_ctx *ctx, const char *rel);
  * names them, with their labels, in its descriptor's info list. */
 int tr_set_info(tr_ctx *ctx, const char *key, const char *value);
 const char *tr_get_info(const tr_ctx *ctx, const char *key);
+/* The entries an evidence index may list (--max-files), or dflt (the
+ * collector's own bound, e.g. TR_MAX_MANIFEST_ROWS) when not set. */
+uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt);
 
 /* Notes: facts the user should know ("picked the evidence in <dir>").
  * Warnings: a broken or skipped artifact; the scan goes on. */
@@ -524,6 +538,16 @@ int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out);
 void tr_yara_scanner_destroy(tr_yara_scanner *s);
 int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
                              const tr_file *f, const uint8_t *buf, size_t len);
+/* The same, stopped after timeout_ns (the time left of the content pass's
+ * budgets): a timeout sets *timed_out and is left to the caller to report
+ * (no warning here). */
+int tr_yara_scanner_scan_timed(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
+                               const tr_file *f, const uint8_t *buf, size_t len,
+                               uint64_t timeout_ns, int *timed_out);
+/* Rules left out of every scan because they did not finish on a small
+ * buffer of zeros when loaded ("pack.rule"); borrowed, i < count. */
+size_t tr_yara_disabled_count(const tr_yara *y);
+const char *tr_yara_disabled_get(const tr_yara *y, size_t i);
 
 /* ------------------------------------------------------------------ */
 /* Registry (collectors/list.h, expanded by collectors/registry.c)    */

@@ -89,9 +89,19 @@ int tr_yara_cacheable(const tr_yara *y);
 int tr_yara_use_cached(tr_ctx *ctx, tr_yara *y, YR_RULES *rules, const tr_strlist *names,
                        const tr_strlist *dirs);
 
-/* Seconds one scan of s may take, instead of YE_SCAN_TIMEOUT (60): lets
- * the tests provoke a timeout in one second. */
+/* Seconds one tr_yara_scanner_scan_mem() of s may take, instead of
+ * YE_SCAN_TIMEOUT (60): lets the tests provoke a timeout in one second. */
 void tr_yara_scanner_set_timeout(tr_yara_scanner *s, int seconds);
+
+/*
+ * Scans 4 KiB of zeros with the finished rules of y: a rule that does not
+ * finish in 0.5 s loops over a range the data does not bound (the shipped
+ * packs take microseconds). refuse: TR_EYARA naming the first such rule
+ * (`rules check`); else each is disabled in y for every later scan and
+ * listed by tr_yara_disabled_get() (the content pass marks the scan
+ * incomplete naming it). Main thread, before any scanner of y exists.
+ */
+int tr_yara_probe(tr_ctx *ctx, tr_yara *y, int refuse);
 
 /* ------------------------------------------------------------------ */
 /* Compiled-rules cache (yara_cache.c)                                 */

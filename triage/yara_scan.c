@@ -24,7 +24,16 @@
  *    destroy. libyara's counter is not locked, so create and destroy
  *    engines from one thread (the CLI's main thread does);
  *  - a scan problem (timeout, too many matches) is a report warning and
- *    marks the scan incomplete; it never stops the evidence scan.
+ *    marks the scan incomplete; it never stops the evidence scan;
+ *  - time: libyara 4.2 checks its timeout every 100 instructions of the
+ *    condition VM and while it searches strings, so a loop such as
+ *    `for all i in (0..9223372036854775807)` does stop at the timeout. What
+ *    let such a rule run for hours was the timeout's scope (60 s afresh for
+ *    every 8 MiB window of every file); the content pass now gives each
+ *    scan the time left of a per-file and a per-scan budget
+ *    (tr_yara_scanner_scan_timed). A rule that does not finish on a small
+ *    zero buffer (tr_yara_probe) loops over a range the data does not
+ *    bound: it is named and left out of scans, refused by `rules check`.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <yara.h>
 
@@ -40,8 +50,14 @@
 #include "triage.h"
 #include "yara_internal.h"
 
-/* Seconds one buffer may take; a pathological rule must not hang a scan. */
+/* Seconds one buffer may take when the caller gives no time of its own
+ * (tr_yara_scanner_scan_mem); the content pass bounds every scan by its
+ * budgets instead (tr_yara_scanner_scan_timed). */
 #define YE_SCAN_TIMEOUT 60
+/* The probe of a rule set (tr_yara_probe): bytes of zeros scanned, and the
+ * time every rule must finish in. The shipped packs take microseconds. */
+#define YE_PROBE_BYTES 4096u
+#define YE_PROBE_NS (500u * 1000 * 1000)
 /* Bytes of one file named by a rule's `include` (rule files are small). */
 #define YE_INCLUDE_MAX (16u << 20)
 
@@ -63,6 +79,7 @@ struct tr_yara {
 	int yr_ref;            /* holds a yr_initialize() reference */
 	tr_strlist pack_names; /* packs added, in order (namespaces) */
 	tr_strlist pack_dirs;  /* their folders, same order */
+	tr_strlist disabled;   /* "ns.rule" left out by tr_yara_probe() */
 };
 
 /* ------------------------------------------------------------------ */
@@ -315,6 +332,7 @@ void tr_yara_destroy(tr_yara *y)
 		yr_compiler_destroy(y->compiler);
 	tr_strlist_free(&y->pack_names);
 	tr_strlist_free(&y->pack_dirs);
+	tr_strlist_free(&y->disabled);
 	if (y->yr_ref)
 		yr_finalize();
 	free(y);
@@ -558,9 +576,11 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p ? p : "";
 }
 
-/* Scans buf with scanner sc; findings and warnings go to ctx. */
+/* Scans buf with scanner sc; findings and warnings go to ctx. With
+ * timed_out, a timeout sets *timed_out and is the caller's to report;
+ * without, it is an incomplete reason naming the file. */
 static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const tr_file *f,
-                     const uint8_t *buf, size_t len)
+                     const uint8_t *buf, size_t len, int *timed_out)
 {
 	static const tr_file nofile = {
 		.device_path = "", .area = "", .relpath = "", .type = TR_FT_REG
@@ -606,7 +626,9 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 		              st.too_many_what);
 	if (yrc == ERROR_INSUFFICIENT_MEMORY)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: YARA scan: out of memory", artifact);
-	if (yrc != ERROR_SUCCESS)
+	if (yrc == ERROR_SCAN_TIMEOUT && timed_out)
+		*timed_out = 1;
+	else if (yrc != ERROR_SUCCESS)
 		tr_incomplete(ctx, artifact, "YARA scan stopped (%s): content rules did not finish",
 		              tr_yara_status_name(yrc));
 	return TR_OK;
@@ -617,6 +639,7 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 
 struct tr_yara_scanner {
 	YR_SCANNER *sc;
+	uint64_t timeout_ns; /* of tr_yara_scanner_scan_mem() */
 };
 
 int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
@@ -639,14 +662,22 @@ int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
 	/* Fast mode: a rule is reported once whatever the number of hits,
 	 * which is all a finding needs. */
 	yr_scanner_set_flags(s->sc, SCAN_FLAGS_FAST_MODE);
-	yr_scanner_set_timeout(s->sc, YE_SCAN_TIMEOUT);
+	s->timeout_ns = YE_SCAN_TIMEOUT * 1000000000ull;
 	*out = s;
 	return TR_OK;
 }
 
+/* libyara's setter takes whole seconds; the budgets need less. The field
+ * it sets is the public YR_SCAN_CONTEXT.timeout, in nanoseconds
+ * (yara/types.h, 4.x), 0 meaning none: never 0 here. */
+static void set_timeout_ns(YR_SCANNER *sc, uint64_t ns)
+{
+	sc->timeout = ns ? ns : 1;
+}
+
 void tr_yara_scanner_set_timeout(tr_yara_scanner *s, int seconds)
 {
-	yr_scanner_set_timeout(s->sc, seconds);
+	s->timeout_ns = (uint64_t)seconds * 1000000000ull;
 }
 
 void tr_yara_scanner_destroy(tr_yara_scanner *s)
@@ -662,7 +693,109 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
 {
 	if (!s)
 		return TR_OK;
-	return scan_with(ctx, s->sc, collector, f, buf, len);
+	set_timeout_ns(s->sc, s->timeout_ns);
+	return scan_with(ctx, s->sc, collector, f, buf, len, NULL);
+}
+
+int tr_yara_scanner_scan_timed(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
+                               const tr_file *f, const uint8_t *buf, size_t len,
+                               uint64_t timeout_ns, int *timed_out)
+{
+	*timed_out = 0;
+	if (!s)
+		return TR_OK;
+	set_timeout_ns(s->sc, timeout_ns);
+	return scan_with(ctx, s->sc, collector, f, buf, len, timed_out);
+}
+
+/* ------------------------------------------------------------------ */
+/* The probe: rules that loop whatever the data                        */
+
+/* 1 when scanning YE_PROBE_BYTES zeros with the enabled rules of y
+ * times out; *yrc gets libyara's status. */
+static int probe_times_out(YR_SCANNER *sc, const uint8_t *zeros, int *yrc)
+{
+	set_timeout_ns(sc, YE_PROBE_NS);
+	*yrc = yr_scanner_scan_mem(sc, zeros, YE_PROBE_BYTES);
+	return *yrc == ERROR_SCAN_TIMEOUT;
+}
+
+static int probe_cb(YR_SCAN_CONTEXT *sc, int message, void *data, void *user_data)
+{
+	return CALLBACK_CONTINUE;
+}
+
+int tr_yara_probe(tr_ctx *ctx, tr_yara *y, int refuse)
+{
+	static const uint8_t zeros[YE_PROBE_BYTES];
+	YR_SCANNER *sc = NULL;
+	YR_RULE *rule, *r;
+	int yrc, rc = TR_OK;
+
+	if (!y || !y->rules)
+		return TR_OK;
+	if ((yrc = yr_scanner_create(y->rules, &sc)) != ERROR_SUCCESS)
+		return tr_set_error(ctx, yrc == ERROR_INSUFFICIENT_MEMORY ? TR_ENOMEM : TR_EYARA,
+		                    "yara: cannot create scanner: %s", tr_yara_status_name(yrc));
+	yr_scanner_set_callback(sc, probe_cb, NULL);
+	yr_scanner_set_flags(sc, SCAN_FLAGS_FAST_MODE);
+	if (!probe_times_out(sc, zeros, &yrc))
+		goto out; /* the usual case: one scan of 4 KiB */
+	/* Which rules: each alone (the others disabled). Rules are few and
+	 * a finishing rule takes microseconds; only the culprits take
+	 * YE_PROBE_NS each. */
+	yr_rules_foreach(y->rules, rule)
+	{
+		char name[512];
+		yr_rules_foreach(y->rules, r)
+		{
+			if (r == rule)
+				yr_rule_enable(r);
+			else
+				yr_rule_disable(r);
+		}
+		if (!probe_times_out(sc, zeros, &yrc))
+			continue;
+		snprintf(name, sizeof name, "%s.%s", rule->ns && rule->ns->name ? rule->ns->name : "",
+		         rule->identifier);
+		if (refuse) {
+			rc = tr_set_error(ctx, TR_EYARA,
+			                  "rule %s does not finish on %u bytes of zeros in %u ms: "
+			                  "a loop over a range the data does not bound (e.g. "
+			                  "for all i in (0..9223372036854775807)); bound it by "
+			                  "filesize or a small constant",
+			                  name, YE_PROBE_BYTES, YE_PROBE_NS / 1000000);
+			break;
+		}
+		if (tr_strlist_add(&y->disabled, name) != TR_OK) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "yara: out of memory");
+			break;
+		}
+	}
+	/* Everything back on, then the culprits off for good. */
+	yr_rules_foreach(y->rules, r)
+	{
+		char name[512];
+		snprintf(name, sizeof name, "%s.%s", r->ns && r->ns->name ? r->ns->name : "",
+		         r->identifier);
+		yr_rule_enable(r);
+		for (size_t i = 0; i < y->disabled.n; i++)
+			if (strcmp(y->disabled.v[i], name) == 0)
+				yr_rule_disable(r);
+	}
+out:
+	yr_scanner_destroy(sc);
+	return rc;
+}
+
+size_t tr_yara_disabled_count(const tr_yara *y)
+{
+	return y ? y->disabled.n : 0;
+}
+
+const char *tr_yara_disabled_get(const tr_yara *y, size_t i)
+{
+	return i < tr_yara_disabled_count(y) ? y->disabled.v[i] : NULL;
 }
 
 /* The same scan path as the workers', through a scanner the engine keeps

@@ -908,6 +908,11 @@ static ssize_t ib_reader_read(tr_reader *r, void *buf, size_t len)
 	return got;
 }
 
+static uint64_t ib_reader_skip_hole(tr_reader *r, uint64_t min)
+{
+	return tr_fd_skip_hole(((ib_reader *)r)->fd, min);
+}
+
 static void ib_reader_close(tr_reader *r)
 {
 	ib_reader *ir = (ib_reader *)r;
@@ -1005,6 +1010,7 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	}
 	ir->r.read = ib_reader_read;
 	ir->r.close = ib_reader_close;
+	ir->r.skip_hole = ib_reader_skip_hole;
 	ir->ctx = ctx;
 	ir->fd = fd;
 	/* long names are cut: the display is only for messages */
@@ -1494,6 +1500,7 @@ static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, cons
 	}
 	ir->r.read = ib_reader_read;
 	ir->r.close = ib_reader_close;
+	ir->r.skip_hole = ib_reader_skip_hole;
 	ir->ctx = ctx;
 	ir->fd = fd;
 	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
@@ -1716,15 +1723,16 @@ static int ios_backup_next(tr_ctx *ctx, void *state, const tr_file **out)
 			st->done = 1;
 			break;
 		}
-		if (++st->rows > TR_MAX_MANIFEST_ROWS && st->strict) {
+		uint64_t max_rows = tr_max_files(ctx, TR_MAX_MANIFEST_ROWS);
+		if (++st->rows > max_rows && st->strict) {
 			st->done = 1;
-			return tr_set_error(ctx, TR_ELIMIT, "%s: more than %u files", st->db_name,
-			                    TR_MAX_MANIFEST_ROWS);
+			return tr_set_error(ctx, TR_ELIMIT, "%s: more than %llu files (--max-files)",
+			                    st->db_name, (unsigned long long)max_rows);
 		}
-		if (st->rows > TR_MAX_MANIFEST_ROWS) {
+		if (st->rows > max_rows) {
 			tr_incomplete(ctx, "Manifest.db",
-			              "more than %u files; the rest were not examined",
-			              TR_MAX_MANIFEST_ROWS);
+			              "more than %llu files (--max-files); the rest were not examined",
+			              (unsigned long long)max_rows);
 			st->done = 1;
 			break;
 		}

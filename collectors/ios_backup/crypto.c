@@ -439,11 +439,13 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 		                  kb->iter == 0 ? "ITER" : "DPIC");
 		goto fail;
 	}
-	if (kb->iter > TR_MAX_KDF_ITER || kb->dpic > TR_MAX_KDF_ITER) {
-		rc = tr_set_error(ctx, TR_ELIMIT, "%s: %s = %u iterations (limit %u)", KB_WHERE,
-		                  kb->iter > TR_MAX_KDF_ITER ? "ITER" : "DPIC",
-		                  kb->iter > TR_MAX_KDF_ITER ? kb->iter : kb->dpic,
-		                  TR_MAX_KDF_ITER);
+	if (kb->iter > TR_MAX_KDF_ITER || kb->dpic > TR_MAX_KDF_DPIC) {
+		int it = kb->iter > TR_MAX_KDF_ITER;
+		rc = tr_set_error(ctx, TR_ELIMIT,
+		                  "%s: %s = %u iterations (limit %u; real backups use %u): "
+		                  "refused, the key derivation would take too long",
+		                  KB_WHERE, it ? "ITER" : "DPIC", it ? kb->iter : kb->dpic,
+		                  it ? TR_MAX_KDF_ITER : TR_MAX_KDF_DPIC, it ? 10000u : 10000000u);
 		goto fail;
 	}
 	*out = kb;

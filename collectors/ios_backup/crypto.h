@@ -64,7 +64,7 @@ typedef struct tr_keybag tr_keybag;
  * class, a class record without CLAS, an AES class whose WPKY is not 40
  * bytes, SALT or DPSL not 20 bytes, a missing SALT/ITER, DPSL without
  * DPIC (or the reverse) or a zero iteration count -> TR_EFORMAT.
- * len > TR_MAX_KEYBAG_BYTES, ITER or DPIC > TR_MAX_KDF_ITER, more than
+ * len > TR_MAX_KEYBAG_BYTES, ITER > TR_MAX_KDF_ITER or DPIC > TR_MAX_KDF_DPIC, more than
  * TR_KEYBAG_MAX_CLASSES records -> TR_ELIMIT. Unknown tags are skipped;
  * classes outside 1..11 are kept and reported once with tr_warn().
  * *out is freed with tr_keybag_free(). */

@@ -630,13 +630,15 @@ static void test_keybag_malformed(void **state)
 	assert_int_equal(parse_rc(ctx, &(kbuf){ .n = 0 }), TR_EFORMAT);
 
 	/* Limits: iteration counts, size, class records. */
-	bag_head(&k, salt, 10, dpsl, TR_MAX_KDF_ITER + 1u);
+	bag_head(&k, salt, 10, dpsl, TR_MAX_KDF_DPIC + 1u);
 	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT);
 	assert_non_null(strstr(tr_errmsg(ctx), "DPIC"));
 	bag_head(&k, salt, 0xffffffffu, dpsl, 10);
 	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT);
-	bag_head(&k, salt, 10, dpsl, TR_MAX_KDF_ITER);
+	bag_head(&k, salt, 10, dpsl, TR_MAX_KDF_DPIC);
 	assert_int_equal(parse_rc(ctx, &k), TR_OK); /* the limit itself is fine */
+	bag_head(&k, salt, TR_MAX_KDF_ITER, dpsl, 10);
+	assert_int_equal(parse_rc(ctx, &k), TR_OK);
 	k = good;
 	while (k.n <= TR_MAX_KEYBAG_BYTES)
 		tlv(&k, "JUNK", junk, 64);
@@ -666,6 +668,38 @@ static void test_keybag_malformed(void **state)
 
 /* One class key broken, the others fine: a warning, not a failure; no
  * password-wrapped class at all: TR_EFORMAT. */
+/* Issue 12, time bounds: a keybag cannot make the key derivation spin.
+ * 2^31 iterations, and counts the old single bound (50,000,000) let
+ * through: DPIC 30,000,000 (about 8 s of PBKDF2-SHA256 here) and ITER
+ * 5,000,000 (about 3 s of PBKDF2-SHA1) are refused before any derivation,
+ * naming the count and the limit; the real counts pass. */
+static void test_time_bounds_keybag_counts(void **state)
+{
+	uint8_t salt[20], dpsl[20];
+	tr_ctx *ctx = NULL;
+	kbuf k = { .n = 0 };
+
+	(void)state;
+	memset(salt, 0x11, sizeof salt);
+	memset(dpsl, 0x22, sizeof dpsl);
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	bag_head(&k, salt, 10000, dpsl, 0x80000000u);
+	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT);
+	assert_non_null(strstr(tr_errmsg(ctx), "DPIC = 2147483648 iterations (limit 20000000"));
+	bag_head(&k, salt, 10000, dpsl, 30000000u);
+	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT);
+	assert_non_null(strstr(tr_errmsg(ctx), "DPIC = 30000000 iterations"));
+	assert_non_null(strstr(tr_errmsg(ctx), "would take too long"));
+	bag_head(&k, salt, 5000000u, dpsl, 10000000u);
+	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT);
+	assert_non_null(strstr(tr_errmsg(ctx), "ITER = 5000000 iterations (limit 1000000"));
+	bag_head(&k, salt, 0x80000000u, NULL, 0);
+	assert_int_equal(parse_rc(ctx, &k), TR_ELIMIT); /* one-step keybag */
+	bag_head(&k, salt, 10000, dpsl, 10000000u);
+	assert_int_equal(parse_rc(ctx, &k), TR_OK); /* what iOS writes */
+	tr_ctx_destroy(ctx);
+}
+
 static void test_keybag_partial(void **state)
 {
 	tr_ctx *ctx = new_ctx();
@@ -1286,6 +1320,7 @@ int main(void)
 		cmocka_unit_test(test_vector_b_real_counts),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_keybag_malformed),
+		cmocka_unit_test(test_time_bounds_keybag_counts),
 		cmocka_unit_test(test_keybag_partial),
 		cmocka_unit_test(test_reader_sizes),
 		cmocka_unit_test(test_reader_check),

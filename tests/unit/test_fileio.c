@@ -65,6 +65,41 @@ static void test_rmtree_no_follow(void **state)
 	free(dir);
 }
 
+/* Issue 12, defect 6: the holes of a sparse file are found without
+ * reading them (tr_fd_skip_hole, SEEK_DATA): none at data; a hole shorter
+ * than min leaves the offset alone; a long one is skipped to the data
+ * after it, or to the end of the file. */
+static void test_defect6_skip_hole(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char path[4096];
+	uint8_t b = 0;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/sparse", tmp);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "data", 4, 0), 4);
+	assert_int_equal(pwrite(fd, "more", 4, 8 << 20), 4); /* hole [4 KiB, 8 MiB) */
+	assert_int_equal(ftruncate(fd, 40 << 20), 0);       /* hole to the end */
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(tr_fd_skip_hole(fd, 1 << 20), 0); /* at data */
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 0);
+	assert_int_equal(lseek(fd, 4096, SEEK_SET), 4096);
+	assert_int_equal(tr_fd_skip_hole(fd, 16 << 20), 0); /* shorter than min */
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 4096);
+	assert_int_equal(tr_fd_skip_hole(fd, 1 << 20), (8 << 20) - 4096);
+	assert_int_equal(read(fd, &b, 1), 1);
+	assert_int_equal(b, 'm');
+	assert_int_equal(lseek(fd, (8 << 20) + 4096, SEEK_SET), (8 << 20) + 4096);
+	assert_int_equal(tr_fd_skip_hole(fd, 1 << 20), (32 << 20) - 4096);
+	assert_int_equal(read(fd, &b, 1), 0); /* at the end */
+	assert_int_equal(tr_fd_skip_hole(fd, 1), 0);
+	close(fd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 static void test_write_all(void **state)
 {
 	int fds[2];
@@ -238,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_defect3_open_beneath),
 		cmocka_unit_test(test_defect3_open_beneath_walk_forced),
 		cmocka_unit_test(test_defect3_stat_beneath),
+		cmocka_unit_test(test_defect6_skip_hole),
 	};
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);
 }

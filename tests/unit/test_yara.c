@@ -811,6 +811,52 @@ static void test_scanner_timeout(void **state)
 	free(tmp);
 }
 
+/* Issue 12, defect 6: a rule that loops whatever the data is found when
+ * the pack is loaded (4 KiB of zeros, 0.5 s) and left out by name; the
+ * other rules of the pack still match. A rule that loops only on real
+ * files (the probe's externals are empty) is left for the budgets: a
+ * timed scan stops at its timeout and reports it to the caller without a
+ * warning of its own. */
+static void test_defect6_probe_and_timed_scan(void **state)
+{
+	char *tmp = unit_tmpdir();
+	tr_ctx *ctx =
+	        ctx_with_pack(tmp, "slow",
+	                      "rule endless { condition: for all i in (0..9223372036854775807) :"
+	                      " (i >= 0) }\n"
+	                      "rule on_files { condition: filename != \"\" and\n"
+	                      "  for all i in (0..9223372036854775807) : (i >= 0) }\n"
+	                      "rule marker { strings: $a = \"slow-marker\" condition: $a }\n");
+	tr_yara_scanner *s = new_scanner(ctx);
+	tr_file other = state_plist;
+	int timed_out = -1;
+
+	assert_int_equal(tr_yara_disabled_count(ctx->yara), 1);
+	assert_string_equal(tr_yara_disabled_get(ctx->yara, 0), "slow.endless");
+	assert_null(tr_yara_disabled_get(ctx->yara, 1));
+	/* marker matches; endless is not run (else this would time out) */
+	assert_int_equal(tr_yara_scanner_scan_timed(ctx, s, "ios-backup", NULL,
+	                                            (const uint8_t *)"slow-marker", 11,
+	                                            UINT64_MAX, &timed_out),
+	                 TR_OK);
+	assert_int_equal(timed_out, 0);
+	assert_int_equal(ctx->nfindings, 1);
+	assert_string_equal(ctx->findings[0].ioc_value, "slow.marker");
+	/* on a real file on_files loops: stopped at 50 ms, left to the caller */
+	other.relpath = "Library/x.bin";
+	assert_int_equal(tr_yara_scanner_scan_timed(ctx, s, "ios-backup", &other,
+	                                            (const uint8_t *)"x", 1, 50000000u,
+	                                            &timed_out),
+	                 TR_OK);
+	assert_int_equal(timed_out, 1);
+	assert_int_equal(ctx->incomplete.n, 0);
+	assert_int_equal(ctx->warnings.n, 0);
+	tr_yara_scanner_destroy(s);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 /* More matches of one string than libyara keeps, through a worker's
  * scanner: the finding is made, the scan is marked incomplete once, and
  * the scanner's next file is clean. */
@@ -1790,6 +1836,7 @@ int main(void)
 		cmocka_unit_test(test_scanner_without_rules),
 		cmocka_unit_test(test_scanner_empty_buffer),
 		cmocka_unit_test(test_scanner_timeout),
+		cmocka_unit_test(test_defect6_probe_and_timed_scan),
 		cmocka_unit_test(test_scanner_too_many_matches),
 		cmocka_unit_test(test_cache_hit),
 		cmocka_unit_test(test_cache_invalidation),
