@@ -187,6 +187,40 @@ static int copy_in(dec *d, const char *src, const char *name, int required)
 	return rc;
 }
 
+/* Copies the decrypted Manifest.db (a private file) into DIR/name. */
+static int copy_fd_in(dec *d, int in, const char *name)
+{
+	uint64_t off = 0;
+	int out, rc = TR_OK;
+
+	if (in < 0)
+		return tr_set_error(d->ctx, TR_EINTERNAL, "%s: no decrypted copy", name);
+	if ((out = create_out(d, name, &rc)) < 0)
+		return rc;
+	for (;;) {
+		ssize_t n = pread(in, d->buf, DEC_BUF, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", name,
+			                  strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
+			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+			                  strerror(errno));
+			break;
+		}
+		off += (uint64_t)n;
+	}
+	if (close(out) != 0 && rc == TR_OK)
+		rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+		                  strerror(errno));
+	return rc;
+}
+
 /* Decrypts one listed regular file to DIR/xx/<fileID> (DIR/<fileID> for
  * legacy backups). Listed but absent data stays absent. */
 static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
@@ -474,7 +508,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	}
 
 	/* The index and the top-level plists; Manifest.plist last. */
-	if (!st->legacy && (rc = copy_in(&d, st->plain_db, "Manifest.db", 1)) != TR_OK)
+	if (!st->legacy && (rc = copy_fd_in(&d, st->plain_fd, "Manifest.db")) != TR_OK)
 		goto out;
 	if (!(src = malloc(strlen(st->root) + 32))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
