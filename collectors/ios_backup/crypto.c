@@ -1252,44 +1252,66 @@ out:
 int tr_keyfile_write(tr_ctx *ctx, const char *path, const uint8_t kek[32])
 {
 	static const char digits[] = "0123456789abcdef";
-	char hex[65];
+	char hex[65], *tmp = NULL;
+	const char *slash = strrchr(path, '/');
 	struct stat sb;
-	int fd, rc = TR_OK, fl;
+	int fd = -1, dfd = -1, rc = TR_OK;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	/* what is at path is replaced, never written through */
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return tr_set_error(ctx, TR_EUSAGE, "%s: %s", path,
+		                    S_ISLNK(sb.st_mode)
+		                            ? "refusing to write a key file through a symlink"
+		                            : "key file is not a regular file");
+	/* a private name in the same folder (so rename() is atomic), created
+	 * 0600 with O_EXCL by mkostemp, never through a link */
+	if (asprintf(&tmp, "%.*s%s.spytriage-key-XXXXXX", slash ? (int)(slash - path + 1) : 0,
+	             path, slash ? slash + 1 : path) < 0)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		int e = errno;
-		return tr_set_error(ctx, e == ELOOP ? TR_EUSAGE : TR_EIO, "%s: %s", path,
-		                    e == ELOOP ? "refusing to write a key file through a symlink"
-		                               : strerror(e));
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return tr_set_error(ctx, TR_EUSAGE, "%s: key file is not a regular file", path);
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	/* Tighten the mode before the key is in the file. */
-	if ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot set mode 0600: %s", path,
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot create a key file beside it: %s", path,
 		                  strerror(errno));
-		goto out;
-	}
-	if (ftruncate(fd, 0) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
-		goto out;
+		free(tmp);
+		return rc;
 	}
 	for (size_t i = 0; i < 32; i++) {
 		hex[2 * i] = digits[kek[i] >> 4];
 		hex[2 * i + 1] = digits[kek[i] & 15];
 	}
 	hex[64] = '\n';
-	if (tr_write_all(fd, (const uint8_t *)hex, sizeof hex) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || tr_write_all(fd, (const uint8_t *)hex, sizeof hex) != 0 ||
+	    fsync(fd) != 0) {
 		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot put the key file in place: %s", path,
+		                  strerror(errno));
+		goto out;
+	}
+	/* the new name on disk too */
+	{
+		char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+		                  : strdup(".");
+		if (dir && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
 out:
 	OPENSSL_cleanse(hex, sizeof hex);
-	if (close(fd) != 0 && rc == TR_OK)
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (rc != TR_OK)
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }

@@ -205,11 +205,12 @@ int tr_ios_decrypt_to_fd(tr_ctx *ctx, tr_reader *r, int fd, const char *display,
  * other permission bits give a tr_warn(). TR_ENOTFOUND, TR_EIO. */
 int tr_keyfile_read(tr_ctx *ctx, const char *path, uint8_t kek[32]);
 
-/* Writes 64 lowercase hex digits and "\n" to path with mode 0600. A new
- * file is created; an existing one is overwritten only if it is a
- * regular file (opened with O_NOFOLLOW|O_NONBLOCK, so neither a symlink
- * nor a FIFO/device is followed or written); its mode is set to 0600
- * before the key is written. TR_EIO, TR_EUSAGE (not a regular file). */
+/* Writes 64 lowercase hex digits and "\n" to path with mode 0600,
+ * atomically: into a new private file beside it (mkostemp: O_EXCL, 0600),
+ * fsync, then rename() over path, so a reader or a crash sees no key file
+ * or a whole one, and nothing is written through what was at path (an
+ * existing regular file is replaced, its other hard links keep their
+ * bytes; a symlink, FIFO or device there is refused: TR_EUSAGE). TR_EIO. */
 int tr_keyfile_write(tr_ctx *ctx, const char *path, const uint8_t kek[32]);
 
 #endif
