@@ -276,6 +276,7 @@ int tr_outdir_commit(tr_ctx *ctx, tr_outdir *od)
 		(void)tr_set_partial_output(ctx, NULL, 0);
 		return TR_OK;
 	}
+	tr_privdir_unmark(od->stage_lock); /* a report folder from now on */
 	if (renameat2(AT_FDCWD, od->stage, AT_FDCWD, od->path, RENAME_EXCHANGE) == 0) {
 		/* the private folder now holds the old report */
 		tr_rmtree(od->stage);

@@ -11,10 +11,14 @@
  * however it ends. A folder is stale when its name is one of ours (the
  * prefix, then six letters or digits), it is a real folder (never a link:
  * opened O_NOFOLLOW) of the same user, and its lock can be taken. A folder
- * is made under a pending name (the final name plus ".new"), locked, then
- * renamed (RENAME_NOREPLACE), so that a cleaner never meets an unlocked
- * folder of a live run under a final name; a pending folder is only
- * removed once an hour old (its creator died between mkdir and flock).
+ * is made under a pending name (the final name plus ".new"), locked,
+ * given its owner mark (an empty file OWNER_MARK inside), then renamed
+ * (RENAME_NOREPLACE), so that a cleaner never meets an unlocked folder of a
+ * live run under a final name; a pending folder is only removed once an
+ * hour old (its creator died between mkdir and flock). A folder without
+ * the mark is never removed: earlier versions (and other programs using the
+ * same names) made such folders without a lock, so a free lock says nothing
+ * about whether they are in use.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +37,7 @@
 #define NAME_RAND 6
 #define PENDING ".new"
 #define PENDING_STALE_SECONDS 3600
+#define OWNER_MARK ".spytriage-owner"
 
 static int name_char(char c)
 {
@@ -72,8 +77,11 @@ size_t tr_privdir_clean_stale(const char *parent, const char *prefix)
 		            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			continue;
+		struct stat mb;
 		if (fstat(fd, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid() ||
 		    (kind == 2 && time(NULL) - sb.st_mtime < PENDING_STALE_SECONDS) ||
+		    (kind == 1 && (fstatat(fd, OWNER_MARK, &mb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		                   !S_ISREG(mb.st_mode))) ||
 		    flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			close(fd);
 			continue;
@@ -107,7 +115,7 @@ int tr_privdir_create(tr_ctx *ctx, const char *parent, const char *prefix, char 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		unsigned char rnd[NAME_RAND];
 		char r[NAME_RAND + 1];
-		int fd;
+		int fd, mark = -1;
 		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
 			struct timespec ts;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -126,19 +134,22 @@ int tr_privdir_create(tr_ctx *ctx, const char *parent, const char *prefix, char 
 			break;
 		}
 		fd = open(pend, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+		    (mark = openat(fd, OWNER_MARK,
+		                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
 			e = errno;
 			if (fd >= 0)
 				close(fd);
-			rmdir(pend);
+			tr_rmtree(pend);
 			break;
 		}
+		close(mark);
 		if (renameat2(AT_FDCWD, pend, AT_FDCWD, fin, RENAME_NOREPLACE) != 0 &&
 		    !(errno == EINVAL && access(fin, F_OK) != 0 && rename(pend, fin) == 0)) {
 			/* EINVAL: a filesystem without RENAME_NOREPLACE */
 			e = errno;
 			close(fd);
-			rmdir(pend);
+			tr_rmtree(pend);
 			if (e == EEXIST)
 				continue;
 			break;
@@ -152,4 +163,10 @@ int tr_privdir_create(tr_ctx *ctx, const char *parent, const char *prefix, char 
 	free(fin);
 	return tr_set_error(ctx, TR_EIO, "%s: cannot create a private folder: %s", parent,
 	                    strerror(e ? e : EEXIST));
+}
+
+void tr_privdir_unmark(int lockfd)
+{
+	if (lockfd >= 0)
+		(void)unlinkat(lockfd, OWNER_MARK, 0);
 }

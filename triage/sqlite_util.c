@@ -268,6 +268,10 @@ int tr_wal_apply(tr_ctx *ctx, int db_fd, int wal_fd, uint64_t max_wal, const cha
 		                  (unsigned long long)tr_limit_db_bytes(ctx));
 		goto out;
 	}
+	/* Counted before anything is written: a limit never leaves a copy
+	 * half merged. */
+	if ((rc = tr_temp_reserve(ctx, end - WAL_HDR, display)) != TR_OK)
+		goto out;
 	/* Pass 2: the committed frames, in order (a later frame of a page
 	 * replaces an earlier one, as in SQLite). */
 	for (off = WAL_HDR; off < end; off += frame) {
@@ -280,8 +284,6 @@ int tr_wal_apply(tr_ctx *ctx, int db_fd, int wal_fd, uint64_t max_wal, const cha
 		pgno = get_be32(fh);
 		if (pgno > commit_pages)
 			continue; /* beyond the final size: SQLite would not read it */
-		if ((rc = tr_temp_reserve(ctx, psize, display)) != TR_OK)
-			goto out;
 		if (pwrite(db_fd, page, psize, (off_t)(pgno - 1) * psize) != (ssize_t)psize) {
 			rc = tr_set_error(ctx, TR_EIO, "%s: cannot write a private copy: %s",
 			                  display, strerror(errno ? errno : ENOSPC));

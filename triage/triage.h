@@ -204,6 +204,10 @@ int tr_privdir_create(tr_ctx *ctx, const char *parent, const char *prefix, char 
 /* Removes parent's folders named prefix + 6 letters/digits that belong to
  * this user and that no live process holds locked. Returns how many. */
 size_t tr_privdir_clean_stale(const char *parent, const char *prefix);
+/* Removes the owner mark (an empty file) from the folder whose lock is
+ * lockfd, before the folder becomes something else (an output folder):
+ * from then on no cleaner takes it for one of ours. */
+void tr_privdir_unmark(int lockfd);
 /* Removes what the folder at path holds (as tr_rmtree_at), not the folder
  * itself; never follows a link at path. */
 void tr_rmtree_contents(const char *path);

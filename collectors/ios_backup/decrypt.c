@@ -544,6 +544,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_dir, strerror(errno));
 		goto out;
 	}
+	tr_privdir_unmark(d.stage_lock);
 	/* DIR absent: the stage takes its name; DIR an empty folder: rename()
 	 * replaces it (it fails if something appeared in it meanwhile). */
 	if ((exists ? rename(d.stage, out_dir)
