@@ -61,8 +61,8 @@
 
 /* Private copies of databases (triage/sqlite_util.c; flags --max-db-size,
  * --max-wal-size, --max-temp-size). A database is copied only to apply
- * its WAL, or decrypted from an encrypted backup; the largest a phone
- * holds is sms.db, a few GB for heavy users, hence 8 GiB. SQLite
+ * its WAL, or decrypted from encrypted evidence; the largest a phone
+ * holds is the messages database, a few GB for heavy users, hence 8 GiB. SQLite
  * checkpoints a WAL at about 4 MB by default, so a real one is rarely
  * above tens of MB; 1 GiB is far above that and bounds a forged or sparse
  * one. All private bytes of one run: 32 GiB (an encrypted backup's
