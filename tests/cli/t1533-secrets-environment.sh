@@ -37,5 +37,11 @@ for attempt in 1 2 3 4 5; do
 		break
 	fi
 done
-[ "$seen" -gt 0 ] || die "never caught the scan while it held decrypted data"
+# A scan is not dumpable (tr_protect_process), so only root may read its
+# environ: as another user the check cannot be made (said so), the rest is.
+if [ "$seen" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP t1533: /proc/PID/environ of a non-dumpable process needs root" >&2
+else
+	[ "$seen" -gt 0 ] || die "never caught the scan while it held decrypted data"
+fi
 must_contain "$TMP/out" "tookcheckout.com"
