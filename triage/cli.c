@@ -194,6 +194,31 @@ static int seconds_error(const char *opt, const char *v)
 	                       v ? v : "");
 }
 
+/* --max-db-size, --max-wal-size, --max-temp-size at argv[*i]: 1 when one
+ * was taken, 0 when argv[*i] is another option, -1 (usage error printed,
+ * *ex set) when its value is wrong. */
+static int size_option(int argc, char **argv, int *i, tr_options *o, int *ex)
+{
+	static const char *const names[] = { "--max-db-size", "--max-wal-size",
+		                             "--max-temp-size" };
+	uint64_t *dst[] = { &o->max_db_bytes, &o->max_wal_bytes, &o->max_temp_bytes };
+	const char *v;
+	for (size_t k = 0; k < 3; k++) {
+		unsigned long long n;
+		if (!cli_opt_value(argc, argv, i, names[k], &v))
+			continue;
+		if (cli_parse_size(v, &n) != 0) {
+			*ex = cli_usage_error(argv[0],
+			                      "%s takes a size (bytes, or with K, M, G, T), not '%s'",
+			                      names[k], v ? v : "");
+			return -1;
+		}
+		*dst[k] = n;
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	const char *path = NULL, *rules = NULL, *iocs[MAX_IOC_ARGS], *v;
@@ -208,11 +233,19 @@ static int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "spytriage: out of memory\n");
 		return EXIT_INTERNAL;
 	}
+	/* Any scan may meet encrypted evidence and so hold a password, keys
+	 * and plaintext: no core dump, from the start (docs/encrypted-backups.md). */
+	(void)tr_protect_process();
 	o = tr_ctx_options(ctx);
 	pw.allow_tty = 1;
 	o->passphrase = cli_passphrase;
 	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
+		int sz = size_option(argc, argv, &i, o, &ex);
+		if (sz < 0)
+			goto out;
+		if (sz > 0)
+			continue;
 		if (cli_opt_value(argc, argv, &i, "--iocs", &v)) {
 			if (!v) {
 				ex = cli_usage_error("scan", "%s needs a file or folder", "--iocs");
@@ -376,12 +409,20 @@ static int cmd_decrypt(int argc, char **argv)
 	cli_password pw = { NULL, 1 };
 	int rc, ex = 0, quiet = 0;
 
+	(void)tr_protect_process(); /* a password, keys, plaintext */
 	if (tr_ctx_create(&ctx) != 0)
 		return EXIT_INTERNAL;
 	o = tr_ctx_options(ctx);
 	o->passphrase = cli_passphrase;
 	o->passphrase_arg = &pw;
 	for (int i = 1; i < argc; i++) {
+		int sz = size_option(argc, argv, &i, o, &ex);
+		if (sz < 0) {
+			tr_ctx_destroy(ctx);
+			return ex;
+		}
+		if (sz > 0)
+			continue;
 		if (cli_opt_value(argc, argv, &i, "--output", &v)) {
 			out = v;
 		} else if (cli_opt_value(argc, argv, &i, "--password-file", &v)) {

@@ -6,10 +6,12 @@
  * Order of sources, first one present wins (never argv, see STYLE.md):
  *   1. --password-file: at most 4 KiB, one trailing "\n" or "\r\n"
  *      stripped; may be a pipe (--password-file <(pass show x));
- *   2. $SPYTRIAGE_BACKUP_PASSWORD: copied, then unsetenv() so that child
- *      processes do not inherit it. The bytes of the process's initial
- *      environment block (/proc/self/environ) cannot be wiped portably:
- *      POSIX forbids writing to getenv()'s string, so we do not;
+ *   2. $SPYTRIAGE_BACKUP_PASSWORD: copied, then the value is overwritten
+ *      in place with zero bytes and unsetenv() called, so that neither
+ *      /proc/PID/environ (the process's initial environment block, which
+ *      getenv() points into) nor a child process holds it. POSIX leaves
+ *      writing to getenv()'s string undefined; on Linux it is the
+ *      environment block itself, writable, and wiping it is the point;
  *   3. a prompt on /dev/tty with echo off, when allowed and stdin is a
  *      terminal.
  * Otherwise TR_ENEEDPASS.
@@ -30,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +59,7 @@ static int from_file(tr_ctx *ctx, const char *path, char **pw, size_t *len)
 
 	if (!buf)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	tr_secret_lock(buf, cap);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -115,6 +119,7 @@ static int from_env(tr_ctx *ctx, const char *v, char **pw, size_t *len)
 		return tr_set_error(ctx, TR_EUSAGE, "%s is set but empty", PASSWORD_ENV);
 	}
 	if (n > PASSWORD_FILE_MAX) {
+		OPENSSL_cleanse((char *)(uintptr_t)v, n);
 		unsetenv(PASSWORD_ENV);
 		return tr_set_error(ctx, TR_EUSAGE, "%s is longer than %u bytes", PASSWORD_ENV,
 		                    PASSWORD_FILE_MAX);
@@ -122,7 +127,10 @@ static int from_env(tr_ctx *ctx, const char *v, char **pw, size_t *len)
 	buf = malloc(n + 1);
 	if (!buf)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", PASSWORD_ENV);
+	tr_secret_lock(buf, n + 1);
 	memcpy(buf, v, n + 1);
+	/* the environment block itself, then the variable */
+	OPENSSL_cleanse((char *)(uintptr_t)v, n);
 	unsetenv(PASSWORD_ENV); /* v is invalid from here on */
 	*pw = buf;
 	*len = n;
@@ -179,6 +187,7 @@ restart:
 		close(fd);
 		return tr_set_error(ctx, TR_ENOMEM, "password prompt: out of memory");
 	}
+	tr_secret_lock(buf, PASSWORD_TTY_MAX);
 	prompt_signal = 0;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);

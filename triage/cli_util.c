@@ -52,3 +52,28 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 	*val = (*i + 1 < argc) ? argv[++*i] : NULL;
 	return 1;
 }
+
+int cli_parse_size(const char *v, unsigned long long *out)
+{
+	unsigned long long n = 0, mul = 1;
+	const char *p = v;
+	if (!v || *v < '0' || *v > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ull - 9) / 10)
+			return -1;
+		n = n * 10 + (unsigned)(*p - '0');
+	}
+	switch (*p) {
+	case '\0': break;
+	case 'K': case 'k': mul = 1ull << 10; p++; break;
+	case 'M': case 'm': mul = 1ull << 20; p++; break;
+	case 'G': case 'g': mul = 1ull << 30; p++; break;
+	case 'T': case 't': mul = 1ull << 40; p++; break;
+	default: return -1;
+	}
+	if (*p || n == 0 || n > ~0ull / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
+}

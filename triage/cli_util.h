@@ -20,4 +20,8 @@ int cli_unknown_option(const char *cmd, const char *arg);
  * it is missing), 0 otherwise. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* A size: a whole number of bytes, or with the suffix K, M, G or T
+ * (powers of 1024), at least 1. 0 when parsed, -1 otherwise. */
+int cli_parse_size(const char *v, unsigned long long *out);
+
 #endif

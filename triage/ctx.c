@@ -24,6 +24,7 @@ int tr_ctx_create(tr_ctx **out)
 	if (!ctx)
 		return TR_ENOMEM;
 	ctx->verdict = TR_VERDICT_CLEAN;
+	ctx->tmpdir_lock = -1;
 	*out = ctx;
 	return TR_OK;
 }
@@ -34,8 +35,11 @@ void tr_ctx_destroy(tr_ctx *ctx)
 		return;
 	(void)tr_set_partial_output(ctx, NULL, 0);
 	tr_cleanup_tmp(ctx);
-	if (!ctx->borrowed)
+	if (!ctx->borrowed) {
 		free(ctx->tmpdir);
+		if (ctx->tmpdir_lock >= 0)
+			close(ctx->tmpdir_lock);
+	}
 	tr_findings_free(ctx);
 	if (!ctx->borrowed) {
 		tr_iocs_destroy(ctx->iocs);
@@ -140,19 +144,14 @@ int tr_tmpdir(tr_ctx *ctx, const char **out)
 {
 	if (!ctx->tmpdir) {
 		const char *base = getenv("TMPDIR");
-		char tmpl[4096];
+		int rc;
 		if (!base || !*base || base[0] != '/')
 			base = "/tmp";
-		snprintf(tmpl, sizeof tmpl, "%s/spytriage-XXXXXX", base);
-		/* mkdtemp creates the directory with mode 0700. */
-		if (!mkdtemp(tmpl))
-			return tr_set_error(ctx, TR_EIO, "%s: cannot create a private temp dir: %s",
-			                    tmpl, strerror(errno));
-		ctx->tmpdir = strdup(tmpl);
-		if (!ctx->tmpdir) {
-			rmdir(tmpl);
-			return TR_ENOMEM;
-		}
+		/* 0700, locked for the process's life; stale folders of killed
+		 * runs are removed first (privdir.c) */
+		rc = tr_privdir_create(ctx, base, "spytriage-", &ctx->tmpdir, &ctx->tmpdir_lock);
+		if (rc != TR_OK)
+			return rc;
 	}
 	*out = ctx->tmpdir;
 	return TR_OK;

@@ -79,6 +79,8 @@ struct tr_ctx {
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
 
 	char *tmpdir;       /* private temp dir or NULL */
+	int tmpdir_lock;    /* its flock()ed descriptor (owner mark), or -1 */
+	uint64_t temp_bytes; /* written to private files (atomic; the scan's ctx) */
 	int borrowed;       /* a worker's child context: iocs/yara belong to the parent */
 	volatile sig_atomic_t interrupted; /* set by tr_interrupt() (signals) */
 	tr_ctx *parent;     /* a worker's child context: the scan's context */

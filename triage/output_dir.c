@@ -139,6 +139,7 @@ int tr_outdir_plan(tr_ctx *ctx, const char *evidence, tr_outdir *od)
 
 	memset(od, 0, sizeof *od);
 	od->dfd = -1;
+	od->stage_lock = -1;
 	if (!dir)
 		return TR_OK;
 	if ((rc = canonical(ctx, dir, od)) != TR_OK)
@@ -229,18 +230,15 @@ int tr_outdir_begin(tr_ctx *ctx, tr_outdir *od)
 
 	if (od->replace) {
 		const char *name = strrchr(od->path, '/') + 1;
-		if (asprintf(&od->stage, "%s/.%s.spytriage-XXXXXX",
-		             strcmp(od->parent, "/") == 0 ? "" : od->parent, name) < 0) {
-			od->stage = NULL;
+		char *prefix = NULL;
+		if (asprintf(&prefix, ".%s.spytriage-", name) < 0)
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", dir);
-		}
-		if (!mkdtemp(od->stage)) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot create a folder beside it: %s",
-			                  dir, strerror(errno));
-			free(od->stage);
-			od->stage = NULL;
+		/* locked for the process's life; stale stages of killed runs
+		 * beside the same folder are removed first (privdir.c) */
+		rc = tr_privdir_create(ctx, od->parent, prefix, &od->stage, &od->stage_lock);
+		free(prefix);
+		if (rc != TR_OK)
 			return rc;
-		}
 		target = od->stage;
 	} else {
 		if (!od->exists) {
@@ -278,6 +276,7 @@ int tr_outdir_commit(tr_ctx *ctx, tr_outdir *od)
 		(void)tr_set_partial_output(ctx, NULL, 0);
 		return TR_OK;
 	}
+	tr_privdir_unmark(od->stage_lock); /* a report folder from now on */
 	if (renameat2(AT_FDCWD, od->stage, AT_FDCWD, od->path, RENAME_EXCHANGE) == 0) {
 		/* the private folder now holds the old report */
 		tr_rmtree(od->stage);
@@ -346,9 +345,12 @@ void tr_outdir_free(tr_outdir *od)
 {
 	if (od->dfd >= 0)
 		close(od->dfd);
+	if (od->stage_lock >= 0)
+		close(od->stage_lock);
 	free(od->path);
 	free(od->parent);
 	free(od->stage);
 	memset(od, 0, sizeof *od);
 	od->dfd = -1;
+	od->stage_lock = -1;
 }

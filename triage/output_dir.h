@@ -15,6 +15,7 @@ typedef struct tr_outdir {
 	int exists;   /* a folder is already there */
 	int replace;  /* it holds an earlier report, replaced whole (force) */
 	char *stage;  /* replace: the private folder written beside it */
+	int stage_lock; /* its flock (owner mark, privdir.c), or -1 */
 	int created;  /* tr_outdir_begin() made path itself */
 	int filling;  /* tr_outdir_begin() took path (new or empty) to fill */
 	int dfd;      /* after tr_outdir_begin(): the folder to write into */

@@ -115,10 +115,22 @@ typedef struct tr_options {
 	 * --max-files; 0: the collector's own bound. Beyond, the rest is not
 	 * examined and the scan is incomplete. */
 	uint64_t max_files;
+	/* Bounds of private copies (0: the default of tr_limits.h): one
+	 * database copied or decrypted, one WAL applied, and every byte
+	 * written to private files during one run (docs/spytriage.1). */
+	uint64_t max_db_bytes, max_wal_bytes, max_temp_bytes;
 } tr_options;
 
 /* Wipes a secret (OPENSSL_cleanse) then frees it. NULL-safe. */
 void tr_secret_free(void *p, size_t len);
+/* Keeps the pages of a secret out of swap (mlock) where permitted; a
+ * refusal (EPERM, ENOMEM) is ignored, and no later call tries again. */
+void tr_secret_lock(void *p, size_t len);
+/* For a process that will hold secrets or plaintext of encrypted
+ * evidence: not dumpable (PR_SET_DUMPABLE 0: no core dump, no ptrace
+ * attach by the same user) and RLIMIT_CORE 0, for the rest of its life.
+ * Returns -1 when either call failed (the other is still made). */
+int tr_protect_process(void);
 
 /* Context: everything of one run hangs off it. */
 int tr_ctx_create(tr_ctx **out);

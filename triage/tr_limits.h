@@ -77,4 +77,16 @@
 /* A 7z container needs random access, so it is held in memory whole. */
 #define TR_MAX_ARCHIVE_BUFFERED (64u * 1024 * 1024)
 
+/* Private copies of databases (triage/sqlite_util.c; flags --max-db-size,
+ * --max-wal-size, --max-temp-size). A database is copied only to apply
+ * its WAL, or decrypted from encrypted evidence; the largest a phone
+ * holds is the messages database, a few GB for heavy users, hence 8 GiB. SQLite
+ * checkpoints a WAL at about 4 MB by default, so a real one is rarely
+ * above tens of MB; 1 GiB is far above that and bounds a forged or sparse
+ * one. All private bytes of one run: 32 GiB (an encrypted backup's
+ * databases together, several times over). */
+#define TR_DEFAULT_MAX_DB_BYTES (8ull * 1024 * 1024 * 1024)
+#define TR_DEFAULT_MAX_WAL_BYTES (1ull * 1024 * 1024 * 1024)
+#define TR_DEFAULT_MAX_TEMP_BYTES (32ull * 1024 * 1024 * 1024)
+
 #endif

@@ -205,6 +205,20 @@ uint64_t tr_fd_skip_hole(int fd, uint64_t min);
  * symbolic link, at most 64 levels deep. Missing: nothing to do. */
 void tr_rmtree_at(int dfd, const char *name);
 void tr_rmtree(const char *path);
+/* A private folder "parent/prefixXXXXXX" (0700) owned by this process:
+ * *lockfd holds a flock() on it until closed (keep it open for the
+ * process's life or until the folder is gone). Stale folders of the same
+ * prefix (same user, real folders, lock free: their run was killed) are
+ * removed first (tr_privdir_clean_stale). *path is malloc'ed. */
+int tr_privdir_create(tr_ctx *ctx, const char *parent, const char *prefix, char **path,
+                      int *lockfd);
+/* Removes parent's folders named prefix + 6 letters/digits that belong to
+ * this user and that no live process holds locked. Returns how many. */
+size_t tr_privdir_clean_stale(const char *parent, const char *prefix);
+/* Removes the owner mark (an empty file) from the folder whose lock is
+ * lockfd, before the folder becomes something else (an output folder):
+ * from then on no cleaner takes it for one of ours. */
+void tr_privdir_unmark(int lockfd);
 /* Removes what the folder at path holds (as tr_rmtree_at), not the folder
  * itself; never follows a link at path. */
 void tr_rmtree_contents(const char *path);
@@ -309,10 +323,48 @@ int tr_get_password(tr_ctx *ctx, const char *prompt, char **pw, size_t *len);
 
 /* Opens db_path read-only. When wal_path is NULL the file is opened
  * "immutable" in place (no journal, WAL or SHM file is created beside
- * it). Otherwise db and WAL are copied into the private temp dir and
- * the copy is opened. */
+ * it). Otherwise the database is copied into a private file
+ * (tr_private_file) and the WAL applied to it (tr_wal_apply), both
+ * bounded (options.max_db_bytes, max_wal_bytes, max_temp_bytes); a
+ * database over the limit is read in place without its WAL, and the scan
+ * marked incomplete. */
 int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
                    sqlite3 **out);
+/* Opens fd, a private file (tr_private_file) holding a database, after
+ * applying wal_fd into it when wal_fd >= 0 (borrowed). fd is taken over:
+ * closed in every case (SQLite keeps its own descriptor). A WAL cut by a
+ * limit marks the scan incomplete. */
+int tr_sqlite_open_fd(tr_ctx *ctx, int fd, int wal_fd, const char *display, sqlite3 **out);
+
+/* What tr_wal_apply did: valid frames seen, committed frames written,
+ * the database's pages after the last commit (0: nothing committed), and
+ * whether max_wal cut the WAL short. */
+typedef struct tr_wal_result {
+	uint64_t frames, applied;
+	uint32_t db_pages;
+	int cut;
+} tr_wal_result;
+/* Applies the committed frames of a SQLite WAL (wal_fd, read up to
+ * max_wal bytes) to the database in db_fd (a private copy, written in
+ * place), as SQLite would read them: frames with the header's salts and
+ * a valid cumulative checksum, up to the last commit frame; the copy is
+ * then marked a rollback-journal database. A WAL with a bad header is
+ * ignored (as SQLite does). TR_ELIMIT when the result would exceed
+ * options.max_db_bytes; TR_EIO. */
+int tr_wal_apply(tr_ctx *ctx, int db_fd, int wal_fd, uint64_t max_wal, const char *display,
+                 tr_wal_result *res);
+
+/* A private file for plaintext (decrypted or merged data): read-write,
+ * close-on-exec, and nameless from the start (O_TMPFILE in tr_tmpdir(),
+ * else memfd_create, else a named file unlinked at once), so that it
+ * goes with the process however it ends. */
+int tr_private_file(tr_ctx *ctx, const char *display, int *fd);
+/* Counts n more bytes written to private files during this run against
+ * options.max_temp_bytes: TR_ELIMIT (error set, naming display) when over. */
+int tr_temp_reserve(tr_ctx *ctx, uint64_t n, const char *display);
+/* The limits in force (options, or the defaults of tr_limits.h). */
+uint64_t tr_limit_db_bytes(const tr_ctx *ctx);
+uint64_t tr_limit_wal_bytes(const tr_ctx *ctx);
 int tr_sqlite_has_table(sqlite3 *db, const char *table);
 int tr_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
 

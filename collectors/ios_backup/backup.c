@@ -36,7 +36,8 @@
  *
  *  - encrypted backups (docs/encrypted-backups.md): the keybag is unlocked
  *    in open() before anything is decrypted; plaintext only ever lands in
- *    the backup's private folder inside tr_tmpdir() (removed at close());
+ *    private files that have no name (tr_private_file), so nothing
+ *    decrypted survives the process, even killed;
  *    only ib_manifest_db_plain(), ib_data_open() and ib_data_plain() touch
  *    plaintext; a file that does not decrypt is a warning plus
  *    tr_incomplete(), never a failed scan (unless st->strict, for decrypt).
@@ -704,31 +705,6 @@ const char *tr_ios_data_path(tr_ios_backup *st, const char *id)
 }
 
 
-/* The private folder of this opened backup inside tr_tmpdir(), made on
- * first use: every decrypted copy lives there and close() removes it. */
-static int dec_dir(tr_ctx *ctx, tr_ios_backup *st, const char **out)
-{
-	const char *tmp;
-	char buf[4096];
-	int rc;
-
-	if (!st->dec_dir) {
-		if ((rc = tr_tmpdir(ctx, &tmp)) != TR_OK)
-			return rc;
-		if ((size_t)snprintf(buf, sizeof buf, "%s/ios-XXXXXX", tmp) >= sizeof buf)
-			return tr_set_error(ctx, TR_ELIMIT, "%s: temp path too long", tmp);
-		if (!mkdtemp(buf))
-			return tr_set_error(ctx, TR_EIO, "%s: cannot create a private temp dir: %s",
-			                    buf, strerror(errno));
-		if (!(st->dec_dir = strdup(buf))) {
-			rmdir(buf);
-			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", buf);
-		}
-	}
-	*out = st->dec_dir;
-	return TR_OK;
-}
-
 /* Parses Manifest.plist BackupKeyBag and unlocks it with the key file or
  * the password (tr_keybag_unlock_auto): a wrong password fails here,
  * before any file is touched. */
@@ -762,18 +738,18 @@ static int ib_unlock(tr_ctx *ctx, tr_ios_backup *st)
 }
 
 /*
- * Path of a plaintext Manifest.db (kept in st->plain_db). Plain backups:
- * the file in the folder. Encrypted (iOS >= 10.2): ManifestKey is
- * unwrapped and the file decrypted into the private folder. An encrypted
- * backup without ManifestKey (iOS < 10.2) has a plain Manifest.db.
+ * The plaintext Manifest.db. Plain backups: the file in the folder (its
+ * path in st->plain_db). Encrypted (iOS >= 10.2): ManifestKey is
+ * unwrapped and the file decrypted into a private file (st->plain_fd).
+ * An encrypted backup without ManifestKey (iOS < 10.2) has a plain
+ * Manifest.db.
  */
 static int ib_manifest_db_plain(tr_ctx *ctx, tr_ios_backup *st)
 {
 	plist_t mk = st->encrypted ? plist_dict_get_item(st->manifest, "ManifestKey") : NULL;
-	char *data = NULL, *out = NULL;
+	char *data = NULL;
 	uint64_t n = 0;
-	const char *dir;
-	int rc;
+	int rc, fd = -1;
 
 	if (!mk) {
 		uint8_t head[16];
@@ -788,19 +764,17 @@ static int ib_manifest_db_plain(tr_ctx *ctx, tr_ios_backup *st)
 	}
 	if (plist_get_node_type(mk) != PLIST_DATA)
 		return tr_set_error(ctx, TR_EFORMAT, "Manifest.plist: ManifestKey is not data");
-	if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
+	if ((rc = tr_private_file(ctx, st->db_name, &fd)) != TR_OK)
 		return rc;
-	if (!(out = path_join(dir, "Manifest.db")))
-		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
 	plist_get_data_val(mk, &data, &n);
-	rc = tr_ios_decrypt_manifest_db(ctx, st->kb, (const uint8_t *)data, data ? (size_t)n : 0,
-	                                st->db_name, out);
+	rc = tr_ios_decrypt_manifest_db_fd(ctx, st->kb, (const uint8_t *)data,
+	                                   data ? (size_t)n : 0, st->db_name, fd);
 	free(data);
 	if (rc != TR_OK) {
-		free(out);
+		close(fd);
 		return rc;
 	}
-	st->plain_db = out;
+	st->plain_fd = fd;
 	return TR_OK;
 }
 
@@ -1026,22 +1000,22 @@ out:
 }
 
 /*
- * Path of the plaintext data of a file, for SQLite. Plain backups: the
- * data file itself, which must be a regular file (a symlink is not
- * followed). Encrypted: decrypted to dir/name (a private folder).
- * Returns TR_ENOTFOUND (error set) when there is no data. *out is
- * malloc'ed.
+ * The plaintext data of a file, for SQLite. Plain backups: *path, the data
+ * file itself, which must be a regular file (a symlink is not followed).
+ * Encrypted: *fd, a private file holding the decrypted data (at most max
+ * bytes: TR_ELIMIT beyond). Returns TR_ENOTFOUND (error set) when there is
+ * no data. *path is malloc'ed; *fd is the caller's to close.
  */
 static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char *display,
-                         const char *dir, const char *name, char **out)
+                         uint64_t max, char **path, int *fd)
 {
 	tr_reader *r = NULL;
 	struct stat sb;
 	const char *p;
-	char *dst;
 	int rc;
 
-	*out = NULL;
+	*path = NULL;
+	*fd = -1;
 	if (!f->id || !tr_ios_valid_fileid(f->id))
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: no valid fileID", display);
 	if (!st->encrypted) {
@@ -1052,22 +1026,20 @@ static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const
 		    !S_ISREG(sb.st_mode))
 			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent",
 			                    display, f->id);
-		if (!(*out = strdup(p)))
+		if (!(*path = strdup(p)))
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
 		return TR_OK;
 	}
-	if (!(dst = path_join(dir, name)))
-		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
-	if ((rc = ib_data_open(ctx, st, f, display, &r)) == TR_OK) {
-		rc = tr_ios_decrypt_to_file(ctx, r, dst);
-		r->close(r);
-	}
-	if (rc != TR_OK) {
-		free(dst);
+	if ((rc = ib_data_open(ctx, st, f, display, &r)) != TR_OK)
 		return rc;
+	if ((rc = tr_private_file(ctx, display, fd)) == TR_OK)
+		rc = tr_ios_decrypt_to_fd(ctx, r, *fd, display, max);
+	r->close(r);
+	if (rc != TR_OK && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
 	}
-	*out = dst;
-	return TR_OK;
+	return rc;
 }
 
 /* A per-file problem of an encrypted backup: the file is not examined and
@@ -1144,7 +1116,19 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 			}
 		}
 	}
-	if ((rc = tr_sqlite_open(ctx, st->plain_db, wal, st->db_name, &st->db)) != TR_OK)
+	if (st->plain_fd >= 0) {
+		/* the decrypted copy: SQLite gets a descriptor of it, ours stays
+		 * for `decrypt`, which copies it into its output */
+		int dfd = fcntl(st->plain_fd, F_DUPFD_CLOEXEC, 3);
+		if (dfd < 0) {
+			rc = tr_set_error(ctx, TR_EIO, "%s: %s", st->db_name, strerror(errno));
+			goto out;
+		}
+		rc = tr_sqlite_open_fd(ctx, dfd, -1, st->db_name, &st->db);
+	} else {
+		rc = tr_sqlite_open(ctx, st->plain_db, wal, st->db_name, &st->db);
+	}
+	if (rc != TR_OK)
 		goto out;
 	if (!tr_sqlite_has_table(st->db, "Files")) {
 		rc = tr_set_error(ctx, TR_EFORMAT, "%s: no Files table", st->db_name);
@@ -1221,10 +1205,10 @@ static void ios_backup_close(void *state)
 	sqlite3_close(st->db);
 	if (st->rootfd >= 0)
 		close(st->rootfd);
-	/* decrypted copies go with the backup (tr_cleanup_tmp() would remove
-	 * them at exit anyway), class keys are wiped */
-	tr_rmtree(st->dec_dir);
-	free(st->dec_dir);
+	/* the decrypted Manifest.db goes with its last descriptor; class keys
+	 * are wiped */
+	if (st->plain_fd >= 0)
+		close(st->plain_fd);
 	free(st->plain_db);
 	tr_keybag_free(st->kb);
 	OPENSSL_cleanse(st->cur_opaque, sizeof st->cur_opaque);
@@ -1254,6 +1238,7 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	tr_mbfile_init(&st->cur_mb);
 	st->rootfd = -1;
+	st->plain_fd = -1;
 	if ((rc = resolve_root(ctx, path, &st->root)) != TR_OK)
 		goto out;
 	/* The folder once: what is below it is opened through this descriptor
@@ -1346,12 +1331,11 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	 * stops here, before any file is decrypted. */
 	if (st->encrypted && (rc = ib_unlock(ctx, st)) != TR_OK)
 		goto out;
-	/* The private folder is made now, in the temp dir of the context that
-	 * opens the backup (the one the CLI cleans on a signal), not later in
-	 * a worker's context. */
+	/* The private temp dir (where private files are made) now, in the
+	 * context that opens the backup, not later in a worker's context. */
 	if (st->encrypted) {
 		const char *dir;
-		if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
+		if ((rc = tr_tmpdir(ctx, &dir)) != TR_OK)
 			goto out;
 	}
 
@@ -1946,38 +1930,34 @@ static int nonempty_data(const tr_ios_backup *st, const char *id)
 
 /*
  * Plain backups: the data file is opened in place (immutable) or, with a
- * non-empty WAL sibling, both are copied by tr_sqlite_open(). Encrypted:
- * the database and its WAL are decrypted into a fresh sub-folder of the
- * private folder as "db" and "db-wal"; tr_sqlite_open() copies them when
- * there is a WAL (the sub-folder is then removed at once), otherwise
- * opens "db" in place, and the sub-folder goes at close(). A WAL that
- * does not decrypt marks the scan incomplete; the database is opened
- * without it.
+ * non-empty WAL sibling, copied with the WAL applied by tr_sqlite_open().
+ * Encrypted: the database and its WAL are decrypted into private files
+ * (no names: nothing survives the process) and tr_sqlite_open_fd()
+ * applies the WAL into the database's. A WAL that does not decrypt, or
+ * is over --max-wal-size, marks the scan incomplete; the database is
+ * opened without it. A database over --max-db-size is not examined (scan
+ * incomplete).
  */
 static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
 {
 	tr_ios_backup *st = state;
 	uint8_t opq[TR_IOS_OPAQUE_BYTES];
 	char display[4352], wdisplay[4352], id[TR_IOS_FILEID_LEN + 1];
-	char *db = NULL, *wal = NULL, *wal_rel = NULL, sub[4200] = "";
+	char *db = NULL, *wal = NULL, *wal_rel = NULL;
+	int db_fd = -1, wal_fd = -1;
 	tr_file wf;
-	int rc, found = 0, keep_sub = 0;
+	int rc, found = 0;
 
 	*out = NULL;
 	tr_file_display(f, display, sizeof display);
 	if (f->type != TR_FT_REG || !f->id)
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", display);
-	if (st->encrypted) {
-		const char *dir;
-		if ((rc = dec_dir(ctx, st, &dir)) != TR_OK)
-			return rc;
-		snprintf(sub, sizeof sub, "%s/%llu", dir, (unsigned long long)++st->dec_seq);
-		if (mkdir(sub, 0700) != 0)
-			return tr_set_error(ctx, TR_EIO, "%s: cannot create: %s", sub,
-			                    strerror(errno));
-	}
-	if ((rc = ib_data_plain(ctx, st, f, display, sub, "db", &db)) != TR_OK) {
-		ib_file_problem(ctx, st, f, rc);
+	if ((rc = ib_data_plain(ctx, st, f, display, tr_limit_db_bytes(ctx), &db, &db_fd)) !=
+	    TR_OK) {
+		if (rc == TR_ELIMIT && !st->strict)
+			tr_incomplete(ctx, NULL, "%s (not examined)", tr_errmsg(ctx));
+		else
+			ib_file_problem(ctx, st, f, rc);
 		goto out;
 	}
 	if ((rc = find_wal(ctx, st, f, &wf, id, &wal_rel, opq, &found)) != TR_OK)
@@ -1989,27 +1969,35 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 				goto out;
 			}
 		} else {
+			char *unused = NULL;
 			tr_file_display(&wf, wdisplay, sizeof wdisplay);
-			rc = ib_data_plain(ctx, st, &wf, wdisplay, sub, "db-wal", &wal);
-			if (rc == TR_ENOMEM)
+			rc = ib_data_plain(ctx, st, &wf, wdisplay, tr_limit_wal_bytes(ctx), &unused,
+			                   &wal_fd);
+			free(unused);
+			if (rc == TR_ENOMEM || tr_is_fatal(rc))
 				goto out;
-			if (rc != TR_OK) {
+			if (rc == TR_ELIMIT) {
+				tr_incomplete(ctx, NULL, "%s; the database was read without it",
+				              tr_errmsg(ctx));
+				rc = TR_OK;
+			} else if (rc != TR_OK) {
 				ib_file_problem(ctx, st, &wf, rc);
 				rc = TR_OK;
-			} else if (!nonempty_file(wal)) {
-				unlink(wal);
-				free(wal);
-				wal = NULL;
 			}
 		}
 	}
-	rc = tr_sqlite_open(ctx, db, wal, display, out);
-	/* without a WAL the decrypted copy is opened in place: keep it */
-	keep_sub = rc == TR_OK && !wal;
+	if (db_fd >= 0) {
+		rc = tr_sqlite_open_fd(ctx, db_fd, wal_fd, display, out);
+		db_fd = -1; /* taken over */
+	} else {
+		rc = tr_sqlite_open(ctx, db, wal, display, out);
+	}
 out:
 	OPENSSL_cleanse(opq, sizeof opq);
-	if (sub[0] && !keep_sub)
-		tr_rmtree(sub);
+	if (db_fd >= 0)
+		close(db_fd);
+	if (wal_fd >= 0)
+		close(wal_fd);
 	free(wal_rel);
 	free(wal);
 	free(db);

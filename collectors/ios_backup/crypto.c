@@ -366,6 +366,7 @@ int tr_keybag_parse(tr_ctx *ctx, const uint8_t *buf, size_t len, tr_keybag **out
 	kb = calloc(1, sizeof *kb);
 	if (!kb)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", KB_WHERE);
+	tr_secret_lock(kb, sizeof *kb); /* the class keys: never swapped out */
 
 	while (off < len) {
 		const uint8_t *tag, *v;
@@ -704,9 +705,13 @@ static uint64_t sqlite_header_len(const uint8_t hdr[100])
 	return (uint64_t)ps * pages;
 }
 
-int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
-                               size_t mklen, const char *enc_path, const char *out_path)
+/* Into out_path (created) or, when out_path is NULL, into the private
+ * file out_fd (borrowed; written from offset 0). */
+static int decrypt_manifest(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
+                            size_t mklen, const char *enc_path, const char *out_path,
+                            int given_fd)
 {
+	const char *out_name = out_path ? out_path : "Manifest.db (private copy)";
 	uint8_t mk[32], hdr[100];
 	uint8_t *in = NULL, *pt = NULL;
 	EVP_CIPHER_CTX *c = NULL;
@@ -756,10 +761,22 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 		rc = tr_set_error(ctx, TR_ENOMEM, "Manifest.db: out of memory");
 		goto out;
 	}
-	out_fd = create_private(ctx, out_path, &rc);
-	if (out_fd < 0)
+	if (out_path) {
+		out_fd = create_private(ctx, out_path, &rc);
+		if (out_fd < 0)
+			goto out;
+		created = 1;
+	} else if (ftruncate(given_fd, 0) != 0 || lseek(given_fd, 0, SEEK_SET) != 0) {
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
 		goto out;
-	created = 1;
+	}
+	if ((uint64_t)sb.st_size > tr_limit_db_bytes(ctx)) {
+		rc = tr_set_error(ctx, TR_ELIMIT,
+		                  "Manifest.db: %lld bytes, more than %llu (--max-db-size)",
+		                  (long long)sb.st_size,
+		                  (unsigned long long)tr_limit_db_bytes(ctx));
+		goto out;
+	}
 
 	for (;;) {
 		ssize_t n = read_full(in_fd, in, TR_IOS_CHUNK);
@@ -789,8 +806,10 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 			}
 			memcpy(hdr, pt, sizeof hdr);
 		}
-		if (tr_write_all(out_fd, pt, (size_t)n) != 0) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
+		if ((rc = tr_temp_reserve(ctx, (uint64_t)n, "Manifest.db")) != TR_OK)
+			goto out;
+		if (tr_write_all(out_path ? out_fd : given_fd, pt, (size_t)n) != 0) {
+			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
 			goto out;
 		}
 		total += (uint64_t)n;
@@ -803,13 +822,14 @@ int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *
 	}
 	/* Drop trailing padding: what the header says, if it fits. */
 	keep = sqlite_header_len(hdr);
-	if (keep > 0 && keep < total && ftruncate(out_fd, (off_t)keep) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
+	if (keep > 0 && keep < total &&
+	    ftruncate(out_path ? out_fd : given_fd, (off_t)keep) != 0) {
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
 		goto out;
 	}
-	if (close(out_fd) != 0) {
+	if (out_path && close(out_fd) != 0) {
 		out_fd = -1;
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
 		goto out;
 	}
 	out_fd = -1;
@@ -829,6 +849,18 @@ out:
 	if (rc != TR_OK && created)
 		unlink(out_path);
 	return rc;
+}
+
+int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
+                               size_t mklen, const char *enc_path, const char *out_path)
+{
+	return decrypt_manifest(ctx, kb, manifest_key, mklen, enc_path, out_path, -1);
+}
+
+int tr_ios_decrypt_manifest_db_fd(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
+                                  size_t mklen, const char *enc_path, int out_fd)
+{
+	return decrypt_manifest(ctx, kb, manifest_key, mklen, enc_path, NULL, out_fd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1082,18 +1114,16 @@ out:
 	return rc;
 }
 
-int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path)
+/* Streams r into fd (from its current offset), at most max bytes, each
+ * counted against the run's private bytes. */
+static int reader_to_fd(tr_ctx *ctx, tr_reader *r, int fd, const char *display, uint64_t max)
 {
 	uint8_t *buf = malloc(TR_IOS_CHUNK);
-	int fd, rc = TR_OK;
+	uint64_t total = 0;
+	int rc = TR_OK;
 
 	if (!buf)
-		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", out_path);
-	fd = create_private(ctx, out_path, &rc);
-	if (fd < 0) {
-		free(buf);
-		return rc;
-	}
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
 	for (;;) {
 		ssize_t n = r->read(r, buf, TR_IOS_CHUNK);
 		if (n < 0) {
@@ -1105,15 +1135,43 @@ int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path)
 		}
 		if (n == 0)
 			break;
-		if (tr_write_all(fd, buf, (size_t)n) != 0) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
+		if (total + (uint64_t)n > max) {
+			rc = tr_set_error(ctx, TR_ELIMIT,
+			                  "%s: decrypted data larger than %llu bytes (--max-db-size "
+			                  "or --max-wal-size)",
+			                  display, (unsigned long long)max);
 			break;
 		}
+		if ((rc = tr_temp_reserve(ctx, (uint64_t)n, display)) != TR_OK)
+			break;
+		if (tr_write_all(fd, buf, (size_t)n) != 0) {
+			rc = tr_set_error(ctx, TR_EIO, "%s: %s", display, strerror(errno));
+			break;
+		}
+		total += (uint64_t)n;
+		if ((rc = tr_check_interrupt(ctx)) != TR_OK)
+			break;
 	}
-	if (close(fd) != 0 && rc == TR_OK)
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
 	OPENSSL_cleanse(buf, TR_IOS_CHUNK);
 	free(buf);
+	return rc;
+}
+
+int tr_ios_decrypt_to_fd(tr_ctx *ctx, tr_reader *r, int fd, const char *display, uint64_t max)
+{
+	return reader_to_fd(ctx, r, fd, display, max);
+}
+
+int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path)
+{
+	int fd, rc = TR_OK;
+
+	fd = create_private(ctx, out_path, &rc);
+	if (fd < 0)
+		return rc;
+	rc = reader_to_fd(ctx, r, fd, out_path, UINT64_MAX);
+	if (close(fd) != 0 && rc == TR_OK)
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_path, strerror(errno));
 	if (rc != TR_OK)
 		unlink(out_path);
 	return rc;
@@ -1196,44 +1254,66 @@ out:
 int tr_keyfile_write(tr_ctx *ctx, const char *path, const uint8_t kek[32])
 {
 	static const char digits[] = "0123456789abcdef";
-	char hex[65];
+	char hex[65], *tmp = NULL;
+	const char *slash = strrchr(path, '/');
 	struct stat sb;
-	int fd, rc = TR_OK, fl;
+	int fd = -1, dfd = -1, rc = TR_OK;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	/* what is at path is replaced, never written through */
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return tr_set_error(ctx, TR_EUSAGE, "%s: %s", path,
+		                    S_ISLNK(sb.st_mode)
+		                            ? "refusing to write a key file through a symlink"
+		                            : "key file is not a regular file");
+	/* a private name in the same folder (so rename() is atomic), created
+	 * 0600 with O_EXCL by mkostemp, never through a link */
+	if (asprintf(&tmp, "%.*s%s.spytriage-key-XXXXXX", slash ? (int)(slash - path + 1) : 0,
+	             path, slash ? slash + 1 : path) < 0)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		int e = errno;
-		return tr_set_error(ctx, e == ELOOP ? TR_EUSAGE : TR_EIO, "%s: %s", path,
-		                    e == ELOOP ? "refusing to write a key file through a symlink"
-		                               : strerror(e));
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return tr_set_error(ctx, TR_EUSAGE, "%s: key file is not a regular file", path);
-	}
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	/* Tighten the mode before the key is in the file. */
-	if ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot set mode 0600: %s", path,
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot create a key file beside it: %s", path,
 		                  strerror(errno));
-		goto out;
-	}
-	if (ftruncate(fd, 0) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
-		goto out;
+		free(tmp);
+		return rc;
 	}
 	for (size_t i = 0; i < 32; i++) {
 		hex[2 * i] = digits[kek[i] >> 4];
 		hex[2 * i + 1] = digits[kek[i] & 15];
 	}
 	hex[64] = '\n';
-	if (tr_write_all(fd, (const uint8_t *)hex, sizeof hex) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || tr_write_all(fd, (const uint8_t *)hex, sizeof hex) != 0 ||
+	    fsync(fd) != 0) {
 		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot put the key file in place: %s", path,
+		                  strerror(errno));
+		goto out;
+	}
+	/* the new name on disk too */
+	{
+		char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+		                  : strdup(".");
+		if (dir && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
 out:
 	OPENSSL_cleanse(hex, sizeof hex);
-	if (close(fd) != 0 && rc == TR_OK)
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (rc != TR_OK)
+		unlink(tmp);
+	free(tmp);
 	return rc;
 }

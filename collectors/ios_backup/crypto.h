@@ -151,6 +151,11 @@ int tr_keybag_unwrap_key(tr_ctx *ctx, const tr_keybag *kb, uint32_t cls, const u
  * TR_ECRYPTO. */
 int tr_ios_decrypt_manifest_db(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
                                size_t mklen, const char *enc_path, const char *out_path);
+/* The same into out_fd, a private file (tr_private_file; borrowed,
+ * truncated and written from offset 0), bounded by options.max_db_bytes
+ * (TR_ELIMIT) and counted with tr_temp_reserve(). */
+int tr_ios_decrypt_manifest_db_fd(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *manifest_key,
+                                  size_t mklen, const char *enc_path, int out_fd);
 
 /* Opens a streaming decryptor of one backup file (2.6).
  * fd: the encrypted data (read from its current offset); the reader owns
@@ -186,6 +191,10 @@ int tr_ios_reader_check(tr_reader *r);
  * files. The reader is borrowed (the caller closes it). On failure the
  * partial file is removed. TR_EEXISTS, TR_EIO, or the reader's error. */
 int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path);
+/* The same into fd, a private file (tr_private_file; borrowed, written
+ * from its offset), at most max bytes (TR_ELIMIT beyond), every byte
+ * counted with tr_temp_reserve(). Nothing of it has a name. */
+int tr_ios_decrypt_to_fd(tr_ctx *ctx, tr_reader *r, int fd, const char *display, uint64_t max);
 
 /* ------------------------------------------------------------------ */
 /* Key files (--key-file): the 32-byte KEK as 64 hex digits            */
@@ -196,11 +205,12 @@ int tr_ios_decrypt_to_file(tr_ctx *ctx, tr_reader *r, const char *out_path);
  * other permission bits give a tr_warn(). TR_ENOTFOUND, TR_EIO. */
 int tr_keyfile_read(tr_ctx *ctx, const char *path, uint8_t kek[32]);
 
-/* Writes 64 lowercase hex digits and "\n" to path with mode 0600. A new
- * file is created; an existing one is overwritten only if it is a
- * regular file (opened with O_NOFOLLOW|O_NONBLOCK, so neither a symlink
- * nor a FIFO/device is followed or written); its mode is set to 0600
- * before the key is written. TR_EIO, TR_EUSAGE (not a regular file). */
+/* Writes 64 lowercase hex digits and "\n" to path with mode 0600,
+ * atomically: into a new private file beside it (mkostemp: O_EXCL, 0600),
+ * fsync, then rename() over path, so a reader or a crash sees no key file
+ * or a whole one, and nothing is written through what was at path (an
+ * existing regular file is replaced, its other hard links keep their
+ * bytes; a symlink, FIFO or device there is refused: TR_EUSAGE). TR_EIO. */
 int tr_keyfile_write(tr_ctx *ctx, const char *path, const uint8_t kek[32]);
 
 #endif

@@ -54,8 +54,9 @@
 typedef struct dec {
 	tr_ctx *ctx;
 	const char *out; /* DIR as given */
-	int dirfd;       /* DIR, O_DIRECTORY|O_NOFOLLOW */
-	int created;     /* DIR was created here */
+	int dirfd;       /* the stage folder, O_DIRECTORY|O_NOFOLLOW */
+	char *stage;     /* .NAME.spytriage-XXXXXX beside DIR, written first */
+	int stage_lock;  /* its flock (owner mark), or -1 */
 	uint8_t *buf;
 	/* progress */
 	int progress;
@@ -187,6 +188,40 @@ static int copy_in(dec *d, const char *src, const char *name, int required)
 	return rc;
 }
 
+/* Copies the decrypted Manifest.db (a private file) into DIR/name. */
+static int copy_fd_in(dec *d, int in, const char *name)
+{
+	uint64_t off = 0;
+	int out, rc = TR_OK;
+
+	if (in < 0)
+		return tr_set_error(d->ctx, TR_EINTERNAL, "%s: no decrypted copy", name);
+	if ((out = create_out(d, name, &rc)) < 0)
+		return rc;
+	for (;;) {
+		ssize_t n = pread(in, d->buf, DEC_BUF, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", name,
+			                  strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
+			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+			                  strerror(errno));
+			break;
+		}
+		off += (uint64_t)n;
+	}
+	if (close(out) != 0 && rc == TR_OK)
+		rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+		                  strerror(errno));
+	return rc;
+}
+
 /* Decrypts one listed regular file to DIR/xx/<fileID> (DIR/<fileID> for
  * legacy backups). Listed but absent data stays absent. */
 static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
@@ -286,39 +321,14 @@ static int write_manifest_plist(dec *d, tr_ios_backup *st)
 	return rc;
 }
 
-/* Removes what was written: DIR itself when created here, else its
- * entries (it was empty before). */
+/* Removes what was written: the stage folder (DIR is untouched until
+ * the end). */
 static void undo(dec *d)
 {
-	DIR *dir;
-	struct dirent *e;
-	int fd;
-
-	if (d->created) {
-		tr_rmtree(d->out);
-		return;
-	}
-	if (d->dirfd < 0 || (fd = dup(d->dirfd)) < 0)
-		return;
-	if (!(dir = fdopendir(fd))) {
-		close(fd);
-		return;
-	}
-	rewinddir(dir);
-	while ((e = readdir(dir)) != NULL) {
-		char *p;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if ((p = malloc(strlen(d->out) + strlen(e->d_name) + 2))) {
-			sprintf(p, "%s/%s", d->out, e->d_name);
-			tr_rmtree(p);
-			free(p);
-		}
-	}
-	closedir(dir);
+	if (d->stage)
+		tr_rmtree(d->stage);
 }
 
-/* DIR: absent (its parent must exist) or an empty folder. */
 static int check_out(tr_ctx *ctx, const char *out, int *exists)
 {
 	struct stat sb;
@@ -382,6 +392,44 @@ static int inside_evidence(const char *root, const char *out)
 	return strncmp(o, r, n) == 0 && (o[n] == '/' || o[n] == '\0');
 }
 
+/* The stage folder "PARENT/.NAME.spytriage-XXXXXX" for DIR (privdir.c:
+ * stale ones of the same DIR are removed first). */
+static int make_stage(dec *d, const char *out_dir)
+{
+	char *copy = strdup(out_dir), *slash, *prefix = NULL;
+	const char *parent, *name;
+	size_t n;
+	int rc;
+
+	if (!copy)
+		return tr_set_error(d->ctx, TR_ENOMEM, "decrypt: out of memory");
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	slash = strrchr(copy, '/');
+	if (!slash) {
+		parent = ".";
+		name = copy;
+	} else {
+		*slash = '\0';
+		parent = slash == copy ? "/" : copy;
+		name = slash + 1;
+	}
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+		free(copy);
+		return tr_set_error(d->ctx, TR_EUSAGE, "%s: give the output folder by its name",
+		                    out_dir);
+	}
+	if (asprintf(&prefix, ".%s.spytriage-", name) < 0) {
+		free(copy);
+		return tr_set_error(d->ctx, TR_ENOMEM, "decrypt: out of memory");
+	}
+	rc = tr_privdir_create(d->ctx, parent, prefix, &d->stage, &d->stage_lock);
+	free(prefix);
+	free(copy);
+	return rc;
+}
+
 /* Files to decrypt, for the progress line. */
 static uint64_t count_files(tr_ios_backup *st)
 {
@@ -411,6 +459,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	d.ctx = ctx;
 	d.out = out_dir;
 	d.dirfd = -1;
+	d.stage_lock = -1;
 	if (!out_dir || !*out_dir)
 		return tr_set_error(ctx, TR_EUSAGE, "decrypt: no output folder");
 	/* Output first (cheap), then the password: no derivation for nothing. */
@@ -439,20 +488,18 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 		rc = tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
 		goto out;
 	}
-	if (!exists) {
-		if (mkdir(out_dir, 0700) != 0) {
-			rc = tr_set_error(ctx, errno == EEXIST ? TR_EEXISTS : TR_EIO,
-			                  "%s: cannot create: %s", out_dir, strerror(errno));
-			goto out;
-		}
-		d.created = 1;
-	}
-	/* An interrupted decrypt (SIGINT/SIGTERM) removes this too. */
-	if ((rc = tr_set_partial_output(ctx, out_dir, d.created)) != TR_OK)
+	/* Written into a stage folder beside DIR, locked by this process, and
+	 * renamed into place at the end: a killed decrypt leaves a stage
+	 * folder that no live process holds, which the next decrypt to the
+	 * same DIR removes (privdir.c); DIR never holds a partial copy. */
+	if ((rc = make_stage(&d, out_dir)) != TR_OK)
 		goto out;
-	d.dirfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* An interrupted decrypt (SIGINT/SIGTERM) removes the stage. */
+	if ((rc = tr_set_partial_output(ctx, d.stage, 1)) != TR_OK)
+		goto out;
+	d.dirfd = open(d.stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d.dirfd < 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", out_dir, strerror(errno));
+		rc = tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", d.stage, strerror(errno));
 		goto out;
 	}
 	d.progress = tr_ctx_options(ctx)->progress != NULL;
@@ -478,7 +525,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	}
 
 	/* The index and the top-level plists; Manifest.plist last. */
-	if (!st->legacy && (rc = copy_in(&d, st->plain_db, "Manifest.db", 1)) != TR_OK)
+	if (!st->legacy && (rc = copy_fd_in(&d, st->plain_fd, "Manifest.db")) != TR_OK)
 		goto out;
 	if (!(src = malloc(strlen(st->root) + 32))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
@@ -501,6 +548,20 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_dir, strerror(errno));
 		goto out;
 	}
+	tr_privdir_unmark(d.stage_lock);
+	/* DIR absent: the stage takes its name; DIR an empty folder: rename()
+	 * replaces it (it fails if something appeared in it meanwhile). */
+	if ((exists ? rename(d.stage, out_dir)
+	            : renameat2(AT_FDCWD, d.stage, AT_FDCWD, out_dir, RENAME_NOREPLACE)) != 0 &&
+	    !(!exists && errno == EINVAL && access(out_dir, F_OK) != 0 &&
+	      rename(d.stage, out_dir) == 0)) {
+		rc = tr_set_error(ctx, errno == EEXIST || errno == ENOTEMPTY ? TR_EEXISTS : TR_EIO,
+		                  "%s: cannot put the decrypted copy in place: %s", out_dir,
+		                  strerror(errno));
+		goto out;
+	}
+	free(d.stage);
+	d.stage = NULL;
 	progress(&d, 1);
 	tr_note(ctx, "decrypted %llu files (%llu bytes) into %s", (unsigned long long)d.done,
 	        (unsigned long long)d.bytes, out_dir);
@@ -518,6 +579,9 @@ out:
 		undo(&d);
 	if (d.dirfd >= 0)
 		close(d.dirfd);
+	if (d.stage_lock >= 0)
+		close(d.stage_lock);
+	free(d.stage);
 	if (d.buf) {
 		OPENSSL_cleanse(d.buf, DEC_BUF);
 		free(d.buf);

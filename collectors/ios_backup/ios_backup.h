@@ -97,11 +97,12 @@ struct tr_keybag;
  *
  * Encrypted backups: open() parses the keybag, unlocks it
  * (tr_keybag_unlock_auto: key file or password) and decrypts Manifest.db
- * into dec_dir, a private folder inside tr_tmpdir(). Plaintext is reached
+ * into plain_fd, a private file without a name (tr_private_file), so no
+ * plaintext survives the process however it ends. Plaintext is reached
  * through three functions in backup.c: ib_manifest_db_plain() (the
  * decrypted Manifest.db), ib_data_open() (a streaming AES-CBC reader) and
- * ib_data_plain() (a decrypted copy in dec_dir, for SQLite). close()
- * removes dec_dir and frees (wipes) the keybag.
+ * ib_data_plain() (a decrypted copy in a private file, for SQLite).
+ * close() closes plain_fd and frees (wipes) the keybag.
  *
  * Not thread-safe: the iteration statement, the lookup statements and
  * path_buf are shared, so one thread at a time uses an opened backup.
@@ -124,9 +125,8 @@ typedef struct tr_ios_backup {
 
 	/* encrypted backups */
 	struct tr_keybag *kb;                    /* unlocked keybag (class keys), or NULL */
-	char *dec_dir;                           /* private folder for decrypted copies, or NULL */
-	char *plain_db;                          /* path of the plaintext Manifest.db opened */
-	uint64_t dec_seq;                        /* names of the per-database sub-folders */
+	char *plain_db;                          /* plain Manifest.db: its path, or NULL */
+	int plain_fd;                            /* decrypted Manifest.db: a private file, or -1 */
 	int strict;                              /* set by `decrypt`: no tr_incomplete() for a
 	                        per-file problem (the caller fails instead) */
 	char reported_id[TR_IOS_FILEID_LEN + 1]; /* last file marked incomplete */
