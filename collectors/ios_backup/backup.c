@@ -1911,13 +1911,6 @@ static int find_wal(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, tr_file *w
 	return rc;
 }
 
-/* A non-empty regular file at p (our own temp files)? */
-static int nonempty_file(const char *p)
-{
-	struct stat sb;
-	return lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
-}
-
 /* Is the data of fileID id a non-empty regular file, reached without a
  * link below the root? */
 static int nonempty_data(const tr_ios_backup *st, const char *id)
