@@ -267,7 +267,8 @@ static int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	/* The report folder before anything slow (tr_scan checks it too). */
-	if ((rc = tr_output_check(ctx, path)) != 0) {
+	if ((rc = tr_output_check(ctx, path)) != 0 ||
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
 		ex = fail_input(ctx, rc);
 		goto out;
 	}
@@ -349,6 +350,13 @@ static int cmd_decrypt(int argc, char **argv)
 	if (!path || !out || !*out) {
 		tr_ctx_destroy(ctx);
 		return cli_usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
+	}
+	/* The user's inputs before the evidence: exit 2, not 3. */
+	if ((rc = cli_check_new_folder(ctx, out)) != 0 ||
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
+		ex = fail_input(ctx, rc);
+		tr_ctx_destroy(ctx);
+		return ex;
 	}
 	use_progress(o, quiet);
 	install_signals(ctx);

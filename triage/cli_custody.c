@@ -277,7 +277,8 @@ int cli_cmd_recheck(int argc, char **argv)
 	}
 	if ((rc = write_and_print(ctx, json)) != TR_OK) {
 		fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
-		ex = tr_exit_code(rc);
+		/* the report folder or stdout: the output, not the evidence */
+		ex = tr_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 		goto out;
 	}
 	/* As for a scan: nothing found in an incomplete recheck is exit 5,
