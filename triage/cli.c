@@ -266,8 +266,11 @@ static int cmd_scan(int argc, char **argv)
 		ex = cli_usage_error("scan", "%s", "--force goes with --output DIR");
 		goto out;
 	}
-	/* The report folder before anything slow (tr_scan checks it too). */
-	if ((rc = tr_output_check(ctx, path)) != 0 ||
+	/* The report folder before anything slow (tr_scan checks it too),
+	 * with the device identifier already hidden from its messages. */
+	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
+		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
+	if (rc != 0 || (rc = tr_output_check(ctx, path)) != 0 ||
 	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
 		ex = fail_input(ctx, rc);
 		goto out;
@@ -352,7 +355,9 @@ static int cmd_decrypt(int argc, char **argv)
 		return cli_usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
 	}
 	/* The user's inputs before the evidence: exit 2, not 3. */
-	if ((rc = cli_check_new_folder(ctx, out)) != 0 ||
+	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
+		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
+	if (rc != 0 || (rc = cli_check_new_folder(ctx, out)) != 0 ||
 	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
 		ex = fail_input(ctx, rc);
 		tr_ctx_destroy(ctx);

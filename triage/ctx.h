@@ -9,6 +9,9 @@
 
 #include "triage.h"
 
+/* Device identifiers remembered from one evidence path (redact.c). */
+#define TR_MAX_DEVICE_IDS 8
+
 /* A key/value pair copied into a finding. */
 typedef struct tr_fkv {
 	char *key;
@@ -88,6 +91,10 @@ struct tr_ctx {
 	int report_written; /* tr_report_write() filled opts.output_dir */
 	char *evidence_path; /* PATH of the last tr_scan(), for the output checks */
 	struct tr_custody *custody; /* custody.c: what the report binds; NULL until used */
+	/* redact.c: identifiers in the evidence path, never shown (a fixed
+	 * array: redact.c uses no other core file, which all use it) */
+	char device_ids[TR_MAX_DEVICE_IDS][41];
+	size_t ndevice_ids;
 };
 
 /* A context for one worker thread: it shares the parent's options,
@@ -107,6 +114,13 @@ int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char
  * artifact and indicator (it gains a "raw_mentions" record field) and
  * drops it. Call before tr_findings_sort(). */
 int tr_fold_mentions(tr_ctx *ctx);
+
+/* redact.c: every device identifier that tr_hide_device_ids() found,
+ * replaced in s by "[device id]" (s only shrinks). ctx may be a worker's
+ * child context (its scan's list is used). tr_redact_dup: a malloc'ed
+ * redacted copy, NULL for NULL or out of memory. */
+void tr_redact_inplace(const tr_ctx *ctx, char *s);
+char *tr_redact_dup(const tr_ctx *ctx, const char *s);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
 void tr_strlist_free(tr_strlist *l);
