@@ -131,7 +131,7 @@ static const struct cmd *find_cmd(const char *name);
 
 static int fail(tr_ctx *ctx, int rc)
 {
-	fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+	cli_error_line("spytriage", tr_errmsg(ctx));
 	return tr_exit_code(rc);
 }
 
@@ -368,8 +368,10 @@ static int cmd_decrypt(int argc, char **argv)
 	if ((rc = tr_export(ctx, path, out)) != 0) {
 		ex = fail(ctx, rc);
 	} else {
-		for (size_t i = 0; i < tr_note_count(ctx); i++)
-			printf("%s\n", tr_note_get(ctx, i));
+		for (size_t i = 0; i < tr_note_count(ctx); i++) {
+			cli_put(stdout, tr_note_get(ctx, i));
+			fputc('\n', stdout);
+		}
 	}
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
@@ -640,7 +642,9 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "spytriage help: unknown command '%s'\n", argv[1]);
+		fputs("spytriage help: unknown command '", stderr);
+		cli_put(stderr, argv[1]);
+		fputs("'\n", stderr);
 		general_help(stderr);
 		return EXIT_USAGE;
 	}
@@ -663,7 +667,9 @@ int main(int argc, char **argv)
 		return cmd_version(1, argv);
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "spytriage: unknown command '%s'\n", argv[1]);
+		fputs("spytriage: unknown command '", stderr);
+		cli_put(stderr, argv[1]);
+		fputs("'\n", stderr);
 		general_help(stderr);
 		return EXIT_USAGE;
 	}
