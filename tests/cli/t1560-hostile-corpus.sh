@@ -64,8 +64,9 @@ while IFS="$tab" read -r name want frag flags cmd; do
 	if [ -z "$why" ]; then
 		pass=$((pass + 1))
 	else
-		echo "FAIL case $name: spytriage $cmd: $why" >&2
-		sed -n '1,5p' "$TMP/err" | sed 's/^/    stderr: /' >&2
+		shown=$(printf '%s\n' "$cmd" | sed "s/$(printf '\033')/\\\\x1b/g") # no raw ESC here either
+		echo "FAIL case $name: spytriage $shown: $why" >&2
+		sed -n '1,5p' "$TMP/err" | cat -v | sed 's/^/    stderr: /' >&2
 		failed="$failed $name"
 	fi
 done <"$list"
