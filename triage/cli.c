@@ -271,7 +271,7 @@ static int cmd_scan(int argc, char **argv)
 	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
 		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
 	if (rc != 0 || (rc = tr_output_check(ctx, path)) != 0 ||
-	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file, path)) != 0)) {
 		ex = fail_input(ctx, rc);
 		goto out;
 	}
@@ -358,7 +358,7 @@ static int cmd_decrypt(int argc, char **argv)
 	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
 		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
 	if (rc != 0 || (rc = cli_check_new_folder(ctx, out)) != 0 ||
-	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file)) != 0)) {
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file, path)) != 0)) {
 		ex = fail_input(ctx, rc);
 		tr_ctx_destroy(ctx);
 		return ex;

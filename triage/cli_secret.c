@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,9 +307,20 @@ static char *folder_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-static int check_parent(tr_ctx *ctx, const char *path, const char *what)
+/* Is p dir itself or below it? Both canonical (realpath). */
+static int is_under(const char *p, const char *dir)
 {
-	char *dir = folder_of(path);
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* The folder path will be created in must exist, be a folder and, when
+ * evidence is given, not be inside it. */
+static int check_parent(tr_ctx *ctx, const char *path, const char *what, const char *evidence)
+{
+	char *dir = folder_of(path), rdir[PATH_MAX], rev[PATH_MAX];
 	struct stat st;
 	int rc = TR_OK;
 
@@ -320,11 +332,16 @@ static int check_parent(tr_ctx *ctx, const char *path, const char *what)
 	else if (!S_ISDIR(st.st_mode))
 		rc = tr_set_error(ctx, TR_EUSAGE, "%s: cannot create the %s: %s is not a folder",
 		                  path, what, dir);
+	else if (evidence && realpath(dir, rdir) && realpath(evidence, rev) && is_under(rdir, rev))
+		rc = tr_set_error(ctx, TR_EUSAGE,
+		                  "%s: the %s would be written inside the evidence %s; give a "
+		                  "path outside it (evidence is never written to)",
+		                  path, what, evidence);
 	free(dir);
 	return rc;
 }
 
-int cli_check_key_file(tr_ctx *ctx, const char *path)
+int cli_check_key_file(tr_ctx *ctx, const char *path, const char *evidence)
 {
 	unsigned char buf[68];
 	struct stat st;
@@ -334,7 +351,7 @@ int cli_check_key_file(tr_ctx *ctx, const char *path)
 
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
-			return check_parent(ctx, path, "key file");
+			return check_parent(ctx, path, "key file", evidence);
 		return tr_set_error(ctx, TR_EUSAGE, "%s: key file: %s", path, strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode))
@@ -374,5 +391,5 @@ int cli_check_new_folder(tr_ctx *ctx, const char *path)
 		return TR_OK;
 	if (errno != ENOENT)
 		return tr_set_error(ctx, TR_EUSAGE, "%s: %s", path, strerror(errno));
-	return check_parent(ctx, path, "output folder");
+	return check_parent(ctx, path, "output folder", NULL);
 }

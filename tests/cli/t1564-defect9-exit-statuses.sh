@@ -36,6 +36,11 @@ must_contain "$TMP/err" "$TMP/badkey: not a backup key file"
 expect_exit 2 "$BIN" scan "$enc" --key-file "$TMP/no-such/k" --password-file "$TMP/pw"
 must_contain "$TMP/err" "$TMP/no-such/k: cannot create the key file"
 [ ! -e "$TMP/d1" ] || die "decrypt made its output folder although refused"
+# A key file to be written inside the evidence: refused, nothing written.
+expect_exit 2 "$BIN" scan "$enc" --key-file "$enc/k" --password-file "$TMP/pw"
+must_contain "$TMP/err" "$enc/k: the key file would be written inside the evidence"
+expect_exit 2 "$BIN" decrypt "$enc" --output "$TMP/d2" --key-file "$enc/k" --password-file "$TMP/pw"
+must_contain "$TMP/err" "inside the evidence"
 # A well-formed key that does not unlock the backup: the evidence cannot
 # be opened with it, 3, like a wrong password.
 printf '%064d\n' 0 >"$TMP/zerokey"
