@@ -142,15 +142,22 @@ $(B)/fixtures/%: fixtures/%.c $(FIX_LIBSRCS)
 
 fixtures: check-deps $(FIX_BINS)
 
+# The seccomp wrapper that kills a command on any socket call
+# (tests/nosocket.c, for tests/cli/t1561-no-socket.sh). Plain libc.
+NOSOCK = $(B)/tests/nosocket
+$(NOSOCK): tests/nosocket.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
+
 # ---------------------------------------------------------------- test
 test: deps
-	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS)
+	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS) $(NOSOCK)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) sh tests/run.sh
 
 unit: check-deps $(UNIT_BINS) $(FIX_BINS)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=unit sh tests/run.sh
 
-cli-test: check-deps $(BIN) $(FIX_BINS)
+cli-test: check-deps $(BIN) $(FIX_BINS) $(NOSOCK)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=cli sh tests/run.sh
 
 # ---------------------------------------------------------------- demo

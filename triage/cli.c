@@ -132,7 +132,7 @@ static const struct cmd *find_cmd(const char *name);
 
 static int fail(tr_ctx *ctx, int rc)
 {
-	fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+	cli_error_line("spytriage", tr_errmsg(ctx));
 	return tr_exit_code(rc);
 }
 
@@ -354,8 +354,12 @@ static int cmd_scan(int argc, char **argv)
 		ex = cli_usage_error("scan", "%s", "--force goes with --output DIR");
 		goto out;
 	}
-	/* The report folder before anything slow (tr_scan checks it too). */
-	if ((rc = tr_output_check(ctx, path)) != 0) {
+	/* The report folder before anything slow (tr_scan checks it too),
+	 * with the device identifier already hidden from its messages. */
+	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
+		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
+	if (rc != 0 || (rc = tr_output_check(ctx, path)) != 0 ||
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file, path)) != 0)) {
 		ex = fail_input(ctx, rc);
 		goto out;
 	}
@@ -446,13 +450,24 @@ static int cmd_decrypt(int argc, char **argv)
 		tr_ctx_destroy(ctx);
 		return cli_usage_error("decrypt", "%s", "usage: spytriage decrypt EVIDENCE --output DIR");
 	}
+	/* The user's inputs before the evidence: exit 2, not 3. */
+	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
+		tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
+	if (rc != 0 || (rc = cli_check_new_folder(ctx, out)) != 0 ||
+	    (o->key_file && (rc = cli_check_key_file(ctx, o->key_file, path)) != 0)) {
+		ex = fail_input(ctx, rc);
+		tr_ctx_destroy(ctx);
+		return ex;
+	}
 	use_progress(o, quiet);
 	install_signals(ctx);
 	if ((rc = tr_export(ctx, path, out)) != 0) {
 		ex = fail(ctx, rc);
 	} else {
-		for (size_t i = 0; i < tr_note_count(ctx); i++)
-			printf("%s\n", tr_note_get(ctx, i));
+		for (size_t i = 0; i < tr_note_count(ctx); i++) {
+			cli_put(stdout, tr_note_get(ctx, i));
+			fputc('\n', stdout);
+		}
 	}
 	g_ctx = NULL;
 	tr_ctx_destroy(ctx);
@@ -733,7 +748,9 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "spytriage help: unknown command '%s'\n", argv[1]);
+		fputs("spytriage help: unknown command '", stderr);
+		cli_put(stderr, argv[1]);
+		fputs("'\n", stderr);
 		general_help(stderr);
 		return EXIT_USAGE;
 	}
@@ -756,7 +773,9 @@ int main(int argc, char **argv)
 		return cmd_version(1, argv);
 	c = find_cmd(argv[1]);
 	if (!c) {
-		fprintf(stderr, "spytriage: unknown command '%s'\n", argv[1]);
+		fputs("spytriage: unknown command '", stderr);
+		cli_put(stderr, argv[1]);
+		fputs("'\n", stderr);
 		general_help(stderr);
 		return EXIT_USAGE;
 	}

@@ -92,20 +92,22 @@ int cli_cmd_verify_report(int argc, char **argv)
 	rc = tr_verify_report(ctx, argv[1]);
 	switch (rc) {
 	case TR_OK:
-		for (size_t i = 0; i < tr_note_count(ctx); i++)
-			printf("%s\n", tr_note_get(ctx, i));
+		for (size_t i = 0; i < tr_note_count(ctx); i++) {
+			cli_put(stdout, tr_note_get(ctx, i));
+			fputc('\n', stdout);
+		}
 		ex = fflush(stdout) == 0 ? 0 : EXIT_INTERNAL;
 		break;
 	case TR_EFORMAT:
-		fprintf(stderr, "spytriage verify-report: NOT INTACT: %s\n", tr_errmsg(ctx));
+		cli_error_line("spytriage verify-report: NOT INTACT", tr_errmsg(ctx));
 		ex = EXIT_DAMAGED;
 		break;
 	case TR_ENOTFOUND:
-		fprintf(stderr, "spytriage verify-report: %s\n", tr_errmsg(ctx));
+		cli_error_line("spytriage verify-report", tr_errmsg(ctx));
 		ex = EXIT_USAGE;
 		break;
 	default:
-		fprintf(stderr, "spytriage verify-report: %s\n", tr_errmsg(ctx));
+		cli_error_line("spytriage verify-report", tr_errmsg(ctx));
 		ex = tr_exit_code(rc);
 		break;
 	}
@@ -271,24 +273,25 @@ int cli_cmd_recheck(int argc, char **argv)
 	}
 	for (size_t i = 0; i < niocs; i++) {
 		if ((rc = tr_load_iocs(ctx, iocs[i])) != TR_OK) {
-			fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+			cli_error_line("spytriage", tr_errmsg(ctx));
 			ex = tr_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 			goto out;
 		}
 	}
 	if ((rc = tr_load_rules(ctx, rules ? rules : tr_default_rules_dir())) != TR_OK) {
-		fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+		cli_error_line("spytriage", tr_errmsg(ctx));
 		ex = tr_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 		goto out;
 	}
 	if ((rc = tr_recheck(ctx, report, &verdict)) != TR_OK) {
-		fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+		cli_error_line("spytriage", tr_errmsg(ctx));
 		ex = rc == TR_EFORMAT ? EXIT_EVIDENCE : tr_exit_code(rc);
 		goto out;
 	}
 	if ((rc = write_and_print(ctx, json)) != TR_OK) {
-		fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
-		ex = tr_exit_code(rc);
+		cli_error_line("spytriage", tr_errmsg(ctx));
+		/* the report folder or stdout: the output, not the evidence */
+		ex = tr_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 		goto out;
 	}
 	/* As for a scan: nothing found in an incomplete recheck is exit 5,

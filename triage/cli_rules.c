@@ -66,33 +66,22 @@ const char cli_rules_help[] =
 static int fail(tr_ctx *ctx, int rc)
 {
 	int ex = tr_exit_code(rc);
-	fprintf(stderr, "spytriage: %s\n", tr_errmsg(ctx));
+	cli_error_line("spytriage", tr_errmsg(ctx));
 	return ex == EXIT_INTERNAL ? ex : EXIT_USAGE;
 }
 
 static void print_notes(const tr_ctx *ctx)
 {
-	for (size_t i = 0; i < tr_note_count(ctx); i++)
-		printf("%s\n", tr_note_get(ctx, i));
+	for (size_t i = 0; i < tr_note_count(ctx); i++) {
+		cli_put(stdout, tr_note_get(ctx, i));
+		fputc('\n', stdout);
+	}
 }
 
 /* s escaped for the terminal. */
 static void put(const char *s)
 {
-	char small[512];
-	size_t n = tr_term_escape(s, 0, small, sizeof small);
-	if (n < sizeof small) {
-		fputs(small, stdout);
-		return;
-	}
-	char *big = malloc(n + 1);
-	if (!big) {
-		fputs(small, stdout);
-		return;
-	}
-	tr_term_escape(s, 0, big, n + 1);
-	fputs(big, stdout);
-	free(big);
+	cli_put(stdout, s);
 }
 
 /* ------------------------------------------------------------- check */
@@ -113,9 +102,10 @@ static int rules_check(int argc, char **argv)
 	print_notes(ctx);
 	if (rc != 0)
 		ex = fail(ctx, rc);
-	else
-		printf("%s: rule packs compile without warnings and match their manifests\n",
-		       dir ? dir : tr_default_rules_dir());
+	else {
+		put(dir ? dir : tr_default_rules_dir());
+		fputs(": rule packs compile without warnings and match their manifests\n", stdout);
+	}
 	tr_ctx_destroy(ctx);
 	return ex;
 }
@@ -162,8 +152,9 @@ static void print_pack(const tr_pack *p)
 		fputc('\n', stdout);
 		return;
 	}
-	printf("  version %lu  %s  %zu indicator%s\n", p->version, *p->date ? p->date : "no date",
-	       p->indicators, p->indicators == 1 ? "" : "s");
+	printf("  version %lu  ", p->version);
+	put(*p->date ? p->date : "no date");
+	printf("  %zu indicator%s\n", p->indicators, p->indicators == 1 ? "" : "s");
 	fputs("  folder:     ", stdout);
 	put(p->dir);
 	fputs("\n  about:      ", stdout);
@@ -182,16 +173,20 @@ static void print_pack(const tr_pack *p)
 	fputs(nrules ? "\n" : " none\n", stdout);
 	if (nrows) {
 		fputs("  by type:   ", stdout);
-		for (size_t i = 0; i < nrows; i++)
-			printf("%s %s %zu", i ? "," : "", rows[i].name, rows[i].count);
+		for (size_t i = 0; i < nrows; i++) {
+			fputs(i ? ", " : " ", stdout);
+			put(rows[i].name);
+			printf(" %zu", rows[i].count);
+		}
 		fputc('\n', stdout);
 	}
 	for (size_t s = 0; s < p->nsources; s++) {
 		const tr_pack_source *src = &p->sources[s];
 		fputs("  source:     ", stdout);
 		put(src->file);
-		printf("  %s  %zu indicator%s", *src->date ? src->date : "no date", src->indicators,
-		       src->indicators == 1 ? "" : "s");
+		fputs("  ", stdout);
+		put(*src->date ? src->date : "no date");
+		printf("  %zu indicator%s", src->indicators, src->indicators == 1 ? "" : "s");
 		if (src->skipped)
 			printf(" (%zu skipped)", src->skipped);
 		printf("\n              SHA-256 %s\n", src->sha256);

@@ -31,11 +31,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -64,15 +66,18 @@ static int from_file(tr_ctx *ctx, const char *path, char **pw, size_t *len)
 	if (fd < 0) {
 		int e = errno;
 		free(buf);
-		return tr_set_error(ctx, e == ENOENT ? TR_ENOTFOUND : TR_EIO,
-		                    "%s: cannot open password file: %s", path, strerror(e));
+		/* The password file is the user's input, not evidence: any
+		 * problem with it is TR_EUSAGE, exit 2 (docs/report-format.md,
+		 * "Exit status"), be it absent, a folder or unreadable. */
+		return tr_set_error(ctx, TR_EUSAGE, "%s: cannot open password file: %s", path,
+		                    strerror(e));
 	}
 	while (got < cap - 1) {
 		ssize_t n = read(fd, buf + got, cap - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot read password file: %s", path,
+			rc = tr_set_error(ctx, TR_EUSAGE, "%s: cannot read password file: %s", path,
 			                  strerror(errno));
 			break;
 		}
@@ -295,4 +300,105 @@ int cli_passphrase(tr_ctx *ctx, void *arg, const char *prompt, char **pw, size_t
 	                    "encrypted backup: no password given (use --password-file, "
 	                    "%s, or run on a terminal)",
 	                    PASSWORD_ENV);
+}
+
+/* ------------------------------------------------------------------ */
+/* Key file and output folder checks (exit 2, before the scan)         */
+
+/* The folder part of path ("." when none). Malloc'ed; NULL: no memory. */
+static char *folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+/* Is p dir itself or below it? Both canonical (realpath). */
+static int is_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* The folder path will be created in must exist, be a folder and, when
+ * evidence is given, not be inside it. */
+static int check_parent(tr_ctx *ctx, const char *path, const char *what, const char *evidence)
+{
+	char *dir = folder_of(path), rdir[PATH_MAX], rev[PATH_MAX];
+	struct stat st;
+	int rc = TR_OK;
+
+	if (!dir)
+		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	if (stat(dir, &st) != 0)
+		rc = tr_set_error(ctx, TR_EUSAGE, "%s: cannot create the %s: %s: %s", path, what,
+		                  dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		rc = tr_set_error(ctx, TR_EUSAGE, "%s: cannot create the %s: %s is not a folder",
+		                  path, what, dir);
+	else if (evidence && realpath(dir, rdir) && realpath(evidence, rev) && is_under(rdir, rev))
+		rc = tr_set_error(ctx, TR_EUSAGE,
+		                  "%s: the %s would be written inside the evidence %s; give a "
+		                  "path outside it (evidence is never written to)",
+		                  path, what, evidence);
+	free(dir);
+	return rc;
+}
+
+int cli_check_key_file(tr_ctx *ctx, const char *path, const char *evidence)
+{
+	unsigned char buf[68];
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return check_parent(ctx, path, "key file", evidence);
+		return tr_set_error(ctx, TR_EUSAGE, "%s: key file: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return tr_set_error(ctx, TR_EUSAGE, "%s: key file is not a regular file", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return tr_set_error(ctx, TR_EUSAGE, "%s: cannot open key file: %s", path,
+		                    strerror(errno));
+	do
+		n = read(fd, buf, sizeof buf);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0) {
+		OPENSSL_cleanse(buf, sizeof buf);
+		return tr_set_error(ctx, TR_EUSAGE, "%s: cannot read key file: %s", path,
+		                    strerror(errno));
+	}
+	len = (size_t)n;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	for (size_t i = 0; i < len && len == 64; i++)
+		if (!((buf[i] >= '0' && buf[i] <= '9') || ((buf[i] | 0x20) >= 'a' && (buf[i] | 0x20) <= 'f')))
+			len = 0;
+	OPENSSL_cleanse(buf, sizeof buf); /* the key itself */
+	if (len != 64)
+		return tr_set_error(ctx, TR_EUSAGE,
+		                    "%s: not a backup key file (expected 64 hex digits)", path);
+	return TR_OK;
+}
+
+int cli_check_new_folder(tr_ctx *ctx, const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return TR_OK;
+	if (errno != ENOENT)
+		return tr_set_error(ctx, TR_EUSAGE, "%s: %s", path, strerror(errno));
+	return check_parent(ctx, path, "output folder", NULL);
 }

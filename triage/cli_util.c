@@ -4,17 +4,49 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_util.h"
+#include "spytriage.h"
 
+void cli_put(FILE *f, const char *s)
+{
+	char small[512], *big;
+	size_t n = tr_term_escape(s, 0, small, sizeof small);
+	if (n < sizeof small) {
+		fputs(small, f);
+		return;
+	}
+	if (!(big = malloc(n + 1))) {
+		fputs(small, f); /* cut, still escaped */
+		return;
+	}
+	tr_term_escape(s, 0, big, n + 1);
+	fputs(big, f);
+	free(big);
+}
+
+void cli_error_line(const char *prefix, const char *msg)
+{
+	fprintf(stderr, "%s: ", prefix);
+	cli_put(stderr, msg);
+	fputc('\n', stderr);
+}
+
+/* The arguments a usage error quotes are the user's, but may be pasted
+ * from anywhere: escaped like everything else. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 	fprintf(stderr, "spytriage %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
+	cli_put(stderr, msg ? msg : "(out of memory)");
+	free(msg);
 	fprintf(stderr, "\nTry 'spytriage help %s'.\n", cmd);
 	return 2;
 }

@@ -5,6 +5,8 @@
 #ifndef TR_CLI_UTIL_H
 #define TR_CLI_UTIL_H
 
+#include <stdio.h>
+
 /* Prints "spytriage CMD: <message>" and a pointer to the command's help on
  * stderr; returns the usage exit status (2). */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -23,5 +25,16 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 /* A size: a whole number of bytes, or with the suffix K, M, G or T
  * (powers of 1024), at least 1. 0 when parsed, -1 otherwise. */
 int cli_parse_size(const char *v, unsigned long long *out);
+
+/* The one way the CLI prints text it did not write itself (messages naming
+ * evidence files, indicator and pack names, dates and paths, arguments):
+ * s to f with terminal controls escaped (tr_term_escape: \xNN for ESC,
+ * CR, newline and the other C0/C1 controls, \uNNNN for bidirectional
+ * overrides), so a hostile name cannot move the cursor, clear the screen,
+ * forge a line or hide text (issue 12, defect 8). */
+void cli_put(FILE *f, const char *s);
+
+/* "PREFIX: MESSAGE\n" on stderr, MESSAGE through cli_put(). */
+void cli_error_line(const char *prefix, const char *msg);
 
 #endif

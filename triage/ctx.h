@@ -9,6 +9,9 @@
 
 #include "triage.h"
 
+/* Device identifiers remembered from one evidence path (redact.c). */
+#define TR_MAX_DEVICE_IDS 8
+
 /* A key/value pair copied into a finding. */
 typedef struct tr_fkv {
 	char *key;
@@ -93,6 +96,10 @@ struct tr_ctx {
 	/* signed packs (pack_trust.c) */
 	tr_strlist keyrings; /* --keyring folders, besides the shipped and the user's */
 	int allow_unsigned;  /* --allow-unsigned: unverified packs used, and said */
+	/* redact.c: identifiers in the evidence path, never shown (a fixed
+	 * array: redact.c uses no other core file, which all use it) */
+	char device_ids[TR_MAX_DEVICE_IDS][41];
+	size_t ndevice_ids;
 };
 
 /* A context for one worker thread: it shares the parent's options,
@@ -112,6 +119,13 @@ int tr_add_mention(tr_ctx *ctx, const tr_file *f, enum tr_match kind, const char
  * artifact and indicator (it gains a "raw_mentions" record field) and
  * drops it. Call before tr_findings_sort(). */
 int tr_fold_mentions(tr_ctx *ctx);
+
+/* redact.c: every device identifier that tr_hide_device_ids() found,
+ * replaced in s by "[device id]" (s only shrinks). ctx may be a worker's
+ * child context (its scan's list is used). tr_redact_dup: a malloc'ed
+ * redacted copy, NULL for NULL or out of memory. */
+void tr_redact_inplace(const tr_ctx *ctx, char *s);
+char *tr_redact_dup(const tr_ctx *ctx, const char *s);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
 void tr_strlist_free(tr_strlist *l);

@@ -296,9 +296,14 @@ int tr_set_command_line(tr_ctx *ctx, int argc, const char *const *argv)
 	if (!c)
 		return TR_ENOMEM;
 	tr_strlist_free(&c->argv);
-	for (int i = 0; i < argc; i++)
-		if (tr_strlist_add(&c->argv, argv[i]) != TR_OK)
+	for (int i = 0; i < argc; i++) {
+		/* the evidence path without its device identifier (redact.c) */
+		char *a = tr_redact_dup(ctx, argv[i]);
+		int rc = a ? tr_strlist_add(&c->argv, a) : TR_ENOMEM;
+		free(a);
+		if (rc != TR_OK)
 			return TR_ENOMEM;
+	}
 	return TR_OK;
 }
 
@@ -656,7 +661,7 @@ int tr_custody_render_manifest(tr_ctx *ctx, char **buf, size_t *len)
 static json_t *evidence_json(tr_ctx *ctx, tr_custody *c)
 {
 	json_t *o = json_object();
-	char *buf = NULL, hex[65] = "";
+	char *buf = NULL, *root, hex[65] = "";
 	size_t len = 0, lines = 0;
 	uint8_t d[32];
 	int bad = 0;
@@ -670,7 +675,9 @@ static json_t *evidence_json(tr_ctx *ctx, tr_custody *c)
 	if (tr_sha256_buf(buf, len, d) == 0)
 		tr_hex(d, 32, hex);
 	free(buf);
-	bad |= tr_json_set(o, "root", tr_json_str(c->recheck ? NULL : c->root));
+	root = c->recheck ? NULL : tr_redact_dup(ctx, c->root); /* redact.c */
+	bad |= tr_json_set(o, "root", tr_json_str(root));
+	free(root);
 	bad |= tr_json_set(o, "files", tr_json_count(lines));
 	bad |= tr_json_set(o, "listing", json_string(TR_EVIDENCE_SHA256_FILE));
 	bad |= tr_json_set(o, "listing_sha256", json_string(hex));

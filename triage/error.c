@@ -47,6 +47,7 @@ int tr_set_error(tr_ctx *ctx, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
 	va_end(ap);
+	tr_redact_inplace(ctx, ctx->errmsg); /* no device identifier (redact.c) */
 	return status;
 }
 

@@ -47,7 +47,7 @@ int tr_set_info(tr_ctx *ctx, const char *key, const char *value)
 	for (i = 0; i < ctx->info_keys.n; i++) {
 		int c = strcmp(ctx->info_keys.v[i], key);
 		if (c == 0) {
-			v = strdup(value ? value : "");
+			v = tr_redact_dup(ctx, value ? value : ""); /* redact.c */
 			if (!v)
 				return TR_ENOMEM;
 			free(ctx->info_vals.v[i]);
@@ -60,10 +60,13 @@ int tr_set_info(tr_ctx *ctx, const char *key, const char *value)
 	/* Append, then rotate into sorted position. */
 	if (tr_strlist_add(&ctx->info_keys, key) != TR_OK)
 		return TR_ENOMEM;
-	if (tr_strlist_add(&ctx->info_vals, value) != TR_OK) {
+	v = tr_redact_dup(ctx, value ? value : ""); /* redact.c */
+	if (!v || tr_strlist_add(&ctx->info_vals, v) != TR_OK) {
+		free(v);
 		free(ctx->info_keys.v[--ctx->info_keys.n]);
 		return TR_ENOMEM;
 	}
+	free(v);
 	for (size_t j = ctx->info_keys.n - 1; j > i; j--) {
 		char *tk = ctx->info_keys.v[j], *tv = ctx->info_vals.v[j];
 		ctx->info_keys.v[j] = ctx->info_keys.v[j - 1];
@@ -94,6 +97,7 @@ void tr_note(tr_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	tr_redact_inplace(ctx, buf);
 	(void)tr_strlist_add(&ctx->notes, buf);
 }
 
@@ -117,7 +121,8 @@ const char *tr_incomplete_get(const tr_ctx *ctx, size_t i)
 	return i < ctx->incomplete.n ? ctx->incomplete.v[i] : NULL;
 }
 
-static void add_prefixed(tr_strlist *l, const char *artifact, const char *fmt, va_list ap)
+static void add_prefixed(const tr_ctx *ctx, tr_strlist *l, const char *artifact, const char *fmt,
+                         va_list ap)
 {
 	char msg[2048], buf[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -125,6 +130,7 @@ static void add_prefixed(tr_strlist *l, const char *artifact, const char *fmt, v
 		snprintf(buf, sizeof buf, "%s: %s", artifact, msg);
 	else
 		snprintf(buf, sizeof buf, "%s", msg);
+	tr_redact_inplace(ctx, buf); /* no device identifier (redact.c) */
 	(void)tr_strlist_add(l, buf);
 }
 
@@ -132,7 +138,7 @@ void tr_warn(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_prefixed(&ctx->warnings, artifact, fmt, ap);
+	add_prefixed(ctx, &ctx->warnings, artifact, fmt, ap);
 	va_end(ap);
 }
 
@@ -140,10 +146,10 @@ void tr_incomplete(tr_ctx *ctx, const char *artifact, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_prefixed(&ctx->incomplete, artifact, fmt, ap);
+	add_prefixed(ctx, &ctx->incomplete, artifact, fmt, ap);
 	va_end(ap);
 	va_start(ap, fmt);
-	add_prefixed(&ctx->warnings, artifact, fmt, ap);
+	add_prefixed(ctx, &ctx->warnings, artifact, fmt, ap);
 	va_end(ap);
 }
 

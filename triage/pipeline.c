@@ -101,6 +101,8 @@ int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	const tr_collector *col = NULL;
 	int rc;
 
+	if ((rc = tr_hide_device_ids(ctx, path)) != TR_OK)
+		return tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
 	if ((rc = pick_collector(ctx, path, &col)) != TR_OK)
 		return rc;
 	if (!col)
@@ -386,6 +388,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	free(ctx->evidence_path);
 	if (!(ctx->evidence_path = strdup(path)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
+	if ((rc = tr_hide_device_ids(ctx, path)) != TR_OK)
+		return tr_set_error(ctx, rc, "the evidence path names too many device identifiers");
 	/* The report folder before the evidence: a scan that cannot be
 	 * reported is not started. */
 	if ((rc = tr_output_check(ctx, path)) != TR_OK)

@@ -424,6 +424,15 @@ int tr_exit_code(int status);
  * TR_ENOMEM. */
 int tr_set_command_line(tr_ctx *ctx, int argc, const char *const *argv);
 
+/* Device identifiers in the evidence path PATH (a folder named after the
+ * device's unique identifier: 40 hex digits, or 8 hex digits, '-' and 16
+ * hex digits) are never shown: from this call on, every message, report
+ * value and the recorded command line of ctx say "[device id]" instead
+ * (triage/redact.c). tr_scan() and tr_export() call it; a program calls
+ * it first so that its checks before the scan are covered too. TR_OK, or
+ * TR_ELIMIT (no message set) for a path with more than 8 different ones. */
+int tr_hide_device_ids(tr_ctx *ctx, const char *path);
+
 /* With yes, observables.jsonl keeps personal values (visited URLs and
  * domains, e-mail addresses) readable instead of as keyed hashes. */
 void tr_set_include_personal_data(tr_ctx *ctx, int yes);

@@ -80,8 +80,12 @@ static void test_password_file(void **state)
 	assert_int_equal(cli_passphrase(ctx, &src, NULL, &pw, &len), TR_OK);
 	assert_int_equal(len, 4096);
 	tr_secret_free(pw, len);
+	/* issue 12, defect 9: an absent password file, or a folder, is the
+	 * user's input (TR_EUSAGE, exit 2), like an empty one, not evidence */
 	snprintf(path, sizeof path, "%s/absent", dir);
-	assert_int_equal(cli_passphrase(ctx, &src, NULL, &pw, &len), TR_ENOTFOUND);
+	assert_int_equal(cli_passphrase(ctx, &src, NULL, &pw, &len), TR_EUSAGE);
+	snprintf(path, sizeof path, "%s", dir);
+	assert_int_equal(cli_passphrase(ctx, &src, NULL, &pw, &len), TR_EUSAGE);
 
 	tr_secret_free(NULL, 10); /* NULL-safe */
 	unit_rmtree(dir);
