@@ -222,7 +222,7 @@ fuzz: fuzz-deps
 	  lim="-max_total_time=$(FUZZ_SECONDS)"; [ -n "$(FUZZ_RUNS)" ] && lim="-runs=$(FUZZ_RUNS)"; \
 	  seeds="build-fuzz/seeds/$$n"; [ -d tests/fuzz/corpus/$$n ] && seeds="$$seeds tests/fuzz/corpus/$$n"; \
 	  echo "== fuzz $$n ($$lim)"; \
-	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
 	  nice -n 10 build-fuzz/fuzz_$$n $$lim $$dict -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$n/ $(FUZZ_FLAGS) \
 	    build-fuzz/corpus/$$n $$seeds >build-fuzz/logs/$$n.log 2>&1 || \

@@ -119,7 +119,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = fuzz ]; then
 			out="gen_fuzz_seeds failed: $seedout"
 			rc=1
 		else
-			out=$("$B/tests/fuzz_$name-replay" "$@" 2>&1)
+			out=$("$B/tests/fuzz_$name-replay" -v "$@" 2>&1)
 			rc=$?
 		fi
 		if [ "$rc" -eq 0 ]; then

@@ -15,6 +15,8 @@
 #include "pack.h"
 #include "tests/fuzz/fuzz_pack_fixed.h"
 
+static int made; /* the pack folder and its indicators.tsv, once */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	tr_ctx *ctx = fuzz_ctx();
@@ -43,9 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* manifest.json, alone in the pack folder "fuzz" */
 	fuzz_path(dir, sizeof dir, fuzz_tmpdir(), "fuzz");
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		abort();
-	fuzz_write(dir, TR_PACK_INDICATORS, FUZZ_PACK_TSV, sizeof FUZZ_PACK_TSV - 1);
+	if (!made) {
+		if (mkdir(dir, 0700) != 0)
+			abort();
+		fuzz_write(dir, TR_PACK_INDICATORS, FUZZ_PACK_TSV, sizeof FUZZ_PACK_TSV - 1);
+		made = 1;
+	}
 	fuzz_write(dir, TR_PACK_MANIFEST, data, size);
 	memset(&pack, 0, sizeof pack);
 	memset(&tsv2, 0, sizeof tsv2);
