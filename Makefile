@@ -11,9 +11,16 @@
 #                  and sign changed ones with SIGNING_KEY (a file outside the repo)
 #   make bench     generate a large backup once (BENCH_DIR), scan it, report
 #   make install   PREFIX=/usr/local DESTDIR=
+#   make fuzz      libFuzzer harnesses (tests/fuzz/fuzz_*.c) built with clang
+#                  into build-fuzz/ and run FUZZ_SECONDS each (FUZZ=name for
+#                  one, FUZZ_RUNS=N for a number of executions); installs
+#                  clang when missing (as root). docs/fuzzing.md
+#   make fuzz-regress  replays seeds, saved corpora and crashes through every
+#                  harness with $(CC) (no clang); also part of make test
 #
 # Variables: CC, CFLAGS, WARN, WERROR=1, SANITIZE=address,undefined, PREFIX,
-# DESTDIR, SHARED (reference material, default ../shared).
+# DESTDIR, SHARED (reference material, default ../shared), FUZZ, FUZZ_SECONDS,
+# FUZZ_RUNS, FUZZ_CC (make fuzz).
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -40,7 +47,15 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-ifneq ($(SANITIZE),)
+ifeq ($(FUZZING),1)
+# make fuzz builds the library again with clang and libFuzzer's coverage
+# instrumentation (set by the fuzz target; not for direct use).
+CC       = $(FUZZ_CC)
+B        = build-fuzz
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+           -fno-omit-frame-pointer
+OPT     ?= -O1 -g
+else ifneq ($(SANITIZE),)
 B        = build-san
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     ?= -O1 -g
@@ -78,9 +93,15 @@ FIX_SRCS  = $(sort $(wildcard fixtures/*.c))
 FIX_LIBSRCS = $(filter fixtures/lib_%.c,$(FIX_SRCS))
 FIX_MAINS = $(filter-out $(FIX_LIBSRCS),$(FIX_SRCS))
 FIX_BINS  = $(FIX_MAINS:fixtures/%.c=$(B)/fixtures/%)
+# Fuzz harnesses: one per tests/fuzz/fuzz_<name>.c; the replay build of
+# each (make fuzz-regress, make test) links tests/fuzz/replay.c instead of
+# libFuzzer.
+FUZZ_SRCS   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES  = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/tests/fuzz_%-replay)
 
 .PHONY: all deps check-deps test unit cli-test demo bench install uninstall clean fixtures format \
-        packs
+        packs fuzz fuzz-deps fuzz-build fuzz-regress
 
 all: check-deps $(BIN)
 
@@ -151,7 +172,7 @@ $(NOSOCK): tests/nosocket.c
 
 # ---------------------------------------------------------------- test
 test: deps
-	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS) $(NOSOCK)
+	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS) $(NOSOCK) $(FUZZ_REPLAY)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) sh tests/run.sh
 
 unit: check-deps $(UNIT_BINS) $(FIX_BINS)
@@ -159,6 +180,66 @@ unit: check-deps $(UNIT_BINS) $(FIX_BINS)
 
 cli-test: check-deps $(BIN) $(FIX_BINS) $(NOSOCK)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=cli sh tests/run.sh
+
+# ---------------------------------------------------------------- fuzz
+# docs/fuzzing.md. The replay build (any $(CC), with SANITIZE too) runs in
+# make test; make fuzz needs clang.
+$(B)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+fuzz-regress: check-deps $(FUZZ_REPLAY) $(B)/fixtures/gen_fuzz_seeds
+	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=fuzz sh tests/run.sh
+
+FUZZ_CC      ?= clang
+FUZZ         ?= $(FUZZ_NAMES)
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
+# Extra libFuzzer options, e.g. FUZZ_FLAGS=-jobs=1 or -max_len=65536.
+FUZZ_FLAGS   ?=
+FUZZ_DEBS     = clang libclang-rt-14-dev
+FUZZ_BINS     = $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+
+fuzz-deps:
+	@missing=""; for p in $(FUZZ_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make fuzz: installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make fuzz: run as root (or: sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends$$missing; \
+	fi
+
+# The harnesses themselves, linked with libFuzzer (only with FUZZING=1).
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz-build: check-deps $(FUZZ_BINS)
+
+# Each harness in turn, one process, FUZZ_SECONDS (or FUZZ_RUNS executions)
+# each, at nice 10: its corpus is build-fuzz/corpus/<name> (new inputs
+# kept there), seeded from the generated seeds and tests/fuzz/corpus/<name>;
+# a crash is written to build-fuzz/crashes/<name>/. The summary lines go to
+# build-fuzz/logs/<name>.log (docs/fuzzing.md says what to copy where).
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory check-deps $(B)/fixtures/gen_fuzz_seeds
+	@$(MAKE) --no-print-directory FUZZING=1 fuzz-build
+	@rm -rf build-fuzz/seeds && $(B)/fixtures/gen_fuzz_seeds build-fuzz/seeds >/dev/null
+	@set -e; for n in $(FUZZ); do \
+	  test -x build-fuzz/fuzz_$$n || { echo "make fuzz: no harness $$n (have: $(FUZZ_NAMES))" >&2; exit 2; }; \
+	  mkdir -p build-fuzz/corpus/$$n build-fuzz/crashes/$$n build-fuzz/logs; \
+	  dict=""; [ -f tests/fuzz/$$n.dict ] && dict="-dict=tests/fuzz/$$n.dict"; \
+	  lim="-max_total_time=$(FUZZ_SECONDS)"; [ -n "$(FUZZ_RUNS)" ] && lim="-runs=$(FUZZ_RUNS)"; \
+	  seeds="build-fuzz/seeds/$$n"; [ -d tests/fuzz/corpus/$$n ] && seeds="$$seeds tests/fuzz/corpus/$$n"; \
+	  echo "== fuzz $$n ($$lim)"; \
+	  ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
+	  nice -n 10 build-fuzz/fuzz_$$n $$lim $$dict -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$n/ $(FUZZ_FLAGS) \
+	    build-fuzz/corpus/$$n $$seeds >build-fuzz/logs/$$n.log 2>&1 || \
+	    { tail -n 60 build-fuzz/logs/$$n.log; echo "make fuzz: $$n FOUND A PROBLEM: input in build-fuzz/crashes/$$n/" >&2; exit 1; }; \
+	  grep -E '^#[0-9]+.*(DONE|pulse)|stat::' build-fuzz/logs/$$n.log | tail -n 6; \
+	done
 
 # ---------------------------------------------------------------- demo
 DEMO_DIR = $(B)/demo
@@ -202,12 +283,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 format:
-	clang-format -i $(LIB_SRCS) triage/cli.c $(CLI_SRCS) triage/*.h $(UNIT_SRCS) $(FIX_SRCS)
+	clang-format -i $(LIB_SRCS) triage/cli.c $(CLI_SRCS) triage/*.h $(UNIT_SRCS) $(FIX_SRCS) \
+	  $(FUZZ_SRCS) tests/fuzz/replay.c tests/fuzz/fuzz_common.h
 
 clean:
-	rm -rf build build-san spytriage
+	rm -rf build build-san build-fuzz spytriage
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(B)/triage/cli.d $(UNIT_BINS:=.d) $(FIX_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(B)/triage/cli.d $(UNIT_BINS:=.d) $(FIX_BINS:=.d) \
+         $(FUZZ_REPLAY:=.d)
 
 # ---------------------------------------------------------------- bench-literal
 # Speed of the literal sweep on random and text-like data (not a test).

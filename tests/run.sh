@@ -15,8 +15,15 @@
 # starting with "SKIP"; run.sh shows those lines and names the tests again
 # before the summary.
 #
+# Fuzz regression (docs/fuzzing.md): each harness tests/fuzz/fuzz_<name>.c,
+# built with the normal compiler and tests/fuzz/replay.c as
+# $B/tests/fuzz_<name>-replay, replays the seeds that
+# $B/fixtures/gen_fuzz_seeds writes (afresh, into $B/fuzz-seeds), its saved
+# corpus tests/fuzz/corpus/<name> and its crash inputs
+# tests/fuzz/crashes/<name>: one test per harness.
+#
 # Environment: B (build dir), BIN (spytriage binary), SHARED (../shared),
-# ONLY=unit|cli|lint to run one family, T=pattern to run matching CLI tests
+# ONLY=unit|fuzz|cli|lint to run one family, T=pattern to run matching CLI tests
 # (and their self-check).
 set -u
 B=${B:-build}
@@ -106,6 +113,37 @@ if [ -z "$ONLY" ] || [ "$ONLY" = unit ]; then
 			echo "ok   unit $name ($p tests)"
 		fi
 	done
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = fuzz ]; then
+	seeds="$B/fuzz-seeds"
+	rm -rf "$seeds"
+	seedout=$("$B/fixtures/gen_fuzz_seeds" "$seeds" 2>&1)
+	seedrc=$?
+	for src in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$src" .c)
+		name=${name#fuzz_}
+		set -- "$seeds/$name"
+		[ -d "tests/fuzz/corpus/$name" ] && set -- "$@" "tests/fuzz/corpus/$name"
+		[ -d "tests/fuzz/crashes/$name" ] && set -- "$@" "tests/fuzz/crashes/$name"
+		if [ "$seedrc" -ne 0 ]; then
+			out="gen_fuzz_seeds failed: $seedout"
+			rc=1
+		else
+			out=$("$B/tests/fuzz_$name-replay" -v "$@" 2>&1)
+			rc=$?
+		fi
+		if [ "$rc" -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "ok   fuzz-regress $name ($(printf '%s\n' "$out" | tail -n 1))"
+		else
+			fail=$((fail + 1))
+			printf '%s\n' "$out" | tail -n 40
+			echo "FAIL fuzz-regress $name (exit $rc)"
+			failed_names="$failed_names fuzz-regress:$name"
+		fi
+	done
+	rm -rf "$seeds"
 fi
 
 if [ -z "$ONLY" ] || [ "$ONLY" = cli ]; then

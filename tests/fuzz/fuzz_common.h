@@ -1,0 +1,131 @@
+/*
+ * fuzz_common.h - what the fuzz harnesses (tests/fuzz/fuzz_*.c) share:
+ * the libFuzzer entry point's prototype, a private temp folder made once
+ * per process (removed at exit, never anything outside it), and small
+ * file helpers. Static inline: each harness is one translation unit,
+ * linked either with libFuzzer (make fuzz, clang) or with the replay main
+ * tests/fuzz/replay.c (make fuzz-regress, any C compiler).
+ *
+ * Rules every harness keeps (docs/fuzzing.md): it calls the project's
+ * public or collector-private API, never a copy of a parser; each input
+ * gets a fresh tr_ctx (no state carried from one input to the next);
+ * everything allocated is freed (LeakSanitizer runs under libFuzzer);
+ * files are written only below fuzz_tmpdir().
+ */
+#ifndef SPYTRIAGE_FUZZ_COMMON_H
+#define SPYTRIAGE_FUZZ_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "triage.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char fuzz_tmp_path[4096];
+
+static inline void fuzz_tmp_remove(void)
+{
+	if (fuzz_tmp_path[0])
+		tr_rmtree(fuzz_tmp_path);
+}
+
+/* The process's private folder, "spytriage-fuzz-XXXXXX" (0700), made on
+ * first use and removed at exit, in $FUZZ_TMPDIR, else /dev/shm when it is
+ * a folder (tmpfs: on ext4 a file rewritten in place is flushed to disk at
+ * close, which made a harness that writes files 20 times slower), else
+ * $TMPDIR, else /tmp. Aborts when it cannot be made: a harness without its
+ * folder would test nothing. */
+static inline const char *fuzz_tmpdir(void)
+{
+	if (!fuzz_tmp_path[0]) {
+		struct stat sb;
+		const char *t = getenv("FUZZ_TMPDIR");
+		if (!t || !*t)
+			t = stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+			                    access("/dev/shm", W_OK) == 0
+			            ? "/dev/shm"
+			            : getenv("TMPDIR");
+		if (!t || !*t)
+			t = "/tmp";
+		snprintf(fuzz_tmp_path, sizeof fuzz_tmp_path, "%s/spytriage-fuzz-XXXXXX", t);
+		if (!mkdtemp(fuzz_tmp_path)) {
+			perror("fuzz: mkdtemp");
+			abort();
+		}
+		atexit(fuzz_tmp_remove);
+	}
+	return fuzz_tmp_path;
+}
+
+/* dir/name, or abort (paths are short and ours). */
+static inline void fuzz_path(char *out, size_t cap, const char *dir, const char *name)
+{
+	if ((size_t)snprintf(out, cap, "%s/%s", dir, name) >= cap)
+		abort();
+}
+
+/* Writes (replaces) dir/name with n bytes: a new file, the old one
+ * unlinked first (no truncation in place, see fuzz_tmpdir). Aborts on
+ * failure: a disk problem is not a finding of the parser. */
+static inline void fuzz_write(const char *dir, const char *name, const void *p, size_t n)
+{
+	char path[4096];
+	int fd;
+	fuzz_path(path, sizeof path, dir, name);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		perror(path);
+		abort();
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || tr_write_all(fd, p, n) != 0 || close(fd) != 0) {
+		perror(path);
+		abort();
+	}
+}
+
+/* With FUZZ_VERBOSE=1 in the environment (replay only, to see how deep
+ * a seed gets): prints what a step returned and the context's message. */
+static inline int fuzz_say(tr_ctx *ctx, const char *step, int rc)
+{
+	static int verbose = -1;
+	if (verbose < 0) {
+		const char *v = getenv("FUZZ_VERBOSE");
+		verbose = v && *v == '1';
+	}
+	if (verbose)
+		fprintf(stderr, "fuzz: %s: %s%s%s\n", step, tr_strerror(rc), rc ? ": " : "",
+		        rc && ctx ? tr_errmsg(ctx) : "");
+	return rc;
+}
+
+/* A fresh context, or abort. */
+static inline tr_ctx *fuzz_ctx(void)
+{
+	tr_ctx *ctx = NULL;
+	if (tr_ctx_create(&ctx) != TR_OK)
+		abort();
+	return ctx;
+}
+
+/* A NUL-terminated copy of the input (text parsers get what a file read
+ * gives them), or abort. */
+static inline char *fuzz_strdup(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	if (!s)
+		abort();
+	if (size)
+		memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+#endif
