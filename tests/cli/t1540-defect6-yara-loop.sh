@@ -44,7 +44,7 @@ must_contain "$TMP/err" "rule loop.endless does not finish on 4096 bytes of zero
 
 # 2. The scan: that rule left out by name; the other stopped per file and
 #    then by the scan's budget.
-expect_exit 5 "$BIN" scan "$src" --rules "$TMP/packs" --jobs 1 --yara-timeout 0.2 \
+expect_exit 5 "$BIN" scan "$src" --rules "$TMP/packs" --allow-unsigned --jobs 1 --yara-timeout 0.2 \
 	--yara-budget 1 --output "$TMP/r"
 j="$TMP/r/report.json"
 verdict_agrees 5 "$TMP/out" "$j"

@@ -20,6 +20,10 @@ total=$(wc -l <"$list")
 [ "$total" -ge 60 ] || die "the corpus has $total cases, want at least 60"
 # Cases without --rules use the corpus's one small pack (see gen_hostile.sh).
 export SPYTRIAGE_RULES="$corpus/.base/rules"
+# Its packs are signed by its own key (gen_hostile.sh); each case gets its
+# own record of the pack versions used (a case's pack p must not count as a
+# rollback of another's).
+export XDG_CONFIG_HOME="$corpus/.base/config"
 tree_hash "$corpus" >"$TMP/before"
 
 tab=$(printf '\t')
@@ -32,7 +36,8 @@ while IFS="$tab" read -r name want frag flags cmd; do
 	# words separated by single spaces, none holds one (gen_hostile.sh)
 	set -- $args
 	set +f
-	(cd "$c" && exec timeout 60 "$BIN" "$@") </dev/null >"$TMP/out" 2>"$TMP/err"
+	mkdir -p "$TMP/state/$name"
+	(cd "$c" && XDG_STATE_HOME="$TMP/state/$name" exec timeout 60 "$BIN" "$@") </dev/null >"$TMP/out" 2>"$TMP/err"
 	got=$?
 	why=""
 	if [ "$got" -ne "$want" ]; then

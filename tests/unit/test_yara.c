@@ -830,6 +830,7 @@ static void test_defect6_probe_and_timed_scan(void **state)
 	tr_yara_scanner *s = new_scanner(ctx);
 	tr_file other = state_plist;
 	int timed_out = -1;
+	size_t nwarn;
 
 	assert_int_equal(tr_yara_disabled_count(ctx->yara), 1);
 	assert_string_equal(tr_yara_disabled_get(ctx->yara, 0), "slow.endless");
@@ -842,7 +843,9 @@ static void test_defect6_probe_and_timed_scan(void **state)
 	assert_int_equal(timed_out, 0);
 	assert_int_equal(ctx->nfindings, 1);
 	assert_string_equal(ctx->findings[0].ioc_value, "slow.marker");
-	/* on a real file on_files loops: stopped at 50 ms, left to the caller */
+	/* on a real file on_files loops: stopped at 50 ms, left to the caller
+	 * (no warning of its own; the pack's "used UNVERIFIED" one is older) */
+	nwarn = ctx->warnings.n;
 	other.relpath = "Library/x.bin";
 	assert_int_equal(tr_yara_scanner_scan_timed(ctx, s, "ios-backup", &other,
 	                                            (const uint8_t *)"x", 1, 50000000u,
@@ -850,7 +853,7 @@ static void test_defect6_probe_and_timed_scan(void **state)
 	                 TR_OK);
 	assert_int_equal(timed_out, 1);
 	assert_int_equal(ctx->incomplete.n, 0);
-	assert_int_equal(ctx->warnings.n, 0);
+	assert_int_equal(ctx->warnings.n, nwarn);
 	tr_yara_scanner_destroy(s);
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
