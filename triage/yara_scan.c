@@ -37,6 +37,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,24 +240,45 @@ static void compile_cb(int level, const char *file, int line, const YR_RULE *rul
  * int flag to set. Returns a malloc'ed NUL-terminated copy, or NULL
  * (libyara then reports "can't open include file").
  */
+/*
+ * `include "name"` of a rule file: only a file below the including file's
+ * folder (a pack's own file, which its manifest lists and hashes), opened
+ * without following a link in any component (tr_open_beneath). An
+ * absolute name, a ".." component or a link fails the include, and the
+ * compiler names the rule file: a pack must never read /etc/passwd or
+ * anything else outside itself.
+ */
 static const char *include_cb(const char *name, const char *calling, const char *ns,
                               void *user_data)
 {
-	char path[YE_PATH];
+	char dir[YE_PATH];
 	const char *slash = calling ? strrchr(calling, '/') : NULL;
 	char *buf = NULL;
 	size_t n = 0;
+	int dfd = -1, fd = -1;
 	FILE *fp;
 	int c;
 
 	*(int *)user_data = 1;
-	if (name[0] == '/' || !slash)
-		snprintf(path, sizeof path, "%s", name);
-	else if ((size_t)snprintf(path, sizeof path, "%.*s/%s", (int)(slash - calling), calling,
-	                          name) >= sizeof path)
+	if (!name || name[0] == '/')
 		return NULL;
-	if (!(fp = fopen(path, "rb")))
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if ((size_t)snprintf(dir, sizeof dir, "%.*s", (int)(slash - calling), calling) >=
+	         sizeof dir)
 		return NULL;
+	if (!dir[0])
+		snprintf(dir, sizeof dir, "/");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return NULL;
+	fd = tr_open_beneath(dfd, name, O_RDONLY | O_NONBLOCK);
+	close(dfd);
+	if (fd < 0)
+		return NULL;
+	if (!(fp = fdopen(fd, "rb"))) {
+		close(fd);
+		return NULL;
+	}
 	if (!(buf = malloc(YE_INCLUDE_MAX + 1)))
 		goto fail;
 	n = fread(buf, 1, YE_INCLUDE_MAX, fp);
