@@ -11,8 +11,11 @@
 
 #include "collectors/artifacts/modlib.h"
 
-/* Opens the module's database. On a non-fatal failure warns and returns
- * TR_OK with *db == NULL. */
+/* Opens the module's database. On a non-fatal failure (not a database,
+ * truncated, unreadable) the artifact was there but is not examined: the
+ * scan is marked incomplete with the reason (a warning too); a file listed
+ * without data (TR_ENOTFOUND) is a warning only. TR_OK is returned with
+ * *db == NULL. */
 int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *disp,
                            sqlite3 **db)
 {
@@ -34,10 +37,29 @@ int trm_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *di
 		size_t n = strlen(disp);
 		if (msg && strncmp(msg, disp, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
 			msg += n + 2;
-		tr_warn(ctx, disp, "cannot open as SQLite: %s",
-		        msg && *msg ? msg : tr_strerror(rc));
+		if (rc == TR_ENOTFOUND) /* listed, no data: common in real backups */
+			tr_warn(ctx, disp, "cannot open as SQLite: %s",
+			        msg && *msg ? msg : tr_strerror(rc));
+		else
+			tr_incomplete(ctx, disp, "cannot open as SQLite: %s; not examined",
+			              msg && *msg ? msg : tr_strerror(rc));
 	}
 	return TR_OK;
+}
+
+/* A damaged database (SQLITE_CORRUPT, SQLITE_NOTADB, a short read) marks
+ * the scan incomplete; anything else (a table or column this version of
+ * the app lacks) is a warning only. */
+static void db_problem(tr_ctx *ctx, sqlite3 *db, const char *disp, const char *what,
+                       int stepping)
+{
+	int ec = sqlite3_errcode(db);
+	const char *verb = stepping ? "error reading" : "cannot read";
+	if (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB || ec == SQLITE_IOERR ||
+	    ec == SQLITE_CANTOPEN)
+		tr_incomplete(ctx, disp, "%s %s: %s", verb, what, sqlite3_errmsg(db));
+	else
+		tr_warn(ctx, disp, "%s %s: %s", verb, what, sqlite3_errmsg(db));
 }
 
 /* Prepares sql; on failure warns (with SQLite's message) and returns
@@ -48,7 +70,7 @@ int trm_prepare(tr_ctx *ctx, sqlite3 *db, const char *disp, const char *what,
 	*st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	tr_warn(ctx, disp, "cannot read %s: %s", what, sqlite3_errmsg(db));
+	db_problem(ctx, db, disp, what, 0);
 	sqlite3_finalize(*st);
 	*st = NULL;
 	return -1;
@@ -73,7 +95,7 @@ int trm_step(tr_ctx *ctx, sqlite3 *db, sqlite3_stmt *st, const char *disp,
 	}
 	if (rc == SQLITE_DONE)
 		return 0;
-	tr_warn(ctx, disp, "error reading %s: %s", what, sqlite3_errmsg(db));
+	db_problem(ctx, db, disp, what, 1);
 	return -1;
 }
 

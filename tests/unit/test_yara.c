@@ -1326,11 +1326,14 @@ static void test_cache_skips_warnings_and_includes(void **state)
 	assert_int_equal(unlink(rule), 0);
 	seal(f.pack);
 
-	/* include: resolved beside the including file, works, not cached */
+	/* include: a file of the pack, resolved beside the including file,
+	 * works, not cached */
 	inc = make_pack(f.tmp, "lib");
 	write_text(inc, "common.txt",
 	           "rule from_include { strings: $a = \"included-marker\" condition: $a }\n");
-	write_text(f.pack, "b.yar", "include \"../lib/common.txt\"\n");
+	write_text(f.pack, "common.txt",
+	           "rule from_include { strings: $a = \"included-marker\" condition: $a }\n");
+	write_text(f.pack, "b.yar", "include \"common.txt\"\n");
 	for (int i = 0; i < 2; i++) {
 		ctx = load_rules_ctx(f.tmp, &hit);
 		assert_false(hit);
@@ -1341,6 +1344,18 @@ static void test_cache_skips_warnings_and_includes(void **state)
 		tr_ctx_destroy(ctx);
 		assert_int_equal(cache_files(f.cache, NULL, 0), 0);
 	}
+	/* issue 12: a file outside the pack (another folder, an absolute
+	 * path) is never read: a compile error naming the rule file */
+	write_text(f.pack, "b.yar", "include \"../lib/common.txt\"\n");
+	ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, f.tmp), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), "b.yar:1:"));
+	tr_ctx_destroy(ctx);
+	write_text(f.pack, "b.yar", "include \"/etc/hostname\"\n");
+	ctx = new_ctx();
+	assert_int_equal(tr_load_rules(ctx, f.tmp), TR_EYARA);
+	assert_non_null(strstr(tr_errmsg(ctx), "b.yar:1:"));
+	tr_ctx_destroy(ctx);
 	/* a missing include is a compile error with file:line */
 	write_text(f.pack, "b.yar", "\ninclude \"../lib/missing.yar\"\n");
 	ctx = new_ctx();
