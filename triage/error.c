@@ -34,6 +34,7 @@ const char *tr_strerror(int status)
 	case TR_EEXISTS: return "already exists";
 	case TR_EINTERRUPTED: return "interrupted";
 	case TR_EACCES: return "permission denied";
+	case TR_EOUTPUT: return "cannot write the output";
 	}
 	return "unknown error";
 }
@@ -78,7 +79,8 @@ int tr_exit_code(int status)
 	case TR_EUSAGE:
 	case TR_EJSON:
 	case TR_EYARA:
-	case TR_EEXISTS: return 2;
+	case TR_EEXISTS:
+	case TR_EOUTPUT: return 2;
 	case TR_EIO:
 	case TR_ENOTFOUND:
 	case TR_EFORMAT:

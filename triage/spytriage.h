@@ -42,7 +42,9 @@ enum tr_status {
 	TR_EINTERNAL = 16,    /* a bug: an invariant did not hold */
 	TR_EEXISTS = 17,      /* output exists and would be overwritten */
 	TR_EINTERRUPTED = 18, /* interrupted by a signal */
-	TR_EACCES = 19        /* permission denied: evidence the user cannot read */
+	TR_EACCES = 19,       /* permission denied: evidence the user cannot read */
+	TR_EOUTPUT = 20       /* cannot write the output (a full disk, a read-only
+	                       * folder): the user's problem, not the evidence's */
 };
 
 /* Finding levels, most severe first. Values are stable. */

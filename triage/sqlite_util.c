@@ -131,7 +131,7 @@ static int copy_fd(tr_ctx *ctx, int in, int out, uint64_t max, const char *displ
 		if ((rc = tr_temp_reserve(ctx, (uint64_t)n, display)) != TR_OK)
 			break;
 		if (pwrite(out, buf, (size_t)n, (off_t)off) != n) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot write a private copy: %s",
+			rc = tr_set_error(ctx, TR_EOUTPUT, "%s: cannot write a private copy: %s",
 			                  display, strerror(errno ? errno : ENOSPC));
 			break;
 		}
@@ -285,14 +285,14 @@ int tr_wal_apply(tr_ctx *ctx, int db_fd, int wal_fd, uint64_t max_wal, const cha
 		if (pgno > commit_pages)
 			continue; /* beyond the final size: SQLite would not read it */
 		if (pwrite(db_fd, page, psize, (off_t)(pgno - 1) * psize) != (ssize_t)psize) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot write a private copy: %s",
+			rc = tr_set_error(ctx, TR_EOUTPUT, "%s: cannot write a private copy: %s",
 			                  display, strerror(errno ? errno : ENOSPC));
 			goto out;
 		}
 		res->applied++;
 	}
 	if (ftruncate(db_fd, (off_t)commit_pages * psize) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot write a private copy: %s", display,
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: cannot write a private copy: %s", display,
 		                  strerror(errno));
 		goto out;
 	}
@@ -302,7 +302,7 @@ int tr_wal_apply(tr_ctx *ctx, int db_fd, int wal_fd, uint64_t max_wal, const cha
 	if (commit_pages > 0) {
 		static const uint8_t legacy[2] = { 1, 1 };
 		if (pwrite(db_fd, legacy, 2, 18) != 2) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: cannot write a private copy: %s",
+			rc = tr_set_error(ctx, TR_EOUTPUT, "%s: cannot write a private copy: %s",
 			                  display, strerror(errno));
 			goto out;
 		}

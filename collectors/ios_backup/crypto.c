@@ -767,7 +767,7 @@ static int decrypt_manifest(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *man
 			goto out;
 		created = 1;
 	} else if (ftruncate(given_fd, 0) != 0 || lseek(given_fd, 0, SEEK_SET) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out_name, strerror(errno));
 		goto out;
 	}
 	if ((uint64_t)sb.st_size > tr_limit_db_bytes(ctx)) {
@@ -809,7 +809,7 @@ static int decrypt_manifest(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *man
 		if ((rc = tr_temp_reserve(ctx, (uint64_t)n, "Manifest.db")) != TR_OK)
 			goto out;
 		if (tr_write_all(out_path ? out_fd : given_fd, pt, (size_t)n) != 0) {
-			rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
+			rc = tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out_name, strerror(errno));
 			goto out;
 		}
 		total += (uint64_t)n;
@@ -824,12 +824,12 @@ static int decrypt_manifest(tr_ctx *ctx, const tr_keybag *kb, const uint8_t *man
 	keep = sqlite_header_len(hdr);
 	if (keep > 0 && keep < total &&
 	    ftruncate(out_path ? out_fd : given_fd, (off_t)keep) != 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out_name, strerror(errno));
 		goto out;
 	}
 	if (out_path && close(out_fd) != 0) {
 		out_fd = -1;
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_name, strerror(errno));
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out_name, strerror(errno));
 		goto out;
 	}
 	out_fd = -1;

@@ -101,7 +101,7 @@ static int create_out(dec *d, const char *name, int *rc)
 	int fd = openat(d->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
-		*rc = tr_set_error(d->ctx, e == EEXIST ? TR_EEXISTS : TR_EIO,
+		*rc = tr_set_error(d->ctx, e == EEXIST ? TR_EEXISTS : TR_EOUTPUT,
 		                   "%s/%s: cannot create: %s", d->out, name, strerror(e));
 	}
 	return fd;
@@ -128,7 +128,7 @@ static int reader_to(dec *d, tr_reader *r, const char *name, const char *display
 		if (n == 0)
 			break;
 		if (tr_write_all(fd, d->buf, (size_t)n) != 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 			                  strerror(errno));
 			break;
 		}
@@ -136,7 +136,7 @@ static int reader_to(dec *d, tr_reader *r, const char *name, const char *display
 		progress(d, 0);
 	}
 	if (close(fd) != 0 && rc == TR_OK)
-		rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+		rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 		                  strerror(errno));
 	return rc;
 }
@@ -176,14 +176,14 @@ static int copy_in(dec *d, const char *src, const char *name, int required)
 		if (n == 0)
 			break;
 		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 			                  strerror(errno));
 			break;
 		}
 	}
 	close(in);
 	if (close(out) != 0 && rc == TR_OK)
-		rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+		rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 		                  strerror(errno));
 	return rc;
 }
@@ -210,14 +210,14 @@ static int copy_fd_in(dec *d, int in, const char *name)
 		if (n == 0)
 			break;
 		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 			                  strerror(errno));
 			break;
 		}
 		off += (uint64_t)n;
 	}
 	if (close(out) != 0 && rc == TR_OK)
-		rc = tr_set_error(d->ctx, TR_EIO, "%s/%s: write error: %s", d->out, name,
+		rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 		                  strerror(errno));
 	return rc;
 }
@@ -254,7 +254,7 @@ static int one_file(dec *d, tr_ios_backup *st, const tr_file *f)
 		snprintf(name, sizeof name, "%.2s", f->id);
 		if (!(d->made[k / 8] & (1u << (k % 8)))) {
 			if (mkdirat(d->dirfd, name, 0700) != 0 && errno != EEXIST)
-				return tr_set_error(d->ctx, TR_EIO, "%s/%s: cannot create: %s",
+				return tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: cannot create: %s",
 				                    d->out, name, strerror(errno));
 			d->made[k / 8] = (uint8_t)(d->made[k / 8] | (1u << (k % 8)));
 		}
@@ -311,10 +311,10 @@ static int write_manifest_plist(dec *d, tr_ios_backup *st)
 	}
 	if ((fd = create_out(d, "Manifest.plist", &rc)) >= 0) {
 		if (tr_write_all(fd, (const uint8_t *)buf, len) != 0)
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s",
+			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/Manifest.plist: write error: %s",
 			                  d->out, strerror(errno));
 		if (close(fd) != 0 && rc == TR_OK)
-			rc = tr_set_error(d->ctx, TR_EIO, "%s/Manifest.plist: write error: %s",
+			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/Manifest.plist: write error: %s",
 			                  d->out, strerror(errno));
 	}
 	free(buf);
@@ -340,14 +340,14 @@ static int check_out(tr_ctx *ctx, const char *out, int *exists)
 	if (lstat(out, &sb) != 0) {
 		if (errno == ENOENT)
 			return TR_OK;
-		return tr_set_error(ctx, TR_EIO, "%s: %s", out, strerror(errno));
+		return tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out, strerror(errno));
 	}
 	if (S_ISLNK(sb.st_mode))
 		return tr_set_error(ctx, TR_EUSAGE, "%s: is a symbolic link; give a folder", out);
 	if (!S_ISDIR(sb.st_mode))
 		return tr_set_error(ctx, TR_EEXISTS, "%s: exists and is not a folder", out);
 	if (!(dir = opendir(out)))
-		return tr_set_error(ctx, TR_EIO, "%s: cannot list: %s", out, strerror(errno));
+		return tr_set_error(ctx, TR_EOUTPUT, "%s: cannot list: %s", out, strerror(errno));
 	while (empty && (e = readdir(dir)) != NULL)
 		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
 	closedir(dir);
@@ -499,7 +499,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 		goto out;
 	d.dirfd = open(d.stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d.dirfd < 0) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", d.stage, strerror(errno));
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: cannot open: %s", d.stage, strerror(errno));
 		goto out;
 	}
 	d.progress = tr_ctx_options(ctx)->progress != NULL;
@@ -545,7 +545,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	if ((rc = write_manifest_plist(&d, st)) != TR_OK)
 		goto out;
 	if (fsync(d.dirfd) != 0 && errno != EINVAL && errno != EROFS) {
-		rc = tr_set_error(ctx, TR_EIO, "%s: %s", out_dir, strerror(errno));
+		rc = tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out_dir, strerror(errno));
 		goto out;
 	}
 	tr_privdir_unmark(d.stage_lock);
@@ -555,7 +555,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	            : renameat2(AT_FDCWD, d.stage, AT_FDCWD, out_dir, RENAME_NOREPLACE)) != 0 &&
 	    !(!exists && errno == EINVAL && access(out_dir, F_OK) != 0 &&
 	      rename(d.stage, out_dir) == 0)) {
-		rc = tr_set_error(ctx, errno == EEXIST || errno == ENOTEMPTY ? TR_EEXISTS : TR_EIO,
+		rc = tr_set_error(ctx, errno == EEXIST || errno == ENOTEMPTY ? TR_EEXISTS : TR_EOUTPUT,
 		                  "%s: cannot put the decrypted copy in place: %s", out_dir,
 		                  strerror(errno));
 		goto out;

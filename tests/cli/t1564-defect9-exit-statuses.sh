@@ -74,6 +74,16 @@ must_contain "$TMP/err" "holds the evidence"
 [ -d "$TMP/holder/ev" ] || die "the evidence was removed"
 [ -z "$(ls "$TMP/real")" ] || die "a report was written through the symbolic link"
 
+# decrypt failing to write in the middle (a full disk; here a file-size
+# limit, with SIGXFSZ ignored so that write() fails with EFBIG; the
+# decrypted Manifest.db's private copy is the first file to hit it): the
+# machine's problem, 2, named; no partial copy and no stage left.
+mkdir "$TMP/fullparent"
+expect_exit 2 sh -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' sh \
+	"$BIN" decrypt "$enc" --output "$TMP/fullparent/d" --password-file "$TMP/pw"
+must_contain "$TMP/err" "File too large"
+[ -z "$(ls -A "$TMP/fullparent")" ] || die "decrypt left $(ls -A "$TMP/fullparent") after a write error"
+
 # recheck: an output folder that cannot be written at the end (its parent
 # made read-only is no obstacle for root, so a file in the way instead).
 expect_exit 0 "$BIN" scan "$src" --output "$TMP/rep"
