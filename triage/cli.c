@@ -227,7 +227,7 @@ static int cmd_scan(int argc, char **argv)
 	tr_options *o;
 	cli_password pw = { NULL, 0 };
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex, quiet = 0, json = 0, out_failed = 0;
+	int rc, ex, quiet = 0, json = 0, out_failed = 0, took;
 
 	if (tr_ctx_create(&ctx) != 0) {
 		fprintf(stderr, "spytriage: out of memory\n");
@@ -256,17 +256,9 @@ static int cmd_scan(int argc, char **argv)
 				goto out;
 			}
 			iocs[niocs++] = v;
-		} else if (!strcmp(argv[i], "--allow-unsigned")) {
-			tr_set_allow_unsigned(ctx, 1);
-		} else if (cli_opt_value(argc, argv, &i, "--keyring", &v)) {
-			if (!v) {
-				ex = cli_usage_error("scan", "%s needs a folder", "--keyring");
+		} else if ((took = cli_pack_trust_option(ctx, "scan", argc, argv, &i, &ex)) != 0) {
+			if (took < 0)
 				goto out;
-			}
-			if (tr_add_keyring(ctx, v) != 0) {
-				ex = EXIT_INTERNAL;
-				goto out;
-			}
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
 				ex = cli_usage_error("scan", "%s needs a folder", "--rules");

@@ -199,7 +199,7 @@ int cli_cmd_recheck(int argc, char **argv)
 	tr_ctx *ctx = NULL;
 	tr_options *o;
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex, json = 0;
+	int rc, ex, json = 0, took;
 
 	if (tr_ctx_create(&ctx) != TR_OK) {
 		fprintf(stderr, "spytriage: out of memory\n");
@@ -215,17 +215,9 @@ int cli_cmd_recheck(int argc, char **argv)
 				goto out;
 			}
 			iocs[niocs++] = v;
-		} else if (!strcmp(argv[i], "--allow-unsigned")) {
-			tr_set_allow_unsigned(ctx, 1);
-		} else if (cli_opt_value(argc, argv, &i, "--keyring", &v)) {
-			if (!v) {
-				ex = cli_usage_error("recheck", "%s needs a folder", "--keyring");
+		} else if ((took = cli_pack_trust_option(ctx, "recheck", argc, argv, &i, &ex)) != 0) {
+			if (took < 0)
 				goto out;
-			}
-			if (tr_add_keyring(ctx, v) != 0) {
-				ex = EXIT_INTERNAL;
-				goto out;
-			}
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
 				ex = cli_usage_error("recheck", "%s", "--rules needs a folder");

@@ -109,3 +109,24 @@ int cli_parse_size(const char *v, unsigned long long *out)
 	*out = n * mul;
 	return 0;
 }
+
+int cli_pack_trust_option(struct tr_ctx *ctx, const char *cmd, int argc, char **argv, int *i,
+                          int *ex)
+{
+	const char *v;
+	if (!strcmp(argv[*i], "--allow-unsigned")) {
+		tr_set_allow_unsigned(ctx, 1);
+		return 1;
+	}
+	if (!cli_opt_value(argc, argv, i, "--keyring", &v))
+		return 0;
+	if (!v) {
+		*ex = cli_usage_error(cmd, "%s needs a folder", "--keyring");
+		return -1;
+	}
+	if (tr_add_keyring(ctx, v) != 0) {
+		*ex = 4; /* out of memory */
+		return -1;
+	}
+	return 1;
+}

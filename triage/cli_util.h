@@ -22,6 +22,14 @@ int cli_unknown_option(const char *cmd, const char *arg);
  * it is missing), 0 otherwise. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
+/* The pack-trust options that scan and recheck share at argv[*i]:
+ * --allow-unsigned and --keyring DIR (docs/rules.md, "Signed packs").
+ * 1 when one was taken, 0 when argv[*i] is another option, -1 when it is
+ * wrong (*ex set: the usage error printed, or 4 out of memory). */
+struct tr_ctx;
+int cli_pack_trust_option(struct tr_ctx *ctx, const char *cmd, int argc, char **argv, int *i,
+                          int *ex);
+
 /* A size: a whole number of bytes, or with the suffix K, M, G or T
  * (powers of 1024), at least 1. 0 when parsed, -1 otherwise. */
 int cli_parse_size(const char *v, unsigned long long *out);
