@@ -141,55 +141,10 @@ static int reader_to(dec *d, tr_reader *r, const char *name, const char *display
 	return rc;
 }
 
-/* Copies a plaintext file of the evidence (or of the temp dir) into
- * DIR/name. Absent source: TR_ENOTFOUND, an error only when required. */
-static int copy_in(dec *d, const char *src, const char *name, int required)
-{
-	struct stat sb;
-	int in, out, rc = TR_OK;
-
-	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (in < 0) {
-		if (errno == ENOENT)
-			return required ? tr_set_error(d->ctx, TR_ENOTFOUND, "%s: missing", src)
-			                : TR_ENOTFOUND;
-		return tr_set_error(d->ctx, TR_EIO, "%s: cannot open: %s", src,
-		                    errno == ELOOP ? "is a symbolic link" : strerror(errno));
-	}
-	if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(in);
-		return tr_set_error(d->ctx, TR_EFORMAT, "%s: not a regular file", src);
-	}
-	if ((out = create_out(d, name, &rc)) < 0) {
-		close(in);
-		return rc;
-	}
-	for (;;) {
-		ssize_t n = read(in, d->buf, DEC_BUF);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", src,
-			                  strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if (tr_write_all(out, d->buf, (size_t)n) != 0) {
-			rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
-			                  strerror(errno));
-			break;
-		}
-	}
-	close(in);
-	if (close(out) != 0 && rc == TR_OK)
-		rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
-		                  strerror(errno));
-	return rc;
-}
-
-/* Copies the decrypted Manifest.db (a private file) into DIR/name. */
-static int copy_fd_in(dec *d, int in, const char *name)
+/* Copies the regular file in (read from offset 0 with pread; src names it
+ * in messages) into DIR/name: the evidence's plists, the decrypted
+ * Manifest.db (a private file). */
+static int copy_fd_in(dec *d, int in, const char *src, const char *name)
 {
 	uint64_t off = 0;
 	int out, rc = TR_OK;
@@ -203,7 +158,7 @@ static int copy_fd_in(dec *d, int in, const char *name)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", name,
+			rc = tr_set_error(d->ctx, TR_EIO, "%s: read error: %s", src,
 			                  strerror(errno));
 			break;
 		}
@@ -219,6 +174,30 @@ static int copy_fd_in(dec *d, int in, const char *name)
 	if (close(out) != 0 && rc == TR_OK)
 		rc = tr_set_error(d->ctx, TR_EOUTPUT, "%s/%s: write error: %s", d->out, name,
 		                  strerror(errno));
+	return rc;
+}
+
+/* Copies a plaintext file of the evidence (or of the temp dir) into
+ * DIR/name. Absent source: TR_ENOTFOUND, an error only when required. */
+static int copy_in(dec *d, const char *src, const char *name, int required)
+{
+	struct stat sb;
+	int in, rc;
+
+	in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (in < 0) {
+		if (errno == ENOENT)
+			return required ? tr_set_error(d->ctx, TR_ENOTFOUND, "%s: missing", src)
+			                : TR_ENOTFOUND;
+		return tr_set_error(d->ctx, TR_EIO, "%s: cannot open: %s", src,
+		                    errno == ELOOP ? "is a symbolic link" : strerror(errno));
+	}
+	if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(in);
+		return tr_set_error(d->ctx, TR_EFORMAT, "%s: not a regular file", src);
+	}
+	rc = copy_fd_in(d, in, src, name);
+	close(in);
 	return rc;
 }
 
@@ -525,7 +504,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	}
 
 	/* The index and the top-level plists; Manifest.plist last. */
-	if (!st->legacy && (rc = copy_fd_in(&d, st->plain_fd, "Manifest.db")) != TR_OK)
+	if (!st->legacy && (rc = copy_fd_in(&d, st->plain_fd, "Manifest.db (decrypted)", "Manifest.db")) != TR_OK)
 		goto out;
 	if (!(src = malloc(strlen(st->root) + 32))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
