@@ -141,6 +141,7 @@ typedef struct tr_source {
  */
 struct tr_collector {
 	const char *name;        /* short name: the report's "collector" */
+	unsigned flags;          /* TR_COLLECTOR_* */
 	const char *description; /* one line for `spytriage help` */
 	/* The information keys it sets, in display order; {NULL, NULL} ends
 	 * the list. Keys not listed are shown under their own name. */
@@ -180,6 +181,15 @@ struct tr_collector {
 	 * NULL when the kind has nothing to export. */
 	int (*export_to)(tr_ctx *ctx, const char *path, const char *out_dir);
 };
+
+/* The collector's evidence is a stream (an archive read entry by entry,
+ * triage/arpull.h): the file next() hands out can be read only until the
+ * next next() call, and at most once: the pipeline calls read_open() at
+ * most once per file and never sqlite_open(). When a module wants the
+ * file, the pipeline copies it into a private file first and serves the
+ * modules and the content pass from that copy (tr_source_* work as for
+ * any other collector). Files are then checked one at a time, in order. */
+#define TR_COLLECTOR_STREAMED 1u
 
 /* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
  * *buf is malloc'ed (caller frees) and NUL-terminated (not counted in
