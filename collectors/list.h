@@ -39,4 +39,8 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+
+/* Android: AndroidQF files and Intrusion Logging */
+TR_MODULE(settings)
+TR_MODULE(processes)
 /* clang-format on */
