@@ -43,4 +43,7 @@ TR_MODULE(calendar)
 /* Android: AndroidQF files and Intrusion Logging */
 TR_MODULE(settings)
 TR_MODULE(processes)
+TR_MODULE(files)
+TR_MODULE(mounts)
+TR_MODULE(selinux)
 /* clang-format on */
