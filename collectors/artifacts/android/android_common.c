@@ -354,3 +354,119 @@ int adm_is_security_package(const char *pkg)
 {
 	return in_list(pkg, security_packages);
 }
+
+/* ------------------------------------------------------------------ */
+/* Lines                                                               */
+
+int adm_split_lines(const char *text, size_t len, size_t max_line, adm_line_fn cb, void *arg)
+{
+	size_t pos = 0;
+	uint64_t lineno = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
+		int cut = 0, rc;
+
+		if (n > 0 && text[end - 1] == '\r')
+			n--;
+		if (n > max_line) {
+			n = max_line;
+			cut = 1;
+		}
+		rc = cb(arg, text + pos, n, cut, ++lineno);
+		if (rc == ADM_STOP)
+			return TR_OK;
+		if (rc != TR_OK)
+			return rc;
+		pos = nl ? end + 1 : len;
+	}
+	return TR_OK;
+}
+
+/* Size of one read from the evidence. */
+#define ADM_READ_CHUNK (64u * 1024)
+
+int adm_read_lines(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *disp,
+                   size_t max_line, adm_line_fn cb, void *arg)
+{
+	tr_reader *r = NULL;
+	char *chunk = NULL, *line = NULL;
+	size_t n = 0;
+	uint64_t lineno = 0;
+	int rc, cut = 0, skipping = 0;
+	ssize_t got;
+
+	rc = tr_source_open(ctx, src, f, &r);
+	if (rc != TR_OK)
+		return tr_artifact_problem(ctx, disp, rc);
+	chunk = malloc(ADM_READ_CHUNK);
+	line = malloc(max_line + 1);
+	if (!chunk || !line) {
+		rc = TR_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		if (tr_interrupted(ctx)) {
+			rc = tr_check_interrupt(ctx);
+			goto out;
+		}
+		got = r->read(r, chunk, ADM_READ_CHUNK);
+		if (got < 0) {
+			rc = tr_artifact_problem(ctx, disp, TR_EIO);
+			goto out;
+		}
+		if (got == 0)
+			break;
+		for (size_t i = 0; i < (size_t)got;) {
+			char *nl = memchr(chunk + i, '\n', (size_t)got - i);
+			size_t take = nl ? (size_t)(nl - (chunk + i)) : (size_t)got - i;
+
+			if (!skipping) {
+				size_t room = max_line + 1 - n; /* one byte more: a '\r' to drop */
+				size_t k = take < room ? take : room;
+				memcpy(line + n, chunk + i, k);
+				n += k;
+				if (k < take)
+					skipping = 1;
+			}
+			i += take;
+			if (!nl)
+				break;
+			i++; /* the '\n' */
+			if (n > 0 && line[n - 1] == '\r' && !skipping)
+				n--;
+			if (n > max_line || skipping) {
+				n = max_line;
+				cut = 1;
+			}
+			rc = cb(arg, line, n, cut, ++lineno);
+			n = 0;
+			cut = skipping = 0;
+			if (rc == ADM_STOP) {
+				rc = TR_OK;
+				goto out;
+			}
+			if (rc != TR_OK)
+				goto out;
+		}
+	}
+	if (n > 0 || skipping) {
+		if (n > 0 && line[n - 1] == '\r' && !skipping)
+			n--;
+		if (n > max_line || skipping) {
+			n = max_line;
+			cut = 1;
+		}
+		rc = cb(arg, line, n, cut, ++lineno);
+		if (rc == ADM_STOP)
+			rc = TR_OK;
+	}
+	rc = rc == ADM_STOP ? TR_OK : rc;
+out:
+	free(line);
+	free(chunk);
+	if (r)
+		r->close(r);
+	return rc;
+}
