@@ -40,7 +40,8 @@ TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
 
-/* Android: AndroidQF files and Intrusion Logging */
+/* Android */
+TR_MODULE(getprop)
 TR_MODULE(settings)
 TR_MODULE(processes)
 TR_MODULE(files)
