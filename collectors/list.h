@@ -47,4 +47,6 @@ TR_MODULE(processes)
 TR_MODULE(files)
 TR_MODULE(mounts)
 TR_MODULE(selinux)
+TR_MODULE(root_binaries)
+TR_MODULE(intrusion_logs)
 /* clang-format on */
