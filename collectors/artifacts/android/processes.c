@@ -109,7 +109,8 @@ struct proc {
 	const char *user; /* user name (ps) */
 	const char *uid;  /* numeric uid (json) */
 	const char *pid, *ppid, *label;
-	int root; /* runs as root */
+	int root;   /* runs as root */
+	int no_pkg; /* the package was recorded with the full name */
 };
 
 static int emit_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const struct proc *p)
@@ -123,16 +124,17 @@ static int emit_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const st
 
 	if (!exe && p->name && p->name[0] == '/')
 		exe = p->name;
-	pl = p->name ? package_len(p->name) : 0;
+	pl = p->name && !p->no_pkg ? package_len(p->name) : 0;
 	snprintf(pkg, sizeof pkg, "%.*s", (int)(pl < sizeof pkg ? pl : 0), p->name ? p->name : "");
 	/* gatekeeperd: a stock daemon named like an iOS Pegasus process */
-	if (p->name && strcmp(p->name, "gatekeeperd") != 0)
+	/* an absolute name is matched once, as the path */
+	if (p->name && strcmp(p->name, "gatekeeperd") != 0 && exe != p->name)
 		trm_kv(kv, &nkv, 9, "name", p->name, TR_M_PROCESS, 0);
 	else
 		trm_kv(kv, &nkv, 9, "name", p->name, TR_M_NONE, 0);
 	if (pkg[0])
 		trm_kv(kv, &nkv, 9, "package", pkg, TR_M_APP_ID, 0);
-	trm_kv(kv, &nkv, 9, "path", p->path, TR_M_PROCESS_PATH, 0);
+	trm_kv(kv, &nkv, 9, "path", exe, TR_M_PROCESS_PATH, 0);
 	trm_kv(kv, &nkv, 9, "user", p->user, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "uid", p->uid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "pid", p->pid, TR_M_NONE, 0);
@@ -291,6 +293,7 @@ static int json_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const js
 			return TR_OK;
 		pr.path = NULL; /* matched and judged once, with the full name */
 		pr.root = 0;
+		pr.no_pkg = 1;
 	}
 	if (!pr.name || !pr.name[0]) {
 		if (!pr.path)
