@@ -193,12 +193,12 @@ static int components(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
 			trm_kv(kv, &nkv, 5, "class", cls, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 5, "setting", name, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 5, "namespace", ns, TR_M_NONE, 0);
-			if (heur && strcmp(heur, "third_party_keyboard") == 0 &&
-			    known_keyboard(pkg, strlen(pkg)))
-				heur = NULL;
+			/* a keyboard that comes with the phone is no finding */
+			int quiet = heur && strcmp(heur, "third_party_keyboard") == 0 &&
+			            known_keyboard(pkg, strlen(pkg));
 			if (pkg[0])
-				rc = aqs_emit(ctx, m, f, TR_NOTIME, event, kv, nkv, level, heur,
-				              expl);
+				rc = aqs_emit(ctx, m, f, TR_NOTIME, event, kv, nkv, level,
+				              quiet ? NULL : heur, expl);
 			free(pkg);
 		}
 		free(item);
