@@ -6,9 +6,9 @@
  * Probe: a regular file whose first non-empty line (read within
  * PROBE_HEAD bytes) is a JSON object with one key, dns_event,
  * connect_event or security_event, holding an object; or a folder with
- * such a file directly in it (files deeper down are not looked at, so an
- * AndroidQF acquisition, which keeps its exports in intrusion_logs/, is
- * left to its own collector).
+ * such a file among the first PROBE_FILES files directly in it (files
+ * deeper down are not looked at, so an AndroidQF acquisition, which keeps
+ * its exports in intrusion_logs/, is left to its own collector).
  *
  * Files: every regular file below the root (the folder, or the file's
  * folder with only that file), device path "/@intrusion/<relpath>", area
@@ -38,6 +38,9 @@
 #include "triage.h"
 
 #define PROBE_HEAD 65536
+/* Files of a folder the probe reads the head of: probing a folder of many
+ * files must stay cheap. */
+#define PROBE_FILES 32
 #define MAX_FILES 100000u
 #define MAX_DEPTH 8
 #define DEVICE_PREFIX "/@intrusion/"
@@ -129,9 +132,11 @@ static int intrusion_probe(tr_ctx *ctx, const char *path, int *bid)
 	if (!S_ISDIR(sb.st_mode) || !(d = opendir(path)))
 		return TR_OK;
 	dfd = dirfd(d);
-	while ((e = readdir(d)) != NULL && ++seen <= MAX_FILES && *bid == 0)
-		if (e->d_name[0] != '.')
+	while ((e = readdir(d)) != NULL && seen < PROBE_FILES && *bid == 0)
+		if (e->d_name[0] != '.' && (e->d_type == DT_REG || e->d_type == DT_UNKNOWN)) {
+			seen++;
 			*bid = file_bits(dfd, e->d_name);
+		}
 	closedir(d);
 	return TR_OK;
 }

@@ -58,4 +58,14 @@ static inline long aqf_maxrss_kb(void)
 
 #define AQF_GIB ((off_t)1 << 30)
 
+/* How much the peak memory may grow while a module reads one huge file:
+ * far below the file's size. AddressSanitizer keeps freed memory in
+ * quarantine (256 MB by default), which a walk over many small elements
+ * fills, so its builds get that much more room. */
+#if defined(__SANITIZE_ADDRESS__)
+#define AQF_MEM_BOUND_KB (384L * 1024)
+#else
+#define AQF_MEM_BOUND_KB (64L * 1024)
+#endif
+
 #endif

@@ -96,7 +96,7 @@ static void files_huge_listing_streamed(void **state)
 	f.device_path = FILES_DEV;
 	run_module(x, &tr_module_files, &f);
 	ioc(x->ctx, "/data/local/tmp/wd/", "path");
-	assert_true(aqf_maxrss_kb() - before < 64 * 1024);
+	assert_true(aqf_maxrss_kb() - before < AQF_MEM_BOUND_KB);
 	fx_free(x);
 }
 

@@ -195,7 +195,7 @@ static void gigabyte_line_bounded(void **state)
 	run_module(x, M, &f);
 	ioc(x->ctx, "evil-dns.example", "hostname");
 	assert_true(has_msg(&x->ctx->incomplete, "longer than"));
-	assert_true(aqf_maxrss_kb() - before < 64 * 1024);
+	assert_true(aqf_maxrss_kb() - before < AQF_MEM_BOUND_KB);
 	fx_free(x);
 }
 

@@ -121,7 +121,7 @@ static void huge_element_skipped(void **state)
 	run_module(x, M, &f);
 	ioc(x->ctx, "spyd", "name");
 	assert_true(has_msg(&x->ctx->incomplete, "larger than"));
-	assert_true(aqf_maxrss_kb() - before < 64 * 1024);
+	assert_true(aqf_maxrss_kb() - before < AQF_MEM_BOUND_KB);
 	fx_free(x);
 }
 

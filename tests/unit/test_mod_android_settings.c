@@ -106,7 +106,7 @@ static void long_line_cut_and_incomplete(void **state)
 	run_module(x, M, &f);
 	ioc(x->ctx, "com.evil.spy", "package");
 	assert_true(has_msg(&x->ctx->incomplete, "longer than"));
-	assert_true(aqf_maxrss_kb() - before < 64 * 1024);
+	assert_true(aqf_maxrss_kb() - before < AQF_MEM_BOUND_KB);
 	fx_free(x);
 }
 
