@@ -19,6 +19,7 @@
 
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
+TR_COLLECTOR(android_intrusion)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
 TR_MODULE(manifest)
@@ -39,4 +40,14 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+
+/* Android */
+TR_MODULE(getprop)
+TR_MODULE(settings)
+TR_MODULE(processes)
+TR_MODULE(files)
+TR_MODULE(mounts)
+TR_MODULE(selinux)
+TR_MODULE(root_binaries)
+TR_MODULE(intrusion_logs)
 /* clang-format on */
