@@ -42,4 +42,5 @@ TR_MODULE(calendar)
 
 /* Android */
 TR_MODULE(getprop)
+TR_MODULE(packages_json)
 /* clang-format on */
