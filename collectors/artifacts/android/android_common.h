@@ -99,7 +99,8 @@ typedef struct adm_pkg {
  * installed_from_apk, installed_without_store (only with installer_known
  * and system == 0), installed_from_third_party_store,
  * many_dangerous_permissions, apk_certificate_untrusted. System apps never
- * trigger the sideloading ones. docs/modules/android-packages.md.
+ * trigger the sideloading ones, nor apps from the Play Store or the maker's
+ * store apk_certificate_untrusted. docs/modules/android-packages.md.
  * Returns TR_OK or tr_add_heuristic's status. */
 int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r);
 

@@ -133,7 +133,10 @@ int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r)
 		               "also many messaging and social apps; listed for review.")) != TR_OK)
 			return rc;
 	}
-	if (!sys && p->cert_untrusted == 1 &&
+	/* nearly every store app has a certificate AndroidQF does not list:
+	 * only the others are worth a line */
+	if (!sys && p->cert_untrusted == 1 && kind != ADM_INST_PLAY &&
+	    kind != ADM_INST_MAKER_STORE &&
 	    (rc = heur(ctx, r, TR_LEVEL_INFO, "apk_certificate_untrusted",
 	               "The certificate this app is signed with is not one AndroidQF knows "
 	               "from a trusted developer; most apps are like this, so it only "
