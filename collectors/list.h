@@ -43,4 +43,5 @@ TR_MODULE(calendar)
 /* Android */
 TR_MODULE(getprop)
 TR_MODULE(packages_json)
+TR_MODULE(ab_manifest)
 /* clang-format on */
