@@ -50,4 +50,6 @@ TR_MODULE(mounts)
 TR_MODULE(selinux)
 TR_MODULE(root_binaries)
 TR_MODULE(intrusion_logs)
+TR_MODULE(packages_json)
+TR_MODULE(ab_manifest)
 /* clang-format on */
