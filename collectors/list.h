@@ -39,4 +39,9 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+
+/* Android */
+TR_MODULE(fs_times)
+TR_MODULE(dumpstate)
+TR_MODULE(tombstones)
 /* clang-format on */
