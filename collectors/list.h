@@ -44,4 +44,6 @@ TR_MODULE(calendar)
 TR_MODULE(fs_times)
 TR_MODULE(dumpstate)
 TR_MODULE(tombstones)
+TR_MODULE(getprop)
+TR_MODULE(packages_json)
 /* clang-format on */
