@@ -152,7 +152,8 @@ static int xml_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 	const char *p = s->text, *end = s->text + s->len, *hit;
 	int rc = TR_OK;
 
-	while (rc == TR_OK && p < end && (hit = adm_find(p, (size_t)(end - p), "<adbKey ")) != NULL) {
+	while (rc == TR_OK && p < end &&
+	       (hit = adm_find(p, (size_t)(end - p), "<adbKey ")) != NULL) {
 		const char *tag_end = memchr(hit, '>', (size_t)(end - hit));
 		const char *te = tag_end ? tag_end : end, *k, *v;
 		double last = TR_NOTIME;
@@ -162,7 +163,8 @@ static int xml_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		if (v) {
 			long long ms = 0;
 			int digits = 0;
-			for (v += 16; v < te && *v >= '0' && *v <= '9' && digits < 18; v++, digits++)
+			for (v += 16; v < te && *v >= '0' && *v <= '9' && digits < 18;
+			     v++, digits++)
 				ms = ms * 10 + (*v - '0');
 			if (digits)
 				last = ms_time(ms);
@@ -301,7 +303,8 @@ static int emit_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		trm_kv(kv, &nkv, 4, "host", k->host, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 4, "key", k->b64, TR_M_NONE, 0);
 		if (hk)
-			trm_kv(kv, &nkv, 4, "acquiring_computer", ours ? "yes" : "no", TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 4, "acquiring_computer", ours ? "yes" : "no", TR_M_NONE,
+			       0);
 		rec = (tr_record){
 			.file = s->file, .time = k->last, .event = "adb_key", .kv = kv, .nkv = nkv
 		};
@@ -311,7 +314,8 @@ static int emit_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 			        ctx, adb_module.name, &rec, TR_LEVEL_MEDIUM, "adb_key_unknown_host",
 			        "The phone trusts a computer other than the one that made this "
 			        "acquisition for USB debugging: that computer could run commands "
-			        "and install apps on the phone without asking again. Check with the "
+			        "and install apps on the phone without asking again. Check with "
+			        "the "
 			        "owner whose computer this is (its name is the host); repair shops "
 			        "and developers are common reasons. Not proof on its own.");
 	}
@@ -322,9 +326,11 @@ static int emit_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		tr_record rec;
 		snprintf(count, sizeof count, "%zu", ks->n);
 		trm_kv(kv, &nkv, 1, "trusted_keys", count, TR_M_NONE, 0);
-		rec = (tr_record){
-			.file = s->file, .time = TR_NOTIME, .event = "adb_keys", .kv = kv, .nkv = nkv
-		};
+		rec = (tr_record){ .file = s->file,
+			           .time = TR_NOTIME,
+			           .event = "adb_keys",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_add_heuristic(
 		        ctx, adb_module.name, &rec, TR_LEVEL_INFO, "adb_host_key_unknown",
 		        "The phone trusts computers for USB debugging (listed as adb_key "
@@ -332,7 +338,8 @@ static int emit_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		        "known, so they cannot be told apart: check the list with the owner.");
 	}
 	if (rc == TR_OK && ks->full)
-		tr_incomplete(ctx, s->disp, "adb: more than %d trusted keys; the rest were not read",
+		tr_incomplete(ctx, s->disp,
+		              "adb: more than %d trusted keys; the rest were not read",
 		              ADB_MAX_KEYS);
 	return rc;
 }

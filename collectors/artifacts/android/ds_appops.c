@@ -94,13 +94,12 @@ static int close_op(tr_ctx *ctx, const adm_section *s, pkg_state *pk, op_state *
 		trm_kv(kv, &nkv, 5, "last_access", tr_time_format(op->last, tbuf, sizeof tbuf),
 		       TR_M_NONE, 0);
 	if (TR_HAS_TIME(op->last) && op->local)
-		trm_kv(kv, &nkv, 5, "time_basis", "device local time, timezone unknown",
-		       TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 5, "time_basis", "device local time, timezone unknown", TR_M_NONE,
+		       0);
 	rec = (tr_record){
 		.file = s->file, .time = op->last, .event = "appop", .kv = kv, .nkv = nkv
 	};
-	if (strcmp(op->name, "REQUEST_INSTALL_PACKAGES") == 0 &&
-	    strncmp(op->mode, "allow", 5) == 0)
+	if (strcmp(op->name, "REQUEST_INSTALL_PACKAGES") == 0 && strncmp(op->mode, "allow", 5) == 0)
 		rc = tr_add_heuristic(
 		        ctx, appops_module.name, &rec, TR_LEVEL_MEDIUM, "appops_install_packages",
 		        "This app is allowed to install other apps (REQUEST_INSTALL_PACKAGES). "
@@ -132,8 +131,8 @@ static int close_pkg(tr_ctx *ctx, const adm_section *s, pkg_state *pk, op_state 
 	trm_kv(kv, &nkv, 4, "uid", pk->uid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "ops", ops, TR_M_NONE, 0);
 	if (TR_HAS_TIME(pk->last) && pk->local)
-		trm_kv(kv, &nkv, 4, "time_basis", "device local time, timezone unknown",
-		       TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 4, "time_basis", "device local time, timezone unknown", TR_M_NONE,
+		       0);
 	return trm_emit(ctx, &appops_module, s->file, pk->last, "appops_package", kv, nkv);
 }
 

@@ -89,11 +89,13 @@ static int emit_downgrades(tr_ctx *ctx, const adm_section *s, change *v, size_t 
 		trm_kv(kv, &nkv, 5, "previous_version", from, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 5, "version", to, TR_M_NONE, 0);
 		if (TR_HAS_TIME(v[i].t))
-			trm_kv(kv, &nkv, 5, "period_start", tr_time_format(v[i].t, tbuf, sizeof tbuf),
-			       TR_M_NONE, 0);
-		rec = (tr_record){
-			.file = s->file, .time = v[i].t, .event = "package_change", .kv = kv, .nkv = nkv
-		};
+			trm_kv(kv, &nkv, 5, "period_start",
+			       tr_time_format(v[i].t, tbuf, sizeof tbuf), TR_M_NONE, 0);
+		rec = (tr_record){ .file = s->file,
+			           .time = v[i].t,
+			           .event = "package_change",
+			           .kv = kv,
+			           .nkv = nkv };
 		rc = tr_add_heuristic(
 		        ctx, daily_module.name, &rec, TR_LEVEL_MEDIUM, "battery_app_downgraded",
 		        "An app was replaced by an older version of itself (its version number "
@@ -233,8 +235,8 @@ static int history_line(tr_ctx *ctx, const adm_section *s, adm_strset *seen, con
 				continue;
 			trm_kv(kv, &nkv, 2, "package", pkg, TR_M_APP_ID, 0);
 			trm_kv(kv, &nkv, 2, "kind", toks[k].kind, TR_M_NONE, 0);
-			rc = trm_emit(ctx, &history_module, s->file, TR_NOTIME, "battery_history_app",
-			              kv, nkv);
+			rc = trm_emit(ctx, &history_module, s->file, TR_NOTIME,
+			              "battery_history_app", kv, nkv);
 		}
 	}
 	return rc;

@@ -66,8 +66,8 @@ int adm_section_platform_compat(tr_ctx *ctx, const adm_section *s)
 				continue;
 			trm_kv(kv, &nkv, 2, "package", pkg, TR_M_APP_ID, 0);
 			trm_kv(kv, &nkv, 2, "change", "DOWNSCALED", TR_M_NONE, 0);
-			rc = trm_emit(ctx, &compat_module, s->file, TR_NOTIME, "compat_override", kv,
-			              nkv);
+			rc = trm_emit(ctx, &compat_module, s->file, TR_NOTIME, "compat_override",
+			              kv, nkv);
 		}
 	}
 	adm_strset_free(&seen);

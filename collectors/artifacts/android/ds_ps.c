@@ -46,7 +46,8 @@ int adm_section_ps(tr_ctx *ctx, const adm_section *s)
 		k = n - k;
 		if (!header) {
 			/* lines before the header (a command echo) are skipped */
-			header = (k == 4 && (memcmp(name, "NAME", 4) == 0 || memcmp(name, "ARGS", 4) == 0)) ||
+			header = (k == 4 &&
+			          (memcmp(name, "NAME", 4) == 0 || memcmp(name, "ARGS", 4) == 0)) ||
 			         (k == 3 && memcmp(name, "CMD", 3) == 0);
 			continue;
 		}
@@ -65,8 +66,8 @@ int adm_section_ps(tr_ctx *ctx, const adm_section *s)
 			rc = tr_set_error(ctx, TR_ENOMEM, "processes: out of memory");
 		if (fresh <= 0)
 			continue;
-		trm_kv(kv, &nkv, 1, "process", buf, buf[0] == '/' ? TR_M_PROCESS_PATH : TR_M_PROCESS,
-		       0);
+		trm_kv(kv, &nkv, 1, "process", buf,
+		       buf[0] == '/' ? TR_M_PROCESS_PATH : TR_M_PROCESS, 0);
 		rc = trm_emit(ctx, &ps_module, s->file, TR_NOTIME, "process", kv, nkv);
 	}
 	adm_strset_free(&seen);

@@ -295,7 +295,8 @@ static void header_line(adm_split *st, const char *l, size_t n)
 			k = sizeof fp - 1;
 		memcpy(fp, v, k);
 		fp[k] = '\0';
-		if (fp[0] && strlen(fp) == k && tr_set_info(st->ctx, "build_fingerprint", fp) != TR_OK)
+		if (fp[0] && strlen(fp) == k &&
+		    tr_set_info(st->ctx, "build_fingerprint", fp) != TR_OK)
 			st->rc = tr_set_error(st->ctx, TR_ENOMEM, "out of memory");
 	}
 }
@@ -373,8 +374,8 @@ static void set_evidence_date(adm_split *st)
 	if (!st->date[0] || tr_get_info(st->ctx, "evidence_date"))
 		return;
 	t = adm_local_time(st->ctx, st->date, strlen(st->date), NULL);
-	if (TR_HAS_TIME(t) && tr_set_info(st->ctx, "evidence_date",
-	                                  tr_time_format(t, buf, sizeof buf)) != TR_OK)
+	if (TR_HAS_TIME(t) &&
+	    tr_set_info(st->ctx, "evidence_date", tr_time_format(t, buf, sizeof buf)) != TR_OK)
 		st->rc = tr_set_error(st->ctx, TR_ENOMEM, "out of memory");
 }
 
@@ -438,10 +439,11 @@ static int dumpstate_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 		on_line(&st, line, llen, 0);
 	}
 	if (st.rc == TR_OK && long_lines)
-		tr_incomplete(ctx, disp,
-		              "%llu line%s longer than %u MiB %s cut: the rest of each was not read",
-		              (unsigned long long)long_lines, long_lines == 1 ? "" : "s",
-		              ADM_MAX_LINE >> 20, long_lines == 1 ? "was" : "were");
+		tr_incomplete(
+		        ctx, disp,
+		        "%llu line%s longer than %u MiB %s cut: the rest of each was not read",
+		        (unsigned long long)long_lines, long_lines == 1 ? "" : "s",
+		        ADM_MAX_LINE >> 20, long_lines == 1 ? "was" : "were");
 	st.dash_pending = 0;
 	part_close(&st, &st.svc);
 	part_close(&st, &st.cmd);

@@ -66,8 +66,8 @@ typedef struct crash {
 } crash;
 
 /* Reads up to cap bytes of f; *cut when there was more. */
-static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t cap,
-                     char **buf, size_t *len, int *cut)
+static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t cap, char **buf,
+                     size_t *len, int *cut)
 {
 	tr_reader *r = NULL;
 	size_t n = 0;
@@ -191,9 +191,11 @@ static void parse_text(const char *b, size_t len, crash *c)
 			if (e == num || *e || c->uid < 0)
 				c->uid = -1;
 		} else if (n > 7 && memcmp(l, "signal ", 7) == 0 && !c->signal[0]) {
-			const char *o = memchr(l, '(', n), *e2 = o ? memchr(o, ')', (size_t)(l + n - o)) : NULL;
+			const char *o = memchr(l, '(', n),
+			           *e2 = o ? memchr(o, ')', (size_t)(l + n - o)) : NULL;
 			if (o && e2)
-				copy_field(c->signal, sizeof c->signal, o + 1, (size_t)(e2 - o - 1));
+				copy_field(c->signal, sizeof c->signal, o + 1,
+				           (size_t)(e2 - o - 1));
 		} else if (n > 5 && memcmp(l, "pid: ", 5) == 0 && !seen_pid) {
 			/* pid: 25541, tid: 21307, name: mtk.ape.decoder  >>> /path <<< */
 			const char *nm, *arrow, *ae;
@@ -279,8 +281,7 @@ static int pb_field(pb *r, uint32_t *num, int *type, uint64_t *v, pb *sub)
 	*num = (uint32_t)(key >> 3);
 	*type = (int)(key & 7);
 	switch (*type) {
-	case 0:
-		return pb_varint(r, v);
+	case 0: return pb_varint(r, v);
 	case 1:
 		if (r->end - r->p < 8)
 			return 0;
@@ -298,8 +299,7 @@ static int pb_field(pb *r, uint32_t *num, int *type, uint64_t *v, pb *sub)
 		sub->end = r->p + *v;
 		r->p += *v;
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -378,7 +378,8 @@ static int parse_pb(const unsigned char *b, size_t len, crash *c)
 							pb_thread(es, (uint64_t)c->tid, c->process,
 							          sizeof c->process);
 						if (c->pid >= 0)
-							pb_thread(es, (uint64_t)c->pid, c->main_thread,
+							pb_thread(es, (uint64_t)c->pid,
+							          c->main_thread,
 							          sizeof c->main_thread);
 					}
 			}
@@ -415,18 +416,18 @@ static int emit_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, crash *
 		pid[0] = '\0';
 	trm_kv(kv, &nkv, 10, "process", c->process, TR_M_PROCESS, 0);
 	trm_kv(kv, &nkv, 10, "main_thread", c->main_thread, TR_M_PROCESS, 0);
-	trm_kv(kv, &nkv, 10, "command", cmd0, cmd0[0] == '/' ? TR_M_PROCESS_PATH : TR_M_PROCESS,
-	       0);
+	trm_kv(kv, &nkv, 10, "command", cmd0, cmd0[0] == '/' ? TR_M_PROCESS_PATH : TR_M_PROCESS, 0);
 	trm_kv(kv, &nkv, 10, "binary", c->binary,
 	       c->binary[0] == '/' ? TR_M_PROCESS_PATH : TR_M_PROCESS, 0);
 	trm_kv(kv, &nkv, 10, "uid", uid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 10, "pid", pid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 10, "signal", c->signal, TR_M_NONE, 0);
 	if (TR_HAS_TIME(t))
-		trm_kv(kv, &nkv, 10, "timestamp", tr_time_format(t, tbuf, sizeof tbuf), TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 10, "timestamp", tr_time_format(t, tbuf, sizeof tbuf), TR_M_NONE,
+		       0);
 	if (TR_HAS_TIME(t) && local)
-		trm_kv(kv, &nkv, 10, "time_basis", "device local time, timezone unknown",
-		       TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 10, "time_basis", "device local time, timezone unknown", TR_M_NONE,
+		       0);
 	rec = (tr_record){ .file = f, .time = t, .event = "crash", .kv = kv, .nkv = nkv };
 	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK)
 		return rc;
