@@ -149,6 +149,12 @@ static double tomb_time(tr_ctx *ctx, const char *s, int *local)
 	}
 	if (!TR_HAS_TIME(t) || hh > 23 || mm > 59)
 		return TR_NOTIME;
+	if (s[19] == '.') {
+		/* the fraction (up to nanoseconds) */
+		double scale = 0.1;
+		for (size_t k = 20; k < i && k < 29; k++, scale /= 10)
+			t += (s[k] - '0') * scale;
+	}
 	return t - sign * (hh * 3600.0 + mm * 60.0);
 }
 
