@@ -50,7 +50,8 @@ static ssize_t mem_read(tr_reader *r, void *buf, size_t len)
 		k = len;
 	if (k > m->step)
 		k = m->step;
-	memcpy(buf, m->p + m->pos, k);
+	if (k)
+		memcpy(buf, m->p + m->pos, k);
 	m->pos += k;
 	return (ssize_t)k;
 }

@@ -239,6 +239,19 @@ static void test_split_empty_sections(void **state)
 	fx_free(x);
 }
 
+/* Fuzz finding tests/fuzz/crashes/dumpstate/crash-empty-input-qsort-null:
+ * a batterystats section without daily changes passed a NULL array to
+ * qsort (undefined behaviour; seen under UBSan, make SANITIZE=undefined). */
+static void test_crash_empty_input_qsort_null(void **state)
+{
+	fx *x = ds_fx();
+	(void)state;
+	run_ds(x, "DUMP OF SERVICE batterystats:\n");
+	run_ds(x, "DUMP OF SERVICE batterystats:\n  Daily from x:\n      Update a.b vers=1\n");
+	expect_count(x->ctx, 0);
+	fx_free(x);
+}
+
 static void put(char *buf, size_t *n, const char *s, size_t len)
 {
 	memcpy(buf + *n, s, len);
@@ -692,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_split_plain_dumpsys),
 		cmocka_unit_test(test_split_empty_sections),
 		cmocka_unit_test(test_split_binary_junk),
+		cmocka_unit_test(test_crash_empty_input_qsort_null),
 		cmocka_unit_test(test_long_line_bounded),
 		cmocka_unit_test(test_section_cap),
 		cmocka_unit_test(test_accessibility_old_layout_clean),

@@ -73,6 +73,8 @@ static int emit_downgrades(tr_ctx *ctx, const adm_section *s, change *v, size_t 
 {
 	int rc = TR_OK;
 
+	if (n < 2) /* also: qsort must not get a NULL array */
+		return TR_OK;
 	qsort(v, n, sizeof *v, cmp_change);
 	for (size_t i = 1; rc == TR_OK && i < n; i++) {
 		char from[32], to[32], tbuf[32];

@@ -108,7 +108,7 @@ static const adm_handler *find_handler(int kind, const char *name)
 
 static void part_append(adm_split *st, adm_part *p, const char *s, size_t n)
 {
-	if (!p->open || !p->h || p->cut || st->rc != TR_OK)
+	if (!p->open || !p->h || p->cut || st->rc != TR_OK || n == 0)
 		return;
 	if (n > ADM_MAX_SECTION - p->len) {
 		n = ADM_MAX_SECTION - p->len;
@@ -385,7 +385,7 @@ static int dumpstate_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 	adm_split st;
 	tr_reader *r = NULL;
 	char *chunk = NULL, *line = NULL;
-	size_t llen = 0;
+	size_t llen = 0, line_cap = 4096; /* grows up to ADM_MAX_LINE */
 	int line_cut = 0, rc;
 	uint64_t long_lines = 0;
 	ssize_t got;
@@ -402,7 +402,7 @@ static int dumpstate_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 	if (rc != TR_OK)
 		return tr_artifact_problem(ctx, disp, rc);
 	chunk = malloc(ADM_CHUNK);
-	line = malloc(ADM_MAX_LINE);
+	line = malloc(line_cap);
 	if (!chunk || !line) {
 		st.rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", disp);
 		goto out;
@@ -415,6 +415,22 @@ static int dumpstate_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, 
 			if (k > ADM_MAX_LINE - llen) {
 				k = ADM_MAX_LINE - llen;
 				line_cut = 1;
+			}
+			if (llen + k > line_cap) {
+				size_t nc = line_cap;
+				char *nl2;
+				while (nc < llen + k)
+					nc *= 2;
+				if (nc > ADM_MAX_LINE)
+					nc = ADM_MAX_LINE;
+				nl2 = realloc(line, nc);
+				if (!nl2) {
+					st.rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory",
+					                     disp);
+					break;
+				}
+				line = nl2;
+				line_cap = nc;
 			}
 			memcpy(line + llen, p, k);
 			llen += k;

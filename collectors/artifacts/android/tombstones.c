@@ -65,13 +65,14 @@ typedef struct crash {
 	long long pid, tid, uid;
 } crash;
 
-/* Reads up to cap bytes of f; *cut when there was more. */
+/* Reads up to cap bytes of f (the buffer grows as the bytes come, so a
+ * small file costs little); *cut when there was more. */
 static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t cap, char **buf,
                      size_t *len, int *cut)
 {
 	tr_reader *r = NULL;
-	size_t n = 0;
-	char *b;
+	size_t n = 0, have = 0;
+	char *b = NULL;
 	int rc = tr_source_open(ctx, src, f, &r);
 
 	*buf = NULL;
@@ -79,13 +80,28 @@ static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t
 	*cut = 0;
 	if (rc != TR_OK)
 		return rc;
-	b = malloc(cap + 1);
-	if (!b) {
-		r->close(r);
-		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
-	}
 	for (;;) {
-		ssize_t got = r->read(r, b + n, cap + 1 - n);
+		ssize_t got;
+		if (n == have) {
+			size_t nh = have ? have * 2 : 64u << 10;
+			char *nb;
+			if (nh > cap + 1)
+				nh = cap + 1;
+			if (nh == have) {
+				*cut = 1;
+				n = cap;
+				break;
+			}
+			nb = realloc(b, nh + 1);
+			if (!nb) {
+				free(b);
+				r->close(r);
+				return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+			}
+			b = nb;
+			have = nh;
+		}
+		got = r->read(r, b + n, have - n);
 		if (got < 0) {
 			free(b);
 			r->close(r);
@@ -101,6 +117,8 @@ static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t
 		}
 	}
 	r->close(r);
+	if (!b && !(b = malloc(1)))
+		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
