@@ -42,6 +42,9 @@ TR_MODULE(cache_db)
 TR_MODULE(calendar)
 
 /* Android */
+TR_MODULE(fs_times)
+TR_MODULE(dumpstate)
+TR_MODULE(tombstones)
 TR_MODULE(getprop)
 TR_MODULE(settings)
 TR_MODULE(processes)

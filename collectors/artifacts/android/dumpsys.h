@@ -32,5 +32,12 @@ typedef int (*adm_section_fn)(tr_ctx *ctx, const adm_section *s);
 /* The parsers, by section (defined in their own files). */
 int adm_section_properties(tr_ctx *ctx, const adm_section *s); /* SYSTEM PROPERTIES */
 int adm_section_package(tr_ctx *ctx, const adm_section *s);    /* DUMP OF SERVICE package */
+int adm_section_accessibility(tr_ctx *ctx, const adm_section *s); /* ds_accessibility.c */
+int adm_section_appops(tr_ctx *ctx, const adm_section *s);        /* ds_appops.c */
+int adm_section_batterystats(tr_ctx *ctx, const adm_section *s);  /* ds_batterystats.c */
+int adm_section_dbinfo(tr_ctx *ctx, const adm_section *s);        /* ds_dbinfo.c */
+int adm_section_platform_compat(tr_ctx *ctx, const adm_section *s); /* ds_platform_compat.c */
+int adm_section_adb(tr_ctx *ctx, const adm_section *s);           /* ds_adb.c */
+int adm_section_ps(tr_ctx *ctx, const adm_section *s);            /* ds_ps.c: PROCESSES AND THREADS */
 
 #endif
