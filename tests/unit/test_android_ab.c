@@ -15,6 +15,7 @@
 
 #include "unit.h"
 #include "collectors/android_backup/ab_stream.h"
+#include "collectors/android_backup/android_backup.h"
 #include "fixtures/lib_ab.c"
 
 /* ------------------------------------------------------------------ */
@@ -532,6 +533,193 @@ static void test_zlib_bomb(void **state)
 	free(zeros);
 }
 
+/* ------------------------------------------------------------------ */
+/* Files: names, device paths, nested backups                          */
+
+int tr_ab_device_path(const char *name, char *dev, size_t cap, char *app, size_t appcap);
+
+static void test_device_paths(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "apps/com.a/r/x/y", "/data/data/com.a/x/y", "com.a" },
+		{ "apps/com.a/f/n.txt", "/data/data/com.a/files/n.txt", "com.a" },
+		{ "apps/com.a/db/m.db", "/data/data/com.a/databases/m.db", "com.a" },
+		{ "apps/com.a/sp/p.xml", "/data/data/com.a/shared_prefs/p.xml", "com.a" },
+		{ "apps/com.a/c/t", "/data/data/com.a/cache/t", "com.a" },
+		{ "apps/com.a/nb/t", "/data/data/com.a/no_backup/t", "com.a" },
+		{ "apps/com.a/d_r/t", "/data/user_de/0/com.a/t", "com.a" },
+		{ "apps/com.android.providers.telephony/d_f/000000_sms_backup",
+		  "/data/user_de/0/com.android.providers.telephony/files/000000_sms_backup",
+		  "com.android.providers.telephony" },
+		{ "apps/com.a/d_db/t", "/data/user_de/0/com.a/databases/t", "com.a" },
+		{ "apps/com.a/d_sp/t", "/data/user_de/0/com.a/shared_prefs/t", "com.a" },
+		{ "apps/com.a/d_c/t", "/data/user_de/0/com.a/cache/t", "com.a" },
+		{ "apps/com.a/d_nb/t", "/data/user_de/0/com.a/no_backup/t", "com.a" },
+		{ "apps/com.a/ef/p/q", "/storage/emulated/0/Android/data/com.a/files/p/q",
+		  "com.a" },
+		{ "apps/com.a/obb/main.obb", "/storage/emulated/0/Android/obb/com.a/main.obb",
+		  "com.a" },
+		{ "apps/com.a/a/base.apk", "/data/app/com.a/base.apk", "com.a" },
+		{ "apps/com.a/_manifest", "/@ab/apps/com.a/_manifest", "com.a" },
+		{ "apps/com.a/_meta", "/@ab/apps/com.a/_meta", "com.a" },
+		{ "apps/com.a/k/key1", "/@ab/apps/com.a/k/key1", "com.a" },
+		{ "apps/com.a/zz/t", "/@ab/apps/com.a/zz/t", "com.a" },
+		{ "apps/com.a/f", "/data/data/com.a/files", "com.a" },
+		{ "apps/com.a", "/@ab/apps/com.a", "com.a" },
+		{ "shared/0/DCIM/a.jpg", "/storage/emulated/0/DCIM/a.jpg", "" },
+		{ "shared/10/x", "/storage/emulated/10/x", "" },
+		{ "other/x", "/@ab/other/x", "" },
+	};
+	char dev[1200], app[256];
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(tr_ab_device_path(cases[i][0], dev, sizeof dev, app, sizeof app),
+		                 TR_OK);
+		assert_string_equal(dev, cases[i][1]);
+		assert_string_equal(app, cases[i][2]);
+	}
+}
+
+static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static const char *sig(const abw_entry *e, char *buf)
+{
+	sprintf(buf, "%zu:%08x", e->len, fnv(2166136261u, e->data, e->len));
+	return buf;
+}
+
+/* Opens a tr_ab over buf; lists every file (relpath, device path, the
+ * data read) into out. */
+static int list_ab(tr_ctx *ctx, const uint8_t *buf, size_t len, const char *area, char *out,
+                   size_t cap)
+{
+	tr_reader *in = NULL;
+	tr_ab *ab = NULL;
+	const tr_file *f;
+	size_t n = 0;
+	uint32_t hash = 2166136261u;
+	int rc;
+
+	out[0] = '\0';
+	assert_int_equal(tr_ab_mem_reader(ctx, buf, len, &in), TR_OK);
+	if ((rc = tr_ab_open(ctx, in, len, "n.ab", area, &ab)) != TR_OK)
+		return rc;
+	while ((rc = tr_ab_next(ctx, ab, &f)) == TR_OK && f) {
+		char data[64] = "";
+		assert_string_equal(f->area, area);
+		if (f->type == TR_FT_REG) {
+			tr_reader *r = NULL;
+			uint8_t b[512];
+			size_t total = 0;
+			ssize_t k;
+			assert_int_equal(tr_ab_read_open(ctx, ab, f, &r), TR_OK);
+			while ((k = r->read(r, b, sizeof b)) > 0) {
+				total += (size_t)k;
+				hash = fnv(hash, b, (size_t)k);
+			}
+			assert_int_equal(k, 0);
+			snprintf(data, sizeof data, "%zu:%08x", total, hash);
+			hash = 2166136261u;
+			r->close(r);
+			/* once */
+			assert_int_not_equal(tr_ab_read_open(ctx, ab, f, &r), TR_OK);
+		}
+		n += (size_t)snprintf(out + n, cap - n, "%s|%s|%s|%s\n", f->relpath, f->device_path,
+		                      f->app ? f->app : "-", f->type == TR_FT_DIR ? "<dir>" : data);
+		assert_true(n < cap);
+	}
+	tr_ab_close(ab);
+	return rc;
+}
+
+static void test_files_long_names(void **state)
+{
+	static char out[8192], want[8192];
+	uint8_t *ab;
+	size_t alen;
+	(void)state;
+
+	make_entries();
+	{
+		char s0[32], s2[32], s3[32];
+		snprintf(
+		        want, sizeof want,
+		        "apps/com.example.app/_manifest|/@ab/apps/com.example.app/_manifest|"
+		        "com.example.app|%s\n"
+		        "apps/com.example.app/f|/data/data/com.example.app/"
+		        "files|com.example.app|<dir>\n"
+		        "apps/com.example.app/f/data.bin|/data/data/com.example.app/files/data.bin|"
+		        "com.example.app|%s\n"
+		        "%s|/data/data/com.example.app/files/%s|com.example.app|%s\n",
+		        sig(&entries[0], s0), sig(&entries[2], s2), entries[3].name,
+		        entries[3].name + strlen("apps/com.example.app/f/"), sig(&entries[3], s3));
+	}
+	/* pax path (AOSP), GNU magic with GNU long names, ustar prefix */
+	for (int k = 0; k < 3; k++) {
+		abw_opts o = { .version = 5,
+			       .compressed = k == 1,
+			       .password = k == 2 ? "pw" : NULL };
+		tr_ctx *ctx = new_ctx("pw");
+		if (k == 1) {
+			o.gnu_magic = 1;
+			o.longname = ABW_LONG_GNU;
+		} else if (k == 2) {
+			o.longname = ABW_LONG_PREFIX;
+		}
+		ab = build(o, &alen);
+		assert_int_equal(list_ab(ctx, ab, alen, k ? "backup.ab" : "", out, sizeof out),
+		                 TR_OK);
+		if (strcmp(out, want) != 0)
+			fail_msg("listing (variant %d):\n%s\nwant:\n%s", k, out, want);
+		assert_int_equal(ctx->warnings.n, 0);
+		/* information only for a top-level backup */
+		if (k == 0) {
+			assert_string_equal(tr_get_info(ctx, "platform"), "android");
+			assert_string_equal(tr_get_info(ctx, "backup_version"), "5");
+			assert_string_equal(tr_get_info(ctx, "encrypted"), "no");
+			assert_string_equal(tr_get_info(ctx, "compressed"), "no");
+		} else {
+			assert_null(tr_get_info(ctx, "backup_version"));
+		}
+		free(ab);
+		tr_ctx_destroy(ctx);
+	}
+}
+
+static void test_files_dotdot(void **state)
+{
+	static char out[4096];
+	abw_entry e[2] = {
+		{ .name = "apps/com.a/f/../../../../etc/passwd",
+		  .data = (const uint8_t *)"x",
+		  .len = 1 },
+		{ .name = "apps/com.a/f/ok.txt", .data = (const uint8_t *)"ok", .len = 2 },
+	};
+	abw_opts o = { .version = 4 };
+	uint8_t *ab;
+	size_t alen;
+	tr_ctx *ctx = new_ctx(NULL);
+	(void)state;
+
+	assert_int_equal(abw_build(&o, e, 2, &ab, &alen), 0);
+	assert_int_equal(list_ab(ctx, ab, alen, "", out, sizeof out), TR_OK);
+	{
+		char s1[32], w[256];
+		snprintf(w, sizeof w,
+		         "apps/com.a/f/ok.txt|/data/data/com.a/files/ok.txt|com.a|%s\n",
+		         sig(&e[1], s1));
+		assert_string_equal(out, w);
+	}
+	assert_true(has(&ctx->warnings, ".."));
+	free(ab);
+	tr_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +730,9 @@ int main(void)
 		cmocka_unit_test(test_v1_non_ascii_password),
 		cmocka_unit_test(test_truncated_payloads),
 		cmocka_unit_test(test_zlib_bomb),
+		cmocka_unit_test(test_device_paths),
+		cmocka_unit_test(test_files_long_names),
+		cmocka_unit_test(test_files_dotdot),
 	};
 	return cmocka_run_group_tests_name("android_ab", tests, NULL, NULL);
 }
