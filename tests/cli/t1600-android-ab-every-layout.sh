@@ -3,7 +3,6 @@
 # findings when infected (exit 1) and to nothing when clean (exit 0),
 # with the header's facts in the summary.
 . "$TESTS_DIR/cli/lib.sh"
-. "$TESTS_DIR/cli/ab_lib.sh"
 
 set_dir=$(ab_set)
 pw="$set_dir/password.txt"

@@ -4,7 +4,6 @@
 # message naming the file, before anything is read; no password exits 3;
 # nothing is left in the temp folder, and no report folder is made.
 . "$TESTS_DIR/cli/lib.sh"
-. "$TESTS_DIR/cli/ab_lib.sh"
 
 set_dir=$(ab_set)
 ab="$set_dir/v5-enccomp-infected.ab"

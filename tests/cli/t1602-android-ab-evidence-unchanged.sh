@@ -2,7 +2,6 @@
 # the same afterwards, and evidence.sha256 in the report folder holds its
 # SHA-256 (relative to its folder), which `sha256sum -c` accepts there.
 . "$TESTS_DIR/cli/lib.sh"
-. "$TESTS_DIR/cli/ab_lib.sh"
 
 set_dir=$(ab_set)
 mkdir "$TMP/e"

@@ -5,7 +5,6 @@
 # (exit 3) leaves nothing; a plain backup has nothing to decrypt (exit 2);
 # a non-empty output folder is refused (exit 2). The evidence is unchanged.
 . "$TESTS_DIR/cli/lib.sh"
-. "$TESTS_DIR/cli/ab_lib.sh"
 
 set_dir=$(ab_set)
 pw="$set_dir/password.txt"

@@ -3,7 +3,6 @@
 # jobs) give the same report.json and timeline.csv (the custody section,
 # which records the run, aside).
 . "$TESTS_DIR/cli/lib.sh"
-. "$TESTS_DIR/cli/ab_lib.sh"
 
 set_dir=$(ab_set)
 "$ABGEN" --set "$TMP/again" >/dev/null || die "generator failed"
