@@ -693,6 +693,10 @@ static ssize_t ab_read(tr_reader *base, void *buf, size_t len)
 			/* §1.5: some device-made streams stop early; after a whole
 			 * tar end marker that is the end of the archive. */
 			if (s->out_total % 512 == 0 && s->zero_tail >= 1024) {
+				tr_note(s->ctx,
+				        "%s: the compressed payload stops after the tar's end "
+				        "marker without the end of its zlib stream; taken as complete",
+				        s->display);
 				s->z_end = 1;
 				s->eof = 1;
 				return 0;

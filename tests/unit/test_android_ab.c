@@ -481,6 +481,8 @@ static void test_truncated_payloads(void **state)
 	assert_int_equal(read_stream(ctx, ab, alen - 4, &got, &glen, NULL), TR_OK);
 	assert_int_equal(glen, plen - 24);
 	assert_memory_equal(got, plain + 24, glen);
+	assert_int_equal(ctx->warnings.n, 0);
+	assert_true(has(&ctx->notes, "taken as complete"));
 	free(got);
 	tr_ctx_destroy(ctx);
 	free(ab);
