@@ -20,6 +20,7 @@
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
 TR_COLLECTOR(android_backup)
+TR_COLLECTOR(android_intrusion)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
 TR_MODULE(manifest)
@@ -43,4 +44,14 @@ TR_MODULE(calendar)
 
 /* Android */
 TR_MODULE(sms_backup)
+TR_MODULE(getprop)
+TR_MODULE(settings)
+TR_MODULE(processes)
+TR_MODULE(files)
+TR_MODULE(mounts)
+TR_MODULE(selinux)
+TR_MODULE(root_binaries)
+TR_MODULE(intrusion_logs)
+TR_MODULE(packages_json)
+TR_MODULE(ab_manifest)
 /* clang-format on */
