@@ -32,7 +32,7 @@ SIGNING_KEY ?= $(or $(SPYTRIAGE_SIGNING_KEY),/work/keys/spytriage-packs.key)
 MANDIR  ?= $(PREFIX)/share/man
 SHARED  ?= $(abspath $(CURDIR)/../shared)
 
-PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson
+PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson zlib
 TESTPKGS = cmocka
 # Debian packages behind the pkg-config names above, plus the toolchain and
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
@@ -40,7 +40,7 @@ TESTPKGS = cmocka
 # tzdata: the zone files that turn Android device-local times into UTC
 # (collectors/artifacts/android/android_common.c).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev time git tzdata
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

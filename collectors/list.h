@@ -19,6 +19,7 @@
 
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
+TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_intrusion)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
@@ -45,6 +46,7 @@ TR_MODULE(calendar)
 TR_MODULE(fs_times)
 TR_MODULE(dumpstate)
 TR_MODULE(tombstones)
+TR_MODULE(sms_backup)
 TR_MODULE(getprop)
 TR_MODULE(settings)
 TR_MODULE(processes)

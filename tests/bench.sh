@@ -6,7 +6,8 @@
 #
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
-# BENCH_ENCRYPTED=0 skips the encrypted variant. Timing is reported here,
+# BENCH_ENCRYPTED=0 skips the encrypted variant; BENCH_ANDROID=0 the Android
+# backups (BENCH_AB_MB, 1024). Timing is reported here,
 # never asserted in `make test`.
 set -eu
 B=${B:-build}
@@ -107,4 +108,35 @@ if [ "$ENCRYPTED" = 1 ]; then
 	run "scan encrypted $BYTES (key file)" "$nenc" "$BIN" scan "$enc" --key-file "$BENCH_DIR/enc.key" --quiet
 	ENC_WALL=$WALL
 	awk -v e="$ENC_WALL" -v p="$SCAN_WALL" 'BEGIN { printf "bench: encrypted / plain scan ratio: %.2f (target <= 1.3)\n", e / p }'
+fi
+
+# Android backups (BENCH_ANDROID=0 skips): BENCH_AB_MB MiB (1024) of
+# text-like files in one .ab, encrypted and compressed (as adb writes it
+# with a password) against the same content plain and uncompressed; MB/s
+# over the tar bytes. Targets: encrypted at least 80% of the plain speed,
+# peak RSS under 100 MB for both.
+if [ "${BENCH_ANDROID:-1}" = 1 ]; then
+	ABMB=${BENCH_AB_MB:-1024}
+	ABGEN="$(pwd)/$B/fixtures/gen_android_ab"
+	for v in plain enc; do
+		if [ ! -f "$BENCH_DIR/ab-$v-$ABMB.done" ]; then
+			echo "bench: generating ab-$v-$ABMB.ab (once)"
+			if [ $v = enc ]; then set -- --compressed --password-file "$PW"; else set --; fi
+			$TIME -f "bench: generated ab-$v-$ABMB.ab in %e s" "$ABGEN" --bench-mb "$ABMB" "$@" \
+				"$BENCH_DIR/ab-$v-$ABMB.ab" >/dev/null
+			touch "$BENCH_DIR/ab-$v-$ABMB.done"
+		fi
+	done
+	abp="$BENCH_DIR/ab-plain-$ABMB.ab"
+	abe="$BENCH_DIR/ab-enc-$ABMB.ab"
+	nab=$(size_of "$abp")
+	echo "bench: $abp: $nab bytes; $abe: $(size_of "$abe") bytes"
+	cat "$abp" >/dev/null
+	run "scan .ab plain, uncompressed" "$nab" "$BIN" scan "$abp" --quiet
+	AB_PLAIN_WALL=$WALL AB_PLAIN_RSS=$RSS
+	cat "$abe" >/dev/null
+	run "scan .ab encrypted, compressed" "$nab" "$BIN" scan "$abe" --password-file "$PW" --quiet
+	awk -v e="$WALL" -v p="$AB_PLAIN_WALL" -v r1="$AB_PLAIN_RSS" -v r2="$RSS" 'BEGIN {
+		printf "bench: .ab encrypted speed / plain speed: %.2f (target >= 0.80); peak RSS %d / %d MB (target < 100)\n",
+			(e > 0 ? p / e : 0), r1 / 1024, r2 / 1024 }'
 fi
