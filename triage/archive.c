@@ -249,7 +249,7 @@ static const char *quote_name(const char *s, char *out, size_t len)
 /* Checks a member name and writes its clean form ("a/b/c": no empty or
  * "." component, no leading or trailing '/'). Returns NULL when the name
  * is acceptable, else the reason it is not. */
-static const char *clean_name(const char *name, char *out, size_t len)
+const char *tr_archive_clean_name(const char *name, char *out, size_t len)
 {
 	size_t o = 0;
 	const char *p = name, *start;
@@ -307,7 +307,7 @@ static const char *clean_name(const char *name, char *out, size_t len)
 
 /* Does a link target leave the container (absolute, or more ".." than
  * the link's own depth)? */
-static int link_escapes(const char *linkname, const char *target)
+int tr_archive_link_escapes(const char *linkname, const char *target)
 {
 	int level = 0;
 	const char *p;
@@ -590,7 +590,7 @@ static void raw_member_name(const struct walk *w, char *out, size_t len)
 		size_t k = strlen(sfx[i]);
 		if (n > k && n - k <= TR_AR_NAME_MAX && !strcasecmp(base + n - k, sfx[i])) {
 			snprintf(cand, sizeof cand, "%.*s", (int)(n - k), base);
-			if (!clean_name(cand, out, len))
+			if (!tr_archive_clean_name(cand, out, len))
 				return;
 			break;
 		}
@@ -634,7 +634,7 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		name = archive_entry_pathname_utf8(e);
 		if (!name)
 			name = archive_entry_pathname(e);
-		why = name ? clean_name(name, clean, sizeof clean) : "name unreadable";
+		why = name ? tr_archive_clean_name(name, clean, sizeof clean) : "name unreadable";
 	}
 	snprintf(w->mname, sizeof w->mname, "%s", clean);
 
@@ -646,7 +646,7 @@ static int do_entry(struct walk *w, struct archive_entry *e, tr_member_fn fn, vo
 		int hard = archive_entry_hardlink(e) != NULL;
 		report(w, 0, "%s '%s' -> '%s' not followed%s", hard ? "hard link" : "symbolic link",
 		       quote_name(name, q, sizeof q), quote_name(target, q2, sizeof q2),
-		       link_escapes(name, target) ? " (escapes the container)" : "");
+		       tr_archive_link_escapes(name, target) ? " (escapes the container)" : "");
 		return drain(w, 1) ? TR_ELIMIT : TR_OK;
 	}
 	if (ft == AE_IFCHR || ft == AE_IFBLK || ft == AE_IFIFO || ft == AE_IFSOCK) {

@@ -60,4 +60,13 @@ typedef int (*tr_member_fn)(void *arg, const tr_file *member, tr_reader *r, int 
 int tr_archive_walk(tr_ctx *ctx, const tr_file *container, tr_reader *r, int depth,
                     tr_archive_budget *budget, tr_member_fn fn, void *arg);
 
+/* Checks a member name and writes its clean form into out ("a/b/c": no
+ * empty or "." component, no leading or trailing '/'). NULL when the name
+ * is acceptable, else the reason it is not (absolute, "..", control
+ * characters, too long). */
+const char *tr_archive_clean_name(const char *name, char *out, size_t len);
+/* 1 when a link's target leaves the container (absolute, or more ".."
+ * than the link's own depth). */
+int tr_archive_link_escapes(const char *linkname, const char *target);
+
 #endif

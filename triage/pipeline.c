@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "content.h"
+#include "spool.h"
 #include "ctx.h"
 #include "pack.h"
 #include "custody.h"
@@ -152,6 +153,35 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 		}
 	}
 	return TR_OK;
+}
+
+/* A file of a streamed collector (TR_COLLECTOR_STREAMED), checked now,
+ * before the collector moves on: when a module wants it, it is copied
+ * once into a private file (triage/spool.c) that the modules and the
+ * content pass then read; else the content pass reads the stream itself.
+ * The main thread does both, on worker w. */
+static int streamed_file(tr_ctx *ctx, const tr_source *src, const tr_file *f, int wanted,
+                         tr_worker *w)
+{
+	tr_spool *sp = NULL;
+	int rc;
+	if (f->type != TR_FT_REG || !f->present)
+		return TR_OK;
+	if (!wanted)
+		return tr_worker_scan(w, src, f);
+	tr_clear_error(ctx);
+	if ((rc = tr_spool_file(ctx, src, f, &sp)) != TR_OK) {
+		char name[4352];
+		if (tr_is_fatal(rc))
+			return rc;
+		tr_warn(ctx, tr_file_display(f, name, sizeof name), "%s", tr_errmsg(ctx));
+		return TR_OK;
+	}
+	rc = run_modules(ctx, tr_spool_source(sp), f, 0, NULL);
+	if (rc == TR_OK)
+		rc = tr_worker_scan(w, tr_spool_source(sp), f);
+	tr_spool_free(sp);
+	return rc;
 }
 
 /* ------------------------------------------------------ work queue */
@@ -472,6 +502,11 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		ctx->files_seen++;
 		if ((rc = run_modules(ctx, &src, f, 1, &wanted)) != TR_OK)
 			break;
+		if (col->flags & TR_COLLECTOR_STREAMED) {
+			if ((rc = streamed_file(ctx, &src, f, wanted, workers[0])) != TR_OK)
+				break;
+			continue;
+		}
 		if (wanted) {
 			struct item **nd;
 			if (ndeferred == capdeferred) {
