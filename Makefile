@@ -32,13 +32,13 @@ SIGNING_KEY ?= $(or $(SPYTRIAGE_SIGNING_KEY),/work/keys/spytriage-packs.key)
 MANDIR  ?= $(PREFIX)/share/man
 SHARED  ?= $(abspath $(CURDIR)/../shared)
 
-PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson
+PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson zlib
 TESTPKGS = cmocka
 # Debian packages behind the pkg-config names above, plus the toolchain and
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
 # tests/check-commands.sh allows no other command outside Debian minbase.
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev time git
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

@@ -39,4 +39,7 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+
+/* Android */
+TR_MODULE(sms_backup)
 /* clang-format on */
