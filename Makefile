@@ -37,8 +37,10 @@ TESTPKGS = cmocka
 # Debian packages behind the pkg-config names above, plus the toolchain and
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
 # tests/check-commands.sh allows no other command outside Debian minbase.
+# tzdata: the zone files that turn Android device-local times into UTC
+# (collectors/artifacts/android/android_common.c).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

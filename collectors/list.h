@@ -42,4 +42,10 @@ TR_MODULE(calendar)
 
 /* Android */
 TR_MODULE(sms_backup)
+TR_MODULE(getprop)
+TR_MODULE(settings)
+TR_MODULE(processes)
+TR_MODULE(files)
+TR_MODULE(mounts)
+TR_MODULE(selinux)
 /* clang-format on */

@@ -44,4 +44,32 @@ int adm_is_dangerous_permission(const char *perm);
 /* Security or system-update packages whose disabling matters (§4.5). */
 int adm_is_security_package(const char *pkg);
 
+/* ------------------------------------------------------------------ */
+/* Text line by line (added with the properties and packages modules)  */
+
+/* Longest line the Android text parsers keep (64 KiB): no line of the
+ * formats they read comes near it (a property value, a package field); a
+ * longer line is handed over cut, and its reader warns and marks the scan
+ * incomplete when that cost it data. */
+#define ADM_LINE_MAX (64u * 1024)
+
+/* One line without its end ("\n", "\r\n"): at most max_line bytes of it,
+ * cut = 1 when the line was longer. lineno is 1-based. Returns TR_OK to go
+ * on, ADM_STOP (below) to stop quietly, or a status that stops the walk and
+ * is returned. */
+typedef int (*adm_line_fn)(void *arg, const char *line, size_t len, int cut, uint64_t lineno);
+#define ADM_STOP (-1)
+
+/* Calls cb for each line of text[0, len) (NUL bytes are line content).
+ * Returns TR_OK (also after ADM_STOP) or cb's status. */
+int adm_split_lines(const char *text, size_t len, size_t max_line, adm_line_fn cb, void *arg);
+
+/* The same over a file of the evidence, read through its reader in
+ * pieces, so a file of any size or a line of any length costs at most
+ * max_line bytes of memory. A read error is a warning naming disp
+ * (tr_artifact_problem). Returns TR_OK or a fatal status (cb's, or
+ * TR_EINTERRUPTED). */
+int adm_read_lines(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *disp,
+                   size_t max_line, adm_line_fn cb, void *arg);
+
 #endif

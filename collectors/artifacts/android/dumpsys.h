@@ -12,7 +12,7 @@
 #ifndef TR_ANDROID_DUMPSYS_H
 #define TR_ANDROID_DUMPSYS_H
 
-#include "modlib.h"
+#include "collectors/artifacts/modlib.h"
 
 /* One section of the text. */
 typedef struct adm_section {

@@ -1,0 +1,313 @@
+/*
+ * settings.c - Android settings as AndroidQF saves them:
+ * /@androidqf/settings_<namespace>.txt (`settings list <namespace>`:
+ * system, secure, global), one `key=value` per line.
+ *
+ * Format: android-formats.md §3 (the namespace is the part of the file
+ * name after the last '_'), checks §4.4. A line is split at its first '='
+ * (values may hold '=' themselves); a line without '=' is not a setting
+ * (a value that runs over several lines) and is ignored.
+ *
+ * Records: "setting" for each setting a check looks at (namespace, name,
+ * value); "accessibility_service", "notification_listener" and
+ * "input_method" for each component named by
+ * enabled_accessibility_services, enabled_notification_listeners and
+ * default_input_method (package: app id; class).
+ *
+ * Heuristics (levels, and why, in docs/modules/androidqf.md):
+ *  play_protect_weakened (medium), adb_install_confirm_off (medium),
+ *  error_reports_off (low), accessibility_on (low),
+ *  accessibility_service_enabled (medium, one per service),
+ *  notification_listener_enabled (low, one per listener: whether the app
+ *  is a system app is not known here), third_party_keyboard (low),
+ *  unknown_sources_allowed (low), adb_enabled and developer_options_enabled
+ *  (info).
+ *
+ * Bounds: a line of at most SET_MAX_LINE bytes (a longer one is cut, and
+ * the scan marked incomplete); at most SET_MAX_COMPONENTS components of a
+ * list are read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "collectors/artifacts/android/aqf_stream.h"
+#include "collectors/artifacts/modlib.h"
+
+/* Longest line read whole: component lists are the longest real values
+ * (a few kilobytes). */
+#define SET_MAX_LINE (256u * 1024)
+/* Components of one list setting that are looked at. */
+#define SET_MAX_COMPONENTS 256
+
+static const tr_want settings_wants[] = {
+	{ "/@androidqf/settings_*.txt", NULL },
+	{ NULL, NULL },
+};
+
+/* §4.4: a value other than safe weakens protection. */
+struct unsafe_setting {
+	const char *key;
+	const char *safe;
+	enum tr_level level;
+	const char *heur;
+	const char *expl;
+};
+
+#define PLAY_PROTECT_EXPL                                                                          \
+	"A setting of Google Play Protect, which checks apps for malware, is turned off; spyware "  \
+	"installers turn it off so their app is not flagged, though a user can also turn it off, "   \
+	"so it is not proof on its own."
+
+static const struct unsafe_setting unsafe[] = {
+	{ "verifier_verify_adb_installs", "1", TR_LEVEL_MEDIUM, "play_protect_weakened",
+	  PLAY_PROTECT_EXPL },
+	{ "package_verifier_enable", "1", TR_LEVEL_MEDIUM, "play_protect_weakened",
+	  PLAY_PROTECT_EXPL },
+	{ "package_verifier_state", "1", TR_LEVEL_MEDIUM, "play_protect_weakened",
+	  PLAY_PROTECT_EXPL },
+	{ "package_verifier_user_consent", "1", TR_LEVEL_MEDIUM, "play_protect_weakened",
+	  PLAY_PROTECT_EXPL },
+	{ "upload_apk_enable", "1", TR_LEVEL_MEDIUM, "play_protect_weakened", PLAY_PROTECT_EXPL },
+	{ "adb_install_need_confirm", "1", TR_LEVEL_MEDIUM, "adb_install_confirm_off",
+	  "Apps installed over a USB cable (adb) are installed without asking the phone's user; "
+	  "this helps someone who has the phone in hand install an app unseen, but it is not proof "
+	  "on its own." },
+	{ "send_security_reports", "1", TR_LEVEL_LOW, "error_reports_off",
+	  "Sending security or error reports to the maker is turned off; many users opt out, and "
+	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	{ "samsung_errorlog_agree", "1", TR_LEVEL_LOW, "error_reports_off",
+	  "Sending security or error reports to the maker is turned off; many users opt out, and "
+	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	{ "send_action_app_error", "1", TR_LEVEL_LOW, "error_reports_off",
+	  "Sending security or error reports to the maker is turned off; many users opt out, and "
+	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	{ "accessibility_enabled", "0", TR_LEVEL_LOW, "accessibility_on",
+	  "Accessibility services are switched on; the services themselves are listed in their "
+	  "own findings, and this alone is not a sign of spyware." },
+	{ "install_non_market_apps", "0", TR_LEVEL_LOW, "unknown_sources_allowed",
+	  "Installing apps from outside the app store is allowed for the whole phone (older "
+	  "Android); this makes installing spyware by hand easier, but it is not proof on its own." },
+};
+
+/* Keyboards that come with Android or with the phone (§4.4): any other
+ * default keyboard is a third-party one. */
+static const char *const known_keyboards[] = {
+	"com.android.inputmethod.latin",
+	"com.google.android.inputmethod.latin",
+	"com.google.android.apps.inputmethod.hindi",
+	"com.google.android.inputmethod.japanese",
+	"com.google.android.inputmethod.korean",
+	"com.google.android.inputmethod.pinyin",
+	"com.samsung.android.honeyboard",
+	"com.sec.android.inputmethod",
+	"com.huawei.ohos.inputmethod",
+	"com.baidu.input_huawei",
+	"com.baidu.input_mi",
+	"com.sohu.inputmethod.sogou.xiaomi",
+	"com.iflytek.inputmethod.miui",
+	"com.google.android.tts", /* voice typing */
+	"com.google.android.googlequicksearchbox",
+	"com.lge.ime",
+	"com.asus.ime",
+	"com.sonyericsson.textinput.uxp",
+	"com.htc.android.htcime",
+	"com.motorola.android.inputmethod.latin",
+};
+
+static int known_keyboard(const char *pkg, size_t n)
+{
+	for (size_t i = 0; i < sizeof known_keyboards / sizeof known_keyboards[0]; i++)
+		if (strlen(known_keyboards[i]) == n && memcmp(known_keyboards[i], pkg, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The namespace from ".../settings_<ns>.txt" into buf. */
+static void namespace_of(const char *device_path, char *buf, size_t len)
+{
+	const char *base = strrchr(device_path, '/');
+	const char *us, *dot;
+
+	base = base ? base + 1 : device_path;
+	us = strrchr(base, '_');
+	dot = strrchr(base, '.');
+	if (!us || !dot || dot < us) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	snprintf(buf, len, "%.*s", (int)(dot - us - 1), us + 1);
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* One record per component "pkg/class" of a ':'-separated list. */
+static int components(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *ns,
+                      const char *name, const char *value, const char *event, enum tr_level level,
+                      const char *heur, const char *expl)
+{
+	const char *p = value;
+	size_t count = 0;
+	int rc = TR_OK;
+
+	while (rc == TR_OK && *p) {
+		const char *end = strchr(p, ':'), *slash;
+		size_t n = end ? (size_t)(end - p) : strlen(p), pn;
+		char *item;
+
+		trim(&p, &n);
+		if (n == 0)
+			goto next;
+		if (++count > SET_MAX_COMPONENTS) {
+			char disp[TRM_DISPLAY_LEN];
+			tr_incomplete(ctx, tr_file_display(f, disp, sizeof disp),
+			              "%s: more than %d components; the rest skipped", name,
+			              SET_MAX_COMPONENTS);
+			break;
+		}
+		if (!(item = strndup(p, n)))
+			return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+		slash = strchr(item, '/');
+		pn = slash ? (size_t)(slash - item) : n;
+		{
+			char *pkg = strndup(item, pn);
+			const char *cls = slash ? slash + 1 : NULL;
+			tr_kv kv[5];
+			size_t nkv = 0;
+
+			if (!pkg) {
+				free(item);
+				return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+			}
+			trm_kv(kv, &nkv, 5, "package", pkg, TR_M_APP_ID, 0);
+			trm_kv(kv, &nkv, 5, "class", cls, TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 5, "setting", name, TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 5, "namespace", ns, TR_M_NONE, 0);
+			if (heur && strcmp(heur, "third_party_keyboard") == 0 &&
+			    known_keyboard(pkg, strlen(pkg)))
+				heur = NULL;
+			if (pkg[0])
+				rc = aqs_emit(ctx, m, f, TR_NOTIME, event, kv, nkv, level, heur,
+				              expl);
+			free(pkg);
+		}
+		free(item);
+	next:
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return rc;
+}
+
+static int setting(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *ns,
+                   const char *name, const char *value)
+{
+	tr_kv kv[3];
+	size_t nkv = 0;
+	int rc = TR_OK;
+
+	trm_kv(kv, &nkv, 3, "namespace", ns, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 3, "name", name, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 3, "value", value, TR_M_NONE, 1);
+
+	for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
+		if (strcmp(name, unsafe[i].key) != 0)
+			continue;
+		/* an empty or "null" value is "not set": the default applies */
+		if (strcmp(value, unsafe[i].safe) == 0 || !value[0] || strcmp(value, "null") == 0)
+			return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, 0, NULL, NULL);
+		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, unsafe[i].level,
+		                unsafe[i].heur, unsafe[i].expl);
+	}
+	if (strcmp(name, "adb_enabled") == 0 && strcmp(value, "1") == 0)
+		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO,
+		                "adb_enabled",
+		                "USB debugging (adb) is on, as it must be for an AndroidQF "
+		                "acquisition; worth turning off afterwards, not a sign of spyware.");
+	if (strcmp(name, "development_settings_enabled") == 0 && strcmp(value, "1") == 0)
+		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO,
+		                "developer_options_enabled",
+		                "Developer options are on, as they must be for an AndroidQF "
+		                "acquisition; not a sign of spyware.");
+	if (strcmp(name, "enabled_accessibility_services") == 0)
+		rc = components(ctx, m, f, ns, name, value, "accessibility_service",
+		                TR_LEVEL_MEDIUM, "accessibility_service_enabled",
+		                "This app runs an accessibility service, which can read everything on "
+		                "the screen and act for the user; stalkerware and banking trojans rely "
+		                "on it, but so do password managers and assistive apps, so it is not "
+		                "proof on its own.");
+	else if (strcmp(name, "enabled_notification_listeners") == 0)
+		rc = components(ctx, m, f, ns, name, value, "notification_listener", TR_LEVEL_LOW,
+		                "notification_listener_enabled",
+		                "This app can read every notification, including message previews; "
+		                "stalkerware uses this to copy chats, but watches, launchers and the "
+		                "phone's own apps do too, so it is not proof on its own.");
+	else if (strcmp(name, "default_input_method") == 0)
+		rc = components(ctx, m, f, ns, name, value, "input_method", TR_LEVEL_LOW,
+		                "third_party_keyboard",
+		                "The default keyboard is not one that comes with Android or the phone; "
+		                "a keyboard sees everything typed, so check that the user chose it, "
+		                "though most such keyboards are harmless.");
+	return rc;
+}
+
+static int settings_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
+{
+	char disp[TRM_DISPLAY_LEN], ns[64];
+	aqs_lines l;
+	const char *line;
+	size_t len;
+	int cut, r, rc = TR_OK;
+	uint64_t nul_lines = 0;
+
+	tr_file_display(f, disp, sizeof disp);
+	namespace_of(f->device_path, ns, sizeof ns);
+	if ((rc = aqs_lines_open(ctx, src, f, SET_MAX_LINE, &l)) != TR_OK)
+		return tr_artifact_problem(ctx, disp, rc);
+	while (rc == TR_OK && (r = aqs_lines_next(ctx, &l, &line, &len, &cut)) == 1) {
+		const char *eq = memchr(line, '=', len);
+		char *name;
+
+		if (!eq || eq == line)
+			continue;
+		if (memchr(line, '\0', len)) {
+			nul_lines++;
+			continue;
+		}
+		if (cut) /* a cut value could be judged wrongly: name only */
+			continue;
+		if (!(name = strndup(line, (size_t)(eq - line))))
+			rc = tr_set_error(ctx, TR_ENOMEM, "out of memory");
+		else
+			rc = setting(ctx, m, f, ns, name, eq + 1);
+		free(name);
+	}
+	if (rc == TR_OK && r < 0)
+		rc = tr_artifact_problem(ctx, disp, -r);
+	if (l.cut)
+		tr_incomplete(ctx, disp, "%llu line(s) longer than %u bytes not read (safety limit)",
+		              (unsigned long long)l.cut, SET_MAX_LINE);
+	if (nul_lines)
+		tr_warn(ctx, disp, "%llu line(s) with NUL bytes skipped",
+		        (unsigned long long)nul_lines);
+	aqs_lines_close(&l);
+	return rc;
+}
+
+const tr_module tr_module_settings = {
+	.name = "settings",
+	.description = "Android settings (AndroidQF settings_*.txt): Play Protect, accessibility "
+	               "services, notification listeners, keyboard, adb",
+	.wants = settings_wants,
+	.run = settings_run,
+};
