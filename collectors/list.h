@@ -19,6 +19,7 @@
 
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
+TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_bugreport)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */

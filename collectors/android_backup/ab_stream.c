@@ -46,8 +46,8 @@ typedef struct line_cur {
  * problem. */
 static int next_line(tr_ctx *ctx, const char *display, line_cur *c, const char **s, size_t *n)
 {
-	size_t left = (size_t)(c->end - c->p), lim = left < TR_AB_MAX_LINE + 1 ? left
-	                                                                       : TR_AB_MAX_LINE + 1;
+	size_t left = (size_t)(c->end - c->p),
+	       lim = left < TR_AB_MAX_LINE + 1 ? left : TR_AB_MAX_LINE + 1;
 	const uint8_t *nl = memchr(c->p, '\n', lim);
 
 	c->lineno++;
@@ -56,9 +56,8 @@ static int next_line(tr_ctx *ctx, const char *display, line_cur *c, const char *
 			return tr_set_error(ctx, TR_EFORMAT,
 			                    "%s: truncated header (line %d has no end)", display,
 			                    c->lineno);
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: header line %d is longer than %u bytes", display, c->lineno,
-		                    TR_AB_MAX_LINE);
+		return tr_set_error(ctx, TR_EFORMAT, "%s: header line %d is longer than %u bytes",
+		                    display, c->lineno, TR_AB_MAX_LINE);
 	}
 	*s = (const char *)c->p;
 	*n = (size_t)(nl - c->p);
@@ -104,9 +103,8 @@ static int parse_hex(tr_ctx *ctx, const char *display, const char *what, int lin
                      size_t n, uint8_t *out, size_t cap, size_t *outlen)
 {
 	if (n == 0 || n % 2 != 0)
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: header line %d (%s): %s hex length %zu", display, lineno,
-		                    what, n ? "odd" : "empty", n);
+		return tr_set_error(ctx, TR_EFORMAT, "%s: header line %d (%s): %s hex length %zu",
+		                    display, lineno, what, n ? "odd" : "empty", n);
 	if (n / 2 > cap)
 		return tr_set_error(ctx, TR_EFORMAT, "%s: header line %d (%s): too long", display,
 		                    lineno, what);
@@ -135,14 +133,16 @@ int tr_ab_header_parse(tr_ctx *ctx, const char *display, const uint8_t *buf, siz
 	memset(h, 0, sizeof *h);
 	if (len < AB_MAGIC_LEN || memcmp(buf, AB_MAGIC, AB_MAGIC_LEN) != 0)
 		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: not an Android backup (no \"ANDROID BACKUP\" line)", display);
+		                    "%s: not an Android backup (no \"ANDROID BACKUP\" line)",
+		                    display);
 	c.p += AB_MAGIC_LEN;
 	c.lineno = 1;
 	if ((rc = next_line(ctx, display, &c, &s, &n)) != TR_OK)
 		return rc;
 	if (parse_int(s, n, &v) != 0)
-		return tr_set_error(ctx, TR_EFORMAT, "%s: header line 2: version '%s' is not a number",
-		                    display, tr_quote(q, sizeof q, s, n, AB_QUOTE));
+		return tr_set_error(ctx, TR_EFORMAT,
+		                    "%s: header line 2: version '%s' is not a number", display,
+		                    tr_quote(q, sizeof q, s, n, AB_QUOTE));
 	if (v < 1 || v > TR_AB_MAX_VERSION)
 		return tr_set_error(ctx, TR_EUNSUPPORTED,
 		                    "%s: backup format version %ld is not supported (1 to %d are)",
@@ -152,8 +152,8 @@ int tr_ab_header_parse(tr_ctx *ctx, const char *display, const uint8_t *buf, siz
 		return rc;
 	if (parse_int(s, n, &v) != 0 || v < 0)
 		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: header line 3: compression flag '%s' is not 0 or 1", display,
-		                    tr_quote(q, sizeof q, s, n, AB_QUOTE));
+		                    "%s: header line 3: compression flag '%s' is not 0 or 1",
+		                    display, tr_quote(q, sizeof q, s, n, AB_QUOTE));
 	h->compressed = v != 0; /* AOSP: any non-zero value */
 	if ((rc = next_line(ctx, display, &c, &s, &n)) != TR_OK)
 		return rc;
@@ -162,9 +162,10 @@ int tr_ab_header_parse(tr_ctx *ctx, const char *display, const uint8_t *buf, siz
 		return TR_OK;
 	}
 	if (!(n == 7 && memcmp(s, "AES-256", 7) == 0))
-		return tr_set_error(ctx, TR_EUNSUPPORTED,
-		                    "%s: encryption '%s' is not supported (only none and AES-256 exist)",
-		                    display, tr_quote(q, sizeof q, s, n, AB_QUOTE));
+		return tr_set_error(
+		        ctx, TR_EUNSUPPORTED,
+		        "%s: encryption '%s' is not supported (only none and AES-256 exist)",
+		        display, tr_quote(q, sizeof q, s, n, AB_QUOTE));
 	h->encrypted = 1;
 	if ((rc = next_line(ctx, display, &c, &s, &n)) != TR_OK ||
 	    (rc = parse_hex(ctx, display, "user password salt", 5, s, n, h->user_salt,
@@ -177,9 +178,10 @@ int tr_ab_header_parse(tr_ctx *ctx, const char *display, const uint8_t *buf, siz
 	if ((rc = next_line(ctx, display, &c, &s, &n)) != TR_OK)
 		return rc;
 	if (parse_int(s, n, &v) != 0 || v < 1)
-		return tr_set_error(ctx, TR_EFORMAT,
-		                    "%s: header line 7: PBKDF2 rounds '%s' is not a positive number",
-		                    display, tr_quote(q, sizeof q, s, n, AB_QUOTE));
+		return tr_set_error(
+		        ctx, TR_EFORMAT,
+		        "%s: header line 7: PBKDF2 rounds '%s' is not a positive number", display,
+		        tr_quote(q, sizeof q, s, n, AB_QUOTE));
 	if (v > (long)TR_AB_MAX_ROUNDS)
 		return tr_set_error(ctx, TR_ELIMIT,
 		                    "%s: header line 7: %ld PBKDF2 rounds is over the limit of %u "
@@ -413,7 +415,8 @@ int tr_ab_unlock(tr_ctx *ctx, const char *display, const tr_ab_header *h, const 
 		char buf[256];
 		ERR_error_string_n(e, buf, sizeof buf);
 		ERR_clear_error();
-		return tr_set_error(ctx, TR_ECRYPTO, "%s: OpenSSL: %s", display, e ? buf : "failed");
+		return tr_set_error(ctx, TR_ECRYPTO, "%s: OpenSSL: %s", display,
+		                    e ? buf : "failed");
 	}
 	rc = tr_set_error(ctx, TR_EPASSWORD, "%s: wrong password for the Android backup (%s)",
 	                  display,
@@ -597,15 +600,17 @@ static int s1_get(tr_ab_stream *s)
 			if (s->ct_total % 16 != 0 || s->ct_total == 0 ||
 			    EVP_DecryptFinal_ex(s->cbc, s->mid, &outl) != 1) {
 				ERR_clear_error();
-				return s_fail(s, tr_set_error(
-				                         s->ctx, TR_EFORMAT,
-				                         s->ct_total % 16 != 0 || s->ct_total == 0
-				                                 ? "%s: encrypted payload of %llu bytes is "
-				                                   "not a multiple of 16 (truncated)"
-				                                 : "%s: bad padding at the end of the "
-				                                   "encrypted payload (%llu bytes; "
-				                                   "damaged or truncated)",
-				                         s->display, (unsigned long long)s->ct_total)),
+				return s_fail(s,
+				              tr_set_error(
+				                      s->ctx, TR_EFORMAT,
+				                      s->ct_total % 16 != 0 || s->ct_total == 0
+				                              ? "%s: encrypted payload of %llu "
+				                                "bytes is "
+				                                "not a multiple of 16 (truncated)"
+				                              : "%s: bad padding at the end of the "
+				                                "encrypted payload (%llu bytes; "
+				                                "damaged or truncated)",
+				                      s->display, (unsigned long long)s->ct_total)),
 				       -1;
 			}
 			s->view = s->mid;
@@ -692,10 +697,11 @@ static ssize_t ab_read(tr_reader *base, void *buf, size_t len)
 				s->eof = 1;
 				return 0;
 			}
-			return s_fail(s, tr_set_error(s->ctx, TR_EFORMAT,
-			                              "%s: the compressed payload ends early (truncated "
-			                              "zlib stream after %llu bytes)",
-			                              s->display, (unsigned long long)s->out_total)),
+			return s_fail(s, tr_set_error(
+			                         s->ctx, TR_EFORMAT,
+			                         "%s: the compressed payload ends early (truncated "
+			                         "zlib stream after %llu bytes)",
+			                         s->display, (unsigned long long)s->out_total)),
 			       -1;
 		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR)
@@ -785,7 +791,8 @@ int tr_ab_stream_open(tr_ctx *ctx, tr_reader *in, const char *display, tr_ab_hea
 		ssize_t n = in->read(in, s->in_buf + s->in_len, TR_AB_CHUNK - s->in_len);
 		if (n < 0) {
 			const char *m = tr_errmsg(ctx);
-			rc = tr_set_error(ctx, TR_EIO, "%s: %s", display, m && *m ? m : "read error");
+			rc = tr_set_error(ctx, TR_EIO, "%s: %s", display,
+			                  m && *m ? m : "read error");
 			goto fail;
 		}
 		if (n == 0) {
@@ -819,7 +826,8 @@ int tr_ab_stream_open(tr_ctx *ctx, tr_reader *in, const char *display, tr_ab_hea
 			goto fail;
 		if (EVP_DecryptInit_ex(s->cbc, EVP_aes_256_cbc(), NULL, key, key + 32) != 1) {
 			ERR_clear_error();
-			rc = tr_set_error(ctx, TR_ECRYPTO, "%s: OpenSSL: cannot set up AES", display);
+			rc = tr_set_error(ctx, TR_ECRYPTO, "%s: OpenSSL: cannot set up AES",
+			                  display);
 			goto fail;
 		}
 		OPENSSL_cleanse(key, 48);

@@ -70,9 +70,8 @@ static void make_entries(void)
 	static char manifest[512];
 	static char longname[300];
 	size_t mlen = 0;
-	assert_int_equal(abw_manifest("com.example.app", 42, 29, "", manifest, sizeof manifest,
-	                              &mlen),
-	                 0);
+	assert_int_equal(
+	        abw_manifest("com.example.app", 42, 29, "", manifest, sizeof manifest, &mlen), 0);
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (uint8_t)(i * 7 + 3);
 	snprintf(longname, sizeof longname, "apps/com.example.app/f/%0150d/x.txt", 0);
@@ -80,7 +79,8 @@ static void make_entries(void)
 		                  .data = (const uint8_t *)manifest,
 		                  .len = mlen };
 	entries[1] = (abw_entry){ .name = "apps/com.example.app/f", .type = '5' };
-	entries[2] = (abw_entry){ .name = "apps/com.example.app/f/data.bin", .data = big,
+	entries[2] = (abw_entry){ .name = "apps/com.example.app/f/data.bin",
+		                  .data = big,
 		                  .len = sizeof big };
 	entries[3] = (abw_entry){ .name = longname, .data = (const uint8_t *)"hello", .len = 5 };
 }
@@ -153,7 +153,7 @@ static int has(const tr_strlist *l, const char *needle)
 #define V_MK "707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F"
 #define V_CKQ "CDC961DABC660BDD8B63AA43B6F11A3CA8090C71A33B0F94C74918F5C28EF540"
 #define V_CKR "4D77A79EEEFD8A7081AC477D8CFCCD392B0B45C8F06969ED5A44F77E0E495F19"
-#define V_BLOB                                                                                      \
+#define V_BLOB                                                                                     \
 	"264E82A56D8BB94FC03176C9D9CCFFB5231A009FA7CC3E8334E684A7370E708C9BEA4BDCF7925697A5FE1248" \
 	"DE59A0F8DC35BD6D430A1E1821CAB1B3B395B3BDE25ADA9B68C161BD63DD55C528EB8F7FCEC398F0E3A11D7C" \
 	"FDD28A8517232E96"
@@ -187,7 +187,8 @@ static void test_vectors(void **state)
 
 	vec_header(&h, 5);
 	/* UK */
-	assert_int_equal(tr_ab_pbkdf2((const uint8_t *)"password", 8, h.user_salt, 64, 10000, uk), 0);
+	assert_int_equal(tr_ab_pbkdf2((const uint8_t *)"password", 8, h.user_salt, 64, 10000, uk),
+	                 0);
 	expect_hex(uk, 32, V_UK);
 	/* quirk_utf8(MK): 16 ASCII bytes then EF BE 80 .. EF BE 8F */
 	unhex(V_MK, mk, 32);
@@ -316,8 +317,8 @@ static void test_header(void **state)
 	assert_int_equal(h.blob[0], 255);
 	assert_int_equal(h.header_len, strlen(buf) - 3);
 	/* odd hex, not hex */
-	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%.127s\n%s\n10000\n%s\n%s\n", salt,
-	         salt, iv, blob);
+	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%.127s\n%s\n10000\n%s\n%s\n",
+	         salt, salt, iv, blob);
 	assert_int_equal(parse(ctx, buf, &h), TR_EFORMAT);
 	assert_non_null(strstr(tr_errmsg(ctx), "odd hex length"));
 	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%.126sZZ\n10000\n%s\n%s\n",
@@ -325,8 +326,8 @@ static void test_header(void **state)
 	assert_int_equal(parse(ctx, buf, &h), TR_EFORMAT);
 	assert_non_null(strstr(tr_errmsg(ctx), "not hexadecimal"));
 	/* rounds: 0, over the limit */
-	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n0\n%s\n%s\n", salt, salt, iv,
-	         blob);
+	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n0\n%s\n%s\n", salt, salt,
+	         iv, blob);
 	assert_int_equal(parse(ctx, buf, &h), TR_EFORMAT);
 	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n2000000\n%s\n%s\n", salt,
 	         salt, iv, blob);
@@ -335,8 +336,8 @@ static void test_header(void **state)
 	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n10000\n%.30s\n%s\n", salt,
 	         salt, iv, blob);
 	assert_int_equal(parse(ctx, buf, &h), TR_EFORMAT);
-	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n10000\n%s\n%.190s\n", salt,
-	         salt, iv, blob);
+	snprintf(buf, sizeof buf, "ANDROID BACKUP\n2\n1\nAES-256\n%s\n%s\n10000\n%s\n%.190s\n",
+	         salt, salt, iv, blob);
 	assert_int_equal(parse(ctx, buf, &h), TR_EFORMAT);
 	/* a line over 4 KiB */
 	{
@@ -373,7 +374,8 @@ static void test_stream_every_layout(void **state)
 					        .password = enc ? "secret pw" : NULL,
 					        .seed = (uint64_t)(v * 4 + comp * 2 + enc) };
 				ab = build(o, &alen);
-				assert_int_equal(read_stream(ctx, ab, alen, &got, &glen, &h), TR_OK);
+				assert_int_equal(read_stream(ctx, ab, alen, &got, &glen, &h),
+				                 TR_OK);
 				assert_int_equal(h.version, v);
 				assert_int_equal(h.compressed, comp);
 				assert_int_equal(h.encrypted, enc);

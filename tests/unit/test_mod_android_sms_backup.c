@@ -71,14 +71,15 @@ static void test_sms_link(void **state)
 	const tr_finding *f;
 	(void)state;
 
-	put_chunk(x, "c/000000_sms_backup",
-	          "[{\"address\":\"+15550100\",\"body\":\"Your parcel: https://evil-sms.example/t/1 "
-	          "and https://evil-sms.example/t/1 again\",\"date\":\"1678786013000\","
-	          "\"date_sent\":\"1678786010000\",\"type\":\"1\",\"read\":\"1\","
-	          "\"self_phone\":\"+15550199\",\"recipients\":[\"+15550100\"]},"
-	          "{\"address\":\"+15550100\",\"body\":\"nothing here\",\"date\":\"1678786100000\","
-	          "\"type\":\"2\"}]",
-	          1);
+	put_chunk(
+	        x, "c/000000_sms_backup",
+	        "[{\"address\":\"+15550100\",\"body\":\"Your parcel: https://evil-sms.example/t/1 "
+	        "and https://evil-sms.example/t/1 again\",\"date\":\"1678786013000\","
+	        "\"date_sent\":\"1678786010000\",\"type\":\"1\",\"read\":\"1\","
+	        "\"self_phone\":\"+15550199\",\"recipients\":[\"+15550100\"]},"
+	        "{\"address\":\"+15550100\",\"body\":\"nothing here\",\"date\":\"1678786100000\","
+	        "\"type\":\"2\"}]",
+	        1);
 	run_chunk(x, "c/000000_sms_backup", DEV_DE);
 	expect_count(x->ctx, 1); /* the link once (de-duplicated per message) */
 	f = ioc(x->ctx, "evil-sms.example", "link");

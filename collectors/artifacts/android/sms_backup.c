@@ -83,8 +83,8 @@ static int inflate_all(tr_ctx *ctx, const char *disp, const uint8_t *in, size_t 
 			char *nb;
 			if (cap > SB_MAX_JSON) {
 				rc = tr_set_error(ctx, TR_ELIMIT,
-				                  "%s: inflates to more than %u bytes; not read", disp,
-				                  SB_MAX_JSON);
+				                  "%s: inflates to more than %u bytes; not read",
+				                  disp, SB_MAX_JSON);
 				break;
 			}
 			cap = cap * 2 > SB_MAX_JSON + 1 ? SB_MAX_JSON + 1 : cap * 2;
@@ -170,36 +170,24 @@ static const char *sender_id(const char *s)
 static const char *sms_direction(long long type)
 {
 	switch (type) {
-	case 1:
-		return "received";
-	case 2:
-		return "sent";
-	case 3:
-		return "draft";
-	case 4:
-		return "outbox";
-	case 5:
-		return "failed";
-	case 6:
-		return "queued";
-	default:
-		return NULL;
+	case 1: return "received";
+	case 2: return "sent";
+	case 3: return "draft";
+	case 4: return "outbox";
+	case 5: return "failed";
+	case 6: return "queued";
+	default: return NULL;
 	}
 }
 
 static const char *mms_direction(long long box)
 {
 	switch (box) {
-	case 1:
-		return "received";
-	case 2:
-		return "sent";
-	case 3:
-		return "draft";
-	case 4:
-		return "outbox";
-	default:
-		return NULL;
+	case 1: return "received";
+	case 2: return "sent";
+	case 3: return "draft";
+	case 4: return "outbox";
+	default: return NULL;
 	}
 }
 
@@ -265,7 +253,8 @@ static int one_message(tr_ctx *ctx, const tr_module *m, const tr_file *f, json_t
 		json_t *addrs = json_object_get(o, "mms_addresses"), *a;
 		size_t i;
 		g.direction = mms_direction(num(o, "msg_box"));
-		json_array_foreach (addrs, i, a) {
+		json_array_foreach(addrs, i, a)
+		{
 			if (num(a, "type") == 137) { /* FROM */
 				g.sender = sender_id(field(a, "address", b, sizeof b));
 				break;
@@ -336,7 +325,8 @@ static int sms_backup_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 	}
 	n = json_array_size(root);
 	if (n > SB_MAX_MESSAGES) {
-		tr_incomplete(ctx, disp, "%zu messages, only the first %u read", n, SB_MAX_MESSAGES);
+		tr_incomplete(ctx, disp, "%zu messages, only the first %u read", n,
+		              SB_MAX_MESSAGES);
 		n = SB_MAX_MESSAGES;
 	}
 	for (i = 0; i < n; i++) {
