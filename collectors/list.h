@@ -21,6 +21,7 @@
 TR_COLLECTOR(ios_backup)
 TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_bugreport)
+TR_COLLECTOR(androidqf)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
 TR_MODULE(manifest)
