@@ -169,6 +169,8 @@ const char *tr_br_device_path(const char *member, int is_main, char *buf, size_t
 		snprintf(buf, len, "/@bugreport/dumpstate.txt");
 	else if (strncmp(member, "FS/", 3) == 0 && member[3])
 		snprintf(buf, len, "/%s", member + 3);
+	else if (strcmp(member, "FS") == 0 || strcmp(member, "FS/") == 0)
+		snprintf(buf, len, "/"); /* the folder entry of FS/ itself */
 	else
 		snprintf(buf, len, "/@bugreport/%s", member);
 	return buf;
