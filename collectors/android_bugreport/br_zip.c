@@ -207,6 +207,60 @@ int tr_br_is_dumpstate(const char *buf, size_t n)
 	return 0;
 }
 
+int tr_android_damaged_zip(const char *path, int *bugreport, int *androidqf)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	unsigned seen = 0;
+	int r, broken = 0;
+
+	*bugreport = *androidqf = 0;
+	/* a zip whose central directory reads is not damaged in that way */
+	if (!(a = archive_read_new()))
+		return 0;
+	if (archive_read_support_format_zip_seekable(a) == ARCHIVE_OK &&
+	    archive_read_open_filename(a, path, 65536) == ARCHIVE_OK &&
+	    ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		archive_read_free(a);
+		return 0;
+	}
+	archive_read_free(a);
+	/* the local headers, from the start, as far as they go */
+	if (!(a = archive_read_new()))
+		return 0;
+	if (archive_read_support_format_zip_streamable(a) != ARCHIVE_OK ||
+	    archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return 0;
+	}
+	while (seen++ < 1000) {
+		const char *p;
+		r = archive_read_next_header(a, &e);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			broken = r != ARCHIVE_EOF;
+			break;
+		}
+		if (!(p = archive_entry_pathname(e)))
+			continue;
+		while (p[0] == '/' || (p[0] == '.' && p[1] == '/'))
+			p += p[0] == '/' ? 1 : 2;
+		const char *base = strrchr(p, '/');
+		base = base ? base + 1 : p;
+		if (!strcmp(p, "main_entry.txt") || !strcmp(p, "version.txt") ||
+		    !strncmp(p, "FS/", 3) || (!strchr(p, '/') && !fnmatch("bugreport-*", p, 0)))
+			*bugreport = 1;
+		if (!strcmp(base, "acquisition.json") || !strcmp(base, "packages.json") ||
+		    !strcmp(base, "getprop.txt"))
+			*androidqf = 1;
+		if (archive_read_data_skip(a) != ARCHIVE_OK) {
+			broken = 1;
+			break;
+		}
+	}
+	archive_read_free(a);
+	return broken || *bugreport || *androidqf;
+}
+
 /* ------------------------------------------------------------------ */
 /* First pass: names                                                   */
 

@@ -302,8 +302,13 @@ static int br_probe(tr_ctx *ctx, const char *path, int *bid)
 		return TR_OK;
 	if (S_ISDIR(sb.st_mode))
 		*bid = dir_bid(path);
-	else if (S_ISREG(sb.st_mode))
-		*bid = zip_bid(ctx, path, &wrapped);
+	else if (S_ISREG(sb.st_mode) && !(*bid = zip_bid(ctx, path, &wrapped))) {
+		/* a damaged bug report zip: bid low, so that open() says what is
+		 * wrong instead of "not recognised" */
+		int br, aqf;
+		if (is_zip_file(path, NULL) && tr_android_damaged_zip(path, &br, &aqf) && br)
+			*bid = 4;
+	}
 	return TR_OK;
 }
 
@@ -429,7 +434,14 @@ static int br_open(tr_ctx *ctx, const char *path, void **state)
 		return TR_OK;
 	}
 	if (!zip_bid(ctx, path, &wrapped)) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: not a bug report zip", path);
+		int br, aqf;
+		if (tr_android_damaged_zip(path, &br, &aqf))
+			rc = tr_set_error(ctx, TR_EFORMAT,
+			                  "%s: a damaged or truncated zip (its central directory "
+			                  "cannot be read); copy the bug report again",
+			                  path);
+		else
+			rc = tr_set_error(ctx, TR_EFORMAT, "%s: not a bug report zip", path);
 		goto fail;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {

@@ -66,6 +66,10 @@ const char *tr_br_device_path(const char *member, int is_main, char *buf, size_t
 /* "<name>" at most 256 bytes of a main_entry.txt (spaces and line ends
  * trimmed) into out; 0, or -1 when empty or not a plain member name. */
 int tr_br_parse_main_entry(const char *buf, size_t n, char *out, size_t len);
+/* 1 when path is a zip whose central directory cannot be read (cut
+ * short, damaged); *bugreport / *androidqf say whether the local headers
+ * that do read name a bug report's / an AndroidQF acquisition's files. */
+int tr_android_damaged_zip(const char *path, int *bugreport, int *androidqf);
 /* 1 when buf (the first bytes of a text) opens with a dumpstate header. */
 int tr_br_is_dumpstate(const char *buf, size_t n);
 

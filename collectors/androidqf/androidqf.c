@@ -402,9 +402,13 @@ static int aqf_probe(tr_ctx *ctx, const char *path, int *bid)
 			return TR_OK;
 		}
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) >= 0) {
-			int b = zip_scan(fd, AQF_PROBE_NAMES, prefix, sizeof prefix, NULL);
+			int b = zip_scan(fd, AQF_PROBE_NAMES, prefix, sizeof prefix, NULL), br, aqf;
 			*bid = b > 0 ? b : 0;
 			close(fd);
+			/* a damaged acquisition zip: bid low, so that open() says
+			 * what is wrong instead of "not recognised" */
+			if (b <= 0 && tr_android_damaged_zip(path, &br, &aqf) && aqf)
+				*bid = 4;
 		}
 	}
 	return TR_OK;
@@ -656,8 +660,16 @@ static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 		s->size = (uint64_t)sb.st_size;
 		if (zip_scan(s->fd, tr_max_files(ctx, TR_MAX_ARCHIVE_MEMBERS), s->prefix,
 		             sizeof s->prefix, s) <= 0) {
-			rc = tr_set_error(ctx, TR_EFORMAT, "%s: not an AndroidQF acquisition zip",
-			                  path);
+			int br, aqf;
+			rc = tr_android_damaged_zip(path, &br, &aqf)
+			             ? tr_set_error(
+			                       ctx, TR_EFORMAT,
+			                       "%s: a damaged or truncated zip (its central "
+			                       "directory cannot be read); copy the acquisition "
+			                       "again",
+			                       path)
+			             : tr_set_error(ctx, TR_EFORMAT,
+			                            "%s: not an AndroidQF acquisition zip", path);
 			goto fail;
 		}
 		if (s->small[0].present)
