@@ -22,6 +22,7 @@ TR_COLLECTOR(ios_backup)
 TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_bugreport)
 TR_COLLECTOR(androidqf)
+TR_COLLECTOR(android_intrusion)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
 TR_MODULE(manifest)
@@ -51,4 +52,8 @@ TR_MODULE(processes)
 TR_MODULE(files)
 TR_MODULE(mounts)
 TR_MODULE(selinux)
+TR_MODULE(root_binaries)
+TR_MODULE(intrusion_logs)
+TR_MODULE(packages_json)
+TR_MODULE(ab_manifest)
 /* clang-format on */

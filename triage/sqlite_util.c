@@ -483,12 +483,61 @@ out:
 	return rc;
 }
 
-int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
-                   sqlite3 **out)
+/* Reads db in place (immutable, through the descriptor VFS: the very
+ * file the caller opened, no path walked again). db is borrowed. */
+static int open_fd_in_place(tr_ctx *ctx, int db, const char *display, sqlite3 **out)
+{
+	int fd = fcntl(db, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return tr_set_error(ctx, TR_EIO, "%s: %s", display, strerror(errno));
+	return tr_sqlite_open_fd(ctx, fd, -1, display, out);
+}
+
+int tr_sqlite_open_evidence(tr_ctx *ctx, int db, int wal, const char *display, sqlite3 **out)
 {
 	struct stat sb;
 	uint64_t copied;
-	int in = -1, wal = -1, priv = -1, rc;
+	int priv = -1, rc;
+
+	*out = NULL;
+	if (fstat(db, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return tr_set_error(ctx, TR_EIO, "%s: not a regular file", display);
+	if (wal < 0)
+		return open_fd_in_place(ctx, db, display, out);
+	if ((uint64_t)sb.st_size > tr_limit_db_bytes(ctx)) {
+		/* too big to copy: read in place, without the WAL */
+		tr_incomplete(ctx, display,
+		              "database of %llu bytes, more than %llu (--max-db-size): read "
+		              "without its WAL",
+		              (unsigned long long)sb.st_size,
+		              (unsigned long long)tr_limit_db_bytes(ctx));
+		return open_fd_in_place(ctx, db, display, out);
+	}
+	if (fstat(wal, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return tr_set_error(ctx, TR_EIO, "%s-wal: not a regular file", display);
+	if ((rc = tr_private_file(ctx, display, &priv)) != TR_OK)
+		return rc;
+	if (lseek(db, 0, SEEK_SET) != 0) {
+		close(priv);
+		return tr_set_error(ctx, TR_EIO, "%s: %s", display, strerror(errno));
+	}
+	rc = copy_fd(ctx, db, priv, tr_limit_db_bytes(ctx), display, &copied);
+	if (rc == TR_ELIMIT) {
+		close(priv);
+		tr_incomplete(ctx, display, "%s: read without its WAL", tr_errmsg(ctx));
+		return open_fd_in_place(ctx, db, display, out);
+	}
+	if (rc != TR_OK) {
+		close(priv);
+		return rc;
+	}
+	return tr_sqlite_open_fd(ctx, priv, wal, display, out); /* closes priv */
+}
+
+int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
+                   sqlite3 **out)
+{
+	int in, wal = -1, rc;
 
 	*out = NULL;
 	if (!display)
@@ -498,50 +547,15 @@ int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const
 	in = open(db_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (in < 0)
 		return tr_set_error(ctx, TR_EIO, "%s: cannot open: %s", display, strerror(errno));
-	if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(in);
-		return tr_set_error(ctx, TR_EIO, "%s: not a regular file", display);
-	}
-	if ((uint64_t)sb.st_size > tr_limit_db_bytes(ctx)) {
-		/* too big to copy: read in place, without the WAL */
-		close(in);
-		tr_incomplete(ctx, display,
-		              "database of %llu bytes, more than %llu (--max-db-size): read "
-		              "without its WAL",
-		              (unsigned long long)sb.st_size,
-		              (unsigned long long)tr_limit_db_bytes(ctx));
-		return open_in_place(ctx, db_path, display, out);
-	}
 	wal = open(wal_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (wal < 0) {
 		rc = tr_set_error(ctx, TR_EIO, "%s-wal: cannot open: %s", display, strerror(errno));
-		goto out;
-	}
-	if (fstat(wal, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rc = tr_set_error(ctx, TR_EIO, "%s-wal: not a regular file", display);
-		goto out;
-	}
-	if ((rc = tr_private_file(ctx, display, &priv)) != TR_OK)
-		goto out;
-	rc = copy_fd(ctx, in, priv, tr_limit_db_bytes(ctx), display, &copied);
-	if (rc == TR_ELIMIT) {
-		close(priv);
-		priv = -1;
-		tr_incomplete(ctx, display, "%s: read without its WAL", tr_errmsg(ctx));
-		rc = open_in_place(ctx, db_path, display, out);
-		goto out;
-	}
-	if (rc != TR_OK)
-		goto out;
-	rc = tr_sqlite_open_fd(ctx, priv, wal, display, out);
-	priv = -1; /* closed by tr_sqlite_open_fd */
-out:
-	if (priv >= 0)
-		close(priv);
-	if (wal >= 0)
-		close(wal);
-	if (in >= 0)
 		close(in);
+		return rc;
+	}
+	rc = tr_sqlite_open_evidence(ctx, in, wal, display, out);
+	close(wal);
+	close(in);
 	return rc;
 }
 

@@ -340,6 +340,11 @@ int tr_get_password(tr_ctx *ctx, const char *prompt, char **pw, size_t *len);
  * marked incomplete. */
 int tr_sqlite_open(tr_ctx *ctx, const char *db_path, const char *wal_path, const char *display,
                    sqlite3 **out);
+/* The same for evidence the caller opened itself (below the evidence
+ * root, never through a link: tr_open_beneath): db and wal (-1: none) are
+ * borrowed descriptors; db is read in place through the descriptor, never
+ * by its path again, or copied when a WAL is applied. */
+int tr_sqlite_open_evidence(tr_ctx *ctx, int db, int wal, const char *display, sqlite3 **out);
 /* Opens fd, a private file (tr_private_file) holding a database, after
  * applying wal_fd into it when wal_fd >= 0 (borrowed). fd is taken over:
  * closed in every case (SQLite keeps its own descriptor). A WAL cut by a

@@ -1026,8 +1026,16 @@ static int ib_data_plain(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const
 		    !S_ISREG(sb.st_mode))
 			return tr_set_error(ctx, TR_ENOTFOUND, "%s: data file %s is absent",
 			                    display, f->id);
-		if (!(*path = strdup(p)))
+		/* The evidence itself, read-only, through this descriptor. */
+		*fd = tr_open_beneath(st->rootfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+		if (*fd < 0)
+			return tr_set_error(ctx, denied_errno(errno) ? TR_EACCES : TR_EIO,
+			                    "%s: data file %s: %s", display, f->id, strerror(errno));
+		if (!(*path = strdup(p))) {
+			close(*fd);
+			*fd = -1;
 			return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
+		}
 		return TR_OK;
 	}
 	if ((rc = ib_data_open(ctx, st, f, display, &r)) != TR_OK)
@@ -1081,8 +1089,7 @@ static int load_mbdb(tr_ctx *ctx, tr_ios_backup *st)
 static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 {
 	static const char *const cols[] = { "fileID", "domain", "relativePath", "flags", "file" };
-	char *wal = NULL;
-	int rc, src;
+	int rc, src, wal_fd = -1;
 
 	if ((rc = ib_manifest_db_plain(ctx, st)) != TR_OK)
 		goto out;
@@ -1109,11 +1116,7 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 			                            st->db_name, strerror(errno));
 			goto out;
 		} else if (wsb.st_size > 0) {
-			close(wfd);
-			if (!(wal = path_join(st->root, "Manifest.db-wal"))) {
-				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->db_name);
-				goto out;
-			}
+			wal_fd = wfd; /* applied below, read through this descriptor */
 		}
 	}
 	if (st->plain_fd >= 0) {
@@ -1126,7 +1129,18 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 		}
 		rc = tr_sqlite_open_fd(ctx, dfd, -1, st->db_name, &st->db);
 	} else {
-		rc = tr_sqlite_open(ctx, st->plain_db, wal, st->db_name, &st->db);
+		/* Opened below the root, never through a link, and read through
+		 * this descriptor (no path walked again by SQLite). */
+		int dbfd = tr_open_beneath(st->rootfd, "Manifest.db", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+		if (dbfd < 0) {
+			rc = denied_errno(errno) ? tr_set_error(ctx, TR_EACCES, "%s: permission denied",
+			                                        st->db_name)
+			                         : tr_set_error(ctx, TR_EIO, "%s: cannot open: %s",
+			                                        st->db_name, strerror(errno));
+			goto out;
+		}
+		rc = tr_sqlite_open_evidence(ctx, dbfd, wal_fd, st->db_name, &st->db);
+		close(dbfd);
 	}
 	if (rc != TR_OK)
 		goto out;
@@ -1187,7 +1201,8 @@ static int open_manifest_db(tr_ctx *ctx, tr_ios_backup *st)
 	}
 	rc = TR_OK;
 out:
-	free(wal);
+	if (wal_fd >= 0)
+		close(wal_fd);
 	return rc;
 }
 
@@ -1936,7 +1951,7 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 	tr_ios_backup *st = state;
 	uint8_t opq[TR_IOS_OPAQUE_BYTES];
 	char display[4352], wdisplay[4352], id[TR_IOS_FILEID_LEN + 1];
-	char *db = NULL, *wal = NULL, *wal_rel = NULL;
+	char *db = NULL, *wal_rel = NULL;
 	int db_fd = -1, wal_fd = -1;
 	tr_file wf;
 	int rc, found = 0;
@@ -1957,9 +1972,14 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 		goto out;
 	if (found && nonempty_data(st, id)) {
 		if (!st->encrypted) {
-			if (!(wal = strdup(data_path(st, id)))) {
-				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
-				goto out;
+			char wrel[TR_IOS_FILEID_LEN + 4];
+			wal_fd = tr_open_beneath(st->rootfd, data_rel(st, id, wrel),
+			                         O_RDONLY | O_NONBLOCK | O_NOCTTY);
+			if (wal_fd < 0) {
+				tr_file_display(&wf, wdisplay, sizeof wdisplay);
+				tr_incomplete(ctx, wdisplay,
+				              "cannot open: %s; the database was read without it",
+				              strerror(errno));
 			}
 		} else {
 			char *unused = NULL;
@@ -1979,11 +1999,11 @@ static int ios_backup_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sq
 			}
 		}
 	}
-	if (db_fd >= 0) {
+	if (!st->encrypted) {
+		rc = tr_sqlite_open_evidence(ctx, db_fd, wal_fd, display, out);
+	} else {
 		rc = tr_sqlite_open_fd(ctx, db_fd, wal_fd, display, out);
 		db_fd = -1; /* taken over */
-	} else {
-		rc = tr_sqlite_open(ctx, db, wal, display, out);
 	}
 out:
 	OPENSSL_cleanse(opq, sizeof opq);
@@ -1992,7 +2012,6 @@ out:
 	if (wal_fd >= 0)
 		close(wal_fd);
 	free(wal_rel);
-	free(wal);
 	free(db);
 	return rc;
 }

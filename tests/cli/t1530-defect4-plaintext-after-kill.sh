@@ -8,8 +8,8 @@
 
 marker=plaintext-marker-q7z
 printf 'kill-me\n' >"$TMP/pw"
-src=$(fixture enc-kill --infected --encrypted --password-file "$TMP/pw" --large --files 300 \
-	--sms 30000 --visits 1000 --bytes 20M --sms-link "https://$marker.example/x")
+src=$(fixture enc-kill-160m --infected --encrypted --password-file "$TMP/pw" --large --files 300 \
+	--sms 30000 --visits 1000 --bytes 160M --sms-link "https://$marker.example/x")
 mkdir "$TMP/tmp"
 export TMPDIR="$TMP/tmp"
 
@@ -17,7 +17,7 @@ export TMPDIR="$TMP/tmp"
 if grep -rq "$marker" "$src"; then die "fixture: the marker is in the evidence in clear"; fi
 
 killed=0
-for run in "KILL 0.2" "KILL 0.5" "KILL 0.8" "KILL 1.2" "ABRT 0.6" "ABRT 1.0"; do
+for run in "KILL 0.05" "KILL 0.15" "KILL 0.4" "KILL 0.8" "ABRT 0.1" "ABRT 0.3"; do
 	set -- $run
 	"$BIN" scan "$src" --password-file "$TMP/pw" --quiet >/dev/null 2>&1 &
 	pid=$!
@@ -45,7 +45,7 @@ must_contain "$TMP/out" "tookcheckout.com"
 # decrypt: killed, it leaves no partial output folder; its stage folder
 # beside the output is removed by the next decrypt to that folder
 killed=0
-for delay in 0.3 0.7; do
+for delay in 0.1 0.3 0.7; do
 	"$BIN" decrypt "$src" --output "$TMP/plain" --password-file "$TMP/pw" --quiet >/dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"

@@ -72,4 +72,36 @@ int adm_split_lines(const char *text, size_t len, size_t max_line, adm_line_fn c
 int adm_read_lines(tr_ctx *ctx, const tr_source *src, const tr_file *f, const char *disp,
                    size_t max_line, adm_line_fn cb, void *arg);
 
+/* ------------------------------------------------------------------ */
+/* The checks of one installed app (packages.c), shared by the package  */
+/* list of a dump, AndroidQF's packages.json and the backup manifests.  */
+
+/* Apps one list may hold (a phone has a few hundred); beyond: incomplete. */
+#define ADM_MAX_PACKAGES 20000u
+/* mvt flags an app that asks for this many dangerous permissions. */
+#define ADM_DANGEROUS_THRESHOLD 10u
+
+typedef struct adm_pkg {
+	const char *name;           /* package name */
+	const char *installer;      /* installer package, "null"/""/NULL: none */
+	int installer_known;        /* 0: the source cannot tell (no installer heuristics
+	                               for a missing one) */
+	int system;                 /* 1 system app, 0 not, -1 unknown */
+	int disabled;               /* 1 disabled, 0 not, -1 unknown */
+	unsigned dangerous;         /* dangerous permissions asked for (§4.3) */
+	const char *dangerous_list; /* their names, ", "-separated, or NULL */
+	int cert_untrusted;         /* 1: AndroidQF says the APK's certificate is not
+	                               trusted; 0 or -1 otherwise */
+} adm_pkg;
+
+/* The heuristics of one app (module name "packages"), each given record r
+ * (the app's record): root_package, security_package_disabled,
+ * installed_from_apk, installed_without_store (only with installer_known
+ * and system == 0), installed_from_third_party_store,
+ * many_dangerous_permissions, apk_certificate_untrusted. System apps never
+ * trigger the sideloading ones, nor apps from the Play Store or the maker's
+ * store apk_certificate_untrusted. docs/modules/android-packages.md.
+ * Returns TR_OK or tr_add_heuristic's status. */
+int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r);
+
 #endif

@@ -44,8 +44,7 @@ static int fill(tr_ctx *ctx, tr_reader *r, uint8_t *chunk, size_t *clen, size_t 
 /* ------------------------------------------------------------------ */
 /* Lines                                                               */
 
-int aqs_lines_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max,
-                   aqs_lines *l)
+int aqs_lines_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max, aqs_lines *l)
 {
 	int rc;
 
@@ -121,8 +120,7 @@ void aqs_lines_close(aqs_lines *l)
 /* ------------------------------------------------------------------ */
 /* JSON elements                                                       */
 
-int aqs_json_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max,
-                  aqs_json *j)
+int aqs_json_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max, aqs_json *j)
 {
 	int rc;
 
@@ -160,7 +158,8 @@ static int finish(aqs_json *j, int over, int truncated, json_t **out)
 	}
 	if (truncated) {
 		j->bad++;
-		snprintf(j->error, sizeof j->error, "element %llu: cut short by the end of the file",
+		snprintf(j->error, sizeof j->error,
+		         "element %llu: cut short by the end of the file",
 		         (unsigned long long)j->index);
 		return 1;
 	}
@@ -227,8 +226,8 @@ int aqs_json_next(tr_ctx *ctx, aqs_json *j, json_t **out)
 			j->buf[j->len++] = (char)c; /* max >= 1 */
 			continue;
 		}
-		if (kind == EL_BARE && (is_ws(c) || c == ',' || c == ']' || c == '{' || c == '[' ||
-		                        c == '"'))
+		if (kind == EL_BARE &&
+		    (is_ws(c) || c == ',' || c == ']' || c == '{' || c == '[' || c == '"'))
 			return finish(j, over, 0, out); /* c is left for the next call */
 		j->cpos++;
 		j->offset++;
@@ -339,8 +338,7 @@ double aqs_epoch(int64_t v)
 }
 
 int aqs_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double t, const char *event,
-             const tr_kv *kv, size_t nkv, enum tr_level level, const char *heur,
-             const char *expl)
+             const tr_kv *kv, size_t nkv, enum tr_level level, const char *heur, const char *expl)
 {
 	tr_record rec = { .file = f, .time = t, .event = event, .kv = kv, .nkv = nkv };
 	int rc = tr_emit(ctx, m, &rec);

@@ -41,8 +41,7 @@ typedef struct aqs_lines {
 
 /* Opens f for reading lines of at most max bytes. A problem opening it is
  * returned (the caller hands it to tr_artifact_problem). */
-int aqs_lines_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max,
-                   aqs_lines *l);
+int aqs_lines_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max, aqs_lines *l);
 /* The next line, without its "\n" or "\r\n": *line (borrowed until the next
  * call, NUL-terminated; it may hold NUL bytes of its own, *len counts them
  * all) and *cut = 1 when the line was longer than max (the rest was read
@@ -66,19 +65,18 @@ typedef struct aqs_json {
 	int eof;
 	char *buf; /* the element being gathered, max + 1 bytes */
 	size_t len, max;
-	int started;  /* the first significant byte was seen */
-	int in_array; /* the file is one array */
-	int closed;   /* the array's ']' was seen */
-	uint64_t index;    /* 0-based number of the element last delivered */
-	uint64_t skipped;  /* elements over max, skipped */
-	uint64_t junk;     /* bytes that belong to no element (stray commas count not) */
-	uint64_t bad;      /* elements jansson refused */
-	uint64_t offset;   /* bytes consumed */
-	char error[160];   /* jansson's message for the last bad element */
+	int started;      /* the first significant byte was seen */
+	int in_array;     /* the file is one array */
+	int closed;       /* the array's ']' was seen */
+	uint64_t index;   /* 0-based number of the element last delivered */
+	uint64_t skipped; /* elements over max, skipped */
+	uint64_t junk;    /* bytes that belong to no element (stray commas count not) */
+	uint64_t bad;     /* elements jansson refused */
+	uint64_t offset;  /* bytes consumed */
+	char error[160];  /* jansson's message for the last bad element */
 } aqs_json;
 
-int aqs_json_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max,
-                  aqs_json *j);
+int aqs_json_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, size_t max, aqs_json *j);
 /* The next element: *out is a new reference (caller json_decref()s), or
  * NULL for an element that was over max or did not parse (counted in
  * skipped / bad, error set for bad; *out NULL and return 1). Returns 1, 0
@@ -106,7 +104,6 @@ double aqs_epoch(int64_t v);
 /* Emits the record {f, t, event, kv} and, when heur is set, a heuristic
  * finding on it (level, heur, expl). TR_OK or a fatal status. */
 int aqs_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double t, const char *event,
-             const tr_kv *kv, size_t nkv, enum tr_level level, const char *heur,
-             const char *expl);
+             const tr_kv *kv, size_t nkv, enum tr_level level, const char *heur, const char *expl);
 
 #endif

@@ -45,9 +45,9 @@ static const tr_want files_wants[] = {
 
 /* Published spyware paths (§4.1): prefixes ending in '/' are folders. */
 static const char *const spyware_paths[] = {
-	"/data/local/tmp/wd/",      /* Predator */
-	"/data/local/tmp/wd",       /* Predator: the folder itself */
-	"/data/local/tmp/dropbox",  /* 2023 campaign */
+	"/data/local/tmp/wd/",     /* Predator */
+	"/data/local/tmp/wd",      /* Predator: the folder itself */
+	"/data/local/tmp/dropbox", /* 2023 campaign */
 	"/data/local/tmp/dropbox/",
 };
 
@@ -78,8 +78,7 @@ static int executable(const char *mode)
 	return mode[0] == '-' && (strchr(mode, 'x') || strchr(mode, 's') || strchr(mode, 't'));
 }
 
-static int entry(tr_ctx *ctx, const tr_module *m, const tr_file *f, const json_t *o,
-                 uint64_t *odd)
+static int entry(tr_ctx *ctx, const tr_module *m, const tr_file *f, const json_t *o, uint64_t *odd)
 {
 	const char *path = aqs_str(o, "path"), *mode = aqs_str(o, "mode");
 	char size[32], modebuf[32];
@@ -153,7 +152,8 @@ static int files_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 		rc = tr_artifact_problem(ctx, disp, -r);
 	aqs_json_report(ctx, &j, disp);
 	if (odd)
-		tr_warn(ctx, disp, "%llu element(s) without a path ignored", (unsigned long long)odd);
+		tr_warn(ctx, disp, "%llu element(s) without a path ignored",
+		        (unsigned long long)odd);
 	aqs_json_close(&j);
 	return rc;
 }

@@ -37,8 +37,8 @@ static const tr_want mounts_wants[] = {
 };
 
 static const char *const system_parts[] = {
-	"/system", "/system_ext", "/vendor", "/product", "/odm",
-	"/system_dlkm", "/vendor_dlkm", "/odm_dlkm",
+	"/system", "/system_ext",  "/vendor",      "/product",
+	"/odm",    "/system_dlkm", "/vendor_dlkm", "/odm_dlkm",
 };
 static const char *const noatime_ok[] = {
 	"/system_ext", "/product", "/vendor", "/system_dlkm", "/vendor_dlkm",
@@ -152,12 +152,14 @@ static int check(tr_ctx *ctx, const tr_module *m, const tr_file *f, struct mount
 	    !in_list(mt->mnt, noatime_ok, sizeof noatime_ok / sizeof noatime_ok[0]))
 		strcat(odd, "noatime ");
 	if (rc == TR_OK && odd[0] && trm_seen_add(opt_seen, mt->mnt, strlen(mt->mnt)) != 0) {
-		tr_record rec = { .file = f, .time = TR_NOTIME, .event = "mount", .kv = kv,
-			          .nkv = nkv };
-		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_MEDIUM, "system_mount_options",
-		                      "A system partition is mounted with options a stock phone does "
-		                      "not use (remount, noatime or nodiratime), a trace of rooting "
-		                      "or system changes, though some phone makers use them.");
+		tr_record rec = {
+			.file = f, .time = TR_NOTIME, .event = "mount", .kv = kv, .nkv = nkv
+		};
+		rc = tr_add_heuristic(
+		        ctx, m->name, &rec, TR_LEVEL_MEDIUM, "system_mount_options",
+		        "A system partition is mounted with options a stock phone does "
+		        "not use (remount, noatime or nodiratime), a trace of rooting "
+		        "or system changes, though some phone makers use them.");
 	}
 	return rc;
 }

@@ -73,9 +73,10 @@ static int temp_path(const char *path)
  * init binary, APEX modules). */
 static int system_path(const char *path)
 {
-	static const char *const dirs[] = { "/system/",  "/vendor/",     "/product/", "/system_ext/",
-		                            "/apex/",    "/odm/",        "/init",     "/bin/",
-		                            "/sbin/ueventd", "/first_stage_ramdisk/" };
+	static const char *const dirs[] = {
+		"/system/", "/vendor/", "/product/", "/system_ext/",  "/apex/",
+		"/odm/",    "/init",    "/bin/",     "/sbin/ueventd", "/first_stage_ramdisk/"
+	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
 		if (has_prefix(path, dirs[i]))
 			return 1;
@@ -103,12 +104,13 @@ static size_t package_len(const char *name)
 }
 
 struct proc {
-	const char *name;  /* process name */
-	const char *path;  /* executable, NULL when unknown */
-	const char *user;  /* user name (ps) */
-	const char *uid;   /* numeric uid (json) */
+	const char *name; /* process name */
+	const char *path; /* executable, NULL when unknown */
+	const char *user; /* user name (ps) */
+	const char *uid;  /* numeric uid (json) */
 	const char *pid, *ppid, *label;
-	int root;          /* runs as root */
+	int root;   /* runs as root */
+	int no_pkg; /* the package was recorded with the full name */
 };
 
 static int emit_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const struct proc *p)
@@ -122,38 +124,41 @@ static int emit_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const st
 
 	if (!exe && p->name && p->name[0] == '/')
 		exe = p->name;
-	pl = p->name ? package_len(p->name) : 0;
+	pl = p->name && !p->no_pkg ? package_len(p->name) : 0;
 	snprintf(pkg, sizeof pkg, "%.*s", (int)(pl < sizeof pkg ? pl : 0), p->name ? p->name : "");
 	/* gatekeeperd: a stock daemon named like an iOS Pegasus process */
-	if (p->name && strcmp(p->name, "gatekeeperd") != 0)
+	/* an absolute name is matched once, as the path */
+	if (p->name && strcmp(p->name, "gatekeeperd") != 0 && exe != p->name)
 		trm_kv(kv, &nkv, 9, "name", p->name, TR_M_PROCESS, 0);
 	else
 		trm_kv(kv, &nkv, 9, "name", p->name, TR_M_NONE, 0);
 	if (pkg[0])
 		trm_kv(kv, &nkv, 9, "package", pkg, TR_M_APP_ID, 0);
-	trm_kv(kv, &nkv, 9, "path", p->path, TR_M_PROCESS_PATH, 0);
+	trm_kv(kv, &nkv, 9, "path", exe, TR_M_PROCESS_PATH, 0);
 	trm_kv(kv, &nkv, 9, "user", p->user, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "uid", p->uid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "pid", p->pid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "ppid", p->ppid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "label", p->label, TR_M_NONE, 0);
 	if (exe && temp_path(exe))
-		return aqs_emit(ctx, m, f, TR_NOTIME, "process", kv, nkv, TR_LEVEL_HIGH,
-		                "process_from_temp_folder",
-		                "This process runs a program stored in a temporary or shared folder "
-		                "(such as /data/local/tmp), where exploits and spyware such as "
-		                "Predator stage their code; debugging tools also run from there, so "
-		                "check what it is.");
+		return aqs_emit(
+		        ctx, m, f, TR_NOTIME, "process", kv, nkv, TR_LEVEL_HIGH,
+		        "process_from_temp_folder",
+		        "This process runs a program stored in a temporary or shared folder "
+		        "(such as /data/local/tmp), where exploits and spyware such as "
+		        "Predator stage their code; debugging tools also run from there, so "
+		        "check what it is.");
 	rc = aqs_emit(ctx, m, f, TR_NOTIME, "process", kv, nkv, 0, NULL, NULL);
 	if (rc == TR_OK && p->root && exe && exe[0] == '/' && !system_path(exe)) {
-		tr_record rec = { .file = f, .time = TR_NOTIME, .event = "process", .kv = kv,
-			          .nkv = nkv };
-		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_MEDIUM,
-		                      "root_process_unusual_path",
-		                      "A process running as root starts from outside the phone's "
-		                      "read-only system folders; rooting tools (Magisk, su) and "
-		                      "implants do this, so it deserves a look, but it is not proof "
-		                      "on its own.");
+		tr_record rec = {
+			.file = f, .time = TR_NOTIME, .event = "process", .kv = kv, .nkv = nkv
+		};
+		rc = tr_add_heuristic(
+		        ctx, m->name, &rec, TR_LEVEL_MEDIUM, "root_process_unusual_path",
+		        "A process running as root starts from outside the phone's "
+		        "read-only system folders; rooting tools (Magisk, su) and "
+		        "implants do this, so it deserves a look, but it is not proof "
+		        "on its own.");
 	}
 	return rc;
 }
@@ -232,7 +237,8 @@ static int run_text(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 	if (rc == TR_OK && r < 0)
 		rc = tr_artifact_problem(ctx, disp, -r);
 	if (l.cut)
-		tr_incomplete(ctx, disp, "%llu line(s) longer than %u bytes not read (safety limit)",
+		tr_incomplete(ctx, disp,
+		              "%llu line(s) longer than %u bytes not read (safety limit)",
 		              (unsigned long long)l.cut, PS_MAX_LINE);
 	if (bad)
 		tr_warn(ctx, disp, "%llu line(s) with NUL bytes skipped", (unsigned long long)bad);
@@ -287,6 +293,7 @@ static int json_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const js
 			return TR_OK;
 		pr.path = NULL; /* matched and judged once, with the full name */
 		pr.root = 0;
+		pr.no_pkg = 1;
 	}
 	if (!pr.name || !pr.name[0]) {
 		if (!pr.path)
@@ -322,8 +329,7 @@ static int run_json(tr_ctx *ctx, const tr_module *m, const tr_source *src, const
 	return rc;
 }
 
-static int processes_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
-                         const tr_file *f)
+static int processes_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[TRM_DISPLAY_LEN];
 	size_t n = strlen(f->device_path);
@@ -336,8 +342,9 @@ static int processes_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 
 const tr_module tr_module_processes = {
 	.name = "processes",
-	.description = "Running processes (AndroidQF ps.txt, processes.txt, processes.json): names, "
-	               "executables, programs run from temporary folders",
+	.description =
+	        "Running processes (AndroidQF ps.txt, processes.txt, processes.json): names, "
+	        "executables, programs run from temporary folders",
 	.wants = processes_wants,
 	.run = processes_run,
 };

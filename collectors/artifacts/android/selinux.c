@@ -46,22 +46,24 @@ static int selinux_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, co
 		if (!len)
 			continue;
 		((char *)l.line)[s - l.line + len] = '\0';
-		if (cut || memchr(s, '\0', len) || (strcasecmp(s, "Enforcing") != 0 &&
-		                                    strcasecmp(s, "Permissive") != 0 &&
-		                                    strcasecmp(s, "Disabled") != 0)) {
+		if (cut || memchr(s, '\0', len) ||
+		    (strcasecmp(s, "Enforcing") != 0 && strcasecmp(s, "Permissive") != 0 &&
+		     strcasecmp(s, "Disabled") != 0)) {
 			char q[64];
-			tr_warn(ctx, disp, "not a SELinux mode: '%s'", tr_quote(q, sizeof q, s, len, 12));
+			tr_warn(ctx, disp, "not a SELinux mode: '%s'",
+			        tr_quote(q, sizeof q, s, len, 12));
 			break;
 		}
 		trm_kv(kv, &nkv, 1, "mode", s, TR_M_NONE, 0);
 		if (strcasecmp(s, "Enforcing") == 0)
 			rc = aqs_emit(ctx, m, f, TR_NOTIME, "selinux", kv, nkv, 0, NULL, NULL);
 		else
-			rc = aqs_emit(ctx, m, f, TR_NOTIME, "selinux", kv, nkv, TR_LEVEL_HIGH,
-			              "selinux_permissive",
-			              "SELinux, the sandbox that keeps apps apart, is not enforcing; "
-			              "stock Android always enforces it, and rooting tools and exploits "
-			              "switch it off, so the phone's protection is down.");
+			rc = aqs_emit(
+			        ctx, m, f, TR_NOTIME, "selinux", kv, nkv, TR_LEVEL_HIGH,
+			        "selinux_permissive",
+			        "SELinux, the sandbox that keeps apps apart, is not enforcing; "
+			        "stock Android always enforces it, and rooting tools and exploits "
+			        "switch it off, so the phone's protection is down.");
 		break;
 	}
 	if (rc == TR_OK && r < 0)

@@ -56,8 +56,8 @@ struct unsafe_setting {
 };
 
 #define PLAY_PROTECT_EXPL                                                                          \
-	"A setting of Google Play Protect, which checks apps for malware, is turned off; spyware "  \
-	"installers turn it off so their app is not flagged, though a user can also turn it off, "   \
+	"A setting of Google Play Protect, which checks apps for malware, is turned off; spyware " \
+	"installers turn it off so their app is not flagged, though a user can also turn it off, " \
 	"so it is not proof on its own."
 
 static const struct unsafe_setting unsafe[] = {
@@ -88,7 +88,8 @@ static const struct unsafe_setting unsafe[] = {
 	  "own findings, and this alone is not a sign of spyware." },
 	{ "install_non_market_apps", "0", TR_LEVEL_LOW, "unknown_sources_allowed",
 	  "Installing apps from outside the app store is allowed for the whole phone (older "
-	  "Android); this makes installing spyware by hand easier, but it is not proof on its own." },
+	  "Android); this makes installing spyware by hand easier, but it is not proof on its "
+	  "own." },
 };
 
 /* Keyboards that come with Android or with the phone (§4.4): any other
@@ -192,12 +193,12 @@ static int components(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
 			trm_kv(kv, &nkv, 5, "class", cls, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 5, "setting", name, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 5, "namespace", ns, TR_M_NONE, 0);
-			if (heur && strcmp(heur, "third_party_keyboard") == 0 &&
-			    known_keyboard(pkg, strlen(pkg)))
-				heur = NULL;
+			/* a keyboard that comes with the phone is no finding */
+			int quiet = heur && strcmp(heur, "third_party_keyboard") == 0 &&
+			            known_keyboard(pkg, strlen(pkg));
 			if (pkg[0])
-				rc = aqs_emit(ctx, m, f, TR_NOTIME, event, kv, nkv, level, heur,
-				              expl);
+				rc = aqs_emit(ctx, m, f, TR_NOTIME, event, kv, nkv, level,
+				              quiet ? NULL : heur, expl);
 			free(pkg);
 		}
 		free(item);
@@ -230,34 +231,37 @@ static int setting(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char
 		                unsafe[i].heur, unsafe[i].expl);
 	}
 	if (strcmp(name, "adb_enabled") == 0 && strcmp(value, "1") == 0)
-		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO,
-		                "adb_enabled",
-		                "USB debugging (adb) is on, as it must be for an AndroidQF "
-		                "acquisition; worth turning off afterwards, not a sign of spyware.");
+		return aqs_emit(
+		        ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO, "adb_enabled",
+		        "USB debugging (adb) is on, as it must be for an AndroidQF "
+		        "acquisition; worth turning off afterwards, not a sign of spyware.");
 	if (strcmp(name, "development_settings_enabled") == 0 && strcmp(value, "1") == 0)
 		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO,
 		                "developer_options_enabled",
 		                "Developer options are on, as they must be for an AndroidQF "
 		                "acquisition; not a sign of spyware.");
 	if (strcmp(name, "enabled_accessibility_services") == 0)
-		rc = components(ctx, m, f, ns, name, value, "accessibility_service",
-		                TR_LEVEL_MEDIUM, "accessibility_service_enabled",
-		                "This app runs an accessibility service, which can read everything on "
-		                "the screen and act for the user; stalkerware and banking trojans rely "
-		                "on it, but so do password managers and assistive apps, so it is not "
-		                "proof on its own.");
+		rc = components(
+		        ctx, m, f, ns, name, value, "accessibility_service", TR_LEVEL_MEDIUM,
+		        "accessibility_service_enabled",
+		        "This app runs an accessibility service, which can read everything on "
+		        "the screen and act for the user; stalkerware and banking trojans rely "
+		        "on it, but so do password managers and assistive apps, so it is not "
+		        "proof on its own.");
 	else if (strcmp(name, "enabled_notification_listeners") == 0)
-		rc = components(ctx, m, f, ns, name, value, "notification_listener", TR_LEVEL_LOW,
-		                "notification_listener_enabled",
-		                "This app can read every notification, including message previews; "
-		                "stalkerware uses this to copy chats, but watches, launchers and the "
-		                "phone's own apps do too, so it is not proof on its own.");
+		rc = components(
+		        ctx, m, f, ns, name, value, "notification_listener", TR_LEVEL_LOW,
+		        "notification_listener_enabled",
+		        "This app can read every notification, including message previews; "
+		        "stalkerware uses this to copy chats, but watches, launchers and the "
+		        "phone's own apps do too, so it is not proof on its own.");
 	else if (strcmp(name, "default_input_method") == 0)
-		rc = components(ctx, m, f, ns, name, value, "input_method", TR_LEVEL_LOW,
-		                "third_party_keyboard",
-		                "The default keyboard is not one that comes with Android or the phone; "
-		                "a keyboard sees everything typed, so check that the user chose it, "
-		                "though most such keyboards are harmless.");
+		rc = components(
+		        ctx, m, f, ns, name, value, "input_method", TR_LEVEL_LOW,
+		        "third_party_keyboard",
+		        "The default keyboard is not one that comes with Android or the phone; "
+		        "a keyboard sees everything typed, so check that the user chose it, "
+		        "though most such keyboards are harmless.");
 	return rc;
 }
 
@@ -295,7 +299,8 @@ static int settings_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 	if (rc == TR_OK && r < 0)
 		rc = tr_artifact_problem(ctx, disp, -r);
 	if (l.cut)
-		tr_incomplete(ctx, disp, "%llu line(s) longer than %u bytes not read (safety limit)",
+		tr_incomplete(ctx, disp,
+		              "%llu line(s) longer than %u bytes not read (safety limit)",
 		              (unsigned long long)l.cut, SET_MAX_LINE);
 	if (nul_lines)
 		tr_warn(ctx, disp, "%llu line(s) with NUL bytes skipped",
