@@ -20,6 +20,8 @@
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
 TR_COLLECTOR(android_backup)
+TR_COLLECTOR(android_bugreport)
+TR_COLLECTOR(androidqf)
 TR_COLLECTOR(android_intrusion)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
