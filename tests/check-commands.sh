@@ -10,7 +10,8 @@
 # env/xargs/command/exec/nohup/time/timeout run) and fails, naming file,
 # line and command, for any that is none of:
 #   - a shell builtin or keyword (BUILTINS below; dash and bash);
-#   - a function defined in that file or in tests/cli/lib.sh;
+#   - a function defined in that file or in a shared file of the CLI tests
+#     (tests/cli/lib.sh, tests/cli/*_lib.sh);
 #   - a command of Debian 12 minbase (MINBASE below: packages of Priority
 #     required, plus apt; what `debootstrap --variant=minbase bookworm`
 #     installs);
@@ -267,7 +268,7 @@ allowed_list() {
 # check FILE...: prints the calls of commands not allowed; status 1 if any.
 check() {
 	allowed_list >"$tmp/allowed"
-	commands_of tests/cli/lib.sh >"$tmp/lib" || return 1
+	commands_of tests/cli/lib.sh tests/cli/*_lib.sh >"$tmp/lib" || return 1
 	commands_of "$@" >"$tmp/calls" || return 1
 	awk -F '\t' 'FILENAME == ARGV[1] { ok[$0] = 1; next }
 		FILENAME == ARGV[2] { if ($3 ~ /^\(\)/) lib[substr($3, 3)] = 1; next }

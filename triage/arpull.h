@@ -1,7 +1,7 @@
 /*
  * arpull.h - an archive read entry by entry, for collectors whose evidence
- * is an archive read as a stream (an Android backup's tar, a bug report
- * zip, an AndroidQF zip, a tar'ed dump): the pull-style twin of
+ * is an archive read as a stream (a backup written as a tar, a zip of
+ * command outputs, a tar'ed file system): the pull-style twin of
  * tr_archive_walk(), with the same bounds.
  *
  * Every entry is checked before it is handed out: names are cleaned
@@ -39,7 +39,7 @@ typedef struct tr_arpull_entry {
  * archive in messages. TR_EFORMAT when the input is none of formats. */
 int tr_arpull_open_fd(tr_ctx *ctx, int fd, uint64_t compressed_size, const char *display,
                       unsigned formats, tr_arpull **out);
-/* The same over a stream (a decrypted, inflated Android backup); r is
+/* The same over a stream (a decrypted, inflated backup); r is
  * taken over (closed by tr_arpull_close, also on failure). */
 int tr_arpull_open_reader(tr_ctx *ctx, tr_reader *r, uint64_t compressed_size,
                           const char *display, unsigned formats, tr_arpull **out);

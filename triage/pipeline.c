@@ -141,9 +141,16 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 				*wanted = 1;
 			continue;
 		}
-		note_module(ctx, m->name);
+		/* A module that sees every file counts as run once it found
+		 * something to read (a record or a finding): one that only
+		 * acts on another kind of evidence is not listed. */
+		uint64_t before = ctx->records + ctx->nfindings;
+		if (!(m->flags & TR_MODULE_EVERY_FILE))
+			note_module(ctx, m->name);
 		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
+		if ((m->flags & TR_MODULE_EVERY_FILE) && ctx->records + ctx->nfindings != before)
+			note_module(ctx, m->name);
 		if (tr_is_fatal(rc))
 			return rc;
 		if (rc != TR_OK) {

@@ -95,6 +95,9 @@ typedef struct adm_split {
 	int in_header;
 	uint64_t lineno;
 	char date[64]; /* the header's dumpstate time */
+	int date_provisional;     /* evidence_date set from it before the timezone was known */
+	int date_provisional_set; /* evidence_date is ours (may be set again) */
+	int date_done;            /* evidence_date final */
 	int rc;
 } adm_split;
 
@@ -145,10 +148,17 @@ static void part_open(adm_split *st, adm_part *p, int kind, const char *name, si
 	p->line = st->lineno + 1;
 }
 
+static void set_evidence_date(adm_split *st);
+
 static void part_close(adm_split *st, adm_part *p)
 {
 	if (!p->open)
 		return;
+	/* The date before any parser runs: the properties parser judges the
+	 * security patch's age against it (a day's precision is enough, so
+	 * the header's time may be taken as UTC until the timezone is known,
+	 * then it is set again). */
+	set_evidence_date(st);
 	if (p->h && st->rc == TR_OK) {
 		adm_section s = { .name = p->name,
 			          .text = p->buf ? p->buf : "",
@@ -167,6 +177,10 @@ static void part_close(adm_split *st, adm_part *p)
 			              ADM_MAX_SECTION >> 20, ADM_MAX_SECTION >> 20);
 		tr_clear_error(st->ctx);
 		rc = p->h->fn(st->ctx, &s);
+		if (st->date_provisional && tr_get_info(st->ctx, "timezone")) {
+			st->date_provisional = 0;
+			set_evidence_date(st);
+		}
 		if (tr_is_fatal(rc))
 			st->rc = rc;
 		else if (rc != TR_OK)
@@ -371,12 +385,24 @@ static void set_evidence_date(adm_split *st)
 {
 	char buf[32];
 	double t;
-	if (!st->date[0] || tr_get_info(st->ctx, "evidence_date"))
+	int local = 0;
+	if (!st->date[0] || st->date_done)
 		return;
-	t = adm_local_time(st->ctx, st->date, strlen(st->date), NULL);
-	if (TR_HAS_TIME(t) &&
-	    tr_set_info(st->ctx, "evidence_date", tr_time_format(t, buf, sizeof buf)) != TR_OK)
+	if (tr_get_info(st->ctx, "evidence_date") && !st->date_provisional_set) {
+		st->date_done = 1; /* set by the collector or another file: kept */
+		return;
+	}
+	t = adm_local_time(st->ctx, st->date, strlen(st->date), &local);
+	if (!TR_HAS_TIME(t)) {
+		st->date_done = 1;
+		return;
+	}
+	if (tr_set_info(st->ctx, "evidence_date", tr_time_format(t, buf, sizeof buf)) != TR_OK)
 		st->rc = tr_set_error(st->ctx, TR_ENOMEM, "out of memory");
+	st->date_provisional_set = 1;
+	st->date_provisional = local;
+	if (!local)
+		st->date_done = 1;
 }
 
 static int dumpstate_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
