@@ -7,7 +7,7 @@
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
 # BENCH_ENCRYPTED=0 skips the encrypted variant; BENCH_ANDROID=0 the Android
-# backups (BENCH_AB_MB, 1024). Timing is reported here,
+# backups (BENCH_AB_MB, 1024) and bug report (BENCH_BR_MB, 256). Timing is reported here,
 # never asserted in `make test`.
 set -eu
 B=${B:-build}
@@ -139,4 +139,21 @@ if [ "${BENCH_ANDROID:-1}" = 1 ]; then
 	awk -v e="$WALL" -v p="$AB_PLAIN_WALL" -v r1="$AB_PLAIN_RSS" -v r2="$RSS" 'BEGIN {
 		printf "bench: .ab encrypted speed / plain speed: %.2f (target >= 0.80); peak RSS %d / %d MB (target < 100)\n",
 			(e > 0 ? p / e : 0), r1 / 1024, r2 / 1024 }'
+fi
+
+# A large bug report (BENCH_ANDROID=0 skips): BENCH_BR_MB MiB (256) of
+# dumpstate text (thousands of packages, a long system log) in a zip, as
+# `adb bugreport` writes it; MB/s over the text. The dumpstate module reads
+# the text once as a stream while the content pass checks it.
+if [ "${BENCH_ANDROID:-1}" = 1 ]; then
+	BRMB=${BENCH_BR_MB:-256}
+	br="$BENCH_DIR/bugreport-$BRMB.zip"
+	if [ ! -f "$br.done" ]; then
+		echo "bench: generating bugreport-$BRMB.zip (once)"
+		$TIME -f "bench: generated bugreport-$BRMB.zip in %e s" "$(pwd)/$B/fixtures/gen_android" \
+			--bench-mb "$BRMB" "$br" >/dev/null
+		touch "$br.done"
+	fi
+	cat "$br" >/dev/null
+	run "scan bug report ($BRMB MiB of text)" "$((BRMB * 1048576))" "$BIN" scan "$br" --quiet
 fi

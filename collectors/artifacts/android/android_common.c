@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,24 @@ static int tz_file_exists(const char *name)
 	return access(path, R_OK) == 0;
 }
 
+/* tz_file_exists(), remembered for the last zone asked about (the same
+ * zone is asked for every time of a file). */
+static int tz_known(const char *tz)
+{
+	static char last[ADM_TZ_NAME_MAX + 1];
+	static int last_ok;
+	int ok;
+	pthread_mutex_lock(&adm_tz_lock);
+	if (last[0] && strcmp(last, tz) == 0) {
+		ok = last_ok;
+	} else {
+		ok = last_ok = tz_file_exists(tz);
+		snprintf(last, sizeof last, "%s", tz);
+	}
+	pthread_mutex_unlock(&adm_tz_lock);
+	return ok;
+}
+
 /* Parses n digits at *p into *v; 0 on a non-digit. */
 static int digits(const char **p, const char *end, int n, int *v)
 {
@@ -93,6 +112,15 @@ static int sep(const char **p, const char *end, const char *set)
 	return 1;
 }
 
+/* Offsets of recent (zone, local quarter hour) pairs; under adm_tz_lock. */
+#define ADM_TZ_CACHE 64u
+static struct {
+	int valid;
+	int64_t key;
+	double naive, offset;
+	char tz[ADM_TZ_NAME_MAX + 1];
+} adm_tz_cache[ADM_TZ_CACHE];
+
 /* Local broken-down time to Unix seconds in zone tz (NULL: UTC). Returns 0
  * when the zone could not be used. */
 static int local_to_utc(const char *tz, int y, int mo, int d, int h, int mi, int s, double *out)
@@ -101,7 +129,7 @@ static int local_to_utc(const char *tz, int y, int mo, int d, int h, int mi, int
 	time_t t;
 	char *saved = NULL, tzval[ADM_TZ_NAME_MAX + 2];
 	const char *old;
-	int ok = 1;
+	int ok = 1, cache_slot = -1;
 
 	if (!tz) {
 		*out = (double)(trm_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
@@ -120,6 +148,28 @@ static int local_to_utc(const char *tz, int y, int mo, int d, int h, int mi, int
 	strcpy(tzval + 1, tz);
 
 	pthread_mutex_lock(&adm_tz_lock);
+	/* The zone's offset for this local hour, when already known: a bug
+	 * report holds thousands of times, and every tzset() with a changed TZ
+	 * reads the zone file again. Within one local hour the offset is one
+	 * (zones change it on the hour, or on the half or quarter hour in a
+	 * few zones: the key holds the minute's quarter). */
+	{
+		int64_t key = ((((int64_t)y * 13 + mo) * 32 + d) * 24 + h) * 4 + mi / 15;
+		double naive = (double)(trm_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+		                        h * 3600 + mi * 60 + s);
+		unsigned slot = (unsigned)(key % ADM_TZ_CACHE);
+		if (adm_tz_cache[slot].valid && adm_tz_cache[slot].key == key &&
+		    strcmp(adm_tz_cache[slot].tz, tz) == 0) {
+			*out = naive + adm_tz_cache[slot].offset;
+			pthread_mutex_unlock(&adm_tz_lock);
+			return 1;
+		}
+		adm_tz_cache[slot].valid = 0;
+		adm_tz_cache[slot].key = key;
+		adm_tz_cache[slot].naive = naive;
+		snprintf(adm_tz_cache[slot].tz, sizeof adm_tz_cache[slot].tz, "%s", tz);
+		cache_slot = (int)slot;
+	}
 	old = getenv("TZ");
 	if (old && !(saved = strdup(old))) {
 		pthread_mutex_unlock(&adm_tz_lock);
@@ -135,6 +185,10 @@ static int local_to_utc(const char *tz, int y, int mo, int d, int h, int mi, int
 			ok = 0;
 		else
 			*out = (double)t;
+		if (ok && cache_slot >= 0) {
+			adm_tz_cache[cache_slot].offset = *out - adm_tz_cache[cache_slot].naive;
+			adm_tz_cache[cache_slot].valid = 1;
+		}
 		if (saved)
 			setenv("TZ", saved, 1);
 		else
@@ -180,7 +234,7 @@ double adm_local_time(tr_ctx *ctx, const char *s, size_t n, int *local)
 	    sec > 60)
 		return TR_NOTIME;
 
-	if (tz && (!tz_name_ok(tz) || !tz_file_exists(tz)))
+	if (tz && (!tz_name_ok(tz) || !tz_known(tz)))
 		tz = NULL;
 	if (!tz && local)
 		*local = 1;
