@@ -148,6 +148,27 @@ static void test_local_time_invalid(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* Times of one zone and hour come from a cache of offsets: repeated and
+ * interleaved zones and hours must give what the zone rules give. */
+static void test_local_time_cached_offsets(void **state)
+{
+	tr_ctx *paris = ctx_tz("Europe/Paris"), *ny = ctx_tz("America/New_York");
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		/* 2024-03-31: Paris goes from +01:00 to +02:00 at 02:00 local */
+		expect_t(lt(paris, "2024-03-31 01:30:00", NULL), 1711845000.0);
+		expect_t(lt(paris, "2024-03-31 01:59:59", NULL), 1711846799.0);
+		expect_t(lt(paris, "2024-03-31 03:30:00", NULL), 1711848600.0);
+		expect_t(lt(ny, "2024-03-31 01:30:00", NULL), 1711863000.0);
+		expect_t(lt(paris, "2024-03-31 01:00:10", NULL), 1711843210.0);
+		/* the same local hour in another zone, then back */
+		expect_t(lt(ny, "2024-01-15 12:00:00", NULL), 1705338000.0);
+		expect_t(lt(paris, "2024-01-15 12:00:00", NULL), 1705316400.0);
+	}
+	tr_ctx_destroy(paris);
+	tr_ctx_destroy(ny);
+}
+
 static void test_lists(void **state)
 {
 	(void)state;
@@ -199,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_local_time_restores_tz),
 		cmocka_unit_test(test_local_time_hostile_zone),
 		cmocka_unit_test(test_local_time_invalid),
+		cmocka_unit_test(test_local_time_cached_offsets),
 		cmocka_unit_test(test_lists),
 	};
 	return cmocka_run_group_tests_name("android_common", tests, NULL, NULL);
