@@ -649,6 +649,46 @@ static void test_adb_keys_host_known(void **state)
 	fx_free(x);
 }
 
+/* Keys shorter than a real one (hand-made dumps and MVT's test data carry
+ * 48-character keys) are still listed where the layout names them a key
+ * (user_keys=, key="..."); an unlabelled continuation line that short is
+ * not taken for a key. */
+static void test_adb_short_labelled_keys(void **state)
+{
+	/* base64 of 24 'D' bytes (32 characters) and of 12 'E' bytes (16) */
+	static const char text[] =
+	        DASH79 "DUMP OF SERVICE adb:\n"
+	               "ADB MANAGER STATE (dumpsys adb):\n"
+	               "  debugging_manager={\n"
+	               "    user_keys=RERERERERERERERERERERERERERERERE dave@pc\n"
+	               "RUVFRUVFRUVFRUVF erin@pc\n"
+	               "\n"
+	               "    keystore=<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+	               "    <keyStore version=\"1\">\n"
+	               "    <adbKey key=\"RUVFRUVFRUVFRUVF erin@pc\" lastConnection=\"1628501829898\" "
+	               "/>\n"
+	               "    </keyStore>\n"
+	               "  }\n"
+	               "--------- 0.012s was the duration of dumpsys adb, ending at: 2025-02-04 "
+	               "20:25:58\n";
+	fx *x = ds_fx();
+	const tr_finding *f;
+	(void)state;
+	assert_int_equal(tr_set_info(x->ctx, "adb_host_key", KEY_A), TR_OK);
+	run_ds(x, text);
+	assert_int_equal(heur_count(x->ctx, "adb_key_unknown_host"), 2);
+	/* findings are ordered by time: the dated key first */
+	f = heur(x->ctx, "adb_key_unknown_host", 0);
+	/* from the XML keystore, not the short continuation line */
+	expect_rec(f, "key", "RUVFRUVFRUVFRUVF");
+	expect_rec(f, "host", "erin@pc");
+	expect_time(f->time, 1628501829.898);
+	f = heur(x->ctx, "adb_key_unknown_host", 1);
+	expect_rec(f, "key", "RERERERERERERERERERERERERERERERE");
+	expect_rec(f, "host", "dave@pc");
+	fx_free(x);
+}
+
 /* Android 12+: the keystore is binary XML embedded raw, with CR, LF and
  * NUL bytes in it. */
 static void test_adb_abx_keystore(void **state)
@@ -717,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_adb_keys_host_unknown),
 		cmocka_unit_test(test_adb_keys_host_known),
 		cmocka_unit_test(test_adb_abx_keystore),
+		cmocka_unit_test(test_adb_short_labelled_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
