@@ -503,6 +503,8 @@ static void test_batterystats(void **state)
 	               "    Package changes:\n"
 	               "      Update com.example.app vers=100\n"
 	               "      Update com.spy.gone vers=0\n"
+	               "      Update com.spy.gone vers=0\n"
+	               "      Update com.spy.gone vers=0\n"
 	               "  Daily from 2022-01-03-00-00-00 to 2022-01-04-00-00-00:\n"
 	               "    Package changes:\n"
 	               "      Update com.example.app vers=200\n"
@@ -528,6 +530,7 @@ static void test_batterystats(void **state)
 	expect_rec(f, "action", "uninstall");
 	expect_time(f->time, 1641340800.0);
 	expect_rec(f, "time_basis", "device local time, timezone unknown");
+	/* the line repeated in the same day (as real phones write it): once */
 	assert_int_equal(heur_count(x->ctx, "battery_app_uninstalled"), 1);
 	assert_int_equal(heur(x->ctx, "battery_app_uninstalled", 0)->level, TR_LEVEL_LOW);
 	/* 200 on the 3rd, 100 on the 5th: a downgrade; "up" went 1 -> 2x
