@@ -125,6 +125,20 @@ out:
 	return got;
 }
 
+/* The bid for a main text whose first bytes are head: a dumpstate header
+ * is the proof (32). Without one, a main text that main_entry.txt names
+ * explicitly is still taken (16): that file exists only in bug reports, and
+ * test data and hand-trimmed reports (MVT's own sample) keep it over a main
+ * text that is a plain dumpsys output without the header. A text found by
+ * name only (bugreport-*.txt) needs the header. */
+static int main_bid(const char *head, size_t n, int named, int has_main_txt, int has_version)
+{
+	int extra = (has_main_txt ? 8 : 0) + (has_version ? 8 : 0);
+	if (tr_br_is_dumpstate(head, n))
+		return 32 + extra;
+	return named ? 16 + extra : 0;
+}
+
 /* What a zip at path is: 0 not a bug report, else the bid; *wrapped set
  * for a zip holding one. ctx may be NULL. */
 static int zip_bid(tr_ctx *ctx, const char *path, int *wrapped)
@@ -144,7 +158,7 @@ static int zip_bid(tr_ctx *ctx, const char *path, int *wrapped)
 		struct archive *a = archive_read_new();
 		struct archive_entry *e;
 		uint64_t seen = 0, zips = 0, others = 0;
-		int r, has_main_txt = 0, has_version = 0;
+		int r, has_main_txt = 0, has_version = 0, named;
 		char main[1024] = "", inner[1024] = "", first_txt[1024] = "";
 		if (a && archive_read_support_format_zip_seekable(a) == ARCHIVE_OK &&
 		    archive_read_open_fd(a, fd, 65536) == ARCHIVE_OK) {
@@ -180,12 +194,13 @@ static int zip_bid(tr_ctx *ctx, const char *path, int *wrapped)
 		}
 		if (a)
 			archive_read_free(a);
+		named = main[0] != '\0';
 		if (!main[0] && first_txt[0])
 			snprintf(main, sizeof main, "%s", first_txt);
 		if (main[0]) {
 			ssize_t n = zip_member_head(path, main, head, sizeof head, BR_PROBE_NAMES);
-			if (n > 0 && tr_br_is_dumpstate(head, (size_t)n))
-				bid = 32 + (has_main_txt ? 8 : 0) + (has_version ? 8 : 0);
+			if (n > 0)
+				bid = main_bid(head, (size_t)n, named, has_main_txt, has_version);
 		} else if (zips == 1 && others == 0 && !has_main_txt) {
 			/* a zip holding one bug report zip: judged by its name */
 			bid = 16;
@@ -207,14 +222,14 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The main text of the folder rootfd (malloc'ed name), or NULL. */
-static char *dir_main(int rootfd, int *has_main_txt, int *has_version)
+static char *dir_main(int rootfd, int *has_main_txt, int *has_version, int *named)
 {
 	struct stat sb;
 	char buf[1024], name[300];
 	char *found = NULL;
 	int fd;
 
-	*has_main_txt = *has_version = 0;
+	*has_main_txt = *has_version = *named = 0;
 	*has_version = tr_stat_beneath(rootfd, "version.txt", &sb) == 0 && S_ISREG(sb.st_mode);
 	if ((fd = tr_open_beneath(rootfd, "main_entry.txt", O_RDONLY | O_NONBLOCK | O_NOCTTY)) >=
 	    0) {
@@ -225,8 +240,10 @@ static char *dir_main(int rootfd, int *has_main_txt, int *has_version)
 		*has_main_txt = n >= 0;
 		if (n > 0 && tr_br_parse_main_entry(buf, (size_t)n, name, sizeof name) == 0 &&
 		    !strstr(name, "..") && name[0] != '/' &&
-		    tr_stat_beneath(rootfd, name, &sb) == 0 && S_ISREG(sb.st_mode))
+		    tr_stat_beneath(rootfd, name, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			*named = 1;
 			return strdup(name);
+		}
 	}
 	/* §2.1 fallbacks, first by name */
 	{
@@ -277,15 +294,15 @@ static char *dir_main(int rootfd, int *has_main_txt, int *has_version)
 
 static int dir_bid(const char *path)
 {
-	int rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), bid = 0, mt, ver, fd;
+	int rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), bid = 0, mt, ver, named, fd;
 	char *main, head[BR_HEAD];
 	if (rootfd < 0)
 		return 0;
-	if ((main = dir_main(rootfd, &mt, &ver)) &&
+	if ((main = dir_main(rootfd, &mt, &ver, &named)) &&
 	    (fd = tr_open_beneath(rootfd, main, O_RDONLY | O_NONBLOCK | O_NOCTTY)) >= 0) {
 		ssize_t n = read(fd, head, sizeof head);
-		if (n > 0 && tr_br_is_dumpstate(head, (size_t)n))
-			bid = 32 + (mt ? 8 : 0) + (ver ? 8 : 0);
+		if (n > 0)
+			bid = main_bid(head, (size_t)n, named, mt, ver);
 		close(fd);
 	}
 	free(main);
@@ -396,7 +413,7 @@ static int br_open(tr_ctx *ctx, const char *path, void **state)
 {
 	struct brc *s = calloc(1, sizeof *s);
 	struct stat sb;
-	int rc, fd = -1, wrapped = 0, mt, ver;
+	int rc, fd = -1, wrapped = 0, mt, ver, named;
 
 	*state = NULL;
 	if (!s)
@@ -420,7 +437,7 @@ static int br_open(tr_ctx *ctx, const char *path, void **state)
 			rc = tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
-		if (!(s->main = dir_main(s->rootfd, &mt, &ver))) {
+		if (!(s->main = dir_main(s->rootfd, &mt, &ver, &named))) {
 			rc = tr_set_error(ctx, TR_EFORMAT,
 			                  "%s: no main dumpstate text (no main_entry.txt, "
 			                  "bugreport-*.txt, dumpState_*.log or */dumpsys.txt)",

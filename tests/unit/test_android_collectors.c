@@ -157,6 +157,55 @@ static void test_bugreport_main_entry(void **state)
 	free(dir);
 }
 
+/* A main text without the "== dumpstate:" header (a plain dumpsys output,
+ * as in trimmed reports and MVT's test folder) is taken when main_entry.txt
+ * names it, at a lower bid; found by name only, it is not; and an AndroidQF
+ * folder's dumpsys.txt without main_entry.txt stays AndroidQF's. */
+static void test_bugreport_headerless_main_entry(void **state)
+{
+	static const char plain[] = "Currently running services:\n  appops\n"
+	                            "-------------------------------------------------------------"
+	                            "------------------\nDUMP OF SERVICE appops:\n";
+	char *dir = unit_tmpdir(), p[4200], *got;
+	tr_ctx *ctx = NULL;
+	int b;
+	(void)state;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	snprintf(p, sizeof p, "%s/folder", dir);
+	mkdir(p, 0700);
+	put(p, "dumpstate.txt", plain);
+	put(p, "main_entry.txt", "dumpstate.txt\n");
+	put(p, "FS/data/tombstones/tombstone_00", "crash");
+	b = bid(ctx, &tr_collector_android_bugreport, p);
+	assert_true(b > 0 && b < 32);
+	got = list_all(ctx, &tr_collector_android_bugreport, p, NULL, NULL, 0);
+	assert_non_null(strstr(got, "/@bugreport/dumpstate.txt <- dumpstate.txt\n"));
+	assert_non_null(strstr(got, "/data/tombstones/tombstone_00 <- FS/data/tombstones/"));
+	free(got);
+	/* the same as a zip */
+	ent z[] = {
+		{ .name = "dumpstate.txt", .data = plain, .len = sizeof plain - 1 },
+		{ .name = "main_entry.txt", .data = "dumpstate.txt\n", .len = 14 },
+	};
+	snprintf(p, sizeof p, "%s/z.zip", dir);
+	put_zip(p, z, 2);
+	b = bid(ctx, &tr_collector_android_bugreport, p);
+	assert_true(b > 0 && b < 32);
+	/* found by name only: the header is needed */
+	snprintf(p, sizeof p, "%s/byname", dir);
+	mkdir(p, 0700);
+	put(p, "bugreport-a-2024-03-12-14-30-00.txt", plain);
+	assert_int_equal(bid(ctx, &tr_collector_android_bugreport, p), 0);
+	/* main_entry.txt naming a file that is not there */
+	snprintf(p, sizeof p, "%s/missing", dir);
+	mkdir(p, 0700);
+	put(p, "main_entry.txt", "dumpstate.txt\n");
+	assert_int_equal(bid(ctx, &tr_collector_android_bugreport, p), 0);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_bugreport_helpers(void **state)
 {
 	char buf[300];
@@ -293,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bugreport_main_entry),
+		cmocka_unit_test(test_bugreport_headerless_main_entry),
 		cmocka_unit_test(test_bugreport_helpers),
 		cmocka_unit_test(test_aqf_folder_order_and_paths),
 		cmocka_unit_test(test_aqf_zip_first_files),

@@ -42,6 +42,8 @@ static const char *const ds_patterns[] = {
 	"[app:id = 'com.spy.plain']",
 	"[process:name = 'com.spy.parallel']",
 	"[app:id = 'com.spy.wake']",
+	"[app:id = 'com.spy.changer']",
+	"[app:id = 'com.spy.svc']",
 };
 
 static fx *ds_fx(void)
@@ -501,6 +503,8 @@ static void test_batterystats(void **state)
 	               "    Package changes:\n"
 	               "      Update com.example.app vers=100\n"
 	               "      Update com.spy.gone vers=0\n"
+	               "      Update com.spy.gone vers=0\n"
+	               "      Update com.spy.gone vers=0\n"
 	               "  Daily from 2022-01-03-00-00-00 to 2022-01-04-00-00-00:\n"
 	               "    Package changes:\n"
 	               "      Update com.example.app vers=200\n"
@@ -526,6 +530,7 @@ static void test_batterystats(void **state)
 	expect_rec(f, "action", "uninstall");
 	expect_time(f->time, 1641340800.0);
 	expect_rec(f, "time_basis", "device local time, timezone unknown");
+	/* the line repeated in the same day (as real phones write it): once */
 	assert_int_equal(heur_count(x->ctx, "battery_app_uninstalled"), 1);
 	assert_int_equal(heur(x->ctx, "battery_app_uninstalled", 0)->level, TR_LEVEL_LOW);
 	/* 200 on the 3rd, 100 on the 5th: a downgrade; "up" went 1 -> 2x
@@ -591,6 +596,111 @@ static void test_dbinfo(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* settings (dumpsys settings)                                         */
+
+/* The layout of `dumpsys settings` in a bug report: namespaces per user,
+ * "_id:... name:... pkg:... value:... default:..." entries (a JSON value
+ * over several lines), tab-indented history lines without a year, and a
+ * CONFIG namespace that the checks do not read. */
+static const char settings_text[] =
+        "========================================================\n"
+        "== dumpstate: 2022-03-29 23:14:20\n"
+        "========================================================\n"
+        "------ DUMPSYS (/system/bin/dumpsys) ------\n" DASH79 "DUMP OF SERVICE settings:\n"
+        "CONFIG SETTINGS (user 0)\n"
+        "_id:1 name:ns/accessibility_enabled pkg:com.example value:1 default:0\n"
+        "\n"
+        "GLOBAL SETTINGS (user 0)\n"
+        "_id:2070 name:adb_wifi_enabled pkg:android value:0 default:0 defaultSystemSet:true\n"
+        "_id:9631 name:package_verifier_enable pkg:com.android.vending value:0 default:1 "
+        "defaultSystemSet:true\n"
+        "\tHistory (package_verifier_enable)\n"
+        "\t\ttime:11-02 11:21:22.212 mode:update oldValue:null newValue:1 "
+        "package:com.android.vending\n"
+        "\t\ttime:03-28 22:41:07.980 mode:update oldValue:1 newValue:0 package:com.spy.changer\n"
+        "_id:771 name:widget_instance_data pkg:com.android.systemui value:{\n"
+        "  \"data\": [ { \"package_name\": \"com.example.widget\" } ]\n"
+        "} defaultSystemSet:true\n"
+        "\n"
+        "SECURE SETTINGS (user 0)\n"
+        "_id:240 name:accessibility_enabled pkg:android value:1 default:0 defaultSystemSet:true\n"
+        "_id:241 name:enabled_accessibility_services pkg:com.android.settings "
+        "value:com.spy.svc/com.spy.svc.Watch tag:null\n"
+        "_id:242 name:send_action_app_error pkg:android value:{null}\n"
+        "\n"
+        "SECURE SETTINGS (user 10)\n"
+        "_id:311 name:accessibility_enabled pkg:android value:0 tag:null\n"
+        "\n"
+        "GENERATION REGISTRY\n"
+        "_id:9 name:adb_enabled value:1\n"
+        "--------- 0.019s was the duration of dumpsys settings, ending at: 2022-03-29 23:14:28\n";
+
+static void test_settings_section(void **state)
+{
+	fx *x = ds_fx();
+	const tr_finding *f;
+	(void)state;
+	run_ds(x, settings_text);
+	/* the checks of settings_*.txt, on the section's values */
+	assert_int_equal(heur_count(x->ctx, "play_protect_weakened"), 1);
+	expect_rec(heur(x->ctx, "play_protect_weakened", 0), "value", "0");
+	assert_int_equal(heur_count(x->ctx, "accessibility_on"), 1);
+	f = heur(x->ctx, "accessibility_on", 0);
+	expect_rec(f, "namespace", "secure");
+	expect_rec(f, "user", "0");
+	f = ioc(x->ctx, "com.spy.svc", "package");
+	expect_rec(f, "class", "com.spy.svc.Watch");
+	assert_int_equal(heur_count(x->ctx, "accessibility_service_enabled"), 1);
+	/* "{null}" is not set; CONFIG and other headers are not namespaces */
+	assert_int_equal(heur_count(x->ctx, "error_reports_off"), 0);
+	assert_int_equal(heur_count(x->ctx, "adb_enabled"), 0);
+	/* a history line: who changed the setting, when (the year from the
+	 * evidence date) */
+	f = ioc(x->ctx, "com.spy.changer", "package");
+	assert_string_equal(f->event, "setting_change");
+	expect_rec(f, "name", "package_verifier_enable");
+	expect_rec(f, "old_value", "1");
+	expect_rec(f, "new_value", "0");
+	expect_time(f->time, 1648507267.980);
+	expect_count(x->ctx, 5);
+	fx_free(x);
+
+	/* AndroidQF's dumpsys.txt: its settings_*.txt files carry the same
+	 * values, so the section is not read twice */
+	x = ds_fx();
+	run_ds_at(x, "/@androidqf/dumpsys.txt", settings_text, strlen(settings_text));
+	expect_count(x->ctx, 0);
+	fx_free(x);
+}
+
+/* A history date later in the year than the evidence date is from the
+ * year before; without any evidence date the change has no time. Without
+ * a dumpstate header, the first service's "ending at:" time is the
+ * evidence date. */
+static void test_settings_history_year(void **state)
+{
+	static const char text[] =
+	        "Currently running services:\n  settings\n" DASH79 "DUMP OF SERVICE settings:\n"
+	        "GLOBAL SETTINGS (user 0)\n"
+	        "_id:1 name:adb_enabled pkg:android value:1\n"
+	        "\tHistory (adb_enabled)\n"
+	        "\t\ttime:11-02 11:21:22.212 mode:update oldValue:0 newValue:1 "
+	        "package:com.spy.changer\n"
+	        "--------- 0.019s was the duration of dumpsys settings, ending at: 2022-03-29 "
+	        "23:14:28\n";
+	fx *x = ds_fx();
+	const tr_finding *f;
+	char buf[32];
+	(void)state;
+	run_ds(x, text);
+	assert_string_equal(tr_get_info(x->ctx, "evidence_date"), iso(1648595668.0, buf));
+	f = ioc(x->ctx, "com.spy.changer", "package");
+	expect_time(f->time, 1635852082.212);
+	expect_rec(f, "when", "11-02 11:21:22.212");
+	fx_free(x);
+}
+
+/* ------------------------------------------------------------------ */
 /* adb                                                                 */
 
 static const char adb_text[] =
@@ -646,6 +756,46 @@ static void test_adb_keys_host_known(void **state)
 	/* lastConnection of the XML keystore, in milliseconds */
 	expect_time(f->time, 1628501829.898);
 	expect_count(x->ctx, 1);
+	fx_free(x);
+}
+
+/* Keys shorter than a real one (hand-made dumps and MVT's test data carry
+ * 48-character keys) are still listed where the layout names them a key
+ * (user_keys=, key="..."); an unlabelled continuation line that short is
+ * not taken for a key. */
+static void test_adb_short_labelled_keys(void **state)
+{
+	/* base64 of 24 'D' bytes (32 characters) and of 12 'E' bytes (16) */
+	static const char text[] = DASH79
+	        "DUMP OF SERVICE adb:\n"
+	        "ADB MANAGER STATE (dumpsys adb):\n"
+	        "  debugging_manager={\n"
+	        "    user_keys=RERERERERERERERERERERERERERERERE dave@pc\n"
+	        "RUVFRUVFRUVFRUVF erin@pc\n"
+	        "\n"
+	        "    keystore=<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+	        "    <keyStore version=\"1\">\n"
+	        "    <adbKey key=\"RUVFRUVFRUVFRUVF erin@pc\" lastConnection=\"1628501829898\" "
+	        "/>\n"
+	        "    </keyStore>\n"
+	        "  }\n"
+	        "--------- 0.012s was the duration of dumpsys adb, ending at: 2025-02-04 "
+	        "20:25:58\n";
+	fx *x = ds_fx();
+	const tr_finding *f;
+	(void)state;
+	assert_int_equal(tr_set_info(x->ctx, "adb_host_key", KEY_A), TR_OK);
+	run_ds(x, text);
+	assert_int_equal(heur_count(x->ctx, "adb_key_unknown_host"), 2);
+	/* findings are ordered by time: the dated key first */
+	f = heur(x->ctx, "adb_key_unknown_host", 0);
+	/* from the XML keystore, not the short continuation line */
+	expect_rec(f, "key", "RUVFRUVFRUVFRUVF");
+	expect_rec(f, "host", "erin@pc");
+	expect_time(f->time, 1628501829.898);
+	f = heur(x->ctx, "adb_key_unknown_host", 1);
+	expect_rec(f, "key", "RERERERERERERERERERERERERERERERE");
+	expect_rec(f, "host", "dave@pc");
 	fx_free(x);
 }
 
@@ -717,6 +867,9 @@ int main(void)
 		cmocka_unit_test(test_adb_keys_host_unknown),
 		cmocka_unit_test(test_adb_keys_host_known),
 		cmocka_unit_test(test_adb_abx_keystore),
+		cmocka_unit_test(test_adb_short_labelled_keys),
+		cmocka_unit_test(test_settings_section),
+		cmocka_unit_test(test_settings_history_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

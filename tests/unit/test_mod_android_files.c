@@ -73,6 +73,22 @@ static void files_json_lines_octal(void **state)
 	fx_free(x);
 }
 
+/* A number wider than 64 bits in an element (AndroidQF writes some big
+ * integers as JSON numbers): the element is still read, its time too. */
+static void files_big_number(void **state)
+{
+	fx *x = new_fx();
+	const tr_finding *f;
+
+	aqf_run_str(x, &tr_module_files, "files.json", FILES_DEV,
+	            "[{\"path\": \"/data/local/tmp/wd/x\", \"inode\": "
+	            "123456789012345678901234567890, \"modified_time\": 1700000000}]\n");
+	f = ioc(x->ctx, "/data/local/tmp/wd/", "path");
+	expect_time(f->time, 1700000000.0);
+	assert_false(has_warning(x->ctx, "not valid JSON"));
+	fx_free(x);
+}
+
 static void files_huge_listing_streamed(void **state)
 {
 	fx *x = new_fx();
@@ -207,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(files_array),
 		cmocka_unit_test(files_json_lines_octal),
+		cmocka_unit_test(files_big_number),
 		cmocka_unit_test(files_huge_listing_streamed),
 		cmocka_unit_test(files_truncated_and_deep),
 		cmocka_unit_test(mounts_both_styles),

@@ -401,6 +401,30 @@ static void test_json(void **state)
 	fx_free(x);
 }
 
+/* AndroidQF writes a certificate's serial as a JSON number, often wider
+ * than 64 bits (a 20-byte X.509 serial): the file is still read, and the
+ * uid (then a double) is still given as an integer. */
+static void test_json_big_serial(void **state)
+{
+	static const char big[] =
+	        "[{\"name\": \"" SPY_APP "\", \"files\": [{\"path\": \"/data/app/x/base.apk\", "
+	        "\"sha256\": \"" SPY_SHA256 "\", \"certificate\": {\"Sha1\": \"" SPY_CERT "\", "
+	        "\"SerialNumber\": 123456789012345678901234567890123456789012345678}, "
+	        "\"trusted_certificate\": true}], \"installer\": \"com.android.vending\", "
+	        "\"uid\": 10234, \"disabled\": false, \"system\": false, \"third_party\": true}]";
+	fx *x = new_fx(1);
+	const tr_finding *f;
+	(void)state;
+	run_json(x, big, strlen(big));
+	assert_int_equal(x->ctx->warnings.n, 0);
+	f = ioc(x->ctx, SPY_APP, "package");
+	expect_rec(f, "uid", "10234");
+	ioc(x->ctx, SPY_CERT, "cert_sha1");
+	ioc(x->ctx, SPY_SHA256, "sha256");
+	expect_count(x->ctx, 3);
+	fx_free(x);
+}
+
 static void test_json_hostile(void **state)
 {
 	static const char *const cases[] = {
@@ -505,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_dumpsys_hostile),
 		cmocka_unit_test(test_dumpsys_huge_line),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_big_serial),
 		cmocka_unit_test(test_json_hostile),
 		cmocka_unit_test(test_json_deep),
 		cmocka_unit_test(test_json_huge_arrays),

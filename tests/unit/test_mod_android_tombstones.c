@@ -190,6 +190,44 @@ static void test_pb_tombstone(void **state)
 	fx_free(x);
 }
 
+/* A protobuf tombstone with an empty or blank timestamp (seen in real
+ * ones): the file's modification time stands in, and the record says so;
+ * without a file time there is no time at all. */
+static void test_pb_tombstone_no_timestamp(void **state)
+{
+	static const char *const stamps[] = { "", "   " };
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		fx *x = tomb_fx();
+		pbw w;
+		tr_file f;
+		const tr_finding *hit;
+		make_pb(&w, 1000, stamps[i]);
+		write_file(x, "FS/data/tombstones/tombstone_07.pb", w.b, w.n);
+		f = make_file("", "FS/data/tombstones/tombstone_07.pb", NULL, w.n);
+		f.device_path = "/data/tombstones/tombstone_07.pb";
+		f.mtime = 1705314645.0;
+		run_module(x, &tr_module_tombstones, &f);
+		hit = ioc(x->ctx, "spyd", "process");
+		expect_time(hit->time, 1705314645.0);
+		expect_rec(hit, "time_basis",
+		           "file modification time (the tombstone has no timestamp)");
+		expect_rec(hit, "uid", "1000");
+		fx_free(x);
+	}
+	{
+		fx *x = tomb_fx();
+		pbw w;
+		const tr_finding *hit;
+		make_pb(&w, 1000, "");
+		run_tomb(x, "tombstone_08.pb", w.b, w.n);
+		hit = ioc(x->ctx, "spyd", "process");
+		assert_false(TR_HAS_TIME(hit->time));
+		assert_null(rec_value(hit, "time_basis"));
+		fx_free(x);
+	}
+}
+
 static void test_pb_tombstone_clean_and_cut(void **state)
 {
 	fx *x = tomb_fx();
@@ -248,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_text_tombstone_clean_and_junk),
 		cmocka_unit_test(test_pb_tombstone),
 		cmocka_unit_test(test_pb_tombstone_clean_and_cut),
+		cmocka_unit_test(test_pb_tombstone_no_timestamp),
 		cmocka_unit_test(test_fs_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

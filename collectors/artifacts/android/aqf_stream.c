@@ -165,6 +165,10 @@ static int finish(aqs_json *j, int over, int truncated, json_t **out)
 	}
 	j->buf[j->len] = '\0';
 	*out = json_loadb(j->buf, j->len, JSON_DECODE_ANY, &err);
+	/* a number over 64 bits (AndroidQF writes certificate serials as
+	 * numbers): every number as a double instead (aqs_int reads both) */
+	if (!*out && strstr(err.text, "too big integer"))
+		*out = json_loadb(j->buf, j->len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &err);
 	if (!*out) {
 		j->bad++;
 		snprintf(j->error, sizeof j->error, "element %llu: %.100s",

@@ -39,8 +39,14 @@ static const tr_module adb_module = { .name = "adb" };
 /* Longest base64 key text accepted (a 2048-bit adb key is 700 chars; a
  * 4096-bit one about 1400). */
 #define ADB_MAX_KEY_TEXT 4096
-/* Shortest run of base64 characters taken for a key. */
+/* Shortest run of base64 characters taken for a key where nothing says it
+ * is one (a user_keys continuation line, a string of binary XML). */
 #define ADB_MIN_KEY_TEXT 64
+/* Shortest key text taken where the layout names it a key ("user_keys=",
+ * key="..."): real keys are ~700 characters, but MVT's test data and
+ * hand-made dumps carry shortened ones (48 characters), which must still
+ * be listed. */
+#define ADB_MIN_KEY_LABELED 16
 
 typedef struct adb_key {
 	char *b64;
@@ -60,20 +66,20 @@ static int is_b64(unsigned char c)
 	       c == '+' || c == '/' || c == '=';
 }
 
-/* Length of the base64 run at s, 0 when shorter than a key. */
-static size_t key_run(const char *s, size_t n)
+/* Length of the base64 run at s, 0 when shorter than min. */
+static size_t key_run(const char *s, size_t n, size_t min)
 {
 	size_t k = 0;
 	while (k < n && k <= ADB_MAX_KEY_TEXT && is_b64((unsigned char)s[k]))
 		k++;
-	return k >= ADB_MIN_KEY_TEXT && k <= ADB_MAX_KEY_TEXT ? k : 0;
+	return k >= min && k <= ADB_MAX_KEY_TEXT ? k : 0;
 }
 
 /* Adds (or completes) a key: "<base64>[ <comment>]" in s[0, n); the
  * comment ends at a control character or a quote. */
-static int add_key(tr_ctx *ctx, adb_keys *ks, const char *s, size_t n, double last)
+static int add_key(tr_ctx *ctx, adb_keys *ks, const char *s, size_t n, size_t min, double last)
 {
-	size_t k = key_run(s, n), c = 0;
+	size_t k = key_run(s, n, min), c = 0;
 	const char *host = NULL;
 	adb_key *key = NULL;
 
@@ -132,16 +138,16 @@ static int text_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		adm_trim(&l, &n);
 		if (adm_starts(l, n, "user_keys=")) {
 			in_user_keys = 1;
-			rc = add_key(ctx, ks, l + 10, n - 10, TR_NOTIME);
+			rc = add_key(ctx, ks, l + 10, n - 10, ADB_MIN_KEY_LABELED, TR_NOTIME);
 			continue;
 		}
 		if (!in_user_keys)
 			continue;
-		if (n == 0 || !key_run(l, n)) {
+		if (n == 0 || !key_run(l, n, ADB_MIN_KEY_TEXT)) {
 			in_user_keys = 0;
 			continue;
 		}
-		rc = add_key(ctx, ks, l, n, TR_NOTIME);
+		rc = add_key(ctx, ks, l, n, ADB_MIN_KEY_TEXT, TR_NOTIME);
 	}
 	return rc;
 }
@@ -174,7 +180,8 @@ static int xml_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 			const char *ke;
 			k += 5;
 			ke = memchr(k, '"', (size_t)(te - k));
-			rc = add_key(ctx, ks, k, (size_t)((ke ? ke : te) - k), last);
+			rc = add_key(ctx, ks, k, (size_t)((ke ? ke : te) - k), ADB_MIN_KEY_LABELED,
+			             last);
 		}
 	}
 	return rc;
@@ -206,7 +213,7 @@ static int abx_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 		double last = TR_NOTIME;
 
 		if (len < ADB_MIN_KEY_TEXT || len > ADB_MAX_KEY_TEXT || (size_t)(end - str) < len ||
-		    key_run((const char *)str, len) < ADB_MIN_KEY_TEXT) {
+		    key_run((const char *)str, len, ADB_MIN_KEY_TEXT) < ADB_MIN_KEY_TEXT) {
 			p++;
 			continue;
 		}
@@ -229,7 +236,7 @@ static int abx_keys(tr_ctx *ctx, const adm_section *s, adb_keys *ks)
 					last = ms_time((long long)ms);
 			}
 		}
-		rc = add_key(ctx, ks, (const char *)str, len, last);
+		rc = add_key(ctx, ks, (const char *)str, len, ADB_MIN_KEY_TEXT, last);
 		p = str + len;
 	}
 	return rc;

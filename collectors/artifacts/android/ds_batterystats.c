@@ -36,12 +36,15 @@ static const tr_module history_module = { .name = "battery_history" };
  * about ten days of daily stats, with tens of changes each). More are
  * still emitted, just not compared. */
 #define DAILY_MAX_CHANGES 20000u
+/* Earlier changes of the same day compared with a new one. */
+#define DAILY_DEDUP_BACK 64u
 
 typedef struct change {
 	char pkg[256];
 	long long vers;
 	double t;
 	size_t idx;
+	size_t day_no; /* which "Daily from" block */
 } change;
 
 /* "YYYY-MM-DD-HH-MM-SS" -> Unix seconds (device-local). */
@@ -109,7 +112,7 @@ static int emit_downgrades(tr_ctx *ctx, const adm_section *s, change *v, size_t 
 }
 
 static int daily_update(tr_ctx *ctx, const adm_section *s, const char *l, size_t n, double t,
-                        int local, change **v, size_t *nv, size_t *cap, size_t idx)
+                        int local, change **v, size_t *nv, size_t *cap, size_t idx, size_t day_no)
 {
 	const char *sp, *ve;
 	char pkg[256], vers[32], tbuf[32];
@@ -140,6 +143,14 @@ static int daily_update(tr_ctx *ctx, const adm_section *s, const char *l, size_t
 	vn = strtoll(vers, &endp, 10);
 	if (!vers[0] || *endp)
 		vn = -1;
+	/* Real phones repeat the same line several times in one day (one per
+	 * user or per APK split), next to each other: one record per day,
+	 * package and version, looking back at most DAILY_DEDUP_BACK lines
+	 * (bounded work on a hostile day of thousands of lines). */
+	for (size_t j = *nv, k = 0; j-- > 0 && k < DAILY_DEDUP_BACK && (*v)[j].day_no == day_no;
+	     k++)
+		if ((*v)[j].vers == vn && strcmp((*v)[j].pkg, pkg) == 0)
+			return TR_OK;
 	trm_kv(kv, &nkv, 5, "package", pkg, TR_M_APP_ID, 0);
 	trm_kv(kv, &nkv, 5, "version", vers, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 5, "action", vn == 0 ? "uninstall" : "update", TR_M_NONE, 0);
@@ -175,6 +186,7 @@ static int daily_update(tr_ctx *ctx, const adm_section *s, const char *l, size_t
 		(*v)[*nv].vers = vn;
 		(*v)[*nv].t = t;
 		(*v)[*nv].idx = idx;
+		(*v)[*nv].day_no = day_no;
 		(*nv)++;
 	}
 	return TR_OK;
@@ -249,7 +261,7 @@ int adm_section_batterystats(tr_ctx *ctx, const adm_section *s)
 	adm_lines it;
 	adm_strset seen = { 0 };
 	const char *l;
-	size_t n, nv = 0, cap = 0, idx = 0;
+	size_t n, nv = 0, cap = 0, idx = 0, day_no = 0;
 	change *v = NULL;
 	double day = TR_NOTIME;
 	int rc = TR_OK, in_history = 0, in_daily = 0, local = 0;
@@ -273,10 +285,11 @@ int adm_section_batterystats(tr_ctx *ctx, const adm_section *s)
 		if (adm_starts(l, n, "  Daily from ")) {
 			day = daily_time(ctx, l + 13, n - 13, &local);
 			in_daily = 1;
+			day_no++;
 			continue;
 		}
 		if (in_daily && adm_starts(t, tn, "Update "))
-			rc = daily_update(ctx, s, t, tn, day, local, &v, &nv, &cap, idx++);
+			rc = daily_update(ctx, s, t, tn, day, local, &v, &nv, &cap, idx++, day_no);
 	}
 	if (rc == TR_OK)
 		rc = emit_downgrades(ctx, s, v, nv);

@@ -20,7 +20,9 @@
  *    dash line is held back and dropped only when a marker follows it;
  *    otherwise it is content;
  *  - a plain dumpsys output starts with "Currently running services:" and
- *    an indented list, then the same service blocks.
+ *    an indented list, then the same service blocks. Without a header, the
+ *    "ending at: <local time>" of the first service's duration line is the
+ *    evidence date (when no collector set one).
  *
  * Bounds: a line is kept up to ADM_MAX_LINE bytes (1 MiB); the rest of a
  * longer line is skipped as it streams by (never loaded), counted, and
@@ -365,7 +367,18 @@ static void on_line(adm_split *st, const char *raw, size_t rn, int eol)
 		return;
 	}
 	if (starts_with(l, n, "--------- ") && find_in(l, n, " was the duration of dumpsys ")) {
+		const char *at = find_in(l, n, ", ending at: ");
 		st->dash_pending = 0;
+		/* No "== dumpstate:" header (a plain dumpsys output, a trimmed
+		 * report): the first service's end time stands in for the
+		 * evidence date, taken before the section's parser runs. */
+		if (!st->date[0] && at) {
+			size_t k = (size_t)(l + n - at - 13);
+			if (k < sizeof st->date) {
+				memcpy(st->date, at + 13, k);
+				st->date[k] = '\0';
+			}
+		}
 		part_close(st, &st->svc);
 		return;
 	}

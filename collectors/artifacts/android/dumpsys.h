@@ -16,12 +16,12 @@
 
 /* One section of the text. */
 typedef struct adm_section {
-	const char *name;     /* service name ("package") or command title ("SYSTEM PROPERTIES") */
-	const char *text;     /* the section's bytes, without its header and end lines; */
-	size_t len;           /* may hold NULs and CR bytes (binary XML): never assume text */
-	uint64_t line;        /* 1-based line of the section's first text line in the file */
-	const tr_file *file;  /* the dumpstate file */
-	const char *disp;     /* its display name (for warnings) */
+	const char *name;    /* service name ("package") or command title ("SYSTEM PROPERTIES") */
+	const char *text;    /* the section's bytes, without its header and end lines; */
+	size_t len;          /* may hold NULs and CR bytes (binary XML): never assume text */
+	uint64_t line;       /* 1-based line of the section's first text line in the file */
+	const tr_file *file; /* the dumpstate file */
+	const char *disp;    /* its display name (for warnings) */
 	const tr_source *src;
 } adm_section;
 
@@ -30,14 +30,15 @@ typedef struct adm_section {
 typedef int (*adm_section_fn)(tr_ctx *ctx, const adm_section *s);
 
 /* The parsers, by section (defined in their own files). */
-int adm_section_properties(tr_ctx *ctx, const adm_section *s); /* SYSTEM PROPERTIES */
-int adm_section_package(tr_ctx *ctx, const adm_section *s);    /* DUMP OF SERVICE package */
-int adm_section_accessibility(tr_ctx *ctx, const adm_section *s); /* ds_accessibility.c */
-int adm_section_appops(tr_ctx *ctx, const adm_section *s);        /* ds_appops.c */
-int adm_section_batterystats(tr_ctx *ctx, const adm_section *s);  /* ds_batterystats.c */
-int adm_section_dbinfo(tr_ctx *ctx, const adm_section *s);        /* ds_dbinfo.c */
+int adm_section_properties(tr_ctx *ctx, const adm_section *s);      /* SYSTEM PROPERTIES */
+int adm_section_package(tr_ctx *ctx, const adm_section *s);         /* DUMP OF SERVICE package */
+int adm_section_accessibility(tr_ctx *ctx, const adm_section *s);   /* ds_accessibility.c */
+int adm_section_appops(tr_ctx *ctx, const adm_section *s);          /* ds_appops.c */
+int adm_section_batterystats(tr_ctx *ctx, const adm_section *s);    /* ds_batterystats.c */
+int adm_section_dbinfo(tr_ctx *ctx, const adm_section *s);          /* ds_dbinfo.c */
 int adm_section_platform_compat(tr_ctx *ctx, const adm_section *s); /* ds_platform_compat.c */
-int adm_section_adb(tr_ctx *ctx, const adm_section *s);           /* ds_adb.c */
-int adm_section_ps(tr_ctx *ctx, const adm_section *s);            /* ds_ps.c: PROCESSES AND THREADS */
+int adm_section_adb(tr_ctx *ctx, const adm_section *s);             /* ds_adb.c */
+int adm_section_ps(tr_ctx *ctx, const adm_section *s);       /* ds_ps.c: PROCESSES AND THREADS */
+int adm_section_settings(tr_ctx *ctx, const adm_section *s); /* settings.c: dumpsys settings */
 
 #endif

@@ -27,4 +27,5 @@ ADM_SECTION(ADM_SERVICE, "dbinfo", adm_section_dbinfo)
 ADM_SECTION(ADM_SERVICE, "platform_compat", adm_section_platform_compat)
 ADM_SECTION(ADM_SERVICE, "adb", adm_section_adb)
 ADM_SECTION(ADM_COMMAND, "PROCESSES AND THREADS", adm_section_ps)
+ADM_SECTION(ADM_SERVICE, "settings", adm_section_settings)
 /* clang-format on */

@@ -748,6 +748,8 @@ static int json_package(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		return TR_OK;
 	if (json_is_integer(uidv))
 		snprintf(uid, sizeof uid, "%lld", (long long)json_integer_value(uidv));
+	else if (json_is_real(uidv) && json_real_value(uidv) >= 0 && json_real_value(uidv) < 1e15)
+		snprintf(uid, sizeof uid, "%.0f", json_real_value(uidv));
 	trm_kv(kv, &nkv, 7, "package", name, TR_M_APP_ID, 0);
 	trm_kv(kv, &nkv, 7, "installer",
 	       !inst || !*inst             ? "(not recorded)"
@@ -796,6 +798,12 @@ static int packages_json_run(tr_ctx *ctx, const tr_module *m, const tr_source *s
 	if (rc != TR_OK)
 		return tr_artifact_problem(ctx, disp, rc);
 	root = json_loadb((const char *)buf, len, 0, &jerr);
+	/* AndroidQF writes a certificate's SerialNumber as a JSON number (Go's
+	 * big.Int), often over 64 bits, which jansson refuses as an integer:
+	 * read again with every number as a double (the uid is read either
+	 * way; serials are not used). */
+	if (!root && strstr(jerr.text, "too big integer"))
+		root = json_loadb((const char *)buf, len, JSON_DECODE_INT_AS_REAL, &jerr);
 	free(buf);
 	if (!root) {
 		tr_warn(ctx, disp, "not valid JSON (line %d: %s); not read", jerr.line, jerr.text);

@@ -26,13 +26,31 @@
  * Bounds: a line of at most SET_MAX_LINE bytes (a longer one is cut, and
  * the scan marked incomplete); at most SET_MAX_COMPONENTS components of a
  * list are read.
+ *
+ * The same checks read the `dumpsys settings` section of a bug report
+ * (adm_section_settings, called by the dumpstate module), whose layout is
+ * (SettingsState.dump, as bug reports and MVT's test data show it):
+ *     GLOBAL SETTINGS (user 0)         (also SECURE, SYSTEM; CONFIG skipped)
+ *     _id:9631 name:development_settings_enabled pkg:com.android.settings
+ *         value:1 default:1 defaultSystemSet:true      (one line)
+ *     <TAB>History (development_settings_enabled)
+ *     <TAB><TAB>time:11-02 11:21:22.212 mode:update oldValue:null newValue:1
+ *         package:com.android.settings                 (one line)
+ * A value runs up to " default:", " defaultSystemSet:", " tag:" or the end
+ * of the line; a value over several lines (JSON) is read up to its first
+ * line end, which is enough for the checks (their values are short). Each
+ * history line is a "setting_change" record (package: app id; old and new
+ * value), its time without a year: the year is the evidence date's, or the
+ * one before when that would put the change after the evidence date.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/aqf_stream.h"
+#include "collectors/artifacts/android/ds_util.h"
 #include "collectors/artifacts/modlib.h"
 
 /* Longest line read whole: component lists are the longest real values
@@ -210,16 +228,19 @@ static int components(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
 	return rc;
 }
 
+/* user: the Android user of a `dumpsys settings` entry, NULL for a file
+ * (user 0 only). */
 static int setting(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *ns,
-                   const char *name, const char *value)
+                   const char *user, const char *name, const char *value)
 {
-	tr_kv kv[3];
+	tr_kv kv[4];
 	size_t nkv = 0;
 	int rc = TR_OK;
 
-	trm_kv(kv, &nkv, 3, "namespace", ns, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 3, "name", name, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 3, "value", value, TR_M_NONE, 1);
+	trm_kv(kv, &nkv, 4, "namespace", ns, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 4, "name", name, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 4, "value", value, TR_M_NONE, 1);
+	trm_kv(kv, &nkv, 4, "user", user, TR_M_NONE, 0);
 
 	for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
 		if (strcmp(name, unsafe[i].key) != 0)
@@ -293,7 +314,7 @@ static int settings_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 		if (!(name = strndup(line, (size_t)(eq - line))))
 			rc = tr_set_error(ctx, TR_ENOMEM, "out of memory");
 		else
-			rc = setting(ctx, m, f, ns, name, eq + 1);
+			rc = setting(ctx, m, f, ns, NULL, name, eq + 1);
 		free(name);
 	}
 	if (rc == TR_OK && r < 0)
@@ -306,6 +327,176 @@ static int settings_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 		tr_warn(ctx, disp, "%llu line(s) with NUL bytes skipped",
 		        (unsigned long long)nul_lines);
 	aqs_lines_close(&l);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* dumpsys settings (a bug report's section)                           */
+
+static const tr_module settings_section_module = { .name = "settings" };
+
+/* The text after "<key>:" in l[0, n) up to the next space (or, for
+ * "value:", up to the first end marker); NULL when absent. */
+static const char *field(const char *l, size_t n, const char *key, size_t *vn)
+{
+	static const char *const ends[] = { " default:",
+		                            " defaultSystemSet:",
+		                            " tag:",
+		                            " notPreservedInRestore",
+		                            " isValuePreservedInRestore",
+		                            " preservedInRestore" };
+	const char *v = adm_find(l, n, key), *e;
+	size_t k;
+
+	if (!v)
+		return NULL;
+	v += strlen(key);
+	k = (size_t)(l + n - v);
+	if (strcmp(key, " value:") != 0) {
+		e = memchr(v, ' ', k);
+		*vn = e ? (size_t)(e - v) : k;
+		return v;
+	}
+	*vn = k;
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if ((e = adm_find(v, *vn, ends[i])) != NULL)
+			*vn = (size_t)(e - v);
+	return v;
+}
+
+/* "MM-DD HH:MM:SS.mmm" of a history line -> Unix seconds, the year taken
+ * from the evidence date (the year before when the change would come
+ * after it); TR_NOTIME when the evidence date is unknown. */
+static double history_time(tr_ctx *ctx, const char *s, size_t n, int *local)
+{
+	const char *ed = tr_get_info(ctx, "evidence_date");
+	double evd = ed ? trm_parse_utc(ed) : TR_NOTIME, t;
+	char buf[64];
+	int year;
+
+	*local = 0;
+	if (!TR_HAS_TIME(evd) || n < 14 || n > 40 || s[2] != '-' || strlen(ed) < 4)
+		return TR_NOTIME;
+	year = atoi(ed);
+	for (int i = 0; i < 2; i++, year--) {
+		snprintf(buf, sizeof buf, "%04d-%.*s", year, (int)n, s);
+		t = adm_local_time(ctx, buf, strlen(buf), local);
+		/* a day of slack: the evidence date is UTC, the history local */
+		if (!TR_HAS_TIME(t) || t <= evd + 86400)
+			return t;
+	}
+	return TR_NOTIME;
+}
+
+static int history_line(tr_ctx *ctx, const adm_section *s, const char *ns, const char *user,
+                        const char *name, const char *l, size_t n)
+{
+	const char *tv = l + 5, *te, *v;
+	size_t tn, vn;
+	char when[48], oldv[256], newv[256], pkg[256];
+	tr_kv kv[9];
+	size_t nkv = 0;
+	double t;
+	int local = 0;
+
+	/* "time:MM-DD HH:MM:SS.mmm mode:..." */
+	te = adm_find(l, n, " mode:");
+	tn = te ? (size_t)(te - tv) : 0;
+	adm_copy(when, sizeof when, tv, tn);
+	t = history_time(ctx, tv, tn, &local);
+	oldv[0] = newv[0] = pkg[0] = '\0';
+	if ((v = field(l, n, " oldValue:", &vn)) != NULL)
+		adm_copy(oldv, sizeof oldv, v, vn);
+	if ((v = field(l, n, " newValue:", &vn)) != NULL)
+		adm_copy(newv, sizeof newv, v, vn);
+	if ((v = field(l, n, " package:", &vn)) != NULL)
+		adm_copy(pkg, sizeof pkg, v, vn);
+	trm_kv(kv, &nkv, 9, "namespace", ns, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 9, "name", name, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 9, "old_value", oldv, TR_M_NONE, 1);
+	trm_kv(kv, &nkv, 9, "new_value", newv, TR_M_NONE, 1);
+	trm_kv(kv, &nkv, 9, "package", pkg, TR_M_APP_ID, 0);
+	trm_kv(kv, &nkv, 9, "user", user, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 9, "when", when, TR_M_NONE, 0);
+	if (TR_HAS_TIME(t))
+		trm_kv(kv, &nkv, 9, "time_basis",
+		       local ? "device local time, timezone unknown; year from the evidence date"
+		             : "year taken from the evidence date",
+		       TR_M_NONE, 0);
+	return aqs_emit(ctx, &settings_section_module, s->file, t, "setting_change", kv, nkv, 0,
+	                NULL, NULL);
+}
+
+int adm_section_settings(tr_ctx *ctx, const adm_section *s)
+{
+	static const char *const spaces[] = { "GLOBAL", "SECURE", "SYSTEM" };
+	adm_lines it;
+	const char *l;
+	size_t n;
+	char ns[16] = "", user[16] = "", hist[256] = "";
+	int rc = TR_OK;
+
+	/* AndroidQF saves the settings as settings_*.txt, read by the same
+	 * checks: its dumpsys.txt's section would report every finding twice. */
+	if (s->file && s->file->device_path &&
+	    strncmp(s->file->device_path, "/@androidqf/", 12) == 0)
+		return TR_OK;
+	adm_lines_init(&it, s);
+	while (rc == TR_OK && adm_line_next(&it, &l, &n)) {
+		const char *v, *u;
+		size_t vn;
+		/* "GLOBAL SETTINGS (user 0)": a namespace starts; any other
+		 * header (CONFIG SETTINGS, GENERATION REGISTRY) ends it */
+		if (n && l[0] >= 'A' && l[0] <= 'Z') {
+			ns[0] = user[0] = hist[0] = '\0';
+			for (size_t i = 0; i < 3; i++)
+				if (adm_starts(l, n, spaces[i]) &&
+				    adm_starts(l + 6, n - 6, " SETTINGS")) {
+					for (size_t k = 0; k < 6; k++)
+						ns[k] = (char)(spaces[i][k] - 'A' + 'a');
+					ns[6] = '\0';
+				}
+			if (ns[0] && (u = adm_find(l, n, "(user ")) != NULL) {
+				size_t k = 0;
+				u += 6;
+				while (u + k < l + n && k < sizeof user - 1 && u[k] >= '0' &&
+				       u[k] <= '9')
+					k++;
+				adm_copy(user, sizeof user, u, k);
+			}
+			continue;
+		}
+		if (!ns[0])
+			continue;
+		if (adm_starts(l, n, "_id:")) {
+			char name[256], *value;
+			hist[0] = '\0';
+			if (!(v = field(l, n, " name:", &vn)) || vn == 0)
+				continue;
+			adm_copy(name, sizeof name, v, vn);
+			v = field(l, n, " value:", &vn);
+			if (!v)
+				continue;
+			if (vn > SET_MAX_LINE)
+				vn = SET_MAX_LINE;
+			if (memchr(v, '\0', vn))
+				continue;
+			if (!(value = strndup(v, vn)))
+				return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+			/* "{null}" is how some releases print an unset value */
+			rc = setting(ctx, &settings_section_module, s->file, ns, user, name,
+			             strcmp(value, "{null}") == 0 ? "null" : value);
+			free(value);
+			continue;
+		}
+		adm_trim(&l, &n);
+		if (adm_starts(l, n, "History (") && n > 10 && l[n - 1] == ')') {
+			adm_copy(hist, sizeof hist, l + 9, n - 10);
+			continue;
+		}
+		if (hist[0] && adm_starts(l, n, "time:"))
+			rc = history_line(ctx, s, ns, user, hist, l, n);
+	}
 	return rc;
 }
 

@@ -29,7 +29,8 @@
  * name of thread pid, protobuf only, when it differs), command (first word
  * of the command line; a path when it starts with '/'), binary (process
  * path), uid, pid, signal; time = the timestamp, whose UTC offset is
- * applied. Heuristic privileged_process_crash (medium) for uid 0, 1000 or
+ * applied, or, when it is missing or blank, the file's modification time
+ * (time_basis says so). Heuristic privileged_process_crash (medium) for uid 0, 1000 or
  * 2000.
  *
  * Bounds: a text tombstone is read up to its first TOMB_MAX_TEXT bytes
@@ -423,13 +424,22 @@ static int emit_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, crash *
 	size_t nkv = 0;
 	tr_record rec;
 	double t;
-	int local = 0, rc;
+	int local = 0, from_mtime = 0, rc;
 
 	strip_quotes(c->command);
 	/* the first word of the command line */
 	snprintf(cmd0, sizeof cmd0, "%s", c->command);
 	cmd0[strcspn(cmd0, " ")] = '\0';
 	t = c->timestamp[0] ? tomb_time(ctx, c->timestamp, &local) : TR_NOTIME;
+	/* No (or an empty, or a blank) timestamp: some Android 12+ protobuf
+	 * tombstones leave it out. debuggerd writes the file when the crash
+	 * happens, so its modification time stands in (as MVT does), and the
+	 * record says so. */
+	if (!TR_HAS_TIME(t) && TR_HAS_TIME(f->mtime)) {
+		t = f->mtime;
+		local = 0;
+		from_mtime = 1;
+	}
 	if (c->uid >= 0)
 		snprintf(uid, sizeof uid, "%lld", c->uid);
 	else
@@ -452,6 +462,9 @@ static int emit_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, crash *
 	if (TR_HAS_TIME(t) && local)
 		trm_kv(kv, &nkv, 10, "time_basis", "device local time, timezone unknown", TR_M_NONE,
 		       0);
+	if (from_mtime)
+		trm_kv(kv, &nkv, 10, "time_basis",
+		       "file modification time (the tombstone has no timestamp)", TR_M_NONE, 0);
 	rec = (tr_record){ .file = f, .time = t, .event = "crash", .kv = kv, .nkv = nkv };
 	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK)
 		return rc;
