@@ -115,7 +115,7 @@ int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	return col->export_to(ctx, path, out_dir);
 }
 
-static void note_module(tr_ctx *ctx, const char *name)
+void tr_note_module(tr_ctx *ctx, const char *name)
 {
 	for (size_t i = 0; i < ctx->modules_run.n; i++)
 		if (strcmp(ctx->modules_run.v[i], name) == 0)
@@ -146,11 +146,11 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 		 * acts on another kind of evidence is not listed. */
 		uint64_t before = ctx->records + ctx->nfindings;
 		if (!(m->flags & TR_MODULE_EVERY_FILE))
-			note_module(ctx, m->name);
+			tr_note_module(ctx, m->name);
 		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
 		if ((m->flags & TR_MODULE_EVERY_FILE) && ctx->records + ctx->nfindings != before)
-			note_module(ctx, m->name);
+			tr_note_module(ctx, m->name);
 		if (tr_is_fatal(rc))
 			return rc;
 		if (rc != TR_OK) {

@@ -567,6 +567,11 @@ struct tr_module {
 /* The module wants every file (wants is ignored). */
 #define TR_MODULE_EVERY_FILE 2u
 
+/* Lists name among the modules that ran (report: modules_run), for a
+ * part of a module that reports under its own name (a section parser of a
+ * larger text). */
+void tr_note_module(tr_ctx *ctx, const char *name);
+
 /* Does the module want this file? */
 int tr_module_wants(const tr_module *m, const tr_file *f);
 

@@ -115,6 +115,7 @@ int adm_section_accessibility(tr_ctx *ctx, const adm_section *s)
 	const char *l, *block = NULL;
 	size_t n, entries = 0;
 	int rc = TR_OK;
+	tr_note_module(ctx, accessibility_module.name);
 
 	adm_lines_init(&it, s);
 	while (rc == TR_OK && adm_line_next(&it, &l, &n)) {

@@ -355,6 +355,7 @@ int adm_section_adb(tr_ctx *ctx, const adm_section *s)
 {
 	adb_keys *ks = calloc(1, sizeof *ks);
 	int rc;
+	tr_note_module(ctx, adb_module.name);
 
 	if (!ks)
 		return tr_set_error(ctx, TR_ENOMEM, "adb: out of memory");

@@ -167,6 +167,7 @@ int adm_section_appops(tr_ctx *ctx, const adm_section *s)
 	op_state op;
 	char uid[32] = "";
 	int rc = TR_OK, in_uid = 0;
+	tr_note_module(ctx, appops_module.name);
 
 	memset(&pk, 0, sizeof pk);
 	memset(&op, 0, sizeof op);

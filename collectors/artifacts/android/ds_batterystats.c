@@ -265,6 +265,8 @@ int adm_section_batterystats(tr_ctx *ctx, const adm_section *s)
 	change *v = NULL;
 	double day = TR_NOTIME;
 	int rc = TR_OK, in_history = 0, in_daily = 0, local = 0;
+	tr_note_module(ctx, daily_module.name);
+	tr_note_module(ctx, history_module.name);
 
 	adm_lines_init(&it, s);
 	while (rc == TR_OK && adm_line_next(&it, &l, &n)) {

@@ -85,6 +85,7 @@ int adm_section_dbinfo(tr_ctx *ctx, const adm_section *s)
 	pool pl;
 	char owner[256] = "";
 	int rc = TR_OK;
+	tr_note_module(ctx, dbinfo_module.name);
 
 	memset(&pl, 0, sizeof pl);
 	adm_lines_init(&it, s);

@@ -28,6 +28,7 @@ int adm_section_platform_compat(tr_ctx *ctx, const adm_section *s)
 	const char *l;
 	size_t n;
 	int rc = TR_OK;
+	tr_note_module(ctx, compat_module.name);
 
 	adm_lines_init(&it, s);
 	while (rc == TR_OK && adm_line_next(&it, &l, &n)) {

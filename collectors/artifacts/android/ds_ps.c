@@ -26,6 +26,7 @@ int adm_section_ps(tr_ctx *ctx, const adm_section *s)
 	const char *l;
 	size_t n;
 	int rc = TR_OK, header = 0;
+	tr_note_module(ctx, ps_module.name);
 
 	adm_lines_init(&it, s);
 	while (rc == TR_OK && adm_line_next(&it, &l, &n)) {

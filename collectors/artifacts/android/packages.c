@@ -640,6 +640,7 @@ int adm_section_package(tr_ctx *ctx, const adm_section *s)
 {
 	dumpsys *d = calloc(1, sizeof *d);
 	int rc;
+	tr_note_module(ctx, package_section_module.name);
 
 	if (!d)
 		return TR_ENOMEM;

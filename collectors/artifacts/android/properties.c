@@ -333,6 +333,7 @@ int adm_section_properties(tr_ctx *ctx, const adm_section *s)
 {
 	props *p = props_new(ctx, &props_section_module, s->file, s->disp);
 	int rc;
+	tr_note_module(ctx, props_section_module.name);
 
 	if (!p)
 		return TR_ENOMEM;

@@ -435,6 +435,7 @@ int adm_section_settings(tr_ctx *ctx, const adm_section *s)
 	size_t n;
 	char ns[16] = "", user[16] = "", hist[256] = "";
 	int rc = TR_OK;
+	tr_note_module(ctx, settings_section_module.name);
 
 	/* AndroidQF saves the settings as settings_*.txt, read by the same
 	 * checks: its dumpsys.txt's section would report every finding twice. */
