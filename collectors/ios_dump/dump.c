@@ -78,8 +78,8 @@ enum td_kind { TD_DIR, TD_TAR, TD_ZIP };
 struct item {
 	tr_file f;
 	char *rel, *dev;
-	int data, wal;   /* held private copies, or -1 */
-	uint8_t *mem;    /* served from memory (metadata plists) */
+	int data, wal; /* held private copies, or -1 */
+	uint8_t *mem;  /* served from memory (metadata plists) */
 	size_t mem_len;
 	int is_mem, live; /* live: the bytes are the archive's current entry */
 };
@@ -223,7 +223,8 @@ static int map_from_plist(struct td *s, const char *dev, size_t rootlen, const u
 	                                          : NULL;
 	id = v ? tr_plist_str(v) : NULL;
 	if (!id || !id[0] || strlen(id) > TD_ID_MAX || strpbrk(id, "/\n\r\t")) {
-		tr_warn(s->ctx, disp, "container metadata without a usable MCMMetadataIdentifier%s%s",
+		tr_warn(s->ctx, disp,
+		        "container metadata without a usable MCMMetadataIdentifier%s%s",
 		        id ? ": " : "", id ? tr_quote(q, sizeof q, id, strlen(id), 24) : "");
 	} else {
 		rc = map_put(s, dev, rootlen, id);
@@ -239,9 +240,9 @@ static int map_from_plist(struct td *s, const char *dev, size_t rootlen, const u
  * tr_stat_beneath, never through a link). */
 static enum td_mark dir_mark(int dfd, enum td_style *style)
 {
-	static const char *const strong[] = { "private/var/mobile",     "private/var/containers",
-		                              "private/var/wireless",   "private/var/Keychains",
-		                              "var/mobile",             "var/containers" };
+	static const char *const strong[] = { "private/var/mobile",   "private/var/containers",
+		                              "private/var/wireless", "private/var/Keychains",
+		                              "var/mobile",           "var/containers" };
 	static const char *const weak[] = { "private/var/db", "private/var/root",
 		                            "System/Library/CoreServices/SystemVersion.plist" };
 	static const char *const var_only[] = { "containers", "root", "wireless", "db" };
@@ -366,14 +367,16 @@ static int archive_probe(int fd, td_root *r, enum td_kind *kind, int *seekable)
 	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
 		goto out;
 	while (((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) &&
-	       ++seen <= TD_PROBE_ENTRIES && archive_filter_bytes(a, -1) <= (la_int64_t)TD_PROBE_BYTES) {
+	       ++seen <= TD_PROBE_ENTRIES &&
+	       archive_filter_bytes(a, -1) <= (la_int64_t)TD_PROBE_BYTES) {
 		const char *p = archive_entry_pathname(e);
 		td_root cand;
 		enum td_mark m;
 		if (seen == 1) {
 			int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
 			*kind = fmt == ARCHIVE_FORMAT_ZIP ? TD_ZIP : TD_TAR;
-			*seekable = *kind == TD_ZIP || archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+			*seekable =
+			        *kind == TD_ZIP || archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
 		}
 		if (!p || !clean_member(p, clean, sizeof clean))
 			continue;
@@ -440,8 +443,8 @@ static void item_free(struct item *it)
 }
 
 /* A new item for a member (name cleaned by the archive reader). */
-static struct item *item_new(struct td *s, const char *name, enum tr_file_type type,
-                             uint32_t mode, uint64_t size, double mtime)
+static struct item *item_new(struct td *s, const char *name, enum tr_file_type type, uint32_t mode,
+                             uint64_t size, double mtime)
 {
 	struct item *it = calloc(1, sizeof *it);
 	if (!it)
@@ -469,8 +472,7 @@ static struct item *item_new(struct td *s, const char *name, enum tr_file_type t
 /* Counts a container file handed out before its container's id. */
 static void count_no_app(struct td *s, const struct item *it)
 {
-	if (!it->f.app && it->dev[0] && td_container_root_len(it->dev) &&
-	    !mcm_root_len(it->dev))
+	if (!it->f.app && it->dev[0] && td_container_root_len(it->dev) && !mcm_root_len(it->dev))
 		s->no_app++;
 }
 
@@ -479,7 +481,8 @@ static void count_no_app(struct td *s, const struct item *it)
 static int data_wanted(const tr_file *f)
 {
 	for (size_t i = 0; tr_modules[i]; i++)
-		if (!(tr_modules[i]->flags & TR_MODULE_METADATA) && tr_module_wants(tr_modules[i], f))
+		if (!(tr_modules[i]->flags & TR_MODULE_METADATA) &&
+		    tr_module_wants(tr_modules[i], f))
 			return 1;
 	return 0;
 }
@@ -543,8 +546,9 @@ static int hold(struct td *s, struct item *it)
 		if ((rc = tr_temp_reserve(s->ctx, (uint64_t)n, disp)) != TR_OK)
 			goto fail;
 		if (tr_write_all(it->data, buf, (size_t)n) != 0) {
-			rc = tr_set_error(s->ctx, TR_EOUTPUT, "%s: cannot write its private copy: %s",
-			                  disp, strerror(errno));
+			rc = tr_set_error(s->ctx, TR_EOUTPUT,
+			                  "%s: cannot write its private copy: %s", disp,
+			                  strerror(errno));
 			goto fail;
 		}
 		if ((rc = tr_check_interrupt(s->ctx)) != TR_OK)
@@ -684,7 +688,8 @@ static void read_sysver(tr_ctx *ctx, const uint8_t *buf, size_t len, const char 
 	plist_t pl = NULL, v;
 	const char *str;
 	tr_clear_error(ctx);
-	if (tr_plist_parse(ctx, buf, len, disp, &pl) != TR_OK || plist_get_node_type(pl) != PLIST_DICT) {
+	if (tr_plist_parse(ctx, buf, len, disp, &pl) != TR_OK ||
+	    plist_get_node_type(pl) != PLIST_DICT) {
 		tr_warn(ctx, disp, "not a plist dictionary; the iOS version is unknown");
 		plist_free(pl);
 		return;
@@ -732,7 +737,8 @@ static int fill(struct td *s)
 			it->live = 0;
 			if (it->f.present &&
 			    (rc = map_from_plist(s, it->dev, rl, it->mem, it->mem_len,
-			                         tr_file_display(&it->f, disp, sizeof disp))) != TR_OK) {
+			                         tr_file_display(&it->f, disp, sizeof disp))) !=
+			            TR_OK) {
 				item_free(it);
 				return rc;
 			}
@@ -854,8 +860,10 @@ static int dir_container(struct td *s, const char *rel, const char *dev)
 		return TR_OK; /* no metadata: no app */
 	snprintf(disp, sizeof disp, "%s", path);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > TD_MCM_MAX) {
-		tr_warn(s->ctx, disp, "not a regular file of at most %u bytes; the container's "
-		        "files have no app", TD_MCM_MAX);
+		tr_warn(s->ctx, disp,
+		        "not a regular file of at most %u bytes; the container's "
+		        "files have no app",
+		        TD_MCM_MAX);
 		close(fd);
 		return TR_OK;
 	}
@@ -1080,8 +1088,8 @@ static int td_open(tr_ctx *ctx, const char *path, void **state)
 			goto fail;
 		}
 		if (s->root.len)
-			tr_note(ctx, "the device's file system is in %.*s of %s", (int)s->root.len - 1,
-			        s->root.prefix, path);
+			tr_note(ctx, "the device's file system is in %.*s of %s",
+			        (int)s->root.len - 1, s->root.prefix, path);
 		s->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		rc = s->rootfd < 0 ? tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno))
 		                   : tr_custody_set_root(ctx, path);

@@ -19,9 +19,9 @@
 /* Folders of /private/var that only iOS has (macOS has db, root, tmp,
  * folders...): one of them below "private/var/" makes a dump. */
 static const char *const strong_var[] = {
-	"mobile",      "containers",   "wireless",  "Keychains",
+	"mobile",       "containers",  "wireless",    "Keychains",
 	"MobileDevice", "installd",    "MobileAsset", "MobileSoftwareUpdate",
-	"networkd",    "preferences",
+	"networkd",     "preferences",
 };
 
 /* Folders of /private/var that iOS shares with macOS. */
