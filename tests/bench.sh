@@ -7,7 +7,8 @@
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
 # BENCH_ENCRYPTED=0 skips the encrypted variant; BENCH_ANDROID=0 the Android
-# backups (BENCH_AB_MB, 1024). Timing is reported here,
+# backups (BENCH_AB_MB, 1024); BENCH_DUMP=0 the iOS file system dump as a
+# tar.gz (BENCH_DUMP_BYTES, 3G). Timing is reported here,
 # never asserted in `make test`.
 set -eu
 B=${B:-build}
@@ -139,4 +140,31 @@ if [ "${BENCH_ANDROID:-1}" = 1 ]; then
 	awk -v e="$WALL" -v p="$AB_PLAIN_WALL" -v r1="$AB_PLAIN_RSS" -v r2="$RSS" 'BEGIN {
 		printf "bench: .ab encrypted speed / plain speed: %.2f (target >= 0.80); peak RSS %d / %d MB (target < 100)\n",
 			(e > 0 ? p / e : 0), r1 / 1024, r2 / 1024 }'
+fi
+
+# An iOS file system dump as a tar.gz (BENCH_DUMP=0 skips): the files of a
+# --large backup of BENCH_DUMP_BYTES (3G) as the phone's tree
+# (fixtures/gen_ios_dump), compressed once and cached. The scan reads it as
+# a stream, never extracted; MB/s over the compressed bytes next to
+# `gzip -dc >/dev/null` over the same file (the floor: one decompression).
+if [ "${BENCH_DUMP:-1}" = 1 ]; then
+	DB=${BENCH_DUMP_BYTES:-3G}
+	DGEN="$(pwd)/$B/fixtures/gen_ios_dump"
+	gen "dumpsrc-$DB" --large $common --bytes "$DB"
+	dump="$BENCH_DIR/dump-$DB.tar.gz"
+	if [ ! -f "$dump.done" ]; then
+		echo "bench: generating dump-$DB.tar.gz (once)"
+		rm -rf "$dump" "$dump.stage"
+		$TIME -f "bench: generated dump-$DB.tar.gz in %e s" "$DGEN" --from-backup \
+			"$BENCH_DIR/dumpsrc-$DB" "$dump" --archive tar.gz --link >/dev/null
+		touch "$dump.done"
+	fi
+	ndump=$(size_of "$dump")
+	echo "bench: $dump: $ndump bytes compressed"
+	cat "$dump" >/dev/null
+	run "gzip -dc >/dev/null, dump $DB" "$ndump" sh -c "gzip -dc '$dump' >/dev/null"
+	GZ_WALL=$WALL
+	cat "$dump" >/dev/null
+	run "scan dump $DB tar.gz, all iocs" "$ndump" "$BIN" scan "$dump" --quiet
+	awk -v s="$WALL" -v g="$GZ_WALL" 'BEGIN { printf "bench: dump scan / gzip -dc wall ratio: %.2f\n", s / g }'
 fi
