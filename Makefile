@@ -40,7 +40,7 @@ TESTPKGS = cmocka
 # tzdata: the zone files that turn Android device-local times into UTC
 # (collectors/artifacts/android/android_common.c).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata zip
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

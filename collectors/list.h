@@ -19,6 +19,7 @@
 
 /* clang-format off */
 TR_COLLECTOR(ios_backup)
+TR_COLLECTOR(ios_dump)
 TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_bugreport)
 TR_COLLECTOR(androidqf)

@@ -8,6 +8,8 @@
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
 # BENCH_ENCRYPTED=0 skips the encrypted variant; BENCH_ANDROID=0 the Android
 # backups (BENCH_AB_MB, 1024) and bug report (BENCH_BR_MB, 256). Timing is reported here,
+# backups (BENCH_AB_MB, 1024); BENCH_DUMP=0 the iOS file system dump as a
+# tar.gz (BENCH_DUMP_BYTES, 3G). Timing is reported here,
 # never asserted in `make test`.
 set -eu
 B=${B:-build}
@@ -156,4 +158,29 @@ if [ "${BENCH_ANDROID:-1}" = 1 ]; then
 	fi
 	cat "$br" >/dev/null
 	run "scan bug report ($BRMB MiB of text)" "$((BRMB * 1048576))" "$BIN" scan "$br" --quiet
+# An iOS file system dump as a tar.gz (BENCH_DUMP=0 skips): the files of a
+# --large backup of BENCH_DUMP_BYTES (3G) as the phone's tree
+# (fixtures/gen_ios_dump), compressed once and cached. The scan reads it as
+# a stream, never extracted; MB/s over the compressed bytes next to
+# `gzip -dc >/dev/null` over the same file (the floor: one decompression).
+if [ "${BENCH_DUMP:-1}" = 1 ]; then
+	DB=${BENCH_DUMP_BYTES:-3G}
+	DGEN="$(pwd)/$B/fixtures/gen_ios_dump"
+	gen "dumpsrc-$DB" --large $common --bytes "$DB"
+	dump="$BENCH_DIR/dump-$DB.tar.gz"
+	if [ ! -f "$dump.done" ]; then
+		echo "bench: generating dump-$DB.tar.gz (once)"
+		rm -rf "$dump" "$dump.stage"
+		$TIME -f "bench: generated dump-$DB.tar.gz in %e s" "$DGEN" --from-backup \
+			"$BENCH_DIR/dumpsrc-$DB" "$dump" --archive tar.gz --link >/dev/null
+		touch "$dump.done"
+	fi
+	ndump=$(size_of "$dump")
+	echo "bench: $dump: $ndump bytes compressed"
+	cat "$dump" >/dev/null
+	run "gzip -dc >/dev/null, dump $DB" "$ndump" sh -c "gzip -dc '$dump' >/dev/null"
+	GZ_WALL=$WALL
+	cat "$dump" >/dev/null
+	run "scan dump $DB tar.gz, all iocs" "$ndump" "$BIN" scan "$dump" --quiet
+	awk -v s="$WALL" -v g="$GZ_WALL" 'BEGIN { printf "bench: dump scan / gzip -dc wall ratio: %.2f\n", s / g }'
 fi

@@ -338,6 +338,14 @@ int tr_arpull_next(tr_arpull *a, tr_arpull_entry *out)
 			break;
 		}
 		ft = archive_entry_filetype(e);
+		/* "/a/b" and "./a/b" are "a/b" (arpull.h): tar -P and tar of "."
+		 * write them; the cleaning below refuses what is left ("..") */
+		while (name && (name[0] == '/' || (name[0] == '.' && name[1] == '/')))
+			name += name[0] == '/' ? 1 : 2;
+		if (name && ft == AE_IFDIR && (!name[0] || !strcmp(name, "."))) {
+			finish_entry(a); /* the archive's own top ("./", "/") */
+			continue;
+		}
 		why = name ? tr_archive_clean_name(name, clean, sizeof clean) : "name unreadable";
 		snprintf(a->name, sizeof a->name, "%s", why ? "?" : clean);
 		a->have_entry = 1;

@@ -143,7 +143,8 @@ static int push_level(tr_dirwalk *w, int fd, size_t plen)
 		if (plen)
 			w->path[plen - 1] = '/';
 	}
-	qsort(l->names, l->n, sizeof *l->names, cmp_name);
+	if (l->n > 1) /* qsort(NULL, 0) is undefined: an empty folder */
+		qsort(l->names, l->n, sizeof *l->names, cmp_name);
 	w->nlv++;
 	return TR_OK;
 nomem:

@@ -172,6 +172,8 @@ static int streamed_file(tr_ctx *ctx, const tr_source *src, const tr_file *f, in
 {
 	tr_spool *sp = NULL;
 	int rc;
+	if (f->type == TR_FT_DIR && wanted) /* metadata only: no copy */
+		return run_modules(ctx, src, f, 0, NULL);
 	if (f->type != TR_FT_REG || !f->present)
 		return TR_OK;
 	if (!wanted)
@@ -415,7 +417,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	tr_worker **workers = NULL;
 	pthread_t *threads = NULL, pthr;
 	struct thread_arg *targs = NULL;
-	int njobs = jobs_for(ctx), started = 0, prog_started = 0, rc;
+	int njobs = jobs_for(ctx), started = 0, prog_started = 0, streamed, rc;
 	struct item **deferred = NULL;
 	size_t ndeferred = 0, capdeferred = 0;
 	struct stat st;
@@ -450,6 +452,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	src.lock = &lock;
 	sh.src = &src;
 	sh.ctx = ctx;
+	streamed = tr_source_streamed(&src);
 	ctx->info_fields = col->info;
 	if ((rc = tr_set_info(ctx, "collector", col->name)) != TR_OK)
 		goto out;
@@ -509,7 +512,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 		ctx->files_seen++;
 		if ((rc = run_modules(ctx, &src, f, 1, &wanted)) != TR_OK)
 			break;
-		if (col->flags & TR_COLLECTOR_STREAMED) {
+		if (streamed) {
 			if ((rc = streamed_file(ctx, &src, f, wanted, workers[0])) != TR_OK)
 				break;
 			continue;

@@ -21,6 +21,14 @@ char *tr_file_display(const tr_file *f, char *buf, size_t len)
 	return buf;
 }
 
+int tr_source_streamed(const tr_source *src)
+{
+	const tr_collector *c = src->collector;
+	if (!(c->flags & TR_COLLECTOR_STREAMED))
+		return 0;
+	return c->streamed ? c->streamed(src->state) != 0 : 1;
+}
+
 int tr_source_open(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_reader **out)
 {
 	int rc;

@@ -3,12 +3,17 @@
  * once from the stream into a private, nameless file (tr_private_file), so
  * that the modules that want it and the content pass can read it as often
  * as they need, and SQLite can open it. The copy counts against
- * --max-temp-size and goes with the process however it ends.
+ * --max-temp-size and goes with the process however it ends. A collector
+ * that read past the file in its stream already holds such a copy, and
+ * the file's write-ahead log beside it (tr_collector.held): those are
+ * used as they are (duplicated descriptors), not copied again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctx.h"
@@ -63,8 +68,11 @@ static int spool_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3
 {
 	tr_spool *sp = state;
 	char disp[PATH_MAX + 256];
-	int fd = dup(sp->fd);
-	if (fd < 0)
+	int fd;
+	if (sp->wal >= 0) /* copied, then the log applied to the copy */
+		return tr_sqlite_open_evidence(ctx, sp->fd, sp->wal,
+		                               tr_file_display(f, disp, sizeof disp), out);
+	if ((fd = dup(sp->fd)) < 0)
 		return tr_set_error(ctx, TR_EIO, "%s: %s", tr_file_display(f, disp, sizeof disp),
 		                    strerror(errno));
 	return tr_sqlite_open_fd(ctx, fd, -1, tr_file_display(f, disp, sizeof disp), out);
@@ -84,7 +92,7 @@ int tr_spool_file(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_spool 
 		free(sp);
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", disp);
 	}
-	sp->fd = -1;
+	sp->fd = sp->wal = -1;
 	sp->col = *src->collector;
 	sp->col.flags = 0;
 	sp->col.read_open = spool_read_open;
@@ -93,6 +101,33 @@ int tr_spool_file(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_spool 
 	sp->src.collector = &sp->col;
 	sp->src.state = sp;
 	sp->src.lock = NULL;
+	sp->col.held = NULL;
+	sp->col.streamed = NULL;
+	if (src->collector->held) {
+		int data = -1, wal = -1;
+		struct stat sb;
+		if (src->lock)
+			pthread_mutex_lock(src->lock);
+		rc = src->collector->held(ctx, src->state, f, &data, &wal);
+		if (rc == TR_OK && wal >= 0 && (sp->wal = fcntl(wal, F_DUPFD_CLOEXEC, 0)) < 0)
+			rc = tr_set_error(ctx, TR_EIO, "%s: %s", disp, strerror(errno));
+		if (rc == TR_OK && data >= 0) {
+			if ((sp->fd = fcntl(data, F_DUPFD_CLOEXEC, 0)) < 0 ||
+			    fstat(sp->fd, &sb) != 0)
+				rc = tr_set_error(ctx, TR_EIO, "%s: %s", disp, strerror(errno));
+			else
+				sp->size = (uint64_t)sb.st_size;
+		}
+		if (src->lock)
+			pthread_mutex_unlock(src->lock);
+		if (rc != TR_OK)
+			goto fail;
+		if (sp->fd >= 0) {
+			free(buf);
+			*out = sp;
+			return TR_OK;
+		}
+	}
 	if ((rc = tr_private_file(ctx, disp, &sp->fd)) != TR_OK)
 		goto fail;
 	if ((rc = tr_source_open(ctx, src, f, &r)) != TR_OK)
@@ -139,5 +174,7 @@ void tr_spool_free(tr_spool *sp)
 		return;
 	if (sp->fd >= 0)
 		close(sp->fd);
+	if (sp->wal >= 0)
+		close(sp->wal);
 	free(sp);
 }

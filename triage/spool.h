@@ -12,9 +12,11 @@ typedef struct tr_spool {
 	tr_collector col; /* the collector's descriptor with those two replaced */
 	int fd;
 	uint64_t size;
+	int wal; /* the file's SQLite write-ahead log (tr_collector.held), or -1 */
 } tr_spool;
 
-/* Reads f once through src (read_open) into a private file. On failure
+/* Reads f once through src (read_open) into a private file, or takes
+ * the private copies the collector already holds (tr_collector.held). On failure
  * nothing is kept and the status (with the message set) is returned:
  * the caller warns, or stops on a fatal status. */
 int tr_spool_file(tr_ctx *ctx, const tr_source *src, const tr_file *f, tr_spool **out);

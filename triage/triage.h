@@ -180,6 +180,23 @@ struct tr_collector {
 	 * any error or interruption nothing is left (tr_set_partial_output).
 	 * NULL when the kind has nothing to export. */
 	int (*export_to)(tr_ctx *ctx, const char *path, const char *out_dir);
+
+	/* Optional, for a collector flagged TR_COLLECTOR_STREAMED whose
+	 * evidence is not always a stream (the same kind as a folder or as
+	 * an archive): 0 when the evidence open() opened can be read at
+	 * random (every method works as for a collector without the flag),
+	 * 1 when it is read as a stream. NULL: the flag says. */
+	int (*streamed)(void *state);
+
+	/* Optional, streamed collectors: private files (tr_private_file)
+	 * that already hold the bytes of f, the file next() just handed
+	 * out, because the collector read past it in the stream (to find a
+	 * sibling that comes after it), and of the SQLite write-ahead log
+	 * that goes with f. Each is -1 when there is none; both are
+	 * borrowed, valid until the next next() call. The pipeline then
+	 * reads f from *data instead of copying it again, and a module that
+	 * opens f as a database gets the log's committed transactions. */
+	int (*held)(tr_ctx *ctx, void *state, const tr_file *f, int *data, int *wal);
 };
 
 /* The collector's evidence is a stream (an archive read entry by entry,
@@ -190,6 +207,10 @@ struct tr_collector {
  * modules and the content pass from that copy (tr_source_* work as for
  * any other collector). Files are then checked one at a time, in order. */
 #define TR_COLLECTOR_STREAMED 1u
+
+/* Whether the evidence src opened is read as a stream: the collector's
+ * flag, or its streamed() method when it has one. */
+int tr_source_streamed(const tr_source *src);
 
 /* Reads a whole file into memory, at most limit bytes (TR_ELIMIT beyond).
  * *buf is malloc'ed (caller frees) and NUL-terminated (not counted in
