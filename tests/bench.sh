@@ -7,9 +7,9 @@
 # Sizes: BENCH_FILES (30000), BENCH_SMS (100000), BENCH_VISITS (50000),
 # BENCH_BYTES (2G); BENCH_SMALL_BYTES (512M) for the memory comparison.
 # BENCH_ENCRYPTED=0 skips the encrypted variant; BENCH_ANDROID=0 the Android
-# backups (BENCH_AB_MB, 1024) and bug report (BENCH_BR_MB, 256). Timing is reported here,
-# backups (BENCH_AB_MB, 1024); BENCH_DUMP=0 the iOS file system dump as a
-# tar.gz (BENCH_DUMP_BYTES, 3G). Timing is reported here,
+# backups (BENCH_AB_MB, 1024) and bug report (BENCH_BR_MB, 256); BENCH_DUMP=0
+# the iOS file system dump as a tar.gz (BENCH_DUMP_BYTES, 3G). Timing is
+# reported here,
 # never asserted in `make test`.
 set -eu
 B=${B:-build}
@@ -158,6 +158,8 @@ if [ "${BENCH_ANDROID:-1}" = 1 ]; then
 	fi
 	cat "$br" >/dev/null
 	run "scan bug report ($BRMB MiB of text)" "$((BRMB * 1048576))" "$BIN" scan "$br" --quiet
+fi
+
 # An iOS file system dump as a tar.gz (BENCH_DUMP=0 skips): the files of a
 # --large backup of BENCH_DUMP_BYTES (3G) as the phone's tree
 # (fixtures/gen_ios_dump), compressed once and cached. The scan reads it as
