@@ -377,6 +377,7 @@ static int dir_marks(int dfd)
 		close(fd2);
 		return 0;
 	}
+	rewinddir(d); /* the descriptor's offset is shared with dfd */
 	while ((e = readdir(d)) != NULL && ++seen <= SD_PROBE_NAMES)
 		marks += layout_mark(e->d_name);
 	closedir(d);
@@ -410,6 +411,7 @@ static int find_dir_root(const char *path, char **sub)
 		close(dfd);
 		return 0;
 	}
+	rewinddir(d);
 	while ((e = readdir(d)) != NULL && ++seen <= SD_PROBE_NAMES) {
 		int sfd, m;
 		if (strncmp(e->d_name, SD_PREFIX, strlen(SD_PREFIX)) != 0)
@@ -543,9 +545,8 @@ static void sd_close(void *state)
 }
 
 static const char coverage_note[] =
-        "a sysdiagnose holds logs and system state, not user data: it cannot show browsing "
-        "history, SMS or iMessage links, installed apps' data, or anything else a backup or "
-        "a full-filesystem dump holds, so a clean result here says nothing about those";
+        "this evidence kind cannot show: browsing history, SMS/iMessage links, app data "
+        "(a sysdiagnose holds logs, not user data)";
 
 static int sd_open(tr_ctx *ctx, const char *path, void **state)
 {
@@ -840,13 +841,9 @@ static int sd_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **
 }
 
 static const tr_info_field sd_info[] = {
-	{ "platform", "Platform" },
-	{ "product_type", "Device model" },
-	{ "ios_version", "iOS version" },
-	{ "build", "Build" },
-	{ "evidence_date", "Captured" },
-	{ "timezone", "UTC offset" },
-	{ NULL, NULL },
+	{ "platform", "Platform" },       { "product_type", "Device model" },
+	{ "ios_version", "iOS version" }, { "build", "Build" },
+	{ "timezone", "UTC offset" },     { NULL, NULL },
 };
 
 const tr_collector tr_collector_ios_sysdiagnose = {
