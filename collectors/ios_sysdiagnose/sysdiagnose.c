@@ -343,23 +343,20 @@ static int slurp(tr_reader *r, size_t max, uint8_t **buf, size_t *len)
 /* ------------------------------------------------------------------ */
 /* Probing                                                             */
 
-/* Known names at the top of a sysdiagnose. */
+/* Known names at the top of a sysdiagnose: 2 for a name only a
+ * sysdiagnose has, 1 for a common one (logs, ps.txt...), 0 otherwise. */
 static int layout_mark(const char *name)
 {
-	static const char *const names[] = { "system_logs.logarchive",
-		                             "ps.txt",
-		                             "ps_thread.txt",
-		                             "sysdiagnose.log",
-		                             "remotectl_dumpstate.txt",
-		                             "crashes_and_spins",
-		                             "logs",
-		                             "taskinfo.txt",
-		                             "spindump-nosymbols.txt",
-		                             "ioreg",
-		                             "summaries",
-		                             "WiFi" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(name, names[i]))
+	static const char *const strong[] = { "system_logs.logarchive", "sysdiagnose.log",
+		                              "remotectl_dumpstate.txt", "crashes_and_spins",
+		                              "spindump-nosymbols.txt" };
+	static const char *const common[] = { "ps.txt", "ps_thread.txt", "logs", "taskinfo.txt",
+		                              "ioreg",  "summaries",     "WiFi" };
+	for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
+		if (!strcmp(name, strong[i]))
+			return 2;
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (!strcmp(name, common[i]))
 			return 1;
 	return 0;
 }
@@ -400,8 +397,9 @@ static int find_dir_root(const char *path, char **sub)
 		return 0;
 	}
 	marks = dir_marks(dfd);
-	/* a folder named like one with one mark, or any with three */
-	if ((base && !strncmp(base, SD_PREFIX, strlen(SD_PREFIX)) && marks >= 1) || marks >= 3) {
+	/* a folder named like one with one known name; any other with a name
+	 * only a sysdiagnose has and more (weights of layout_mark) */
+	if ((base && !strncmp(base, SD_PREFIX, strlen(SD_PREFIX)) && marks >= 1) || marks >= 4) {
 		free(base);
 		close(dfd);
 		return 30 + 4 * (marks > 8 ? 8 : marks);
