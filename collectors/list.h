@@ -24,6 +24,7 @@ TR_COLLECTOR(android_backup)
 TR_COLLECTOR(android_bugreport)
 TR_COLLECTOR(androidqf)
 TR_COLLECTOR(android_intrusion)
+TR_COLLECTOR(ios_sysdiagnose)
 
 /* iOS: every kind of iOS evidence (modules select files by device path) */
 TR_MODULE(manifest)
@@ -44,6 +45,10 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+TR_MODULE(shutdown_log)
+TR_MODULE(sysdiag_ps)
+TR_MODULE(crash_reports)
+TR_MODULE(mc_state)
 
 /* Android */
 TR_MODULE(fs_times)
