@@ -80,6 +80,13 @@ struct tr_ctx {
 	uint64_t files_seen, files_read, bytes_read;
 	uint64_t records;
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
+	/* tr_module_state(): one block per module that asked, this scan */
+	struct tr_mod_state {
+		const tr_module *m;
+		void *p;
+		void (*free_fn)(void *);
+	} *mod_state;
+	size_t nmod_state;
 
 	char *tmpdir;       /* private temp dir or NULL */
 	int tmpdir_lock;    /* its flock()ed descriptor (owner mark), or -1 */
@@ -128,6 +135,8 @@ void tr_redact_inplace(const tr_ctx *ctx, char *s);
 char *tr_redact_dup(const tr_ctx *ctx, const char *s);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
+/* Frees every tr_module_state() block (ctx.c). */
+void tr_module_states_free(tr_ctx *ctx);
 void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);

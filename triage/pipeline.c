@@ -162,6 +162,29 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 	return TR_OK;
 }
 
+/* The modules' finish() hooks, once every file was seen, in list order. */
+static int finish_modules(tr_ctx *ctx)
+{
+	for (size_t i = 0; tr_modules[i]; i++) {
+		const tr_module *m = tr_modules[i];
+		uint64_t before = ctx->records + ctx->nfindings;
+		int rc;
+		if (!m->finish)
+			continue;
+		if ((rc = tr_check_interrupt(ctx)) != TR_OK)
+			return rc;
+		tr_clear_error(ctx);
+		rc = m->finish(ctx, m);
+		if (ctx->records + ctx->nfindings != before)
+			note_module(ctx, m->name);
+		if (tr_is_fatal(rc))
+			return rc;
+		if (rc != TR_OK)
+			tr_warn(ctx, m->name, "module %s: %s", m->name, tr_errmsg(ctx));
+	}
+	return TR_OK;
+}
+
 /* A file of a streamed collector (TR_COLLECTOR_STREAMED), checked now,
  * before the collector moves on: when a module wants it, it is copied
  * once into a private file (triage/spool.c) that the modules and the
@@ -422,6 +445,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
+	tr_module_states_free(ctx); /* a context scans afresh */
 	free(ctx->evidence_path);
 	if (!(ctx->evidence_path = strdup(path)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
@@ -545,6 +569,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	for (size_t i = 0; rc == TR_OK && i < ndeferred; i++)
 		if ((rc = tr_check_interrupt(ctx)) == TR_OK)
 			rc = run_modules(ctx, &src, &deferred[i]->f, 0, NULL);
+	if (rc == TR_OK)
+		rc = finish_modules(ctx);
 out:
 	if (sh.q.v) {
 		queue_close(&sh.q);
