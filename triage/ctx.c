@@ -58,6 +58,8 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->keyrings);
 	free(ctx->evidence_path);
 	tr_custody_free(ctx->custody);
+	if (ctx->timeline && ctx->timeline_free)
+		ctx->timeline_free(ctx->timeline);
 	free(ctx);
 }
 

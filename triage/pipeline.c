@@ -446,6 +446,13 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
 	tr_module_states_free(ctx); /* a context scans afresh */
+	if (ctx->opts.output_dir) {
+		tr_timeline_enable(ctx); /* every record with a time, for timeline.csv */
+	} else {
+		tr_timeline_free(ctx->timeline);
+		ctx->timeline = NULL;
+		ctx->record_sink = NULL;
+	}
 	free(ctx->evidence_path);
 	if (!(ctx->evidence_path = strdup(path)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
