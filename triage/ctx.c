@@ -54,6 +54,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->info_keys);
 	tr_strlist_free(&ctx->info_vals);
 	tr_strlist_free(&ctx->modules_run);
+	tr_strlist_free(&ctx->modules_warned);
 	tr_module_states_free(ctx);
 	tr_strlist_free(&ctx->keyrings);
 	free(ctx->evidence_path);

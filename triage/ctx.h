@@ -80,6 +80,7 @@ struct tr_ctx {
 	uint64_t files_seen, files_read, bytes_read;
 	uint64_t records;
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
+	tr_strlist modules_warned; /* modules that warned about a file they read, unique */
 	/* tr_module_state(): one block per module that asked, this scan */
 	struct tr_mod_state {
 		const tr_module *m;

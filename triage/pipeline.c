@@ -115,12 +115,17 @@ int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	return col->export_to(ctx, path, out_dir);
 }
 
+static void note_in(tr_strlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return;
+	(void)tr_strlist_add(l, name);
+}
+
 static void note_module(tr_ctx *ctx, const char *name)
 {
-	for (size_t i = 0; i < ctx->modules_run.n; i++)
-		if (strcmp(ctx->modules_run.v[i], name) == 0)
-			return;
-	(void)tr_strlist_add(&ctx->modules_run, name);
+	note_in(&ctx->modules_run, name);
 }
 
 /* Runs the modules that want f: with metadata set, only those flagged
@@ -145,10 +150,15 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 		 * something to read (a record or a finding): one that only
 		 * acts on another kind of evidence is not listed. */
 		uint64_t before = ctx->records + ctx->nfindings;
+		size_t warned = ctx->warnings.n;
 		if (!(m->flags & TR_MODULE_EVERY_FILE))
 			note_module(ctx, m->name);
 		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
+		/* the coverage section: an area whose modules only warned
+		 * could not be read */
+		if (ctx->warnings.n != warned || (rc != TR_OK && !tr_is_fatal(rc)))
+			note_in(&ctx->modules_warned, m->name);
 		if ((m->flags & TR_MODULE_EVERY_FILE) && ctx->records + ctx->nfindings != before)
 			note_module(ctx, m->name);
 		if (tr_is_fatal(rc))
@@ -446,6 +456,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
 	tr_module_states_free(ctx); /* a context scans afresh */
+	tr_strlist_free(&ctx->modules_warned);
 	if (ctx->opts.output_dir) {
 		tr_timeline_enable(ctx); /* every record with a time, for timeline.csv */
 	} else {

@@ -638,6 +638,22 @@ const char *tr_yara_disabled_get(const tr_yara *y, size_t i);
 extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
 extern const tr_module *const tr_modules[];       /* NULL-terminated */
 
+/* Coverage (collectors/coverage.c; the report's "coverage" section,
+ * docs/report-format.md): the areas a scan can check, the modules that
+ * read each, and the areas a kind of evidence never holds. */
+typedef struct tr_coverage_area {
+	const char *name;           /* "messages"; NULL ends the table */
+	const char *label;          /* "messages (SMS, iMessage, WhatsApp)" */
+	const char *const *modules; /* the modules that read it, NULL-terminated */
+} tr_coverage_area;
+typedef struct tr_coverage_gap {
+	const char *collector; /* collector name ("collector" info); NULL ends */
+	const char *area;      /* tr_coverage_area.name */
+	const char *why;       /* a sentence part: "a sysdiagnose holds no messages" */
+} tr_coverage_gap;
+extern const tr_coverage_area tr_coverage_areas[];
+extern const tr_coverage_gap tr_coverage_gaps[];
+
 /* Context accessors for the pipeline and plug-ins. */
 tr_iocs *tr_ctx_iocs(tr_ctx *ctx); /* NULL when nothing is loaded (= empty) */
 tr_yara *tr_ctx_yara(tr_ctx *ctx);
