@@ -221,7 +221,7 @@ static void test_files_and_json(void **state)
 	int rc;
 	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
 		                           "verdict_text", "incomplete", "incomplete_reasons",
-		                           "summary",      "findings",   "warnings",
+		                           "summary",      "coverage",   "findings",   "warnings",
 		                           "notes",        "statistics", "indicators",
 		                           "rule_packs",   "custody" };
 
