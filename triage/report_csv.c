@@ -200,8 +200,15 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 	size_t loaded = (size_t)-1;
 	while (!b.oom && rc == TR_OK && (k < ctx->nfindings || j < nrec)) {
 		if (j < nrec && loaded != j) {
-			if ((rc = tr_timeline_row(ctx, j, &rt, fld)) != TR_OK)
-				break;
+			if ((rc = tr_timeline_row(ctx, j, &rt, fld)) != TR_OK) {
+				if (tr_is_fatal(rc))
+					break;
+				/* records that cannot be read back are left out;
+				 * the findings are all written */
+				rc = TR_OK;
+				nrec = j;
+				continue;
+			}
 			loaded = j;
 		}
 		if (k < ctx->nfindings &&

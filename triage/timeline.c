@@ -85,23 +85,40 @@ static void tl_stop(tr_ctx *ctx, tr_timeline *tl, const char *why)
 	tl->stopped = 1;
 }
 
+/* The rows still in the buffer are lost: their index entries go (they
+ * are the last ones: the index is in offset order until sorted). */
+static void tl_drop_buffered(tr_timeline *tl)
+{
+	uint64_t disk = tl->off - tl->blen;
+	while (tl->n > 0 && tl->idx[tl->n - 1].off >= disk) {
+		tl->n--;
+		tl->dropped++;
+	}
+	tl->off = disk;
+	tl->blen = 0;
+}
+
 static int tl_flush(tr_ctx *ctx, tr_timeline *tl)
 {
 	int rc;
 	if (!tl->blen)
 		return TR_OK;
+	if (tl->fd < 0) {
+		tl_drop_buffered(tl);
+		return TR_OK;
+	}
 	if ((rc = tr_temp_reserve(ctx, tl->blen, "timeline.csv")) != TR_OK) {
 		if (tr_is_fatal(rc))
 			return rc;
 		tl_stop(ctx, tl, tr_errmsg(ctx));
-		tl->blen = 0;
+		tl_drop_buffered(tl);
 		return TR_OK;
 	}
 	if (tr_write_all(tl->fd, tl->buf, tl->blen) != 0) {
 		char why[256];
 		snprintf(why, sizeof why, "cannot write its temporary file: %s", strerror(errno));
 		tl_stop(ctx, tl, why);
-		tl->blen = 0;
+		tl_drop_buffered(tl);
 		return TR_OK;
 	}
 	tl->blen = 0;

@@ -471,6 +471,14 @@ static void emit_at(tr_ctx *ctx, const tr_file *f, double t, const char *event, 
 	assert_int_equal(tr_emit(ctx, &mod, &r), TR_OK);
 }
 
+static int has_warning_text(const tr_ctx *ctx, const char *needle)
+{
+	for (size_t i = 0; i < ctx->warnings.n; i++)
+		if (strstr(ctx->warnings.v[i], needle))
+			return 1;
+	return 0;
+}
+
 static char *timeline_of(int personal, int output)
 {
 	tr_ctx *ctx = NULL;
@@ -526,6 +534,33 @@ static void test_timeline_records(void **state)
 	csv = timeline_of(1, 1);
 	assert_non_null(strstr(csv, ",early,,,,,,url=https://secret.example/path | n=early\r\n"));
 	free(csv);
+
+	/* temporary space used up (--max-temp-size): the records are left
+	 * out with a warning, the findings are all there */
+	{
+		tr_ctx *ctx = NULL;
+		tr_file f;
+		size_t len;
+
+		memset(&f, 0, sizeof f);
+		f.relpath = "x.db";
+		f.area = "";
+		f.mtime = f.ctime = f.btime = TR_NOTIME;
+		assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+		ctx->opts.output_dir = "/nonexistent-output-not-written";
+		ctx->opts.max_temp_bytes = 1024;
+		tr_timeline_enable(ctx);
+		for (int i = 0; i < 2000; i++)
+			emit_at(ctx, &f, 1000.0 + i, "many", "https://x.example/");
+		add_heuristic(ctx, TR_LEVEL_MEDIUM, "m", "D", "finding", 5.0, "h_kept", "k", "v");
+		tr_findings_sort(ctx);
+		assert_int_equal(tr_report_timeline_csv(ctx, &csv, &len), TR_OK);
+		assert_non_null(strstr(csv, "h_kept"));
+		assert_null(strstr(csv, ",many,"));
+		assert_true(has_warning_text(ctx, "timeline.csv"));
+		free(csv);
+		tr_ctx_destroy(ctx);
+	}
 
 	/* no output folder: nothing kept (plain scans pay nothing) */
 	csv = timeline_of(0, 0);
