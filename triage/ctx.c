@@ -54,10 +54,55 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->info_keys);
 	tr_strlist_free(&ctx->info_vals);
 	tr_strlist_free(&ctx->modules_run);
+	tr_strlist_free(&ctx->modules_warned);
+	tr_module_states_free(ctx);
 	tr_strlist_free(&ctx->keyrings);
 	free(ctx->evidence_path);
 	tr_custody_free(ctx->custody);
+	if (ctx->timeline && ctx->timeline_free)
+		ctx->timeline_free(ctx->timeline);
 	free(ctx);
+}
+
+void *tr_module_state(tr_ctx *ctx, const tr_module *m, size_t size, void (*free_fn)(void *))
+{
+	struct tr_mod_state *v;
+	void *p;
+
+	for (size_t i = 0; i < ctx->nmod_state; i++)
+		if (ctx->mod_state[i].m == m)
+			return ctx->mod_state[i].p;
+	if (!(p = calloc(1, size ? size : 1)))
+		return NULL;
+	v = realloc(ctx->mod_state, (ctx->nmod_state + 1) * sizeof *v);
+	if (!v) {
+		free(p);
+		return NULL;
+	}
+	ctx->mod_state = v;
+	v[ctx->nmod_state++] = (struct tr_mod_state){ m, p, free_fn };
+	return p;
+}
+
+void *tr_module_state_peek(const tr_ctx *ctx, const tr_module *m)
+{
+	for (size_t i = 0; i < ctx->nmod_state; i++)
+		if (ctx->mod_state[i].m == m)
+			return ctx->mod_state[i].p;
+	return NULL;
+}
+
+void tr_module_states_free(tr_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nmod_state; i++) {
+		if (ctx->mod_state[i].free_fn)
+			ctx->mod_state[i].free_fn(ctx->mod_state[i].p);
+		else
+			free(ctx->mod_state[i].p);
+	}
+	free(ctx->mod_state);
+	ctx->mod_state = NULL;
+	ctx->nmod_state = 0;
 }
 
 int tr_ctx_child(tr_ctx *parent, tr_ctx **out)

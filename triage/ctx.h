@@ -80,6 +80,14 @@ struct tr_ctx {
 	uint64_t files_seen, files_read, bytes_read;
 	uint64_t records;
 	tr_strlist modules_run; /* names of modules that ran, sorted, unique */
+	tr_strlist modules_warned; /* modules that warned about a file they read, unique */
+	/* tr_module_state(): one block per module that asked, this scan */
+	struct tr_mod_state {
+		const tr_module *m;
+		void *p;
+		void (*free_fn)(void *);
+	} *mod_state;
+	size_t nmod_state;
 
 	char *tmpdir;       /* private temp dir or NULL */
 	int tmpdir_lock;    /* its flock()ed descriptor (owner mark), or -1 */
@@ -93,6 +101,12 @@ struct tr_ctx {
 	int report_written; /* tr_report_write() filled opts.output_dir */
 	char *evidence_path; /* PATH of the last tr_scan(), for the output checks */
 	struct tr_custody *custody; /* custody.c: what the report binds; NULL until used */
+	struct tr_timeline *timeline; /* timeline.c: records kept for timeline.csv, or NULL */
+	/* its destructor, and where tr_emit() hands every record: set by
+	 * tr_timeline_enable() (pointers, so that ctx.c and findings.c do not
+	 * depend on timeline.c, which depends on the temp files) */
+	void (*timeline_free)(struct tr_timeline *);
+	int (*record_sink)(tr_ctx *ctx, const tr_module *m, const tr_record *r);
 	/* signed packs (pack_trust.c) */
 	tr_strlist keyrings; /* --keyring folders, besides the shipped and the user's */
 	int allow_unsigned;  /* --allow-unsigned: unverified packs used, and said */
@@ -128,6 +142,24 @@ void tr_redact_inplace(const tr_ctx *ctx, char *s);
 char *tr_redact_dup(const tr_ctx *ctx, const char *s);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
+/* timeline.c: the records with a time, kept for timeline.csv when the
+ * scan writes an output folder (tr_emit calls tr_timeline_add through
+ * ctx->record_sink). After the
+ * scan: tr_timeline_sort() sorts them (time, then emission order) and
+ * returns how many; tr_timeline_row() reads row i of that order (fields:
+ * module, artifact, event, data; valid until the next call). */
+typedef struct tr_timeline tr_timeline;
+/* Makes tr_emit() keep records for timeline.csv (the pipeline calls it
+ * when the scan writes an output folder); drops what an earlier scan of
+ * ctx kept. */
+void tr_timeline_enable(tr_ctx *ctx);
+int tr_timeline_add(tr_ctx *ctx, const tr_module *m, const tr_record *r);
+size_t tr_timeline_sort(tr_ctx *ctx);
+int tr_timeline_row(tr_ctx *ctx, size_t i, double *t, const char *fields[4]);
+uint64_t tr_timeline_dropped(const tr_ctx *ctx);
+void tr_timeline_free(tr_timeline *tl);
+/* Frees every tr_module_state() block (ctx.c). */
+void tr_module_states_free(tr_ctx *ctx);
 void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);

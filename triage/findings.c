@@ -192,6 +192,8 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	 * also when none are loaded now. */
 	if ((rc = tr_custody_observe(ctx, m, r)) != TR_OK)
 		return rc;
+	if (ctx->record_sink && (rc = ctx->record_sink(ctx, m, r)) != TR_OK)
+		return rc;
 	if (!ctx->iocs)
 		return TR_OK;
 	for (size_t i = 0; i < r->nkv; i++) {

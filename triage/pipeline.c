@@ -115,12 +115,17 @@ int tr_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	return col->export_to(ctx, path, out_dir);
 }
 
+static void note_in(tr_strlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return;
+	(void)tr_strlist_add(l, name);
+}
+
 void tr_note_module(tr_ctx *ctx, const char *name)
 {
-	for (size_t i = 0; i < ctx->modules_run.n; i++)
-		if (strcmp(ctx->modules_run.v[i], name) == 0)
-			return;
-	(void)tr_strlist_add(&ctx->modules_run, name);
+	note_in(&ctx->modules_run, name);
 }
 
 /* Runs the modules that want f: with metadata set, only those flagged
@@ -145,10 +150,15 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 		 * something to read (a record or a finding): one that only
 		 * acts on another kind of evidence is not listed. */
 		uint64_t before = ctx->records + ctx->nfindings;
+		size_t warned = ctx->warnings.n;
 		if (!(m->flags & TR_MODULE_EVERY_FILE))
 			tr_note_module(ctx, m->name);
 		tr_clear_error(ctx);
 		rc = m->run(ctx, m, src, f);
+		/* the coverage section: an area whose modules only warned
+		 * could not be read */
+		if (ctx->warnings.n != warned || (rc != TR_OK && !tr_is_fatal(rc)))
+			note_in(&ctx->modules_warned, m->name);
 		if ((m->flags & TR_MODULE_EVERY_FILE) && ctx->records + ctx->nfindings != before)
 			tr_note_module(ctx, m->name);
 		if (tr_is_fatal(rc))
@@ -158,6 +168,29 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 			tr_warn(ctx, tr_file_display(f, name, sizeof name), "module %s: %s",
 			        m->name, tr_errmsg(ctx));
 		}
+	}
+	return TR_OK;
+}
+
+/* The modules' finish() hooks, once every file was seen, in list order. */
+static int finish_modules(tr_ctx *ctx)
+{
+	for (size_t i = 0; tr_modules[i]; i++) {
+		const tr_module *m = tr_modules[i];
+		uint64_t before = ctx->records + ctx->nfindings;
+		int rc;
+		if (!m->finish)
+			continue;
+		if ((rc = tr_check_interrupt(ctx)) != TR_OK)
+			return rc;
+		tr_clear_error(ctx);
+		rc = m->finish(ctx, m);
+		if (ctx->records + ctx->nfindings != before)
+			tr_note_module(ctx, m->name);
+		if (tr_is_fatal(rc))
+			return rc;
+		if (rc != TR_OK)
+			tr_warn(ctx, m->name, "module %s: %s", m->name, tr_errmsg(ctx));
 	}
 	return TR_OK;
 }
@@ -424,6 +457,15 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 
 	memset(&sh, 0, sizeof sh);
 	memset(&prog, 0, sizeof prog);
+	tr_module_states_free(ctx); /* a context scans afresh */
+	tr_strlist_free(&ctx->modules_warned);
+	if (ctx->opts.output_dir) {
+		tr_timeline_enable(ctx); /* every record with a time, for timeline.csv */
+	} else {
+		tr_timeline_free(ctx->timeline);
+		ctx->timeline = NULL;
+		ctx->record_sink = NULL;
+	}
 	free(ctx->evidence_path);
 	if (!(ctx->evidence_path = strdup(path)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
@@ -548,6 +590,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	for (size_t i = 0; rc == TR_OK && i < ndeferred; i++)
 		if ((rc = tr_check_interrupt(ctx)) == TR_OK)
 			rc = run_modules(ctx, &src, &deferred[i]->f, 0, NULL);
+	if (rc == TR_OK)
+		rc = finish_modules(ctx);
 out:
 	if (sh.q.v) {
 		queue_close(&sh.q);

@@ -96,6 +96,29 @@ int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
  * incomplete statement when ctx->incomplete has reasons. Malloc'ed. */
 char *tr_report_verdict_text(const tr_ctx *ctx);
 
+/* The coverage of the scan (docs/report-format.md, "coverage"): for each
+ * area of tr_coverage_areas, whether it was checked, could not be read,
+ * was not found in this evidence, or cannot be held by this kind of
+ * evidence (tr_coverage_gaps, by the "collector" information). */
+enum tr_cov_status {
+	TR_COV_CHECKED = 0,   /* a module of the area read its artifacts */
+	TR_COV_FAILED,        /* its modules ran but every one warned */
+	TR_COV_NOT_FOUND,     /* this kind can hold it; none of it was there */
+	TR_COV_NOT_CHECKABLE  /* this kind of evidence never holds it */
+};
+typedef struct tr_cov {
+	const tr_coverage_area *area;
+	enum tr_cov_status status;
+	const char *why; /* reason (static or from the table); NULL for checked */
+	int partial;     /* checked, but some of its modules warned */
+} tr_cov;
+/* Fills out (cap entries) in table order; returns the number of areas. */
+size_t tr_report_coverage(const tr_ctx *ctx, tr_cov *out, size_t cap);
+/* "checked", "failed", "not_found", "not_checkable". */
+const char *tr_cov_status_name(enum tr_cov_status s);
+/* A module of the area ran (1) / warned (1), by name. */
+int tr_report_module_ran(const tr_ctx *ctx, const char *name);
+
 /* One finding as its JSON object (docs/report-format.md). New reference;
  * NULL when out of memory. */
 json_t *tr_report_finding_json(const tr_finding *f);

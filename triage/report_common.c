@@ -387,3 +387,73 @@ int tr_json_push(json_t *a, json_t *v)
 	}
 	return json_array_append_new(a, v);
 }
+
+/* ------------------------------------------------------------ coverage */
+
+static int in_list(const tr_strlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int tr_report_module_ran(const tr_ctx *ctx, const char *name)
+{
+	return in_list(&ctx->modules_run, name);
+}
+
+const char *tr_cov_status_name(enum tr_cov_status s)
+{
+	switch (s) {
+	case TR_COV_CHECKED: return "checked";
+	case TR_COV_FAILED: return "failed";
+	case TR_COV_NOT_FOUND: return "not_found";
+	case TR_COV_NOT_CHECKABLE: return "not_checkable";
+	}
+	return "not_found";
+}
+
+size_t tr_report_coverage(const tr_ctx *ctx, tr_cov *out, size_t cap)
+{
+	const char *col = tr_get_info(ctx, "collector");
+	size_t n = 0;
+
+	for (const tr_coverage_area *a = tr_coverage_areas; a->name; a++, n++) {
+		tr_cov c = { a, TR_COV_NOT_FOUND,
+			     "none of its artifacts is in this evidence (the app or service "
+			     "was not used, or the copy left it out)",
+			     0 };
+		int ran = 0, clean = 0;
+		const tr_coverage_gap *g;
+
+		for (g = tr_coverage_gaps; col && g->collector; g++)
+			if (strcmp(g->collector, col) == 0 && strcmp(g->area, a->name) == 0)
+				break;
+		for (const char *const *m = a->modules; *m; m++) {
+			if (!in_list(&ctx->modules_run, *m))
+				continue;
+			ran = 1;
+			if (!in_list(&ctx->modules_warned, *m))
+				clean = 1;
+		}
+		if (col && g->collector) {
+			c.status = TR_COV_NOT_CHECKABLE;
+			c.why = g->why;
+		} else if (clean) {
+			c.status = TR_COV_CHECKED;
+			c.why = NULL;
+			for (const char *const *m = a->modules; *m; m++)
+				if (in_list(&ctx->modules_warned, *m))
+					c.partial = 1;
+			if (c.partial)
+				c.why = "some of its artifacts could not be read (see the warnings)";
+		} else if (ran) {
+			c.status = TR_COV_FAILED;
+			c.why = "its artifacts are there but could not be read (see the warnings)";
+		}
+		if (n < cap)
+			out[n] = c;
+	}
+	return n;
+}

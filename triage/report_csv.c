@@ -1,5 +1,6 @@
 /*
- * report_csv.c - timeline.csv: every finding, one row each, in time order
+ * report_csv.c - timeline.csv: every finding and every record with a time
+ * (kept by triage/timeline.c), one row each, in time order
  * (docs/report-format.md, "timeline.csv").
  *
  * RFC 4180 with CRLF line ends; fields are valid UTF-8 and neutralised
@@ -94,12 +95,83 @@ static int cmp_tl(const void *pa, const void *pb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
+/* A finding's record as "key=value | key=value", at most TR_TIMELINE_DATA
+ * bytes. */
+static void finding_data(const tr_finding *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->nrecord && n < cap - 1; i++) {
+		int w;
+		if (!f->record[i].value || !f->record[i].value[0])
+			continue;
+		w = snprintf(buf + n, cap - n, "%s%s=%s", n ? " | " : "", f->record[i].key,
+		             f->record[i].value);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	/* cut on a UTF-8 boundary when snprintf cut the last value */
+	if (n >= cap - 1) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80)
+			n--;
+		buf[n] = '\0';
+	}
+}
+
+static void finding_row(struct buf *b, const tr_finding *f)
+{
+	char tb[64], *art, data[TR_TIMELINE_DATA + 1];
+	size_t alen = strlen(f->area ? f->area : "") + strlen(f->relpath ? f->relpath : "") + 2;
+	tr_time_format(f->time, tb, sizeof tb);
+	art = malloc(alen);
+	if (!art) {
+		b->oom = 1;
+		return;
+	}
+	if (f->area && f->area[0])
+		snprintf(art, alen, "%s/%s", f->area, f->relpath ? f->relpath : "");
+	else
+		snprintf(art, alen, "%s", f->relpath ? f->relpath : "");
+	finding_data(f, data, sizeof data);
+	csv_field(b, tb, 0);
+	csv_field(b, tr_level_name(f->level), 0);
+	csv_field(b, f->module, 0);
+	csv_field(b, art, 0);
+	csv_field(b, f->event, 0);
+	csv_field(b, f->kind == TR_FIND_HEURISTIC ? NULL : f->ioc_type, 0);
+	csv_field(b, f->kind == TR_FIND_HEURISTIC ? NULL : f->ioc_value, 0);
+	csv_field(b, f->malware, 0);
+	csv_field(b, f->heuristic, 0);
+	csv_field(b, f->matched, 0);
+	csv_field(b, data, 1);
+	free(art);
+}
+
+/* A record row: no level, no indicator; its values in "data". */
+static void record_row(struct buf *b, double t, const char *const fld[4])
+{
+	char tb[64];
+	tr_time_format(t, tb, sizeof tb);
+	csv_field(b, tb, 0);
+	csv_field(b, "", 0);
+	csv_field(b, fld[0], 0);
+	csv_field(b, fld[1], 0);
+	csv_field(b, fld[2], 0);
+	for (int i = 0; i < 5; i++)
+		csv_field(b, "", 0);
+	csv_field(b, fld[3], 1);
+}
+
 int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 {
 	struct buf b = { 0 };
 	struct tl_ent *ord = NULL;
+	size_t nrec, k = 0, j = 0;
+	int rc = TR_OK;
 	static const char header[] = "time,level,module,artifact,event,indicator_type,"
-	                             "indicator_value,malware,heuristic,matched_value\r\n";
+	                             "indicator_value,malware,heuristic,matched_value,data\r\n";
 
 	*out = NULL;
 	*len = 0;
@@ -118,36 +190,41 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 	}
 	if (ctx->nfindings)
 		qsort(ord, ctx->nfindings, sizeof *ord, cmp_tl);
+	nrec = tr_timeline_sort(ctx);
 
 	buf_add(&b, header, sizeof header - 1);
-	for (size_t k = 0; k < ctx->nfindings; k++) {
-		const tr_finding *f = &ctx->findings[ord[k].idx];
-		char tb[64], *art;
-		size_t alen = strlen(f->area ? f->area : "") +
-		              strlen(f->relpath ? f->relpath : "") + 2;
-		tr_time_format(f->time, tb, sizeof tb);
-		art = malloc(alen);
-		if (!art) {
-			b.oom = 1;
-			break;
+	/* Merge: findings and records by time; at the same time a finding
+	 * comes first; findings without a time last. */
+	double rt = 0;
+	const char *fld[4] = { "", "", "", "" };
+	size_t loaded = (size_t)-1;
+	while (!b.oom && rc == TR_OK && (k < ctx->nfindings || j < nrec)) {
+		if (j < nrec && loaded != j) {
+			if ((rc = tr_timeline_row(ctx, j, &rt, fld)) != TR_OK) {
+				if (tr_is_fatal(rc))
+					break;
+				/* records that cannot be read back are left out;
+				 * the findings are all written */
+				rc = TR_OK;
+				nrec = j;
+				continue;
+			}
+			loaded = j;
 		}
-		if (f->area && f->area[0])
-			snprintf(art, alen, "%s/%s", f->area, f->relpath ? f->relpath : "");
-		else
-			snprintf(art, alen, "%s", f->relpath ? f->relpath : "");
-		csv_field(&b, tb, 0);
-		csv_field(&b, tr_level_name(f->level), 0);
-		csv_field(&b, f->module, 0);
-		csv_field(&b, art, 0);
-		csv_field(&b, f->event, 0);
-		csv_field(&b, f->kind == TR_FIND_HEURISTIC ? NULL : f->ioc_type, 0);
-		csv_field(&b, f->kind == TR_FIND_HEURISTIC ? NULL : f->ioc_value, 0);
-		csv_field(&b, f->malware, 0);
-		csv_field(&b, f->heuristic, 0);
-		csv_field(&b, f->matched, 1);
-		free(art);
+		if (k < ctx->nfindings &&
+		    (j == nrec || (TR_HAS_TIME(ord[k].time) && ord[k].time <= rt))) {
+			finding_row(&b, &ctx->findings[ord[k].idx]);
+			k++;
+		} else {
+			record_row(&b, rt, fld);
+			j++;
+		}
 	}
 	free(ord);
+	if (rc != TR_OK) {
+		free(b.p);
+		return rc;
+	}
 	if (b.oom) {
 		free(b.p);
 		return tr_set_error(ctx, TR_ENOMEM, "timeline.csv: out of memory");

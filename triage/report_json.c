@@ -181,6 +181,37 @@ static json_t *summary_json(const tr_ctx *ctx)
 	return o;
 }
 
+/* "coverage": what this kind of evidence let the scan check. */
+static json_t *coverage_json(const tr_ctx *ctx)
+{
+	tr_cov cov[32];
+	size_t n = tr_report_coverage(ctx, cov, sizeof cov / sizeof cov[0]);
+	json_t *o = json_object(), *a = json_array();
+	int bad = 0;
+
+	if (n > sizeof cov / sizeof cov[0])
+		n = sizeof cov / sizeof cov[0];
+	for (size_t i = 0; a && !bad && i < n; i++) {
+		json_t *e = json_object(), *mods = json_array();
+		for (const char *const *m = cov[i].area->modules; mods && !bad && *m; m++)
+			if (tr_report_module_ran(ctx, *m))
+				bad |= tr_json_push(mods, tr_json_str(*m));
+		bad |= tr_json_set(e, "area", tr_json_str(cov[i].area->name));
+		bad |= tr_json_set(e, "label", tr_json_str(cov[i].area->label));
+		bad |= tr_json_set(e, "status", tr_json_str(tr_cov_status_name(cov[i].status)));
+		bad |= tr_json_set(e, "why", cov[i].why ? tr_json_str(cov[i].why) : json_null());
+		bad |= tr_json_set(e, "modules", mods);
+		bad |= tr_json_push(a, e);
+	}
+	bad |= tr_json_set(o, "collector", tr_json_str(tr_get_info(ctx, "collector")));
+	bad |= tr_json_set(o, "areas", a);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *statistics_json(const tr_ctx *ctx)
 {
 	json_t *o = json_object();
@@ -307,6 +338,7 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	bad |= tr_json_set(o, "incomplete", json_boolean(ctx->incomplete.n > 0));
 	bad |= tr_json_set(o, "incomplete_reasons", jstrlist(&ctx->incomplete));
 	bad |= tr_json_set(o, "summary", summary_json(ctx));
+	bad |= tr_json_set(o, "coverage", coverage_json(ctx));
 	for (size_t i = 0; fa && !bad && i < ctx->nfindings; i++)
 		bad |= tr_json_push(fa, tr_report_finding_json(&ctx->findings[i]));
 	bad |= tr_json_set(o, "findings", fa);

@@ -79,6 +79,39 @@ static void write_header(tr_ctx *ctx, FILE *out)
 	}
 }
 
+/* What the scan could check (report.json "coverage" has the details), so
+ * that "nothing found" is never read as "clean" where nothing could be
+ * looked at. */
+static void write_coverage(const tr_ctx *ctx, FILE *out)
+{
+	static const char *const head[] = { "Checked: ", "Could not be read: ",
+		                            "Not in this evidence: ",
+		                            "Not checkable with this kind of evidence: " };
+	tr_cov cov[32];
+	size_t n = tr_report_coverage(ctx, cov, sizeof cov / sizeof cov[0]);
+
+	if (n > sizeof cov / sizeof cov[0])
+		n = sizeof cov / sizeof cov[0];
+	if (!tr_get_info(ctx, "collector"))
+		return; /* no scan (a report of nothing) */
+	for (int s = TR_COV_CHECKED; s <= TR_COV_NOT_CHECKABLE; s++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if ((int)cov[i].status != s)
+				continue;
+			fputs(k++ ? (s == TR_COV_NOT_CHECKABLE ? "; " : ", ") : head[s], out);
+			fputs(cov[i].area->name, out);
+			if (s == TR_COV_NOT_CHECKABLE && cov[i].why) {
+				fputs(" (", out);
+				tr_report_term_str(out, cov[i].why, TR_REPORT_TERM_VALUE_CHARS);
+				fputc(')', out);
+			}
+		}
+		if (k)
+			fputs(".\n", out);
+	}
+}
+
 static int write_verdict(tr_ctx *ctx, FILE *out)
 {
 	const char *s[3];
@@ -94,6 +127,7 @@ static int write_verdict(tr_ctx *ctx, FILE *out)
 	if (s[2])
 		fprintf(out, "%s\n", s[2]);
 	free(own);
+	write_coverage(ctx, out);
 	if (ctx->incomplete.n) {
 		fprintf(out, "Why the scan is incomplete (%zu):\n", ctx->incomplete.n);
 		for (size_t i = 0; i < ctx->incomplete.n; i++) {

@@ -89,4 +89,15 @@
 #define TR_DEFAULT_MAX_WAL_BYTES (1ull * 1024 * 1024 * 1024)
 #define TR_DEFAULT_MAX_TEMP_BYTES (32ull * 1024 * 1024 * 1024)
 
+/* timeline.csv (triage/timeline.c): the records with a time kept for it,
+ * spooled to a private file (counted against max_temp_bytes), at most
+ * this many rows and bytes; the record's fields are cut at
+ * TR_TIMELINE_FIELD bytes (its "data" summary at TR_TIMELINE_DATA). Beyond,
+ * records are left out of timeline.csv with a warning (the checks saw them
+ * all). The sort index takes 16 bytes per row in memory. */
+#define TR_MAX_TIMELINE_ROWS 2000000u
+#define TR_MAX_TIMELINE_BYTES (256u * 1024 * 1024)
+#define TR_TIMELINE_FIELD 1024u
+#define TR_TIMELINE_DATA 2048u
+
 #endif

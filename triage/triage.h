@@ -579,7 +579,23 @@ struct tr_module {
 	 * (tr_warn) and returns TR_OK; only TR_ENOMEM/TR_EINTERNAL abort. */
 	int (*run)(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f);
 	unsigned flags; /* TR_MODULE_* */
+	/* Optional (NULL: none): called once per scan after every file was
+	 * listed and every module ran on the files it wanted, in module list
+	 * order, for checks that need the whole evidence (a name recorded
+	 * in one file looked up in the listing of all). It reads what run()
+	 * kept in tr_module_state(); same error contract as run(). Not
+	 * called when the scan stopped on a fatal error. */
+	int (*finish)(tr_ctx *ctx, const tr_module *m);
 };
+
+/* The per-scan state of module m (what finish() needs): the block the
+ * first call makes (size bytes, zeroed), the same block on later calls
+ * (size is then ignored). free_fn (NULL: plain free) releases it with the
+ * context. The module bounds what it keeps there and says so. NULL when
+ * out of memory. Main thread only (modules run there). */
+void *tr_module_state(tr_ctx *ctx, const tr_module *m, size_t size, void (*free_fn)(void *));
+/* The state of m if some call made it, else NULL (nothing is made). */
+void *tr_module_state_peek(const tr_ctx *ctx, const tr_module *m);
 
 /* The module reads only the tr_file's metadata, never the data: it runs
  * while the files are listed. Other modules run once the listing is done,
@@ -647,6 +663,22 @@ const char *tr_yara_disabled_get(const tr_yara *y, size_t i);
 
 extern const tr_collector *const tr_collectors[]; /* NULL-terminated, cheapest first */
 extern const tr_module *const tr_modules[];       /* NULL-terminated */
+
+/* Coverage (collectors/coverage.c; the report's "coverage" section,
+ * docs/report-format.md): the areas a scan can check, the modules that
+ * read each, and the areas a kind of evidence never holds. */
+typedef struct tr_coverage_area {
+	const char *name;           /* "messages"; NULL ends the table */
+	const char *label;          /* "messages (SMS, iMessage, WhatsApp)" */
+	const char *const *modules; /* the modules that read it, NULL-terminated */
+} tr_coverage_area;
+typedef struct tr_coverage_gap {
+	const char *collector; /* collector name ("collector" info); NULL ends */
+	const char *area;      /* tr_coverage_area.name */
+	const char *why;       /* a sentence part: "a sysdiagnose holds no messages" */
+} tr_coverage_gap;
+extern const tr_coverage_area tr_coverage_areas[];
+extern const tr_coverage_gap tr_coverage_gaps[];
 
 /* Context accessors for the pipeline and plug-ins. */
 tr_iocs *tr_ctx_iocs(tr_ctx *ctx); /* NULL when nothing is loaded (= empty) */

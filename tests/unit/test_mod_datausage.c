@@ -82,7 +82,7 @@ static void test_datausage_infected(void **state)
 	fx_free(x);
 }
 
-/* Newer schema without the Wi-Fi columns, netusage path, clean data. */
+/* Newer schema without the Wi-Fi columns, a dump's path, clean data. */
 static void test_datausage_clean(void **state)
 {
 	fx *x = fx_new(1);
@@ -99,9 +99,10 @@ static void test_datausage_clean(void **state)
 	         " 'AAAA/com.example.weather'), (2, %.3f, %.3f, NULL, 'nsurlsessiond');"
 	         "INSERT INTO ZLIVEUSAGE VALUES (1, 1, %.3f, 1, 2), (2, 2, %.3f, 3, 4);",
 	         t, t, t, t, t, t);
-	make_db(x, "private/var/networkd/db/netusage.sqlite", sql);
-	assert_int_equal(
-	        run(x, &tr_module_datausage, "", "private/var/networkd/db/netusage.sqlite"), TR_OK);
+	make_db(x, "private/var/wireless/Library/Databases/DataUsage.sqlite", sql);
+	assert_int_equal(run(x, &tr_module_datausage, "",
+	                     "private/var/wireless/Library/Databases/DataUsage.sqlite"),
+	                 TR_OK);
 	expect_count(x->ctx, 0);
 	assert_int_equal(x->ctx->warnings.n, 0);
 	fx_free(x);

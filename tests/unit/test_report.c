@@ -221,7 +221,7 @@ static void test_files_and_json(void **state)
 	int rc;
 	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
 		                           "verdict_text", "incomplete", "incomplete_reasons",
-		                           "summary",      "findings",   "warnings",
+		                           "summary",      "coverage",   "findings",   "warnings",
 		                           "notes",        "statistics", "indicators",
 		                           "rule_packs",   "custody" };
 
@@ -436,7 +436,7 @@ static void test_timeline(void **state)
 	assert_int_equal(strlen(csv), len);
 
 	l1 = strstr(csv, "time,level,module,artifact,event,indicator_type,indicator_value,"
-	                 "malware,heuristic,matched_value\r\n");
+	                 "malware,heuristic,matched_value,data\r\n");
 	assert_ptr_equal(l1, csv);
 	l2 = strstr(csv, "1970-01-01T00:01:40Z,");
 	l3 = strstr(csv, "1970-01-01T00:03:20Z,");
@@ -449,15 +449,124 @@ static void test_timeline(void **state)
 	assert_true(l2 < l3 && l3 < l4 && l4 < l5);
 	/* RFC 4180 quoting; formula neutralisation inside the quotes */
 	assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x\"\")\","));
-	assert_non_null(strstr(csv, ",\"a,b \"\"quoted\"\"\r\nnext\"\r\n"));
-	assert_non_null(strstr(csv, ",'-cmd,'+Mal,,'@SUM(A1)\r\n"));
+	assert_non_null(strstr(csv, ",\"a,b \"\"quoted\"\"\r\nnext\","));
+	assert_non_null(strstr(csv, ",'-cmd,'+Mal,,'@SUM(A1),f=@SUM(A1) | f=second value\r\n"));
 	/* terminal controls from the evidence are escaped, never raw */
 	assert_non_null(strstr(csv, "ctl\\x1b[31m\\x07\\x7f"));
 	assert_null(strchr(csv, '\x1b'));
 	assert_null(strchr(csv, '\x07'));
-	assert_non_null(strstr(csv, ",medium,m,D/late,sms,,,,h_late,\r\n"));
+	assert_non_null(strstr(csv, ",medium,m,D/late,sms,,,,h_late,,k=v\r\n"));
 	free(csv);
 	tr_ctx_destroy(ctx);
+}
+
+/* Records with a time are in the timeline too (with an output folder),
+ * merged with the findings by time, in emission order at the same time;
+ * records without a time are not; personal values hidden unless asked. */
+static void emit_at(tr_ctx *ctx, const tr_file *f, double t, const char *event, const char *url)
+{
+	static const tr_module mod = { .name = "mod" };
+	tr_kv kv[2] = { { "url", url, TR_M_URL }, { "n", event, TR_M_NONE } };
+	tr_record r = { .file = f, .time = t, .event = event, .kv = kv, .nkv = 2 };
+	assert_int_equal(tr_emit(ctx, &mod, &r), TR_OK);
+}
+
+static int has_warning_text(const tr_ctx *ctx, const char *needle)
+{
+	for (size_t i = 0; i < ctx->warnings.n; i++)
+		if (strstr(ctx->warnings.v[i], needle))
+			return 1;
+	return 0;
+}
+
+static char *timeline_of(int personal, int output)
+{
+	tr_ctx *ctx = NULL;
+	tr_file f;
+	char *csv;
+	size_t len;
+
+	memset(&f, 0, sizeof f);
+	f.device_path = "/private/var/x.db";
+	f.area = "D";
+	f.relpath = "r/x.db";
+	f.type = TR_FT_REG;
+	f.mtime = f.ctime = f.btime = TR_NOTIME;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	if (output) {
+		ctx->opts.output_dir = "/nonexistent-output-not-written";
+		tr_timeline_enable(ctx); /* as tr_scan() does with an output folder */
+	}
+	tr_set_include_personal_data(ctx, personal);
+	emit_at(ctx, &f, 300.0, "late", "https://late.example/");
+	emit_at(ctx, &f, 100.0, "early", "https://secret.example/path");
+	emit_at(ctx, &f, TR_NOTIME, "untimed", "https://untimed.example/");
+	emit_at(ctx, &f, 200.0, "tie_a", "https://a.example/");
+	emit_at(ctx, &f, 200.0, "tie_b", "https://b.example/");
+	add_heuristic(ctx, TR_LEVEL_MEDIUM, "m", "D", "finding", 200.0, "h_tie", "k", "v");
+	tr_findings_sort(ctx);
+	assert_int_equal(tr_report_timeline_csv(ctx, &csv, &len), TR_OK);
+	tr_ctx_destroy(ctx);
+	return csv;
+}
+
+static void test_timeline_records(void **state)
+{
+	char *csv = timeline_of(0, 1);
+	const char *e, *h, *a, *b, *l;
+
+	(void)state;
+	e = strstr(csv, "1970-01-01T00:01:40Z,,mod,D/r/x.db,early,,,,,,url=[personal] | n=early\r\n");
+	h = strstr(csv, "1970-01-01T00:03:20Z,medium,m,D/finding,");
+	a = strstr(csv, "1970-01-01T00:03:20Z,,mod,D/r/x.db,tie_a,");
+	b = strstr(csv, "1970-01-01T00:03:20Z,,mod,D/r/x.db,tie_b,");
+	l = strstr(csv, "1970-01-01T00:05:00Z,,mod,D/r/x.db,late,");
+	assert_non_null(e);
+	assert_non_null(h);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(l);
+	assert_true(e < h && h < a && a < b && b < l);
+	assert_null(strstr(csv, "untimed"));
+	assert_null(strstr(csv, "secret.example"));
+	free(csv);
+
+	csv = timeline_of(1, 1);
+	assert_non_null(strstr(csv, ",early,,,,,,url=https://secret.example/path | n=early\r\n"));
+	free(csv);
+
+	/* temporary space used up (--max-temp-size): the records are left
+	 * out with a warning, the findings are all there */
+	{
+		tr_ctx *ctx = NULL;
+		tr_file f;
+		size_t len;
+
+		memset(&f, 0, sizeof f);
+		f.relpath = "x.db";
+		f.area = "";
+		f.mtime = f.ctime = f.btime = TR_NOTIME;
+		assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+		ctx->opts.output_dir = "/nonexistent-output-not-written";
+		ctx->opts.max_temp_bytes = 1024;
+		tr_timeline_enable(ctx);
+		for (int i = 0; i < 2000; i++)
+			emit_at(ctx, &f, 1000.0 + i, "many", "https://x.example/");
+		add_heuristic(ctx, TR_LEVEL_MEDIUM, "m", "D", "finding", 5.0, "h_kept", "k", "v");
+		tr_findings_sort(ctx);
+		assert_int_equal(tr_report_timeline_csv(ctx, &csv, &len), TR_OK);
+		assert_non_null(strstr(csv, "h_kept"));
+		assert_null(strstr(csv, ",many,"));
+		assert_true(has_warning_text(ctx, "timeline.csv"));
+		free(csv);
+		tr_ctx_destroy(ctx);
+	}
+
+	/* no output folder: nothing kept (plain scans pay nothing) */
+	csv = timeline_of(0, 0);
+	assert_null(strstr(csv, "early"));
+	assert_non_null(strstr(csv, "h_tie"));
+	free(csv);
 }
 
 static int utf8_valid(const char *s)
@@ -955,7 +1064,7 @@ static void test_empty_clean(void **state)
 	p = path_join(out, "timeline.csv");
 	s = read_whole(p, NULL);
 	assert_string_equal(s, "time,level,module,artifact,event,indicator_type,indicator_value,"
-	                       "malware,heuristic,matched_value\r\n");
+	                       "malware,heuristic,matched_value,data\r\n");
 	free(s);
 	free(p);
 	tr_ctx_destroy(ctx);
@@ -1132,6 +1241,7 @@ int main(void)
 		cmocka_unit_test(test_files_and_json),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_timeline_records),
 		cmocka_unit_test(test_hostile_strings),
 		cmocka_unit_test(test_output_dir_is_file),
 		cmocka_unit_test(test_output_check),

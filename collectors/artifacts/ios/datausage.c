@@ -1,239 +1,24 @@
 /*
- * datausage.c - per-process network usage of iOS (DataUsage.sqlite in
- * backups, netusage.sqlite on file-system dumps).
- *
- * Format: ios-backup-format.md §5.6 and §5.7 (Core Data tables ZPROCESS
- * and ZLIVEUSAGE, ZLIVEUSAGE.ZHASPROCESS -> ZPROCESS.Z_PK, Mac-absolute
- * times); checks after spyware-traces.md §1.3 and MVT's net_base.
- *
- * Records: "process" per ZPROCESS row with a name: process (process name;
- * the matcher compares the basename of "<UUID>/com.apple.x" forms), bundle
- * (app id), wwan_in/wwan_out/wifi_in/wifi_out totals from ZLIVEUSAGE when
- * present, last_seen; time = ZFIRSTTIMESTAMP.
- * Heuristics:
- *  - manipulated_process_record (high): ZLIVEUSAGE rows pointing at a
- *    ZPROCESS key that does not exist (one finding per missing key);
- *  - deleted_process_record (info: a lead, not counted in the verdict, since iOS may prune rows): a hole in the ZPROCESS.Z_PK sequence
- *    between its smallest and largest key (one finding per hole).
- *
- * Invariants: rows are streamed in key order; at most DU_MAX_GAPS gap
- * findings per database (a hostile key sequence cannot flood the report).
+ * datausage.c - per-process network usage of iOS in DataUsage.sqlite
+ * (backups: WirelessDomain; dumps: /private/var/wireless/...). The scan,
+ * its records and heuristics are netbase.c's (shared with netusage.c).
  */
-#include <stdio.h>
-
-#include "collectors/artifacts/ios/ios_paths.h"
-#include "collectors/artifacts/modlib.h"
-
-#define DU_MAX_GAPS 1000
+#include "collectors/artifacts/ios/netbase.h"
 
 static const tr_want datausage_wants[] = {
 	{ "/private/var/wireless/Library/Databases/DataUsage.sqlite", NULL },
-	{ "/private/var/networkd/netusage.sqlite", NULL },
-	{ "/private/var/networkd/db/netusage.sqlite", NULL },
 	{ NULL, NULL },
 };
 
-static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_int64 prev,
-                       const char *prev_name, double prev_time, sqlite3_int64 next)
-{
-	char first[32], last[32], count[32], expl[768];
-	tr_kv kv[4];
-	size_t nkv = 0;
-	tr_record rec;
-	uint64_t missing = (uint64_t)next - (uint64_t)prev - 1; /* next > prev + 1 */
-
-	snprintf(first, sizeof first, "%lld", (long long)(prev + 1));
-	snprintf(last, sizeof last, "%lld", (long long)(next - 1));
-	snprintf(count, sizeof count, "%llu", (unsigned long long)missing);
-	if (missing == 1)
-		snprintf(expl, sizeof expl,
-		         "Process record %s is missing from the network usage database (after "
-		         "\"%.200s\"); records are numbered in order, so it was deleted, which "
-		         "some spyware does to hide its traffic.",
-		         first, prev_name ? prev_name : "?");
-	else
-		snprintf(expl, sizeof expl,
-		         "Process records %s to %s (%s) are missing from the network usage "
-		         "database (after \"%.200s\"); records are numbered in order, so they "
-		         "were deleted, which some spyware does to hide its traffic.",
-		         first, last, count, prev_name ? prev_name : "?");
-	trm_kv(kv, &nkv, 4, "missing_first", first, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 4, "missing_last", last, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 4, "missing_count", count, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 4, "previous_process", prev_name, TR_M_NONE, 0);
-	rec = (tr_record){ .file = f, .time = prev_time, .event = "process", .kv = kv, .nkv = nkv };
-	return tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_INFO, "deleted_process_record", expl);
-}
-
-static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                          const char *disp)
-{
-	static const char *const usage_cols[] = { "ZWWANIN", "ZWWANOUT", "ZWIFIIN", "ZWIFIOUT" };
-	static const char *const usage_keys[] = { "wwan_in", "wwan_out", "wifi_in", "wifi_out" };
-	char sql[1024], sums[4][40], prev_name[256] = "";
-	int usage = tr_sqlite_has_table(db, "ZLIVEUSAGE") &&
-	            tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZHASPROCESS");
-	sqlite3_stmt *st = NULL;
-	sqlite3_int64 prev = 0;
-	double prev_time = TR_NOTIME;
-	int have_prev = 0, rc = TR_OK, r;
-	unsigned gaps = 0;
-	uint64_t rows = 0;
-
-	for (int i = 0; i < 4; i++) {
-		int has = usage && tr_sqlite_has_column(db, "ZLIVEUSAGE", usage_cols[i]);
-		snprintf(sums[i], sizeof sums[i], has ? "SUM(%s)" : "NULL", usage_cols[i]);
-	}
-	if (usage)
-		snprintf(sql, sizeof sql,
-		         "SELECT p.Z_PK, %s, %s, %s, %s, u.a, u.b, u.c, u.d FROM ZPROCESS p "
-		         "LEFT JOIN (SELECT ZHASPROCESS AS pk, %s AS a, %s AS b, %s AS c, %s AS d "
-		         "FROM ZLIVEUSAGE GROUP BY ZHASPROCESS) u ON u.pk = p.Z_PK "
-		         "ORDER BY p.Z_PK",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZPROCNAME") ? "p.ZPROCNAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME"
-		                                                             : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP")
-		                 ? "p.ZFIRSTTIMESTAMP"
-		                 : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP"
-		                                                            : "NULL",
-		         sums[0], sums[1], sums[2], sums[3]);
-	else
-		snprintf(sql, sizeof sql,
-		         "SELECT p.Z_PK, %s, %s, %s, %s, NULL, NULL, NULL, NULL FROM ZPROCESS p "
-		         "ORDER BY p.Z_PK",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZPROCNAME") ? "p.ZPROCNAME" : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ? "p.ZBUNDLENAME"
-		                                                             : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP")
-		                 ? "p.ZFIRSTTIMESTAMP"
-		                 : "NULL",
-		         tr_sqlite_has_column(db, "ZPROCESS", "ZTIMESTAMP") ? "p.ZTIMESTAMP"
-		                                                            : "NULL");
-	if (trm_prepare(ctx, db, disp, "ZPROCESS", sql, &st))
-		return TR_OK;
-
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "ZPROCESS", &rows)) == 1) {
-		sqlite3_int64 pk;
-		const char *name = trm_nonempty(st, 1);
-		double t = trm_mac_time(st, 3), last = trm_mac_time(st, 4);
-		char lastbuf[40], nums[4][32];
-		tr_kv kv[7];
-		size_t nkv = 0;
-
-		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
-			continue;
-		pk = sqlite3_column_int64(st, 0);
-		/* Unsigned difference: a hostile Z_PK column (no INTEGER PRIMARY
-		 * KEY) may hold duplicates and extreme values. */
-		if (have_prev && pk > prev && (uint64_t)pk - (uint64_t)prev > 1) {
-			if (gaps < DU_MAX_GAPS)
-				rc = gap_finding(ctx, m, f, prev, prev_name[0] ? prev_name : NULL,
-				                 prev_time, pk);
-			else if (gaps == DU_MAX_GAPS)
-				tr_warn(ctx, disp,
-				        "more than %d gaps in ZPROCESS keys; not all "
-				        "reported",
-				        DU_MAX_GAPS);
-			gaps++;
-			if (rc != TR_OK)
-				break;
-		}
-		have_prev = 1;
-		prev = pk;
-		prev_time = t;
-		snprintf(prev_name, sizeof prev_name, "%s", name ? name : "");
-
-		if (!name)
-			continue; /* nothing to match (MVT skips these too) */
-		trm_kv(kv, &nkv, 7, "process", name, TR_M_PROCESS, 0);
-		trm_kv(kv, &nkv, 7, "bundle", trm_nonempty(st, 2), TR_M_APP_ID, 0);
-		for (int i = 0; i < 4; i++)
-			trm_kv(kv, &nkv, 7, usage_keys[i],
-			       trm_num(st, 5 + i, nums[i], sizeof nums[i]), TR_M_NONE, 0);
-		if (TR_HAS_TIME(last))
-			trm_kv(kv, &nkv, 7, "last_seen",
-			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, t, "process", kv, nkv);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int scan_orphans(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                        const char *disp)
-{
-	char sql[512];
-	int has_ts = tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZTIMESTAMP");
-	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	int rc = TR_OK, r;
-
-	if (!tr_sqlite_has_table(db, "ZLIVEUSAGE") ||
-	    !tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZHASPROCESS"))
-		return TR_OK;
-	snprintf(sql, sizeof sql,
-	         "SELECT l.ZHASPROCESS, %s, %s, COUNT(*) FROM ZLIVEUSAGE l "
-	         "WHERE l.ZHASPROCESS IS NOT NULL AND NOT EXISTS "
-	         "(SELECT 1 FROM ZPROCESS p WHERE p.Z_PK = l.ZHASPROCESS) "
-	         "GROUP BY l.ZHASPROCESS ORDER BY l.ZHASPROCESS",
-	         has_ts ? "MIN(l.ZTIMESTAMP)" : "NULL", has_ts ? "MAX(l.ZTIMESTAMP)" : "NULL");
-	if (trm_prepare(ctx, db, disp, "ZLIVEUSAGE", sql, &st))
-		return TR_OK;
-	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "ZLIVEUSAGE", &rows)) == 1) {
-		char id[32], count[32], lastbuf[40], expl[512];
-		double t = trm_mac_time(st, 1), last = trm_mac_time(st, 2);
-		tr_kv kv[3];
-		size_t nkv = 0;
-		tr_record rec;
-
-		trm_num(st, 0, id, sizeof id);
-		trm_num(st, 3, count, sizeof count);
-		trm_kv(kv, &nkv, 3, "missing_process_id", id, TR_M_NONE, 0);
-		trm_kv(kv, &nkv, 3, "usage_rows", count, TR_M_NONE, 0);
-		if (TR_HAS_TIME(last))
-			trm_kv(kv, &nkv, 3, "last_seen",
-			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
-		snprintf(expl, sizeof expl,
-		         "Network usage was recorded for process record %s, but that process "
-		         "record is gone: later Pegasus versions deleted their process entries "
-		         "and left the usage rows behind.",
-		         id);
-		rec = (tr_record){
-			.file = f, .time = t, .event = "live_usage", .kv = kv, .nkv = nkv
-		};
-		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_HIGH,
-		                      "manipulated_process_record", expl);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                   const char *disp)
-{
-	int rc;
-
-	if (!tr_sqlite_has_column(db, "ZPROCESS", "Z_PK")) {
-		tr_warn(ctx, disp, "no ZPROCESS table; not a network usage database");
-		return TR_OK;
-	}
-	rc = scan_processes(ctx, m, f, db, disp);
-	if (rc == TR_OK)
-		rc = scan_orphans(ctx, m, f, db, disp);
-	return rc;
-}
-
 static int datausage_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	return trm_run_db(ctx, m, src, f, NULL, NULL, scan_db);
+	return trm_run_db(ctx, m, src, f, NULL, NULL, ios_netbase_scan);
 }
 
 const tr_module tr_module_datausage = {
 	.name = "datausage",
-	.description = "Per-process network usage (DataUsage.sqlite, netusage.sqlite): process "
-	               "names, deleted and manipulated process records",
+	.description = "Per-process network usage (DataUsage.sqlite): process names, deleted and "
+	               "manipulated process records",
 	.wants = datausage_wants,
 	.run = datausage_run,
 };
