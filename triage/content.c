@@ -512,8 +512,12 @@ static void read_failed(struct stream *st)
 	if (st->budget && st->budget->exhausted)
 		return;
 	display(st->f, name, sizeof name);
+	/* A reader of a streamed collector reports its error (and why the
+	 * archive ended) in the scan's context, not in this worker's. */
 	tr_incomplete(st->w->ctx, name, "read error, content not fully checked: %s",
-	              tr_errmsg(st->w->ctx));
+	              st->w->ctx->err != TR_OK
+	                      ? tr_errmsg(st->w->ctx)
+	                      : "the archive holding it could not be read on (see its warning)");
 }
 
 /* The tee: libarchive reads the container through it. */

@@ -24,8 +24,10 @@
  *    finish() hook: a streamed dump may list the database before the
  *    binaries), by file name, a 16-character name also as a prefix (names
  *    may be cut to 16 characters). Only when the dump holds the system
- *    folders (/usr, /System): a dump of /private alone has none of the
- *    daemons' binaries, and that is said in a note instead.
+ *    folders with programs in them (FS_SYSTEM_PROGRAMS files without an
+ *    extension under /usr or /System): a dump of /private alone (maybe
+ *    with SystemVersion.plist) has none of the daemons' binaries, and
+ *    that is said in a note instead.
  *
  * Bounds: the file names are kept as 64-bit hashes in an open-addressing
  * set of at most FS_MAX_NAMES entries (64 MiB); beyond it the check is not
@@ -45,6 +47,9 @@
 #include "collectors/artifacts/ios/filesystem.h"
 #include "collectors/artifacts/modlib.h"
 
+/* Programs under /usr or /System that show the system folders were dumped
+ * (an iOS system volume holds hundreds). */
+#define FS_SYSTEM_PROGRAMS 20u
 #define FS_MAX_NAMES (1u << 23) /* slots; the set is full at half */
 #define FS_MAX_PROCS 4096
 #define FS_TRUNC_LEN 16 /* XNU MAXCOMLEN: process names cut to 16 bytes */
@@ -60,6 +65,7 @@ struct fs_state {
 	uint64_t *slot; /* 0 = empty */
 	size_t cap, n;
 	int names_cut, system_seen;
+	unsigned system_programs;    /* extension-less files under /usr, /System */
 	char prev_dir[PATH_MAX + 2]; /* folder of the previous entry, with its '/' */
 	struct fs_proc *procs;
 	size_t nprocs, capprocs;
@@ -231,8 +237,12 @@ static int filesystem_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
 	base = strrchr(p, '/') + 1;
 	dlen = (size_t)(base - p); /* the folder, with its trailing '/' */
 
+	/* The system folders count as present when they hold programs: a few
+	 * files there (SystemVersion.plist, which dumps of /private often
+	 * carry) do not make the daemons' binaries checkable. */
 	if (!s->system_seen && f->type == TR_FT_REG &&
-	    (strncmp(p, "/usr/", 5) == 0 || strncmp(p, "/System/", 8) == 0))
+	    (strncmp(p, "/usr/", 5) == 0 || strncmp(p, "/System/", 8) == 0) &&
+	    !strchr(strrchr(p, '/') + 1, '.') && ++s->system_programs >= FS_SYSTEM_PROGRAMS)
 		s->system_seen = 1;
 
 	/* The folders not seen with the previous entry: from the first
@@ -352,7 +362,7 @@ static int filesystem_finish(tr_ctx *ctx, const tr_module *m)
 		return TR_OK;
 	if (!s->system_seen) {
 		tr_note(ctx,
-		        "The dump holds no system folders (/usr, /System): whether the "
+		        "The dump holds no system programs (/usr, /System): whether the "
 		        "binaries of the %zu processes without a bundle id in the network usage "
 		        "databases exist was not checked.",
 		        s->nprocs);
