@@ -43,6 +43,7 @@ TR_MODULE(whatsapp)
 TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
+TR_MODULE(global_preferences)
 
 /* Android */
 TR_MODULE(fs_times)
