@@ -429,8 +429,13 @@ enum tr_match {
 	TR_M_HASH,         /* hex digest; kind by length (32/40/64) */
 	TR_M_CERT,         /* certificate hash */
 	TR_M_PROFILE_ID,   /* configuration profile UUID or identifier */
-	TR_M_PROPERTY      /* system property name */
+	TR_M_PROPERTY,     /* system property name */
+	TR_M_PROCESS_FULL  /* a process name known in full, never cut by the
+	                       kernel (an app's bundle id): compared exactly,
+	                       without the 15/16-character prefix rule */
 };
+/* The last match kind (loops over every kind). */
+#define TR_M_LAST TR_M_PROCESS_FULL
 
 /* Indicator types, as loaded from STIX2 patterns. */
 enum tr_ioc_type {
