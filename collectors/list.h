@@ -44,6 +44,9 @@ TR_MODULE(shortcuts)
 TR_MODULE(cache_db)
 TR_MODULE(calendar)
 TR_MODULE(global_preferences)
+TR_MODULE(calls)
+TR_MODULE(contacts)
+TR_MODULE(interactionc)
 
 /* Android */
 TR_MODULE(fs_times)
