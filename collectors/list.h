@@ -47,6 +47,7 @@ TR_MODULE(global_preferences)
 TR_MODULE(calls)
 TR_MODULE(contacts)
 TR_MODULE(interactionc)
+TR_MODULE(ios_version)
 
 /* Android */
 TR_MODULE(fs_times)
