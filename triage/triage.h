@@ -402,6 +402,10 @@ typedef struct tr_bplist_str {
  * file). Returns 0 or cb's non-zero value. */
 int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
                           int (*cb)(void *arg, const tr_bplist_str *s), void *arg);
+/* The same walk over every string object (ASCII and UTF-16BE, keys
+ * included); first_nul is count when the string holds no NUL. */
+int tr_bplist_strings(const uint8_t *buf, size_t len,
+                      int (*cb)(void *arg, const tr_bplist_str *s), void *arg);
 /* Borrowed string of a PLIST_STRING node, NULL otherwise. */
 const char *tr_plist_str(plist_t node);
 /* Integer value of PLIST_UINT (signed reinterpretation) / PLIST_REAL. */
