@@ -167,7 +167,7 @@ static const char *basename_of(const char *s, size_t len, size_t *blen)
 
 /* full: the name is known in full (a bundle id), so the truncated-name
  * rule, meant for names the kernel cut to 15/16 characters, is not
- * applied (an Apple app id of that length must not match the start of a
+ * applied (an app id of that length must not match the start of a
  * longer indicator). */
 static int match_process(mstate *m, const char *s, size_t len, int full)
 {

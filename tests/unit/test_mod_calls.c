@@ -11,10 +11,10 @@ extern const tr_module tr_module_calls;
 
 /* A Core Data call table as iOS writes it (the columns MVT reads and a
  * few more). */
-#define CALLS_SCHEMA                                                                               \
-	"CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"        \
-	" ZANSWERED INTEGER, ZCALLTYPE INTEGER, ZORIGINATED INTEGER, ZDATE TIMESTAMP,"             \
-	" ZDURATION FLOAT, ZADDRESS VARCHAR, ZLOCATION VARCHAR, ZSERVICE_PROVIDER VARCHAR,"        \
+#define CALLS_SCHEMA                                                                        \
+	"CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER," \
+	" ZANSWERED INTEGER, ZCALLTYPE INTEGER, ZORIGINATED INTEGER, ZDATE TIMESTAMP,"      \
+	" ZDURATION FLOAT, ZADDRESS VARCHAR, ZLOCATION VARCHAR, ZSERVICE_PROVIDER VARCHAR," \
 	" ZUNIQUE_ID VARCHAR);"
 
 static void test_calls_infected(void **state)

@@ -39,8 +39,9 @@ static void test_contacts_broken(void **state)
 	fx *x = fx_new(0);
 
 	(void)state;
-	make_db(x, AB_PATH, "CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT);"
-	                    "INSERT INTO ABPerson VALUES (7, 'X');");
+	make_db(x, AB_PATH,
+	        "CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT);"
+	        "INSERT INTO ABPerson VALUES (7, 'X');");
 	assert_int_equal(run(x, &tr_module_contacts, "HomeDomain", AB_PATH), TR_OK);
 	assert_int_equal(x->ctx->records, 1); /* no dates, no multi-values: still a record */
 	assert_int_equal(x->ctx->warnings.n, 0);

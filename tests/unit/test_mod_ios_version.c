@@ -44,7 +44,8 @@ static void test_release_table(void **state)
 		if (i)
 			assert_true(strcmp(r[i - 1].date, r[i].date) <= 0);
 		for (size_t j = 0; j < i; j++)
-			if (tr_ios_version_major(r[j].version) == tr_ios_version_major(r[i].version))
+			if (tr_ios_version_major(r[j].version) ==
+			    tr_ios_version_major(r[i].version))
 				assert_true(tr_ios_version_cmp(r[j].version, r[i].version) < 0);
 	}
 }

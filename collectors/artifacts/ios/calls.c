@@ -29,16 +29,14 @@ static const tr_want calls_wants[] = {
 	{ NULL, NULL },
 };
 
-static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                   const char *disp)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, const char *disp)
 {
 	char sql[512];
 	sqlite3_stmt *st = NULL;
 	uint64_t rows = 0;
 	int rc = TR_OK, r;
 
-	snprintf(sql, sizeof sql,
-	         "SELECT %s, %s, %s, %s, %s, %s, %s FROM ZCALLRECORD ORDER BY %s",
+	snprintf(sql, sizeof sql, "SELECT %s, %s, %s, %s, %s, %s, %s FROM ZCALLRECORD ORDER BY %s",
 	         trm_col(db, "ZCALLRECORD", "ZDATE", "ZDATE"),
 	         trm_col(db, "ZCALLRECORD", "ZSERVICE_PROVIDER", "ZSERVICE_PROVIDER"),
 	         trm_col(db, "ZCALLRECORD", "ZORIGINATED", "ZORIGINATED"),

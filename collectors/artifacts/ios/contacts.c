@@ -29,8 +29,7 @@ static const tr_want contacts_wants[] = {
 	{ NULL, NULL },
 };
 
-static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                   const char *disp)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, const char *disp)
 {
 	char sql[512];
 	sqlite3_stmt *st = NULL;
@@ -42,7 +41,7 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 	snprintf(sql, sizeof sql, "SELECT p.ROWID, %s, %s, %s FROM ABPerson p%s ORDER BY p.ROWID",
 	         tr_sqlite_has_column(db, "ABPerson", "CreationDate") ? "p.CreationDate" : "NULL",
 	         tr_sqlite_has_column(db, "ABPerson", "ModificationDate") ? "p.ModificationDate"
-	                                                                   : "NULL",
+	                                                                  : "NULL",
 	         mv ? "IFNULL(v.n, 0)" : "NULL",
 	         mv ? " LEFT JOIN (SELECT record_id AS id, COUNT(*) AS n FROM ABMultiValue "
 	              "GROUP BY record_id) v ON v.id = p.ROWID"

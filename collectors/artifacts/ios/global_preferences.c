@@ -45,14 +45,16 @@ static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *d
 		int64_t v = 0;
 		/* a boolean; an integer 0/1 is taken too (tr_plist_int) */
 		if (tr_plist_int(node, &v) != TR_OK) {
-			tr_warn(ctx, disp, "LDMGlobalEnabled is not a boolean; Lockdown Mode unknown");
+			tr_warn(ctx, disp,
+			        "LDMGlobalEnabled is not a boolean; Lockdown Mode unknown");
 			return TR_OK;
 		}
 		state = v ? "yes" : "no";
 	}
 	kv[0] = (tr_kv){ "enabled", state, TR_M_NONE };
-	rec = (tr_record){ .file = f, .time = TR_NOTIME, .event = "lockdown_mode", .kv = kv,
-		           .nkv = 1 };
+	rec = (tr_record){
+		.file = f, .time = TR_NOTIME, .event = "lockdown_mode", .kv = kv, .nkv = 1
+	};
 	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK)
 		return rc;
 	if (node && state[0] == 'y')

@@ -31,8 +31,7 @@ static const tr_want interactionc_wants[] = {
 
 #define IC_COL(db, c) trm_col(db, "ZINTERACTIONS", c, c)
 
-static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
-                   const char *disp)
+static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, const char *disp)
 {
 	char sql[768];
 	sqlite3_stmt *st = NULL;
@@ -64,7 +63,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		trm_kv(kv, &nkv, 8, "mechanism", trm_num(st, 7, mech, sizeof mech), TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 8, "recipients", trm_num(st, 8, rcpt, sizeof rcpt), TR_M_NONE, 0);
 		if (TR_HAS_TIME(te))
-			trm_kv(kv, &nkv, 8, "end", tr_time_format(te, end, sizeof end), TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 8, "end", tr_time_format(te, end, sizeof end), TR_M_NONE,
+			       0);
 		rec = (tr_record){ .file = f,
 			           .time = t,
 			           .event = "interaction",
@@ -77,8 +77,7 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 	return rc;
 }
 
-static int interactionc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
-                            const tr_file *f)
+static int interactionc_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	return trm_run_db(ctx, m, src, f, "ZINTERACTIONS", "an interactionC database", scan_db);
 }

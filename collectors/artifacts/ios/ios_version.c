@@ -77,8 +77,9 @@ static int judge(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *
 		trm_kv(kv, &n, 5, "superseded_on", rel->date, TR_M_NONE, 0);
 		trm_kv(kv, &n, 5, "days_before_evidence", days, TR_M_NONE, 0);
 	}
-	rec = (tr_record){ .file = f, .time = TR_NOTIME, .event = "ios_version", .kv = kv,
-		           .nkv = n };
+	rec = (tr_record){
+		.file = f, .time = TR_NOTIME, .event = "ios_version", .kv = kv, .nkv = n
+	};
 	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK || !rel)
 		return rc;
 	return tr_add_heuristic(
@@ -89,16 +90,15 @@ static int judge(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *
 	        "attack, which is not proof of an attack. Advise installing the latest update.");
 }
 
-static int scan_system_version(tr_ctx *ctx, const tr_module *m, const tr_file *f,
-                               const char *disp, plist_t root)
+static int scan_system_version(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
+                               plist_t root)
 {
 	const char *v = tr_plist_str(plist_dict_get_item(root, "ProductVersion"));
 	(void)disp;
 	return judge(ctx, m, f, v, tr_plist_str(plist_dict_get_item(root, "ProductBuildVersion")));
 }
 
-static int ios_version_run(tr_ctx *ctx, const tr_module *m, const tr_source *src,
-                           const tr_file *f)
+static int ios_version_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	if (f->device_path && f->device_path[0])
 		return trm_run_plist(ctx, m, src, f, scan_system_version);

@@ -16,6 +16,8 @@
 
 #include "collectors/artifacts/ios/ios_versions.h"
 
+/* One release per line. */
+/* clang-format off */
 static const tr_ios_release releases[] = {
 	{ "12.0", "16A366", "2018-09-17" },
 	{ "12.1", "16B92", "2018-10-30" },
@@ -148,6 +150,7 @@ static const tr_ios_release releases[] = {
 	{ "18.6.2", "", "2025-08-20" },
 	{ "26.0", "", "2025-09-15" },
 };
+/* clang-format on */
 
 const tr_ios_release *tr_ios_releases(size_t *n)
 {
