@@ -55,6 +55,11 @@ TR_MODULE(shutdown_log)
 TR_MODULE(sysdiag_ps)
 TR_MODULE(crash_reports)
 TR_MODULE(mc_state)
+TR_MODULE(global_preferences)
+TR_MODULE(calls)
+TR_MODULE(contacts)
+TR_MODULE(interactionc)
+TR_MODULE(ios_version)
 
 /* Android */
 TR_MODULE(fs_times)

@@ -118,6 +118,7 @@ struct stream {
 	struct mention_agg *m;
 	size_t nm;
 	uint64_t mentions_dropped;
+	int bplist_pass; /* mentions from tr_sweep_scan_bplist() */
 };
 
 static const tr_module content_module = { .name = "content",
@@ -268,6 +269,10 @@ static int on_mention(void *arg, const tr_mention *m)
 	struct mention_agg *a;
 	for (size_t i = 0; i < st->nm; i++) {
 		a = &st->m[i];
+		/* the bplist pass sees again what the raw sweep saw: it adds
+		 * only indicators not found in this file yet (once each) */
+		if (st->bplist_pass && a->value == m->value && a->kind == m->kind)
+			return 0;
 		if (a->value == m->value && a->kind == m->kind && a->utf16 == m->utf16) {
 			a->count++;
 			return 0;
@@ -759,6 +764,18 @@ static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,
 	}
 	if ((rc = scan_window(&st, 1)) != TR_OK)
 		goto out;
+	/* A binary plist that fits in the window (all of it is there): its
+	 * strings once more, each on its own (sweep.h), for what the raw
+	 * sweep cannot see in them. Larger ones were swept raw only
+	 * (docs/literal-sweep.md). */
+	if (st.base == 0 && st.have >= 8 && !st.failed && !st.holes &&
+	    memcmp(st.win, "bplist00", 8) == 0) {
+		st.bplist_pass = 1;
+		rc = tr_sweep_scan_bplist(w->c->sweep, w->ss, st.win, st.have, on_mention, &st);
+		st.bplist_pass = 0;
+		if (rc != TR_OK)
+			goto out;
+	}
 	if (st.holes)
 		holes_report(&st);
 	rc = finish_file(&st);

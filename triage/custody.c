@@ -172,13 +172,14 @@ const char *tr_match_name(enum tr_match kind)
 	case TR_M_CERT: return "cert";
 	case TR_M_PROFILE_ID: return "profile_id";
 	case TR_M_PROPERTY: return "property";
+	case TR_M_PROCESS_FULL: return "process_full";
 	}
 	return "none";
 }
 
 int tr_match_from_name(const char *name)
 {
-	for (int k = TR_M_URL; k <= TR_M_PROPERTY; k++)
+	for (int k = TR_M_URL; k <= TR_M_LAST; k++)
 		if (name && strcmp(name, tr_match_name((enum tr_match)k)) == 0)
 			return k;
 	return -1;

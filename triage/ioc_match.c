@@ -165,7 +165,11 @@ static const char *basename_of(const char *s, size_t len, size_t *blen)
 	return b;
 }
 
-static int match_process(mstate *m, const char *s, size_t len)
+/* full: the name is known in full (a bundle id), so the truncated-name
+ * rule, meant for names the kernel cut to 15/16 characters, is not
+ * applied (an app id of that length must not match the start of a
+ * longer indicator). */
+static int match_process(mstate *m, const char *s, size_t len, int full)
 {
 	size_t bl;
 	const char *b;
@@ -180,7 +184,7 @@ static int match_process(mstate *m, const char *s, size_t len)
 	/* The kernel keeps 16 bytes of a process name with its NUL (15
 	 * characters, e.g. ps, crash reports); some platforms' records keep 16. A
 	 * name of exactly that length may be a longer name cut short. */
-	if (bl == 15 || bl == 16)
+	if (!full && (bl == 15 || bl == 16))
 		return report_group(m, lookup(m->ix, K_PROC_PFX, b, bl, 0),
 		                    "truncated process name");
 	return 0;
@@ -341,7 +345,8 @@ int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value, tr_i
 	case TR_M_NONE: return TR_OK;
 	case TR_M_URL: return match_url(&m, value, len);
 	case TR_M_DOMAIN: return match_domain(&m, value, len);
-	case TR_M_PROCESS: return match_process(&m, value, len);
+	case TR_M_PROCESS: return match_process(&m, value, len, 0);
+	case TR_M_PROCESS_FULL: return match_process(&m, value, len, 1);
 	case TR_M_PROCESS_PATH: return match_process_path(&m, value, len);
 	case TR_M_EMAIL: return match_email(&m, value, len);
 	case TR_M_FILE_PATH: return match_file_path(&m, value, len, 1);

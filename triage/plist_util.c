@@ -373,8 +373,11 @@ out:
 /* ------------------------------------------------------------------ */
 /* Public API                                                         */
 
-int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
-                          int (*cb)(void *arg, const tr_bplist_str *s), void *arg)
+/* The walk of tr_bplist_nul_strings() and tr_bplist_strings(): every
+ * string object of the offset table, or (nul_only) only those holding a
+ * NUL character. */
+static int bplist_walk(const uint8_t *buf, size_t len, int nul_only,
+                       int (*cb)(void *arg, const tr_bplist_str *s), void *arg)
 {
 	const uint8_t *t;
 	unsigned offsz;
@@ -419,12 +422,12 @@ int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
 		}
 		if (count > len || count * unit > table - (size_t)(p - buf))
 			continue; /* libplist rejects these itself */
-		if (!memchr(p, 0, (size_t)(count * unit)))
+		if (nul_only && !memchr(p, 0, (size_t)(count * unit)))
 			continue; /* fast path: no zero byte, no NUL character */
 		for (cut = 0; cut < count; cut++)
 			if (unit == 1 ? p[cut] == 0 : (p[2 * cut] == 0 && p[2 * cut + 1] == 0))
 				break;
-		if (cut == count)
+		if (nul_only && cut == count)
 			continue; /* zero bytes inside UTF-16 units only */
 		str = (tr_bplist_str){ p,   count,       unit,
 			               cut, (size_t)off, lenp ? (size_t)(lenp - buf) : 0,
@@ -433,6 +436,18 @@ int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
 			return rc;
 	}
 	return 0;
+}
+
+int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
+                          int (*cb)(void *arg, const tr_bplist_str *s), void *arg)
+{
+	return bplist_walk(buf, len, 1, cb, arg);
+}
+
+int tr_bplist_strings(const uint8_t *buf, size_t len,
+                      int (*cb)(void *arg, const tr_bplist_str *s), void *arg)
+{
+	return bplist_walk(buf, len, 0, cb, arg);
 }
 
 struct cut_arg {

@@ -576,3 +576,57 @@ int tr_sweep_scan(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, s
 {
 	return tr_sweep_scan_window(sw, s, buf, len, skip, len, base, cb, arg);
 }
+
+/* ------------------------------------------------------------------ */
+/* Binary plist strings                                                */
+
+struct bpl_scan {
+	const tr_sweep *sw;
+	tr_sweep_scratch *s;
+	const uint8_t *buf;
+	uint8_t *le; /* UTF-16LE copy of the current UTF-16BE string */
+	size_t le_cap;
+	tr_mention_cb cb;
+	void *arg;
+	int rc;
+};
+
+static int bpl_string(void *arg, const tr_bplist_str *str)
+{
+	struct bpl_scan *b = arg;
+	uint64_t base = (uint64_t)(str->chars - b->buf);
+	size_t n = (size_t)str->count * str->unit;
+
+	if (str->unit == 1) {
+		b->rc = tr_sweep_scan(b->sw, b->s, str->chars, n, 0, base, b->cb, b->arg);
+		return b->rc != TR_OK;
+	}
+	/* n is bounded by the file's length (the walker checks it) */
+	if (n > b->le_cap) {
+		uint8_t *p = realloc(b->le, n);
+		if (!p) {
+			b->rc = TR_ENOMEM;
+			return 1;
+		}
+		b->le = p;
+		b->le_cap = n;
+	}
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		b->le[i] = str->chars[i + 1];
+		b->le[i + 1] = str->chars[i];
+	}
+	b->rc = tr_sweep_scan(b->sw, b->s, b->le, n, 0, base, b->cb, b->arg);
+	return b->rc != TR_OK;
+}
+
+int tr_sweep_scan_bplist(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
+                         tr_mention_cb cb, void *arg)
+{
+	struct bpl_scan b = { sw, s, buf, NULL, 0, cb, arg, TR_OK };
+
+	if (!sw || tr_sweep_count(sw) == 0)
+		return TR_OK;
+	(void)tr_bplist_strings(buf, len, bpl_string, &b);
+	free(b.le);
+	return b.rc;
+}

@@ -65,4 +65,16 @@ int tr_sweep_scan(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, s
 int tr_sweep_scan_window(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
                          size_t skip, size_t stop, uint64_t base, tr_mention_cb cb, void *arg);
 
+/* The strings of a binary plist (buf[0, len) is the whole file, starting
+ * "bplist00"), each scanned on its own: in a bplist a string sits between
+ * binary markers and offsets, so a process name there never has text
+ * around it in the raw bytes, and the raw sweep rightly ignores it. Each
+ * ASCII string object is scanned as ASCII text, each UTF-16BE one as the
+ * same characters in UTF-16LE; the string's edges count as delimiters
+ * and the text rule applies to the string's own characters. Mentions
+ * carry the file offset of the string's characters. A malformed bplist
+ * ends the walk quietly. Returns TR_OK, TR_ENOMEM or cb's non-zero value. */
+int tr_sweep_scan_bplist(const tr_sweep *sw, tr_sweep_scratch *s, const uint8_t *buf, size_t len,
+                         tr_mention_cb cb, void *arg);
+
 #endif

@@ -423,6 +423,10 @@ typedef struct tr_bplist_str {
  * file). Returns 0 or cb's non-zero value. */
 int tr_bplist_nul_strings(const uint8_t *buf, size_t len,
                           int (*cb)(void *arg, const tr_bplist_str *s), void *arg);
+/* The same walk over every string object (ASCII and UTF-16BE, keys
+ * included); first_nul is count when the string holds no NUL. */
+int tr_bplist_strings(const uint8_t *buf, size_t len,
+                      int (*cb)(void *arg, const tr_bplist_str *s), void *arg);
 /* Borrowed string of a PLIST_STRING node, NULL otherwise. */
 const char *tr_plist_str(plist_t node);
 /* Integer value of PLIST_UINT (signed reinterpretation) / PLIST_REAL. */
@@ -450,8 +454,13 @@ enum tr_match {
 	TR_M_HASH,         /* hex digest; kind by length (32/40/64) */
 	TR_M_CERT,         /* certificate hash */
 	TR_M_PROFILE_ID,   /* configuration profile UUID or identifier */
-	TR_M_PROPERTY      /* system property name */
+	TR_M_PROPERTY,     /* system property name */
+	TR_M_PROCESS_FULL  /* a process name known in full, never cut by the
+	                       kernel (an app's bundle id): compared exactly,
+	                       without the 15/16-character prefix rule */
 };
+/* The last match kind (loops over every kind). */
+#define TR_M_LAST TR_M_PROCESS_FULL
 
 /* Indicator types, as loaded from STIX2 patterns. */
 enum tr_ioc_type {

@@ -691,7 +691,10 @@ static void set_device_info(tr_ctx *ctx, const tr_ios_backup *st, plist_t info, 
 		snprintf(buf, sizeof buf, "iTunes %s", tr_quote(q, sizeof q, tool, strlen(tool), TR_IOS_QUOTE_MAX));
 		(void)tr_set_info(ctx, "backup_tool", buf);
 	}
-	(void)tr_set_info(ctx, "encrypted", st->encrypted ? "yes" : "no");
+	(void)tr_set_info(ctx, "encrypted",
+	                  st->encrypted        ? "yes"
+	                  : st->decrypted_copy ? "no (decrypted by another tool)"
+	                                       : "no");
 	set_info_str(ctx, "snapshot_state", dict_item(status, "SnapshotState"));
 }
 
@@ -1276,8 +1279,26 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 
 	rc = load_plist(ctx, st->rootfd, st->root, "Manifest.plist", &st->manifest);
 	if (rc == TR_ENOTFOUND) {
-		rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Manifest.plist", st->root);
-		goto out;
+		/* Issue 10: partial copies and test data keep Manifest.db (and
+		 * perhaps Info.plist) without Manifest.plist. With a plain
+		 * SQLite Manifest.db the files can be read as those of a plain
+		 * backup; the odd layout is stated, never taken for a missing
+		 * password. Without one there is nothing to go by. */
+		hn = read_head_in(st->rootfd, st->root, "Manifest.db", head, sizeof head);
+		if (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0) {
+			rc = tr_set_error(ctx, TR_EFORMAT, "%s: missing Manifest.plist", st->root);
+			goto out;
+		}
+		if (!(st->manifest = plist_new_dict())) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", st->root);
+			goto out;
+		}
+		st->no_manifest_plist = 1;
+		tr_note(ctx,
+		        "%s: no Manifest.plist (a partial copy of a backup?); scanned as a plain "
+		        "backup from its Manifest.db",
+		        st->root);
+		rc = TR_OK;
 	}
 	if (rc != TR_OK)
 		goto out;
@@ -1285,9 +1306,14 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	/* Every backup tool writes Info.plist (MVT refuses a folder without
 	 * it too): a missing or corrupt one means an incomplete copy or a
 	 * tampered folder, and the user must know before trusting a verdict.
-	 * Status.plist is optional: a problem with it is a warning. */
+	 * Status.plist is optional: a problem with it is a warning. A copy
+	 * without Manifest.plist is incomplete already and was said to be:
+	 * Info.plist is optional there. */
 	rc = load_plist(ctx, st->rootfd, st->root, "Info.plist", &info);
-	if (rc == TR_ENOTFOUND) {
+	if (rc == TR_ENOTFOUND && st->no_manifest_plist) {
+		tr_note(ctx, "%s: no Info.plist either; device details are unknown", st->root);
+		rc = TR_OK;
+	} else if (rc == TR_ENOTFOUND) {
 		rc = tr_set_error(ctx, TR_EFORMAT,
 		                  "%s: missing Info.plist (every iOS backup has one; "
 		                  "was the backup folder copied completely?)",
@@ -1330,6 +1356,22 @@ static int ios_backup_open(tr_ctx *ctx, const char *path, void **state)
 	hn = read_head_in(st->rootfd, st->root, "Manifest.db", head, sizeof head);
 	hn_errno = errno;
 	hn_denied = hn < 0 && denied_errno(hn_errno);
+	/* Decrypted by another tool (MVT's decrypt-backup, iOSbackup...):
+	 * the data and a plain Manifest.db were written, Manifest.plist was
+	 * copied as it was. A backup of iOS 10.2 or later that says it is
+	 * encrypted always encrypts Manifest.db (it has a ManifestKey); a
+	 * plain one with a ManifestKey is such a copy, read as plain. (An
+	 * older encrypted backup keeps Manifest.db plain and cannot be told
+	 * apart this way: it still needs its password.) */
+	if (st->encrypted && hn == 16 && memcmp(head, SQLITE_MAGIC, 16) == 0 &&
+	    plist_dict_get_item(st->manifest, "ManifestKey")) {
+		st->encrypted = 0;
+		st->decrypted_copy = 1;
+		tr_note(ctx,
+		        "%s: Manifest.plist says the backup is encrypted, but Manifest.db is plain "
+		        "SQLite: a copy decrypted by another tool; scanned as a plain backup",
+		        st->root);
+	}
 	if (hn >= 0 && (hn != 16 || memcmp(head, SQLITE_MAGIC, 16) != 0)) {
 		if (!st->encrypted) {
 			set_device_info(ctx, st, info, status);

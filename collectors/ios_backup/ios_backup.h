@@ -121,7 +121,11 @@ typedef struct tr_ios_backup {
 	int encrypted;    /* Manifest.plist IsEncrypted, or Manifest.db without
 	                        the SQLite magic */
 	int legacy;       /* Manifest.mbdb (iOS <= 9): data files flat in root */
-	plist_t manifest; /* parsed Manifest.plist (BackupKeyBag, ManifestKey) */
+	plist_t manifest; /* parsed Manifest.plist (BackupKeyBag, ManifestKey); an
+	                     empty dictionary when no_manifest_plist */
+	int no_manifest_plist; /* a copy with Manifest.db but no Manifest.plist */
+	int decrypted_copy;    /* Manifest.plist says encrypted, Manifest.db is
+	                          plain: decrypted by another tool (read as plain) */
 
 	/* encrypted backups */
 	struct tr_keybag *kb;                    /* unlocked keybag (class keys), or NULL */

@@ -39,9 +39,10 @@ printf 'bplist00\377\377\377garbage' >"$TMP/badplist/Manifest.plist"
 expect_exit 3 "$BIN" scan "$TMP/badplist"
 must_contain "$TMP/err" "Manifest.plist"
 
-# Missing Manifest.plist.
+# Missing Manifest.plist and Manifest.db: nothing to read (a copy with
+# Manifest.db alone is scanned: t1740).
 cp -r "$src" "$TMP/nomanifest"
-rm "$TMP/nomanifest/Manifest.plist"
+rm "$TMP/nomanifest/Manifest.plist" "$TMP/nomanifest/Manifest.db"
 expect_exit 3 "$BIN" scan "$TMP/nomanifest"
 
 # Bad indicator file: usage problem (exit 2), named.

@@ -10,6 +10,11 @@ must_contain "$TMP/r1/report.json" '"verdict": "clean"'
 verdict_agrees 0 "$TMP/out" "$TMP/r1/report.json"
 [ -f "$TMP/r1/timeline.csv" ] || die "no timeline.csv"
 
-must_contain "$TMP/r1/report.json" '"findings": []'
+# No finding above info: the one lead is Lockdown Mode being off (the
+# fixture's .GlobalPreferences.plist), which is advice, not a sign.
+must_contain "$TMP/r1/report.json" '"name": "lockdown_mode_off"'
+[ "$(grep -c '^      "level": ' "$TMP/r1/report.json")" -eq 1 ] &&
+	must_contain "$TMP/r1/report.json" '      "level": "info"' ||
+	die "not exactly one finding, at info, in the clean fixture"
 must_contain "$TMP/out" "Indicators loaded: 10721"
 exit 0

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tr_iocs_add_file(ix, &f) == TR_OK && tr_iocs_build(ix) == TR_OK) {
 			tr_iocs_foreach(ix, keep_value, &vs);
 			for (size_t i = 0; i < vs.n; i++)
-				for (int k = TR_M_URL; k <= TR_M_PROPERTY; k++)
+				for (int k = TR_M_URL; k <= TR_M_LAST; k++)
 					tr_iocs_match(ix, (enum tr_match)k, vs.v[i], count_match,
 					              &hits);
 		}

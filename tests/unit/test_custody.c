@@ -240,7 +240,7 @@ static void test_sha256sum_line(void **state)
 	assert_true(tr_time_parse("2023-03-14T09:26:53Z") == 1678786013.0);
 	assert_int_equal(tr_match_from_name("process_path"), TR_M_PROCESS_PATH);
 	assert_int_equal(tr_match_from_name("none"), -1);
-	for (int k = TR_M_URL; k <= TR_M_PROPERTY; k++)
+	for (int k = TR_M_URL; k <= TR_M_LAST; k++)
 		assert_int_equal(tr_match_from_name(tr_match_name((enum tr_match)k)), k);
 }
 

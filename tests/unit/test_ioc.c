@@ -1357,7 +1357,7 @@ static void test_hostile(void **state)
 		}
 		(void)tr_url_port(buf);
 		(void)tr_registrable_domain(buf);
-		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++) {
+		for (int kind = TR_M_NONE; kind <= TR_M_LAST; kind++) {
 			memset(&h, 0, sizeof h);
 			assert_int_equal(
 			        tr_iocs_match(fx.ix, (enum tr_match)kind, buf, collect, &h), TR_OK);
@@ -1426,11 +1426,11 @@ static void test_hostile(void **state)
 			v[i] = (i % 2) ? '/' : 'a';
 		v[0] = '/';
 		v[big] = '\0';
-		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++)
+		for (int kind = TR_M_NONE; kind <= TR_M_LAST; kind++)
 			expect_none(fx.ix, (enum tr_match)kind, v);
 		for (size_t i = 0; i < big; i++)
 			v[i] = (i % 2) ? '.' : (i % 4 ? '_' : 'a');
-		for (int kind = TR_M_NONE; kind <= TR_M_PROPERTY; kind++)
+		for (int kind = TR_M_NONE; kind <= TR_M_LAST; kind++)
 			expect_none(fx.ix, (enum tr_match)kind, v);
 		assert_int_equal(tr_url_host(v, host, sizeof host), 0);
 		free(v);

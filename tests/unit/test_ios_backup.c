@@ -1102,9 +1102,107 @@ static void test_missing_manifest_plist(void **state)
 	assert_int_equal(unlink(p), 0);
 	tr_ctx *ctx = new_ctx();
 	void *st = NULL;
+	/* Issue 10: a copy with Manifest.db but no Manifest.plist is scanned
+	 * as a plain backup, with a note saying so; never a password error. */
+	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_non_null(st);
+	assert_true(has_note(ctx, "no Manifest.plist"));
+	assert_false(has_note(ctx, "no Info.plist"));
+	assert_string_equal(tr_get_info(ctx, "ios_version"), "16.5"); /* from Info.plist */
+	assert_string_equal(tr_get_info(ctx, "encrypted"), "no");
+	/* its files are listed and readable as in a plain backup */
+	const tr_file *f;
+	int seen_sms = 0;
+	while (C->next(ctx, st, &f) == TR_OK && f) {
+		if (strcmp(f->relpath, "Library/SMS/sms.db") == 0) {
+			size_t n;
+			char *data = read_through(ctx, st, f, &n);
+			assert_int_equal(n, strlen(SMS_TEXT));
+			free(data);
+			seen_sms = 1;
+		}
+		assert_string_not_equal(f->relpath, "Manifest.plist");
+	}
+	assert_true(seen_sms);
+	C->close(st);
+	tr_ctx_destroy(ctx);
+
+	/* Only Manifest.db: scanned too, with both gaps stated. */
+	snprintf(p, sizeof p, "%s/Info.plist", dir);
+	assert_int_equal(unlink(p), 0);
+	ctx = new_ctx();
+	st = NULL;
+	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_true(has_note(ctx, "no Manifest.plist"));
+	assert_true(has_note(ctx, "no Info.plist"));
+	assert_null(tr_get_info(ctx, "ios_version"));
+	C->close(st);
+	tr_ctx_destroy(ctx);
+
+	/* A Manifest.db that is not SQLite gives nothing to go by: still an
+	 * evidence problem. */
+	snprintf(p, sizeof p, "%s/Manifest.db", dir);
+	unit_write_file(p, "not a database, at all", 22);
+	ctx = new_ctx();
+	st = NULL;
 	assert_int_equal(C->open(ctx, dir, &st), TR_EFORMAT);
 	assert_null(st);
 	assert_non_null(strstr(tr_errmsg(ctx), "missing Manifest.plist"));
+	tr_ctx_destroy(ctx);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* Issue 10: a backup decrypted by another tool keeps the device's
+ * Manifest.plist (IsEncrypted, ManifestKey) next to a plain Manifest.db:
+ * scanned as plain with a note, no password asked. */
+static void test_decrypted_by_other_tool(void **state)
+{
+	(void)state;
+	char *tmp = unit_tmpdir(), dir[4200];
+	snprintf(dir, sizeof dir, "%s/bk", tmp);
+	struct bkopt o = { .encrypted = 1 };
+	mk_typical(dir, &o);
+	/* the copied manifest of an iOS >= 10.2 encrypted backup */
+	plist_t man = plist_new_dict();
+	plist_dict_set_item(man, "IsEncrypted", plist_new_bool(1));
+	plist_dict_set_item(man, "Version", plist_new_string("10.0"));
+	plist_dict_set_item(man, "BackupKeyBag", plist_new_data("VERS\0\0\0\4\0\0\0\5", 12));
+	plist_dict_set_item(man, "ManifestKey", plist_new_data("\3\0\0\0wrappedkey", 14));
+	write_plist(dir, "Manifest.plist", man, 0);
+	plist_free(man);
+
+	tr_ctx *ctx = new_ctx();
+	void *st = NULL;
+	assert_int_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_true(has_note(ctx, "decrypted by another tool"));
+	assert_string_equal(tr_get_info(ctx, "encrypted"), "no (decrypted by another tool)");
+	const tr_file *f;
+	int seen_sms = 0;
+	while (C->next(ctx, st, &f) == TR_OK && f)
+		if (strcmp(f->relpath, "Library/SMS/sms.db") == 0) {
+			size_t n;
+			char *data = read_through(ctx, st, f, &n);
+			assert_string_equal(data, SMS_TEXT);
+			free(data);
+			seen_sms = 1;
+		}
+	assert_true(seen_sms);
+	C->close(st);
+	tr_ctx_destroy(ctx);
+
+	/* Without a ManifestKey (iOS < 10.2 keeps Manifest.db plain in an
+	 * encrypted backup) nothing tells a decrypted copy apart: the
+	 * backup is still treated as encrypted (here: the stub keybag). */
+	char p[4300];
+	snprintf(p, sizeof p, "%s/Manifest.db", dir);
+	assert_int_equal(unlink(p), 0);
+	mk_typical(dir, &o);
+	ctx = new_ctx();
+	st = NULL;
+	assert_int_not_equal(C->open(ctx, dir, &st), TR_OK);
+	assert_false(has_note(ctx, "decrypted by another tool"));
+	assert_string_equal(tr_get_info(ctx, "encrypted"), "yes");
 	tr_ctx_destroy(ctx);
 	unit_rmtree(tmp);
 	free(tmp);
@@ -1551,6 +1649,7 @@ int main(void)
 		cmocka_unit_test(test_parent_with_two_backups),
 		cmocka_unit_test(test_not_a_backup),
 		cmocka_unit_test(test_missing_manifest_plist),
+		cmocka_unit_test(test_decrypted_by_other_tool),
 		cmocka_unit_test(test_corrupt_manifest_plist),
 		cmocka_unit_test(test_truncated_manifest_db),
 		cmocka_unit_test(test_manifest_db_without_files_table),

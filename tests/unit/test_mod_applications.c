@@ -290,6 +290,56 @@ static void test_apps_wants(void **state)
 	assert_false(tr_module_wants(&tr_module_applications, &e));
 }
 
+/* Issue 10: bundle ids are checked against process indicators too, as
+ * MVT does (Pegasus processes named like Apple services), exactly: a
+ * 16-character Apple id that is the start of a longer process indicator
+ * is no finding (the truncated-name rule is for names the kernel cut). */
+static void test_apps_bundle_id_as_process(void **state)
+{
+	fx *x = *state;
+	static const char *const pats[] = {
+		"process:name = 'com.apple.avcapture'",
+		"process:name = 'com.apple.Mappit.SnapshotService'",
+	};
+	plist_t root = plist_new_dict(), apps = plist_new_dict(), inst = plist_new_array();
+
+	plist_dict_set_item(apps, "com.apple.avcapture",
+	                    app_entry(itunes(1, "com.apple.avcapture", NULL, NULL)));
+	/* 16 characters: the first 16 of the second indicator */
+	plist_dict_set_item(apps, "com.apple.Mappit",
+	                    app_entry(itunes(1, "com.apple.Mappit", NULL, NULL)));
+	plist_array_append_item(inst, plist_new_string("com.apple.Mappit"));
+	plist_dict_set_item(root, "Applications", apps);
+	plist_dict_set_item(root, "Installed Applications", inst);
+	uint64_t size = write_plist(x, "info", root, 1);
+	tr_file f = make_file("", "Info.plist", "info", size);
+	load_patterns(x, pats, 2);
+	run_module(x, &tr_module_applications, &f);
+
+	expect_count(x->ctx, 1);
+	const tr_finding *fd = &x->ctx->findings[0];
+	assert_int_equal(fd->kind, TR_FIND_INDICATOR);
+	assert_string_equal(fd->ioc_type, "process:name");
+	assert_string_equal(fd->ioc_value, "com.apple.avcapture");
+	assert_string_equal(fd->how, "exact");
+	assert_int_equal(fd->level, TR_LEVEL_CRITICAL);
+	assert_string_equal(fd->field, "app_id");
+	assert_string_equal(fd->event, "app");
+
+	/* Clean: the same apps without indicators give nothing. */
+	fx *y = fx_new_bundle(NULL, NULL, 0);
+	root = plist_new_dict();
+	apps = plist_new_dict();
+	plist_dict_set_item(apps, "com.apple.avcapture",
+	                    app_entry(itunes(1, "com.apple.avcapture", NULL, NULL)));
+	plist_dict_set_item(root, "Applications", apps);
+	size = write_plist(y, "info", root, 1);
+	f = make_file("", "Info.plist", "info", size);
+	run_module(y, &tr_module_applications, &f);
+	expect_count(y->ctx, 0);
+	fx_free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apps_manifest, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_hostile, fx_setup, fx_teardown),
 		cmocka_unit_test(test_apps_wants),
+		cmocka_unit_test_setup_teardown(test_apps_bundle_id_as_process, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("mod_applications", tests, NULL, NULL);
 }

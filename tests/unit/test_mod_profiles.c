@@ -195,7 +195,11 @@ static void test_profile_events(void **state)
 	assert_int_equal(x->ctx->records, 2);
 	assert_int_equal(x->ctx->warnings.n, 1);
 	assert_true(has_warning(x->ctx, "2 profile events are not dictionaries"));
-	assert_int_equal(x->ctx->nfindings, 2);
+	/* two indicators, and one low lead per event (issue 10) */
+	assert_int_equal(x->ctx->nfindings, 4);
+	assert_int_equal(heur_count(x->ctx, "profile_event"), 2);
+	const tr_finding *h = heur(x->ctx, "profile_event", 0);
+	assert_int_equal(h->level, TR_LEVEL_LOW);
 	const tr_finding *a = indicator(x, "identifier");
 	assert_string_equal(a->event, "profile_event");
 	assert_string_equal(a->malware, "Predator");
@@ -284,7 +288,58 @@ static void test_profile_wants(void **state)
 	assert_true(tr_module_wants(&tr_module_profiles, &a));
 	assert_false(tr_module_wants(&tr_module_profiles, &b));
 	assert_true(tr_module_wants(&tr_module_profiles, &c));
-	assert_false(tr_module_wants(&tr_module_profiles, &d));
+	/* the older HomeDomain location (issue 10) */
+	assert_true(tr_module_wants(&tr_module_profiles, &d));
+	tr_file e = make_file("HomeDomain", "Library/ConfigurationProfiles/MCSettingsEvents.plist",
+	                      "x", 0);
+	assert_false(tr_module_wants(&tr_module_profiles, &e));
+}
+
+/* Issue 10: MCProfileEvents.plist and profile stubs in the older HomeDomain
+ * Library/ConfigurationProfiles: a Pegasus process there is a critical
+ * finding (MVT reports it; spytriage used to read nothing there), and each
+ * event is one low lead with its time; a clean event only the lead. */
+static void test_profile_home_domain(void **state)
+{
+	fx *x = *state;
+	static const char *const pats[] = { "process:name='roleaccountd'" };
+	char t[32];
+	plist_t root = plist_new_dict(), evs = plist_new_array();
+	plist_array_append_item(evs, event("com.example.vpn", MAC_0740_12, "install",
+	                                   "roleaccountd"));
+	plist_array_append_item(evs, event("com.example.vpn", MAC_0741_10, "remove", "profiled"));
+	plist_dict_set_item(root, "ProfileEvents", evs);
+	uint64_t size = write_plist(x, "ev", root, 1);
+	tr_file f = make_file("HomeDomain", "Library/ConfigurationProfiles/MCProfileEvents.plist",
+	                      "ev", size);
+	assert_string_equal(f.device_path,
+	                    "/private/var/mobile/Library/ConfigurationProfiles/MCProfileEvents.plist");
+	load_patterns(x, pats, 1);
+	run_module(x, &tr_module_profiles, &f);
+
+	assert_int_equal(x->ctx->nfindings, 3);
+	const tr_finding *a = indicator(x, "process");
+	assert_int_equal(a->level, TR_LEVEL_CRITICAL);
+	assert_string_equal(a->ioc_value, "roleaccountd");
+	assert_string_equal(iso(a->time, t), "2023-03-15T07:40:12Z");
+	assert_int_equal(heur_count(x->ctx, "profile_event"), 2);
+	const tr_finding *h = heur(x->ctx, "profile_event", 1);
+	assert_int_equal(h->level, TR_LEVEL_LOW);
+	assert_string_equal(iso(h->time, t), "2023-03-15T07:41:10Z");
+	assert_string_equal(rec_value(h, "operation"), "remove");
+	assert_string_equal(rec_value(h, "process"), "profiled");
+
+	/* a stub there is read too: its UUID vs profile indicators */
+	load_predator(x);
+	plist_t stub = plist_new_dict();
+	plist_dict_set_item(stub, "PayloadUUID", plist_new_string(PREDATOR_UUID));
+	plist_dict_set_item(stub, "PayloadIdentifier", plist_new_string("com.example.p"));
+	size = write_plist(x, "stub", stub, 0);
+	tr_file g = make_file("HomeDomain", "Library/ConfigurationProfiles/profile-77.stub", "stub",
+	                      size);
+	run_module(x, &tr_module_profiles, &g);
+	assert_int_equal(x->ctx->nfindings, 4);
+	assert_string_equal(indicator(x, "profile_uuid")->malware, "Predator");
 }
 
 int main(void)
@@ -298,6 +353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_profile_payload_and_identifier, fx_setup,
 		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_profile_events, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_home_domain, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_profile_hostile, fx_setup, fx_teardown),
 		cmocka_unit_test(test_profile_wants),
 	};

@@ -286,6 +286,58 @@ static void test_sms_attachment_path(void **state)
 	fx_free(x);
 }
 
+/* Issue 10: the iOS 5 schema (no handle table, message.address,
+ * is_madrid, flags) dates an SMS in Unix seconds and an iMessage in Mac
+ * seconds. A 2011 SMS (Unix 1318000000 = 2011-10-07T15:06:40Z) was read as
+ * Mac time, i.e. 2042; it must keep its own date, and the iMessage its Mac
+ * one. The sender's phone number is never a record value. */
+static void test_sms_ios5_dates(void **state)
+{
+	fx *x = fx_new(1);
+	const tr_finding *f;
+
+	(void)state;
+	make_db(x, "Library/SMS/sms.db",
+	        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, address TEXT,"
+	        " date INTEGER, text TEXT, flags INTEGER, replace INTEGER, svc_center TEXT,"
+	        " group_id INTEGER, association_id INTEGER, height INTEGER, UIFlags INTEGER,"
+	        " version INTEGER, subject TEXT, country TEXT, headers BLOB, recipients BLOB,"
+	        " read INTEGER, madrid_attributedBody BLOB, madrid_handle TEXT,"
+	        " madrid_version INTEGER, madrid_guid TEXT, madrid_type INTEGER,"
+	        " madrid_roomname TEXT, madrid_service TEXT, madrid_account TEXT,"
+	        " madrid_account_guid TEXT, madrid_flags INTEGER, madrid_attachmentInfo BLOB,"
+	        " madrid_url TEXT, madrid_error INTEGER, is_madrid INTEGER,"
+	        " madrid_date_read INTEGER, madrid_date_delivered INTEGER);"
+	        "CREATE TABLE msg_group (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER,"
+	        " newest_message INTEGER, unread_count INTEGER, hash INTEGER);"
+	        "INSERT INTO message (ROWID, address, date, text, flags, is_madrid) VALUES"
+	        " (1, '+15550100123', 1318000000, 'parcel: https://tookcheckout.com/a', 2, 0),"
+	        " (2, '+15550100124', 1318000060, 'see https://www.example.org/x', 3, 0),"
+	        " (3, NULL, 339693600, 'https://urlpush.net/i', 12289, 1);");
+	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+	tr_findings_sort(x->ctx);
+	expect_count(x->ctx, 2);
+	assert_int_equal(x->ctx->warnings.n, 0);
+	f = ioc(x->ctx, "tookcheckout.com", "link");
+	expect_time(f->time, 1318000000.0); /* Unix seconds, not 2042 */
+	expect_rec(f, "direction", "received");
+	expect_rec(f, "handle", NULL); /* a phone number: not kept */
+	f = ioc(x->ctx, "urlpush.net", "link");
+	expect_time(f->time, 339693600.0 + 978307200.0); /* iMessage: Mac seconds, 2011 */
+	fx_free(x);
+
+	/* The current schema is unchanged: a Mac time stays Mac time. */
+	x = fx_new(1);
+	make_db(x, "Library/SMS/sms.db",
+	        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);"
+	        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT, date INTEGER,"
+	        " handle_id INTEGER, address TEXT);"
+	        "INSERT INTO message VALUES (1, 'https://tookcheckout.com/a', 1318000000, 0, NULL);");
+	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+	expect_time(ioc(x->ctx, "tookcheckout.com", "link")->time, 1318000000.0 + 978307200.0);
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_sms_clean_and_no_iocs),
 		cmocka_unit_test(test_sms_schema_variants),
 		cmocka_unit_test(test_sms_attachment_path),
+		cmocka_unit_test(test_sms_ios5_dates),
 	};
 	return cmocka_run_group_tests_name("mod_sms", tests, NULL, NULL);
 }

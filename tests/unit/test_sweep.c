@@ -15,6 +15,8 @@
 #include "literal.h"
 #include "sweep.h"
 
+#include <plist/plist.h>
+
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
@@ -1090,9 +1092,104 @@ static void test_matcher_many_long(void **state)
 	tr_litm_destroy(m);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Binary plist strings (issue 10)                                     */
+
+static hits scan_bplist(const fixture *fx, plist_t p, char **bin, uint32_t *len)
+{
+	hits h;
+	*bin = NULL;
+	*len = 0;
+	plist_to_bin(p, bin, len);
+	assert_non_null(*bin);
+	memset(&h, 0, sizeof h);
+	assert_int_equal(tr_sweep_scan_bplist(fx->sw, fx->s, (const uint8_t *)*bin, *len, collect,
+	                                      &h),
+	                 TR_OK);
+	return h;
+}
+
+/* A process name alone in a binary plist string sits between binary
+ * markers: the raw sweep (rightly) sees no text around it, the bplist pass
+ * sees the string itself, in ASCII and in UTF-16BE, with the same rules
+ * (generic names only as a path component). */
+static void test_bplist_strings(void **state)
+{
+	fixture fx;
+	char *bin;
+	uint32_t len;
+	hits h;
+
+	(void)state;
+	fixture_open_bundle(&fx, sweep_bundle);
+	plist_t d = plist_new_dict();
+	plist_dict_set_item(d, "helper", plist_new_string("roleaccountd"));
+	plist_dict_set_item(d, "plain", plist_new_string("payload"));
+	plist_dict_set_item(d, "n", plist_new_uint(7));
+	h = scan_bplist(&fx, d, &bin, &len);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.h[0].kind, TR_M_PROCESS);
+	assert_string_equal(h.h[0].value, "roleaccountd");
+	assert_int_equal(h.h[0].utf16, 0);
+	assert_true(h.h[0].offset + 12 <= len);
+	assert_memory_equal(bin + h.h[0].offset, "roleaccountd", 12);
+	/* the gap this closes: the raw sweep finds nothing in these bytes */
+	hits raw = scan_bytes(&fx, (const uint8_t *)bin, len, 0);
+	assert_int_equal(raw.n, 0);
+	plist_to_bin_free(bin);
+	plist_free(d);
+
+	/* UTF-16BE (a non-ASCII character makes libplist write one; the 16
+	 * characters around the name must still be text, as in the UTF-16LE
+	 * rule), a generic name as a path component, a key */
+	d = plist_new_dict();
+	plist_dict_set_item(d, "x", plist_new_string("\xc3\xa9t\xc3\xa9, and a long note: roleaccountd"));
+	plist_dict_set_item(d, "p", plist_new_string("/tmp/payload"));
+	plist_dict_set_item(d, "bh", plist_new_bool(1));
+	h = scan_bplist(&fx, d, &bin, &len);
+	assert_int_equal(h.n, 3);
+	int seen_u16 = 0, seen_payload = 0, seen_bh = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		if (strcmp(h.h[i].value, "roleaccountd") == 0 && h.h[i].utf16) {
+			seen_u16 = 1;
+			/* the file offset of the UTF-16BE characters */
+			assert_int_equal((unsigned char)bin[h.h[i].offset], 0);
+			assert_int_equal(bin[h.h[i].offset + 1], 'r');
+		}
+		seen_payload |= strcmp(h.h[i].value, "payload") == 0;
+		seen_bh |= strcmp(h.h[i].value, "bh") == 0;
+	}
+	assert_true(seen_u16 && seen_payload && seen_bh);
+	plist_to_bin_free(bin);
+	plist_free(d);
+
+	/* clean strings, and names inside longer tokens: nothing */
+	d = plist_new_dict();
+	plist_dict_set_item(d, "a", plist_new_string("com.example.roleaccountdx"));
+	plist_dict_set_item(d, "b", plist_new_string("payloads and more"));
+	plist_dict_set_item(d, "c", plist_new_string("mybh"));
+	h = scan_bplist(&fx, d, &bin, &len);
+	assert_int_equal(h.n, 0);
+	plist_to_bin_free(bin);
+	plist_free(d);
+
+	/* not a bplist, a truncated one, a forged trailer: nothing, no crash */
+	static const uint8_t junk[64] = "bplist00\x5croleaccountd";
+	memset(&h, 0, sizeof h);
+	assert_int_equal(tr_sweep_scan_bplist(fx.sw, fx.s, junk, sizeof junk, collect, &h), TR_OK);
+	assert_int_equal(tr_sweep_scan_bplist(fx.sw, fx.s, junk, 20, collect, &h), TR_OK);
+	assert_int_equal(tr_sweep_scan_bplist(fx.sw, fx.s, (const uint8_t *)"<plist>", 7, collect,
+	                                      &h),
+	                 TR_OK);
+	assert_int_equal(h.n, 0);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bplist_strings),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_odd_values),

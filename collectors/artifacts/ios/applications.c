@@ -19,9 +19,12 @@
  * The two plists are the backup's own top-level files, which the
  * ios-backup collector lists first as domain "" files.
  *
- * Record keys: app_id (matched as an app id), source; from iTunesMetadata
+ * Record keys: app_id (matched as an app id, and as a process name the
+ * way MVT checks bundle ids against process indicators: exactly, never by
+ * the truncated-name rule, TR_M_PROCESS_FULL, so that an Apple id of 15
+ * or 16 characters cannot match the start of a longer indicator), source; from iTunesMetadata
  * bundle_id (softwareVersionBundleId, matched as an app id only when it
- * differs from app_id), name (itemName), artist (artistName), source_app
+ * differs from app_id; as a process name too), name (itemName), artist (artistName), source_app
  * (sourceApp), version (bundleShortVersionString), time = purchaseDate
  * (com.apple.iTunesStore.downloadInfo, "YYYY-MM-DDTHH:MM:SSZ" or a date);
  * from Manifest.plist bundle_id (CFBundleIdentifier, same rule), version,
@@ -73,7 +76,7 @@ static const char *const store_sources[] = {
 /* Evidence text quoted in a warning: at most this many bytes. */
 #define QUOTE_MAX 80
 
-#define APP_NKV 7
+#define APP_NKV 9
 
 static int is_digits(const char *s, size_t n)
 {
@@ -190,10 +193,14 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 		t = purchase_time(meta);
 	}
 	kv[n++] = (tr_kv){ "app_id", id, TR_M_APP_ID };
+	kv[n++] = (tr_kv){ "app_id", id, TR_M_PROCESS_FULL };
 	kv[n++] = (tr_kv){ "source", "Info.plist Applications", TR_M_NONE };
-	if (bundle)
-		kv[n++] = (tr_kv){ "bundle_id", bundle,
-			           strcasecmp(bundle, id) == 0 ? TR_M_NONE : TR_M_APP_ID };
+	if (bundle) {
+		int same = strcasecmp(bundle, id) == 0;
+		kv[n++] = (tr_kv){ "bundle_id", bundle, same ? TR_M_NONE : TR_M_APP_ID };
+		if (!same)
+			kv[n++] = (tr_kv){ "bundle_id", bundle, TR_M_PROCESS_FULL };
+	}
 	if (name)
 		kv[n++] = (tr_kv){ "name", name, TR_M_NONE };
 	if (artist)
@@ -376,7 +383,7 @@ static int run_info(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 	}
 	for (uint32_t i = 0, n = inst ? plist_array_get_size(inst) : 0; i < n; i++) {
 		const char *id = tr_plist_str(plist_array_get_item(inst, i));
-		tr_kv kv[2];
+		tr_kv kv[3];
 
 		if (!id || !*id) {
 			bad_ids++;
@@ -385,8 +392,9 @@ static int run_info(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 		if (seen.n && bsearch(&id, seen.v, seen.n, sizeof *seen.v, cmp_str))
 			continue; /* already recorded with its metadata */
 		kv[0] = (tr_kv){ "app_id", id, TR_M_APP_ID };
-		kv[1] = (tr_kv){ "source", "Info.plist Installed Applications", TR_M_NONE };
-		if ((rc = emit_record(ctx, m, f, TR_NOTIME, kv, 2)) != TR_OK)
+		kv[1] = (tr_kv){ "app_id", id, TR_M_PROCESS_FULL };
+		kv[2] = (tr_kv){ "source", "Info.plist Installed Applications", TR_M_NONE };
+		if ((rc = emit_record(ctx, m, f, TR_NOTIME, kv, 3)) != TR_OK)
 			goto out;
 	}
 	if (bad_ids)
@@ -421,7 +429,7 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		char *id = NULL;
 		plist_t entry = NULL;
 		const char *bundle = NULL, *ver = NULL, *path = NULL;
-		tr_kv kv[5];
+		tr_kv kv[7];
 		size_t n = 0;
 
 		plist_dict_next_item(apps, it, &id, &entry);
@@ -441,10 +449,14 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 			bad++;
 		}
 		kv[n++] = (tr_kv){ "app_id", id, TR_M_APP_ID };
+		kv[n++] = (tr_kv){ "app_id", id, TR_M_PROCESS_FULL };
 		kv[n++] = (tr_kv){ "source", "Manifest.plist Applications", TR_M_NONE };
-		if (bundle)
-			kv[n++] = (tr_kv){ "bundle_id", bundle,
-				           strcasecmp(bundle, id) == 0 ? TR_M_NONE : TR_M_APP_ID };
+		if (bundle) {
+			int same = strcasecmp(bundle, id) == 0;
+			kv[n++] = (tr_kv){ "bundle_id", bundle, same ? TR_M_NONE : TR_M_APP_ID };
+			if (!same)
+				kv[n++] = (tr_kv){ "bundle_id", bundle, TR_M_PROCESS_FULL };
+		}
 		if (ver)
 			kv[n++] = (tr_kv){ "version", ver, TR_M_NONE };
 		if (path)
@@ -482,16 +494,17 @@ static const char *container_kind(const char *device_path)
 static int run_container(tr_ctx *ctx, const tr_module *m, const tr_file *f)
 {
 	const char *kind = container_kind(f->device_path);
-	tr_kv kv[3];
+	tr_kv kv[4];
 	double t;
 
 	if (!kind || !f->app || !f->app[0])
 		return TR_OK;
 	kv[0] = (tr_kv){ "app_id", f->app, TR_M_APP_ID };
-	kv[1] = (tr_kv){ "source", "app container", TR_M_NONE };
-	kv[2] = (tr_kv){ "container", kind, TR_M_NONE };
+	kv[1] = (tr_kv){ "app_id", f->app, TR_M_PROCESS_FULL };
+	kv[2] = (tr_kv){ "source", "app container", TR_M_NONE };
+	kv[3] = (tr_kv){ "container", kind, TR_M_NONE };
 	t = TR_HAS_TIME(f->btime) ? f->btime : f->mtime;
-	return emit_record(ctx, m, f, t, kv, 3);
+	return emit_record(ctx, m, f, t, kv, 4);
 }
 
 /* The evidence's own Info.plist or Manifest.plist. */

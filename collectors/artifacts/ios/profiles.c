@@ -13,7 +13,10 @@
  *   MCProfileEvents.plist    {ProfileEvents: [{<profile identifier>:
  *                            {timestamp, operation, process}}, ...]}.
  * HomeDomain Library/UserConfigurationProfiles/ holds the same kinds of
- * files; a filesystem dump has them under private/var/.
+ * files, and so does HomeDomain Library/ConfigurationProfiles/ (the
+ * location of older iOS, which MVT also reads: it looks MCProfileEvents
+ * up by relative path in every domain); a filesystem dump has them under
+ * private/var/.
  *
  * Records (the core matches profile ids case-insensitively, exactly):
  *   "profile"          profile_uuid, identifier (both profile ids), name,
@@ -30,6 +33,11 @@
  *                                         payload;
  *   profile_root_ca (low)                 a com.apple.security.root payload;
  *   profile_mdm (info)                    a com.apple.mdm payload.
+ * And one per "profile_event" record:
+ *   profile_event (low)                   a profile was installed or
+ *                                         removed (operation, process and
+ *                                         time in the record): worth a
+ *                                         question, not proof.
  *
  * Invariants: node types are checked before use; a wrong shape is
  * skipped (a whole file: a warning); the walk is bounded by the plist
@@ -59,6 +67,8 @@ static const tr_want profiles_wants[] = {
 	{ PROFILES_DIR EVENTS_NAME, NULL },
 	{ IOS_MOBILE "Library/UserConfigurationProfiles/profile-*", NULL },
 	{ IOS_MOBILE "Library/UserConfigurationProfiles/" EVENTS_NAME, NULL },
+	{ IOS_MOBILE "Library/ConfigurationProfiles/profile-*", NULL },
+	{ IOS_MOBILE "Library/ConfigurationProfiles/" EVENTS_NAME, NULL },
 	{ NULL, NULL },
 };
 
@@ -286,6 +296,14 @@ static int emit_event_dict(tr_ctx *ctx, const tr_module *m, const tr_file *f, pl
 		rec.kv = kv;
 		rec.nkv = 3;
 		rc = tr_emit(ctx, m, &rec);
+		if (rc == TR_OK)
+			rc = tr_add_heuristic(
+			        ctx, m->name, &rec, TR_LEVEL_LOW, "profile_event",
+			        "A configuration profile was installed or removed at this time "
+			        "(operation and process in the record). Profiles can change "
+			        "network, certificate and notification settings; spyware "
+			        "operators have installed them. Not proof on its own: ask the "
+			        "owner whether they or their organisation did this.");
 		free(ident);
 		if (rc != TR_OK)
 			break;

@@ -18,6 +18,14 @@
  * Heuristics: apple_threat_notification (high), sms_tmp_attachment
  * (medium).
  *
+ * Dates: Mac absolute seconds or nanoseconds, except in the schema of iOS 5
+ * and older (no handle table; the sender is message.address): there an
+ * SMS (is_madrid 0) is dated in Unix seconds and only an iMessage
+ * (is_madrid 1) in Mac seconds. Read as Mac time, a 2011 SMS would be
+ * dated 2043. Such a schema's value of at least SMS_UNIX_MIN seconds is
+ * taken as Unix time (a Mac time that large is after 2032, years after
+ * that schema was replaced), unless the row says it is an iMessage.
+ *
  * Invariants: message text is never copied into a record, only the links
  * found in it; the typedstream reader in body_from_typedstream() never reads
  * outside the blob; every loop is bounded (rows, links per message).
@@ -29,6 +37,10 @@
 
 #include "collectors/artifacts/ios/ios_paths.h"
 #include "collectors/artifacts/modlib.h"
+
+/* In an iOS 5 schema, dates from this value (2001-09-09 as Unix time,
+ * 2032-09-09 as Mac time) are Unix seconds. */
+#define SMS_UNIX_MIN 1000000000.0
 
 /* Links kept per message for de-duplication; more are still emitted. */
 #define SMS_MAX_LINKS_DEDUP 64
@@ -210,15 +222,25 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		tr_warn(ctx, disp, "table message has neither text nor attributedBody");
 		return TR_OK;
 	}
+	/* iOS 5 and older: no handle table (see the file comment). */
+	int old_schema = !tr_sqlite_has_table(db, "handle") &&
+	                 tr_sqlite_has_column(db, "message", "address");
 	snprintf(sql, sizeof sql,
-	         "SELECT %s, %s, %s, %s, %s, %s, m.ROWID FROM message m%s ORDER BY m.ROWID",
+	         "SELECT %s, %s, %s, %s, %s, %s, m.ROWID, %s, %s FROM message m%s ORDER BY m.ROWID",
 	         tr_sqlite_has_column(db, "message", "text") ? "m.text" : "NULL",
 	         tr_sqlite_has_column(db, "message", "attributedBody") ? "m.attributedBody"
 	                                                               : "NULL",
 	         tr_sqlite_has_column(db, "message", "date") ? "m.date" : "NULL",
 	         tr_sqlite_has_column(db, "message", "is_from_me") ? "m.is_from_me" : "0",
 	         tr_sqlite_has_column(db, "message", "service") ? "m.service" : "NULL",
-	         has_handle ? "h.id" : "NULL",
+	         /* iOS 5: the address only when it is an e-mail (no phone
+	          * number is ever copied into a record) */
+	         has_handle   ? "h.id"
+	         : old_schema ? "CASE WHEN instr(m.address, '@') > 0 THEN m.address END"
+	                      : "NULL",
+	         old_schema && tr_sqlite_has_column(db, "message", "is_madrid") ? "m.is_madrid"
+	                                                                      : "0",
+	         old_schema && tr_sqlite_has_column(db, "message", "flags") ? "m.flags" : "NULL",
 	         has_handle ? " LEFT JOIN handle h ON h.ROWID = m.handle_id" : "");
 	if (trm_prepare(ctx, db, disp, "messages", sql, &st))
 		return TR_OK;
@@ -234,6 +256,16 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 
 		ml.time = trm_mac_time(st, 2);
 		ml.direction = sqlite3_column_int64(st, 3) ? "sent" : "received";
+		if (old_schema && !sqlite3_column_int64(st, 7)) {
+			int ct = sqlite3_column_type(st, 2);
+			double v = sqlite3_column_double(st, 2);
+			if ((ct == SQLITE_INTEGER || ct == SQLITE_FLOAT) && v >= SMS_UNIX_MIN &&
+			    v < 1e11)
+				ml.time = v; /* Unix seconds */
+			/* flags: 2 received, 3 sent (bit 0 set when sent) */
+			if (sqlite3_column_type(st, 8) == SQLITE_INTEGER)
+				ml.direction = sqlite3_column_int64(st, 8) & 1 ? "sent" : "received";
+		}
 		ml.service = trm_nonempty(st, 4);
 		ml.handle = trm_nonempty(st, 5);
 		ml.id = (const char *)sqlite3_column_text(st, 6);
