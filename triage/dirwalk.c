@@ -64,6 +64,8 @@ struct tr_dirwalk {
 	int nlv;         /* levels open */
 	int can_descend; /* the last entry was a folder not yet entered */
 	int ended;       /* end reached (and reported) */
+	int links;       /* hand symbolic links out (tr_dirwalk_hand_links) */
+	char target[PATH_MAX];
 	uint64_t count, max;
 	struct {
 		uint64_t n;
@@ -287,6 +289,25 @@ int tr_dirwalk_next(tr_dirwalk *w, tr_dirwalk_entry *e)
 			w->can_descend = S_ISDIR(sb.st_mode);
 			return TR_OK;
 		}
+		if (S_ISLNK(sb.st_mode) && w->links) {
+			/* listed with its target, never followed */
+			ssize_t tn =
+			        readlinkat(dirfd(l->dir), name, w->target, sizeof w->target - 1);
+			if (tn < 0) {
+				note_skipped(w, DW_GONE, w->path);
+				continue;
+			}
+			w->target[tn] = '\0';
+			w->count++;
+			e->relpath = w->path;
+			e->name = w->path + l->plen;
+			e->type = TR_FT_LNK;
+			e->target = w->target;
+			e->depth = w->nlv;
+			e->st = sb;
+			w->can_descend = 0;
+			return TR_OK;
+		}
 		note_skipped(w,
 		             S_ISLNK(sb.st_mode)                          ? DW_LINK
 		             : S_ISFIFO(sb.st_mode)                       ? DW_FIFO
@@ -297,6 +318,11 @@ int tr_dirwalk_next(tr_dirwalk *w, tr_dirwalk_entry *e)
 	}
 	report_end(w);
 	return TR_OK;
+}
+
+void tr_dirwalk_hand_links(tr_dirwalk *w)
+{
+	w->links = 1;
 }
 
 void tr_dirwalk_skip(tr_dirwalk *w)

@@ -35,7 +35,9 @@ typedef struct tr_dirwalk_entry {
 	const char *relpath;    /* below the root, no leading '/'; borrowed until the next call;
 	                           NULL at the end */
 	const char *name;       /* its last component (points into relpath) */
-	enum tr_file_type type; /* TR_FT_REG or TR_FT_DIR */
+	enum tr_file_type type; /* TR_FT_REG or TR_FT_DIR; TR_FT_LNK with
+	                           tr_dirwalk_hand_links */
+	const char *target;     /* a link's target (borrowed like relpath), else NULL */
 	int depth;              /* 1 for an entry of the root folder */
 	struct stat st;         /* lstat(2) of the entry */
 } tr_dirwalk_entry;
@@ -50,6 +52,12 @@ int tr_dirwalk_open(tr_ctx *ctx, int rootfd, const char *display, tr_dirwalk **o
  * entries are counted and reported at the end; only fatal statuses
  * (TR_ENOMEM, TR_EINTERRUPTED) are returned. */
 int tr_dirwalk_next(tr_dirwalk *w, tr_dirwalk_entry *e);
+
+/* Symbolic links are handed out as TR_FT_LNK entries with their target
+ * (never followed) instead of making the scan incomplete: for evidence
+ * where links are part of what was copied (a phone's file system holds
+ * many). Call before the first tr_dirwalk_next(). */
+void tr_dirwalk_hand_links(tr_dirwalk *w);
 
 /* After a folder was handed out: do not enter it (its entries are not
  * listed, and not counted). */

@@ -923,6 +923,7 @@ static int dir_next(struct td *s, const tr_file **out)
 		it->f.btime = TR_NOTIME;
 		it->f.present = e.type == TR_FT_REG;
 		it->f.stored_path = e.type == TR_FT_REG ? it->rel : NULL;
+		it->f.target = e.target;
 		*out = &it->f;
 		return TR_OK;
 	}
@@ -1098,6 +1099,9 @@ static int td_open(tr_ctx *ctx, const char *path, void **state)
 		dir_sysver(s);
 		if ((rc = tr_dirwalk_open(ctx, s->rootfd, s->display, &s->walk)) != TR_OK)
 			goto fail;
+		/* a phone's file system holds links (/var, /etc, app bundles):
+		 * listed with their targets, never followed, not a gap in the scan */
+		tr_dirwalk_hand_links(s->walk);
 	} else {
 		unsigned formats;
 		if ((s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {

@@ -12,7 +12,7 @@ for l in $DUMP_LAYOUTS; do
 	expect_exit 1 "$BIN" scan "$d" --output "$TMP/r-$a-$s"
 	verdict_agrees 1 "$TMP/out" "$TMP/r-$a-$s/report.json"
 	must_contain "$TMP/out" "VERDICT: INFECTED"
-	must_contain "$TMP/out" "Findings: 13 critical, 7 high"
+	must_contain "$TMP/out" "Findings: 14 critical, 7 high"
 	dump_planted_found "$TMP/r-$a-$s/report.json" >"$TMP/found-$a-$s"
 	diff -u "$TMP/planted" "$TMP/found-$a-$s" || die "$l: not the planted findings"
 	dump_findings "$TMP/r-$a-$s/report.json" >"$TMP/set-$a-$s"

@@ -130,6 +130,61 @@ static void test_links_fifos_not_followed(void **state)
 	free(dir);
 }
 
+/* With tr_dirwalk_hand_links (a phone's file system), links are listed
+ * with their targets, never entered, and the scan is not incomplete; a
+ * FIFO still is not read. */
+static void test_links_handed_out(void **state)
+{
+	char *dir = unit_tmpdir(), p[4200], outside[4200];
+	tr_ctx *ctx = NULL;
+	tr_dirwalk *w = NULL;
+	tr_dirwalk_entry e;
+	int fd, n = 0;
+	(void)state;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	mk(dir, "ev");
+	mk(dir, "outside");
+	put(dir, "outside/secret", "s");
+	put(dir, "ev/a.txt", "a");
+	snprintf(outside, sizeof outside, "%s/outside", dir);
+	snprintf(p, sizeof p, "%s/ev/linkdir", dir);
+	assert_int_equal(symlink(outside, p), 0);
+	snprintf(p, sizeof p, "%s/ev/var", dir);
+	assert_int_equal(symlink("private/var", p), 0);
+	snprintf(p, sizeof p, "%s/ev/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof p, "%s/ev", dir);
+	fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(tr_dirwalk_open(ctx, fd, "evidence", &w), TR_OK);
+	tr_dirwalk_hand_links(w);
+	for (;;) {
+		assert_int_equal(tr_dirwalk_next(w, &e), TR_OK);
+		if (!e.relpath)
+			break;
+		n++;
+		if (!strcmp(e.relpath, "a.txt")) {
+			assert_int_equal(e.type, TR_FT_REG);
+			assert_null(e.target);
+		} else if (!strcmp(e.relpath, "linkdir")) {
+			assert_int_equal(e.type, TR_FT_LNK);
+			assert_string_equal(e.target, outside);
+		} else {
+			assert_string_equal(e.relpath, "var");
+			assert_int_equal(e.type, TR_FT_LNK);
+			assert_string_equal(e.target, "private/var");
+		}
+	}
+	assert_int_equal(n, 3); /* nothing below linkdir: never entered */
+	assert_false(has_incomplete(ctx, "symbolic link"));
+	assert_true(has_incomplete(ctx, "evidence: 1 FIFO (not read): first fifo"));
+	tr_dirwalk_close(w);
+	close(fd);
+	tr_ctx_destroy(ctx);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The walk of test_unreadable_folder, as the current user: 0 when the
  * closed folder was listed but not entered, and reported. */
 static int unreadable_walk(const char *dir)
@@ -250,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_sorted_depth_first),
 		cmocka_unit_test(test_links_fifos_not_followed),
+		cmocka_unit_test(test_links_handed_out),
 		cmocka_unit_test(test_unreadable_folder),
 		cmocka_unit_test(test_depth_bound),
 		cmocka_unit_test(test_entry_bound),
