@@ -94,6 +94,20 @@ static void test_outdated(void **state)
 	expect_rec(f, "superseded_by", "14.7");
 	expect_rec(f, "build", "18F72");
 	fx_free(x);
+
+	/* a sysdiagnose's copy of SystemVersion.plist */
+	x = fx_new_bundle(NULL, NULL, 0);
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2021-12-01T00:00:00Z"), TR_OK);
+	sv = plist_new_dict();
+	plist_dict_set_item(sv, "ProductVersion", plist_new_string("14.6"));
+	plist_dict_set_item(sv, "ProductBuildVersion", plist_new_string("18F72"));
+	size = write_plist(x, "sv", sv, 0);
+	g = make_file("", "sysdiagnose_x/logs/SystemVersion/SystemVersion.plist", "sv", size);
+	g.device_path = "/@sysdiagnose/logs/SystemVersion/SystemVersion.plist";
+	run_module(x, &tr_module_ios_version, &g);
+	expect_count(x->ctx, 1);
+	expect_rec(heur(x->ctx, "ios_outdated", 0), "superseded_by", "14.7");
+	fx_free(x);
 }
 
 static void test_not_outdated(void **state)
