@@ -193,6 +193,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $(CLI_OBJS) $(LIB) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(CLI_OBJS) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
+# The i18n test reads the Hindi catalogue of this build.
+$(B)/tests/test_i18n: $(MO_FILES)
+
 $(B)/fixtures/%: fixtures/%.c $(FIX_LIBSRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Ifixtures $(ALL_CFLAGS) -o $@ $< $(FIX_LIBSRCS) $(LDLIBS)
