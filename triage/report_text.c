@@ -144,10 +144,10 @@ static void write_coverage(const tr_ctx *ctx, FILE *out)
 			if ((int)cov[i].status != s)
 				continue;
 			fputs(k++ ? (s == TR_COV_NOT_CHECKABLE ? "; " : ", ") : TR_(head[s]), out);
-			fputs(cov[i].area->name, out);
+			fputs(TR_(cov[i].area->name), out);
 			if (s == TR_COV_NOT_CHECKABLE && cov[i].why) {
 				fputs(" (", out);
-				tr_report_term_str(out, cov[i].why, TR_REPORT_TERM_VALUE_CHARS);
+				tr_report_term_str(out, TR_(cov[i].why), TR_REPORT_TERM_VALUE_CHARS);
 				fputc(')', out);
 			}
 		}
