@@ -69,8 +69,8 @@ static int is_source_tree(const char *dir)
 {
 	char p[PATH_MAX];
 	return (size_t)snprintf(p, sizeof p, "%s/triage/i18n.h", dir) < sizeof p &&
-	       access(p, R_OK) == 0 &&
-	       (size_t)snprintf(p, sizeof p, "%s/po", dir) < sizeof p && is_dir(p);
+	       access(p, R_OK) == 0 && (size_t)snprintf(p, sizeof p, "%s/po", dir) < sizeof p &&
+	       is_dir(p);
 }
 
 /*

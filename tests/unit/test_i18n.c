@@ -29,7 +29,9 @@ static const char LOCKDOWN_ON[] =
 static tr_ctx *make_ctx(void)
 {
 	tr_ctx *ctx = NULL;
-	tr_file f = { .area = "AppDomain-x", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME };
+	tr_file f = {
+		.area = "AppDomain-x", .relpath = "a", .type = TR_FT_REG, .mtime = TR_NOTIME
+	};
 	tr_kv kv = { "lockdown_mode", "1", TR_M_NONE };
 	tr_record r = { 0 };
 
@@ -44,9 +46,9 @@ static tr_ctx *make_ctx(void)
 	r.event = "preference";
 	r.kv = &kv;
 	r.nkv = 1;
-	assert_int_equal(tr_add_heuristic(ctx, "prefs", &r, TR_LEVEL_INFO, "lockdown_mode_on",
-	                                  LOCKDOWN_ON),
-	                 TR_OK);
+	assert_int_equal(
+	        tr_add_heuristic(ctx, "prefs", &r, TR_LEVEL_INFO, "lockdown_mode_on", LOCKDOWN_ON),
+	        TR_OK);
 	tr_findings_sort(ctx);
 	ctx->verdict = tr_decide_verdict(ctx);
 	assert_int_equal(ctx->verdict, TR_VERDICT_INFECTED);
@@ -117,7 +119,7 @@ static void test_hindi_summary(void **state)
 	assert_non_null(strstr(s, "\nगंभीर (1)\n"));
 	assert_non_null(strstr(s, "\nसिर्फ़ जानकारी (1)\n"));
 	assert_non_null(strstr(s, "सबूत का प्रकार:"));
-	assert_non_null(strstr(s, "test-kind")); /* a value: as it is */
+	assert_non_null(strstr(s, "test-kind"));        /* a value: as it is */
 	assert_non_null(strstr(s, "lockdown_mode_on")); /* an identifier: as it is */
 	assert_non_null(strstr(s, "Lockdown Mode चालू है। यह एक सुरक्षा है"));
 	assert_null(strstr(s, LOCKDOWN_ON));
@@ -162,8 +164,10 @@ static void test_hindi_summary(void **state)
  * language set before stays. */
 static void test_unknown_language(void **state)
 {
-	static const char *const bad[] = { "xx",    "fr",    "../hi", "hi/..", "HI",  "h",
-		                           "hi_in", "hindi", "hi_IN/../hi", " hi", "hi ", "hi\n" };
+	static const char *const bad[] = {
+		"xx",    "fr",    "../hi",       "hi/..", "HI",  "h",
+		"hi_in", "hindi", "hi_IN/../hi", " hi",   "hi ", "hi\n"
+	};
 	tr_ctx *ctx = NULL;
 	(void)state;
 	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
