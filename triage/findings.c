@@ -105,6 +105,28 @@ static tr_finding *new_finding(tr_ctx *ctx, int *rc)
 	return &ctx->findings[ctx->nfindings];
 }
 
+static int any_match(void *arg, const tr_ioc *ioc, const char *how)
+{
+	(void)arg;
+	(void)ioc;
+	(void)how;
+	return 1;
+}
+
+/* The value kept for kv in a finding's record (tr_redact_kv), except that
+ * in an indicator finding a URL, domain or e-mail that matches an
+ * indicator itself is evidence too (it has its own finding), not an
+ * unrelated personal value. */
+static const char *kept_value(const tr_ctx *ctx, const tr_kv *kv, enum tr_redact_use use,
+                              const tr_kv *matched)
+{
+	if (use == TR_REDACT_INDICATOR && kv != matched && !TR_M_IS_CONTEXT(kv->match) &&
+	    kv->value && kv->value[0] && ctx->iocs &&
+	    tr_iocs_match(ctx->iocs, kv->match, kv->value, any_match, NULL) != 0)
+		return kv->value;
+	return tr_redact_kv(ctx, kv, use, matched);
+}
+
 /* Fills the common part; on failure frees what was set. The record's
  * values go through tr_redact_kv() (redact.c): personal data is kept only
  * with --include-personal-data, or when it is matched, the value an
@@ -126,7 +148,7 @@ static int fill_common(const tr_ctx *ctx, tr_finding *f, const char *module, con
 			return TR_ENOMEM;
 		for (size_t i = 0; i < nkv; i++) {
 			f->record[i].key = dup_trunc(kv[i].key);
-			f->record[i].value = dup_trunc(tr_redact_kv(ctx, &kv[i], use, matched));
+			f->record[i].value = dup_trunc(kept_value(ctx, &kv[i], use, matched));
 			f->nrecord = i + 1;
 			if (!f->record[i].key || !f->record[i].value)
 				return TR_ENOMEM;

@@ -80,7 +80,8 @@ static int one_edit(const char *a, size_t na, const char *b, size_t nb)
 	if (na == nb) {
 		if (strncasecmp(a + i + 1, b + i + 1, na - i - 1) == 0)
 			return 1; /* replaced */
-		return i + 1 < na && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i + 1]) &&
+		return i + 1 < na &&
+		       tolower((unsigned char)a[i]) == tolower((unsigned char)b[i + 1]) &&
 		       tolower((unsigned char)a[i + 1]) == tolower((unsigned char)b[i]) &&
 		       strncasecmp(a + i + 2, b + i + 2, na - i - 2) == 0; /* swapped */
 	}
