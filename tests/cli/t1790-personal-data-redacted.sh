@@ -49,7 +49,7 @@ for mode in clean infected; do
 	want=0
 	[ "$mode" = infected ] && want=1
 	expect_exit "$want" "$BIN" scan "$src" --output "$TMP/b-$mode"
-	must_contain "$TMP/out" "Verdict"
+	must_contain "$TMP/out" "VERDICT: "
 	must_contain "$TMP/b-$mode/report.json" '"personal_data": "hashed"'
 	# shellcheck disable=SC2086 # the values are words
 	absent "backup $mode" "$TMP/b-$mode" $IOS_VALUES
