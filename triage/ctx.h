@@ -114,6 +114,8 @@ struct tr_ctx {
 	 * array: redact.c uses no other core file, which all use it) */
 	char device_ids[TR_MAX_DEVICE_IDS][41];
 	size_t ndevice_ids;
+	/* redact.c: --include-personal-data (tr_set_include_personal_data) */
+	int include_personal;
 };
 
 /* A context for one worker thread: it shares the parent's options,
@@ -140,6 +142,30 @@ int tr_fold_mentions(tr_ctx *ctx);
  * redacted copy, NULL for NULL or out of memory. */
 void tr_redact_inplace(const tr_ctx *ctx, char *s);
 char *tr_redact_dup(const tr_ctx *ctx, const char *s);
+
+/* redact.c: personal data (docs/report-format.md, "Personal data").
+ * What spytriage writes in place of a personal value. */
+#define TR_PERSONAL_MASK "[personal]"
+/* Where a record's values are written: decides which are personal. */
+enum tr_redact_use {
+	TR_REDACT_RECORD,    /* a record as such (a timeline.csv record row) */
+	TR_REDACT_INDICATOR, /* the record of an indicator finding */
+	TR_REDACT_HEURISTIC  /* the record of a heuristic finding */
+};
+/* 1 when the scan runs with --include-personal-data (ctx or its scan's). */
+int tr_personal_included(const tr_ctx *ctx);
+/* Is kv personal data for this use, whatever the option: of the kind
+ * TR_M_PERSONAL, or of a personal matched kind (URL, domain, e-mail) in a
+ * record row or in an indicator finding's record. Never for matched, the
+ * value an indicator finding matched (the evidence). */
+int tr_kv_is_personal(const tr_kv *kv, enum tr_redact_use use, const tr_kv *matched);
+/* The value to write for kv: TR_PERSONAL_MASK for personal data unless
+ * --include-personal-data, else kv->value ("" for NULL). Every writer of
+ * record values (findings.c for every finding, timeline.c for record
+ * rows) goes through it, so every output (terminal, report.json,
+ * modules/, timeline.csv, report.html) gets the same values. */
+const char *tr_redact_kv(const tr_ctx *ctx, const tr_kv *kv, enum tr_redact_use use,
+                         const tr_kv *matched);
 
 int tr_strlist_add(tr_strlist *l, const char *s);
 /* timeline.c: the records with a time, kept for timeline.csv when the

@@ -173,6 +173,7 @@ const char *tr_match_name(enum tr_match kind)
 	case TR_M_PROFILE_ID: return "profile_id";
 	case TR_M_PROPERTY: return "property";
 	case TR_M_PROCESS_FULL: return "process_full";
+	case TR_M_PERSONAL: return "personal";
 	}
 	return "none";
 }
@@ -313,6 +314,7 @@ void tr_set_include_personal_data(tr_ctx *ctx, int yes)
 	tr_custody *c = tr_custody_of(ctx);
 	if (c)
 		c->personal = yes != 0;
+	ctx->include_personal = yes != 0; /* redact.c: every output */
 }
 
 int tr_custody_set_root(tr_ctx *ctx, const char *root)
@@ -384,6 +386,13 @@ int tr_custody_hash_stored(tr_ctx *ctx, const char *rel)
 
 /* --------------------------------------------------------- observables */
 
+/* Is kv an observable: a value the matcher compares (never a
+ * TR_M_PERSONAL one, which no indicator is about). */
+static int observable(const tr_kv *kv)
+{
+	return !TR_M_IS_CONTEXT(kv->match) && kv->value && kv->value[0];
+}
+
 int tr_custody_observe(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 {
 	tr_custody *c;
@@ -401,8 +410,7 @@ int tr_custody_observe(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	if (c->recheck)
 		return TR_OK;
 	for (size_t i = 0; i < r->nkv; i++)
-		if (r->kv[i].match != TR_M_NONE && r->kv[i].value && r->kv[i].value[0])
-			n++;
+		n += observable(&r->kv[i]);
 	if (!n)
 		return TR_OK;
 
@@ -413,7 +421,7 @@ int tr_custody_observe(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	        OBS_LEN(r->event) + (r->id ? OBS_LEN(r->id) : 0);
 	for (size_t i = 0; i < r->nkv; i++) {
 		size_t vl;
-		if (r->kv[i].match == TR_M_NONE || !r->kv[i].value || !r->kv[i].value[0])
+		if (!observable(&r->kv[i]))
 			continue;
 		vl = strlen(r->kv[i].value);
 		size += OBS_LEN(r->kv[i].key) +
@@ -461,7 +469,7 @@ int tr_custody_observe(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	for (size_t i = 0; i < r->nkv; i++) {
 		const tr_kv *kv = &r->kv[i];
 		size_t vl, kl;
-		if (kv->match == TR_M_NONE || !kv->value || !kv->value[0])
+		if (!observable(kv))
 			continue;
 		kl = strlen(kv->key ? kv->key : "");
 		memcpy(p, kv->key ? kv->key : "", kl + 1);

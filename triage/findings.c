@@ -105,9 +105,35 @@ static tr_finding *new_finding(tr_ctx *ctx, int *rc)
 	return &ctx->findings[ctx->nfindings];
 }
 
-/* Fills the common part; on failure frees what was set. */
-static int fill_common(tr_finding *f, const char *module, const tr_file *file, double time,
-                       const char *event, const tr_kv *kv, size_t nkv)
+static int any_match(void *arg, const tr_ioc *ioc, const char *how)
+{
+	(void)arg;
+	(void)ioc;
+	(void)how;
+	return 1;
+}
+
+/* The value kept for kv in a finding's record (tr_redact_kv), except that
+ * in an indicator finding a URL, domain or e-mail that matches an
+ * indicator itself is evidence too (it has its own finding), not an
+ * unrelated personal value. */
+static const char *kept_value(const tr_ctx *ctx, const tr_kv *kv, enum tr_redact_use use,
+                              const tr_kv *matched)
+{
+	if (use == TR_REDACT_INDICATOR && kv != matched && !TR_M_IS_CONTEXT(kv->match) &&
+	    kv->value && kv->value[0] && ctx->iocs &&
+	    tr_iocs_match(ctx->iocs, kv->match, kv->value, any_match, NULL) != 0)
+		return kv->value;
+	return tr_redact_kv(ctx, kv, use, matched);
+}
+
+/* Fills the common part; on failure frees what was set. The record's
+ * values go through tr_redact_kv() (redact.c): personal data is kept only
+ * with --include-personal-data, or when it is matched, the value an
+ * indicator finding matched. */
+static int fill_common(const tr_ctx *ctx, tr_finding *f, const char *module, const tr_file *file,
+                       double time, const char *event, const tr_kv *kv, size_t nkv,
+                       enum tr_redact_use use, const tr_kv *matched)
 {
 	f->module = dup_trunc(module);
 	f->area = dup_trunc(file ? file->area : "");
@@ -122,7 +148,7 @@ static int fill_common(tr_finding *f, const char *module, const tr_file *file, d
 			return TR_ENOMEM;
 		for (size_t i = 0; i < nkv; i++) {
 			f->record[i].key = dup_trunc(kv[i].key);
-			f->record[i].value = dup_trunc(kv[i].value);
+			f->record[i].value = dup_trunc(kept_value(ctx, &kv[i], use, matched));
 			f->nrecord = i + 1;
 			if (!f->record[i].key || !f->record[i].value)
 				return TR_ENOMEM;
@@ -160,7 +186,8 @@ int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv
 		return rc; /* TR_ENOMEM; TR_OK (cap reached) goes on counting */
 	f->kind = TR_FIND_INDICATOR;
 	f->level = strcmp(how, "truncated process name") == 0 ? TR_LEVEL_HIGH : TR_LEVEL_CRITICAL;
-	rc = fill_common(f, m ? m : "", r->file, r->time, r->event, r->kv, r->nkv);
+	rc = fill_common(ctx, f, m ? m : "", r->file, r->time, r->event, r->kv, r->nkv,
+	                 TR_REDACT_INDICATOR, kv);
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
 		f->ioc_value = dup_trunc(ioc->value);
@@ -197,7 +224,7 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	if (!ctx->iocs)
 		return TR_OK;
 	for (size_t i = 0; i < r->nkv; i++) {
-		if (r->kv[i].match == TR_M_NONE || !r->kv[i].value || !r->kv[i].value[0])
+		if (TR_M_IS_CONTEXT(r->kv[i].match) || !r->kv[i].value || !r->kv[i].value[0])
 			continue;
 		ea.kv = &r->kv[i];
 		tr_iocs_match(ctx->iocs, r->kv[i].match, r->kv[i].value, on_match, &ea);
@@ -250,8 +277,9 @@ int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum t
 		return rc;
 	f->kind = TR_FIND_HEURISTIC;
 	f->level = level;
-	rc = fill_common(f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME, r ? r->event : "",
-	                 r ? r->kv : NULL, r ? r->nkv : 0);
+	rc = fill_common(ctx, f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME,
+	                 r ? r->event : "", r ? r->kv : NULL, r ? r->nkv : 0, TR_REDACT_HEURISTIC,
+	                 NULL);
 	if (rc == TR_OK) {
 		f->heuristic = dup_trunc(name);
 		f->explanation = dup_trunc(explanation);
@@ -271,7 +299,8 @@ int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file, enum 
 		return rc;
 	f->kind = TR_FIND_SIGNATURE;
 	f->level = level;
-	rc = fill_common(f, module, file, file ? file->mtime : TR_NOTIME, "content", NULL, 0);
+	rc = fill_common(ctx, f, module, file, file ? file->mtime : TR_NOTIME, "content", NULL, 0,
+	                 TR_REDACT_HEURISTIC, NULL);
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(type);
 		f->ioc_value = dup_trunc(value);
@@ -322,7 +351,8 @@ static int on_mention(void *arg, const tr_ioc *ioc, const char *how)
 	/* A name in raw bytes can be a quote (a news page listing Pegasus
 	 * domains), so it is a lead, below structured matches. */
 	f->level = ma->kind == TR_M_PROCESS ? TR_LEVEL_LOW : TR_LEVEL_MEDIUM;
-	rc = fill_common(f, "content", ma->f, ma->f ? ma->f->mtime : TR_NOTIME, "mention", kv, 4);
+	rc = fill_common(ma->ctx, f, "content", ma->f, ma->f ? ma->f->mtime : TR_NOTIME, "mention",
+	                 kv, 4, TR_REDACT_HEURISTIC, NULL);
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
 		f->ioc_value = dup_trunc(ioc->value);

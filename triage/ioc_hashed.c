@@ -36,11 +36,6 @@
 /* Longest key hashed: a value is cut at the observable bound anyway. */
 #define HASH_KEY_MAX (TR_MAX_OBSERVABLE_VALUE + 512)
 
-int tr_match_is_personal(enum tr_match kind)
-{
-	return kind == TR_M_URL || kind == TR_M_DOMAIN || kind == TR_M_EMAIL;
-}
-
 const char *tr_hrole_name(enum tr_hrole r)
 {
 	switch (r) {

@@ -342,7 +342,8 @@ int tr_iocs_match(const tr_iocs *ix, enum tr_match kind, const char *value, tr_i
 	len = strlen(value);
 
 	switch (kind) {
-	case TR_M_NONE: return TR_OK;
+	case TR_M_NONE:
+	case TR_M_PERSONAL: return TR_OK;
 	case TR_M_URL: return match_url(&m, value, len);
 	case TR_M_DOMAIN: return match_domain(&m, value, len);
 	case TR_M_PROCESS: return match_process(&m, value, len, 0);

@@ -18,6 +18,25 @@
  *
  * Why the library and not the CLI: reports are written by the library,
  * and a program using the library must get the same protection.
+ *
+ * Personal data (docs/report-format.md, "Personal data"): a record value's
+ * kind decides. TR_M_PERSONAL is context its module knows to be personal
+ * (phone numbers, senders, names, file names the owner chose); URLs,
+ * domains and e-mail addresses are personal too (where the owner went and
+ * whom they wrote to), though the matcher compares them. tr_redact_kv() is the one place that decides what is
+ * written in its place; the findings store and the timeline call it when
+ * they copy a record, so nothing personal is kept for any reporter:
+ *
+ *   record row (timeline.csv)   flagged and personal kinds masked;
+ *   indicator finding's record  the matched value kept (the evidence),
+ *                               every other flagged or personal-kind
+ *                               value masked (an SMS's other fields, a
+ *                               tab's other URL);
+ *   heuristic finding's record  flagged values masked; URLs and domains
+ *                               kept: they are what the heuristic judged
+ *                               (the two ends of a redirect).
+ *
+ * With --include-personal-data every value is written as it is.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -25,6 +44,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "custody.h"
 
 #define DEVICE_ID_MASK "[device id]"
 
@@ -137,4 +157,38 @@ char *tr_redact_dup(const tr_ctx *ctx, const char *s)
 	char *d = s ? strdup(s) : NULL;
 	tr_redact_inplace(ctx, d);
 	return d;
+}
+
+/* ------------------------------------------------------ personal data */
+
+int tr_match_is_personal(enum tr_match kind)
+{
+	return kind == TR_M_URL || kind == TR_M_DOMAIN || kind == TR_M_EMAIL;
+}
+
+int tr_personal_included(const tr_ctx *ctx)
+{
+	if (!ctx)
+		return 0;
+	while (ctx->parent)
+		ctx = ctx->parent;
+	return ctx->include_personal;
+}
+
+int tr_kv_is_personal(const tr_kv *kv, enum tr_redact_use use, const tr_kv *matched)
+{
+	if (!kv || (use == TR_REDACT_INDICATOR && kv == matched))
+		return 0;
+	if (kv->match == TR_M_PERSONAL)
+		return 1;
+	return use != TR_REDACT_HEURISTIC && tr_match_is_personal(kv->match);
+}
+
+const char *tr_redact_kv(const tr_ctx *ctx, const tr_kv *kv, enum tr_redact_use use,
+                         const tr_kv *matched)
+{
+	const char *v = kv && kv->value ? kv->value : "";
+	if (!v[0] || tr_personal_included(ctx) || !tr_kv_is_personal(kv, use, matched))
+		return v;
+	return TR_PERSONAL_MASK;
 }

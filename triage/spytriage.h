@@ -446,8 +446,12 @@ int tr_set_command_line(tr_ctx *ctx, int argc, const char *const *argv);
  * TR_ELIMIT (no message set) for a path with more than 8 different ones. */
 int tr_hide_device_ids(tr_ctx *ctx, const char *path);
 
-/* With yes, observables.jsonl keeps personal values (visited URLs and
- * domains, e-mail addresses) readable instead of as keyed hashes. */
+/* Personal data (docs/report-format.md, "Personal data"): phone numbers,
+ * senders, names, visited URLs and domains, e-mail addresses. By default
+ * no output holds them: findings and timeline.csv say "[personal]" (an
+ * indicator finding keeps the value it matched) and observables.jsonl
+ * keeps keyed hashes. With yes, every output keeps them as they are: for
+ * an analyst. Call before the scan. */
 void tr_set_include_personal_data(tr_ctx *ctx, int yes);
 
 /* The build compiled in: the git commit of the checkout it was built

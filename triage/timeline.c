@@ -14,12 +14,13 @@
  * same whatever the scheduling: records come from the main thread only
  * (modules); the content pass's worker contexts keep none.
  *
- * "data" is the record's values as "key=value" joined by " | ". A value
- * of a personal kind (URL, domain, e-mail: tr_match_is_personal) is
+ * "data" is the record's values as "key=value" joined by " | ". Personal
+ * data (a value of a personal kind, URL, domain, e-mail, or one its
+ * module gave the kind TR_M_PERSONAL: phone numbers, senders, names) is
  * written as "[personal]" unless the scan runs with
- * --include-personal-data, as in observables.jsonl: the timeline shows
- * when the phone did what, not which sites its owner visited; findings
- * show their matched values as always.
+ * --include-personal-data (tr_redact_kv, redact.c): the timeline shows
+ * when the phone did what, not which sites its owner visited or whom
+ * they wrote to; findings show their matched values as always.
  *
  * Bounds (tr_limits.h): TR_MAX_TIMELINE_ROWS rows, TR_MAX_TIMELINE_BYTES
  * spooled, fields cut at TR_TIMELINE_FIELD / TR_TIMELINE_DATA bytes (on a
@@ -174,7 +175,7 @@ int tr_timeline_add(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	tr_timeline *tl;
 	tr_custody *c;
 	size_t n = 0, dn = 0;
-	int rc, personal;
+	int rc;
 
 	if (!ctx->opts.output_dir || ctx->parent || !TR_HAS_TIME(r->time))
 		return TR_OK;
@@ -195,7 +196,6 @@ int tr_timeline_add(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 		tl->dropped++;
 		return TR_OK;
 	}
-	personal = c->personal;
 
 	/* data: "key=value | key=value" */
 	data[0] = '\0';
@@ -205,8 +205,7 @@ int tr_timeline_add(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 		int w;
 		if (!v[0])
 			continue;
-		if (!personal && kv->match != TR_M_NONE && tr_match_is_personal(kv->match))
-			v = "[personal]";
+		v = tr_redact_kv(ctx, kv, TR_REDACT_RECORD, NULL);
 		w = snprintf(data + dn, sizeof data - dn, "%s%s=%s", dn ? " | " : "",
 		             kv->key ? kv->key : "", v);
 		if (w < 0)

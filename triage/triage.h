@@ -455,12 +455,22 @@ enum tr_match {
 	TR_M_CERT,         /* certificate hash */
 	TR_M_PROFILE_ID,   /* configuration profile UUID or identifier */
 	TR_M_PROPERTY,     /* system property name */
-	TR_M_PROCESS_FULL  /* a process name known in full, never cut by the
+	TR_M_PROCESS_FULL, /* a process name known in full, never cut by the
 	                       kernel (an app's bundle id): compared exactly,
 	                       without the 15/16-character prefix rule */
+	/* Context only, never matched, like TR_M_NONE, and personal data of
+	 * the phone's owner or of the people they deal with: a phone number,
+	 * a message's sender, a contact's name, a file name the owner chose.
+	 * Reports write "[personal]" in its place unless the scan runs with
+	 * --include-personal-data (triage/redact.c; docs/report-format.md,
+	 * "Personal data"); observables.jsonl never keeps it. Values of the
+	 * kinds URL, domain and e-mail are personal too, and still matched. */
+	TR_M_PERSONAL = 64
 };
-/* The last match kind (loops over every kind). */
+/* The last kind the matcher compares (loops over every such kind). */
 #define TR_M_LAST TR_M_PROCESS_FULL
+/* A kind the matcher never compares: TR_M_NONE or TR_M_PERSONAL. */
+#define TR_M_IS_CONTEXT(k) ((k) == TR_M_NONE || (k) == TR_M_PERSONAL)
 
 /* Indicator types, as loaded from STIX2 patterns. */
 enum tr_ioc_type {
@@ -515,7 +525,8 @@ typedef struct tr_record {
 
 typedef struct tr_module tr_module;
 
-/* Matches every kv of r whose match is not TR_M_NONE against the loaded
+/* Matches every kv of r whose match is not a context kind (TR_M_NONE,
+ * TR_M_PERSONAL) against the loaded
  * indicators and adds one finding per (indicator, kv). Returns TR_OK or
  * TR_ENOMEM. */
 int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r);

@@ -700,6 +700,38 @@ static void test_settings_history_year(void **state)
 	fx_free(x);
 }
 
+/* The history values of a setting that names the owner (device_name) are
+ * personal data: "[personal]" unless --include-personal-data; other
+ * settings' values stay. */
+static void test_settings_history_personal(void **state)
+{
+	static const char text[] =
+	        "Currently running services:\n  settings\n" DASH79 "DUMP OF SERVICE settings:\n"
+	        "GLOBAL SETTINGS (user 0)\n"
+	        "_id:1 name:device_name pkg:android value:Rosalind's Pixel\n"
+	        "\tHistory (device_name)\n"
+	        "\t\ttime:03-02 11:21:22.212 mode:update oldValue:Pixel-6 newValue:Rosalinds-"
+	        "Pixel package:com.spy.changer\n"
+	        "--------- 0.019s was the duration of dumpsys settings, ending at: 2022-03-29 "
+	        "23:14:28\n";
+	fx *x = ds_fx();
+	const tr_finding *f;
+	(void)state;
+	run_ds(x, text);
+	f = ioc(x->ctx, "com.spy.changer", "package");
+	expect_rec(f, "name", "device_name");
+	expect_rec(f, "old_value", "[personal]");
+	expect_rec(f, "new_value", "[personal]");
+	fx_free(x);
+
+	x = ds_fx();
+	tr_set_include_personal_data(x->ctx, 1);
+	run_ds(x, text);
+	f = ioc(x->ctx, "com.spy.changer", "package");
+	expect_rec(f, "new_value", "Rosalinds-Pixel");
+	fx_free(x);
+}
+
 /* ------------------------------------------------------------------ */
 /* adb                                                                 */
 
@@ -870,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_adb_short_labelled_keys),
 		cmocka_unit_test(test_settings_section),
 		cmocka_unit_test(test_settings_history_year),
+		cmocka_unit_test(test_settings_history_personal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

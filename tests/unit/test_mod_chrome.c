@@ -72,7 +72,7 @@ static void test_chrome(void **state)
 	expect_count(x->ctx, 2);
 	f = ioc(x->ctx, "pincattape.com", "page_url");
 	expect_hit(f, "chrome", "favicon", "https://pincattape.com/t/1", T_CHROME);
-	expect_rec(f, "icon_url", "https://www.example.com/favicon.ico");
+	expect_rec(f, "icon_url", "[personal]"); /* not what matched */
 	f = ioc(x->ctx, "urlpush.net", "icon_url");
 	expect_hit(f, "chrome", "favicon", "https://cdn.urlpush.net/f.ico", T_CHROME + 7);
 	assert_int_equal(x->ctx->warnings.n, 0);

@@ -121,11 +121,52 @@ static void test_datausage_clean(void **state)
 	fx_free(x);
 }
 
+/* A numbering gap alone (common on clean phones: iOS prunes rows): one
+ * info lead, a CLEAN verdict, and a calm sentence that does not say the
+ * records were deleted or that spyware does this. */
+static void test_datausage_gap_is_calm(void **state)
+{
+	fx *x = fx_new(1);
+	char sql[2048];
+	double t = MAC(T_PROC);
+	const tr_finding *f;
+
+	(void)state;
+	snprintf(sql, sizeof sql,
+	         "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP TIMESTAMP,"
+	         " ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
+	         "INSERT INTO ZPROCESS VALUES (1, %.3f, %.3f, NULL, 'apsd'),"
+	         " (2, %.3f, %.3f, NULL, 'nsurlsessiond'), (5, %.3f, %.3f, NULL, 'timed'),"
+	         " (9, %.3f, %.3f, NULL, 'cloudd');",
+	         t, t, t, t, t, t, t, t);
+	make_db(x, "Library/Databases/DataUsage.sqlite", sql);
+	assert_int_equal(run(x, &tr_module_datausage, "WirelessDomain",
+	                     "Library/Databases/DataUsage.sqlite"),
+	                 TR_OK);
+	assert_int_equal(heur_count(x->ctx, "deleted_process_record"), 2);
+	assert_int_equal(tr_decide_verdict(x->ctx), TR_VERDICT_CLEAN);
+	for (size_t i = 0; i < 2; i++) {
+		f = heur(x->ctx, "deleted_process_record", i);
+		assert_int_equal(f->level, TR_LEVEL_INFO);
+		assert_null(strstr(f->explanation, "deleted"));
+		assert_null(strstr(f->explanation, "spyware does"));
+		assert_null(strstr(f->explanation, "hide"));
+		assert_non_null(strstr(f->explanation, "common on phones with nothing wrong"));
+		assert_non_null(strstr(f->explanation, "not a sign of spyware on its own"));
+	}
+	assert_non_null(strstr(heur(x->ctx, "deleted_process_record", 0)->explanation,
+	                       "Process records 3 to 4 (2)"));
+	assert_non_null(strstr(heur(x->ctx, "deleted_process_record", 1)->explanation,
+	                       "Process records 6 to 8 (3)"));
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_datausage_infected),
 		cmocka_unit_test(test_datausage_clean),
+		cmocka_unit_test(test_datausage_gap_is_calm),
 	};
 	return cmocka_run_group_tests_name("mod_datausage", tests, NULL, NULL);
 }

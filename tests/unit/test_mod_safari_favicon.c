@@ -42,7 +42,7 @@ static void test_favicon_infected(void **state)
 	expect_count(x->ctx, 2);
 	hit = ioc(x->ctx, "tookcheckout.com", "url");
 	expect_hit(hit, "safari_favicon", "favicon", "https://tookcheckout.com/a/b", T_FAV + 60);
-	expect_rec(hit, "icon_url", "https://cdn.example.net/i.png");
+	expect_rec(hit, "icon_url", "[personal]"); /* not what matched */
 	hit = ioc(x->ctx, "free247downloads.com", "icon_url");
 	expect_hit(hit, "safari_favicon", "rejected_favicon", "https://free247downloads.com/x.ico",
 	           T_FAV + 120);

@@ -49,7 +49,7 @@ static void test_safari_redirects(void **state)
 	         "INSERT INTO history_items (id, url) VALUES"
 	         " (1, 'http://news.example.com/article/42'),"
 	         " (2, 'https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hz'),"
-	         " (3, 'http://blog.example.net/'), (4, 'https://www.example.org/landing'),"
+	         " (3, 'http://blog.example.net/'), (4, 'https://www.sample.org/landing'),"
 	         " (5, 'http://shop.example.com/'), (6, 'https://www.example.com/'),"
 	         " (7, 'http://x.example.com/'), (8, 'https://y.example.org/'),"
 	         " (9, 'https://a.example.com/'), (10, 'https://x.y.z.example.org:8443/'),"
@@ -130,6 +130,58 @@ static void test_safari_redirects(void **state)
 	fx_free(x);
 }
 
+/* Redirects between domains that look like one owner's (a typo or alias
+ * domain sent to the main one) are info leads: never SUSPICIOUS on their
+ * own. Names one edit apart but shorter than 4 letters, or two edits
+ * apart, stay medium. */
+static void test_safari_same_owner_redirect(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		enum tr_level level;
+	} cases[] = {
+		{ "http://foxnew.com/", "https://www.foxnews.com/", TR_LEVEL_INFO },    /* typo */
+		{ "http://foxnews.co.uk/", "https://www.foxnews.com/", TR_LEVEL_INFO }, /* alias */
+		{ "http://www.gogle.com/", "https://www.google.com/", TR_LEVEL_INFO },
+		{ "http://nwes.example-news.com/", "https://news.exmaple-news.com/", TR_LEVEL_INFO },
+		{ "http://cnn.com/", "https://cnm.com/", TR_LEVEL_MEDIUM },      /* too short */
+		{ "http://foxnw.com/", "https://www.foxnews.com/", TR_LEVEL_MEDIUM }, /* 2 edits */
+	};
+	char sql[4096];
+	double t = MAC(T_VISIT);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx *x = fx_new(0);
+		const tr_finding *f;
+		snprintf(sql, sizeof sql,
+		         "%s"
+		         "INSERT INTO history_items (id, url) VALUES (1, '%s'), (2, '%s');"
+		         "INSERT INTO history_visits (id, history_item, visit_time,"
+		         " redirect_destination) VALUES (1, 1, %.3f, 2);"
+		         "INSERT INTO history_visits (id, history_item, visit_time, redirect_source)"
+		         " VALUES (2, 2, %.3f, 1);",
+		         safari_schema, cases[i].from, cases[i].to, t, t + 0.3);
+		make_db(x, "Library/Safari/History.db", sql);
+		assert_int_equal(run(x, &tr_module_safari_history,
+		                     "AppDomain-com.apple.mobilesafari", "Library/Safari/History.db"),
+		                 TR_OK);
+		assert_int_equal(heur_count(x->ctx, "safari_fast_redirect"), 1);
+		f = heur(x->ctx, "safari_fast_redirect", 0);
+		if (f->level != cases[i].level)
+			fprintf(stderr, "%s -> %s\n", cases[i].from, cases[i].to);
+		assert_int_equal(f->level, cases[i].level);
+		if (cases[i].level == TR_LEVEL_INFO) {
+			assert_int_equal(tr_decide_verdict(x->ctx), TR_VERDICT_CLEAN);
+			assert_null(strstr(f->explanation, "attack"));
+			assert_non_null(strstr(f->explanation, "same website"));
+		} else {
+			assert_int_equal(tr_decide_verdict(x->ctx), TR_VERDICT_SUSPICIOUS);
+		}
+		fx_free(x);
+	}
+}
+
 /* No redirect columns (old schema), profile path: URLs still checked. */
 static void test_safari_old_schema(void **state)
 {
@@ -159,6 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_safari_redirects),
 		cmocka_unit_test(test_safari_old_schema),
+		cmocka_unit_test(test_safari_same_owner_redirect),
 	};
 	return cmocka_run_group_tests_name("mod_safari_history", tests, NULL, NULL);
 }

@@ -71,7 +71,7 @@ static void test_shortcuts(void **state)
 	expect_count(x->ctx, 6);
 	f = ioc(x->ctx, "urlpush.net", "url");
 	expect_hit(f, "shortcuts", "shortcut_url", "https://urlpush.net/a", T_TAB);
-	expect_rec(f, "shortcut", "Morning");
+	expect_rec(f, "shortcut", "[personal]"); /* the name the owner chose */
 	expect_rec(f, "source", "description");
 	f = ioc(x->ctx, "pincattape.com", "url");
 	expect_rec(f, "source", "description");
@@ -83,7 +83,7 @@ static void test_shortcuts(void **state)
 	expect_hit(f, "shortcuts", "shortcut_url", "https://weather4free.com/z", T_TAB - 7200);
 	f = ioc(x->ctx, "tookcheckout.com", "url");
 	expect_hit(f, "shortcuts", "shortcut_url", "https://tookcheckout.com/q", TR_NOTIME);
-	expect_rec(f, "shortcut", "Broken");
+	expect_rec(f, "shortcut", "[personal]");
 	f = ioc(x->ctx, "free247downloads.com", "url");
 	expect_rec(f, "shortcut", NULL);
 	assert_true(has_msg(&x->ctx->warnings, "1 action list(s) hold a damaged binary plist"));

@@ -166,7 +166,8 @@ static void test_sms_infected(void **state)
 				if (strcmp(f->matched, "https://tookcheckout.com/4Cz9Lq") == 0) {
 					expect_time(f->time, T_SMS_LINK);
 					assert_string_equal(rec_value(f, "direction"), "received");
-					assert_string_equal(rec_value(f, "handle"), "+15550100123");
+					/* a phone number: personal (test_sms_personal) */
+					assert_string_equal(rec_value(f, "handle"), "[personal]");
 				} else if (strcmp(f->matched, "https://tookcheckout.com/a1") == 0) {
 					expect_time(f->time, T_SMS_LINK + 60);
 				} else {
@@ -338,6 +339,91 @@ static void test_sms_ios5_dates(void **state)
 	fx_free(x);
 }
 
+/* Personal data (docs/report-format.md): the other party's number or
+ * address and the attachment's own name are "[personal]" in findings
+ * unless --include-personal-data; the matched link and an e-mail that
+ * matched stay (the evidence), Apple's own address stays on the threat
+ * notification, anyone else's does not. */
+static void sms_personal_db(fx *x)
+{
+	make_db(x, "Library/SMS/sms.db",
+	        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT);"
+	        "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT, date INTEGER,"
+	        " handle_id INTEGER, is_from_me INTEGER);"
+	        "CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, filename TEXT,"
+	        " created_date INTEGER, mime_type TEXT, transfer_name TEXT);"
+	        "CREATE TABLE message_attachment_join (message_id INTEGER, attachment_id INTEGER);"
+	        "INSERT INTO handle VALUES (1, '+15550100177'), (2, 'owner.quennell@example.com'),"
+	        " (3, 'alerts@email.apple.com'), (4, '+15550100178');"
+	        "INSERT INTO message VALUES"
+	        " (1, 'Hi Rosalind, your parcel: https://tookcheckout.com/p', 700000000, 1, 0),"
+	        " (2, 'https://tookcheckout.com/q', 700000060, 2, 0),"
+	        " (3, 'ALERT: Apple detected a targeted mercenary spyware attack', 700000120,"
+	        " 3, 0),"
+	        " (4, 'ALERT: Apple detected a targeted mercenary spyware attack', 700000180,"
+	        " 4, 0);"
+	        "INSERT INTO attachment VALUES (1, '~/Library/SMS/Attachments/aa/01/IMG_1.jpeg',"
+	        " 700000000, 'image/jpeg', 'Rosalind passport.jpeg');"
+	        "INSERT INTO message_attachment_join VALUES (1, 1);");
+}
+
+static void test_sms_personal(void **state)
+{
+	static const char *const pats[] = { "[domain-name:value = 'tookcheckout.com']",
+		                            "[file:name = 'IMG_1.jpeg']" };
+	fx *x = fx_new_bundle("TestSpy", pats, 2);
+	const tr_finding *f;
+
+	(void)state;
+	sms_personal_db(x);
+	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+	tr_findings_sort(x->ctx);
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		f = &x->ctx->findings[i];
+		if (f->kind != TR_FIND_INDICATOR || strcmp(f->field, "link") != 0)
+			continue;
+		/* a number, and an e-mail that matched nothing */
+		assert_string_equal(rec_value(f, "handle"), "[personal]");
+		assert_string_equal(rec_value(f, "link"), f->matched);
+	}
+	f = ioc(x->ctx, "IMG_1.jpeg", "device_path");
+	assert_string_equal(rec_value(f, "transfer_name"), "[personal]");
+	assert_int_equal(heur_count(x->ctx, "apple_threat_notification"), 2);
+	assert_string_equal(rec_value(heur(x->ctx, "apple_threat_notification", 0), "handle"),
+	                    "alerts@email.apple.com");
+	assert_string_equal(rec_value(heur(x->ctx, "apple_threat_notification", 1), "handle"),
+	                    "[personal]");
+	for (size_t i = 0; i < x->ctx->nfindings; i++)
+		for (size_t k = 0; k < x->ctx->findings[i].nrecord; k++) {
+			const char *v = x->ctx->findings[i].record[k].value;
+			assert_null(strstr(v, "5550100"));
+			assert_null(strstr(v, "quennell"));
+			assert_null(strstr(v, "Rosalind"));
+		}
+	fx_free(x);
+
+	/* --include-personal-data: every value as it is. */
+	x = fx_new_bundle("TestSpy", pats, 2);
+	tr_set_include_personal_data(x->ctx, 1);
+	sms_personal_db(x);
+	assert_int_equal(run(x, &tr_module_sms, "HomeDomain", "Library/SMS/sms.db"), TR_OK);
+	tr_findings_sort(x->ctx);
+	for (size_t i = 0; i < x->ctx->nfindings; i++) {
+		f = &x->ctx->findings[i];
+		if (f->kind != TR_FIND_INDICATOR || strcmp(f->field, "link") != 0)
+			continue;
+		assert_string_equal(rec_value(f, "handle"),
+		                    strcmp(f->matched, "https://tookcheckout.com/p") == 0
+		                            ? "+15550100177"
+		                            : "owner.quennell@example.com");
+	}
+	f = ioc(x->ctx, "IMG_1.jpeg", "device_path");
+	assert_string_equal(rec_value(f, "transfer_name"), "Rosalind passport.jpeg");
+	assert_string_equal(rec_value(heur(x->ctx, "apple_threat_notification", 1), "handle"),
+	                    "+15550100178");
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_sms_schema_variants),
 		cmocka_unit_test(test_sms_attachment_path),
 		cmocka_unit_test(test_sms_ios5_dates),
+		cmocka_unit_test(test_sms_personal),
 	};
 	return cmocka_run_group_tests_name("mod_sms", tests, NULL, NULL);
 }

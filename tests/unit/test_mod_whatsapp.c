@@ -60,7 +60,7 @@ static void test_whatsapp(void **state)
 	expect_hit(f, "whatsapp", "whatsapp_message", "https://weather4free.com/r/31337", T_WA);
 	expect_rec(f, "source", "text");
 	expect_rec(f, "direction", "received");
-	expect_rec(f, "from_jid", "15550100123@s.whatsapp.net");
+	expect_rec(f, "from_jid", "[personal]"); /* a phone number */
 	f = ioc(x->ctx, "pincattape.com", "link");
 	expect_hit(f, "whatsapp", "whatsapp_message", "https://pincattape.com/p", T_WA);
 	expect_rec(f, "source", "link_preview");
@@ -68,7 +68,7 @@ static void test_whatsapp(void **state)
 	expect_hit(f, "whatsapp", "whatsapp_message", "https://web.whatsapp.net/evil", T_WA + 10);
 	expect_rec(f, "source", "media_url");
 	expect_rec(f, "direction", "sent");
-	expect_rec(f, "to_jid", "15550100123@s.whatsapp.net");
+	expect_rec(f, "to_jid", "[personal]");
 	f = ioc(x->ctx, "smscentro.com", "link");
 	expect_hit(f, "whatsapp", "whatsapp_message", "https://smscentro.com/m.jpg", TR_NOTIME);
 	expect_rec(f, "direction", NULL);

@@ -42,11 +42,61 @@ static void test_defect7_only_path_ids(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* Personal data: the kind of a value decides, and where it is written. */
+static void test_personal_values_by_kind_and_use(void **state)
+{
+	tr_ctx *ctx = NULL;
+	const tr_kv phone = { "handle", "+15550100123", TR_M_PERSONAL };
+	const tr_kv link = { "link", "https://tookcheckout.com/x", TR_M_URL };
+	const tr_kv other = { "url", "https://news.example.com/today", TR_M_URL };
+	const tr_kv mail = { "email", "owner@example.com", TR_M_EMAIL };
+	const tr_kv dom = { "from", "example.com", TR_M_DOMAIN };
+	const tr_kv proc = { "process", "bh", TR_M_PROCESS };
+	const tr_kv ctxv = { "direction", "received", TR_M_NONE };
+	const tr_kv empty = { "handle", "", TR_M_PERSONAL };
+	(void)state;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	assert_int_equal(tr_personal_included(ctx), 0);
+	/* a record row: every personal value masked */
+	assert_string_equal(tr_redact_kv(ctx, &phone, TR_REDACT_RECORD, NULL), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &link, TR_REDACT_RECORD, NULL), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &mail, TR_REDACT_RECORD, NULL), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &dom, TR_REDACT_RECORD, NULL), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &proc, TR_REDACT_RECORD, NULL), "bh");
+	assert_string_equal(tr_redact_kv(ctx, &ctxv, TR_REDACT_RECORD, NULL), "received");
+	assert_string_equal(tr_redact_kv(ctx, &empty, TR_REDACT_RECORD, NULL), "");
+	/* an indicator finding: the matched value is the evidence */
+	assert_string_equal(tr_redact_kv(ctx, &link, TR_REDACT_INDICATOR, &link),
+	                    "https://tookcheckout.com/x");
+	assert_string_equal(tr_redact_kv(ctx, &other, TR_REDACT_INDICATOR, &link), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &phone, TR_REDACT_INDICATOR, &link), "[personal]");
+	assert_string_equal(tr_redact_kv(ctx, &phone, TR_REDACT_INDICATOR, &phone),
+	                    "+15550100123");
+	/* a heuristic: its URLs and domains are what it judged */
+	assert_string_equal(tr_redact_kv(ctx, &other, TR_REDACT_HEURISTIC, NULL),
+	                    "https://news.example.com/today");
+	assert_string_equal(tr_redact_kv(ctx, &phone, TR_REDACT_HEURISTIC, NULL), "[personal]");
+	/* --include-personal-data: everything as it is, also from a worker */
+	tr_set_include_personal_data(ctx, 1);
+	assert_int_equal(tr_personal_included(ctx), 1);
+	assert_string_equal(tr_redact_kv(ctx, &phone, TR_REDACT_RECORD, NULL), "+15550100123");
+	assert_string_equal(tr_redact_kv(ctx, &other, TR_REDACT_INDICATOR, &link),
+	                    "https://news.example.com/today");
+	{
+		tr_ctx *child = NULL;
+		assert_int_equal(tr_ctx_child(ctx, &child), TR_OK);
+		assert_int_equal(tr_personal_included(child), 1);
+		tr_ctx_destroy(child);
+	}
+	tr_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defect7_both_forms_redacted_file_ids_kept),
 		cmocka_unit_test(test_defect7_only_path_ids),
+		cmocka_unit_test(test_personal_values_by_kind_and_use),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

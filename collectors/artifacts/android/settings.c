@@ -388,6 +388,18 @@ static double history_time(tr_ctx *ctx, const char *s, size_t n, int *local)
 	return TR_NOTIME;
 }
 
+/* Settings whose values name the owner ("Rosalind's Pixel", the text on
+ * the lock screen): their history values are personal data. */
+static int personal_setting(const char *name)
+{
+	static const char *const names[] = { "device_name", "bluetooth_name",
+		                             "lock_screen_owner_info", "bluetooth_address" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int history_line(tr_ctx *ctx, const adm_section *s, const char *ns, const char *user,
                         const char *name, const char *l, size_t n)
 {
@@ -413,8 +425,10 @@ static int history_line(tr_ctx *ctx, const adm_section *s, const char *ns, const
 		adm_copy(pkg, sizeof pkg, v, vn);
 	trm_kv(kv, &nkv, 9, "namespace", ns, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "name", name, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 9, "old_value", oldv, TR_M_NONE, 1);
-	trm_kv(kv, &nkv, 9, "new_value", newv, TR_M_NONE, 1);
+	trm_kv(kv, &nkv, 9, "old_value", oldv, personal_setting(name) ? TR_M_PERSONAL : TR_M_NONE,
+	       1);
+	trm_kv(kv, &nkv, 9, "new_value", newv, personal_setting(name) ? TR_M_PERSONAL : TR_M_NONE,
+	       1);
 	trm_kv(kv, &nkv, 9, "package", pkg, TR_M_APP_ID, 0);
 	trm_kv(kv, &nkv, 9, "user", user, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 9, "when", when, TR_M_NONE, 0);

@@ -222,7 +222,9 @@ static int emit_link(void *arg, const char *url, size_t len)
 	}
 	trm_kv(kv, &nkv, 3, "link", copy, TR_M_URL, 0);
 	trm_kv(kv, &nkv, 3, "direction", g->direction, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 3, "sender", g->sender, TR_M_NONE, 0);
+	/* an alphanumeric sender id names whom the owner deals with (a bank,
+	 * a courier): personal, like every other field but the link */
+	trm_kv(kv, &nkv, 3, "sender", g->sender, TR_M_PERSONAL, 0);
 	rec = (tr_record){
 		.file = g->f, .time = g->time, .event = g->event, .kv = kv, .nkv = nkv, .id = g->id
 	};

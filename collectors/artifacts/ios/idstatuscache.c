@@ -399,7 +399,9 @@ static int emit_entry(tr_ctx *ctx, const tr_module *m, const tr_file *f, const s
 	if (e->nul) {
 		int rc;
 
-		kv[0] = (tr_kv){ "handle", e->handle, TR_M_NONE };
+		/* the handle is a number or an address: personal (the
+		 * explanation says what is wrong with it) */
+		kv[0] = (tr_kv){ "handle", e->handle, TR_M_PERSONAL };
 		rc = tr_add_heuristic(
 		        ctx, m->name, &rec, TR_LEVEL_HIGH, "idstatuscache_nul_handle",
 		        "An iMessage/FaceTime handle looked up by this phone holds two "

@@ -14,7 +14,9 @@
  * Heuristics:
  *  - manipulated_process_record (high): ZLIVEUSAGE rows pointing at a
  *    ZPROCESS key that does not exist (one finding per missing key);
- *  - deleted_process_record (info: a lead, not counted in the verdict, since iOS may prune rows): a hole in the ZPROCESS.Z_PK sequence
+ *  - deleted_process_record (info: a lead, not counted in the verdict,
+ *    since iOS prunes rows; its sentence says so plainly, as it is shown
+ *    under a CLEAN verdict too): a hole in the ZPROCESS.Z_PK sequence
  *    between its smallest and largest key (one finding per hole).
  * A process without a bundle id is also handed to the file-system check
  * (filesystem.h): in a full-file-system dump its binary should be there.
@@ -42,17 +44,22 @@ static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 	snprintf(first, sizeof first, "%lld", (long long)(prev + 1));
 	snprintf(last, sizeof last, "%lld", (long long)(next - 1));
 	snprintf(count, sizeof count, "%llu", (unsigned long long)missing);
+	/* Calm on purpose (docs/verdict.md, info): iOS prunes old rows of this
+	 * database, so a gap is common on phones with nothing wrong, and this
+	 * finding is listed under any verdict, CLEAN included. */
 	if (missing == 1)
 		snprintf(expl, sizeof expl,
-		         "Process record %s is missing from the network usage database (after "
-		         "\"%.200s\"); records are numbered in order, so it was deleted, which "
-		         "some spyware does to hide its traffic.",
+		         "Process record %s is not in the network usage database (after "
+		         "\"%.200s\"). iOS removes old records from this database by itself, so "
+		         "gaps like this are common on phones with nothing wrong; this is "
+		         "noted for an analyst and is not a sign of spyware on its own.",
 		         first, prev_name ? prev_name : "?");
 	else
 		snprintf(expl, sizeof expl,
-		         "Process records %s to %s (%s) are missing from the network usage "
-		         "database (after \"%.200s\"); records are numbered in order, so they "
-		         "were deleted, which some spyware does to hide its traffic.",
+		         "Process records %s to %s (%s) are not in the network usage database "
+		         "(after \"%.200s\"). iOS removes old records from this database by "
+		         "itself, so gaps like this are common on phones with nothing wrong; "
+		         "this is noted for an analyst and is not a sign of spyware on its own.",
 		         first, last, count, prev_name ? prev_name : "?");
 	trm_kv(kv, &nkv, 4, "missing_first", first, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "missing_last", last, TR_M_NONE, 0);

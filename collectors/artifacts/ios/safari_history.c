@@ -14,16 +14,21 @@
  * Heuristic safari_fast_redirect: a plain-http visit redirected to a visit
  * of another registrable domain less than 1 s later. High when the
  * destination host has 4+ labels or a port other than 80/443 (the Pegasus
- * network-injection shape), medium otherwise.
+ * network-injection shape), medium otherwise; info (a lead, never counted
+ * in the verdict) when the two domains look like one owner's: the same
+ * name under another suffix, or names one typing mistake apart
+ * (foxnew.com -> www.foxnews.com; same_owner()).
  *
  * Invariants: visits are streamed in id order; the destination of a
  * redirect is looked up by id with a second prepared statement, so memory
  * does not grow with the history.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "collectors/artifacts/ios/ios_paths.h"
 #include "collectors/artifacts/modlib.h"
@@ -45,6 +50,57 @@ static size_t count_labels(const char *host)
 	return n;
 }
 
+/* Shortest site name (the label before the public suffix) that the
+ * one-edit typo rule accepts: below it, one edit turns a short name into
+ * an unrelated one ("cnn" / "cnm"). */
+#define SAME_OWNER_MIN_NAME 4
+
+/* Length of the name part of a registrable domain ("foxnews" of
+ * "foxnews.co.uk"): up to its first dot. */
+static size_t site_name_len(const char *dom)
+{
+	const char *dot = strchr(dom, '.');
+	return dot ? (size_t)(dot - dom) : strlen(dom);
+}
+
+/* Are a[0..na) and b[0..nb) at most one edit apart (one letter inserted,
+ * removed or replaced, or two neighbours swapped), case-insensitively? */
+static int one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0;
+
+	if (na > nb)
+		return one_edit(b, nb, a, na);
+	if (nb - na > 1)
+		return 0;
+	while (i < na && tolower((unsigned char)a[i]) == tolower((unsigned char)b[i]))
+		i++;
+	if (i == na)
+		return 1; /* equal, or b has one letter more at the end */
+	if (na == nb) {
+		if (strncasecmp(a + i + 1, b + i + 1, na - i - 1) == 0)
+			return 1; /* replaced */
+		return i + 1 < na &&
+		       tolower((unsigned char)a[i]) == tolower((unsigned char)b[i + 1]) &&
+		       tolower((unsigned char)a[i + 1]) == tolower((unsigned char)b[i]) &&
+		       strncasecmp(a + i + 2, b + i + 2, na - i - 2) == 0; /* swapped */
+	}
+	return strncasecmp(a + i, b + i + 1, na - i) == 0; /* inserted */
+}
+
+/* Do two registrable domains look like one owner's: the same name under
+ * another suffix (foxnews.com, foxnews.co.uk: alias domains), or names
+ * one typing mistake apart (foxnew.com, foxnews.com: typo domains sites
+ * register to catch mistyped addresses)? */
+static int same_owner(const char *a, const char *b)
+{
+	size_t na = site_name_len(a), nb = site_name_len(b);
+
+	if (na == nb && strncasecmp(a, b, na) == 0)
+		return 1;
+	return na >= SAME_OWNER_MIN_NAME && nb >= SAME_OWNER_MIN_NAME && one_edit(a, na, b, nb);
+}
+
 /* Checks one redirect: origin visit (url, t) redirected to visit dest_id.
  * Returns TR_OK or a fatal status. */
 static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_stmt *dst,
@@ -54,6 +110,7 @@ static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 	const char *durl, *odom, *ddom;
 	double dt, delay;
 	int port, high, rc = TR_OK;
+	enum tr_level level;
 	tr_kv kv[5];
 	size_t nkv = 0;
 	tr_record rec;
@@ -81,7 +138,20 @@ static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 	snprintf(ms, sizeof ms, "%.0f", fabs(delay) * 1000.0);
 	snprintf(vid, sizeof vid, "%lld", (long long)visit_id);
 	snprintf(did, sizeof did, "%lld", (long long)dest_id);
-	if (port > 0)
+	level = high ? TR_LEVEL_HIGH : TR_LEVEL_MEDIUM;
+	if (same_owner(odom, ddom)) {
+		/* A site sending its typo or alias domain to its main one
+		 * (foxnew.com -> www.foxnews.com): ordinary; info, never counted
+		 * in the verdict (docs/verdict.md). */
+		level = TR_LEVEL_INFO;
+		snprintf(expl, sizeof expl,
+		         "A plain-http visit to %s was sent on %s ms later to %s. The two "
+		         "addresses look like the same website (a misspelt or alternative "
+		         "address sending visitors to the main one), which sites commonly "
+		         "do; this is noted for an analyst and is not a sign of spyware on "
+		         "its own.",
+		         oh, ms, dh);
+	} else if (port > 0)
 		snprintf(expl, sizeof expl,
 		         "A plain-http visit to %s was redirected %s ms later to %s on port %d, "
 		         "another domain; %s",
@@ -105,8 +175,7 @@ static int check_redirect(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 	trm_kv(kv, &nkv, 5, "visit_id", vid, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 5, "redirect_destination", did, TR_M_NONE, 0);
 	rec = (tr_record){ .file = f, .time = t, .event = "visit", .kv = kv, .nkv = nkv };
-	rc = tr_add_heuristic(ctx, m->name, &rec, high ? TR_LEVEL_HIGH : TR_LEVEL_MEDIUM,
-	                      "safari_fast_redirect", expl);
+	rc = tr_add_heuristic(ctx, m->name, &rec, level, "safari_fast_redirect", expl);
 	return rc;
 }
 

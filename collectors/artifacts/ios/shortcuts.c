@@ -66,7 +66,8 @@ static int emit_url(void *arg, const char *url, size_t len)
 		return 1;
 	}
 	trm_kv(kv, &nkv, 4, "url", copy, TR_M_URL, 0);
-	trm_kv(kv, &nkv, 4, "shortcut", s->name, TR_M_NONE, 0);
+	/* the name the owner gave the shortcut ("Text Mum"): personal */
+	trm_kv(kv, &nkv, 4, "shortcut", s->name, TR_M_PERSONAL, 0);
 	trm_kv(kv, &nkv, 4, "action", s->action, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "source", s->source, TR_M_NONE, 0);
 	rec = (tr_record){

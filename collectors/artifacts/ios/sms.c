@@ -8,13 +8,14 @@
  *
  * Records (one per event; the core matches them against indicators):
  *  - "sms": one per link of a message: link (URL), direction, service,
- *    handle (e-mail when it has an '@'); time = message date;
+ *    handle (e-mail when it has an '@', else a phone number: personal,
+ *    TR_M_PERSONAL); time = message date;
  *  - "sms_sender": one per handle that is an e-mail address, with the
  *    date of its first message;
  *  - "sms_attachment": one per attachment: filename (file path; when it
  *    starts "~/" it is context and device_path, with "~" expanded to
  *    /private/var/mobile, is the file path), direction, mime_type,
- *    transfer_name; time = attachment creation or message date.
+ *    transfer_name (personal); time = attachment creation or message date.
  * Heuristics: apple_threat_notification (high), sms_tmp_attachment
  * (medium).
  *
@@ -27,7 +28,8 @@
  * that schema was replaced), unless the row says it is an iMessage.
  *
  * Invariants: message text is never copied into a record, only the links
- * found in it; the typedstream reader in body_from_typedstream() never reads
+ * found in it; phone numbers and other people's addresses are personal
+ * (written "[personal]" unless --include-personal-data); the typedstream reader in body_from_typedstream() never reads
  * outside the blob; every loop is bounded (rows, links per message).
  */
 #include <stdio.h>
@@ -151,6 +153,20 @@ static int is_threat_notification(const char *s, size_t n)
 	       contains_ci(p, left, "state sponsored attacker");
 }
 
+/* An address of Apple's own ("...@apple.com", "...@email.apple.com"): the
+ * sender of a genuine threat notification, not a personal value. */
+static int is_apple_sender(const char *h)
+{
+	const char *at = h ? strrchr(h, '@') : NULL;
+	size_t n;
+
+	if (!at)
+		return 0;
+	n = strlen(at + 1);
+	return strcasecmp(at + 1, "apple.com") == 0 ||
+	       (n > 10 && strcasecmp(at + 1 + n - 10, ".apple.com") == 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 
@@ -185,8 +201,10 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 4, "link", copy, TR_M_URL, 0);
 	trm_kv(kv, &nkv, 4, "direction", ml->direction, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 4, "service", ml->service, TR_M_NONE, 0);
+	/* the other party: an e-mail (matched, and personal by its kind) or a
+	 * phone number (personal: never written by default) */
 	trm_kv(kv, &nkv, 4, "handle", ml->handle,
-	       ml->handle && strchr(ml->handle, '@') ? TR_M_EMAIL : TR_M_NONE, 0);
+	       ml->handle && strchr(ml->handle, '@') ? TR_M_EMAIL : TR_M_PERSONAL, 0);
 	rec = (tr_record){
 		.file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv, .id = ml->id
 	};
@@ -297,7 +315,10 @@ static int scan_messages(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		if (body && is_threat_notification(body, blen_body)) {
 			trm_kv(kv, &nkv, 3, "direction", ml.direction, TR_M_NONE, 0);
 			trm_kv(kv, &nkv, 3, "service", ml.service, TR_M_NONE, 0);
-			trm_kv(kv, &nkv, 3, "handle", ml.handle, TR_M_NONE, 0);
+			/* Apple's own sender is the point of the finding;
+			 * anyone else's address or number is personal */
+			trm_kv(kv, &nkv, 3, "handle", ml.handle,
+			       is_apple_sender(ml.handle) ? TR_M_NONE : TR_M_PERSONAL, 0);
 			rec = (tr_record){
 				.file = f, .time = ml.time, .event = "sms", .kv = kv, .nkv = nkv
 			};
@@ -424,7 +445,8 @@ static int scan_attachments(tr_ctx *ctx, const tr_module *m, const tr_file *f, s
 		trm_kv(kv, &nkv, 6, "device_path", devpath, TR_M_FILE_PATH, 0);
 		trm_kv(kv, &nkv, 6, "direction", direction, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 6, "mime_type", trm_nonempty(st, 5), TR_M_NONE, 0);
-		trm_kv(kv, &nkv, 6, "transfer_name", trm_nonempty(st, 6), TR_M_NONE, 0);
+		/* the name the sender gave the file: personal */
+		trm_kv(kv, &nkv, 6, "transfer_name", trm_nonempty(st, 6), TR_M_PERSONAL, 0);
 		rec = (tr_record){
 			.file = f, .time = t, .event = "sms_attachment", .kv = kv, .nkv = nkv
 		};

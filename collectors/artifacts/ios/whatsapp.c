@@ -81,8 +81,9 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 5, "link", copy, TR_M_URL, 0);
 	trm_kv(kv, &nkv, 5, "source", w->source, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 5, "direction", w->direction, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 5, "from_jid", w->from, TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 5, "to_jid", w->to, TR_M_NONE, 0);
+	/* JIDs are phone numbers ("<number>@s.whatsapp.net"): personal */
+	trm_kv(kv, &nkv, 5, "from_jid", w->from, TR_M_PERSONAL, 0);
+	trm_kv(kv, &nkv, 5, "to_jid", w->to, TR_M_PERSONAL, 0);
 	rec = (tr_record){
 		.file = w->f, .time = w->time, .event = "whatsapp_message", .kv = kv, .nkv = nkv
 	};
