@@ -834,10 +834,23 @@ static void write_timeline(struct hb *b, tr_ctx *ctx)
 	 * end (placeholder dates such as 1970 or 2001 would squash the
 	 * rest), then every finding's time. */
 	if (nrec) {
-		size_t cut = nrec / 100;
+		size_t cut = nrec / 100, a = 0, z = nrec - 1;
+		double w;
 		lo = tr_timeline_time(ctx, cut);
 		hi = tr_timeline_time(ctx, nrec - 1 - cut);
 		have = TR_HAS_TIME(lo) && TR_HAS_TIME(hi);
+		/* then the records that are not far from that span (within
+		 * its width, at least a day): the real first and last days
+		 * are drawn, a placeholder decades away is not */
+		w = hi - lo > 86400 ? hi - lo : 86400;
+		while (have && a < cut && tr_timeline_time(ctx, a) < lo - w)
+			a++;
+		while (have && z > nrec - 1 - cut && tr_timeline_time(ctx, z) > hi + w)
+			z--;
+		if (have) {
+			lo = tr_timeline_time(ctx, a);
+			hi = tr_timeline_time(ctx, z);
+		}
 	}
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		char tb[64];
