@@ -38,9 +38,11 @@ TESTPKGS = cmocka
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
 # tests/check-commands.sh allows no other command outside Debian minbase.
 # tzdata: the zone files that turn Android device-local times into UTC
-# (collectors/artifacts/android/android_common.c).
+# (collectors/artifacts/android/android_common.c). chromium: renders
+# report.html headless in tests/cli/t1810-html-chromium.sh (test only).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
-       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata zip
+       libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata zip \
+       chromium
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \
