@@ -360,7 +360,7 @@ static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 	if (report_dir) {
 		fputs("\nFull report: ", out);
 		tr_report_term_str(out, report_dir, 0);
-		fputs(" (report.json, timeline.csv, modules/)\n", out);
+		fputs(" (report.html to read, report.json, timeline.csv, modules/)\n", out);
 	}
 	return TR_OK;
 }

@@ -1113,7 +1113,8 @@ static void test_render_by_name(void **state)
 	assert_int_equal(st.st_size, 0);
 	close(fd);
 	unlink(tmpl);
-	assert_true(asprintf(&want, "\nFull report: %s (report.json, timeline.csv, modules/)\n",
+	assert_true(asprintf(&want, "\nFull report: %s (report.html to read, report.json, "
+	                              "timeline.csv, modules/)\n",
 	                     out) > 0);
 	assert_true(len > strlen(want));
 	tail = buf + len - strlen(want);
