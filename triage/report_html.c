@@ -187,7 +187,7 @@ static void ev(struct hb *b, const tr_ctx *ctx, const char *s, size_t maxchars)
 /* Allowed by its hash in the CSP (no 'unsafe-inline'): so the page has no
  * style attribute anywhere, and the SVG uses classes. */
 static const char css[] =
-        "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',"
+        "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',"
         "'Noto Sans Devanagari',sans-serif;line-height:1.45;color:#1b1b1b;background:#fff;"
         "max-width:60rem;margin:0 auto;padding:1rem}"
         "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;"
@@ -337,7 +337,7 @@ static const char *kind_title(const tr_finding *f)
 		return TR_("Known spyware or stalkerware app");
 	if (starts(t, "configuration-profile:"))
 		return TR_("Known malicious configuration profile");
-	if (starts(t, "android-property:"))
+	if (starts(t, "android-property:name"))
 		return TR_("System property set by spyware");
 	return TR_("Published spyware indicator");
 }
@@ -403,7 +403,7 @@ static const char *meaning(const tr_finding *f)
 		return TR_("A configuration profile that researchers have tied to spyware was "
 		           "installed on the phone. Profiles can change settings and watch "
 		           "traffic.");
-	if (starts(t, "android-property:"))
+	if (starts(t, "android-property:name"))
 		return TR_("A system property that researchers have tied to spyware is set on the "
 		           "phone.");
 	return TR_("A value that researchers have published as a trace of spyware was found in "
@@ -1241,8 +1241,9 @@ static void write_next(struct hb *b, const tr_ctx *ctx)
 		          "report.json lets them check every finding by hand."));
 	} else {
 		li(b,
-		   TR_("Keep the phone's software up to date, and turn on Lockdown Mode (iPhone) "
-		       "or Advanced Protection (Android) if the person is at high risk."));
+		   TR_("Keep the phone's software up to date, and turn on its strongest protection "
+		       "(such as Lockdown Mode or Advanced Protection) if the person is at high "
+		       "risk."));
 		li(b, TR_("If the person still has reasons to worry (threats, strange messages, "
 		          "someone knowing what they should not), ask an expert: a clean result "
 		          "covers only what was checked."));
