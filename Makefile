@@ -9,6 +9,8 @@
 #   make packs     rebuild the shipped rule packs (rules/*/indicators.tsv,
 #                  manifest.json) from $(SHARED)/iocs with spytriage's importer,
 #                  and sign changed ones with SIGNING_KEY (a file outside the repo)
+#   make pot       regenerate po/spytriage.pot from the sources (xgettext);
+#                  docs/translations.md
 #   make bench     generate a large backup once (BENCH_DIR), scan it, report
 #   make install   PREFIX=/usr/local DESTDIR=
 #   make fuzz      libFuzzer harnesses (tests/fuzz/fuzz_*.c) built with clang
@@ -30,6 +32,7 @@ DATADIR ?= $(PREFIX)/share/spytriage
 # "Signed packs"); never inside the repository.
 SIGNING_KEY ?= $(or $(SPYTRIAGE_SIGNING_KEY),/work/keys/spytriage-packs.key)
 MANDIR  ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 SHARED  ?= $(abspath $(CURDIR)/../shared)
 
 PKGS     = yara libarchive libcrypto sqlite3 libplist-2.0 jansson zlib
@@ -38,11 +41,14 @@ TESTPKGS = cmocka
 # the tools the test scripts call (time; git for tests/cli/update-golden.sh):
 # tests/check-commands.sh allows no other command outside Debian minbase.
 # tzdata: the zone files that turn Android device-local times into UTC
-# (collectors/artifacts/android/android_common.c). chromium: renders
-# report.html headless in tests/cli/t1810-html-chromium.sh (test only).
+# (collectors/artifacts/android/android_common.c).
+# gettext: msgfmt builds the report translations (po/*.po), xgettext makes
+# po/spytriage.pot, tests/check-po.sh checks them (docs/translations.md).
+# chromium: renders report.html headless in tests/cli/t1810-html-chromium.sh
+# (test only).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
        libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata zip \
-       chromium
+       gettext chromium
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \
@@ -105,9 +111,16 @@ FUZZ_NAMES  = $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(B)/tests/fuzz_%-replay)
 
 .PHONY: all deps check-deps test unit cli-test demo bench install uninstall clean fixtures format \
-        packs fuzz fuzz-deps fuzz-build fuzz-regress
+        packs fuzz fuzz-deps fuzz-build fuzz-regress pot
 
-all: check-deps $(BIN)
+# Report translations (docs/translations.md): one po/<lang>.po each, built
+# by msgfmt into $(B)/locale/<lang>/LC_MESSAGES/spytriage.mo, where an
+# executable of this tree finds them (triage/i18n.c); installed under
+# $(LOCALEDIR).
+PO_LANGS = $(sort $(patsubst po/%.po,%,$(wildcard po/*.po)))
+MO_FILES = $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/spytriage.mo)
+
+all: check-deps $(BIN) $(MO_FILES)
 
 # ---------------------------------------------------------------- deps
 deps:
@@ -121,6 +134,9 @@ deps:
 	else echo "make deps: all packages present"; fi
 
 check-deps:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "error: msgfmt not found (Debian package gettext). Install the Debian packages with: make deps" >&2; \
+	  exit 1; }
 	@for p in $(PKGS); do \
 	  pkg-config --exists $$p 2>/dev/null || { \
 	    echo "error: pkg-config cannot find '$$p'. Install the Debian packages with: make deps" >&2; \
@@ -150,6 +166,24 @@ $(B)/buildid.stamp: FORCE
 $(B)/triage/custody.o: $(B)/buildid.stamp
 $(B)/triage/custody.o: CPPFLAGS += -DTR_BUILD_ID='"$(BUILD_ID)"'
 
+# The installed locale folder is compiled in (TR_LOCALEDIR), as DATADIR is.
+$(B)/localedir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' >$@
+$(B)/triage/i18n.o: $(B)/localedir.stamp
+$(B)/triage/i18n.o: CPPFLAGS += -DTR_LOCALEDIR='"$(LOCALEDIR)"'
+
+# -c: a translation whose format directives (%s, %zu) differ from the
+# English is refused at build time.
+$(B)/locale/%/LC_MESSAGES/spytriage.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
+
+# po/spytriage.pot, the messages to translate (po/make-pot.sh says which
+# files and keywords); tests/check-po.sh fails when it is out of date.
+pot:
+	sh po/make-pot.sh po/spytriage.pot
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -160,6 +194,9 @@ $(BIN): $(B)/triage/cli.o $(CLI_OBJS) $(LIB)
 $(B)/tests/test_%: tests/unit/test_%.c $(CLI_OBJS) $(LIB) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(CLI_OBJS) $(LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+# The i18n test reads the Hindi catalogue of this build.
+$(B)/tests/test_i18n: $(MO_FILES)
 
 $(B)/fixtures/%: fixtures/%.c $(FIX_LIBSRCS)
 	@mkdir -p $(dir $@)
@@ -176,13 +213,13 @@ $(NOSOCK): tests/nosocket.c
 
 # ---------------------------------------------------------------- test
 test: deps
-	@$(MAKE) --no-print-directory check-deps $(BIN) $(UNIT_BINS) $(FIX_BINS) $(NOSOCK) $(FUZZ_REPLAY)
+	@$(MAKE) --no-print-directory check-deps $(BIN) $(MO_FILES) $(UNIT_BINS) $(FIX_BINS) $(NOSOCK) $(FUZZ_REPLAY)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) sh tests/run.sh
 
-unit: check-deps $(UNIT_BINS) $(FIX_BINS)
+unit: check-deps $(MO_FILES) $(UNIT_BINS) $(FIX_BINS)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=unit sh tests/run.sh
 
-cli-test: check-deps $(BIN) $(FIX_BINS) $(NOSOCK)
+cli-test: check-deps $(BIN) $(MO_FILES) $(FIX_BINS) $(NOSOCK)
 	@B=$(B) BIN=$(abspath $(BIN)) SHARED=$(SHARED) ONLY=cli sh tests/run.sh
 
 # ---------------------------------------------------------------- fuzz
@@ -281,9 +318,15 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/rules
 	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
 	install -m 0644 docs/spytriage.1 $(DESTDIR)$(MANDIR)/man1/spytriage.1
+	for l in $(PO_LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 0644 $(B)/locale/$$l/LC_MESSAGES/spytriage.mo \
+	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/spytriage.mo || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/spytriage $(DESTDIR)$(MANDIR)/man1/spytriage.1
+	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/spytriage.mo; done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 format:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/run.sh - runs the command check of the test scripts
-# (tests/check-commands.sh), every unit test (cmocka executables in
+# (tests/check-commands.sh), the core check (tests/check-core.sh), the
+# translation check (tests/check-po.sh), every unit test (cmocka executables in
 # $B/tests) and every CLI test (tests/cli/t*.sh), then the CLI self-check,
 # and prints the closing summary line "N passed, N failed". Exit status 0
 # only when nothing failed.
@@ -72,7 +73,7 @@ show_skips() {
 }
 
 if [ -z "$ONLY" ] || [ "$ONLY" = lint ]; then
-	for lint in check-commands check-core; do
+	for lint in check-commands check-core check-po; do
 		out=$(sh "tests/$lint.sh" 2>&1)
 		rc=$?
 		if [ "$rc" -eq 0 ]; then

@@ -6,9 +6,10 @@
  *                       [--format text|json] [--password-file FILE]
  *                       [--key-file FILE] [--jobs N] [--quiet]
  *                       [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]
+ *                       [--lang LANG]
  *   spytriage decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]
  *   spytriage iocs FILE|DIR... [--format text|json]
- *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR
+ *   spytriage recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR [--lang LANG]
  *   spytriage rules check|list|import|manifest ...   (triage/cli_rules.c)
  *   spytriage verify-report DIR
  *   spytriage version
@@ -257,6 +258,9 @@ static int cmd_scan(int argc, char **argv)
 			}
 			iocs[niocs++] = v;
 		} else if ((took = cli_pack_trust_option(ctx, "scan", argc, argv, &i, &ex)) != 0) {
+			if (took < 0)
+				goto out;
+		} else if ((took = cli_lang_option(ctx, "scan", argc, argv, &i, &ex)) != 0) {
 			if (took < 0)
 				goto out;
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
@@ -654,22 +658,24 @@ static const struct cmd commands[] = {
 	  "print how many indicators were loaded, by type and by malware.\n" },
 	{ "recheck", cli_cmd_recheck,
 	  "recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR\n"
-	  "                 [--format text|json] [--keyring DIR]... [--allow-unsigned]",
+	  "                 [--format text|json] [--keyring DIR]... [--allow-unsigned]\n"
+	  "                 [--lang LANG]",
 	  "Match what a scan with --output stored (REPORT_DIR/observables.jsonl)\n"
 	  "against today's indicators, without the evidence, and write a new report\n"
 	  "into DIR (absent or empty, not inside REPORT_DIR). REPORT_DIR must pass\n"
 	  "verify-report. YARA signatures, raw-byte mentions and heuristics need the\n"
 	  "evidence: the original report's findings of those kinds are carried over,\n"
-	  "marked carried_over. Exit status: 0 nothing found, 1 indicators or\n"
-	  "suspicious signs found, 2 usage error, 3 REPORT_DIR cannot be rechecked,\n"
-	  "4 internal error, 5 incomplete and nothing found.\n" },
+	  "marked carried_over. --lang LANG as for scan. Exit status: 0 nothing\n"
+	  "found, 1 indicators or suspicious signs found, 2 usage error, 3 REPORT_DIR\n"
+	  "cannot be rechecked, 4 internal error, 5 incomplete and nothing found.\n" },
 	{ "rules", cli_rules, cli_rules_synopsis, cli_rules_help },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
 	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
 	  "                 [--jobs N] [--quiet] [--include-personal-data]\n"
 	  "                 [--keyring DIR]... [--allow-unsigned]\n"
-	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]",
+	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]\n"
+	  "                 [--lang LANG]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
 	  "every published indicator they were built from; 'spytriage rules list') are\n"
@@ -688,6 +694,9 @@ static const struct cmd commands[] = {
 	  "A limit reached stops YARA on what is left and makes the scan incomplete.\n"
 	  "--max-files N: files the evidence may list (default 10000000); beyond, the\n"
 	  "rest is not examined and the scan is incomplete.\n"
+	  "--lang LANG: the language of the summary printed and of report.html: en\n"
+	  "(the default, whatever LANG or LC_ALL say) or hi (Hindi); report.json and\n"
+	  "the other files stay in English.\n"
 	  "Exit status: 0 nothing found, 1 indicators or suspicious signs found (also\n"
 	  "when incomplete), 2 usage error (also an unusable --output folder, no rule\n"
 	  "packs, a pack that does not match its manifest or is not signed by a trusted\n"

@@ -218,6 +218,9 @@ int cli_cmd_recheck(int argc, char **argv)
 		} else if ((took = cli_pack_trust_option(ctx, "recheck", argc, argv, &i, &ex)) != 0) {
 			if (took < 0)
 				goto out;
+		} else if ((took = cli_lang_option(ctx, "recheck", argc, argv, &i, &ex)) != 0) {
+			if (took < 0)
+				goto out;
 		} else if (cli_opt_value(argc, argv, &i, "--rules", &v)) {
 			if (!v) {
 				ex = cli_usage_error("recheck", "%s", "--rules needs a folder");

@@ -130,3 +130,20 @@ int cli_pack_trust_option(struct tr_ctx *ctx, const char *cmd, int argc, char **
 	}
 	return 1;
 }
+
+int cli_lang_option(struct tr_ctx *ctx, const char *cmd, int argc, char **argv, int *i, int *ex)
+{
+	const char *v;
+	int rc;
+	if (!cli_opt_value(argc, argv, i, "--lang", &v))
+		return 0;
+	if (!v || !*v) {
+		*ex = cli_usage_error(cmd, "%s needs a language code (en, hi)", "--lang");
+		return -1;
+	}
+	if ((rc = tr_set_language(ctx, v)) != TR_OK) {
+		*ex = rc == TR_EUSAGE ? cli_usage_error(cmd, "--lang: %s", tr_errmsg(ctx)) : 4;
+		return -1;
+	}
+	return 1;
+}

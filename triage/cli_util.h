@@ -30,6 +30,13 @@ struct tr_ctx;
 int cli_pack_trust_option(struct tr_ctx *ctx, const char *cmd, int argc, char **argv, int *i,
                           int *ex);
 
+/* --lang LANG at argv[*i], for the commands that print a report (scan,
+ * recheck): the language of the terminal summary and report.html
+ * (tr_set_language; docs/translations.md). 1 when taken, 0 when argv[*i]
+ * is another option, -1 when it is wrong (*ex set: the usage error
+ * printed, naming the languages there are; or 4). */
+int cli_lang_option(struct tr_ctx *ctx, const char *cmd, int argc, char **argv, int *i, int *ex);
+
 /* A size: a whole number of bytes, or with the suffix K, M, G or T
  * (powers of 1024), at least 1. 0 when parsed, -1 otherwise. */
 int cli_parse_size(const char *v, unsigned long long *out);

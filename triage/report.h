@@ -86,13 +86,14 @@ const char *tr_report_verdict_name(enum tr_verdict v);
  * strings are borrowed from the findings). */
 int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n);
 
-/* The sentences of the verdict: s[0] the verdict (malloc'ed for
+/* The sentences of the verdict in the report language (tr_set_language;
+ * for the terminal and report.html): s[0] the verdict (malloc'ed for
  * infected, in *own; the caller frees *own), s[1] the caveat, s[2] the
  * incomplete statement; absent ones are NULL. TR_OK or TR_ENOMEM. */
 int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own);
 
-/* The verdict sentences a helpdesk reads (also "verdict_text" in
- * report.json): the verdict sentence, the caveat for clean, and the
+/* The verdict sentences in English ("verdict_text" in report.json, which
+ * stays English whatever the report language): the verdict sentence, the caveat for clean, and the
  * incomplete statement when ctx->incomplete has reasons. Malloc'ed. */
 char *tr_report_verdict_text(const tr_ctx *ctx);
 

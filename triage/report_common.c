@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ioc_internal.h"
 #include "report.h"
 
@@ -65,30 +66,40 @@ int tr_report_malware(const tr_ctx *ctx, const char ***names, size_t *n)
 	return TR_OK;
 }
 
-static const char S_SUSPICIOUS[] =
-        "Suspicious signs only: no known indicator matched what the device recorded, but "
-        "heuristics fired or published indicators appear in raw data. An expert should "
-        "review them.";
-static const char S_CLEAN[] = "No known indicators found.";
-static const char S_CAVEAT[] =
-        "This does not prove the device is clean: only published indicators and known "
-        "traces were checked.";
-static const char S_INCOMPLETE_CLEAN[] =
-        "The scan was INCOMPLETE: no known indicator was found in what could be checked, "
-        "but parts of the evidence could not be checked, so this is not a clean result.";
-static const char S_INCOMPLETE_MORE[] =
-        "The scan was INCOMPLETE: parts of the evidence could not be checked, so there may "
-        "be more.";
+/* The verdict sentences, in English (msgids: TR_N_) and translated by
+ * tr_report_verdict_sentences() for the terminal and report.html. */
+#define S_SUSPICIOUS                                                                        \
+	TR_N_("Suspicious signs only: no known indicator matched what the device recorded, " \
+	      "but heuristics fired or published indicators appear in raw data. An expert "   \
+	      "should review them.")
+#define S_CLEAN TR_N_("No known indicators found.")
+#define S_CAVEAT                                                                          \
+	TR_N_("This does not prove the device is clean: only published indicators and " \
+	      "known traces were checked.")
+#define S_INCOMPLETE_CLEAN                                                               \
+	TR_N_("The scan was INCOMPLETE: no known indicator was found in what could be "  \
+	      "checked, but parts of the evidence could not be checked, so this is not a " \
+	      "clean result.")
+#define S_INCOMPLETE_MORE                                                                   \
+	TR_N_("The scan was INCOMPLETE: parts of the evidence could not be checked, so there " \
+	      "may be more.")
+/* %s: the malware names, comma-separated. */
+#define S_INFECTED TR_N_("Indicators of compromise found: this device shows known traces of %s.")
+#define S_UNNAMED TR_N_("an unnamed threat")
 
-/* Shared by the terminal line (report_text.c) and "verdict_text" in
- * report.json, so both say exactly the same. */
-int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
+static const char *maybe_tr(int translate, const char *msgid)
 {
-	static const char pre[] =
-	        "Indicators of compromise found: this device shows known traces of ";
+	return translate ? TR_(msgid) : msgid;
+}
+
+/* The sentences of the verdict; translate: in the report language
+ * (TR_), else the English of report.json. */
+static int verdict_sentences(const tr_ctx *ctx, int translate, const char *s[3], char **own)
+{
 	const char **names;
+	const char *fmt = maybe_tr(translate, S_INFECTED), *p;
 	size_t n, len;
-	char *t;
+	char *t, *o;
 
 	s[0] = s[1] = s[2] = NULL;
 	*own = NULL;
@@ -96,7 +107,15 @@ int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
 	case TR_VERDICT_INFECTED:
 		if (tr_report_malware(ctx, &names, &n) != TR_OK)
 			return TR_ENOMEM;
-		len = sizeof pre + 32;
+		/* The names go where the format's one %s is: a translation
+		 * puts them where its grammar wants them (msgfmt -c checks
+		 * that it has exactly that one %s). */
+		p = strstr(fmt, "%s");
+		if (!p || strchr(p + 2, '%') || (size_t)(p - fmt) != strcspn(fmt, "%")) {
+			fmt = S_INFECTED; /* a broken catalogue: the English */
+			p = strstr(fmt, "%s");
+		}
+		len = strlen(fmt) + strlen(maybe_tr(translate, S_UNNAMED)) + 1;
 		for (size_t i = 0; i < n; i++)
 			len += strlen(names[i]) + 2;
 		t = malloc(len);
@@ -104,33 +123,42 @@ int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
 			free(names);
 			return TR_ENOMEM;
 		}
-		strcpy(t, pre);
+		o = t;
+		memcpy(o, fmt, (size_t)(p - fmt));
+		o += p - fmt;
 		if (!n)
-			strcat(t, "an unnamed threat");
+			o = stpcpy(o, maybe_tr(translate, S_UNNAMED));
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				strcat(t, ", ");
-			strcat(t, names[i]);
+				o = stpcpy(o, ", ");
+			o = stpcpy(o, names[i]);
 		}
-		strcat(t, ".");
+		strcpy(o, p + 2);
 		free(names);
 		s[0] = *own = t;
 		break;
-	case TR_VERDICT_SUSPICIOUS: s[0] = S_SUSPICIOUS; break;
+	case TR_VERDICT_SUSPICIOUS: s[0] = maybe_tr(translate, S_SUSPICIOUS); break;
 	case TR_VERDICT_CLEAN:
 	default:
 		if (ctx->incomplete.n) {
-			s[0] = S_INCOMPLETE_CLEAN;
-			s[1] = S_CAVEAT;
+			s[0] = maybe_tr(translate, S_INCOMPLETE_CLEAN);
+			s[1] = maybe_tr(translate, S_CAVEAT);
 			return TR_OK;
 		}
-		s[0] = S_CLEAN;
-		s[1] = S_CAVEAT;
+		s[0] = maybe_tr(translate, S_CLEAN);
+		s[1] = maybe_tr(translate, S_CAVEAT);
 		return TR_OK;
 	}
 	if (ctx->incomplete.n)
-		s[2] = S_INCOMPLETE_MORE;
+		s[2] = maybe_tr(translate, S_INCOMPLETE_MORE);
 	return TR_OK;
+}
+
+/* The terminal line (report_text.c) and report.html say the same, in the
+ * report language. */
+int tr_report_verdict_sentences(const tr_ctx *ctx, const char *s[3], char **own)
+{
+	return verdict_sentences(ctx, 1, s, own);
 }
 
 char *tr_report_verdict_text(const tr_ctx *ctx)
@@ -138,7 +166,8 @@ char *tr_report_verdict_text(const tr_ctx *ctx)
 	const char *s[3];
 	char *own, *t;
 	size_t len = 1;
-	if (tr_report_verdict_sentences(ctx, s, &own) != TR_OK)
+	/* report.json: always English, whatever --lang (docs/translations.md) */
+	if (verdict_sentences(ctx, 0, s, &own) != TR_OK)
 		return NULL;
 	for (int i = 0; i < 3; i++)
 		if (s[i])

@@ -1293,8 +1293,7 @@ static int write_page(struct hb *b, tr_ctx *ctx)
 	base64(d, sizeof d, h64);
 
 	raw(b, "<!DOCTYPE html>\n<html lang=\"");
-	/* TRANSLATORS: the language code of this translation (en, hi...). */
-	tx(b, TR_("en"));
+	esc(b, tr_language(), 16);
 	raw(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 	       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	       "style-src 'sha256-");

@@ -7,12 +7,19 @@
  * (TR_REPORT_TERM_*) and left whole to report.json. Rendered into memory
  * (open_memstream): the library never writes to stdout; the CLI prints
  * the buffer.
+ *
+ * The words of the summary are in the report language (TR_(), i18n.h;
+ * docs/translations.md); what comes from the evidence, the indicator files
+ * and the modules' identifiers is printed as it is. A heuristic's
+ * explanation is looked up in the catalogue by its English text (the
+ * modules pass literals, which po/make-pot.sh collects).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report.h"
 
 /* Short label of the terminal verdict line. An incomplete clean scan is
@@ -20,25 +27,61 @@
 static const char *verdict_label(const tr_ctx *ctx)
 {
 	switch (ctx->verdict) {
-	case TR_VERDICT_INFECTED: return "INFECTED";
-	case TR_VERDICT_SUSPICIOUS: return "SUSPICIOUS";
-	case TR_VERDICT_CLEAN: return ctx->incomplete.n ? "INCOMPLETE" : "CLEAN";
+	case TR_VERDICT_INFECTED: return TR_("INFECTED");
+	case TR_VERDICT_SUSPICIOUS: return TR_("SUSPICIOUS");
+	case TR_VERDICT_CLEAN: return ctx->incomplete.n ? TR_("INCOMPLETE") : TR_("CLEAN");
 	}
-	return "UNKNOWN";
+	return TR_("UNKNOWN");
 }
 
 /* Labels of the keys the core sets; the collector's follow in its own
  * order (tr_collector.info), then any other key under its own name. */
 static const tr_info_field core_fields[] = {
-	{ "collector", "Evidence kind" },
-	{ "path", "Evidence" },
-	{ "evidence_date", "Evidence date" },
+	{ "collector", TR_N_("Evidence kind") },
+	{ "path", TR_N_("Evidence") },
+	{ "evidence_date", TR_N_("Evidence date") },
 	{ NULL, NULL },
 };
 
+/* Columns a label takes on a terminal, about: UTF-8 code points, less the
+ * marks that combine with the letter before them (Devanagari's vowel
+ * signs, virama, nukta... : Unicode category Mn), so that a translated
+ * label lines up like an English one. */
+static size_t label_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t len = tr_report_utf8_seq(p + i, n - i, &cp);
+		if (!len) {
+			len = 1;
+			cp = '?';
+		}
+		i += len;
+		if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0900 && cp <= 0x0902) ||
+		    cp == 0x093A || cp == 0x093C || (cp >= 0x0941 && cp <= 0x0948) ||
+		    cp == 0x094D || (cp >= 0x0951 && cp <= 0x0957) || cp == 0x0962 ||
+		    cp == 0x0963 || cp == 0x200C || cp == 0x200D)
+			continue;
+		w++;
+	}
+	return w;
+}
+
+/* label (translated, ours), padded to width columns. */
+static void put_label(FILE *out, const char *label, size_t width)
+{
+	size_t w = label_width(label);
+	fputs(label, out);
+	for (; w < width; w++)
+		fputc(' ', out);
+}
+
 static void term_line(FILE *out, const char *label, const char *value, size_t max)
 {
-	fprintf(out, "%-15s ", label);
+	put_label(out, label, 15);
+	fputc(' ', out);
 	tr_report_term_str(out, value, max);
 	fputc('\n', out);
 }
@@ -56,8 +99,8 @@ static void write_fields(tr_ctx *ctx, FILE *out, const tr_info_field *fields)
 	for (size_t i = 0; fields && fields[i].key; i++) {
 		const char *v = tr_get_info(ctx, fields[i].key);
 		if (v) {
-			char lab[32];
-			snprintf(lab, sizeof lab, "%s:", fields[i].label);
+			char lab[128];
+			snprintf(lab, sizeof lab, "%s:", TR_(fields[i].label));
 			term_line(out, lab, v, 0);
 		}
 	}
@@ -65,7 +108,8 @@ static void write_fields(tr_ctx *ctx, FILE *out, const tr_info_field *fields)
 
 static void write_header(tr_ctx *ctx, FILE *out)
 {
-	fprintf(out, "spytriage %s - spyware triage report\n", SPYTRIAGE_VERSION);
+	fprintf(out, TR_("spytriage %s - spyware triage report"), SPYTRIAGE_VERSION);
+	fputc('\n', out);
 	write_fields(ctx, out, core_fields);
 	write_fields(ctx, out, ctx->info_fields);
 	for (size_t i = 0; i < ctx->info_keys.n && i < ctx->info_vals.n; i++) {
@@ -84,9 +128,9 @@ static void write_header(tr_ctx *ctx, FILE *out)
  * looked at. */
 static void write_coverage(const tr_ctx *ctx, FILE *out)
 {
-	static const char *const head[] = { "Checked: ", "Could not be read: ",
-		                            "Not in this evidence: ",
-		                            "Not checkable with this kind of evidence: " };
+	static const char *const head[] = { TR_N_("Checked: "), TR_N_("Could not be read: "),
+		                            TR_N_("Not in this evidence: "),
+		                            TR_N_("Not checkable with this kind of evidence: ") };
 	tr_cov cov[32];
 	size_t n = tr_report_coverage(ctx, cov, sizeof cov / sizeof cov[0]);
 
@@ -99,17 +143,35 @@ static void write_coverage(const tr_ctx *ctx, FILE *out)
 		for (size_t i = 0; i < n; i++) {
 			if ((int)cov[i].status != s)
 				continue;
-			fputs(k++ ? (s == TR_COV_NOT_CHECKABLE ? "; " : ", ") : head[s], out);
-			fputs(cov[i].area->name, out);
+			fputs(k++ ? (s == TR_COV_NOT_CHECKABLE ? "; " : ", ") : TR_(head[s]), out);
+			fputs(TR_(cov[i].area->name), out);
 			if (s == TR_COV_NOT_CHECKABLE && cov[i].why) {
 				fputs(" (", out);
-				tr_report_term_str(out, cov[i].why, TR_REPORT_TERM_VALUE_CHARS);
+				tr_report_term_str(out, TR_(cov[i].why), TR_REPORT_TERM_VALUE_CHARS);
 				fputc(')', out);
 			}
 		}
 		if (k)
 			fputs(".\n", out);
 	}
+}
+
+/* "  ... and N more - see report.json" */
+static void more_line(FILE *out, size_t n)
+{
+	fputs("  ", out);
+	fprintf(out, TR_("... and %zu more - see report.json"), n);
+	fputc('\n', out);
+}
+
+/* "     Label:     " of a finding's lines: 5 blanks, the label and its
+ * colon padded to 11 columns. */
+static void finding_label(FILE *out, const char *label)
+{
+	char lab[128];
+	snprintf(lab, sizeof lab, "%s:", label);
+	fputs("     ", out);
+	put_label(out, lab, 11);
 }
 
 static int write_verdict(tr_ctx *ctx, FILE *out)
@@ -119,7 +181,7 @@ static int write_verdict(tr_ctx *ctx, FILE *out)
 	if (tr_report_verdict_sentences(ctx, s, &own) != TR_OK)
 		return TR_ENOMEM;
 	/* The malware names in s[0] come from indicator files: escaped too. */
-	fprintf(out, "\nVERDICT: %s - ", verdict_label(ctx));
+	fprintf(out, "\n%s: %s - ", TR_("VERDICT"), verdict_label(ctx));
 	tr_report_term_str(out, s[0], 0);
 	fputc('\n', out);
 	if (s[1])
@@ -129,11 +191,11 @@ static int write_verdict(tr_ctx *ctx, FILE *out)
 	free(own);
 	write_coverage(ctx, out);
 	if (ctx->incomplete.n) {
-		fprintf(out, "Why the scan is incomplete (%zu):\n", ctx->incomplete.n);
+		fprintf(out, TR_("Why the scan is incomplete (%zu):"), ctx->incomplete.n);
+		fputc('\n', out);
 		for (size_t i = 0; i < ctx->incomplete.n; i++) {
 			if (i == TR_REPORT_TERM_PER_LEVEL) {
-				fprintf(out, "  ... and %zu more - see report.json\n",
-				        ctx->incomplete.n - i);
+				more_line(out, ctx->incomplete.n - i);
 				break;
 			}
 			fputs("  - ", out);
@@ -160,44 +222,45 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 	fputc('\n', out);
 
 	tr_time_format(f->time, tbuf, sizeof tbuf);
-	fprintf(out, "     Time:      %s", tbuf[0] ? tbuf : "time unknown");
+	finding_label(out, TR_("Time"));
+	fputs(tbuf[0] ? tbuf : TR_("time unknown"), out);
 	if (f->event && f->event[0]) {
-		fputs(" (event: ", out);
+		fprintf(out, " (%s: ", TR_("event"));
 		tr_report_term_str(out, f->event, 64);
 		fputc(')', out);
 	}
 	fputc('\n', out);
 
 	if (f->kind == TR_FIND_HEURISTIC) {
-		fputs("     Heuristic: ", out);
+		finding_label(out, TR_("Heuristic"));
 		tr_report_term_str(out, f->heuristic, 64);
 		fputc('\n', out);
 		if (f->explanation && f->explanation[0]) {
 			fputs("                ", out);
-			tr_report_term_str(out, f->explanation, 0);
+			tr_report_term_str(out, TR_(f->explanation), 0);
 			fputc('\n', out);
 		}
 	} else {
-		fputs(f->kind == TR_FIND_SIGNATURE ? "     Signature: "
-		      : f->kind == TR_FIND_MENTION ? "     Mention:   "
-		                                   : "     Indicator: ",
-		      out);
+		finding_label(out, f->kind == TR_FIND_SIGNATURE ? TR_("Signature")
+		                   : f->kind == TR_FIND_MENTION ? TR_("Mention")
+		                                                : TR_("Indicator"));
 		tr_report_term_str(out, f->ioc_type, 64);
 		fputs(" \"", out);
 		tr_report_term_str(out, f->ioc_value, max);
 		fputc('"', out);
 		if (f->malware && f->malware[0]) {
-			fputs(" of ", out);
+			fprintf(out, " %s ", TR_("of"));
 			tr_report_term_str(out, f->malware, 64);
 		}
 		if ((f->source && f->source[0]) || (f->how && f->how[0])) {
 			fputs(" (", out);
 			if (f->source && f->source[0]) {
-				fputs("from ", out);
+				fprintf(out, "%s ", TR_("from"));
 				tr_report_term_str(out, f->source, max);
 			}
 			if (f->how && f->how[0]) {
-				fputs(f->source && f->source[0] ? ", match: " : "match: ", out);
+				fprintf(out, "%s%s: ", f->source && f->source[0] ? ", " : "",
+				        TR_("match"));
 				tr_report_term_str(out, f->how, 64);
 			}
 			fputc(')', out);
@@ -205,13 +268,13 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 		fputc('\n', out);
 		if (f->explanation && f->explanation[0]) {
 			fputs("                ", out);
-			tr_report_term_str(out, f->explanation, 0);
+			tr_report_term_str(out, TR_(f->explanation), 0);
 			fputc('\n', out);
 		}
 	}
 
 	if (f->matched) {
-		fputs("     Found:     ", out);
+		finding_label(out, TR_("Found"));
 		if (f->field && f->field[0]) {
 			tr_report_term_str(out, f->field, 64);
 			fputs(" = ", out);
@@ -222,7 +285,7 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 	} else if (f->nrecord) {
 		/* Heuristics name no single field: show the record they read. */
 		size_t n = f->nrecord < 4 ? f->nrecord : 4;
-		fputs("     Record:    ", out);
+		finding_label(out, TR_("Record"));
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				fputs("; ", out);
@@ -232,7 +295,7 @@ static void write_finding(FILE *out, const tr_finding *f, size_t num)
 			fputc('"', out);
 		}
 		if (f->nrecord > n)
-			fprintf(out, "; (%zu more fields in report.json)", f->nrecord - n);
+			fprintf(out, TR_("; (%zu more fields in report.json)"), f->nrecord - n);
 		fputc('\n', out);
 	}
 }
@@ -244,36 +307,35 @@ static void write_findings(tr_ctx *ctx, FILE *out)
 		unsigned l = (unsigned)ctx->findings[i].level;
 		count[l < 5 ? l : 4]++;
 	}
+	fputc('\n', out);
 	if (!ctx->nfindings)
-		fputs("\nFindings: none\n", out);
+		fputs(TR_("Findings: none"), out);
 	else
-		fprintf(out, "\nFindings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
+		fprintf(out, TR_("Findings: %zu critical, %zu high, %zu medium, %zu low, %zu info"),
 		        count[0], count[1], count[2], count[3], count[4]);
-	if (ctx->dropped_findings)
+	fputc('\n', out);
+	if (ctx->dropped_findings) {
 		fprintf(out,
-		        "(%zu more findings beyond the limit of %u were counted but not kept)\n",
+		        TR_("(%zu more findings beyond the limit of %u were counted but not kept)"),
 		        ctx->dropped_findings, TR_MAX_FINDINGS);
+		fputc('\n', out);
+	}
 
+	/* The headings of the levels, in tr_level order. */
+	static const char *const heading[5] = { TR_N_("CRITICAL"), TR_N_("HIGH"),
+		                                TR_N_("MEDIUM"), TR_N_("LOW"), TR_N_("INFO") };
 	for (unsigned l = 0; l < 5; l++) {
 		size_t shown = 0;
-		char up[16];
-		const char *name;
 		if (!count[l])
 			continue;
-		name = tr_level_name((enum tr_level)l);
-		for (size_t i = 0; name[i] && i + 1 < sizeof up; i++) {
-			up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
-			up[i + 1] = '\0';
-		}
-		fprintf(out, "\n%s (%zu)\n", up, count[l]);
+		fprintf(out, "\n%s (%zu)\n", TR_(heading[l]), count[l]);
 		for (size_t i = 0; i < ctx->nfindings; i++) {
 			const tr_finding *f = &ctx->findings[i];
 			unsigned fl = (unsigned)f->level < 5 ? (unsigned)f->level : 4;
 			if (fl != l)
 				continue;
 			if (shown == TR_REPORT_TERM_PER_LEVEL) {
-				fprintf(out, "  ... and %zu more - see report.json\n",
-				        count[l] - shown);
+				more_line(out, count[l] - shown);
 				break;
 			}
 			write_finding(out, f, ++shown);
@@ -285,10 +347,10 @@ static void write_list(FILE *out, const char *title, const tr_strlist *l, size_t
 {
 	if (!l->n)
 		return;
-	fprintf(out, "\n%s (%zu):\n", title, l->n);
+	fprintf(out, "\n%s (%zu):\n", TR_(title), l->n);
 	for (size_t i = 0; i < l->n; i++) {
 		if (i == max) {
-			fprintf(out, "  ... and %zu more - see report.json\n", l->n - i);
+			more_line(out, l->n - i);
 			break;
 		}
 		fputs("  - ", out);
@@ -299,18 +361,20 @@ static void write_list(FILE *out, const char *title, const tr_strlist *l, size_t
 
 static void write_statistics(tr_ctx *ctx, FILE *out)
 {
-	fputs("\nStatistics:\n", out);
-	fprintf(out, "  Files seen: %llu, read: %llu (%llu bytes); records: %llu\n",
+	fprintf(out, "\n%s:\n  ", TR_("Statistics"));
+	fprintf(out, TR_("Files seen: %llu, read: %llu (%llu bytes); records: %llu"),
 	        (unsigned long long)ctx->files_seen, (unsigned long long)ctx->files_read,
 	        (unsigned long long)ctx->bytes_read, (unsigned long long)ctx->records);
-	fprintf(out, "  Modules run (%zu):", ctx->modules_run.n);
+	fputs("\n  ", out);
+	fprintf(out, TR_("Modules run (%zu):"), ctx->modules_run.n);
 	for (size_t i = 0; i < ctx->modules_run.n; i++) {
 		fputs(i ? ", " : " ", out);
 		tr_report_term_str(out, ctx->modules_run.v[i], 64);
 	}
 	fputc('\n', out);
-	fprintf(out, "  Indicators loaded: %zu\n",
-	        ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
+	fputs("  ", out);
+	fprintf(out, TR_("Indicators loaded: %zu"), ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
+	fputc('\n', out);
 	if (ctx->iocs) {
 		tr_report_sources t;
 		if (tr_report_ioc_sources(ctx, &t) == TR_OK) {
@@ -322,13 +386,14 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 			tr_report_sources_free(&t);
 		}
 	}
-	fprintf(out, "  Rule packs (%zu):", ctx->rule_packs.n);
+	fputs("  ", out);
+	fprintf(out, TR_("Rule packs (%zu):"), ctx->rule_packs.n);
 	for (size_t i = 0; i < ctx->rule_packs.n; i++) {
 		fputs(i ? ", " : " ", out);
 		tr_report_term_str(out, ctx->rule_packs.v[i], 64);
 	}
 	if (ctx->yara)
-		fprintf(out, " (%zu rules)", tr_yara_rule_count(ctx->yara));
+		fprintf(out, TR_(" (%zu rules)"), tr_yara_rule_count(ctx->yara));
 	fputc('\n', out);
 	/* which indicators were checked: a reader must be able to tell an
 	 * old pack from a current one */
@@ -336,15 +401,15 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 		const tr_pack *p = &ctx->packs[i];
 		fputs("    ", out);
 		tr_report_term_str(out, p->name, 64);
-		fprintf(out, ": version %lu, %s, %zu indicators, manifest SHA-256 %.16s...",
-		        p->version, *p->date ? p->date : "no date", p->indicators,
+		fputs(": ", out);
+		fprintf(out, TR_("version %lu, %s, %zu indicators, manifest SHA-256 %.16s..."),
+		        p->version, *p->date ? p->date : TR_("no date"), p->indicators,
 		        p->manifest_sha256);
 		if (p->unverified)
-			fputs(", UNVERIFIED (see the warnings)\n", out);
+			fprintf(out, ", %s", TR_("UNVERIFIED (see the warnings)"));
 		else if (p->key_id)
-			fprintf(out, ", signed by key %s\n", p->key_id);
-		else
-			fputc('\n', out);
+			fprintf(out, TR_(", signed by key %s"), p->key_id);
+		fputc('\n', out);
 	}
 }
 
@@ -354,11 +419,11 @@ static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 	if (write_verdict(ctx, out) != TR_OK)
 		return TR_ENOMEM;
 	write_findings(ctx, out);
-	write_list(out, "Warnings", &ctx->warnings, TR_REPORT_TERM_WARNINGS);
-	write_list(out, "Notes", &ctx->notes, TR_REPORT_TERM_NOTES);
+	write_list(out, TR_N_("Warnings"), &ctx->warnings, TR_REPORT_TERM_WARNINGS);
+	write_list(out, TR_N_("Notes"), &ctx->notes, TR_REPORT_TERM_NOTES);
 	write_statistics(ctx, out);
 	if (report_dir) {
-		fputs("\nFull report: ", out);
+		fprintf(out, "\n%s: ", TR_("Full report"));
 		tr_report_term_str(out, report_dir, 0);
 		fputs(" (report.html to read, report.json, timeline.csv, modules/)\n", out);
 	}

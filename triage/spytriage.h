@@ -188,6 +188,17 @@ int tr_load_rules(tr_ctx *ctx, const char *dir);
  * Borrowed static string. */
 const char *tr_default_rules_dir(void);
 
+/* The language of the terminal summary and report.html (docs/translations.md):
+ * NULL, "" or "en" for English (the default, whatever the environment's
+ * LANG, LC_ALL or LANGUAGE say), or a language code whose catalogue
+ * (LOCALEDIR/<lang>/LC_MESSAGES/spytriage.mo) is there, e.g. "hi". The
+ * catalogues are looked for beside the build when the executable is in a
+ * spytriage source tree, else in the installed locale folder. Process-wide
+ * (gettext's state is): set it once, before the scan. report.json and the
+ * data files stay in English. TR_OK; TR_EUSAGE naming the languages there
+ * are when lang has no catalogue (or the C library has no C.UTF-8 locale). */
+int tr_set_language(tr_ctx *ctx, const char *lang);
+
 /* Checks options.output_dir before a scan of evidence_path (the scan's
  * PATH; NULL: not compared): it must be absent (its parent writable), an
  * empty writable folder, or with options.force a folder holding an

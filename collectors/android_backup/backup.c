@@ -29,6 +29,7 @@
 
 #include <openssl/crypto.h>
 
+#include "i18n.h"
 #include "arpull.h"
 #include "collectors/android_backup/ab_stream.h"
 #include "collectors/android_backup/android_backup.h"
@@ -366,10 +367,10 @@ static void ab_close_state(void *state)
 int tr_ab_export(tr_ctx *ctx, const char *path, const char *out_dir);
 
 static const tr_info_field ab_info[] = {
-	{ "platform", "Platform" },
-	{ "backup_version", "Backup format version" },
-	{ "compressed", "Compressed" },
-	{ "encrypted", "Encrypted" },
+	{ "platform", TR_N_("Platform") },
+	{ "backup_version", TR_N_("Backup format version") },
+	{ "compressed", TR_N_("Compressed") },
+	{ "encrypted", TR_N_("Encrypted") },
 	{ NULL, NULL },
 };
 

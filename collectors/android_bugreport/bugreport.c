@@ -31,6 +31,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "i18n.h"
 #include "arpull.h"
 #include "dirwalk.h"
 #include "collectors/android_bugreport/bugreport.h"
@@ -568,14 +569,14 @@ static int br_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **
 }
 
 static const tr_info_field br_info[] = {
-	{ "platform", "Platform" },
-	{ "device_model", "Device model" },
-	{ "manufacturer", "Manufacturer" },
-	{ "android_version", "Android version" },
-	{ "sdk", "SDK" },
-	{ "build_fingerprint", "Build fingerprint" },
-	{ "security_patch", "Security patch" },
-	{ "timezone", "Timezone" },
+	{ "platform", TR_N_("Platform") },
+	{ "device_model", TR_N_("Device model") },
+	{ "manufacturer", TR_N_("Manufacturer") },
+	{ "android_version", TR_N_("Android version") },
+	{ "sdk", TR_N_("SDK") },
+	{ "build_fingerprint", TR_N_("Build fingerprint") },
+	{ "security_patch", TR_N_("Security patch") },
+	{ "timezone", TR_N_("Timezone") },
 	{ NULL, NULL },
 };
 

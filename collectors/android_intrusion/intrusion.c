@@ -35,6 +35,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "triage.h"
 
 #define PROBE_HEAD 65536
@@ -400,7 +401,7 @@ static int intrusion_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sql
 }
 
 static const tr_info_field intrusion_info[] = {
-	{ "platform", "Platform" },
+	{ "platform", TR_N_("Platform") },
 	{ NULL, NULL },
 };
 

@@ -41,6 +41,7 @@
 #include <archive_entry.h>
 #include <jansson.h>
 
+#include "i18n.h"
 #include "arpull.h"
 #include "dirwalk.h"
 #include "collectors/android_backup/android_backup.h"
@@ -972,16 +973,16 @@ static int aqf_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 *
 }
 
 static const tr_info_field aqf_info[] = {
-	{ "platform", "Platform" },
-	{ "device_model", "Device model" },
-	{ "manufacturer", "Manufacturer" },
-	{ "android_version", "Android version" },
-	{ "sdk", "SDK" },
-	{ "build_fingerprint", "Build fingerprint" },
-	{ "security_patch", "Security patch" },
-	{ "timezone", "Timezone" },
-	{ "acquisition_tool", "Acquisition tool" },
-	{ "adb_host_key", "Acquiring computer's adb key" },
+	{ "platform", TR_N_("Platform") },
+	{ "device_model", TR_N_("Device model") },
+	{ "manufacturer", TR_N_("Manufacturer") },
+	{ "android_version", TR_N_("Android version") },
+	{ "sdk", TR_N_("SDK") },
+	{ "build_fingerprint", TR_N_("Build fingerprint") },
+	{ "security_patch", TR_N_("Security patch") },
+	{ "timezone", TR_N_("Timezone") },
+	{ "acquisition_tool", TR_N_("Acquisition tool") },
+	{ "adb_host_key", TR_N_("Acquiring computer's adb key") },
 	{ NULL, NULL },
 };
 

@@ -54,6 +54,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "collectors/ios_backup/ios_backup.h"
 #include "collectors/ios_backup/crypto.h"
 #include "collectors/ios_backup/domain_map.h"
@@ -2060,13 +2061,13 @@ out:
 
 /* What set_device_info() records, in the order the summary shows it. */
 static const tr_info_field ios_backup_info[] = {
-	{ "product_type", "Device model" },
-	{ "ios_version", "iOS version" },
-	{ "build", "Build" },
-	{ "backup_date", "Backup date" },
-	{ "encrypted", "Encrypted" },
-	{ "snapshot_state", "Snapshot state" },
-	{ "backup_tool", "Backup tool" },
+	{ "product_type", TR_N_("Device model") },
+	{ "ios_version", TR_N_("iOS version") },
+	{ "build", TR_N_("Build") },
+	{ "backup_date", TR_N_("Backup date") },
+	{ "encrypted", TR_N_("Encrypted") },
+	{ "snapshot_state", TR_N_("Snapshot state") },
+	{ "backup_tool", TR_N_("Backup tool") },
 	{ NULL, NULL },
 };
 

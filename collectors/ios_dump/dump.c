@@ -45,6 +45,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "i18n.h"
 #include "archive.h"
 #include "arpull.h"
 #include "dirwalk.h"
@@ -1323,10 +1324,10 @@ static int td_held(tr_ctx *ctx, void *state, const tr_file *f, int *data, int *w
 }
 
 static const tr_info_field td_info[] = {
-	{ "platform", "Platform" },
-	{ "product_name", "Product" },
-	{ "ios_version", "iOS version" },
-	{ "build", "Build" },
+	{ "platform", TR_N_("Platform") },
+	{ "product_name", TR_N_("Product") },
+	{ "ios_version", TR_N_("iOS version") },
+	{ "build", TR_N_("Build") },
 	{ NULL, NULL },
 };
 

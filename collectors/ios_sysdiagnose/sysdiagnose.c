@@ -45,6 +45,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "i18n.h"
 #include "arpull.h"
 #include "dirwalk.h"
 #include "collectors/android_bugreport/bugreport.h"
@@ -839,9 +840,9 @@ static int sd_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **
 }
 
 static const tr_info_field sd_info[] = {
-	{ "platform", "Platform" },       { "product_type", "Device model" },
-	{ "ios_version", "iOS version" }, { "build", "Build" },
-	{ "timezone", "UTC offset" },     { NULL, NULL },
+	{ "platform", TR_N_("Platform") },       { "product_type", TR_N_("Device model") },
+	{ "ios_version", TR_N_("iOS version") }, { "build", TR_N_("Build") },
+	{ "timezone", TR_N_("UTC offset") },     { NULL, NULL },
 };
 
 const tr_collector tr_collector_ios_sysdiagnose = {

@@ -94,6 +94,20 @@ static void test_outdated(void **state)
 	expect_rec(f, "superseded_by", "14.7");
 	expect_rec(f, "build", "18F72");
 	fx_free(x);
+
+	/* a sysdiagnose's copy of SystemVersion.plist */
+	x = fx_new_bundle(NULL, NULL, 0);
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2021-12-01T00:00:00Z"), TR_OK);
+	sv = plist_new_dict();
+	plist_dict_set_item(sv, "ProductVersion", plist_new_string("14.6"));
+	plist_dict_set_item(sv, "ProductBuildVersion", plist_new_string("18F72"));
+	size = write_plist(x, "sv", sv, 0);
+	g = make_file("", "sysdiagnose_x/logs/SystemVersion/SystemVersion.plist", "sv", size);
+	g.device_path = "/@sysdiagnose/logs/SystemVersion/SystemVersion.plist";
+	run_module(x, &tr_module_ios_version, &g);
+	expect_count(x->ctx, 1);
+	expect_rec(heur(x->ctx, "ios_outdated", 0), "superseded_by", "14.7");
+	fx_free(x);
 }
 
 static void test_not_outdated(void **state)
@@ -127,6 +141,30 @@ static void test_not_outdated(void **state)
 	fx_free(x);
 }
 
+/* Releases after the table's first cut (checked against Apple's security
+ * releases list, docs/ios-validation.md): the last iOS 18 line and iOS 26
+ * point releases supersede what the table used to treat as latest. */
+static void test_verified_later_releases(void **state)
+{
+	(void)state;
+	/* 18.6.2 was the last 18.x row: 18.7 (2025-09-15) replaces it */
+	fx *x = run_backup("18.6.2", "2025-11-20T00:00:00Z");
+	const tr_finding *f = heur(x->ctx, "ios_outdated", 0);
+	expect_rec(f, "superseded_by", "18.7");
+	expect_rec(f, "superseded_on", "2025-09-15");
+	fx_free(x);
+	/* 26.0 was the newest row: 26.0.1 (2025-09-29) replaces it */
+	x = run_backup("26.0", "2026-01-10T00:00:00Z");
+	f = heur(x->ctx, "ios_outdated", 0);
+	expect_rec(f, "superseded_by", "26.0.1");
+	expect_rec(f, "superseded_on", "2025-09-29");
+	fx_free(x);
+	/* 18.2 is followed by 18.2.1 (2025-01-06), not first by 18.3 */
+	x = run_backup("18.2", "2025-02-20T00:00:00Z");
+	expect_rec(heur(x->ctx, "ios_outdated", 0), "superseded_by", "18.2.1");
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_release_table),
 		cmocka_unit_test(test_outdated),
 		cmocka_unit_test(test_not_outdated),
+		cmocka_unit_test(test_verified_later_releases),
 	};
 	return cmocka_run_group_tests_name("mod_ios_version", tests, NULL, NULL);
 }

@@ -161,12 +161,143 @@ static void test_empty_and_junk(void **state)
 	fx_free(x);
 }
 
+/* iOS 26.2 rotation: a client outside the system folders slowed two
+ * shutdowns in shutdown.1.log and one more in shutdown.0.log. Neither file
+ * alone reaches three; finish() counts three across them. A shutdown
+ * listed in both files (same SIGTERM time) counts once. */
+#define ODD "/private/var/mobile/Library/odd/helperd"
+static const char rot1[] = "After 0.50s, these clients are still here:\n"
+                           "\t\tremaining client pid: 41 (" ODD "/" UUID ")\n"
+                           "SIGTERM: [1700000000]\n"
+                           "After 0.50s, these clients are still here:\n"
+                           "\t\tremaining client pid: 44 (" ODD "/" UUID ")\n"
+                           "SIGTERM: [1700086400]\n";
+static const char rot0[] = "After 0.50s, these clients are still here:\n"
+                           "\t\tremaining client pid: 44 (" ODD "/" UUID ")\n"
+                           "SIGTERM: [1700086400]\n"
+                           "After 0.50s, these clients are still here:\n"
+                           "\t\tremaining client pid: 52 (" ODD "/" UUID ")\n"
+                           "SIGTERM: [1700172800]\n";
+
+static void test_rotated_files_counted_together(void **state)
+{
+	fx *x = sl_fx();
+	const tr_finding *f;
+	(void)state;
+	run_log(x, "shutdown.1.log", rot1, sizeof rot1 - 1);
+	run_log(x, "shutdown.0.log", rot0, sizeof rot0 - 1);
+	/* each file alone: two shutdowns, an unknown client (low) per file */
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_unknown"), 2);
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_repeated"), 0);
+	assert_int_equal(tr_module_shutdown_log.finish(x->ctx, &tr_module_shutdown_log), TR_OK);
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_repeated"), 1);
+	f = heur(x->ctx, "shutdown_client_repeated", 0);
+	assert_int_equal(f->level, TR_LEVEL_MEDIUM);
+	expect_rec(f, "path", ODD);
+	expect_rec(f, "uuid", UUID);
+	/* 1700086400 is in both files: three distinct shutdowns, not four */
+	expect_rec(f, "shutdowns", "3");
+	expect_rec(f, "files", "2");
+	expect_rec(f, "first_seen", "2023-11-14T22:13:20Z");
+	expect_rec(f, "last_seen", "2023-11-16T22:13:20Z");
+	expect_time(f->time, 1700000000.0);
+	assert_string_equal(f->relpath, "Extra/shutdown.1.log");
+	fx_free(x);
+}
+
+/* Not raised across files: one file only, a system client, the same
+ * shutdown twice (two files, two distinct shutdowns), or a client a single
+ * file already judged (three shutdowns in it: the per-file finding). */
+static void test_rotated_not_raised(void **state)
+{
+	static const char sys1[] = "After 0.50s, these clients are still here:\n"
+	                           "\t\tremaining client pid: 97 (/usr/libexec/mobileassetd)\n"
+	                           "\t\tremaining client pid: 0 (/kernel/" UUID ")\n"
+	                           "SIGTERM: [1700000000]\n"
+	                           "After 0.50s, these clients are still here:\n"
+	                           "\t\tremaining client pid: 0 (/kernel/" UUID ")\n"
+	                           "\t\tremaining client pid: 44 (" ODD ")\n"
+	                           "SIGTERM: [1700086400]\n";
+	static const char sys0[] = "After 0.50s, these clients are still here:\n"
+	                           "\t\tremaining client pid: 97 (/usr/libexec/mobileassetd)\n"
+	                           "\t\tremaining client pid: 0 (/kernel/" UUID ")\n"
+	                           "\t\tremaining client pid: 44 (" ODD ")\n"
+	                           "SIGTERM: [1700086400]\n"
+	                           "After 0.50s, these clients are still here:\n"
+	                           "\t\tremaining client pid: 0 (/kernel/" UUID ")\n"
+	                           "SIGTERM: [1700172800]\n";
+	fx *x = sl_fx();
+	(void)state;
+	/* one file: finish() has nothing to add */
+	run_log(x, "shutdown.log", infected, sizeof infected - 1);
+	assert_int_equal(tr_module_shutdown_log.finish(x->ctx, &tr_module_shutdown_log), TR_OK);
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_repeated"), 1);
+	fx_free(x);
+
+	x = sl_fx();
+	run_log(x, "shutdown.1.log", sys1, sizeof sys1 - 1);
+	run_log(x, "shutdown.0.log", sys0, sizeof sys0 - 1);
+	assert_int_equal(tr_module_shutdown_log.finish(x->ctx, &tr_module_shutdown_log), TR_OK);
+	/* the kernel (three shutdowns in each file) and mobileassetd are
+	 * system clients; ODD slowed one distinct shutdown listed twice */
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_repeated"), 0);
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_unknown"), 2);
+	expect_rec(heur(x->ctx, "shutdown_client_unknown", 0), "path", ODD);
+	fx_free(x);
+
+	/* the Pegasus log (3 in one file) plus one more file: the per-file
+	 * finding stands, no second one across files */
+	x = sl_fx();
+	run_log(x, "shutdown.1.log", infected, sizeof infected - 1);
+	run_log(x, "shutdown.0.log", rot0, sizeof rot0 - 1);
+	assert_int_equal(tr_module_shutdown_log.finish(x->ctx, &tr_module_shutdown_log), TR_OK);
+	assert_int_equal(heur_count(x->ctx, "shutdown_client_repeated"), 1);
+	expect_rec(heur(x->ctx, "shutdown_client_repeated", 0), "path", PEG);
+	fx_free(x);
+}
+
+/* Layouts other parsers read: a client on the "After ..s," line itself, a
+ * SIGTERM line naming the client it signalled (hex in the brackets: no
+ * time), and a lower-case UUID component; found anywhere in the line as
+ * iShutdown_parse and EC-DIGIT-CSIRC/sysdiagnose find it. */
+static void test_other_line_layouts(void **state)
+{
+	static const char log[] =
+	        "%%%%% Entering phase: Waiting for apps to exit\n"
+	        "After 0.1s, remaining client pid: 2143 (" PEG ")\n"
+	        "SIGTERM: [0x100304080] Sent SIGTERM to remaining client pid: 2144 "
+	        "(/private/var/tmp/hooker)\n"
+	        "After 1.26s, these clients are still here:\n"
+	        "\t\tremaining client pid: 7 (/private/var/mobile/x/lowd/"
+	        "42286bd8-3758-3b85-b19f-6e1fdb2cb030)\n"
+	        "SIGTERM: [1700000000] All buffers flushed\n";
+	fx *x = sl_fx();
+	const tr_finding *f;
+	(void)state;
+	run_log(x, "shutdown.log", log, sizeof log - 1);
+	f = ioc(x->ctx, "mptbd", "path");
+	expect_rec(f, "pid", "2143");
+	assert_true(isnan(f->time)); /* its SIGTERM has no Unix time */
+	f = ioc(x->ctx, "/private/var/tmp/hooker", "path");
+	expect_rec(f, "pid", "2144");
+	f = heur(x->ctx, "shutdown_client_unknown", 0);
+	expect_rec(f, "path", "/private/var/mobile/x/lowd");
+	expect_rec(f, "uuid", "42286bd8-3758-3b85-b19f-6e1fdb2cb030");
+	expect_time(f->time, 1700000000.0);
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pegasus_client), cmocka_unit_test(test_clean_and_unknown),
-		cmocka_unit_test(test_fallbacks),      cmocka_unit_test(test_rotated_and_long_line),
+		cmocka_unit_test(test_pegasus_client),
+		cmocka_unit_test(test_clean_and_unknown),
+		cmocka_unit_test(test_fallbacks),
+		cmocka_unit_test(test_rotated_and_long_line),
 		cmocka_unit_test(test_empty_and_junk),
+		cmocka_unit_test(test_rotated_files_counted_together),
+		cmocka_unit_test(test_rotated_not_raised),
+		cmocka_unit_test(test_other_line_layouts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

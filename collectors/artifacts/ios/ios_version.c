@@ -35,6 +35,8 @@
 static const tr_want ios_version_wants[] = {
 	{ NULL, "Info.plist" },
 	{ "/System/Library/CoreServices/SystemVersion.plist", NULL },
+	/* a sysdiagnose's copy of it */
+	{ "/@sysdiagnose/logs/SystemVersion/SystemVersion.plist", NULL },
 	{ NULL, NULL },
 };
 

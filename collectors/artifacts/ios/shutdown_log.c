@@ -17,9 +17,15 @@
  *     SIGTERM: [1700000000] All buffers flushed
  * A SIGTERM line closes one shutdown; its time is Unix seconds (with
  * " @<digits>" as the fallback MVT reads when the brackets are missing).
- * A trailing upper-case UUID component of a client path (newer logd) is
- * cut off before matching and kept as "uuid". Lines before a last,
- * missing SIGTERM are a shutdown without a time.
+ * "remaining client pid:" is found anywhere in a line, as Kaspersky's
+ * iShutdown_parse and EC-DIGIT-CSIRC/sysdiagnose read it (one public
+ * parser describes a one-line "After 0.1s, remaining client pid: ..."
+ * form and a "SIGTERM: [..] Sent SIGTERM to remaining client pid: ..."
+ * line; docs/ios-validation.md). A trailing UUID component of a client
+ * path (newer logd; upper or lower case hex) is cut off before matching
+ * and kept as "uuid". Lines before a last, missing SIGTERM are a
+ * shutdown without a time. The kernel itself ("remaining client pid: 0
+ * (/kernel/<UUID>)", seen in iOS 26 logs) is a system client.
  *
  * Records:
  *   "shutdown"        one per SIGTERM (time = its time): delay_blocks (the
@@ -41,9 +47,17 @@
  * on the "shutdown" record:
  *   shutdown_many_delays (info): 3 or more "still here" lines before one
  *       SIGTERM (Kaspersky's delay anomaly; a lead only).
- * Each file is judged by itself: with iOS 26.2's two files a client's
- * shutdowns are counted per file. iOS 26.0-26.1 keep only the last
- * shutdown; a note says so when the iOS version is known.
+ * Each file is judged by itself, and finish() then counts every client
+ * outside the system folders across all the shutdown logs of the scan
+ * (iOS 26.2 rotates the log into shutdown.0.log, shutdown.1.log...):
+ *   shutdown_client_repeated (medium) is added once, on a synthetic
+ *       "shutdown_client" record (files, shutdowns, first/last seen), for
+ *       a client that slowed 3 or more distinct shutdowns in 2 or more
+ *       files while no single file reached 3. Shutdowns are told apart by
+ *       their SIGTERM time (one listed in two files counts once); a
+ *       shutdown without a time counts once per file.
+ * iOS 26.0-26.1 keep only the last shutdown; a note says so when the
+ * iOS version is known.
  *
  * Bounds: lines of SL_LINE_MAX bytes (a longer line is skipped, the scan
  * marked incomplete), SL_MAX_PATHS distinct client paths per file and
@@ -68,6 +82,10 @@
 #define SL_REPEATED 3u
 #define SL_MANY_DELAYS 3u
 #define SL_CHUNK 65536u
+/* Across the shutdown logs of one scan (a phone has one to a few). */
+#define SL_AGG_MAX_PATHS 4096u
+#define SL_AGG_SLOTS 8192u /* power of two, > 2 * SL_AGG_MAX_PATHS */
+#define SL_AGG_TIMES 64u
 
 static const tr_want shutdown_wants[] = {
 	{ "/private/var/db/diagnostics/shutdown*.log", NULL },
@@ -94,7 +112,31 @@ typedef struct sl_state {
 	uint32_t npending;
 	int capped, dropped;
 	uint64_t long_lines;
+	uint32_t file_no; /* this file's number in the scan (1, 2...) */
 } sl_state;
+
+/* A non-system client across every shutdown log of the scan. */
+typedef struct sl_agg_client {
+	char *path;
+	char uuid[40];
+	char *area, *relpath, *device_path; /* the first file it was seen in */
+	long long pid;
+	double times[SL_AGG_TIMES]; /* distinct SIGTERM times */
+	uint32_t ntimes;
+	uint32_t extra;       /* shutdowns beyond the kept times, or without one */
+	uint32_t files;       /* files it slowed a shutdown in */
+	uint32_t last_file;   /* file_no of the last of them */
+	uint32_t max_in_file; /* the most shutdowns it slowed in one file */
+	double first, last;
+} sl_agg_client;
+
+typedef struct sl_agg {
+	sl_agg_client *c;
+	uint32_t n;
+	uint32_t slot[SL_AGG_SLOTS]; /* index + 1, 0 empty */
+	uint32_t files;              /* shutdown logs read so far */
+	int dropped;
+} sl_agg;
 
 static uint32_t hash(const char *s)
 {
@@ -114,11 +156,136 @@ static int is_uuid(const char *s, size_t n)
 			if (s[i] != '-')
 				return 0;
 			d++;
-		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F'))) {
+		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F') ||
+		             (s[i] >= 'a' && s[i] <= 'f'))) {
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* The system and app folders, and the kernel (pid 0, "/kernel" once the
+ * UUID is cut off; iOS 26 lists it). */
+static int system_client(const char *path)
+{
+	return ios_path_is_system(path) || !strcmp(path, "/kernel");
+}
+
+static void agg_free(void *p)
+{
+	sl_agg *a = p;
+	if (!a)
+		return;
+	for (uint32_t i = 0; i < a->n; i++) {
+		free(a->c[i].path);
+		free(a->c[i].area);
+		free(a->c[i].relpath);
+		free(a->c[i].device_path);
+	}
+	free(a->c);
+	free(a);
+}
+
+static sl_agg *agg_state(tr_ctx *ctx, const tr_module *m)
+{
+	return tr_module_state(ctx, m, sizeof(sl_agg), agg_free);
+}
+
+static char *dup0(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/* Counts the shutdown at time t (TR_NOTIME: none) of client c of file f
+ * in the scan-wide tally. */
+static int agg_add(tr_ctx *ctx, const tr_module *m, const tr_file *f, const sl_state *st,
+                   const sl_client *c, double t)
+{
+	sl_agg *a;
+	sl_agg_client *ac;
+	uint32_t h, i;
+
+	if (system_client(c->path))
+		return TR_OK;
+	if (!(a = agg_state(ctx, m)))
+		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+	h = hash(c->path) & (SL_AGG_SLOTS - 1);
+	for (;;) {
+		i = a->slot[h];
+		if (i == 0 || !strcmp(a->c[i - 1].path, c->path))
+			break;
+		h = (h + 1) & (SL_AGG_SLOTS - 1);
+	}
+	if (i == 0) {
+		sl_agg_client *nc;
+		if (a->n >= SL_AGG_MAX_PATHS) {
+			if (!a->dropped)
+				tr_incomplete(ctx, "shutdown_log",
+				              "more than %u distinct clients outside the system "
+				              "folders in the shutdown logs; the others are not "
+				              "counted across files",
+				              SL_AGG_MAX_PATHS);
+			a->dropped = 1;
+			return TR_OK;
+		}
+		if (!(nc = realloc(a->c, (a->n + 1) * sizeof *nc)))
+			return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+		a->c = nc;
+		ac = &a->c[a->n];
+		memset(ac, 0, sizeof *ac);
+		ac->path = dup0(c->path);
+		ac->area = dup0(f->area);
+		ac->relpath = dup0(f->relpath);
+		ac->device_path = dup0(f->device_path);
+		if (!ac->path || !ac->area || !ac->relpath || !ac->device_path) {
+			free(ac->path);
+			free(ac->area);
+			free(ac->relpath);
+			free(ac->device_path);
+			return tr_set_error(ctx, TR_ENOMEM, "out of memory");
+		}
+		memcpy(ac->uuid, c->uuid, sizeof ac->uuid);
+		ac->pid = c->pid;
+		ac->first = ac->last = TR_NOTIME;
+		i = ++a->n;
+		a->slot[h] = i;
+	}
+	ac = &a->c[i - 1];
+	if (ac->last_file != st->file_no) {
+		ac->last_file = st->file_no;
+		ac->files++;
+	}
+	if (TR_HAS_TIME(t)) {
+		uint32_t k;
+		for (k = 0; k < ac->ntimes && ac->times[k] != t; k++)
+			;
+		if (k < ac->ntimes)
+			return TR_OK; /* this shutdown is listed in another file too */
+		if (ac->ntimes < SL_AGG_TIMES)
+			ac->times[ac->ntimes++] = t;
+		else
+			ac->extra++;
+		if (!TR_HAS_TIME(ac->first) || t < ac->first)
+			ac->first = t;
+		if (!TR_HAS_TIME(ac->last) || t > ac->last)
+			ac->last = t;
+	} else {
+		ac->extra++;
+	}
+	return TR_OK;
+}
+
+static sl_agg_client *agg_find(sl_agg *a, const char *path)
+{
+	uint32_t h = hash(path) & (SL_AGG_SLOTS - 1), i;
+	if (!a)
+		return NULL;
+	while ((i = a->slot[h]) != 0) {
+		if (!strcmp(a->c[i - 1].path, path))
+			return &a->c[i - 1];
+		h = (h + 1) & (SL_AGG_SLOTS - 1);
+	}
+	return NULL;
 }
 
 /* Adds the client (pid, raw path) to the open shutdown. */
@@ -200,6 +367,8 @@ static int close_shutdown(tr_ctx *ctx, const tr_module *m, const tr_file *f, sl_
 			c->first = t;
 		if (TR_HAS_TIME(t))
 			c->last = t;
+		if ((rc = agg_add(ctx, m, f, st, c, t)) != TR_OK)
+			return rc;
 	}
 	snprintf(blocks, sizeof blocks, "%" PRIu32, st->cur_delays);
 	snprintf(clients, sizeof clients, "%" PRIu32, st->cur_clients);
@@ -250,37 +419,44 @@ static int parse_line(tr_ctx *ctx, const tr_module *m, const tr_file *f, const c
                       sl_state *st, char *line, size_t n)
 {
 	static const char rcp[] = "remaining client pid:";
-	char *p = line, *end = line + n;
+	char *p = line, *end = line + n, *client;
+	int sigterm;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	*end = '\0';
-	if (!strncmp(p, rcp, sizeof rcp - 1)) {
+	sigterm = !strncmp(p, "SIGTERM", 7);
+	if (sigterm && st->group >= SL_MAX_SHUTDOWNS) {
+		tr_incomplete(ctx, disp, "more than %u shutdowns; the rest is not read",
+		              SL_MAX_SHUTDOWNS);
+		st->capped = 1;
+		return TR_OK;
+	}
+	/* anywhere in the line: the indented form, the one-line "After 0.1s,
+	 * remaining client pid: ..." form and a SIGTERM line naming the
+	 * client it signalled */
+	if ((client = strstr(p, rcp)) != NULL) {
 		long long pid = 0;
 		char *open, *close;
-		p += sizeof rcp - 1;
-		while (*p == ' ')
-			p++;
-		for (int d = 0; *p >= '0' && *p <= '9' && d < 12; p++, d++)
-			pid = pid * 10 + (*p - '0');
-		if (!(open = strchr(p, '(')) || !(close = strrchr(open, ')')))
-			return TR_OK;
-		return add_client(ctx, disp, st, pid, open + 1, (size_t)(close - open - 1));
-	}
-	if (strstr(p, "these clients are still here")) {
+		int rc;
+		client += sizeof rcp - 1;
+		while (*client == ' ')
+			client++;
+		for (int d = 0; *client >= '0' && *client <= '9' && d < 12; client++, d++)
+			pid = pid * 10 + (*client - '0');
+		if ((open = strchr(client, '(')) && (close = strrchr(open, ')')) &&
+		    (rc = add_client(ctx, disp, st, pid, open + 1, (size_t)(close - open - 1))) !=
+		            TR_OK)
+			return rc;
+		/* add_client cut the line at the ')': the SIGTERM time comes
+		 * before it */
+	} else if (strstr(p, "these clients are still here")) {
 		st->cur_delays++;
 		return TR_OK;
 	}
-	if (!strncmp(p, "SIGTERM", 7)) {
-		if (st->group >= SL_MAX_SHUTDOWNS) {
-			tr_incomplete(ctx, disp, "more than %u shutdowns; the rest is not read",
-			              SL_MAX_SHUTDOWNS);
-			st->capped = 1;
-			return TR_OK;
-		}
+	if (sigterm)
 		return close_shutdown(ctx, m, f, st, sigterm_time(p));
-	}
 	return TR_OK;
 }
 
@@ -294,10 +470,14 @@ static int emit_clients(tr_ctx *ctx, const tr_module *m, const tr_file *f, sl_st
 		size_t nkv = 0;
 		tr_record rec;
 		int suspicious = ios_path_is_suspicious(c->path);
-		int system = ios_path_is_system(c->path);
+		int system = system_client(c->path);
+		sl_agg_client *ac;
 
 		if (c->shutdowns == 0)
 			continue;
+		if (!system && (ac = agg_find(tr_module_state_peek(ctx, m), c->path)) != NULL &&
+		    c->shutdowns > ac->max_in_file)
+			ac->max_in_file = c->shutdowns;
 		snprintf(pid, sizeof pid, "%lld", c->pid);
 		snprintf(shut, sizeof shut, "%" PRIu32, c->shutdowns);
 		trm_kv(kv, &nkv, 7, "path", c->path, TR_M_PROCESS_PATH, 0);
@@ -366,6 +546,14 @@ static int shutdown_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, c
 	if ((rc = tr_source_open(ctx, src, f, &r)) != TR_OK) {
 		rc = tr_artifact_problem(ctx, disp, rc);
 		goto out;
+	}
+	{
+		sl_agg *a = agg_state(ctx, m);
+		if (!a) {
+			rc = tr_set_error(ctx, TR_ENOMEM, "out of memory");
+			goto out;
+		}
+		st->file_no = ++a->files;
 	}
 	while (!st->capped) {
 		ssize_t got = r->read(r, buf, SL_CHUNK);
@@ -438,9 +626,64 @@ out:
 	return rc;
 }
 
+/* Clients that slowed 3 or more shutdowns across the rotated logs while
+ * no single log showed 3 (that case was judged by the log). */
+static int shutdown_finish(tr_ctx *ctx, const tr_module *m)
+{
+	sl_agg *a = tr_module_state_peek(ctx, m);
+	int rc = TR_OK;
+
+	if (!a || a->files < 2)
+		return TR_OK;
+	for (uint32_t i = 0; i < a->n && rc == TR_OK; i++) {
+		const sl_agg_client *c = &a->c[i];
+		uint32_t total = c->ntimes + c->extra;
+		char pid[24], shut[16], files[16], first[32], last[32];
+		tr_kv kv[8];
+		size_t nkv = 0;
+		tr_file f;
+		tr_record rec;
+
+		if (c->files < 2 || total < SL_REPEATED || c->max_in_file >= SL_REPEATED)
+			continue;
+		memset(&f, 0, sizeof f);
+		f.area = c->area;
+		f.relpath = c->relpath;
+		f.device_path = c->device_path;
+		f.type = TR_FT_REG;
+		f.mtime = f.ctime = f.btime = TR_NOTIME;
+		snprintf(pid, sizeof pid, "%lld", c->pid);
+		snprintf(shut, sizeof shut, "%" PRIu32, total);
+		snprintf(files, sizeof files, "%" PRIu32, c->files);
+		trm_kv(kv, &nkv, 8, "path", c->path, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "uuid", c->uuid, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "pid", pid, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "shutdowns", shut, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "files", files, TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "first_seen", tr_time_format(c->first, first, sizeof first),
+		       TR_M_NONE, 0);
+		trm_kv(kv, &nkv, 8, "last_seen", tr_time_format(c->last, last, sizeof last),
+		       TR_M_NONE, 0);
+		rec = (tr_record){ .file = &f,
+			           .time = c->first,
+			           .event = "shutdown_client",
+			           .kv = kv,
+			           .nkv = nkv };
+		rc = tr_add_heuristic(
+		        ctx, m->name, &rec, TR_LEVEL_MEDIUM, "shutdown_client_repeated",
+		        "A process from outside the folders where iOS and the installed apps keep "
+		        "their programs slowed down three or more shutdowns, counted across the "
+		        "phone's rotated shutdown logs (shutdown.0.log, shutdown.1.log...). "
+		        "Spyware "
+		        "that stays on the phone shows up like this; it is not proof on its own.");
+	}
+	return rc;
+}
+
 const tr_module tr_module_shutdown_log = {
 	.name = "shutdown_log",
 	.description = "iOS shutdown.log: processes still running at each reboot (iShutdown)",
 	.wants = shutdown_wants,
 	.run = shutdown_run,
+	.finish = shutdown_finish,
 };
