@@ -164,6 +164,20 @@ static void tx(struct hb *b, const char *s)
 	esc(b, s, 0);
 }
 
+/* The program's sentence with numbers or dates (fmt from TR_() or
+ * tr_ngettext(), checked against its English by the format_arg
+ * attribute and by msgfmt -c): formatted, then escaped. */
+static void txf(struct hb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void txf(struct hb *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	esc(b, tmp, 0);
+}
+
 /* An evidence-controlled value: redacted (redact.c), escaped, cut at
  * maxchars, isolated (bidi) from the text around it. */
 static void ev(struct hb *b, const tr_ctx *ctx, const char *s, size_t maxchars)
@@ -669,8 +683,8 @@ static void write_finding(struct hb *b, tr_ctx *ctx, const tr_finding *f)
 		ev(b, ctx, f->ioc_type, 64);
 		if (f->source && f->source[0]) {
 			raw(b, "; ");
-			tx(b, TR_("from"));
-			raw(b, " ");
+			tx(b, TR_("source"));
+			raw(b, ": ");
 			ev(b, ctx, f->source, TR_HTML_VALUE_CHARS);
 		}
 		if (f->how && f->how[0]) {
@@ -970,36 +984,40 @@ static void write_timeline(struct hb *b, tr_ctx *ctx)
 		char a[16], z[16];
 		date_of(lo, a);
 		date_of(hi, z);
-		tx(b, TR_("From"));
+		txf(b, TR_("Period shown: %s to %s."), a, z);
 		raw(b, " ");
-		esc(b, a, 0);
+		txf(b,
+		    tr_ngettext("%zu record with a time.", "%zu records with a time.",
+		                nrec - outside),
+		    nrec - outside);
 		raw(b, " ");
-		tx(b, TR_("to"));
-		raw(b, " ");
-		esc(b, z, 0);
-		rawf(b, ": %zu ", nrec - outside);
-		tx(b, tr_ngettext("record with a time", "records with a time", nrec - outside));
-		rawf(b, ", %zu ", nf);
-		tx(b, tr_ngettext("finding with a time.", "findings with a time.", nf));
+		txf(b, tr_ngettext("%zu finding with a time.", "%zu findings with a time.", nf),
+		    nf);
 	}
 	if (outside) {
-		rawf(b, " %zu ", outside);
-		tx(b, tr_ngettext("record has a time far from the rest (often a placeholder date) "
-		                  "and is not drawn.",
-		                  "records have times far from the rest (often placeholder dates) "
-		                  "and are not drawn.",
-		                  outside));
+		raw(b, " ");
+		txf(b,
+		    tr_ngettext("%zu record has a time far from the rest (often a placeholder "
+		                "date) and is not drawn.",
+		                "%zu records have times far from the rest (often placeholder "
+		                "dates) and are not drawn.",
+		                outside),
+		    outside);
 	}
 	if (untimed) {
-		rawf(b, " %zu ", untimed);
-		tx(b, tr_ngettext("finding has no time and is not drawn.",
-		                  "findings have no time and are not drawn.", untimed));
+		raw(b, " ");
+		txf(b,
+		    tr_ngettext("%zu finding has no time and is not drawn.",
+		                "%zu findings have no time and are not drawn.", untimed),
+		    untimed);
 	}
 	if (nf > drawn) {
-		rawf(b, " %zu ", nf - drawn);
-		tx(b, tr_ngettext("more finding is not drawn (too many for the picture).",
-		                  "more findings are not drawn (too many for the picture).",
-		                  nf - drawn));
+		raw(b, " ");
+		txf(b,
+		    tr_ngettext("%zu more finding is not drawn (too many for the picture).",
+		                "%zu more findings are not drawn (too many for the picture).",
+		                nf - drawn),
+		    nf - drawn);
 	}
 	raw(b, "</p>\n");
 	if (!nrec) {
@@ -1101,10 +1119,10 @@ static void write_indicators(struct hb *b, tr_ctx *ctx, const json_t *custody)
 	raw(b, "</h2>\n<p>");
 	tx(b, TR_("Only what these files describe was looked for. Spyware published after their "
 	          "dates is not in them."));
-	rawf(b, "</p>\n<p>%zu ", ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
-	tx(b, TR_("indicator values loaded;"));
-	rawf(b, " %zu ", ctx->yara ? tr_yara_rule_count(ctx->yara) : (size_t)0);
-	tx(b, TR_("detection rules."));
+	raw(b, "</p>\n<p>");
+	txf(b, TR_("Indicator values loaded: %zu. Detection rules: %zu."),
+	    ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0,
+	    ctx->yara ? tr_yara_rule_count(ctx->yara) : (size_t)0);
 	raw(b, "</p>\n");
 
 	if (ctx->npacks) {

@@ -471,8 +471,9 @@ static void test_timeline(void **state)
 	assert_non_null(strstr(svg, ">2023-01-01<"));
 	assert_null(strstr(svg, "1970"));
 	*svg_end = '<';
-	assert_non_null(strstr(h, "From 2023-01-01 to 2023-01-13: 300 records with a time, 2 "
-	                          "findings with a time. 1 record has a time far from the rest"));
+	assert_non_null(strstr(h, "Period shown: 2023-01-01 to 2023-01-13. 300 records with a "
+	                          "time. 2 findings with a time. 1 record has a time far from "
+	                          "the rest"));
 	assert_non_null(strstr(h, " 1 finding has no time and is not drawn."));
 	/* integers only: no locale can change the numbers */
 	assert_null(strstr(svg, ".5\""));
