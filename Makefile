@@ -44,9 +44,12 @@ TESTPKGS = cmocka
 # (collectors/artifacts/android/android_common.c).
 # gettext: msgfmt builds the report translations (po/*.po), xgettext makes
 # po/spytriage.pot, tests/check-po.sh checks them (docs/translations.md).
+# chromium and fonts-lohit-deva (a Devanagari font, for the Hindi page's
+# PDF): render report.html headless in tests/cli/t1810-html-chromium.sh
+# (test only).
 DEBS = gcc binutils make pkg-config libyara-dev libarchive-dev libssl-dev \
        libsqlite3-dev libplist-dev libjansson-dev libcmocka-dev zlib1g-dev time git tzdata zip \
-       gettext
+       gettext chromium fonts-lohit-deva
 
 WARN ?= -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter -Wvla -Wcast-qual \

@@ -76,7 +76,8 @@ util-linux: chrt dmesg fallocate findmnt flock getopt ionice ipcs
 
 # Commands of packages that `make deps` installs (Makefile DEBS).
 FROM_DEBS='gcc:cc gcc:gcc make:make pkg-config:pkg-config time:time git:git binutils:nm zip:zip
-gettext:msgfmt gettext:msgcmp gettext:msgcat gettext:xgettext gettext:msgmerge'
+gettext:msgfmt gettext:msgcmp gettext:msgcat gettext:xgettext gettext:msgmerge
+chromium:chromium'
 
 # commands_of FILE...: "file<TAB>line<TAB>command" for each command-position
 # word, and "file<TAB>0<TAB>()name" for each function defined.

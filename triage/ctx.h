@@ -182,6 +182,9 @@ void tr_timeline_enable(tr_ctx *ctx);
 int tr_timeline_add(tr_ctx *ctx, const tr_module *m, const tr_record *r);
 size_t tr_timeline_sort(tr_ctx *ctx);
 int tr_timeline_row(tr_ctx *ctx, size_t i, double *t, const char *fields[4]);
+/* The time of row i of that order without reading the row back (the
+ * picture of report.html); TR_NOTIME beyond the rows. */
+double tr_timeline_time(const tr_ctx *ctx, size_t i);
 uint64_t tr_timeline_dropped(const tr_ctx *ctx);
 void tr_timeline_free(tr_timeline *tl);
 /* Frees every tr_module_state() block (ctx.c). */

@@ -137,7 +137,7 @@ char *tr_report_json_dump(const json_t *v, size_t *len);
  * TR_ENOMEM with the error set in the context.                        */
 
 typedef struct tr_reporter {
-	const char *name;      /* tr_report_render() name: "text", "json", "csv" */
+	const char *name;      /* tr_report_render() name: "text", "json", "csv", "html" */
 	const char *file_name; /* in the output folder; NULL: terminal only */
 	int (*render)(tr_ctx *ctx, char **buf, size_t *len);
 	/* Optional (NULL: none): the part of one module, written as
@@ -161,6 +161,10 @@ int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *l
 /* timeline.csv (report_csv.c): RFC 4180, CRLF line ends,
  * formula-neutralised. */
 int tr_report_timeline_csv(tr_ctx *ctx, char **buf, size_t *len);
+
+/* report.html (report_html.c): the self-contained page for the person
+ * and the helpdesk (docs/report-format.md, "report.html"). */
+int tr_report_html(tr_ctx *ctx, char **buf, size_t *len);
 
 /* Per-module file name (report_write.c): the module name with every byte outside
  * [A-Za-z0-9_.-] (and a leading '.') replaced by '_', at most 64 bytes,

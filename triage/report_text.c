@@ -425,7 +425,7 @@ static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 	if (report_dir) {
 		fprintf(out, "\n%s: ", TR_("Full report"));
 		tr_report_term_str(out, report_dir, 0);
-		fputs(" (report.json, timeline.csv, modules/)\n", out);
+		fputs(" (report.html to read, report.json, timeline.csv, modules/)\n", out);
 	}
 	return TR_OK;
 }

@@ -1,7 +1,7 @@
 /*
  * report_write.c - the reporter table, rendering by name
  * (tr_report_render) and the output folder (tr_report_write):
- * report.json, timeline.csv, evidence.sha256, observables.jsonl,
+ * report.json, timeline.csv, report.html, evidence.sha256, observables.jsonl,
  * modules/<name>.json, and last report.sha256, the SHA-256 of every file
  * written (docs/custody.md).
  *
@@ -214,6 +214,7 @@ static const tr_reporter reporters[] = {
 	{ "text", NULL, tr_report_text, NULL },
 	{ "json", "report.json", tr_report_json, tr_report_module_json },
 	{ "csv", "timeline.csv", tr_report_timeline_csv, NULL },
+	{ "html", "report.html", tr_report_html, NULL },
 	/* Custody (docs/custody.md); these render through custody.c, not
 	 * report_common.c: what they write is the evidence's hashes and the
 	 * stored observables, not findings. */

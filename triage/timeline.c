@@ -274,6 +274,12 @@ size_t tr_timeline_sort(tr_ctx *ctx)
 	return tl->n;
 }
 
+double tr_timeline_time(const tr_ctx *ctx, size_t i)
+{
+	const tr_timeline *tl = ctx->timeline;
+	return tl && i < tl->n ? tl->idx[i].time : TR_NOTIME;
+}
+
 int tr_timeline_row(tr_ctx *ctx, size_t i, double *t, const char *f[4])
 {
 	tr_timeline *tl = ctx->timeline;

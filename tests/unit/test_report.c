@@ -1081,7 +1081,9 @@ static void test_render_by_name(void **state)
 {
 	static const struct {
 		const char *name, *file;
-	} same[] = { { "json", "report.json" }, { "csv", "timeline.csv" } };
+	} same[] = { { "json", "report.json" },
+		     { "csv", "timeline.csv" },
+		     { "html", "report.html" } };
 	char *tmp = unit_tmpdir(), *out = path_join(tmp, "out"), *buf, *p, *want, *tail;
 	char tmpl[] = "/tmp/spytriage-unit-out-XXXXXX";
 	tr_ctx *ctx = make_ctx();
@@ -1111,7 +1113,8 @@ static void test_render_by_name(void **state)
 	assert_int_equal(st.st_size, 0);
 	close(fd);
 	unlink(tmpl);
-	assert_true(asprintf(&want, "\nFull report: %s (report.json, timeline.csv, modules/)\n",
+	assert_true(asprintf(&want, "\nFull report: %s (report.html to read, report.json, "
+	                              "timeline.csv, modules/)\n",
 	                     out) > 0);
 	assert_true(len > strlen(want));
 	tail = buf + len - strlen(want);
@@ -1140,10 +1143,10 @@ static void test_render_by_name(void **state)
 
 	buf = out;
 	len = 1;
-	assert_int_equal(tr_report_render(ctx, "html", &buf, &len), TR_EUSAGE);
+	assert_int_equal(tr_report_render(ctx, "pdf", &buf, &len), TR_EUSAGE);
 	assert_null(buf);
 	assert_int_equal(len, 0);
-	assert_non_null(strstr(tr_errmsg(ctx), "'html'"));
+	assert_non_null(strstr(tr_errmsg(ctx), "'pdf'"));
 
 	/* no output folder: nothing written, nothing named */
 	ctx->opts.output_dir = NULL;
