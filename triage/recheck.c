@@ -251,7 +251,7 @@ static int recheck_record(tr_ctx *ctx, tr_recheck_src *src, const tr_iocs_hashed
 	if (id)
 		kv[nkv++] = (tr_kv){ "record_id", id, TR_M_NONE };
 	rec = (tr_record){
-		&file, tr_time_parse(jstr_of(line, "time")), jstr_of(line, "event"), kv, nkv, id
+		&file, tr_time_parse(jstr_of(line, "time")), jstr_of(line, "event"), kv, nkv, id, NULL
 	};
 	if (!rec.event)
 		rec.event = "";

@@ -93,10 +93,17 @@ json_t *tr_report_finding_json(const tr_finding *f)
 	bad |= tr_json_set(o, "module", tr_json_str(f->module));
 	bad |= tr_json_set(art, "domain", tr_json_str(f->area ? f->area : ""));
 	bad |= tr_json_set(art, "relative_path", tr_json_str(f->relpath ? f->relpath : ""));
+	bad |= tr_json_set(art, "device_path", tr_json_str(f->device_path));
+	bad |= tr_json_set(art, "stored_path", tr_json_str(f->stored_path));
+	bad |= tr_json_set(art, "sha256", tr_json_str(f->sha256));
 	bad |= tr_json_set(o, "artifact", art);
 	tr_time_format(f->time, tbuf, sizeof tbuf);
 	bad |= tr_json_set(o, "time", tbuf[0] ? json_string(tbuf) : json_null());
+	tr_time_format_precise(f->time, tbuf, sizeof tbuf);
+	bad |= tr_json_set(o, "time_precise", tbuf[0] ? json_string(tbuf) : json_null());
+	bad |= tr_json_set(o, "time_field", tr_json_str(tbuf[0] ? f->time_field : NULL));
 	bad |= tr_json_set(o, "event", tr_json_str(f->event ? f->event : ""));
+	bad |= tr_json_set(o, "record_id", tr_json_str(f->record_id));
 
 	if (f->kind == TR_FIND_HEURISTIC) {
 		ind = json_null();

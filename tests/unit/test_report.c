@@ -1184,7 +1184,7 @@ static void test_with_matcher(void **state)
 	tr_file file = { 0 };
 	tr_kv kv[2] = { { "sender", "+15550100123", TR_M_NONE },
 		        { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
-	tr_record r = { &file, 1678786013.0, "sms", kv, 2, NULL };
+	tr_record r = { &file, 1678786013.0, "sms", kv, 2, NULL, NULL };
 	json_error_t jerr;
 	json_t *doc, *by, *f0;
 	int rc;
