@@ -177,6 +177,17 @@ int tr_report_module_json(tr_ctx *ctx, const char *module, char **buf, size_t *l
  * formula-neutralised. */
 int tr_report_timeline_csv(tr_ctx *ctx, char **buf, size_t *len);
 
+/* The mvt/ folder of --format mvt (report_mvt.c, docs/mvt-output.md):
+ * its files, by name, each rendered whole. Free with tr_report_mvt_free().
+ * TR_OK or TR_ENOMEM (error set). */
+typedef struct tr_mvt_file {
+	char *name;
+	char *buf;
+	size_t len;
+} tr_mvt_file;
+int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *n);
+void tr_report_mvt_free(tr_mvt_file *f, size_t n);
+
 /* Per-module file name (report_write.c): the module name with every byte outside
  * [A-Za-z0-9_.-] (and a leading '.') replaced by '_', at most 64 bytes,
  * followed by ".json". buf of at least 72 bytes. */
