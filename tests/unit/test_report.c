@@ -222,7 +222,7 @@ static void test_files_and_json(void **state)
 	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
 		                           "verdict_text", "incomplete", "incomplete_reasons",
 		                           "summary",      "coverage",   "findings",   "warnings",
-		                           "notes",        "statistics", "indicators",
+		                           "notes",        "statistics", "modules",   "indicators",
 		                           "rule_packs",   "custody" };
 
 	ctx->opts.output_dir = out;
