@@ -579,16 +579,21 @@ static size_t match_fields(scan_state *st, const YR_RULE *rule, tr_kv *kv,
 		return 0;
 	yr_rule_strings_foreach(rule, s)
 	{
-		const YR_MATCH *m;
-		yr_string_matches_foreach(st->sc, s, m)
-		{
-			if (n >= TR_MAX_YARA_MATCHES)
-				break;
+		/* libyara keeps its matches in a notebook that does not align
+		 * them: each is copied out before use (memcpy), never read in
+		 * place (yr_string_matches_foreach would). */
+		const void *p = st->sc->matches[s->idx].head;
+		while (p && n < TR_MAX_YARA_MATCHES) {
+			YR_MATCH m;
+			memcpy(&m, p, sizeof m);
+			p = m.next;
+			if (m.is_private)
+				continue;
 			snprintf(num[n][0], sizeof num[n][0], "%llu",
-			         (unsigned long long)(st->base + (uint64_t)(m->base + m->offset)));
-			snprintf(num[n][1], sizeof num[n][1], "%d", (int)m->match_length);
-			excerpt(m->data, m->data_length > 0 ? (size_t)m->data_length : 0,
-			        m->match_length > 0 ? (size_t)m->match_length : 0, ex[n],
+			         (unsigned long long)(st->base + (uint64_t)(m.base + m.offset)));
+			snprintf(num[n][1], sizeof num[n][1], "%d", (int)m.match_length);
+			excerpt(m.data, m.data_length > 0 ? (size_t)m.data_length : 0,
+			        m.match_length > 0 ? (size_t)m.match_length : 0, ex[n],
 			        sizeof ex[n]);
 			kv[n * TR_YARA_MATCH_KEYS + 0] = (tr_kv){ "string", s->identifier, TR_M_NONE };
 			kv[n * TR_YARA_MATCH_KEYS + 1] = (tr_kv){ "offset", num[n][0], TR_M_NONE };
