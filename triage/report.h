@@ -188,7 +188,7 @@ typedef struct tr_mvt_file {
 int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *n);
 void tr_report_mvt_free(tr_mvt_file *f, size_t n);
 
-/* Per-module file name (report_write.c): the module name with every byte outside
+/* Per-module file name (report_common.c): the module name with every byte outside
  * [A-Za-z0-9_.-] (and a leading '.') replaced by '_', at most 64 bytes,
  * followed by ".json". buf of at least 72 bytes. */
 void tr_report_module_file(const char *module, char *buf, size_t len);

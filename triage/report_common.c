@@ -525,3 +525,20 @@ const char *tr_modrow_status(const tr_modrow *r)
 		return "read";
 	return tr_modstat_status(r->st);
 }
+
+/* ------------------------------------------------ module file names */
+
+void tr_report_module_file(const char *module, char *buf, size_t len)
+{
+	size_t n = 0;
+	const char *m = module ? module : "";
+	for (; m[n] && n < 64 && n + 6 < len; n++) {
+		char c = m[n];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && n > 0);
+		buf[n] = ok ? c : '_';
+	}
+	if (n == 0 && len > 1)
+		buf[n++] = '_';
+	snprintf(buf + n, len - n, ".json");
+}

@@ -41,21 +41,6 @@ static int cmp_pstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void tr_report_module_file(const char *module, char *buf, size_t len)
-{
-	size_t n = 0;
-	const char *m = module ? module : "";
-	for (; m[n] && n < 64 && n + 6 < len; n++) {
-		char c = m[n];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		         (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && n > 0);
-		buf[n] = ok ? c : '_';
-	}
-	if (n == 0 && len > 1)
-		buf[n++] = '_';
-	snprintf(buf + n, len - n, ".json");
-}
-
 /* Writes buf to name inside dfd; display is "<dir>/<name>" for errors. */
 static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *name, const char *buf,
                       size_t len)

@@ -34,22 +34,11 @@ sha=$(field "$TMP/sms" sha256)
 [ -n "$stored" ] && [ -f "$src/$stored" ] || die "stored_path '$stored' is not a file of the backup"
 [ "$(sha256sum <"$src/$stored" | cut -d' ' -f1)" = "$sha" ] ||
 	die "artifact.sha256 $sha is not the SHA-256 of $stored"
-# The row the record id names is the message with the link. It was
-# written after the last checkpoint: it is in sms.db-wal, whose data file
-# an iOS backup names by the SHA-1 of "domain-relpath". An analyst copies
-# both (never opening the evidence itself read-write) and asks SQLite.
-sqlite_ok=0
-if command -v sqlite3 >/dev/null 2>&1; then
-	wal=$(printf '%s' "HomeDomain-Library/SMS/sms.db-wal" | sha1sum | cut -c1-40)
-	cp "$src/$stored" "$TMP/sms.db" && cp "$src/$(echo "$wal" | cut -c1-2)/$wal" "$TMP/sms.db-wal" &&
-		sqlite3 "$TMP/sms.db" "SELECT text FROM message WHERE ROWID = 27" >"$TMP/row" 2>/dev/null &&
-		sqlite_ok=1
-fi
-if [ "$sqlite_ok" = 1 ]; then
-	must_contain "$TMP/row" "tookcheckout.com"
-else
-	echo "t1830: SKIPPED the ROWID lookup: no sqlite3 command" >&2
-fi
+# The row the record id names: the observables of the report keep the
+# same id with the same link (what a recheck matches again).
+grep '"module":"sms"' "$TMP/r/observables.jsonl" | grep '"record_id":"27"' >"$TMP/obs27" ||
+	die "no observable of sms row 27"
+grep -q '"field":"link"' "$TMP/obs27" || die "sms row 27 has no link observable"
 
 # Safari keeps visit times to the sub-second: time_precise keeps them.
 first_finding "$rep" safari_history indicator >"$TMP/safari"
