@@ -341,8 +341,8 @@ int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *nout)
 		/* stable insertion sort by time: findings keep report order at
 		 * equal times (there are at most TR_MAX_FINDINGS) */
 		for (size_t i = 1; i < k; i++)
-			for (size_t j = i; j > 0 && ctx->findings[ord[j - 1]].time >
-			                                    ctx->findings[ord[j]].time;
+			for (size_t j = i;
+			     j > 0 && ctx->findings[ord[j - 1]].time > ctx->findings[ord[j]].time;
 			     j--) {
 				size_t x = ord[j];
 				ord[j] = ord[j - 1];
@@ -354,7 +354,8 @@ int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *nout)
 			char *msg = alert_message(f), *ev = NULL;
 			if (a)
 				ev = json_dumps(json_object_get(a, "event"),
-				                JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_COMPACT);
+				                JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
+				                        JSON_COMPACT);
 			if (!a || !msg || !ev)
 				atl->oom = 1;
 			else {
@@ -392,11 +393,10 @@ int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *nout)
 		if (!(mb = mset_get(&s, fname)))
 			break;
 		r = json_object();
-		if (!r ||
-		    (tr_json_set(r, "isodate", json_string(t)) |
-		     tr_json_set(r, "event", tr_json_str(fld[2])) |
-		     tr_json_set(r, "artifact", tr_json_str(fld[1])) |
-		     tr_json_set(r, "data", tr_json_str(fld[3])))) {
+		if (!r || (tr_json_set(r, "isodate", json_string(t)) |
+		           tr_json_set(r, "event", tr_json_str(fld[2])) |
+		           tr_json_set(r, "artifact", tr_json_str(fld[1])) |
+		           tr_json_set(r, "data", tr_json_str(fld[3])))) {
 			json_decref(r);
 			goto oom;
 		}
@@ -409,7 +409,8 @@ int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *nout)
 #undef info
 	for (size_t i = 0; i < s.n; i++) {
 		size_t l = strlen(s.v[i].name);
-		if (l > 5 && !strcmp(s.v[i].name + l - 5, ".json") && strcmp(s.v[i].name, "info.json"))
+		if (l > 5 && !strcmp(s.v[i].name + l - 5, ".json") &&
+		    strcmp(s.v[i].name, "info.json"))
 			mclose(&s.v[i].b);
 		if (s.v[i].b.oom)
 			s.oom = 1;

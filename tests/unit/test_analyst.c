@@ -122,10 +122,11 @@ static void test_indicator_carries_refs(void **state)
 	                    "2023-03-14T09:26:53.25Z");
 	assert_string_equal(json_string_value(json_object_get(j, "time_field")), "message.date");
 	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(j, "artifact"), "sha256")), HEX_A);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "artifact"),
-	                                                      "stored_path")),
-	                    sms_file.stored_path);
+	        json_string_value(json_object_get(json_object_get(j, "artifact"), "sha256")),
+	        HEX_A);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(j, "artifact"), "stored_path")),
+	        sms_file.stored_path);
 	json_decref(j);
 	tr_ctx_destroy(ctx);
 	rm_dir(dir);
@@ -344,8 +345,12 @@ static void test_mvt_alerts(void **state)
 	char *dir;
 	tr_ctx *ctx = ctx_with_ioc(&dir);
 	tr_kv kv[] = { { "link", "https://bad.example/x", TR_M_URL } };
-	tr_record r = { .file = &sms_file, .time = 1678786013.25, .event = "sms", .kv = kv,
-		        .nkv = 1, .id = "27" };
+	tr_record r = { .file = &sms_file,
+		        .time = 1678786013.25,
+		        .event = "sms",
+		        .kv = kv,
+		        .nkv = 1,
+		        .id = "27" };
 	tr_module m = { .name = "sms" };
 	tr_mvt_file *files;
 	const tr_mvt_file *f;
@@ -355,8 +360,7 @@ static void test_mvt_alerts(void **state)
 	(void)state;
 
 	assert_int_equal(tr_emit(ctx, &m, &r), TR_OK);
-	assert_int_equal(tr_add_heuristic(ctx, "sms", &r, TR_LEVEL_INFO, "h_name", "Expl."),
-	                 TR_OK);
+	assert_int_equal(tr_add_heuristic(ctx, "sms", &r, TR_LEVEL_INFO, "h_name", "Expl."), TR_OK);
 	tr_findings_sort(ctx);
 	assert_int_equal(tr_report_mvt(ctx, &files, &n), TR_OK);
 	for (size_t i = 1; i < n; i++)
@@ -371,19 +375,19 @@ static void test_mvt_alerts(void **state)
 	                    "CRITICAL");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "level")),
 	                    "INFORMATIONAL");
-	assert_string_equal(
-	        json_string_value(json_object_get(json_array_get(a, 0), "event_time")),
-	        "2023-03-14 09:26:53.250000");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "event_time")),
+	                    "2023-03-14 09:26:53.250000");
 	ev = json_object_get(json_array_get(a, 0), "event");
-	assert_string_equal(json_string_value(json_object_get(ev, "link")), "https://bad.example/x");
+	assert_string_equal(json_string_value(json_object_get(ev, "link")),
+	                    "https://bad.example/x");
+	assert_string_equal(json_string_value(json_object_get(
+	                            json_object_get(ev, "matched_indicator"), "name")),
+	                    "Testware");
 	assert_string_equal(
-	        json_string_value(json_object_get(json_object_get(ev, "matched_indicator"), "name")),
-	        "Testware");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ev, "spytriage"),
-	                                                      "record_id")),
-	                    "27");
-	assert_true(json_is_null(
-	        json_object_get(json_object_get(json_array_get(a, 1), "event"), "matched_indicator")));
+	        json_string_value(json_object_get(json_object_get(ev, "spytriage"), "record_id")),
+	        "27");
+	assert_true(json_is_null(json_object_get(json_object_get(json_array_get(a, 1), "event"),
+	                                         "matched_indicator")));
 	json_decref(a);
 	/* alerts.json holds both; alerts_timeline.csv their rows, CRLF */
 	f = mvt_get(files, n, "alerts.json");
