@@ -152,7 +152,7 @@ static int fail_input(tr_ctx *ctx, int rc)
  * there still prints the summary (the verdict matters more than the
  * folder) and is then returned, with its message and *out_failed set,
  * even when the summary fails too. */
-static int report(tr_ctx *ctx, int json, int *out_failed)
+static int report(tr_ctx *ctx, int json, int quiet, int *out_failed)
 {
 	char werr[2048] = "";
 	char *buf = NULL;
@@ -163,8 +163,10 @@ static int report(tr_ctx *ctx, int json, int *out_failed)
 	*out_failed = rc_out != 0;
 	if (rc_out != 0)
 		snprintf(werr, sizeof werr, "%s", tr_errmsg(ctx));
-	rc = tr_report_render(ctx, json ? "json" : "text", &buf, &len);
-	if (rc == 0 && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
+	/* --quiet: nothing on standard output; the exit status and the
+	 * report folder say the result */
+	rc = quiet ? 0 : tr_report_render(ctx, json ? "json" : "text", &buf, &len);
+	if (rc == 0 && !quiet && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
 		rc = tr_set_error(ctx, TR_EIO, "stdout: write failed: %s", strerror(errno));
 	free(buf);
 	if (rc_out != 0)
@@ -278,12 +280,14 @@ static int cmd_scan(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--force")) {
 			o->force = 1;
 		} else if (cli_opt_value(argc, argv, &i, "--format", &v)) {
-			if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
-				ex = cli_usage_error("scan", "--format takes text or json, not '%s'",
-				                 v ? v : "");
+			if (!v || (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "mvt"))) {
+				ex = cli_usage_error("scan",
+				                     "--format takes text, json or mvt, not '%s'",
+				                     v ? v : "");
 				goto out;
 			}
 			json = strcmp(v, "json") == 0;
+			o->mvt = strcmp(v, "mvt") == 0;
 		} else if (cli_opt_value(argc, argv, &i, "--password-file", &v)) {
 			if (!v) {
 				ex = cli_usage_error("scan", "%s needs a file", "--password-file");
@@ -350,6 +354,12 @@ static int cmd_scan(int argc, char **argv)
 		ex = cli_usage_error("scan", "%s", "--force goes with --output DIR");
 		goto out;
 	}
+	if (o->mvt && !o->output_dir) {
+		ex = cli_usage_error("scan", "%s",
+		                     "--format mvt writes the mvt/ folder of --output DIR: "
+		                     "give --output DIR");
+		goto out;
+	}
 	/* The report folder before anything slow (tr_scan checks it too),
 	 * with the device identifier already hidden from its messages. */
 	if ((rc = tr_hide_device_ids(ctx, path)) != 0)
@@ -382,7 +392,7 @@ static int cmd_scan(int argc, char **argv)
 		ex = fail(ctx, rc);
 		goto out;
 	}
-	if ((rc = report(ctx, json, &out_failed)) != 0) {
+	if ((rc = report(ctx, json, quiet, &out_failed)) != 0) {
 		ex = out_failed ? fail_input(ctx, rc) : fail(ctx, rc);
 		goto out;
 	}
@@ -459,7 +469,7 @@ static int cmd_decrypt(int argc, char **argv)
 	install_signals(ctx);
 	if ((rc = tr_export(ctx, path, out)) != 0) {
 		ex = fail(ctx, rc);
-	} else {
+	} else if (!quiet) {
 		for (size_t i = 0; i < tr_note_count(ctx); i++) {
 			cli_put(stdout, tr_note_get(ctx, i));
 			fputc('\n', stdout);
@@ -645,13 +655,16 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cmd commands[] = {
 	{ "decrypt", cmd_decrypt,
-	  "decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]",
+	  "decrypt EVIDENCE --output DIR [--password-file FILE] [--key-file FILE]\n"
+	  "                 [--quiet] [--max-db-size SIZE] [--max-wal-size SIZE]\n"
+	  "                 [--max-temp-size SIZE]",
 	  "Write a plain (decrypted) copy of encrypted evidence (an encrypted backup)\n"
 	  "into DIR, which must not exist or be empty. The password comes from\n"
 	  "--password-file, the SPYTRIAGE_BACKUP_PASSWORD environment variable, or a\n"
 	  "prompt on the terminal; never from the command line. --key-file FILE reads\n"
 	  "the derived key from FILE if it exists, or writes it there (mode 0600)\n"
-	  "after derivation.\n" },
+	  "after derivation. --quiet: no progress display and nothing on standard\n"
+	  "output (errors still go to standard error).\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for spytriage or one command.\n" },
 	{ "iocs", cmd_iocs, "iocs FILE|DIR... [--format text|json]",
 	  "Load STIX2 indicator files (or every .stix2/.json file of a folder) and\n"
@@ -659,22 +672,24 @@ static const struct cmd commands[] = {
 	{ "recheck", cli_cmd_recheck,
 	  "recheck REPORT_DIR [--iocs FILE|DIR]... [--rules DIR] --output DIR\n"
 	  "                 [--format text|json] [--keyring DIR]... [--allow-unsigned]\n"
-	  "                 [--lang LANG]",
+	  "                 [--quiet] [--lang LANG]",
 	  "Match what a scan with --output stored (REPORT_DIR/observables.jsonl)\n"
 	  "against today's indicators, without the evidence, and write a new report\n"
 	  "into DIR (absent or empty, not inside REPORT_DIR). REPORT_DIR must pass\n"
 	  "verify-report. YARA signatures, raw-byte mentions and heuristics need the\n"
 	  "evidence: the original report's findings of those kinds are carried over,\n"
-	  "marked carried_over. --lang LANG as for scan. Exit status: 0 nothing\n"
+	  "marked carried_over. --quiet: nothing on standard output (the report is\n"
+	  "still written into DIR). --lang LANG as for scan. Exit status: 0 nothing\n"
 	  "found, 1 indicators or suspicious signs found, 2 usage error, 3 REPORT_DIR\n"
 	  "cannot be rechecked, 4 internal error, 5 incomplete and nothing found.\n" },
 	{ "rules", cli_rules, cli_rules_synopsis, cli_rules_help },
 	{ "scan", cmd_scan,
 	  "scan PATH [--iocs FILE|DIR]... [--rules DIR] [--output DIR [--force]]\n"
-	  "                 [--format text|json] [--password-file FILE] [--key-file FILE]\n"
+	  "                 [--format text|json|mvt] [--password-file FILE] [--key-file FILE]\n"
 	  "                 [--jobs N] [--quiet] [--include-personal-data]\n"
 	  "                 [--keyring DIR]... [--allow-unsigned]\n"
 	  "                 [--yara-timeout SECONDS] [--yara-budget SECONDS] [--max-files N]\n"
+	  "                 [--max-db-size SIZE] [--max-wal-size SIZE] [--max-temp-size SIZE]\n"
 	  "                 [--lang LANG]",
 	  "Scan evidence for signs of mercenary spyware. PATH is evidence of one of\n"
 	  "the kinds listed below; the kind is detected. The rule packs (YARA rules and\n"
@@ -697,6 +712,14 @@ static const struct cmd commands[] = {
 	  "A limit reached stops YARA on what is left and makes the scan incomplete.\n"
 	  "--max-files N: files the evidence may list (default 10000000); beyond, the\n"
 	  "rest is not examined and the scan is incomplete.\n"
+	  "--max-db-size, --max-wal-size, --max-temp-size SIZE (bytes, or with K, M, G,\n"
+	  "T): one database copied, one WAL applied, and all private copies of the run.\n"
+	  "--format: what standard output shows: text (the summary, default), json\n"
+	  "(report.json), or mvt (the summary, and DIR/mvt/ in MVT's file layout for\n"
+	  "scripts written for MVT; needs --output). --quiet: no progress display and\n"
+	  "nothing on standard output; errors still go to standard error, the exit\n"
+	  "status gives the result and --output DIR holds the report.\n"
+	  "--jobs N: worker threads of the content pass (0: one per core).\n"
 	  "--lang LANG: the language of the summary printed and of report.html: en\n"
 	  "(the default, whatever LANG or LC_ALL say) or hi (Hindi); report.json and\n"
 	  "the other files stay in English.\n"
@@ -740,8 +763,8 @@ static void general_help(FILE *out)
 	        SPYTRIAGE_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  spytriage %s\n", commands[i].synopsis);
-	fprintf(out, "\nRun 'spytriage help COMMAND' for details. Nothing is ever sent over the "
-	             "network.\n");
+	fprintf(out, "\nRun 'spytriage help COMMAND' or 'spytriage COMMAND --help' for details. "
+	             "Nothing is ever sent over the network.\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -784,6 +807,13 @@ int main(int argc, char **argv)
 		general_help(stderr);
 		return EXIT_USAGE;
 	}
+	/* `spytriage COMMAND ... --help` is `spytriage help COMMAND` (an
+	 * evidence folder named --help is ./--help). */
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			char *hv[2] = { argv[0], argv[1] };
+			return cmd_help(2, hv);
+		}
 	/* Commands see argv[0] = their own name. */
 	return c->fn(argc - 1, argv + 1);
 }

@@ -178,12 +178,12 @@ static int check_output(const char *report, const char *out)
 }
 
 /* The output folder, then the summary (as `scan` does). */
-static int write_and_print(tr_ctx *ctx, int json)
+static int write_and_print(tr_ctx *ctx, int json, int quiet)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int rc = tr_report_write(ctx);
-	if (rc != TR_OK)
+	if (rc != TR_OK || quiet)
 		return rc;
 	rc = tr_report_render(ctx, json ? "json" : "text", &buf, &len);
 	if (rc == TR_OK && (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0))
@@ -199,7 +199,7 @@ int cli_cmd_recheck(int argc, char **argv)
 	tr_ctx *ctx = NULL;
 	tr_options *o;
 	enum tr_verdict verdict = TR_VERDICT_CLEAN;
-	int rc, ex, json = 0, took;
+	int rc, ex, json = 0, took, quiet = 0;
 
 	if (tr_ctx_create(&ctx) != TR_OK) {
 		fprintf(stderr, "spytriage: out of memory\n");
@@ -241,7 +241,7 @@ int cli_cmd_recheck(int argc, char **argv)
 			}
 			json = strcmp(v, "json") == 0;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			/* no progress line to silence: accepted as scan accepts it */
+			quiet = 1; /* nothing on standard output */
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			ex = cli_unknown_option("recheck", argv[i]);
 			goto out;
@@ -283,7 +283,7 @@ int cli_cmd_recheck(int argc, char **argv)
 		ex = rc == TR_EFORMAT ? EXIT_EVIDENCE : tr_exit_code(rc);
 		goto out;
 	}
-	if ((rc = write_and_print(ctx, json)) != TR_OK) {
+	if ((rc = write_and_print(ctx, json, quiet)) != TR_OK) {
 		cli_error_line("spytriage", tr_errmsg(ctx));
 		/* the report folder or stdout: the output, not the evidence */
 		ex = tr_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;

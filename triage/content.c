@@ -337,6 +337,7 @@ static int yara_window(struct stream *st)
 		timed_out = 1;
 	else {
 		t0 = now_ns();
+		tr_yara_scanner_set_base(w->ys, st->base);
 		rc = tr_yara_scanner_scan_timed(w->ctx, w->ys, w->collector, st->f, st->win,
 		                                st->have, left, &timed_out);
 		t0 = now_ns() - t0;
@@ -592,7 +593,7 @@ static int custody_file(struct stream *st, const char *sha256_hex)
 
 	if (sha256_hex && !w->c->need[H_SHA256]) {
 		tr_kv kv = { "sha256", sha256_hex, TR_M_HASH };
-		tr_record rec = { st->f, st->f->mtime, "file_hash", &kv, 1, NULL };
+		tr_record rec = { st->f, st->f->mtime, "file_hash", &kv, 1, NULL, "mtime" };
 		rc = tr_custody_observe(w->ctx, &content_module, &rec);
 	}
 	if (rc == TR_OK && st->f->stored_path) {
@@ -633,11 +634,14 @@ static int finish_file(struct stream *st)
 			kv[nkv++] = (tr_kv){ names[h], hex[h], TR_M_HASH };
 	}
 	if (nkv) {
-		tr_record rec = { st->f, st->f->mtime, "file_hash", kv, nkv, NULL };
+		tr_record rec = { st->f, st->f->mtime, "file_hash", kv, nkv, NULL, "mtime" };
 		rc = tr_emit(st->w->ctx, &content_module, &rec);
 	}
 	if (rc == TR_OK && st->depth == 0)
 		rc = custody_file(st, st->md[H_SHA256] && !st->hash_cut ? hex[H_SHA256] : NULL);
+	/* the artifact's SHA-256 for the findings on it (analyst.c) */
+	if (rc == TR_OK && st->depth == 0 && st->md[H_SHA256] && !st->hash_cut)
+		rc = tr_file_sha_add(st->w->ctx, st->f, hex[H_SHA256]);
 	for (size_t i = 0; rc == TR_OK && i < st->nm; i++) {
 		const struct mention_agg *a = &st->m[i];
 		rc = tr_add_mention(st->w->ctx, st->f, a->kind, a->value, a->utf16, a->first,
@@ -673,13 +677,17 @@ static void holes_report(struct stream *st)
 
 /* Is a digest of kind h computed for this stream? What indicators can
  * match; and for a file of the evidence itself, SHA-256 of its content
- * when that is also its stored bytes (evidence.sha256) or when the scan
- * keeps observables (a recheck's hash indicators). */
+ * always: the findings on it carry it (report.json artifact.sha256), it
+ * is the stored bytes' digest for evidence.sha256 when the reader does not
+ * decrypt, and a recheck's hash indicators need it. */
 static int want_digest(const tr_worker *w, const tr_reader *in, int depth, int h)
 {
 	if (w->c->need[h])
 		return 1;
-	return h == H_SHA256 && depth == 0 && (!in->raw_sha256 || w->ctx->opts.output_dir);
+	(void)in;
+	/* always for a file of the evidence: the findings on it carry its
+	 * SHA-256 so that an analyst can check the bytes (analyst.c) */
+	return h == H_SHA256 && depth == 0;
 }
 
 static int scan_stream(tr_worker *w, const tr_file *f, tr_reader *in, int depth,

@@ -59,6 +59,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->keyrings);
 	free(ctx->evidence_path);
 	tr_custody_free(ctx->custody);
+	tr_analyst_free(ctx);
 	if (ctx->timeline && ctx->timeline_free)
 		ctx->timeline_free(ctx->timeline);
 	free(ctx);
@@ -163,7 +164,7 @@ int tr_ctx_merge(tr_ctx *parent, tr_ctx *child)
 	if (move_strings(&parent->warnings, &child->warnings) != TR_OK ||
 	    move_strings(&parent->incomplete, &child->incomplete) != TR_OK ||
 	    move_strings(&parent->notes, &child->notes) != TR_OK ||
-	    tr_custody_merge(parent, child) != TR_OK)
+	    tr_custody_merge(parent, child) != TR_OK || tr_analyst_merge(parent, child) != TR_OK)
 		return TR_ENOMEM;
 	return TR_OK;
 }

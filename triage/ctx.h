@@ -46,6 +46,16 @@ typedef struct tr_finding {
 	char *explanation; /* sentence */
 	tr_fkv *record;    /* copy of the record's kv (sorted as emitted) */
 	size_t nrecord;
+	/* What lets an analyst find the bytes by hand (NULL when unknown):
+	 * the record's own id (tr_record.id), the file's path on the device
+	 * and where its bytes are stored (tr_file.stored_path), the field the
+	 * time came from, and the SHA-256 of the file's content as the
+	 * content pass read it (filled after the scan: tr_findings_hashes). */
+	char *record_id;
+	char *device_path;
+	char *stored_path;
+	char *time_field;
+	char *sha256;
 } tr_finding;
 
 typedef struct tr_strlist {
@@ -116,7 +126,60 @@ struct tr_ctx {
 	size_t ndevice_ids;
 	/* redact.c: --include-personal-data (tr_set_include_personal_data) */
 	int include_personal;
+	/* analyst.c: per-file SHA-256 of the content pass and per-module
+	 * statistics of the last scan */
+	struct tr_file_sha *file_sha;
+	size_t nfile_sha, capfile_sha;
+	struct tr_modstat *modstats;
+	size_t nmodstats, capmodstats;
+	size_t modstat_last; /* index of the last module looked up */
 };
+
+/* ------------------------------------------------------------------ */
+/* analyst.c: what lets an analyst verify a report by hand             */
+
+/* Per-module statistics kept at most for this many module names, and
+ * artifact names listed per module (the rest are counted). */
+#define TR_MAX_MODSTATS 512
+#define TR_MODSTAT_FILES 16
+
+/* SHA-256 of the content of a file of the evidence (depth 0), by its
+ * collector location. */
+typedef struct tr_file_sha {
+	char *area, *relpath;
+	char hex[65];
+} tr_file_sha;
+
+/* What one module did in the last scan. */
+typedef struct tr_modstat {
+	char *name;
+	uint64_t records;       /* records it emitted */
+	uint64_t timed;         /* of which with a time */
+	double first, last;     /* their time range (TR_NOTIME when none) */
+	uint64_t artifacts;     /* files handed to its run() */
+	uint64_t failed;        /* of which it warned about */
+	tr_strlist files;       /* the first TR_MODSTAT_FILES of them (display) */
+} tr_modstat;
+
+/* The content pass: the SHA-256 (hex) of f's content. TR_OK or
+ * TR_ENOMEM. */
+int tr_file_sha_add(tr_ctx *ctx, const tr_file *f, const char *hex);
+/* tr_emit(): one record of module (time may be TR_NOTIME). */
+int tr_modstat_record(tr_ctx *ctx, const char *module, double time);
+/* The pipeline: f handed to module's run(); failed when it warned. */
+int tr_modstat_artifact(tr_ctx *ctx, const char *module, const tr_file *f, int failed);
+/* Moves a worker's statistics and hashes into the parent. */
+int tr_analyst_merge(tr_ctx *parent, tr_ctx *child);
+/* After the scan: sorts the statistics by module name and gives every
+ * finding the SHA-256 of its artifact (the database itself for a
+ * module's finding). TR_OK or TR_ENOMEM. */
+int tr_analyst_finish(tr_ctx *ctx);
+/* Forgets what the last scan kept. */
+void tr_analyst_free(tr_ctx *ctx);
+/* The statistics of module name, or NULL. */
+const tr_modstat *tr_modstat_get(const tr_ctx *ctx, const char *name);
+/* "read", "empty", "failed", "partial", "absent" (docs/report-format.md). */
+const char *tr_modstat_status(const tr_modstat *s);
 
 /* A context for one worker thread: it shares the parent's options,
  * indicators and rules (read-only) and collects its own findings,
@@ -203,6 +266,16 @@ int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv
 /* A copy of a finding made elsewhere (a recheck carries findings of the
  * report it rechecks over). TR_OK or TR_ENOMEM. */
 int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *f);
+/* A YARA finding with its matched strings as record fields: groups of
+ * TR_YARA_MATCH_KEYS ("string", "offset", "length", "excerpt"), at most
+ * TR_MAX_YARA_MATCHES of them (yara_scan.c fills them; the sort merges
+ * the findings of one rule on one file). */
+#define TR_YARA_MATCH_KEYS 4
+#define TR_MAX_YARA_MATCHES 8
+int tr_add_signature_kv(tr_ctx *ctx, const char *module, const tr_file *file, enum tr_level level,
+                        const char *type, const char *value, const char *malware,
+                        const char *source, const char *explanation, const tr_kv *kv,
+                        size_t nkv);
 /* Decides the verdict from the findings (core policy, docs/verdict.md). */
 enum tr_verdict tr_decide_verdict(const tr_ctx *ctx);
 /* Level name "critical"... */

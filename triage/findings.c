@@ -64,6 +64,11 @@ void tr_finding_free(tr_finding *f)
 	free(f->matched);
 	free(f->heuristic);
 	free(f->explanation);
+	free(f->record_id);
+	free(f->device_path);
+	free(f->stored_path);
+	free(f->time_field);
+	free(f->sha256);
 	for (size_t i = 0; i < f->nrecord; i++) {
 		free(f->record[i].key);
 		free(f->record[i].value);
@@ -157,6 +162,33 @@ static int fill_common(const tr_ctx *ctx, tr_finding *f, const char *module, con
 	return TR_OK;
 }
 
+/* An optional string: NULL stays NULL. 0, or -1 when out of memory. */
+static int dup_opt(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (!s)
+		return 0;
+	*dst = dup_trunc(s);
+	return *dst ? 0 : -1;
+}
+
+/* What lets the finding be verified by hand: the file's device path and
+ * stored location, the record's id and the field its time came from. */
+static int fill_refs(tr_finding *f, const tr_file *file, const tr_record *r)
+{
+	int bad = 0;
+	if (file) {
+		bad |= dup_opt(&f->device_path,
+		               file->device_path && file->device_path[0] ? file->device_path : NULL);
+		bad |= dup_opt(&f->stored_path, file->stored_path);
+	}
+	if (r) {
+		bad |= dup_opt(&f->record_id, r->id && r->id[0] ? r->id : NULL);
+		bad |= dup_opt(&f->time_field, r->time_field);
+	}
+	return bad ? TR_ENOMEM : TR_OK;
+}
+
 static int commit_finding(tr_ctx *ctx, tr_finding *f, int rc)
 {
 	if (rc != TR_OK) {
@@ -188,6 +220,8 @@ int tr_add_indicator(tr_ctx *ctx, const char *m, const tr_record *r, const tr_kv
 	f->level = strcmp(how, "truncated process name") == 0 ? TR_LEVEL_HIGH : TR_LEVEL_CRITICAL;
 	rc = fill_common(ctx, f, m ? m : "", r->file, r->time, r->event, r->kv, r->nkv,
 	                 TR_REDACT_INDICATOR, kv);
+	if (rc == TR_OK)
+		rc = fill_refs(f, r->file, r);
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
 		f->ioc_value = dup_trunc(ioc->value);
@@ -215,6 +249,8 @@ int tr_emit(tr_ctx *ctx, const tr_module *m, const tr_record *r)
 	struct emit_arg ea = { ctx, m, r, NULL, TR_OK };
 	int rc;
 	ctx->records++;
+	if ((rc = tr_modstat_record(ctx, m ? m->name : "", r->time)) != TR_OK)
+		return rc;
 	/* Kept for a recheck with later indicators (docs/custody.md), so
 	 * also when none are loaded now. */
 	if ((rc = tr_custody_observe(ctx, m, r)) != TR_OK)
@@ -262,6 +298,11 @@ int tr_add_finding_copy(tr_ctx *ctx, const tr_finding *src)
 	COPY_OPT(matched);
 	COPY_OPT(heuristic);
 	COPY_OPT(explanation);
+	COPY_OPT(record_id);
+	COPY_OPT(device_path);
+	COPY_OPT(stored_path);
+	COPY_OPT(time_field);
+	COPY_OPT(sha256);
 #undef COPY_OPT
 	for (size_t i = 0; rc == TR_OK && i < src->nrecord; i++)
 		rc = append_kv(f, src->record[i].key, src->record[i].value);
@@ -280,6 +321,8 @@ int tr_add_heuristic(tr_ctx *ctx, const char *module, const tr_record *r, enum t
 	rc = fill_common(ctx, f, module, r ? r->file : NULL, r ? r->time : TR_NOTIME,
 	                 r ? r->event : "", r ? r->kv : NULL, r ? r->nkv : 0, TR_REDACT_HEURISTIC,
 	                 NULL);
+	if (rc == TR_OK && r)
+		rc = fill_refs(f, r->file, r);
 	if (rc == TR_OK) {
 		f->heuristic = dup_trunc(name);
 		f->explanation = dup_trunc(explanation);
@@ -293,14 +336,27 @@ int tr_add_signature(tr_ctx *ctx, const char *module, const tr_file *file, enum 
                      const char *type, const char *value, const char *malware, const char *source,
                      const char *explanation)
 {
+	return tr_add_signature_kv(ctx, module, file, level, type, value, malware, source,
+	                           explanation, NULL, 0);
+}
+
+int tr_add_signature_kv(tr_ctx *ctx, const char *module, const tr_file *file, enum tr_level level,
+                        const char *type, const char *value, const char *malware,
+                        const char *source, const char *explanation, const tr_kv *kv,
+                        size_t nkv)
+{
 	int rc;
 	tr_finding *f = new_finding(ctx, &rc);
 	if (!f)
 		return rc;
 	f->kind = TR_FIND_SIGNATURE;
 	f->level = level;
-	rc = fill_common(ctx, f, module, file, file ? file->mtime : TR_NOTIME, "content", NULL, 0,
+	rc = fill_common(ctx, f, module, file, file ? file->mtime : TR_NOTIME, "content", kv, nkv,
 	                 TR_REDACT_HEURISTIC, NULL);
+	if (rc == TR_OK)
+		rc = fill_refs(f, file,
+		               &(tr_record){ .time_field =
+		                                     file && TR_HAS_TIME(file->mtime) ? "mtime" : NULL });
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(type);
 		f->ioc_value = dup_trunc(value);
@@ -353,6 +409,11 @@ static int on_mention(void *arg, const tr_ioc *ioc, const char *how)
 	f->level = ma->kind == TR_M_PROCESS ? TR_LEVEL_LOW : TR_LEVEL_MEDIUM;
 	rc = fill_common(ma->ctx, f, "content", ma->f, ma->f ? ma->f->mtime : TR_NOTIME, "mention",
 	                 kv, 4, TR_REDACT_HEURISTIC, NULL);
+	if (rc == TR_OK)
+		rc = fill_refs(f, ma->f,
+		               &(tr_record){ .time_field = ma->f && TR_HAS_TIME(ma->f->mtime)
+		                                                   ? "mtime"
+		                                                   : NULL });
 	if (rc == TR_OK) {
 		f->ioc_type = dup_trunc(tr_ioc_type_name(ioc->type));
 		f->ioc_value = dup_trunc(ioc->value);
@@ -517,9 +578,53 @@ static int cmp_finding(const void *pa, const void *pb)
 	    (c = cmp_str(a->malware, b->malware)) || (c = cmp_str(a->source, b->source)) ||
 	    (c = cmp_str(a->how, b->how)) || (c = cmp_str(a->field, b->field)) ||
 	    (c = cmp_str(a->matched, b->matched)) || (c = cmp_str(a->heuristic, b->heuristic)) ||
-	    (c = cmp_str(a->explanation, b->explanation)) || (c = cmp_str(a->event, b->event)))
+	    (c = cmp_str(a->explanation, b->explanation)) || (c = cmp_str(a->event, b->event)) ||
+	    (c = cmp_str(a->record_id, b->record_id)) ||
+	    (c = cmp_str(a->device_path, b->device_path)) ||
+	    (c = cmp_str(a->stored_path, b->stored_path)) ||
+	    (c = cmp_str(a->time_field, b->time_field)))
 		return c;
 	return cmp_record(a, b);
+}
+
+/* Two findings of one YARA rule on one file, from two windows of the
+ * content pass: equal but for their matched strings. */
+static int same_signature(const tr_finding *a, const tr_finding *b)
+{
+	tr_finding x, y;
+	if (a->kind != TR_FIND_SIGNATURE || b->kind != TR_FIND_SIGNATURE)
+		return 0;
+	x = *a;
+	y = *b;
+	x.record = y.record = NULL;
+	x.nrecord = y.nrecord = 0;
+	return cmp_finding(&x, &y) == 0;
+}
+
+/* The matched strings of b (groups of TR_YARA_MATCH_KEYS fields, the first
+ * "string", the second "offset") that a does not hold, appended to a up
+ * to TR_MAX_YARA_MATCHES groups: a match in the overlap of two windows is
+ * in both. */
+static int merge_matches(tr_finding *into, const tr_finding *from)
+{
+	size_t have = into->nrecord / TR_YARA_MATCH_KEYS;
+	for (size_t i = 0; i + TR_YARA_MATCH_KEYS <= from->nrecord; i += TR_YARA_MATCH_KEYS) {
+		int dup = 0;
+		if (have >= TR_MAX_YARA_MATCHES)
+			break;
+		for (size_t j = 0; !dup && j + TR_YARA_MATCH_KEYS <= into->nrecord;
+		     j += TR_YARA_MATCH_KEYS)
+			dup = !strcmp(into->record[j].value, from->record[i].value) &&
+			      !strcmp(into->record[j + 1].value, from->record[i + 1].value);
+		if (dup)
+			continue;
+		for (size_t k = 0; k < TR_YARA_MATCH_KEYS; k++)
+			if (append_kv(into, from->record[i + k].key, from->record[i + k].value) !=
+			    TR_OK)
+				return TR_ENOMEM;
+		have++;
+	}
+	return TR_OK;
 }
 
 void tr_findings_sort(tr_ctx *ctx)
@@ -529,9 +634,16 @@ void tr_findings_sort(tr_ctx *ctx)
 		return;
 	qsort(ctx->findings, ctx->nfindings, sizeof *ctx->findings, cmp_finding);
 	/* The same record can be emitted twice (a link both in text and in
-	 * attributedBody): keep one. */
+	 * attributedBody): keep one. A YARA rule that matched in two windows
+	 * of one file is one finding with the matches of both (out of
+	 * memory: the second is kept as it is). */
 	for (size_t i = 0; i < ctx->nfindings; i++) {
 		if (w > 0 && cmp_finding(&ctx->findings[w - 1], &ctx->findings[i]) == 0) {
+			tr_finding_free(&ctx->findings[i]);
+			continue;
+		}
+		if (w > 0 && same_signature(&ctx->findings[w - 1], &ctx->findings[i]) &&
+		    merge_matches(&ctx->findings[w - 1], &ctx->findings[i]) == TR_OK) {
 			tr_finding_free(&ctx->findings[i]);
 			continue;
 		}

@@ -159,6 +159,10 @@ static int run_modules(tr_ctx *ctx, const tr_source *src, const tr_file *f, int 
 		 * could not be read */
 		if (ctx->warnings.n != warned || (rc != TR_OK && !tr_is_fatal(rc)))
 			note_in(&ctx->modules_warned, m->name);
+		if (!tr_is_fatal(rc) &&
+		    tr_modstat_artifact(ctx, m->name, f,
+		                        ctx->warnings.n != warned || rc != TR_OK) != TR_OK)
+			return TR_ENOMEM;
 		if ((m->flags & TR_MODULE_EVERY_FILE) && ctx->records + ctx->nfindings != before)
 			tr_note_module(ctx, m->name);
 		if (tr_is_fatal(rc))
@@ -459,6 +463,7 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	memset(&prog, 0, sizeof prog);
 	tr_module_states_free(ctx); /* a context scans afresh */
 	tr_strlist_free(&ctx->modules_warned);
+	tr_analyst_free(ctx);
 	if (ctx->opts.output_dir) {
 		tr_timeline_enable(ctx); /* every record with a time, for timeline.csv */
 	} else {
@@ -643,6 +648,8 @@ out:
 			ctx->modules_run.v[j - 1] = t;
 		}
 	if ((rc = tr_fold_mentions(ctx)) != TR_OK)
+		return rc;
+	if ((rc = tr_analyst_finish(ctx)) != TR_OK)
 		return rc;
 	tr_findings_sort(ctx);
 	tr_packs_check_age(ctx);

@@ -138,6 +138,12 @@ static int carry(tr_ctx *ctx, json_t *jf, int *carried)
 	f.heuristic = dup_of(heu, "name", &bad);
 	f.field = dup_of(jf, "field", &bad);
 	f.matched = dup_of(jf, "matched_value", &bad);
+	/* what lets the finding be verified by hand travels with it */
+	f.record_id = dup_of(jf, "record_id", &bad);
+	f.time_field = dup_of(jf, "time_field", &bad);
+	f.device_path = dup_of(art, "device_path", &bad);
+	f.stored_path = dup_of(art, "stored_path", &bad);
+	f.sha256 = dup_of(art, "sha256", &bad);
 	f.record = calloc(json_object_size(rec) + 1, sizeof *f.record);
 	bad |= !f.record;
 	json_object_foreach(rec, key, val)
@@ -251,7 +257,7 @@ static int recheck_record(tr_ctx *ctx, tr_recheck_src *src, const tr_iocs_hashed
 	if (id)
 		kv[nkv++] = (tr_kv){ "record_id", id, TR_M_NONE };
 	rec = (tr_record){
-		&file, tr_time_parse(jstr_of(line, "time")), jstr_of(line, "event"), kv, nkv, id
+		&file, tr_time_parse(jstr_of(line, "time")), jstr_of(line, "event"), kv, nkv, id, NULL
 	};
 	if (!rec.event)
 		rec.event = "";

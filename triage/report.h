@@ -120,6 +120,22 @@ const char *tr_cov_status_name(enum tr_cov_status s);
 /* A module of the area ran (1) / warned (1), by name. */
 int tr_report_module_ran(const tr_ctx *ctx, const char *name);
 
+/* One row of the report's "modules" section: a module of the registry, a
+ * name a module reported under (tr_note_module) or a module with
+ * findings ("yara", "content"), with what it did (NULL: nothing, absent)
+ * and its findings. */
+typedef struct tr_modrow {
+	const char *name;
+	const tr_modstat *st;
+	uint64_t findings;
+} tr_modrow;
+/* Every module row, by name; none for a recheck (no evidence read).
+ * *rows is malloc'ed (the caller frees it). TR_OK or TR_ENOMEM. */
+int tr_report_modules(const tr_ctx *ctx, tr_modrow **rows, size_t *n);
+/* tr_modstat_status(), and "read" for a name with findings but no
+ * artifact of its own (the content pass: "yara"). */
+const char *tr_modrow_status(const tr_modrow *r);
+
 /* One finding as its JSON object (docs/report-format.md). New reference;
  * NULL when out of memory. */
 json_t *tr_report_finding_json(const tr_finding *f);
@@ -166,7 +182,18 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **buf, size_t *len);
  * and the helpdesk (docs/report-format.md, "report.html"). */
 int tr_report_html(tr_ctx *ctx, char **buf, size_t *len);
 
-/* Per-module file name (report_write.c): the module name with every byte outside
+/* The mvt/ folder of --format mvt (report_mvt.c, docs/mvt-output.md):
+ * its files, by name, each rendered whole. Free with tr_report_mvt_free().
+ * TR_OK or TR_ENOMEM (error set). */
+typedef struct tr_mvt_file {
+	char *name;
+	char *buf;
+	size_t len;
+} tr_mvt_file;
+int tr_report_mvt(tr_ctx *ctx, tr_mvt_file **out, size_t *n);
+void tr_report_mvt_free(tr_mvt_file *f, size_t n);
+
+/* Per-module file name (report_common.c): the module name with every byte outside
  * [A-Za-z0-9_.-] (and a leading '.') replaced by '_', at most 64 bytes,
  * followed by ".json". buf of at least 72 bytes. */
 void tr_report_module_file(const char *module, char *buf, size_t len);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "custody.h"
 #include "ioc_internal.h"
 #include "report.h"
 
@@ -485,4 +486,88 @@ size_t tr_report_coverage(const tr_ctx *ctx, tr_cov *out, size_t cap)
 			out[n] = c;
 	}
 	return n;
+}
+
+/* ------------------------------------------------------------ modules */
+
+static int cmp_modrow(const void *pa, const void *pb)
+{
+	return strcmp(((const tr_modrow *)pa)->name, ((const tr_modrow *)pb)->name);
+}
+
+static int modrow_add(tr_modrow **v, size_t *n, size_t *cap, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i].name, name) == 0)
+			return TR_OK;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		tr_modrow *nv = realloc(*v, ncap * sizeof *nv);
+		if (!nv)
+			return TR_ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = (tr_modrow){ name, NULL, 0 };
+	return TR_OK;
+}
+
+int tr_report_modules(const tr_ctx *ctx, tr_modrow **rows, size_t *n)
+{
+	tr_modrow *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc = TR_OK;
+
+	*rows = NULL;
+	*n = 0;
+	/* A recheck read no evidence: it has nothing to say per module. */
+	if (ctx->custody && ctx->custody->recheck)
+		return TR_OK;
+	for (size_t i = 0; rc == TR_OK && tr_modules[i]; i++)
+		rc = modrow_add(&v, &nv, &cap, tr_modules[i]->name);
+	for (size_t i = 0; rc == TR_OK && i < ctx->nmodstats; i++)
+		rc = modrow_add(&v, &nv, &cap, ctx->modstats[i].name);
+	for (size_t i = 0; rc == TR_OK && i < ctx->nfindings; i++)
+		rc = modrow_add(&v, &nv, &cap, ctx->findings[i].module);
+	if (rc != TR_OK) {
+		free(v);
+		return rc;
+	}
+	if (nv)
+		qsort(v, nv, sizeof *v, cmp_modrow);
+	for (size_t i = 0; i < nv; i++)
+		v[i].st = tr_modstat_get(ctx, v[i].name);
+	for (size_t i = 0; i < ctx->nfindings; i++) {
+		tr_modrow key = { ctx->findings[i].module, NULL, 0 };
+		tr_modrow *r = bsearch(&key, v, nv, sizeof *v, cmp_modrow);
+		if (r)
+			r->findings++;
+	}
+	*rows = v;
+	*n = nv;
+	return TR_OK;
+}
+
+const char *tr_modrow_status(const tr_modrow *r)
+{
+	if (!r->st && r->findings)
+		return "read";
+	return tr_modstat_status(r->st);
+}
+
+/* ------------------------------------------------ module file names */
+
+void tr_report_module_file(const char *module, char *buf, size_t len)
+{
+	size_t n = 0;
+	const char *m = module ? module : "";
+	for (; m[n] && n < 64 && n + 6 < len; n++) {
+		char c = m[n];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && n > 0);
+		buf[n] = ok ? c : '_';
+	}
+	if (n == 0 && len > 1)
+		buf[n++] = '_';
+	snprintf(buf + n, len - n, ".json");
 }

@@ -93,10 +93,17 @@ json_t *tr_report_finding_json(const tr_finding *f)
 	bad |= tr_json_set(o, "module", tr_json_str(f->module));
 	bad |= tr_json_set(art, "domain", tr_json_str(f->area ? f->area : ""));
 	bad |= tr_json_set(art, "relative_path", tr_json_str(f->relpath ? f->relpath : ""));
+	bad |= tr_json_set(art, "device_path", tr_json_str(f->device_path));
+	bad |= tr_json_set(art, "stored_path", tr_json_str(f->stored_path));
+	bad |= tr_json_set(art, "sha256", tr_json_str(f->sha256));
 	bad |= tr_json_set(o, "artifact", art);
 	tr_time_format(f->time, tbuf, sizeof tbuf);
 	bad |= tr_json_set(o, "time", tbuf[0] ? json_string(tbuf) : json_null());
+	tr_time_format_precise(f->time, tbuf, sizeof tbuf);
+	bad |= tr_json_set(o, "time_precise", tbuf[0] ? json_string(tbuf) : json_null());
+	bad |= tr_json_set(o, "time_field", tr_json_str(tbuf[0] ? f->time_field : NULL));
 	bad |= tr_json_set(o, "event", tr_json_str(f->event ? f->event : ""));
+	bad |= tr_json_set(o, "record_id", tr_json_str(f->record_id));
 
 	if (f->kind == TR_FIND_HEURISTIC) {
 		ind = json_null();
@@ -233,6 +240,53 @@ static json_t *statistics_json(const tr_ctx *ctx)
 	return o;
 }
 
+/* "modules": per module, what it was handed and what it read, so that an
+ * artifact that was read and held nothing ("empty") is told apart from
+ * one that was absent or could not be parsed. */
+static json_t *modules_json(const tr_ctx *ctx)
+{
+	tr_modrow *rows;
+	size_t n;
+	json_t *a;
+	int bad = 0;
+
+	if (tr_report_modules(ctx, &rows, &n) != TR_OK)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; a && !bad && i < n; i++) {
+		const tr_modstat *st = rows[i].st;
+		json_t *e = json_object(), *names = json_array();
+		char t0[64] = "", t1[64] = "";
+		uint64_t listed = 0;
+		if (st) {
+			tr_time_format_precise(st->first, t0, sizeof t0);
+			tr_time_format_precise(st->last, t1, sizeof t1);
+			for (size_t j = 0; names && j < st->files.n; j++)
+				bad |= tr_json_push(names, tr_json_str(st->files.v[j]));
+			listed = st->files.n;
+		}
+		bad |= tr_json_set(e, "name", tr_json_str(rows[i].name));
+		bad |= tr_json_set(e, "status", tr_json_str(tr_modrow_status(&rows[i])));
+		bad |= tr_json_set(e, "artifacts", tr_json_count(st ? st->artifacts : 0));
+		bad |= tr_json_set(e, "artifacts_failed", tr_json_count(st ? st->failed : 0));
+		bad |= tr_json_set(e, "artifact_names", names);
+		bad |= tr_json_set(e, "artifact_names_omitted",
+		                   tr_json_count(st && st->artifacts > listed ? st->artifacts - listed : 0));
+		bad |= tr_json_set(e, "records", tr_json_count(st ? st->records : 0));
+		bad |= tr_json_set(e, "records_with_time", tr_json_count(st ? st->timed : 0));
+		bad |= tr_json_set(e, "first_time", t0[0] ? json_string(t0) : json_null());
+		bad |= tr_json_set(e, "last_time", t1[0] ? json_string(t1) : json_null());
+		bad |= tr_json_set(e, "findings", tr_json_count(rows[i].findings));
+		bad |= tr_json_push(a, e);
+	}
+	free(rows);
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 static json_t *indicators_json(const tr_ctx *ctx)
 {
 	json_t *o = json_object(), *by = json_array();
@@ -345,6 +399,7 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	bad |= tr_json_set(o, "warnings", jstrlist(&ctx->warnings));
 	bad |= tr_json_set(o, "notes", jstrlist(&ctx->notes));
 	bad |= tr_json_set(o, "statistics", statistics_json(ctx));
+	bad |= tr_json_set(o, "modules", modules_json(ctx));
 	bad |= tr_json_set(o, "indicators", indicators_json(ctx));
 	bad |= tr_json_set(o, "rule_packs", packs_json(ctx));
 	bad |= tr_custody_json(ctx, o);

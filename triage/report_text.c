@@ -359,6 +359,8 @@ static void write_list(FILE *out, const char *title, const tr_strlist *l, size_t
 	}
 }
 
+static void write_modules(const tr_ctx *ctx, FILE *out);
+
 static void write_statistics(tr_ctx *ctx, FILE *out)
 {
 	fprintf(out, "\n%s:\n  ", TR_("Statistics"));
@@ -372,6 +374,7 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 		tr_report_term_str(out, ctx->modules_run.v[i], 64);
 	}
 	fputc('\n', out);
+	write_modules(ctx, out);
 	fputs("  ", out);
 	fprintf(out, TR_("Indicators loaded: %zu"), ctx->iocs ? tr_iocs_count(ctx->iocs) : (size_t)0);
 	fputc('\n', out);
@@ -411,6 +414,54 @@ static void write_statistics(tr_ctx *ctx, FILE *out)
 			fprintf(out, TR_(", signed by key %s"), p->key_id);
 		fputc('\n', out);
 	}
+}
+
+/* One line per module that was handed an artifact or emitted a record
+ * (what it read, its time range, its findings), then the modules that
+ * found nothing to read, on one line. */
+static void write_modules(const tr_ctx *ctx, FILE *out)
+{
+	tr_modrow *rows;
+	size_t n, absent = 0;
+	if (tr_report_modules(ctx, &rows, &n) != TR_OK || !n) {
+		free(rows);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		static const tr_modstat none = { .first = TR_NOTIME, .last = TR_NOTIME };
+		const tr_modstat *st = rows[i].st ? rows[i].st : &none;
+		char t0[64] = "", t1[64] = "";
+		if (!strcmp(tr_modrow_status(&rows[i]), "absent")) {
+			absent++;
+			continue;
+		}
+		fputs("    ", out);
+		tr_report_term_str(out, rows[i].name, 64);
+		fprintf(out, ": %s, %llu artifact%s", tr_modrow_status(&rows[i]),
+		        (unsigned long long)st->artifacts, st->artifacts == 1 ? "" : "s");
+		if (st->failed)
+			fprintf(out, " (%llu failed)", (unsigned long long)st->failed);
+		fprintf(out, ", %llu record%s", (unsigned long long)st->records,
+		        st->records == 1 ? "" : "s");
+		tr_time_format(st->first, t0, sizeof t0);
+		tr_time_format(st->last, t1, sizeof t1);
+		if (t0[0])
+			fprintf(out, ", %s to %s", t0, t1);
+		fprintf(out, ", %llu finding%s\n", (unsigned long long)rows[i].findings,
+		        rows[i].findings == 1 ? "" : "s");
+	}
+	if (absent) {
+		size_t k = 0;
+		fprintf(out, "    No artifact in this evidence (%zu):", absent);
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(tr_modrow_status(&rows[i]), "absent"))
+				continue;
+			fputs(k++ ? ", " : " ", out);
+			tr_report_term_str(out, rows[i].name, 64);
+		}
+		fputc('\n', out);
+	}
+	free(rows);
 }
 
 static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)

@@ -41,21 +41,6 @@ static int cmp_pstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void tr_report_module_file(const char *module, char *buf, size_t len)
-{
-	size_t n = 0;
-	const char *m = module ? module : "";
-	for (; m[n] && n < 64 && n + 6 < len; n++) {
-		char c = m[n];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		         (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && n > 0);
-		buf[n] = ok ? c : '_';
-	}
-	if (n == 0 && len > 1)
-		buf[n++] = '_';
-	snprintf(buf + n, len - n, ".json");
-}
-
 /* Writes buf to name inside dfd; display is "<dir>/<name>" for errors. */
 static int write_file(tr_ctx *ctx, int dfd, const char *display, const char *name, const char *buf,
                       size_t len)
@@ -206,6 +191,29 @@ static int write_modules(tr_ctx *ctx, int dfd, const char *dir, const tr_reporte
 	return rc;
 }
 
+/* mvt/: the report in MVT's layout (report_mvt.c), when asked for. */
+static int write_mvt(tr_ctx *ctx, int dfd, const char *dir)
+{
+	tr_mvt_file *files = NULL;
+	size_t n = 0, mlen = strlen(dir) + sizeof "/mvt";
+	char *mdir = malloc(mlen);
+	int rc, mfd = -1;
+
+	if (!mdir)
+		return tr_set_error(ctx, TR_ENOMEM, "%s/mvt: out of memory", dir);
+	snprintf(mdir, mlen, "%s/mvt", dir);
+	rc = tr_report_mvt(ctx, &files, &n);
+	if (rc == TR_OK)
+		rc = open_dir(ctx, dfd, "mvt", mdir, &mfd);
+	for (size_t i = 0; rc == TR_OK && i < n; i++)
+		rc = put_file(ctx, mfd, mdir, files[i].name, TR_OK, files[i].buf, files[i].len);
+	if (mfd >= 0)
+		close(mfd);
+	tr_report_mvt_free(files, n);
+	free(mdir);
+	return rc;
+}
+
 /* ----------------------------------------------------------- reporters */
 
 /* In the order their files are written (modules/ last). The text summary
@@ -264,6 +272,8 @@ int tr_report_write(tr_ctx *ctx)
 	for (size_t i = 0; rc == TR_OK && i < N_REPORTERS; i++)
 		if (reporters[i].render_module)
 			rc = write_modules(ctx, dfd, dir, &reporters[i]);
+	if (rc == TR_OK && ctx->opts.mvt)
+		rc = write_mvt(ctx, dfd, dir);
 	/* Last: the SHA-256 of every file written above (verify-report). */
 	if (rc == TR_OK) {
 		char *buf = NULL;

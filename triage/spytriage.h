@@ -121,6 +121,9 @@ typedef struct tr_options {
 	 * database copied or decrypted, one WAL applied, and every byte
 	 * written to private files during one run (docs/spytriage.1). */
 	uint64_t max_db_bytes, max_wal_bytes, max_temp_bytes;
+	/* With output_dir: also write mvt/, the report in the file layout
+	 * of MVT (docs/mvt-output.md). */
+	int mvt;
 } tr_options;
 
 /* Wipes a secret (OPENSSL_cleanse) then frees it. NULL-safe. */

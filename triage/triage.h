@@ -49,6 +49,10 @@ double tr_time_from_mac_auto(int64_t v);
 /* "2021-07-18T10:11:12Z" (UTC, whole seconds); "" for TR_NOTIME.
  * buf must hold at least 32 bytes. Returns buf. */
 char *tr_time_format(double t, char *buf, size_t len);
+/* The same with the sub-seconds the value holds, to the microsecond,
+ * trailing zeros dropped ("2021-07-18T10:11:12.25Z"); whole seconds as
+ * tr_time_format. */
+char *tr_time_format_precise(double t, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Evidence model                                                      */
@@ -521,6 +525,10 @@ typedef struct tr_record {
 	size_t nkv;
 	const char *id; /* the record's id in its artifact (a database row id),
 	                   or NULL; kept with the record's observables */
+	/* Where time came from in the artifact: the column or key
+	 * ("message.date", "visit_time"), or NULL when unknown. Reports keep
+	 * it with the time, which keeps the source's sub-seconds. */
+	const char *time_field;
 } tr_record;
 
 typedef struct tr_module tr_module;
@@ -673,6 +681,11 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
 int tr_yara_scanner_scan_timed(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
                                const tr_file *f, const uint8_t *buf, size_t len,
                                uint64_t timeout_ns, int *timed_out);
+/* The file offset of the first byte of the buffers the scanner is given
+ * next (the content pass scans a file window by window), so that the
+ * offsets of matched strings in findings are offsets in the file. 0 until
+ * set. NULL-safe. */
+void tr_yara_scanner_set_base(tr_yara_scanner *s, uint64_t base);
 /* Rules left out of every scan because they did not finish on a small
  * buffer of zeros when loaded ("pack.rule"); borrowed, i < count. */
 size_t tr_yara_disabled_count(const tr_yara *y);

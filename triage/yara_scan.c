@@ -508,6 +508,8 @@ int tr_yara_use_cached(tr_ctx *ctx, tr_yara *y, YR_RULES *rules, const tr_strlis
 typedef struct scan_state {
 	tr_ctx *ctx;
 	const tr_file *f;
+	YR_SCAN_CONTEXT *sc; /* for the matched strings */
+	uint64_t base;       /* file offset of the buffer's first byte */
 	int status;   /* first failure of tr_add_signature */
 	int too_many; /* a string hit the per-string match limit */
 	char too_many_what[256];
@@ -545,8 +547,70 @@ const char *tr_yara_rule_meta(const YR_RULE *rule, const char *key)
 	return NULL;
 }
 
+/* Bytes of a match shown in a finding: printable ASCII as is, every
+ * other byte (and the backslash) as \xNN, at most TR_YARA_EXCERPT bytes
+ * of the match, then "...". out holds 4 * TR_YARA_EXCERPT + 8. */
+#define TR_YARA_EXCERPT 32
+static void excerpt(const uint8_t *p, size_t n, size_t total, char *out, size_t cap)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n && i < TR_YARA_EXCERPT && w + 5 < cap; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+			out[w++] = (char)p[i];
+		else
+			w += (size_t)snprintf(out + w, cap - w, "\\x%02x", p[i]);
+	}
+	if ((n > TR_YARA_EXCERPT || total > n) && w + 4 < cap) {
+		memcpy(out + w, "...", 3);
+		w += 3;
+	}
+	out[w] = '\0';
+}
+
+/* The rule's matched strings (the first TR_MAX_YARA_MATCHES, by string
+ * then offset) as record fields: string, offset (in the file), length,
+ * excerpt. */
+static size_t match_fields(scan_state *st, const YR_RULE *rule, tr_kv *kv,
+                           char (*num)[2][24], char (*ex)[4 * TR_YARA_EXCERPT + 8])
+{
+	const YR_STRING *s;
+	size_t n = 0;
+	if (!st->sc)
+		return 0;
+	yr_rule_strings_foreach(rule, s)
+	{
+		/* libyara keeps its matches in a notebook that does not align
+		 * them: each is copied out before use (memcpy), never read in
+		 * place (yr_string_matches_foreach would). */
+		const void *p = st->sc->matches[s->idx].head;
+		while (p && n < TR_MAX_YARA_MATCHES) {
+			YR_MATCH m;
+			memcpy(&m, p, sizeof m);
+			p = m.next;
+			if (m.is_private)
+				continue;
+			snprintf(num[n][0], sizeof num[n][0], "%llu",
+			         (unsigned long long)(st->base + (uint64_t)(m.base + m.offset)));
+			snprintf(num[n][1], sizeof num[n][1], "%d", (int)m.match_length);
+			excerpt(m.data, m.data_length > 0 ? (size_t)m.data_length : 0,
+			        m.match_length > 0 ? (size_t)m.match_length : 0, ex[n],
+			        sizeof ex[n]);
+			kv[n * TR_YARA_MATCH_KEYS + 0] = (tr_kv){ "string", s->identifier, TR_M_NONE };
+			kv[n * TR_YARA_MATCH_KEYS + 1] = (tr_kv){ "offset", num[n][0], TR_M_NONE };
+			kv[n * TR_YARA_MATCH_KEYS + 2] = (tr_kv){ "length", num[n][1], TR_M_NONE };
+			kv[n * TR_YARA_MATCH_KEYS + 3] = (tr_kv){ "excerpt", ex[n], TR_M_NONE };
+			n++;
+		}
+	}
+	return n * TR_YARA_MATCH_KEYS;
+}
+
 static int on_match(scan_state *st, const YR_RULE *rule)
 {
+	tr_kv kv[TR_MAX_YARA_MATCHES * TR_YARA_MATCH_KEYS];
+	char num[TR_MAX_YARA_MATCHES][2][24];
+	char ex[TR_MAX_YARA_MATCHES][4 * TR_YARA_EXCERPT + 8];
+	size_t nkv;
 	const char *ns = rule->ns && rule->ns->name ? rule->ns->name : "";
 	const char *desc = tr_yara_rule_meta(rule, "description");
 	const char *ref = tr_yara_rule_meta(rule, "reference");
@@ -561,8 +625,10 @@ static int on_match(scan_state *st, const YR_RULE *rule)
 		snprintf(expl, sizeof expl, "%s", desc);
 	else
 		snprintf(expl, sizeof expl, "YARA rule %s matched the content of this file.", name);
-	st->status = tr_add_signature(st->ctx, "yara", st->f, level, "yara", name,
-	                              malware ? malware : "", ref && *ref ? ref : ns, expl);
+	nkv = match_fields(st, rule, kv, num, ex);
+	st->status = tr_add_signature_kv(st->ctx, "yara", st->f, level, "yara", name,
+	                                 malware ? malware : "", ref && *ref ? ref : ns, expl,
+	                                 kv, nkv);
 	return st->status == TR_OK ? CALLBACK_CONTINUE : CALLBACK_ERROR;
 }
 
@@ -571,7 +637,9 @@ static int scan_cb(YR_SCAN_CONTEXT *sc, int message, void *data, void *user_data
 	scan_state *st = user_data;
 
 	switch (message) {
-	case CALLBACK_MSG_RULE_MATCHING: return on_match(st, data);
+	case CALLBACK_MSG_RULE_MATCHING:
+		st->sc = sc;
+		return on_match(st, data);
 	case CALLBACK_MSG_TOO_MANY_MATCHES: {
 		/* libyara keeps the first matches and drops the rest, so a
 		 * count condition may be wrong: the scan is incomplete. */
@@ -602,7 +670,7 @@ static const char *base_name(const char *p)
  * timed_out, a timeout sets *timed_out and is the caller's to report;
  * without, it is an incomplete reason naming the file. */
 static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const tr_file *f,
-                     const uint8_t *buf, size_t len, int *timed_out)
+                     const uint8_t *buf, size_t len, int *timed_out, uint64_t base)
 {
 	static const tr_file nofile = {
 		.device_path = "", .area = "", .relpath = "", .type = TR_FT_REG
@@ -635,6 +703,7 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 	memset(&st, 0, sizeof st);
 	st.ctx = ctx;
 	st.f = f;
+	st.base = base;
 	yr_scanner_set_callback(sc, scan_cb, &st);
 	/* libyara scans an empty buffer through a NULL-safe path, but keep
 	 * a valid pointer anyway. */
@@ -662,7 +731,14 @@ static int scan_with(tr_ctx *ctx, YR_SCANNER *sc, const char *collector, const t
 struct tr_yara_scanner {
 	YR_SCANNER *sc;
 	uint64_t timeout_ns; /* of tr_yara_scanner_scan_mem() */
+	uint64_t base;       /* tr_yara_scanner_set_base() */
 };
+
+void tr_yara_scanner_set_base(tr_yara_scanner *s, uint64_t base)
+{
+	if (s)
+		s->base = base;
+}
 
 int tr_yara_scanner_create(tr_ctx *ctx, tr_yara *y, tr_yara_scanner **out)
 {
@@ -716,7 +792,7 @@ int tr_yara_scanner_scan_mem(tr_ctx *ctx, tr_yara_scanner *s, const char *collec
 	if (!s)
 		return TR_OK;
 	set_timeout_ns(s->sc, s->timeout_ns);
-	return scan_with(ctx, s->sc, collector, f, buf, len, NULL);
+	return scan_with(ctx, s->sc, collector, f, buf, len, NULL, s->base);
 }
 
 int tr_yara_scanner_scan_timed(tr_ctx *ctx, tr_yara_scanner *s, const char *collector,
@@ -727,7 +803,7 @@ int tr_yara_scanner_scan_timed(tr_ctx *ctx, tr_yara_scanner *s, const char *coll
 	if (!s)
 		return TR_OK;
 	set_timeout_ns(s->sc, timeout_ns);
-	return scan_with(ctx, s->sc, collector, f, buf, len, timed_out);
+	return scan_with(ctx, s->sc, collector, f, buf, len, timed_out, s->base);
 }
 
 /* ------------------------------------------------------------------ */

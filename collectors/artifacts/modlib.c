@@ -129,3 +129,17 @@ int trm_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time, con
 	tr_record rec = { .file = f, .time = time, .event = event, .kv = kv, .nkv = nkv };
 	return tr_emit(ctx, m, &rec);
 }
+
+int trm_emit_ref(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time,
+                 const char *time_field, const char *event, const tr_kv *kv, size_t nkv,
+                 const char *id)
+{
+	tr_record rec = { .file = f,
+		          .time = time,
+		          .event = event,
+		          .kv = kv,
+		          .nkv = nkv,
+		          .id = id && id[0] ? id : NULL,
+		          .time_field = time_field };
+	return tr_emit(ctx, m, &rec);
+}

@@ -65,6 +65,14 @@ void trm_kv(tr_kv *kv, size_t *n, size_t cap, const char *key, const char *value
 int trm_emit(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time, const char *event,
              const tr_kv *kv, size_t nkv);
 
+/* trm_emit() with what lets an analyst find the row by hand: the
+ * record's own id in the artifact (a ROWID, Z_PK, visit id; NULL or ""
+ * when none) and the field its time came from ("message.date"; NULL when
+ * none). */
+int trm_emit_ref(tr_ctx *ctx, const tr_module *m, const tr_file *f, double time,
+                 const char *time_field, const char *event, const tr_kv *kv, size_t nkv,
+                 const char *id);
+
 /* Case-insensitive prefix test. */
 int trm_prefix(const char *s, const char *prefix);
 

@@ -134,7 +134,7 @@ indicator_set() {
 		/^      "kind": / { kind = $0 }
 		/^      "module": / { mod = $0 }
 		sect == "a" && /^        "domain": / { dom = $0 }
-		sect == "a" && /^        "relative_path": / { rel = $0 }
+		sect == "a" && /^        "relative_path": / { rel = $0; sub(/,$/, "", rel) }
 		sect == "i" && /^        "type": / { typ = $0 }
 		sect == "i" && /^        "value": / { val = $0 }
 		/^    \},?$/ { if (kind ~ /"indicator"/) print typ val mod dom rel }' |

@@ -16,7 +16,7 @@ for kind in clean infected; do
 	src=$(fixture "$kind" --"$kind")
 	cp -a "$src" "$TMP/$kind"
 	tree_hash "$TMP/$kind" >"$TMP/$kind.before"
-	expect_exit "$want" "$BIN" scan "$TMP/$kind" --quiet
+	expect_exit "$want" "$BIN" scan "$TMP/$kind"
 	must_contain "$TMP/out" "VERDICT: $label"
 	expect_exit "$want" "$BIN" scan "$TMP/$kind" --jobs 2 --output "$TMP/out-$kind"
 	must_contain "$TMP/out" "VERDICT: $label"

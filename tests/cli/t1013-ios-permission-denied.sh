@@ -22,29 +22,29 @@ evidence() {
 
 # The readable copy scans as usual: the setup itself is sound.
 evidence ok
-expect_exit 0 as_reader "$pub/spytriage" scan "$pub/ok" --quiet
+expect_exit 0 as_reader "$pub/spytriage" scan "$pub/ok"
 must_contain "$TMP/out" "VERDICT: CLEAN"
 
 evidence folder
 chmod 000 "$pub/folder"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/folder" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/folder"
 must_contain "$TMP/err" "$pub/folder: permission denied"
 must_not_contain "$TMP/err" "not a recognised kind"
 
 evidence db
 chmod 000 "$pub/db/Manifest.db"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/db" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/db"
 must_contain "$TMP/err" "$pub/db/Manifest.db: permission denied"
 must_not_contain "$TMP/err" "missing"
 
 evidence plist
 chmod 000 "$pub/plist/Manifest.plist"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/plist" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/plist"
 must_contain "$TMP/err" "$pub/plist/Manifest.plist: permission denied"
 
 evidence all-manifests
 chmod 000 "$pub/all-manifests/Manifest.plist" "$pub/all-manifests/Manifest.db"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/all-manifests" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/all-manifests"
 must_contain "$TMP/err" "$pub/all-manifests/Manifest.db: permission denied"
 must_not_contain "$TMP/err" "not a recognised kind"
 
@@ -52,7 +52,7 @@ must_not_contain "$TMP/err" "not a recognised kind"
 mkdir "$pub/locked"
 evidence locked/inner
 chmod 700 "$pub/locked"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/locked/inner" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/locked/inner"
 must_contain "$TMP/err" "$pub/locked/inner: permission denied"
 
 # A folder of backups (MobileSync/Backup/) whose only backup is unreadable.
@@ -60,7 +60,7 @@ mkdir "$pub/Backup"
 evidence Backup/00008110-001A2B3C4D5E6F70
 chmod 755 "$pub/Backup"
 chmod 000 "$pub/Backup/00008110-001A2B3C4D5E6F70"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/Backup" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/Backup"
 must_contain "$TMP/err" "$pub/Backup/00008110-001A2B3C4D5E6F70: permission denied"
 
 # One unreadable data file (sms.db): the scan goes on, and is incomplete.
@@ -74,10 +74,10 @@ must_contain "$TMP/out" "data file 3d0d7e5fb2ce288813306e4d4636395e047a3d28: per
 
 # A report folder in a folder the user may not write to: exit 2.
 mkdir "$pub/ro" && chmod 555 "$pub/ro"
-expect_exit 2 as_reader "$pub/spytriage" scan "$pub/ok" --output "$pub/ro/r" --quiet
+expect_exit 2 as_reader "$pub/spytriage" scan "$pub/ok" --output "$pub/ro/r"
 must_contain "$TMP/err" "$pub/ro/r: cannot create the report folder in $pub/ro"
 mkdir "$pub/ro-empty" && chmod 555 "$pub/ro-empty"
-expect_exit 2 as_reader "$pub/spytriage" scan "$pub/ok" --output "$pub/ro-empty" --quiet
+expect_exit 2 as_reader "$pub/spytriage" scan "$pub/ok" --output "$pub/ro-empty"
 must_contain "$TMP/err" "$pub/ro-empty: the report folder is not writable"
 chmod -R u+rwX "$pub"
 exit 0

@@ -23,7 +23,7 @@ cp -a "$infected/3d" "$infected/cd" "$TMP/outside/" || die "cannot copy the infe
 cp -a "$clean" "$TMP/real" || die "cannot copy the fixture"
 rm -rf "$TMP/real/3d" "$TMP/real/cd" && cp -a "$TMP/outside/3d" "$TMP/outside/cd" "$TMP/real/" ||
 	die "cannot plant the folders"
-expect_exit 1 "$BIN" scan "$TMP/real" --quiet
+expect_exit 1 "$BIN" scan "$TMP/real"
 must_contain "$TMP/out" "tookcheckout.com"
 
 # The data folders as links: one absolute, one relative.
@@ -46,7 +46,7 @@ must_contain "$TMP/reasons" "Manifest.db: 2 files not read (a symbolic link, not
 
 # A link to a folder inside the backup is not followed either.
 rm "$TMP/ev/3d" && ln -s 06 "$TMP/ev/3d" || die "ln failed"
-expect_exit 5 "$BIN" scan "$TMP/ev" --quiet
+expect_exit 5 "$BIN" scan "$TMP/ev"
 must_contain "$TMP/out" "Why the scan is incomplete"
 rm "$TMP/ev/3d" && ln -s "$TMP/outside/3d" "$TMP/ev/3d" || die "ln failed"
 

@@ -13,7 +13,7 @@ wal=cd47480f213dba9bc38ee792775d17e3f5a73a59
 history=e74113c185fd8297e140cfcf9c99436c5cc06b57
 
 # The clean backup as is: complete (the setup is sound).
-expect_exit 0 "$BIN" scan "$clean" --quiet
+expect_exit 0 "$BIN" scan "$clean"
 must_contain "$TMP/out" "VERDICT: CLEAN"
 
 cp -a "$clean" "$TMP/ev" || die "cannot copy the fixture"
@@ -62,7 +62,7 @@ diff -u "$TMP/before" "$TMP/after" || die "evidence changed by a scan"
 # everything, so the scan runs as "nobody" (setpriv, as t1013 does).
 reader_setup
 cp -r "$clean" "$pub/ev" && chmod -R a+rX "$pub/ev" || die "cannot copy the fixture"
-expect_exit 0 as_reader "$pub/spytriage" scan "$pub/ev" --quiet
+expect_exit 0 as_reader "$pub/spytriage" scan "$pub/ev"
 must_contain "$TMP/out" "VERDICT: CLEAN"
 chmod 000 "$pub/ev/e7"
 mkdir "$pub/reports" && chmod 777 "$pub/reports"

@@ -20,16 +20,16 @@ evidence() {
 
 # Plain backup, Manifest.db unreadable.
 evidence plain "$clean"
-expect_exit 0 as_reader "$pub/spytriage" scan "$pub/plain" --quiet
+expect_exit 0 as_reader "$pub/spytriage" scan "$pub/plain"
 chmod 000 "$pub/plain/Manifest.db"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/plain" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/plain"
 must_contain "$TMP/err" "$pub/plain/Manifest.db: permission denied"
 must_not_contain "$TMP/err" "missing"
 
 # Encrypted backup, Manifest.db unreadable (the password is right).
 evidence enc "$enc"
 chmod 000 "$pub/enc/Manifest.db"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/enc" --password-file "$pub/password" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/enc" --password-file "$pub/password"
 must_contain "$TMP/err" "$pub/enc/Manifest.db: permission denied"
 must_not_contain "$TMP/err" "missing"
 
@@ -38,7 +38,7 @@ must_not_contain "$TMP/err" "missing"
 evidence wal "$clean"
 cp "$pub/wal/Manifest.db" "$pub/wal/Manifest.db-wal" && chmod 000 "$pub/wal/Manifest.db-wal" ||
 	die "cannot plant the WAL"
-expect_exit 3 as_reader "$pub/spytriage" scan "$pub/wal" --quiet
+expect_exit 3 as_reader "$pub/spytriage" scan "$pub/wal"
 must_contain "$TMP/err" "$pub/wal/Manifest.db-wal: permission denied"
 must_not_contain "$TMP/err" "missing"
 chmod -R u+rwX "$pub"

@@ -38,7 +38,7 @@ done
 [ "$killed" -gt 0 ] || die "no scan was killed while running (all finished first)"
 
 # the next run removes the folders of the killed ones, then its own
-expect_exit 1 "$BIN" scan "$src" --password-file "$TMP/pw" --quiet
+expect_exit 1 "$BIN" scan "$src" --password-file "$TMP/pw"
 must_contain "$TMP/out" "tookcheckout.com"
 [ -z "$(ls -A "$TMP/tmp")" ] || { ls -la "$TMP/tmp" >&2; die "stale temp folders not removed"; }
 
@@ -69,7 +69,7 @@ for delay in 0.1 0.3 0.7; do
 		die "decrypt killed after $delay s: decrypted data left in the temp folder"
 	fi
 done
-expect_exit 0 "$BIN" decrypt "$src" --output "$TMP/plain" --password-file "$TMP/pw" --quiet
+expect_exit 0 "$BIN" decrypt "$src" --output "$TMP/plain" --password-file "$TMP/pw"
 [ -f "$TMP/plain/Manifest.plist" ] || die "decrypt did not write a whole copy"
 grep -rq "$marker" "$TMP/plain" || die "the decrypted copy lacks the marker"
 stale=$(ls -A "$TMP" | grep -c '^\.plain\.spytriage-')

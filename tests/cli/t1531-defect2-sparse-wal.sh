@@ -19,7 +19,7 @@ export TMPDIR="$TMP/tmp"
 
 # Default limits: the planted message of the WAL's frames is still found;
 # both WALs are over the default --max-wal-size (1 GiB).
-(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r1" --quiet) >"$TMP/out" 2>"$TMP/err"
+(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r1") >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/err" >&2; die "scan exited $rc, expected 1 (found)"; }
 must_contain "$TMP/r1/report.json" '"value": "tookcheckout.com"'
@@ -31,7 +31,7 @@ must_contain "$TMP/out" "incomplete"
 
 # A tiny --max-wal-size: the WAL's transactions are cut, said so (the
 # planted domain is still seen by the content pass in the WAL's raw bytes).
-(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r2" --quiet --max-wal-size 4K) \
+(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r2" --max-wal-size 4K) \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/err" >&2; die "scan --max-wal-size 4K exited $rc"; }
@@ -39,14 +39,14 @@ must_contain "$TMP/r2/report.json" "WAL larger than 4096 bytes (--max-wal-size)"
 
 # A tiny --max-temp-size: no private copy at all; each database with a WAL
 # is read in place without it, and the reason names the file and the flag.
-(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r3" --quiet --max-temp-size 1K) \
+(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r3" --max-temp-size 1K) \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/err" >&2; die "scan --max-temp-size 1K exited $rc"; }
 must_contain "$TMP/r3/report.json" "would exceed 1024 bytes (--max-temp-size)"
 
 # --max-db-size below the databases' sizes: same, by that flag.
-(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r4" --quiet --max-db-size 1K) \
+(ulimit -f 65536 && exec "$BIN" scan "$TMP/ev" --output "$TMP/r4" --max-db-size 1K) \
 	>"$TMP/out" 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/err" >&2; die "scan --max-db-size 1K exited $rc"; }

@@ -13,7 +13,7 @@ mkdir "$TMP/tmp"
 
 seen=0
 for attempt in 1 2 3 4 5; do
-	SPYTRIAGE_BACKUP_PASSWORD=kill-me TMPDIR="$TMP/tmp" "$BIN" scan "$src" --quiet \
+	SPYTRIAGE_BACKUP_PASSWORD=kill-me TMPDIR="$TMP/tmp" "$BIN" scan "$src" \
 		>"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	# wait until it holds a private file (the password was read before)

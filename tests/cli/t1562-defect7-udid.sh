@@ -30,7 +30,7 @@ must_contain "$TMP/logs/scan-old.out" "Evidence:       $TMP/Backup/[device id]"
 run scan-old-json 1 scan "$TMP/Backup/$old" --format json
 # a relative path with a trailing slash, run from $TMP
 cd "$TMP" || die "cd $TMP"
-run scan-relative 1 scan "Backup/$old/" --output "$TMP/r-rel" --quiet
+run scan-relative 1 scan "Backup/$old/" --output "$TMP/r-rel"
 run scan-new 0 scan "$TMP/Backup/$new" --password-file "$TMP/pw" --output "$TMP/r-new"
 run decrypt 0 decrypt "$TMP/Backup/$new" --password-file "$TMP/pw" --output "$TMP/dec"
 # errors that name the evidence

@@ -50,7 +50,7 @@ must_contain "$TMP/r/report.json" "\"key_id\": \"$id\""
 must_contain "$TMP/r/report.json" "\"verified\": true"
 # the user's own keyring works the same
 mkdir -p "$XDG_CONFIG_HOME/spytriage" && cp -R "$TMP/ring" "$XDG_CONFIG_HOME/spytriage/keys" || die "cp"
-expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --quiet
+expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs"
 rm -rf "$XDG_CONFIG_HOME/spytriage"
 # without the key: refused before anything is scanned
 expect_exit 2 "$BIN" scan "$src" --rules "$TMP/packs" --output "$TMP/r2"

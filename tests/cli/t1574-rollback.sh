@@ -18,7 +18,7 @@ printf 'local notes\n' >>"$TMP/packs/pegasus/README.md"
 expect_exit 0 "$BIN" rules manifest "$TMP/packs/pegasus"
 must_contain "$TMP/out" "version 2"
 expect_exit 0 "$BIN" rules sign --key "$TMP/keys/ngo.key" "$TMP/packs/pegasus"
-expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --keyring "$TMP/ring" --quiet
+expect_exit 1 "$BIN" scan "$src" --rules "$TMP/packs" --keyring "$TMP/ring"
 must_contain "$XDG_STATE_HOME/spytriage/packs-seen" "pegasus	"
 # version 1 put back
 rm -rf "$TMP/packs/pegasus" && cp -R "$TMP/v1" "$TMP/packs/pegasus" || die "cp"
@@ -35,5 +35,5 @@ must_contain "$TMP/r/report.json" "\"problem\": \"version 1 is older than versio
 expect_exit 2 "$BIN" scan "$src" --rules "$TMP/packs" --keyring "$TMP/ring"
 must_contain "$TMP/err" "older than version 2"
 # the shipped packs are not affected (another pack name and key)
-expect_exit 1 "$BIN" scan "$src" --quiet
+expect_exit 1 "$BIN" scan "$src"
 exit 0

@@ -27,7 +27,7 @@ find . -path './build*' -prune -o \( -name '*.key' -o -name 'spytriage-packs*' !
 [ ! -s "$TMP/found" ] || { cat "$TMP/found" >&2; die "a key file is in the repository"; }
 # and a scan with the shipped packs needs no option
 src=$(fixture clean --clean)
-expect_exit 0 "$BIN" scan "$src" --quiet
+expect_exit 0 "$BIN" scan "$src"
 must_contain "$TMP/out" "signed by key"
 must_not_contain "$TMP/out" "UNVERIFIED"
 exit 0

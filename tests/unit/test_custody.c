@@ -253,7 +253,7 @@ static void emit(tr_ctx *ctx, double t, const char *event, const char *key, cons
 {
 	tr_file f = { 0 };
 	tr_kv kv[2] = { { "context", "not kept", TR_M_NONE }, { key, value, kind } };
-	tr_record r = { &f, t, event, kv, 2, NULL };
+	tr_record r = { &f, t, event, kv, 2, NULL, NULL };
 	f.area = "A";
 	f.relpath = "db";
 	f.device_path = "/d/db";

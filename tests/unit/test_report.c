@@ -222,7 +222,7 @@ static void test_files_and_json(void **state)
 	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
 		                           "verdict_text", "incomplete", "incomplete_reasons",
 		                           "summary",      "coverage",   "findings",   "warnings",
-		                           "notes",        "statistics", "indicators",
+		                           "notes",        "statistics", "modules",   "indicators",
 		                           "rule_packs",   "custody" };
 
 	ctx->opts.output_dir = out;
@@ -1187,7 +1187,7 @@ static void test_with_matcher(void **state)
 	tr_file file = { 0 };
 	tr_kv kv[2] = { { "sender", "+15550100123", TR_M_NONE },
 		        { "link", "https://tookcheckout.com/4Cz9Lq", TR_M_URL } };
-	tr_record r = { &file, 1678786013.0, "sms", kv, 2, NULL };
+	tr_record r = { &file, 1678786013.0, "sms", kv, 2, NULL, NULL };
 	json_error_t jerr;
 	json_t *doc, *by, *f0;
 	int rc;

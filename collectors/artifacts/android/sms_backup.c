@@ -226,7 +226,8 @@ static int emit_link(void *arg, const char *url, size_t len)
 	 * a courier): personal, like every other field but the link */
 	trm_kv(kv, &nkv, 3, "sender", g->sender, TR_M_PERSONAL, 0);
 	rec = (tr_record){
-		.file = g->f, .time = g->time, .event = g->event, .kv = kv, .nkv = nkv, .id = g->id
+		.file = g->f, .time = g->time, .event = g->event, .kv = kv, .nkv = nkv, .id = g->id,
+		.time_field = TR_HAS_TIME(g->time) ? "date" : NULL
 	};
 	g->rc = tr_emit(g->ctx, g->m, &rec);
 	free(copy);
@@ -283,6 +284,7 @@ static int one_message(tr_ctx *ctx, const tr_module *m, const tr_file *f, json_t
 			trm_kv(kv, &nkv, 2, "direction", g.direction, TR_M_NONE, 0);
 			rec = (tr_record){ .file = f,
 				           .time = g.time,
+				           .time_field = TR_HAS_TIME(g.time) ? "date" : NULL,
 				           .event = "mms_content_location",
 				           .kv = kv,
 				           .nkv = nkv,

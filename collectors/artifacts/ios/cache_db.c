@@ -82,7 +82,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 			continue;
 		trm_kv(kv, &nkv, 3, "app", app, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 3, "entry_id", trm_num(st, 2, id, sizeof id), TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, trm_utc_text_time(st, 1), "cached_request", kv, nkv);
+		rc = trm_emit_ref(ctx, m, f, trm_utc_text_time(st, 1),
+		                  "cfurl_cache_response.time_stamp", "cached_request", kv, nkv, id);
 	}
 	sqlite3_finalize(st);
 out:

@@ -70,7 +70,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 			           .event = "call",
 			           .kv = kv,
 			           .nkv = nkv,
-			           .id = trm_num(st, 6, id, sizeof id)[0] ? id : NULL };
+			           .id = trm_num(st, 6, id, sizeof id)[0] ? id : NULL,
+			           .time_field = "ZCALLRECORD.ZDATE" };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

@@ -66,7 +66,8 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			       0);
 			trm_kv(kv, &nkv, 3, "from_visit", trm_num(st, 3, from, sizeof from),
 			       TR_M_NONE, 0);
-			rc = trm_emit(ctx, m, f, trm_chrome_time(st, 1), "visit", kv, nkv);
+			rc = trm_emit_ref(ctx, m, f, trm_chrome_time(st, 1), "visits.visit_time",
+			                  "visit", kv, nkv, vid);
 		}
 		sqlite3_finalize(st);
 		if (rc != TR_OK)

@@ -65,7 +65,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 			           .event = "contact",
 			           .kv = kv,
 			           .nkv = nkv,
-			           .id = id };
+			           .id = id,
+			           .time_field = "ABPerson.CreationDate" };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

@@ -77,7 +77,8 @@ static int scan_history(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 			       0);
 			trm_kv(kv, &nkv, 3, "type", trm_num(st, 3, type, sizeof type), TR_M_NONE,
 			       0);
-			rc = trm_emit(ctx, m, f, trm_unix_us_time(st, 1), "visit", kv, nkv);
+			rc = trm_emit_ref(ctx, m, f, trm_unix_us_time(st, 1), "visits.date", "visit",
+			                  kv, nkv, vid);
 		}
 		sqlite3_finalize(st);
 		st = NULL;

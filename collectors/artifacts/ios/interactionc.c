@@ -54,8 +54,11 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		size_t nkv = 0;
 		tr_record rec;
 
-		if (!TR_HAS_TIME(t))
+		const char *tfield = "ZINTERACTIONS.ZSTARTDATE";
+		if (!TR_HAS_TIME(t)) {
 			t = trm_mac_time(st, 1);
+			tfield = "ZINTERACTIONS.ZCREATIONDATE";
+		}
 		trm_kv(kv, &nkv, 8, "bundle_id", trm_nonempty(st, 3), TR_M_APP_ID, 0);
 		trm_kv(kv, &nkv, 8, "target_bundle_id", trm_nonempty(st, 4), TR_M_APP_ID, 0);
 		trm_kv(kv, &nkv, 8, "content_url", trm_nonempty(st, 5), TR_M_URL, 0);
@@ -70,7 +73,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 			           .event = "interaction",
 			           .kv = kv,
 			           .nkv = nkv,
-			           .id = trm_num(st, 9, id, sizeof id)[0] ? id : NULL };
+			           .id = trm_num(st, 9, id, sizeof id)[0] ? id : NULL,
+			           .time_field = TR_HAS_TIME(t) ? tfield : NULL };
 		rc = tr_emit(ctx, m, &rec);
 	}
 	sqlite3_finalize(st);

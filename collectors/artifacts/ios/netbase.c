@@ -159,7 +159,12 @@ static int scan_processes(tr_ctx *ctx, const tr_module *m, const tr_file *f, sql
 		if (TR_HAS_TIME(last))
 			trm_kv(kv, &nkv, 7, "last_seen",
 			       tr_time_format(last, lastbuf, sizeof lastbuf), TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, t, "process", kv, nkv);
+		{
+			char pkbuf[32];
+			snprintf(pkbuf, sizeof pkbuf, "%lld", (long long)pk);
+			rc = trm_emit_ref(ctx, m, f, t, "ZPROCESS.ZFIRSTTIMESTAMP", "process", kv, nkv,
+			                  pkbuf);
+		}
 		if (rc == TR_OK && !trm_nonempty(st, 2))
 			rc = ios_fs_note_process(ctx, f, name, t);
 	}

@@ -233,7 +233,8 @@ static int scan_visits(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite
 		trm_kv(kv, &nkv, 5, "redirect_destination", trm_num(st, 4, dest, sizeof dest),
 		       TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 5, "origin", trm_num(st, 5, origin, sizeof origin), TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, t, "visit", kv, nkv);
+		rc = trm_emit_ref(ctx, m, f, t, "history_visits.visit_time", "visit", kv, nkv,
+		                  vid);
 		if (rc == TR_OK && dst && sqlite3_column_type(st, 4) == SQLITE_INTEGER &&
 		    trm_prefix(url, "http://"))
 			rc = check_redirect(ctx, m, f, dst, url, t, visit_id,

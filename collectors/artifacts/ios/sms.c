@@ -206,7 +206,8 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 4, "handle", ml->handle,
 	       ml->handle && strchr(ml->handle, '@') ? TR_M_EMAIL : TR_M_PERSONAL, 0);
 	rec = (tr_record){
-		.file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv, .id = ml->id
+		.file = ml->f, .time = ml->time, .event = "sms", .kv = kv, .nkv = nkv, .id = ml->id,
+		.time_field = "message.date"
 	};
 	ml->rc = tr_emit(ml->ctx, ml->m, &rec);
 	if (ml->nseen < SMS_MAX_LINKS_DEDUP)

@@ -131,7 +131,8 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		trm_kv(kv, &nkv, 7, "service", service, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, "auth", auth, TR_M_NONE, 0);
 		trm_kv(kv, &nkv, 7, extra_key, extra, TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, trm_unix_time(st, 5), "tcc", kv, nkv);
+		rc = trm_emit_ref(ctx, m, f, trm_unix_time(st, 5), "access.last_modified", "tcc", kv,
+		                  nkv, NULL);
 	}
 	sqlite3_finalize(st);
 out:

@@ -178,7 +178,9 @@ static int scan_db(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *d
 		if (sqlite3_column_int64(st, 4) > 0)
 			trm_kv(kv, &nkv, 4, "redirected_from", trm_num(st, 4, from, sizeof from),
 			       TR_M_NONE, 0);
-		rc = trm_emit(ctx, m, f, trm_unix_time(st, 1), "observed_domain", kv, nkv);
+		rc = trm_emit_ref(ctx, m, f, trm_unix_time(st, 1),
+		                  "ObservedDomains.lastSeen", "observed_domain", kv,
+		                  nkv, NULL);
 	}
 	sqlite3_finalize(st);
 	if (rc == TR_OK)

@@ -53,6 +53,7 @@ struct wa {
 	const tr_file *f;
 	double time;
 	const char *source, *direction, *from, *to;
+	char pk[32]; /* the message's Z_PK: the record id of its links */
 	trm_seen seen;
 	int rc;
 };
@@ -85,7 +86,8 @@ static int emit_link(void *arg, const char *url, size_t len)
 	trm_kv(kv, &nkv, 5, "from_jid", w->from, TR_M_PERSONAL, 0);
 	trm_kv(kv, &nkv, 5, "to_jid", w->to, TR_M_PERSONAL, 0);
 	rec = (tr_record){
-		.file = w->f, .time = w->time, .event = "whatsapp_message", .kv = kv, .nkv = nkv
+		.file = w->f, .time = w->time, .event = "whatsapp_message", .kv = kv, .nkv = nkv,
+		.id = w->pk[0] ? w->pk : NULL, .time_field = "ZWAMESSAGE.ZMESSAGEDATE"
 	};
 	w->rc = tr_emit(w->ctx, w->m, &rec);
 	free(copy);
@@ -145,6 +147,7 @@ static int scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db, 
 		have_last = 1;
 		w.source = sources[src >= 0 && src <= 2 ? src : 0];
 		w.time = trm_mac_time(st, 5);
+		trm_num(st, 0, w.pk, sizeof w.pk);
 		w.direction = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL
 		              : sqlite3_column_int64(st, 6)             ? "sent"
 		                                                        : "received";
