@@ -671,7 +671,10 @@ static void write_finding(struct hb *b, tr_ctx *ctx, const tr_finding *f)
 			raw(b, "<dt>");
 			tx(b, TR_("Why it fired"));
 			raw(b, "</dt><dd>");
-			ev(b, ctx, f->explanation, 0);
+			/* Translated like the terminal summary's (report_text.c):
+			 * looked up by its English text, kept as it is when the
+			 * module built it at run time. */
+			ev(b, ctx, TR_(f->explanation), 0);
 			raw(b, "</dd>\n");
 		}
 	} else {

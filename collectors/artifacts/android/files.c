@@ -31,6 +31,7 @@
 
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 /* A real entry is a few hundred bytes (four hashes, an SELinux label). */
 #define FILES_MAX_ELEMENT (64u * 1024)
@@ -113,14 +114,15 @@ static int entry(tr_ctx *ctx, const tr_module *m, const tr_file *f, const json_t
 	if (strncmp(path, TMP_DIR, strlen(TMP_DIR)) != 0 || strcmp(path, COLLECTOR_PATH) == 0 ||
 	    !path[strlen(TMP_DIR)])
 		return aqs_emit(ctx, m, f, t, "file", kv, nkv, 0, NULL, NULL);
-	rc = aqs_emit(ctx, m, f, t, "file", kv, nkv, TR_LEVEL_HIGH, "file_in_data_local_tmp",
-	              executable(mode)
-	                      ? "An executable file is in /data/local/tmp, the shell's staging "
+	rc = aqs_emit(
+	        ctx, m, f, t, "file", kv, nkv, TR_LEVEL_HIGH, "file_in_data_local_tmp",
+	        executable(mode)
+	                ? TR_N_("An executable file is in /data/local/tmp, the shell's staging "
 	                        "folder where exploits and spyware such as Predator put their "
-	                        "code; developer tools use it too, so find out what it is."
-	                      : "A file is in /data/local/tmp, the shell's staging folder where "
+	                        "code; developer tools use it too, so find out what it is.")
+	                : TR_N_("A file is in /data/local/tmp, the shell's staging folder where "
 	                        "exploits and spyware such as Predator put their files; developer "
-	                        "tools use it too, so find out what it is.");
+	                        "tools use it too, so find out what it is."));
 	if (rc == TR_OK && is_spyware_path(path)) {
 		tr_record rec = { .file = f, .time = t, .event = "file", .kv = kv, .nkv = nkv };
 		rc = tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_HIGH, "known_spyware_path",

@@ -44,6 +44,7 @@
 
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 /* A real event is well under a kilobyte. */
 #define IL_MAX_LINE (256u * 1024)
@@ -266,9 +267,10 @@ static int security_event(tr_ctx *ctx, struct il_state *s, const json_t *o)
 		if (strcmp(tag, "package_installed") == 0) {
 			level = TR_LEVEL_INFO;
 			heur = "intrusion_package_installed";
-			expl = "An app was installed while Intrusion Logging was on; check that "
-			       "the "
-			       "owner knows it (most installs are ordinary).";
+			expl = TR_N_(
+			        "An app was installed while Intrusion Logging was on; check that "
+			        "the "
+			        "owner knows it (most installs are ordinary).");
 		}
 	} else if (strcmp(tag, "adb_sync_recv_file") == 0 ||
 	           strcmp(tag, "adb_sync_send_file") == 0 || strcmp(tag, "adb_shell_cmd") == 0 ||
@@ -283,10 +285,11 @@ static int security_event(tr_ctx *ctx, struct il_state *s, const json_t *o)
 			s->adb_seen = 1;
 			level = TR_LEVEL_INFO;
 			heur = "intrusion_adb_use";
-			expl = "A computer used the phone over USB debugging (adb), for example to "
-			       "acquire it with AndroidQF; check that these times match an "
-			       "acquisition "
-			       "the owner knows of.";
+			expl = TR_N_("A computer used the phone over USB debugging (adb), for "
+			             "example to "
+			             "acquire it with AndroidQF; check that these times match an "
+			             "acquisition "
+			             "the owner knows of.");
 		}
 	} else if (strcmp(tag, "cert_authority_installed") == 0 ||
 	           strcmp(tag, "cert_authority_removed") == 0) {
@@ -295,24 +298,28 @@ static int security_event(tr_ctx *ctx, struct il_state *s, const json_t *o)
 		    field_bool(info, data, "success", 0) != 0) {
 			level = TR_LEVEL_MEDIUM;
 			heur = "intrusion_ca_installed";
-			expl = "A certificate authority was added to the phone's trusted ones, "
-			       "which "
-			       "lets whoever holds it read the phone's encrypted web traffic; "
-			       "workplaces and some apps do this too, so it is not proof on its "
-			       "own.";
+			expl = TR_N_(
+			        "A certificate authority was added to the phone's trusted ones, "
+			        "which "
+			        "lets whoever holds it read the phone's encrypted web traffic; "
+			        "workplaces and some apps do this too, so it is not proof on its "
+			        "own.");
 		}
 	} else if (strcmp(tag, "key_integrity_violation") == 0) {
 		trm_kv(kv, &nkv, 8, "key_id", field_str(info, data, "key_id", 0), TR_M_NONE, 0);
 		level = TR_LEVEL_MEDIUM;
 		heur = "intrusion_key_integrity_violation";
-		expl = "The phone found a stored cryptographic key damaged or tampered with, which "
-		       "can follow an attack on its key store; faulty storage can cause it too.";
+		expl = TR_N_(
+		        "The phone found a stored cryptographic key damaged or tampered with, "
+		        "which "
+		        "can follow an attack on its key store; faulty storage can cause it too.");
 	} else if (strcmp(tag, "crypto_self_test_completed") == 0) {
 		if (field_bool(info, data, "success", 0) == 0) {
 			level = TR_LEVEL_MEDIUM;
 			heur = "intrusion_crypto_self_test_failed";
-			expl = "The phone's own test of its encryption code failed, which can mean "
-			       "its system was changed; a faulty update can cause it too.";
+			expl = TR_N_("The phone's own test of its encryption code failed, which "
+			             "can mean "
+			             "its system was changed; a faulty update can cause it too.");
 		}
 	} else if (strcmp(tag, "os_startup") == 0) {
 		const char *vb = field_str(info, data, "verified_boot_state", 0);
@@ -323,22 +330,24 @@ static int security_event(tr_ctx *ctx, struct il_state *s, const json_t *o)
 		    (dm && dm[0] && strcasecmp(dm, "enforcing") != 0)) {
 			level = TR_LEVEL_MEDIUM;
 			heur = "intrusion_boot_not_verified";
-			expl = "The phone started without full verified boot (its bootloader "
-			       "unlocked "
-			       "or its system not checked), so its system could have been changed; "
-			       "owners who root their phones cause this too.";
+			expl = TR_N_("The phone started without full verified boot (its bootloader "
+			             "unlocked "
+			             "or its system not checked), so its system could have been "
+			             "changed; "
+			             "owners who root their phones cause this too.");
 		}
 	} else if (strcmp(tag, "logging_stopped") == 0) {
 		level = TR_LEVEL_LOW;
 		heur = "intrusion_logging_stopped";
-		expl = "Security logging was stopped for a time, so events in that span are "
-		       "missing; "
-		       "turning Intrusion Logging off does this, and so could an attacker.";
+		expl = TR_N_("Security logging was stopped for a time, so events in that span are "
+		             "missing; "
+		             "turning Intrusion Logging off does this, and so could an attacker.");
 	} else if (strcmp(tag, "wipe_failure") == 0) {
 		level = TR_LEVEL_LOW;
 		heur = "intrusion_wipe_failure";
-		expl = "A requested wipe of the phone or of a user failed; unusual, though not a "
-		       "sign of spyware by itself.";
+		expl = TR_N_(
+		        "A requested wipe of the phone or of a user failed; unusual, though not a "
+		        "sign of spyware by itself.");
 	}
 	if (aqs_int(o, "event_id", &v) == 0) {
 		snprintf(num, sizeof num, "%lld", (long long)v);

@@ -28,6 +28,7 @@
 
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 #define MNT_MAX_ELEMENT 8192
 
@@ -136,11 +137,12 @@ static int check(tr_ctx *ctx, const tr_module *m, const tr_file *f, struct mount
 	if (!sys)
 		return aqs_emit(ctx, m, f, TR_NOTIME, "mount", kv, nkv, 0, NULL, NULL);
 	if (has_opt(mt->opts, "rw") && trm_seen_add(rw_seen, mt->mnt, strlen(mt->mnt)) != 0)
-		rc = aqs_emit(ctx, m, f, TR_NOTIME, "mount", kv, nkv, TR_LEVEL_HIGH,
-		              "system_partition_rw",
-		              "A system partition is mounted read-write; stock Android keeps it "
+		rc = aqs_emit(
+		        ctx, m, f, TR_NOTIME, "mount", kv, nkv, TR_LEVEL_HIGH,
+		        "system_partition_rw",
+		        TR_N_("A system partition is mounted read-write; stock Android keeps it "
 		              "read-only, so this usually means the phone is rooted and its system "
-		              "files can be changed (by the owner, or by an implant).");
+		              "files can be changed (by the owner, or by an implant)."));
 	else
 		rc = aqs_emit(ctx, m, f, TR_NOTIME, "mount", kv, nkv, 0, NULL, NULL);
 	odd[0] = '\0';

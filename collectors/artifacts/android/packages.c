@@ -42,6 +42,7 @@
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/dumpsys.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 /* A field of a package kept for the records (names, versions, paths). */
 #define PKG_FIELD_MAX 1024
@@ -84,36 +85,37 @@ int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r)
 
 	if (adm_is_root_package(p->name) &&
 	    (rc = heur(ctx, r, TR_LEVEL_MEDIUM, "root_package",
-	               "An app that roots the phone or hides root is installed: with root, "
-	               "any app can read everything on the phone and spyware can hide; this "
-	               "is not proof of spyware on its own.")) != TR_OK)
+	               TR_N_("An app that roots the phone or hides root is installed: with root, "
+	                     "any app can read everything on the phone and spyware can hide; this "
+	                     "is not proof of spyware on its own."))) != TR_OK)
 		return rc;
 	if (p->disabled == 1 && adm_is_security_package(p->name) &&
 	    (rc = heur(ctx, r, TR_LEVEL_MEDIUM, "security_package_disabled",
-	               "A security or system-update app of the phone is turned off, so the "
-	               "phone may stop getting security fixes or protection; spyware and "
-	               "the people who install it sometimes do this; not proof on its own.")) !=
-	            TR_OK)
+	               TR_N_("A security or system-update app of the phone is turned off, so the "
+	                     "phone may stop getting security fixes or protection; spyware and "
+	                     "the people who install it sometimes do this; not proof on its "
+	                     "own."))) != TR_OK)
 		return rc;
 	/* Sideloading: never for system apps (they come with the phone) nor
 	 * for apps from the Play Store or the maker's store. */
 	if (!sys && kind == ADM_INST_MANUAL &&
 	    (rc = heur(ctx, r, TR_LEVEL_MEDIUM, "installed_from_apk",
-	               "This app was installed by hand from an APK file (a download or a "
-	               "file sent to the phone), not from an app store; stalkerware is "
-	               "usually installed this way, but so are some ordinary apps.")) != TR_OK)
+	               TR_N_("This app was installed by hand from an APK file (a download or a "
+	                     "file sent to the phone), not from an app store; stalkerware is "
+	                     "usually installed this way, but so are some ordinary apps."))) !=
+	            TR_OK)
 		return rc;
 	if (!sys && kind == ADM_INST_NONE && p->installer_known && p->system == 0 &&
 	    (rc = heur(ctx, r, TR_LEVEL_MEDIUM, "installed_without_store",
-	               "No app store installed this app: it came from a computer (adb) or "
-	               "some other way, as hand-installed spyware does; check that the "
-	               "owner knows it, this is not proof on its own.")) != TR_OK)
+	               TR_N_("No app store installed this app: it came from a computer (adb) or "
+	                     "some other way, as hand-installed spyware does; check that the "
+	                     "owner knows it, this is not proof on its own."))) != TR_OK)
 		return rc;
 	if (!sys && kind == ADM_INST_THIRD_PARTY &&
 	    (rc = heur(ctx, r, TR_LEVEL_INFO, "installed_from_third_party_store",
-	               "This app came from a third-party app store (such as F-Droid or "
-	               "Aurora), which checks apps less than the Play Store; usually "
-	               "harmless, listed for review.")) != TR_OK)
+	               TR_N_("This app came from a third-party app store (such as F-Droid or "
+	                     "Aurora), which checks apps less than the Play Store; usually "
+	                     "harmless, listed for review."))) != TR_OK)
 		return rc;
 	if (!sys && p->dangerous >= ADM_DANGEROUS_THRESHOLD) {
 		tr_kv kv[4];
@@ -127,10 +129,12 @@ int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r)
 		trm_kv(kv, &nkv, 4, "permissions", p->dangerous_list, TR_M_NONE, 0);
 		r2.kv = kv;
 		r2.nkv = nkv;
-		if ((rc = heur(ctx, &r2, TR_LEVEL_LOW, "many_dangerous_permissions",
-		               "This app asks for 10 or more sensitive permissions (messages, "
-		               "calls, location, microphone, camera...), as spyware does but "
-		               "also many messaging and social apps; listed for review.")) != TR_OK)
+		if ((rc = heur(
+		             ctx, &r2, TR_LEVEL_LOW, "many_dangerous_permissions",
+		             TR_N_("This app asks for 10 or more sensitive permissions (messages, "
+		                   "calls, location, microphone, camera...), as spyware does but "
+		                   "also many messaging and social apps; listed for review."))) !=
+		    TR_OK)
 			return rc;
 	}
 	/* nearly every store app has a certificate AndroidQF does not list:
@@ -138,9 +142,9 @@ int adm_pkg_check(tr_ctx *ctx, const adm_pkg *p, const tr_record *r)
 	if (!sys && p->cert_untrusted == 1 && kind != ADM_INST_PLAY &&
 	    kind != ADM_INST_MAKER_STORE &&
 	    (rc = heur(ctx, r, TR_LEVEL_INFO, "apk_certificate_untrusted",
-	               "The certificate this app is signed with is not one AndroidQF knows "
-	               "from a trusted developer; most apps are like this, so it only "
-	               "helps to review apps that look odd.")) != TR_OK)
+	               TR_N_("The certificate this app is signed with is not one AndroidQF knows "
+	                     "from a trusted developer; most apps are like this, so it only "
+	                     "helps to review apps that look odd."))) != TR_OK)
 		return rc;
 	return TR_OK;
 }
@@ -608,10 +612,11 @@ static int report_receivers(dumpsys *d)
 			         .kv = kv,
 			         .nkv = nkv };
 		if ((rc = heur(d->ctx, &r, TR_LEVEL_LOW, "sms_call_receiver",
-		               "This app, which did not come with the phone nor from an app store, "
-		               "is told of every text message or call (received, sent or "
-		               "ringing), as spyware that intercepts them is; some messaging "
-		               "apps do this too, listed for review.")) != TR_OK)
+		               TR_N_("This app, which did not come with the phone nor from an app "
+		                     "store, "
+		                     "is told of every text message or call (received, sent or "
+		                     "ringing), as spyware that intercepts them is; some messaging "
+		                     "apps do this too, listed for review."))) != TR_OK)
 			return rc;
 	}
 	return TR_OK;

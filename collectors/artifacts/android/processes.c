@@ -36,6 +36,7 @@
 
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 #define PS_MAX_LINE 8192
 /* A process object with its environment and arguments is a few KiB. */
@@ -144,10 +145,10 @@ static int emit_proc(tr_ctx *ctx, const tr_module *m, const tr_file *f, const st
 		return aqs_emit(
 		        ctx, m, f, TR_NOTIME, "process", kv, nkv, TR_LEVEL_HIGH,
 		        "process_from_temp_folder",
-		        "This process runs a program stored in a temporary or shared folder "
-		        "(such as /data/local/tmp), where exploits and spyware such as "
-		        "Predator stage their code; debugging tools also run from there, so "
-		        "check what it is.");
+		        TR_N_("This process runs a program stored in a temporary or shared folder "
+		              "(such as /data/local/tmp), where exploits and spyware such as "
+		              "Predator stage their code; debugging tools also run from there, so "
+		              "check what it is."));
 	rc = aqs_emit(ctx, m, f, TR_NOTIME, "process", kv, nkv, 0, NULL, NULL);
 	if (rc == TR_OK && p->root && exe && exe[0] == '/' && !system_path(exe)) {
 		tr_record rec = {

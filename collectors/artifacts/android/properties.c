@@ -32,6 +32,7 @@
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/dumpsys.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 /* Real names are under 100 bytes; a longer "name" is not a property. */
 #define PROP_NAME_MAX 256
@@ -130,10 +131,11 @@ static int check_patch(props *p, const tr_record *r, const char *value)
 	}
 	if ((int64_t)(evt / 86400) - patch <= PATCH_MAX_AGE_DAYS)
 		return TR_OK;
-	return heur(p, r, TR_LEVEL_MEDIUM, "security_patch_old",
-	            "The phone's last security update is more than 6 months older than the "
-	            "evidence, so known security holes that spyware uses may still be open on "
-	            "it; this is a reason to update, not a sign of infection on its own.");
+	return heur(
+	        p, r, TR_LEVEL_MEDIUM, "security_patch_old",
+	        TR_N_("The phone's last security update is more than 6 months older than the "
+	              "evidence, so known security holes that spyware uses may still be open on "
+	              "it; this is a reason to update, not a sign of infection on its own."));
 }
 
 static int is_one_of(const char *v, const char *a, const char *b)
@@ -154,52 +156,59 @@ static int check(props *p, const tr_record *r, const char *name, const char *v)
 	if (strcmp(name, "ro.build.version.security_patch") == 0)
 		return check_patch(p, r, v);
 	if (strcmp(name, "ro.debuggable") == 0 && strcmp(v, "1") == 0)
-		return heur(p, r, TR_LEVEL_HIGH, "build_debuggable",
-		            "The phone's system is built debuggable (ro.debuggable=1), which no "
-		            "phone sold in shops is: its system was modified or replaced, and "
-		            "tools or apps can take far more control than on a normal phone; "
-		            "not proof of spyware on its own.");
+		return heur(
+		        p, r, TR_LEVEL_HIGH, "build_debuggable",
+		        TR_N_("The phone's system is built debuggable (ro.debuggable=1), which no "
+		              "phone sold in shops is: its system was modified or replaced, and "
+		              "tools or apps can take far more control than on a normal phone; "
+		              "not proof of spyware on its own."));
 	if (strcmp(name, "ro.secure") == 0 && strcmp(v, "0") == 0)
-		return heur(p, r, TR_LEVEL_HIGH, "build_insecure",
-		            "The phone's system runs without its usual protection (ro.secure=0): "
-		            "anyone who connects a computer gets full control of it (root); "
-		            "normal phones never have this, so the system was modified; not "
-		            "proof of spyware on its own.");
+		return heur(
+		        p, r, TR_LEVEL_HIGH, "build_insecure",
+		        TR_N_("The phone's system runs without its usual protection (ro.secure=0): "
+		              "anyone who connects a computer gets full control of it (root); "
+		              "normal phones never have this, so the system was modified; not "
+		              "proof of spyware on its own."));
 	if (strcmp(name, "ro.build.type") == 0 && is_one_of(v, "userdebug", "eng"))
-		return heur(p, r, TR_LEVEL_MEDIUM, "build_debug_type",
-		            "The phone runs a development build of Android (userdebug or eng), "
-		            "not the one its maker sells: a custom or test system with weaker "
-		            "protection; not a sign of spyware on its own.");
+		return heur(
+		        p, r, TR_LEVEL_MEDIUM, "build_debug_type",
+		        TR_N_("The phone runs a development build of Android (userdebug or eng), "
+		              "not the one its maker sells: a custom or test system with weaker "
+		              "protection; not a sign of spyware on its own."));
 	if (strcmp(name, "ro.build.tags") == 0 && strstr(v, "test-keys"))
-		return heur(p, r, TR_LEVEL_MEDIUM, "build_test_keys",
-		            "The phone's system is signed with test keys instead of its maker's "
-		            "keys: it is a custom or modified system; not a sign of spyware on "
-		            "its own.");
+		return heur(
+		        p, r, TR_LEVEL_MEDIUM, "build_test_keys",
+		        TR_N_("The phone's system is signed with test keys instead of its maker's "
+		              "keys: it is a custom or modified system; not a sign of spyware on "
+		              "its own."));
 	if ((strcmp(name, "ro.boot.verifiedbootstate") == 0 && strcmp(v, "orange") == 0) ||
 	    (strcmp(name, "ro.boot.flash.locked") == 0 && strcmp(v, "0") == 0) ||
 	    (strcmp(name, "ro.boot.vbmeta.device_state") == 0 && strcmp(v, "unlocked") == 0)) {
 		if (p->unlocked_done)
 			return TR_OK;
 		p->unlocked_done = 1;
-		return heur(p, r, TR_LEVEL_MEDIUM, "bootloader_unlocked",
-		            "The phone's bootloader is unlocked: its system can be replaced or "
-		            "rooted without the maker's signature, which is how some spyware "
-		            "gets in when someone has the phone in hand; not proof of spyware "
-		            "on its own.");
+		return heur(
+		        p, r, TR_LEVEL_MEDIUM, "bootloader_unlocked",
+		        TR_N_("The phone's bootloader is unlocked: its system can be replaced or "
+		              "rooted without the maker's signature, which is how some spyware "
+		              "gets in when someone has the phone in hand; not proof of spyware "
+		              "on its own."));
 	}
 	if (strcmp(name, "ro.boot.verifiedbootstate") == 0 && *v && strcmp(v, "green") != 0 &&
 	    strcmp(v, "orange") != 0)
-		return heur(p, r, TR_LEVEL_MEDIUM, "verified_boot_not_green",
-		            "The phone's verified boot did not end green (yellow or red): the "
-		            "system was started with keys other than the maker's, or failed "
-		            "its check; not proof of spyware on its own.");
+		return heur(
+		        p, r, TR_LEVEL_MEDIUM, "verified_boot_not_green",
+		        TR_N_("The phone's verified boot did not end green (yellow or red): the "
+		              "system was started with keys other than the maker's, or failed "
+		              "its check; not proof of spyware on its own."));
 	if ((strcmp(name, "service.adb.tcp.port") == 0 ||
 	     strcmp(name, "persist.adb.tcp.port") == 0) &&
 	    is_port(v))
-		return heur(p, r, TR_LEVEL_MEDIUM, "adb_over_network",
-		            "The phone's debugging connection (adb) listens on the network, so a "
-		            "computer on the same network may control it; someone turned this on "
-		            "on purpose; not proof of spyware on its own.");
+		return heur(
+		        p, r, TR_LEVEL_MEDIUM, "adb_over_network",
+		        TR_N_("The phone's debugging connection (adb) listens on the network, so a "
+		              "computer on the same network may control it; someone turned this on "
+		              "on purpose; not proof of spyware on its own."));
 	return TR_OK;
 }
 

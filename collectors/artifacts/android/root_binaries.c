@@ -17,6 +17,7 @@
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 #define RB_MAX_ELEMENT 4096 /* a path */
 
@@ -54,9 +55,11 @@ static int root_binaries_run(tr_ctx *ctx, const tr_module *m, const tr_source *s
 			rc = aqs_emit(
 			        ctx, m, f, TR_NOTIME, "root_binary", kv, nkv, TR_LEVEL_HIGH,
 			        "root_binary",
-			        "A rooting tool (su, Magisk, busybox...) is on the phone: it is "
-			        "rooted, so an app given root can read everything; owners root "
-			        "phones on purpose too, and it is not spyware by itself.");
+			        TR_N_("A rooting tool (su, Magisk, busybox...) is on the phone: it "
+			              "is "
+			              "rooted, so an app given root can read everything; owners "
+			              "root "
+			              "phones on purpose too, and it is not spyware by itself."));
 		else
 			rc = aqs_emit(ctx, m, f, TR_NOTIME, "root_binary", kv, nkv, 0, NULL, NULL);
 		json_decref(o);

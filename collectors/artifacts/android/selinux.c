@@ -13,6 +13,7 @@
 
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 #define SEL_MAX_LINE 256
 
@@ -58,12 +59,13 @@ static int selinux_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, co
 		if (strcasecmp(s, "Enforcing") == 0)
 			rc = aqs_emit(ctx, m, f, TR_NOTIME, "selinux", kv, nkv, 0, NULL, NULL);
 		else
-			rc = aqs_emit(
-			        ctx, m, f, TR_NOTIME, "selinux", kv, nkv, TR_LEVEL_HIGH,
-			        "selinux_permissive",
-			        "SELinux, the sandbox that keeps apps apart, is not enforcing; "
-			        "stock Android always enforces it, and rooting tools and exploits "
-			        "switch it off, so the phone's protection is down.");
+			rc = aqs_emit(ctx, m, f, TR_NOTIME, "selinux", kv, nkv, TR_LEVEL_HIGH,
+			              "selinux_permissive",
+			              TR_N_("SELinux, the sandbox that keeps apps apart, is not "
+			                    "enforcing; "
+			                    "stock Android always enforces it, and rooting tools "
+			                    "and exploits "
+			                    "switch it off, so the phone's protection is down."));
 		break;
 	}
 	if (rc == TR_OK && r < 0)

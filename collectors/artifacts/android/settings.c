@@ -52,6 +52,7 @@
 #include "collectors/artifacts/android/aqf_stream.h"
 #include "collectors/artifacts/android/ds_util.h"
 #include "collectors/artifacts/modlib.h"
+#include "i18n.h"
 
 /* Longest line read whole: component lists are the longest real values
  * (a few kilobytes). */
@@ -73,10 +74,10 @@ struct unsafe_setting {
 	const char *expl;
 };
 
-#define PLAY_PROTECT_EXPL                                                                          \
-	"A setting of Google Play Protect, which checks apps for malware, is turned off; spyware " \
-	"installers turn it off so their app is not flagged, though a user can also turn it off, " \
-	"so it is not proof on its own."
+#define PLAY_PROTECT_EXPL                                                                        \
+	TR_N_("A setting of Google Play Protect, which checks apps for malware, is turned off; " \
+	      "spyware installers turn it off so their app is not flagged, though a user can "   \
+	      "also turn it off, so it is not proof on its own.")
 
 static const struct unsafe_setting unsafe[] = {
 	{ "verifier_verify_adb_installs", "1", TR_LEVEL_MEDIUM, "play_protect_weakened",
@@ -89,25 +90,32 @@ static const struct unsafe_setting unsafe[] = {
 	  PLAY_PROTECT_EXPL },
 	{ "upload_apk_enable", "1", TR_LEVEL_MEDIUM, "play_protect_weakened", PLAY_PROTECT_EXPL },
 	{ "adb_install_need_confirm", "1", TR_LEVEL_MEDIUM, "adb_install_confirm_off",
-	  "Apps installed over a USB cable (adb) are installed without asking the phone's user; "
-	  "this helps someone who has the phone in hand install an app unseen, but it is not proof "
-	  "on its own." },
+	  TR_N_("Apps installed over a USB cable (adb) are installed without asking the phone's "
+	        "user; "
+	        "this helps someone who has the phone in hand install an app unseen, but it is not "
+	        "proof "
+	        "on its own.") },
 	{ "send_security_reports", "1", TR_LEVEL_LOW, "error_reports_off",
-	  "Sending security or error reports to the maker is turned off; many users opt out, and "
-	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	  TR_N_("Sending security or error reports to the maker is turned off; many users opt out, "
+	        "and "
+	        "spyware sometimes does it to hide its crashes, so it is only a weak sign.") },
 	{ "samsung_errorlog_agree", "1", TR_LEVEL_LOW, "error_reports_off",
-	  "Sending security or error reports to the maker is turned off; many users opt out, and "
-	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	  TR_N_("Sending security or error reports to the maker is turned off; many users opt out, "
+	        "and "
+	        "spyware sometimes does it to hide its crashes, so it is only a weak sign.") },
 	{ "send_action_app_error", "1", TR_LEVEL_LOW, "error_reports_off",
-	  "Sending security or error reports to the maker is turned off; many users opt out, and "
-	  "spyware sometimes does it to hide its crashes, so it is only a weak sign." },
+	  TR_N_("Sending security or error reports to the maker is turned off; many users opt out, "
+	        "and "
+	        "spyware sometimes does it to hide its crashes, so it is only a weak sign.") },
 	{ "accessibility_enabled", "0", TR_LEVEL_LOW, "accessibility_on",
-	  "Accessibility services are switched on; the services themselves are listed in their "
-	  "own findings, and this alone is not a sign of spyware." },
+	  TR_N_("Accessibility services are switched on; the services themselves are listed in "
+	        "their "
+	        "own findings, and this alone is not a sign of spyware.") },
 	{ "install_non_market_apps", "0", TR_LEVEL_LOW, "unknown_sources_allowed",
-	  "Installing apps from outside the app store is allowed for the whole phone (older "
-	  "Android); this makes installing spyware by hand easier, but it is not proof on its "
-	  "own." },
+	  TR_N_("Installing apps from outside the app store is allowed for the whole phone (older "
+	        "Android); this makes installing spyware by hand easier, but it is not proof on "
+	        "its "
+	        "own.") },
 };
 
 /* Keyboards that come with Android or with the phone (§4.4): any other
@@ -254,35 +262,38 @@ static int setting(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char
 	if (strcmp(name, "adb_enabled") == 0 && strcmp(value, "1") == 0)
 		return aqs_emit(
 		        ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO, "adb_enabled",
-		        "USB debugging (adb) is on, as it must be for an AndroidQF "
-		        "acquisition; worth turning off afterwards, not a sign of spyware.");
+		        TR_N_("USB debugging (adb) is on, as it must be for an AndroidQF "
+		              "acquisition; worth turning off afterwards, not a sign of spyware."));
 	if (strcmp(name, "development_settings_enabled") == 0 && strcmp(value, "1") == 0)
 		return aqs_emit(ctx, m, f, TR_NOTIME, "setting", kv, nkv, TR_LEVEL_INFO,
 		                "developer_options_enabled",
-		                "Developer options are on, as they must be for an AndroidQF "
-		                "acquisition; not a sign of spyware.");
+		                TR_N_("Developer options are on, as they must be for an AndroidQF "
+		                      "acquisition; not a sign of spyware."));
 	if (strcmp(name, "enabled_accessibility_services") == 0)
 		rc = components(
 		        ctx, m, f, ns, name, value, "accessibility_service", TR_LEVEL_MEDIUM,
 		        "accessibility_service_enabled",
-		        "This app runs an accessibility service, which can read everything on "
-		        "the screen and act for the user; stalkerware and banking trojans rely "
-		        "on it, but so do password managers and assistive apps, so it is not "
-		        "proof on its own.");
+		        TR_N_("This app runs an accessibility service, which can read everything "
+		              "on "
+		              "the screen and act for the user; stalkerware and banking trojans "
+		              "rely "
+		              "on it, but so do password managers and assistive apps, so it is not "
+		              "proof on its own."));
 	else if (strcmp(name, "enabled_notification_listeners") == 0)
 		rc = components(
 		        ctx, m, f, ns, name, value, "notification_listener", TR_LEVEL_LOW,
 		        "notification_listener_enabled",
-		        "This app can read every notification, including message previews; "
-		        "stalkerware uses this to copy chats, but watches, launchers and the "
-		        "phone's own apps do too, so it is not proof on its own.");
+		        TR_N_("This app can read every notification, including message previews; "
+		              "stalkerware uses this to copy chats, but watches, launchers and the "
+		              "phone's own apps do too, so it is not proof on its own."));
 	else if (strcmp(name, "default_input_method") == 0)
 		rc = components(
 		        ctx, m, f, ns, name, value, "input_method", TR_LEVEL_LOW,
 		        "third_party_keyboard",
-		        "The default keyboard is not one that comes with Android or the phone; "
-		        "a keyboard sees everything typed, so check that the user chose it, "
-		        "though most such keyboards are harmless.");
+		        TR_N_("The default keyboard is not one that comes with Android or the "
+		              "phone; "
+		              "a keyboard sees everything typed, so check that the user chose it, "
+		              "though most such keyboards are harmless."));
 	return rc;
 }
 

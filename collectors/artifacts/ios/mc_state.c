@@ -41,6 +41,7 @@
 
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
+#include "i18n.h"
 
 #define MC_DIR "/@sysdiagnose/logs/MCState/*/"
 #define MC_MAX_DEPTH 8
@@ -55,11 +56,11 @@ static const tr_want mc_wants[] = {
 	{ NULL, NULL },
 };
 
-static const char expl_profile[] =
-        "A configuration profile is or was installed on this phone. Profiles can send "
-        "traffic through a VPN or proxy, install certificates and change settings; they are "
-        "common on work phones, but the owner should know this one and who installed it. "
-        "Not proof of spyware on its own.";
+static const char *const expl_profile =
+        TR_N_("A configuration profile is or was installed on this phone. Profiles can send "
+              "traffic through a VPN or proxy, install certificates and change settings; they are "
+              "common on work phones, but the owner should know this one and who installed it. "
+              "Not proof of spyware on its own.");
 
 static const char *str(plist_t dict, const char *key)
 {
