@@ -26,7 +26,7 @@ rep="$TMP/r/report.json"
 
 first_finding "$rep" sms indicator >"$TMP/sms"
 [ -s "$TMP/sms" ] || die "no sms indicator finding in $rep"
-must_contain "$TMP/sms" '"record_id": "27"'
+must_contain "$TMP/sms" '"record_id": "28"'
 must_contain "$TMP/sms" '"time_field": "message.date"'
 must_contain "$TMP/sms" '"device_path": "/private/var/mobile/Library/SMS/sms.db"'
 stored=$(field "$TMP/sms" stored_path)
@@ -36,9 +36,9 @@ sha=$(field "$TMP/sms" sha256)
 	die "artifact.sha256 $sha is not the SHA-256 of $stored"
 # The row the record id names: the observables of the report keep the
 # same id with the same link (what a recheck matches again).
-grep '"module":"sms"' "$TMP/r/observables.jsonl" | grep '"record_id":"27"' >"$TMP/obs27" ||
-	die "no observable of sms row 27"
-grep -q '"field":"link"' "$TMP/obs27" || die "sms row 27 has no link observable"
+grep '"module":"sms"' "$TMP/r/observables.jsonl" | grep '"record_id":"28"' >"$TMP/obs28" ||
+	die "no observable of sms row 28"
+grep -q '"field":"link"' "$TMP/obs28" || die "sms row 28 has no link observable"
 
 # Safari keeps visit times to the sub-second: time_precise keeps them.
 first_finding "$rep" safari_history indicator >"$TMP/safari"
@@ -63,5 +63,5 @@ got=$(dd if="$src/$stored" bs=1 skip="$off" count="$n" 2>/dev/null)
 must_contain "$TMP/out" 'Record:    string = "$staged"; offset = '
 
 # modules/<name>.json holds the same finding objects.
-must_contain "$TMP/r/modules/sms.json" '"record_id": "27"'
+must_contain "$TMP/r/modules/sms.json" '"record_id": "28"'
 exit 0

@@ -30,7 +30,7 @@ must_contain "$TMP/sms" '"artifacts": 1,'
 must_contain "$TMP/sms" '"artifacts_failed": 0,'
 must_contain "$TMP/sms" '"HomeDomain/Library/SMS/sms.db"'
 must_contain "$TMP/sms" '"first_time": "2023-03-04T01:20:00'
-must_contain "$TMP/sms" '"last_time": "2023-03-20T06:00:00.37274Z"'
+must_contain "$TMP/sms" '"last_time": "2023-03-20T06:00:00.996484Z"'
 grep -q '"records": [1-9][0-9]*,' "$TMP/sms" || die "sms read no records"
 
 module_entry "$rep" shortcuts >"$TMP/sc"

@@ -35,7 +35,7 @@ grep -q '{"level":"CRITICAL","module":"sms","message":"Found a known suspicious 
 	die "no CRITICAL sms alert"
 must_contain "$m/sms_detected.json" '"matched_indicator":{"value":"tookcheckout.com","type":"domain-name:value","name":"Pegasus","stix2_file_name":"pegasus/pegasus.stix2"}'
 must_contain "$m/sms_detected.json" '"event_time":"2023-03-14 09:26:53.000000"'
-must_contain "$m/sms_detected.json" '"record_id":"27"'
+must_contain "$m/sms_detected.json" '"record_id":"28"'
 must_contain "$m/yara_detected.json" '"level":"HIGH"'
 must_contain "$m/global_preferences_detected.json" '"level":"INFORMATIONAL"'
 # records: the timeline's, personal values hidden by default
