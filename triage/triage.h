@@ -240,6 +240,14 @@ uint64_t tr_fd_skip_hole(int fd, uint64_t min);
  * symbolic link, at most 64 levels deep. Missing: nothing to do. */
 void tr_rmtree_at(int dfd, const char *name);
 void tr_rmtree(const char *path);
+/* The output folder DIR of an export (`decrypt EVIDENCE --output DIR`,
+ * triage/export_dir.c). tr_export_check_out(): DIR absent (*exists 0) or
+ * an empty folder (*exists 1); a link, a file or a folder with entries is
+ * refused (TR_EUSAGE, TR_EEXISTS, TR_EOUTPUT). tr_export_stage(): the
+ * stage folder "PARENT/.NAME.spytriage-XXXXXX" beside DIR (as
+ * tr_privdir_create: stale ones of the same DIR are removed first). */
+int tr_export_check_out(tr_ctx *ctx, const char *out, int *exists);
+int tr_export_stage(tr_ctx *ctx, const char *out_dir, char **stage, int *lock);
 /* A private folder "parent/prefixXXXXXX" (0700) owned by this process:
  * *lockfd holds a flock() on it until closed (keep it open for the
  * process's life or until the folder is gone). Stale folders of the same
@@ -310,6 +318,36 @@ int tr_custody_set_root(tr_ctx *ctx, const char *root);
  * hashed now, for evidence.sha256. rel is relative to the root. A file that
  * cannot be read is a warning. TR_OK or TR_ENOMEM. */
 int tr_custody_hash_stored(tr_ctx *ctx, const char *rel);
+
+/*
+ * Opening an evidence that is a folder or an archive
+ * (triage/evidence_root.c).
+ *
+ * tr_path_name(): the last component of path, trailing '/' ignored;
+ * malloc'ed (NULL: out of memory).
+ * tr_stat_evidence(): stat(2) of the path the user gave; TR_ENOTFOUND or
+ * TR_EIO with a message naming it.
+ * tr_open_evidence_root(): opens the evidence folder, path itself (sub
+ * NULL) or path/sub, a folder picked in it (a note says "picked the
+ * <what> <sub> in <path>"): *rootfd an O_PATH descriptor (-1 on failure;
+ * caller closes), the custody root set to it.
+ * tr_custody_one_file(): custody of an evidence that is one file (an
+ * archive): its folder is the root, the file its one stored file.
+ * tr_sqlite_open_streamed(): the sqlite_open of a TR_COLLECTOR_STREAMED
+ * collector whose members are only read as streams (the pipeline serves
+ * databases from its private copy): always TR_EUNSUPPORTED.
+ */
+char *tr_path_name(const char *path);
+int tr_stat_evidence(tr_ctx *ctx, const char *path, struct stat *sb);
+int tr_open_evidence_root(tr_ctx *ctx, const char *path, const char *sub, const char *what,
+                          int *rootfd);
+int tr_custody_one_file(tr_ctx *ctx, const char *path);
+int tr_sqlite_open_streamed(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out);
+/* A reader over fd, an open regular file (taken over: closed by the
+ * reader's close), read from where it stands; a read error sets the
+ * context's message naming display. NULL when out of memory (fd then
+ * stays the caller's). */
+tr_reader *tr_fd_reader_new(tr_ctx *ctx, int fd, const char *display);
 
 /* Evidence information for the report (device model, OS version, ...).
  * Keys are kept sorted; a second set replaces the value. Values are copied.

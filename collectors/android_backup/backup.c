@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,20 +293,6 @@ static int open_evidence(tr_ctx *ctx, const char *path, int *fdout, uint64_t *si
 	return TR_OK;
 }
 
-/* evidence.sha256: the .ab itself, relative to its folder (read once
- * more, before the scan: archive members have no stored path). */
-static int custody_of(tr_ctx *ctx, const char *path)
-{
-	char *a = strdup(path), *b = strdup(path);
-	int rc = TR_ENOMEM;
-
-	if (a && b && (rc = tr_custody_set_root(ctx, dirname(a))) == TR_OK)
-		rc = tr_custody_hash_stored(ctx, basename(b));
-	free(a);
-	free(b);
-	return rc == TR_ENOMEM ? tr_set_error(ctx, TR_ENOMEM, "out of memory") : rc;
-}
-
 static int ab_open(tr_ctx *ctx, const char *path, void **state)
 {
 	ab_state *st = calloc(1, sizeof *st);
@@ -324,7 +309,9 @@ static int ab_open(tr_ctx *ctx, const char *path, void **state)
 		free(st);
 		return rc;
 	}
-	if ((rc = custody_of(ctx, path)) != TR_OK) {
+	/* evidence.sha256: the .ab itself, relative to its folder (read once
+	 * more, before the scan: archive members have no stored path) */
+	if ((rc = tr_custody_one_file(ctx, path)) != TR_OK) {
 		tr_ab_close(st->ab);
 		free(st);
 		return rc;

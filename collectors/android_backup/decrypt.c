@@ -42,73 +42,6 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* DIR: absent (*exists 0) or an empty folder (*exists 1); else refused. */
-static int check_out(tr_ctx *ctx, const char *out, int *exists)
-{
-	struct stat sb;
-	DIR *dir;
-	struct dirent *e;
-	int empty = 1;
-
-	*exists = 0;
-	if (lstat(out, &sb) != 0)
-		return errno == ENOENT
-		               ? TR_OK
-		               : tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out, strerror(errno));
-	if (S_ISLNK(sb.st_mode))
-		return tr_set_error(ctx, TR_EUSAGE, "%s: is a symbolic link; give a folder", out);
-	if (!S_ISDIR(sb.st_mode))
-		return tr_set_error(ctx, TR_EEXISTS, "%s: exists and is not a folder", out);
-	if (!(dir = opendir(out)))
-		return tr_set_error(ctx, TR_EOUTPUT, "%s: cannot list: %s", out, strerror(errno));
-	while (empty && (e = readdir(dir)) != NULL)
-		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-	closedir(dir);
-	if (!empty)
-		return tr_set_error(ctx, TR_EEXISTS,
-		                    "%s: output folder is not empty (decrypt writes a new folder)",
-		                    out);
-	*exists = 1;
-	return TR_OK;
-}
-
-/* The stage folder "PARENT/.NAME.spytriage-XXXXXX" beside DIR. */
-static int make_stage(tr_ctx *ctx, const char *out_dir, char **stage, int *lock)
-{
-	char *copy = strdup(out_dir), *slash, *prefix = NULL;
-	const char *parent, *name;
-	size_t n;
-	int rc;
-
-	if (!copy)
-		return tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
-	n = strlen(copy);
-	while (n > 1 && copy[n - 1] == '/')
-		copy[--n] = '\0';
-	slash = strrchr(copy, '/');
-	if (!slash) {
-		parent = ".";
-		name = copy;
-	} else {
-		*slash = '\0';
-		parent = slash == copy ? "/" : copy;
-		name = slash + 1;
-	}
-	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		free(copy);
-		return tr_set_error(ctx, TR_EUSAGE, "%s: give the output folder by its name",
-		                    out_dir);
-	}
-	if (asprintf(&prefix, ".%s.spytriage-", name) < 0) {
-		free(copy);
-		return tr_set_error(ctx, TR_ENOMEM, "decrypt: out of memory");
-	}
-	rc = tr_privdir_create(ctx, parent, prefix, stage, lock);
-	free(prefix);
-	free(copy);
-	return rc;
-}
-
 int tr_ab_export(tr_ctx *ctx, const char *path, const char *out_dir)
 {
 	const tr_options *o = tr_ctx_options(ctx);
@@ -125,7 +58,7 @@ int tr_ab_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	if (!out_dir || !*out_dir)
 		return tr_set_error(ctx, TR_EUSAGE, "decrypt: no output folder");
 	/* Output first (cheap), then the password. */
-	if ((rc = check_out(ctx, out_dir, &exists)) != TR_OK)
+	if ((rc = tr_export_check_out(ctx, out_dir, &exists)) != TR_OK)
 		return rc;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -156,7 +89,7 @@ int tr_ab_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	}
 	r = tr_ab_stream_reader(s);
 	s = NULL;
-	if ((rc = make_stage(ctx, out_dir, &stage, &lock)) != TR_OK)
+	if ((rc = tr_export_stage(ctx, out_dir, &stage, &lock)) != TR_OK)
 		goto out;
 	if ((rc = tr_set_partial_output(ctx, stage, 1)) != TR_OK)
 		goto out;

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,18 +56,6 @@ struct brc {
 	char dev[PATH_MAX + 32];
 	int ended;
 };
-
-/* The last component of path, trailing '/' ignored; malloc'ed. */
-static char *name_of(const char *path)
-{
-	size_t n = strlen(path), b;
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	b = n;
-	while (b > 0 && path[b - 1] != '/')
-		b--;
-	return strndup(path + b, n - b);
-}
 
 /* ------------------------------------------------------------------ */
 /* Zip probing                                                         */
@@ -348,24 +335,6 @@ static void br_close(void *state)
 	free(s);
 }
 
-/* Custody of a zip: its folder is the root, the zip its one stored file. */
-static int zip_custody(tr_ctx *ctx, const char *path)
-{
-	char *copy = strdup(path), *name = name_of(path);
-	int rc;
-	if (!copy || !name) {
-		free(copy);
-		free(name);
-		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
-	}
-	rc = tr_custody_set_root(ctx, dirname(copy));
-	if (rc == TR_OK)
-		rc = tr_custody_hash_stored(ctx, name);
-	free(copy);
-	free(name);
-	return rc;
-}
-
 /* The one bug report zip inside the zip in fd, copied into a private
  * file, opened as the bug report (s->br). */
 static int open_wrapped(tr_ctx *ctx, struct brc *s, int fd, uint64_t size)
@@ -421,15 +390,12 @@ static int br_open(tr_ctx *ctx, const char *path, void **state)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	s->ctx = ctx;
 	s->rootfd = -1;
-	if (!(s->path = strdup(path)) || !(s->display = name_of(path))) {
+	if (!(s->path = strdup(path)) || !(s->display = tr_path_name(path))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (stat(path, &sb) != 0) {
-		rc = tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                  strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
 		goto fail;
-	}
 	if ((rc = tr_set_info(ctx, "platform", "android")) != TR_OK)
 		goto fail;
 	if (S_ISDIR(sb.st_mode)) {
@@ -467,7 +433,7 @@ static int br_open(tr_ctx *ctx, const char *path, void **state)
 		                  strerror(errno));
 		goto fail;
 	}
-	if ((rc = zip_custody(ctx, path)) != TR_OK)
+	if ((rc = tr_custody_one_file(ctx, path)) != TR_OK)
 		goto fail;
 	if (wrapped) {
 		s->kind = BR_WRAPPED;
@@ -560,14 +526,6 @@ static int br_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **
 	return tr_android_dir_open(ctx, s->rootfd, f, out);
 }
 
-static int br_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
-{
-	(void)state;
-	*out = NULL;
-	/* streamed: the pipeline serves databases from its private copy */
-	return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: read as a stream", f->relpath);
-}
-
 static const tr_info_field br_info[] = {
 	{ "platform", TR_N_("Platform") },
 	{ "device_model", TR_N_("Device model") },
@@ -590,6 +548,6 @@ const tr_collector tr_collector_android_bugreport = {
 	.open = br_open,
 	.next = br_next,
 	.read_open = br_read_open,
-	.sqlite_open = br_sqlite_open,
+	.sqlite_open = tr_sqlite_open_streamed,
 	.close = br_close,
 };

@@ -246,9 +246,8 @@ static int intrusion_open(tr_ctx *ctx, const char *path, void **state)
 	int rc = TR_OK, capped = 0;
 
 	*state = NULL;
-	if (stat(path, &sb) != 0)
-		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                    strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
+		return rc;
 	if (!(st = calloc(1, sizeof *st)))
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	st->rootfd = -1;
@@ -327,44 +326,9 @@ static int intrusion_next(tr_ctx *ctx, void *state, const tr_file **out)
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 
-typedef struct il_reader {
-	tr_reader r;
-	tr_ctx *ctx;
-	int fd;
-	char display[512];
-} il_reader;
-
-static ssize_t il_read(tr_reader *r, void *buf, size_t len)
-{
-	il_reader *ir = (il_reader *)r;
-	ssize_t got;
-
-	do
-		got = read(ir->fd, buf, len);
-	while (got < 0 && errno == EINTR);
-	if (got < 0)
-		tr_set_error(ir->ctx, TR_EIO, "%s: read error: %s", ir->display, strerror(errno));
-	return got;
-}
-
-static uint64_t il_skip_hole(tr_reader *r, uint64_t min)
-{
-	return tr_fd_skip_hole(((il_reader *)r)->fd, min);
-}
-
-static void il_reader_close(tr_reader *r)
-{
-	il_reader *ir = (il_reader *)r;
-
-	if (ir->fd >= 0)
-		close(ir->fd);
-	free(ir);
-}
-
 static int intrusion_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
 {
 	il_coll *st = state;
-	il_reader *ir;
 	struct stat sb;
 	int fd;
 
@@ -379,17 +343,10 @@ static int intrusion_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_re
 		close(fd);
 		return tr_set_error(ctx, TR_ENOTFOUND, "%s: not a regular file", f->relpath);
 	}
-	if (!(ir = calloc(1, sizeof *ir))) {
+	if (!(*out = tr_fd_reader_new(ctx, fd, f->relpath))) {
 		close(fd);
 		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
 	}
-	ir->r.read = il_read;
-	ir->r.close = il_reader_close;
-	ir->r.skip_hole = il_skip_hole;
-	ir->ctx = ctx;
-	ir->fd = fd;
-	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, f->relpath);
-	*out = &ir->r;
 	return TR_OK;
 }
 

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,18 +131,6 @@ static int is_first_file(const char *name)
 		if (strcmp(name, first_files[i]) == 0)
 			return 1;
 	return 0;
-}
-
-/* The last component of path, trailing '/' ignored; malloc'ed. */
-static char *name_of(const char *path)
-{
-	size_t n = strlen(path), b;
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	b = n;
-	while (b > 0 && path[b - 1] != '/')
-		b--;
-	return strndup(path + b, n - b);
 }
 
 /* How much of an AndroidQF acquisition a set of top-level names shows. */
@@ -556,23 +543,6 @@ static void aqf_close(void *state)
 	free(s);
 }
 
-static int zip_custody(tr_ctx *ctx, const char *path)
-{
-	char *copy = strdup(path), *name = name_of(path);
-	int rc;
-	if (!copy || !name) {
-		free(copy);
-		free(name);
-		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
-	}
-	rc = tr_custody_set_root(ctx, dirname(copy));
-	if (rc == TR_OK)
-		rc = tr_custody_hash_stored(ctx, name);
-	free(copy);
-	free(name);
-	return rc;
-}
-
 static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 {
 	struct aqf *s = calloc(1, sizeof *s);
@@ -584,15 +554,12 @@ static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	s->ctx = ctx;
 	s->rootfd = s->fd = -1;
-	if (!(s->display = name_of(path))) {
+	if (!(s->display = tr_path_name(path))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (stat(path, &sb) != 0) {
-		rc = tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                  strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
 		goto fail;
-	}
 	if (S_ISREG(sb.st_mode) && is_age(path)) {
 		rc = tr_set_error(
 		        ctx, TR_EUNSUPPORTED,
@@ -605,7 +572,7 @@ static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 	if ((rc = tr_set_info(ctx, "platform", "android")) != TR_OK)
 		goto fail;
 	if (S_ISDIR(sb.st_mode)) {
-		char *sub = NULL, *root;
+		char *sub = NULL;
 		s->kind = AQF_DIR;
 		if (find_dir_root(path, &sub) <= 0) {
 			rc = tr_set_error(
@@ -615,24 +582,8 @@ static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 			        path);
 			goto fail;
 		}
-		if (sub) {
-			size_t n = strlen(path) + strlen(sub) + 2;
-			if (!(root = malloc(n))) {
-				free(sub);
-				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
-				goto fail;
-			}
-			snprintf(root, n, "%s/%s", path, sub);
-			tr_note(ctx, "picked the acquisition %s in %s", sub, path);
-			free(sub);
-		} else if (!(root = strdup(path))) {
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
-			goto fail;
-		}
-		s->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		rc = s->rootfd < 0 ? tr_set_error(ctx, TR_EIO, "%s: %s", root, strerror(errno))
-		                   : tr_custody_set_root(ctx, root);
-		free(root);
+		rc = tr_open_evidence_root(ctx, path, sub, "acquisition", &s->rootfd);
+		free(sub);
 		if (rc != TR_OK)
 			goto fail;
 		{
@@ -677,7 +628,7 @@ static int aqf_open(tr_ctx *ctx, const char *path, void **state)
 			read_acquisition(ctx, s->display, s->small[0].data, s->small[0].len);
 		if (s->key)
 			read_host_key_file(ctx, s->key, s->key_len);
-		if ((rc = zip_custody(ctx, path)) != TR_OK ||
+		if ((rc = tr_custody_one_file(ctx, path)) != TR_OK ||
 		    (rc = tr_arpull_open_fd(ctx, s->fd, s->size, s->display, TR_ARPULL_ZIP,
 		                            &s->ar)) != TR_OK)
 			goto fail;
@@ -965,13 +916,6 @@ static int aqf_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader *
 	return tr_arpull_data(s->ar, out);
 }
 
-static int aqf_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
-{
-	(void)state;
-	*out = NULL;
-	return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: read as a stream", f->relpath);
-}
-
 static const tr_info_field aqf_info[] = {
 	{ "platform", TR_N_("Platform") },
 	{ "device_model", TR_N_("Device model") },
@@ -996,6 +940,6 @@ const tr_collector tr_collector_androidqf = {
 	.open = aqf_open,
 	.next = aqf_next,
 	.read_open = aqf_read_open,
-	.sqlite_open = aqf_sqlite_open,
+	.sqlite_open = tr_sqlite_open_streamed,
 	.close = aqf_close,
 };

@@ -544,9 +544,8 @@ static int resolve_root(tr_ctx *ctx, const char *path, char **root)
 	int rc;
 
 	*root = NULL;
-	if (stat(path, &sb) != 0)
-		return tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                    strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
+		return rc;
 	if (!S_ISDIR(sb.st_mode))
 		return tr_set_error(ctx, TR_EFORMAT, "%s: not a folder (an iOS backup is a folder)",
 		                    path);
@@ -866,41 +865,6 @@ static int file_key(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const char
 	return rc;
 }
 
-/* A reader over a plaintext data file. */
-typedef struct ib_reader {
-	tr_reader r;
-	tr_ctx *ctx;
-	int fd;
-	char display[256];
-} ib_reader;
-
-static ssize_t ib_reader_read(tr_reader *r, void *buf, size_t len)
-{
-	ib_reader *ir = (ib_reader *)r;
-	ssize_t got;
-	do
-		got = read(ir->fd, buf, len);
-	while (got < 0 && errno == EINTR);
-	if (got < 0)
-		tr_set_error(ir->ctx, TR_EIO, "%s: read error: %s", ir->display, strerror(errno));
-	return got;
-}
-
-static uint64_t ib_reader_skip_hole(tr_reader *r, uint64_t min)
-{
-	return tr_fd_skip_hole(((ib_reader *)r)->fd, min);
-}
-
-static void ib_reader_close(tr_reader *r)
-{
-	ib_reader *ir = (ib_reader *)r;
-	if (!ir)
-		return;
-	if (ir->fd >= 0)
-		close(ir->fd);
-	free(ir);
-}
-
 /*
  * Plaintext stream of a regular file. The data file is opened without
  * following symlinks and must be a regular file. Plain backups: it is read
@@ -915,7 +879,6 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 	uint8_t key[TR_IOS_WRAPPED_KEY_BYTES];
 	const char *id = f->id;
 	char *path = NULL;
-	ib_reader *ir = NULL;
 	struct stat sb;
 	int fd = -1, rc;
 
@@ -982,19 +945,11 @@ static int ib_data_open(tr_ctx *ctx, tr_ios_backup *st, const tr_file *f, const 
 		}
 		/* empty and keyless: nothing to decrypt (format doc 2.6) */
 	}
-	if (!(ir = calloc(1, sizeof *ir))) {
+	if (!(*out = tr_fd_reader_new(ctx, fd, display))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
 		goto out;
 	}
-	ir->r.read = ib_reader_read;
-	ir->r.close = ib_reader_close;
-	ir->r.skip_hole = ib_reader_skip_hole;
-	ir->ctx = ctx;
-	ir->fd = fd;
-	/* long names are cut: the display is only for messages */
-	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
 	fd = -1;
-	*out = &ir->r;
 	rc = TR_OK;
 out:
 	free(path);
@@ -1525,7 +1480,6 @@ static int next_top(tr_ctx *ctx, tr_ios_backup *st, int *found)
 static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, const char *display,
                     tr_reader **out)
 {
-	ib_reader *ir;
 	struct stat sb;
 	int fd = open_top(st, f->relpath, &sb);
 
@@ -1536,17 +1490,10 @@ static int top_open(tr_ctx *ctx, const tr_ios_backup *st, const tr_file *f, cons
 		                    display,
 		                    errno == ELOOP ? " (a symbolic link, not followed)" : "");
 	}
-	if (!(ir = calloc(1, sizeof *ir))) {
+	if (!(*out = tr_fd_reader_new(ctx, fd, display))) {
 		close(fd);
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", display);
 	}
-	ir->r.read = ib_reader_read;
-	ir->r.close = ib_reader_close;
-	ir->r.skip_hole = ib_reader_skip_hole;
-	ir->ctx = ctx;
-	ir->fd = fd;
-	snprintf(ir->display, sizeof ir->display, "%.*s", (int)sizeof ir->display - 1, display);
-	*out = &ir->r;
 	return TR_OK;
 }
 

@@ -308,36 +308,6 @@ static void undo(dec *d)
 		tr_rmtree(d->stage);
 }
 
-static int check_out(tr_ctx *ctx, const char *out, int *exists)
-{
-	struct stat sb;
-	DIR *dir;
-	struct dirent *e;
-	int empty = 1;
-
-	*exists = 0;
-	if (lstat(out, &sb) != 0) {
-		if (errno == ENOENT)
-			return TR_OK;
-		return tr_set_error(ctx, TR_EOUTPUT, "%s: %s", out, strerror(errno));
-	}
-	if (S_ISLNK(sb.st_mode))
-		return tr_set_error(ctx, TR_EUSAGE, "%s: is a symbolic link; give a folder", out);
-	if (!S_ISDIR(sb.st_mode))
-		return tr_set_error(ctx, TR_EEXISTS, "%s: exists and is not a folder", out);
-	if (!(dir = opendir(out)))
-		return tr_set_error(ctx, TR_EOUTPUT, "%s: cannot list: %s", out, strerror(errno));
-	while (empty && (e = readdir(dir)) != NULL)
-		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-	closedir(dir);
-	if (!empty)
-		return tr_set_error(ctx, TR_EEXISTS,
-		                    "%s: output folder is not empty (decrypt writes a new folder)",
-		                    out);
-	*exists = 1;
-	return TR_OK;
-}
-
 /* Is out (to be) inside the backup folder? Writing plaintext there would
  * change the evidence. */
 static int inside_evidence(const char *root, const char *out)
@@ -369,44 +339,6 @@ static int inside_evidence(const char *root, const char *out)
 	}
 	n = strlen(r);
 	return strncmp(o, r, n) == 0 && (o[n] == '/' || o[n] == '\0');
-}
-
-/* The stage folder "PARENT/.NAME.spytriage-XXXXXX" for DIR (privdir.c:
- * stale ones of the same DIR are removed first). */
-static int make_stage(dec *d, const char *out_dir)
-{
-	char *copy = strdup(out_dir), *slash, *prefix = NULL;
-	const char *parent, *name;
-	size_t n;
-	int rc;
-
-	if (!copy)
-		return tr_set_error(d->ctx, TR_ENOMEM, "decrypt: out of memory");
-	n = strlen(copy);
-	while (n > 1 && copy[n - 1] == '/')
-		copy[--n] = '\0';
-	slash = strrchr(copy, '/');
-	if (!slash) {
-		parent = ".";
-		name = copy;
-	} else {
-		*slash = '\0';
-		parent = slash == copy ? "/" : copy;
-		name = slash + 1;
-	}
-	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		free(copy);
-		return tr_set_error(d->ctx, TR_EUSAGE, "%s: give the output folder by its name",
-		                    out_dir);
-	}
-	if (asprintf(&prefix, ".%s.spytriage-", name) < 0) {
-		free(copy);
-		return tr_set_error(d->ctx, TR_ENOMEM, "decrypt: out of memory");
-	}
-	rc = tr_privdir_create(d->ctx, parent, prefix, &d->stage, &d->stage_lock);
-	free(prefix);
-	free(copy);
-	return rc;
 }
 
 /* Files to decrypt, for the progress line. */
@@ -442,7 +374,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	if (!out_dir || !*out_dir)
 		return tr_set_error(ctx, TR_EUSAGE, "decrypt: no output folder");
 	/* Output first (cheap), then the password: no derivation for nothing. */
-	if ((rc = check_out(ctx, out_dir, &exists)) != TR_OK)
+	if ((rc = tr_export_check_out(ctx, out_dir, &exists)) != TR_OK)
 		return rc;
 	if ((rc = col->open(ctx, path, &state)) != TR_OK)
 		return rc;
@@ -471,7 +403,7 @@ int tr_ios_backup_export(tr_ctx *ctx, const char *path, const char *out_dir)
 	 * renamed into place at the end: a killed decrypt leaves a stage
 	 * folder that no live process holds, which the next decrypt to the
 	 * same DIR removes (privdir.c); DIR never holds a partial copy. */
-	if ((rc = make_stage(&d, out_dir)) != TR_OK)
+	if ((rc = tr_export_stage(ctx, out_dir, &d.stage, &d.stage_lock)) != TR_OK)
 		goto out;
 	/* An interrupted decrypt (SIGINT/SIGTERM) removes the stage. */
 	if ((rc = tr_set_partial_output(ctx, d.stage, 1)) != TR_OK)

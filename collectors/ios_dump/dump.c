@@ -34,7 +34,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1015,23 +1014,6 @@ out:
 	return rc;
 }
 
-static int archive_custody(tr_ctx *ctx, const char *path)
-{
-	char *copy = strdup(path), *copy2 = strdup(path);
-	int rc;
-	if (!copy || !copy2) {
-		free(copy);
-		free(copy2);
-		return tr_set_error(ctx, TR_ENOMEM, "out of memory");
-	}
-	rc = tr_custody_set_root(ctx, dirname(copy));
-	if (rc == TR_OK)
-		rc = tr_custody_hash_stored(ctx, basename(copy2));
-	free(copy);
-	free(copy2);
-	return rc;
-}
-
 static void dir_sysver(struct td *s)
 {
 	char rel[TD_PREFIX_MAX + 64];
@@ -1072,11 +1054,8 @@ static int td_open(tr_ctx *ctx, const char *path, void **state)
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (stat(path, &sb) != 0) {
-		rc = tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                  strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
 		goto fail;
-	}
 	if ((rc = tr_set_info(ctx, "platform", "ios")) != TR_OK)
 		goto fail;
 	if (S_ISDIR(sb.st_mode)) {
@@ -1092,10 +1071,7 @@ static int td_open(tr_ctx *ctx, const char *path, void **state)
 		if (s->root.len)
 			tr_note(ctx, "the device's file system is in %.*s of %s",
 			        (int)s->root.len - 1, s->root.prefix, path);
-		s->rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		rc = s->rootfd < 0 ? tr_set_error(ctx, TR_EIO, "%s: %s", path, strerror(errno))
-		                   : tr_custody_set_root(ctx, path);
-		if (rc != TR_OK)
+		if ((rc = tr_open_evidence_root(ctx, path, NULL, NULL, &s->rootfd)) != TR_OK)
 			goto fail;
 		dir_sysver(s);
 		if ((rc = tr_dirwalk_open(ctx, s->rootfd, s->display, &s->walk)) != TR_OK)
@@ -1125,7 +1101,7 @@ static int td_open(tr_ctx *ctx, const char *path, void **state)
 		if (s->seekable && (rc = prepass(s)) != TR_OK)
 			goto fail;
 		formats = s->kind == TD_ZIP ? TR_ARPULL_ZIP : TR_ARPULL_TAR | TR_ARPULL_COMPRESSED;
-		if ((rc = archive_custody(ctx, path)) != TR_OK ||
+		if ((rc = tr_custody_one_file(ctx, path)) != TR_OK ||
 		    (rc = tr_arpull_open_fd(ctx, s->fd, s->size, s->display, formats, &s->ar)) !=
 		            TR_OK)
 			goto fail;
@@ -1289,7 +1265,7 @@ static int td_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **
 	int db, walfd = -1, rc;
 	*out = NULL;
 	if (s->kind != TD_DIR)
-		return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: read as a stream", f->relpath);
+		return tr_sqlite_open_streamed(ctx, state, f, out);
 	if ((rc = dir_open_file(ctx, s, f->relpath, f, &db)) != TR_OK)
 		return rc;
 	if (snprintf(wal, sizeof wal, "%s-wal", f->relpath) < (int)sizeof wal) {

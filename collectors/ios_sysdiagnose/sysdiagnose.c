@@ -33,7 +33,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,18 +175,6 @@ static void set_from_name(struct sd *s, const char *name)
 	tr_set_info(s->ctx, "timezone", n.tz);
 	if (n.build[0] && !tr_get_info(s->ctx, "build"))
 		tr_set_info(s->ctx, "build", n.build);
-}
-
-/* The last component of path, trailing '/' ignored; malloc'ed. */
-static char *name_of(const char *path)
-{
-	size_t n = strlen(path), b;
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	b = n;
-	while (b > 0 && path[b - 1] != '/')
-		b--;
-	return strndup(path + b, n - b);
 }
 
 const char *tr_sd_device_path(const char *rel, char *buf, size_t len)
@@ -387,7 +374,7 @@ static int dir_marks(int dfd)
 static int find_dir_root(const char *path, char **sub)
 {
 	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), marks, best = 0, found = 0;
-	char *base = name_of(path);
+	char *base = tr_path_name(path);
 	DIR *d;
 	struct dirent *e;
 	size_t seen = 0;
@@ -500,7 +487,7 @@ static int sd_probe(tr_ctx *ctx, const char *path, int *bid)
 	}
 	if (!S_ISREG(sb.st_mode))
 		return TR_OK;
-	base = name_of(path);
+	base = tr_path_name(path);
 	{
 		tr_sd_name n;
 		unsigned char magic[2] = { 0, 0 };
@@ -558,19 +545,16 @@ static int sd_open(tr_ctx *ctx, const char *path, void **state)
 		return tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 	s->ctx = ctx;
 	s->rootfd = s->fd = -1;
-	if (!(s->display = name_of(path))) {
+	if (!(s->display = tr_path_name(path))) {
 		rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
-	if (stat(path, &sb) != 0) {
-		rc = tr_set_error(ctx, errno == ENOENT ? TR_ENOTFOUND : TR_EIO, "%s: %s", path,
-		                  strerror(errno));
+	if ((rc = tr_stat_evidence(ctx, path, &sb)) != TR_OK)
 		goto fail;
-	}
 	if ((rc = tr_set_info(ctx, "platform", "ios")) != TR_OK)
 		goto fail;
 	if (S_ISDIR(sb.st_mode)) {
-		char *sub = NULL, *root;
+		char *sub = NULL;
 		s->kind = SD_DIR;
 		if (find_dir_root(path, &sub) <= 0) {
 			rc = tr_set_error(
@@ -581,32 +565,16 @@ static int sd_open(tr_ctx *ctx, const char *path, void **state)
 			        path);
 			goto fail;
 		}
-		if (sub) {
-			size_t n = strlen(path) + strlen(sub) + 2;
-			if (!(root = malloc(n))) {
-				free(sub);
-				rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
-				goto fail;
-			}
-			snprintf(root, n, "%s/%s", path, sub);
-			tr_note(ctx, "picked the sysdiagnose %s in %s", sub, path);
+		rc = tr_open_evidence_root(ctx, path, sub, "sysdiagnose", &s->rootfd);
+		if (sub)
 			set_from_name(s, sub);
-			free(sub);
-		} else if (!(root = strdup(path))) {
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
-			goto fail;
-		}
+		free(sub);
 		set_from_name(s, s->display);
-		s->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		rc = s->rootfd < 0 ? tr_set_error(ctx, TR_EIO, "%s: %s", root, strerror(errno))
-		                   : tr_custody_set_root(ctx, root);
-		free(root);
 		if (rc != TR_OK)
 			goto fail;
 		if ((rc = tr_dirwalk_open(ctx, s->rootfd, s->display, &s->walk)) != TR_OK)
 			goto fail;
 	} else {
-		char *copy;
 		s->kind = SD_ARCHIVE;
 		if ((s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
 			rc = tr_set_error(ctx, errno == EACCES ? TR_EACCES : TR_EIO, "%s: %s", path,
@@ -615,15 +583,7 @@ static int sd_open(tr_ctx *ctx, const char *path, void **state)
 		}
 		s->size = (uint64_t)sb.st_size;
 		set_from_name(s, s->display);
-		if (!(copy = strdup(path))) {
-			rc = tr_set_error(ctx, TR_ENOMEM, "%s: out of memory", path);
-			goto fail;
-		}
-		rc = tr_custody_set_root(ctx, dirname(copy));
-		free(copy);
-		if (rc == TR_OK)
-			rc = tr_custody_hash_stored(ctx, s->display);
-		if (rc != TR_OK)
+		if ((rc = tr_custody_one_file(ctx, path)) != TR_OK)
 			goto fail;
 		rc = tr_arpull_open_fd(ctx, s->fd, s->size, s->display,
 		                       TR_ARPULL_TAR | TR_ARPULL_COMPRESSED, &s->ar);
@@ -831,14 +791,6 @@ static int sd_read_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **
 	return tr_arpull_data(s->ar, out);
 }
 
-static int sd_sqlite_open(tr_ctx *ctx, void *state, const tr_file *f, sqlite3 **out)
-{
-	(void)state;
-	*out = NULL;
-	/* streamed: the pipeline serves databases from its private copy */
-	return tr_set_error(ctx, TR_EUNSUPPORTED, "%s: read as a stream", f->relpath);
-}
-
 static const tr_info_field sd_info[] = {
 	{ "platform", TR_N_("Platform") },       { "product_type", TR_N_("Device model") },
 	{ "ios_version", TR_N_("iOS version") }, { "build", TR_N_("Build") },
@@ -854,6 +806,6 @@ const tr_collector tr_collector_ios_sysdiagnose = {
 	.open = sd_open,
 	.next = sd_next,
 	.read_open = sd_read_open,
-	.sqlite_open = sd_sqlite_open,
+	.sqlite_open = tr_sqlite_open_streamed,
 	.close = sd_close,
 };

@@ -66,16 +66,8 @@ static const tr_collector dir_collector = {
 static void run(tr_ctx *ctx, const tr_source *src, const tr_module *m, const char *device,
                 size_t size)
 {
-	tr_file f;
+	tr_file f = fuzz_input_file(device, size);
 
-	memset(&f, 0, sizeof f);
-	f.device_path = device;
-	f.area = "";
-	f.relpath = "input";
-	f.type = TR_FT_REG;
-	f.size = size;
-	f.present = 1;
-	f.mtime = f.ctime = f.btime = TR_NOTIME;
 	if (!tr_module_wants(m, &f))
 		abort();
 	fuzz_say(ctx, m->name, m->run(ctx, m, src, &f));

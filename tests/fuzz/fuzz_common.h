@@ -128,4 +128,98 @@ static inline char *fuzz_strdup(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* A regular file "input" of size bytes at device_path, below the folder
+ * of the collector (relpath "input", no times): what a module gets. */
+static inline tr_file fuzz_input_file(const char *device_path, size_t size)
+{
+	tr_file f;
+	memset(&f, 0, sizeof f);
+	f.device_path = device_path;
+	f.area = "";
+	f.relpath = "input";
+	f.type = TR_FT_REG;
+	f.size = size;
+	f.present = 1;
+	f.mtime = f.ctime = f.btime = TR_NOTIME;
+	return f;
+}
+
+/* A collector of the files in a folder (its state: the folder's path):
+ * read_open opens <folder>/<relpath> and reads it in chunks of at most
+ * 4093 bytes, so that the readers' joins across chunks get exercised.
+ * Aborts when the file cannot be opened (the harness wrote it). */
+struct fuzz_chunk_reader {
+	tr_reader r;
+	int fd;
+};
+
+static inline ssize_t fuzz_chunk_read(tr_reader *r, void *buf, size_t len)
+{
+	return read(((struct fuzz_chunk_reader *)r)->fd, buf, len > 4093 ? 4093 : len);
+}
+
+static inline void fuzz_chunk_close(tr_reader *r)
+{
+	close(((struct fuzz_chunk_reader *)r)->fd);
+	free(r);
+}
+
+static inline int fuzz_chunk_open(tr_ctx *ctx, void *state, const tr_file *f, tr_reader **out)
+{
+	char path[4096];
+	struct fuzz_chunk_reader *fr = calloc(1, sizeof *fr);
+
+	(void)ctx;
+	if (!fr)
+		abort();
+	fuzz_path(path, sizeof path, state, f->relpath);
+	if ((fr->fd = open(path, O_RDONLY)) < 0)
+		abort();
+	fr->r.read = fuzz_chunk_read;
+	fr->r.close = fuzz_chunk_close;
+	*out = &fr->r;
+	return TR_OK;
+}
+
+/* A module and the device path of the file it is given. */
+typedef struct fuzz_target {
+	const tr_module *m;
+	const char *device_path;
+} fuzz_target;
+
+/* One input for a harness of modules over files: the first byte picks
+ * the target (so the module), the rest is the file's content, read in
+ * small chunks from fuzz_tmpdir(). The module must want the file, and a
+ * damaged file is a warning, never a failure (abort otherwise). */
+static inline int fuzz_module_targets(const fuzz_target *targets, size_t n, const uint8_t *data,
+                                      size_t size)
+{
+	static const tr_collector files = {
+		.name = "fuzz-files",
+		.read_open = fuzz_chunk_open,
+	};
+	tr_ctx *ctx;
+	tr_source src;
+	tr_file f;
+	size_t t;
+
+	if (size < 1)
+		return 0;
+	t = data[0] % n;
+	fuzz_write(fuzz_tmpdir(), "input", data + 1, size - 1);
+	ctx = fuzz_ctx();
+	memset(&src, 0, sizeof src);
+	src.collector = &files;
+	src.state = (void *)(uintptr_t)fuzz_tmpdir();
+	src.path = fuzz_tmpdir();
+	f = fuzz_input_file(targets[t].device_path, size - 1);
+	if (!tr_module_wants(targets[t].m, &f))
+		abort();
+	if (fuzz_say(ctx, targets[t].m->name, targets[t].m->run(ctx, targets[t].m, &src, &f)) !=
+	    TR_OK)
+		abort();
+	tr_ctx_destroy(ctx);
+	return 0;
+}
+
 #endif
