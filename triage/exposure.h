@@ -81,7 +81,7 @@ typedef struct tr_version_obs {
 	char *component;
 	char *version;
 	char *time;   /* as given (starts with YYYY-MM-DD) */
-	char *source; /* what says so: "info:ios_version", "applications: ..." */
+	char *source; /* what says so: a module name and the field it read */
 	long days;    /* days since 1970-01-01 of time */
 } tr_version_obs;
 
