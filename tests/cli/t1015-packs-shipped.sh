@@ -7,7 +7,7 @@
 . "$TESTS_DIR/cli/lib.sh"
 
 expect_exit 0 "$BIN" rules list --rules rules
-must_contain "$TMP/out" "7 packs, 17 sources, 10721 indicators"
+must_contain "$TMP/out" "8 packs, 17 sources, 10721 indicators"
 must_not_contain "$TMP/out" "REFUSED"
 
 if [ ! -d "$SHARED/iocs" ]; then

@@ -18,7 +18,7 @@ must_contain "$TMP/err" "rules pack pegasus ($TMP/rules/pegasus): indicators.tsv
 must_not_contain "$TMP/out" "VERDICT"
 expect_exit 2 "$BIN" rules list --rules "$TMP/rules"
 must_contain "$TMP/out" "pegasus  REFUSED"
-must_contain "$TMP/out" "6 packs, 16 sources"
+must_contain "$TMP/out" "7 packs, 16 sources"
 expect_exit 2 "$BIN" rules check "$TMP/rules"
 must_contain "$TMP/err" "indicators.tsv does not match"
 

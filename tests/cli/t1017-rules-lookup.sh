@@ -26,7 +26,7 @@ case "$rc" in
 1)
 	# an installed copy (TR_DATADIR) exists on this machine: it must be
 	# that one, never the decoy
-	must_contain "$TMP/out" "Rule packs (7)"
+	must_contain "$TMP/out" "Rule packs (8)"
 	must_not_contain "$TMP/out" "decoy"
 	;;
 *) cat "$TMP/err"; die "copied binary: exit $rc (0 would be the decoy's clean verdict)" ;;
@@ -47,5 +47,5 @@ must_contain "$TMP/err" "$TMP/missing"
 
 # The binary of the source tree finds the tree's packs from here.
 expect_exit 1 "$BIN" scan "$src"
-must_contain "$TMP/out" "Rule packs (7)"
+must_contain "$TMP/out" "Rule packs (8)"
 exit 0

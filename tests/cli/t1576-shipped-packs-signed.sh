@@ -6,7 +6,7 @@
 . "$TESTS_DIR/cli/lib.sh"
 
 expect_exit 0 "$BIN" rules verify rules
-must_contain "$TMP/out" "7 packs verified, 0 FAILED"
+must_contain "$TMP/out" "8 packs verified, 0 FAILED"
 for d in rules/*/; do
 	[ -f "$d/manifest.json" ] || continue
 	[ -f "$d/manifest.json.sig" ] || die "${d%/} has no manifest.json.sig"

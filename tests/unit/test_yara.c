@@ -199,13 +199,14 @@ static void test_shipped_packs_check(void **state)
 
 static void test_shipped_packs_load(void **state)
 {
-	static const char *const names[] = { "candiru",  "others",      "pegasus",      "predator",
-		                             "quadream", "stalkerware", "triangulation" };
+	static const char *const names[] = { "candiru",     "exposure", "others",
+		                             "pegasus",     "predator", "quadream",
+		                             "stalkerware", "triangulation" };
 	tr_ctx *ctx = ctx_with_shipped_rules();
 	assert_non_null(ctx->yara);
 	assert_true(tr_yara_rule_count(ctx->yara) >= 7);
-	assert_int_equal(ctx->rule_packs.n, 7);
-	for (size_t i = 0; i < 7; i++)
+	assert_int_equal(ctx->rule_packs.n, 8);
+	for (size_t i = 0; i < 8; i++)
 		assert_string_equal(ctx->rule_packs.v[i], names[i]);
 	/* the packs' indicators went into the context: every published
 	 * process name (pegasus 81, triangulation 1, quadream 1) */

@@ -1,0 +1,296 @@
+/*
+ * test_exposure.c - the exposure engine (triage/exposure.c): the shipped
+ * rules/exposure/chains.tsv (every row sourced, dates parse, versions
+ * parse), version comparison, the chains parser on bad input, and the
+ * verdicts on synthetic versions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "exposure.h"
+#include "pack.h"
+
+static tr_ctx *new_ctx(void)
+{
+	tr_ctx *ctx = NULL;
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	return ctx;
+}
+
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int parse_str(tr_ctx *ctx, const char *text, tr_exposure *e)
+{
+	char *b = strdup(text);
+	assert_non_null(b);
+	return tr_exposure_parse(ctx, "t.tsv", b, strlen(b), e);
+}
+
+static int cmp(const char *a, const char *b)
+{
+	int ok = 0, c = tr_version_cmp(a, b, &ok);
+	assert_true(ok);
+	return c;
+}
+
+static void test_version_cmp(void **state)
+{
+	int ok = 1;
+	(void)state;
+	assert_true(cmp("16.6.1", "16.6") > 0);
+	assert_true(cmp("16.6", "16.6.1") < 0);
+	assert_int_equal(cmp("16.6", "16.6.0"), 0);
+	assert_true(cmp("2.19.51", "2.19.134") < 0);
+	assert_true(cmp("2.19.134", "2.19.51") > 0);
+	assert_true(cmp("2.25.21.73", "2.25.21.8") > 0);
+	assert_true(cmp("10.0", "9.9.9") > 0);
+	assert_true(cmp("2.19.134 beta", "2.19.134") == 0);
+	assert_true(cmp("2021-11-01", "2021-10-05") > 0);
+	assert_true(cmp("2021-11-01", "2021-11-05") < 0);
+	assert_int_equal(cmp("2021-11-05", "2021-11-05"), 0);
+	/* not comparable: a date with a version, garbage, too many digits */
+	tr_version_cmp("2021-11-01", "16.6", &ok);
+	assert_false(ok);
+	tr_version_cmp("x16", "16", &ok);
+	assert_false(ok);
+	assert_false(tr_version_ok("1234567890.1"));
+	assert_false(tr_version_ok("1.2.3.4.5.6.7.8.9"));
+	assert_false(tr_version_ok("16.6x"));
+	assert_false(tr_version_ok(""));
+	assert_false(tr_version_ok("2021-13-01"));
+	assert_false(tr_version_ok(NULL));
+	assert_true(tr_version_ok("1.2.3.4.5.6.7.8"));
+}
+
+static void test_version_fixed(void **state)
+{
+	(void)state;
+	assert_int_equal(tr_version_fixed("2.19.134", "2.19.51"), 0);
+	assert_int_equal(tr_version_fixed("2.19.134", "2.19.134"), 1);
+	assert_int_equal(tr_version_fixed("16.6.1", "16.6"), 0);
+	assert_int_equal(tr_version_fixed("16.6.1", "16.7"), 1);
+	/* branches */
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "15.7.7"), 1);
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "15.7.6"), 0);
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "16.5"), 0);
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "16.5.1"), 1);
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "17.0"), 1);
+	assert_int_equal(tr_version_fixed("15.7.7,16.5.1", "14.8"), 0);
+	/* patch dates */
+	assert_int_equal(tr_version_fixed("2021-11-01", "2021-10-05"), 0);
+	assert_int_equal(tr_version_fixed("2021-11-01", "2021-11-05"), 1);
+	/* cannot tell */
+	assert_int_equal(tr_version_fixed("", "1.0"), -1);
+	assert_int_equal(tr_version_fixed("2021-11-01", "16.6"), -1);
+	assert_int_equal(tr_version_fixed("1.0", "abc"), -1);
+}
+
+/* Every shipped row: sources, dates, versions, and the cases the issue
+ * names are there. */
+static void test_shipped_chains(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_exposure e;
+	size_t len;
+	char *b = read_text("rules/exposure/" TR_EXPOSURE_FILE, &len);
+	int wa_android = 0, wa_ios = 0;
+	const char *want[] = { "forcedentry",           "kismet",
+		               "triangulation",         "blastpass",
+		               "predator_2023_ios",     "predator_2023_android",
+		               "pwnyourhome",           "findmypwn",
+		               "whatsapp_imageio_2025", "graphite_2025_ios",
+		               "predator_2021_android" };
+	(void)state;
+
+	assert_int_equal(tr_exposure_parse(ctx, "chains.tsv", b, len, &e), TR_OK);
+	assert_true(e.n >= 15);
+	for (size_t i = 0; i < e.n; i++) {
+		const tr_expo_row *r = &e.rows[i];
+		long d;
+		assert_true(strncmp(r->sources, "https://", 8) == 0);
+		assert_true(tr_pack_date_days(r->first, &d) && tr_pack_date_days(r->last, &d));
+		assert_true(r->first_days <= r->last_days);
+		assert_true(*r->note);
+		if (!strcmp(r->chain, "whatsapp_2019_voip")) {
+			assert_string_equal(r->cves, "CVE-2019-3568");
+			assert_string_equal(r->first, "2019-04-29");
+			assert_string_equal(r->last, "2019-05-10");
+			if (!strcmp(r->component, "whatsapp-android")) {
+				assert_string_equal(r->fixed, "2.19.134");
+				wa_android = 1;
+			} else if (!strcmp(r->component, "whatsapp-ios")) {
+				assert_string_equal(r->fixed, "2.19.51");
+				wa_ios = 1;
+			}
+		}
+	}
+	assert_true(wa_android && wa_ios);
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+		size_t i = 0;
+		while (i < e.n && strcmp(e.rows[i].chain, want[k]) != 0)
+			i++;
+		if (i == e.n)
+			fail_msg("chain %s is not in chains.tsv", want[k]);
+	}
+	tr_exposure_free(&e);
+	tr_ctx_destroy(ctx);
+}
+
+#define HDR "spytriage-exposure\t1\n"
+#define ROW(fixed, first, last, src) \
+	"c\twa\tCVE-1\t" fixed "\t" first "\t" last "\tF\tconfirmed\tt\t-\t" src "\tn\n"
+
+static void test_parse_bad(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_exposure e;
+	static const char *const bad[] = {
+		"",
+		"spytriage-exposure\t2\n",
+		HDR ROW("1.0", "2019-04-29", "2019-05-10", "https://example.org/a") "x",
+		HDR ROW("1.0", "2019-04-29", "2019-05-10", ""),
+		HDR ROW("1.0", "2019-04-29", "2019-05-10", "ftp://example.org/a"),
+		HDR ROW("1.0", "2019-04-29", "2019-05-10", "https://example.org/a notaurl"),
+		HDR ROW("1.0", "2019-02-30", "2019-05-10", "https://example.org/a"),
+		HDR ROW("1.0", "2019-05-11", "2019-05-10", "https://example.org/a"),
+		HDR ROW("1.x", "2019-04-29", "2019-05-10", "https://example.org/a"),
+		HDR ROW("1.0,", "2019-04-29", "2019-05-10", "https://example.org/a"),
+		HDR "c\twa\tCVE-1\n",
+		HDR
+		"c\twa\tCVE-1\t1.0\t2019-04-29\t2019-05-10\tF\tmaybe\tt\t-\thttps://e.org/a\tn\n",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (parse_str(ctx, bad[i], &e) == TR_OK)
+			fail_msg("bad chains file %zu was accepted", i);
+	assert_int_equal(parse_str(ctx,
+	                           HDR "# comment\n\n" ROW("-", "2019-04-29", "2019-05-10",
+	                                                   "https://example.org/a http://b.org/c"),
+	                           &e),
+	                 TR_OK);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.rows[0].fixed, "");
+	assert_string_equal(e.rows[0].packs, "");
+	tr_exposure_free(&e);
+	/* a line over the bound */
+	{
+		size_t n = TR_EXPOSURE_MAX_LINE + 100;
+		char *big = malloc(sizeof HDR + n + 2);
+		assert_non_null(big);
+		strcpy(big, HDR);
+		memset(big + strlen(HDR), 'a', n);
+		strcpy(big + strlen(HDR) + n, "\n");
+		assert_int_equal(tr_exposure_parse(ctx, "t.tsv", big, strlen(big), &e), TR_EFORMAT);
+	}
+	tr_ctx_destroy(ctx);
+}
+
+static tr_version_obs ob(const char *comp, const char *v, const char *date)
+{
+	tr_version_obs o;
+	memset(&o, 0, sizeof o);
+	o.component = (char *)(uintptr_t)comp;
+	o.version = (char *)(uintptr_t)v;
+	o.time = (char *)(uintptr_t)date;
+	o.source = (char *)(uintptr_t) "test";
+	assert_true(tr_pack_date_days(date, &o.days));
+	return o;
+}
+
+static void test_verdicts(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_exposure e;
+	const tr_version_obs *why;
+	const char *reason;
+	tr_version_obs o[4];
+	(void)state;
+
+	assert_int_equal(
+	        parse_str(ctx,
+	                  HDR ROW("2.19.134", "2019-04-29", "2019-05-10", "https://example.org/a"),
+	                  &e),
+	        TR_OK);
+	/* nothing seen: unknown */
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], NULL, 0, &why, &reason), TR_EXPO_UNKNOWN);
+	assert_null(why);
+	/* a vulnerable version inside the window: exposed */
+	o[0] = ob("wa", "2.19.100", "2019-05-01");
+	o[1] = ob("other", "1.0", "2019-05-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	assert_ptr_equal(why, &o[0]);
+	/* updated on 14 May: a vulnerable version seen in the window still exposed */
+	o[1] = ob("wa", "2.19.134", "2019-05-14");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	/* the fixed version in the window: not exposed */
+	o[0] = ob("wa", "2.19.134", "2019-05-09");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	/* fixed before the window: not exposed */
+	o[0] = ob("wa", "2.19.140", "2019-04-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	/* vulnerable after the window: exposed (versions only go up) */
+	o[0] = ob("wa", "2.19.51", "2019-06-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_EXPOSED);
+	assert_ptr_equal(why, &o[0]);
+	/* vulnerable before, fixed after: when it was updated is unknown */
+	o[0] = ob("wa", "2.19.51", "2019-03-01");
+	o[1] = ob("wa", "2.19.200", "2019-07-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	/* only another component: unknown */
+	o[0] = ob("other", "1.0", "2019-05-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_UNKNOWN);
+	/* a version that does not parse is not evidence */
+	o[0] = ob("wa", "junk", "2019-05-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_UNKNOWN);
+	tr_exposure_free(&e);
+
+	/* no fix: always unknown */
+	assert_int_equal(
+	        parse_str(ctx, HDR ROW("-", "2019-04-29", "2019-05-10", "https://example.org/a"),
+	                  &e),
+	        TR_OK);
+	o[0] = ob("wa", "1.0", "2019-05-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_UNKNOWN);
+	tr_exposure_free(&e);
+
+	/* a patch date component */
+	assert_int_equal(parse_str(ctx,
+	                           HDR ROW("2021-11-01", "2021-08-01", "2021-10-31",
+	                                   "https://example.org/a"),
+	                           &e),
+	                 TR_OK);
+	o[0] = ob("wa", "2021-09-05", "2021-10-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_EXPOSED);
+	o[0] = ob("wa", "2021-11-05", "2021-10-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	tr_exposure_free(&e);
+	tr_ctx_destroy(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_cmp),    cmocka_unit_test(test_version_fixed),
+		cmocka_unit_test(test_shipped_chains), cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_verdicts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
