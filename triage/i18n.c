@@ -145,7 +145,7 @@ static void list_languages(const char *dir, char *out, size_t n)
 	while (d && k < LIST_MAX && (e = readdir(d)) != NULL)
 		if (valid_code(e->d_name) && strlen(e->d_name) < LANG_MAX &&
 		    has_catalogue(dir, e->d_name))
-			snprintf(codes[k++], LANG_MAX, "%s", e->d_name);
+			memcpy(codes[k++], e->d_name, strlen(e->d_name) + 1); /* < LANG_MAX */
 	if (d)
 		closedir(d);
 	qsort(codes, k, sizeof codes[0], cmp_str);
