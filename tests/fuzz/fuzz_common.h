@@ -91,6 +91,55 @@ static inline void fuzz_write(const char *dir, const char *name, const void *p, 
 	}
 }
 
+/* Replaces the content of dir/name with n bytes through a descriptor kept
+ * open across inputs (*fd, -1 at first; opened and created here): the bytes
+ * are written from offset 0, then the file is cut to n. Cheaper than
+ * fuzz_write for a file rewritten for every input (no inode freed and made
+ * again), and the file is only cut to zero when the input is empty, so
+ * ext4's flush of a file truncated to zero and rewritten (see fuzz_tmpdir)
+ * stays rare when $FUZZ_TMPDIR is on disk. The code under test opens the
+ * file by its name and reads what it holds now. Aborts on failure. */
+static inline void fuzz_rewrite(int *fd, const char *dir, const char *name, const void *p, size_t n)
+{
+	char path[4096];
+	const uint8_t *b = p;
+	size_t off = 0;
+	fuzz_path(path, sizeof path, dir, name);
+	if (*fd < 0 && (*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+		perror(path);
+		abort();
+	}
+	while (off < n) {
+		ssize_t w = pwrite(*fd, b + off, n - off, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			perror(path);
+			abort();
+		}
+		off += (size_t)w;
+	}
+	if (ftruncate(*fd, (off_t)n) != 0) {
+		perror(path);
+		abort();
+	}
+}
+
+/* Removes dir/name written by fuzz_rewrite (closes *fd, sets it to -1);
+ * an absent file is fine. Aborts on another failure. */
+static inline void fuzz_remove(int *fd, const char *dir, const char *name)
+{
+	char path[4096];
+	fuzz_path(path, sizeof path, dir, name);
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	if (unlink(path) != 0 && errno != ENOENT) {
+		perror(path);
+		abort();
+	}
+}
+
 /* With FUZZ_VERBOSE=1 in the environment (replay only, to see how deep
  * a seed gets): prints what a step returned and the context's message. */
 static inline int fuzz_say(tr_ctx *ctx, const char *step, int rc)

@@ -5,9 +5,11 @@
  * flags and MBFile blobs (mbfile.c), the Properties table, a damaged
  * SQLite file. A backup folder with fixed Info.plist, Manifest.plist and
  * Status.plist is made once per process in the private temp dir; each
- * input replaces its Manifest.db (a small file in the page cache: no
- * in-memory route is needed, the collector opens the database by path
- * through tr_sqlite_open, immutable, in place). Data files are absent:
+ * input is written over its Manifest.db in place (fuzz_rewrite: a small
+ * file in the page cache, no inode made and freed per input; the collector
+ * opens the database by name below the folder, then reads it through that
+ * descriptor as immutable, as it does any backup, so no in-memory route
+ * can stand in for it without skipping the collector's own open). Data files are absent:
  * read_open of a listed file checks the fileID and the path, then fails.
  * Seeds: build/fuzz-seeds/manifest_db (the Manifest.db of generated
  * plain backups).
@@ -20,6 +22,9 @@
 #define MAX_FILES 4096
 
 static char backup_dir[4096];
+/* Manifest.db, rewritten in place for each input (fuzz_rewrite); the
+ * collector opens it by name below the folder, as it opens any backup */
+static int db_fd = -1;
 
 static void write_plist(const char *name, plist_t p)
 {
@@ -65,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!backup_dir[0])
 		make_backup();
-	fuzz_write(backup_dir, "Manifest.db", data, size);
+	fuzz_rewrite(&db_fd, backup_dir, "Manifest.db", data, size);
 	ctx = fuzz_ctx();
 	c->probe(ctx, backup_dir, &bid);
 	tr_clear_error(ctx);

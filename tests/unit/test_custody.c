@@ -6,6 +6,7 @@
  * (bound, truncation, order, no store without an output folder, none in a
  * worker without merge) and the command line the CLI records.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 
 #include "unit.h"
@@ -347,6 +348,56 @@ static void test_command_line(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* tr_sha256_fd reads a file smaller than 1 MiB with a 64 KiB buffer and
+ * anything else (a larger file, a pipe) with a 1 MiB one: the digest is
+ * the file's whatever the size, on both sides of each buffer size. */
+static void test_sha256_fd_sizes(void **state)
+{
+	static const size_t sizes[] = {
+		0, 1, 65535, 65536, 65537, (1u << 20) - 1, 1u << 20, (1u << 20) + 1, (3u << 20) + 5
+	};
+	char *tmp = unit_tmpdir(), path[4096];
+	uint8_t *data = malloc((3u << 20) + 5), got[32], want[32];
+	int fd, p[2];
+
+	(void)state;
+	assert_non_null(data);
+	for (size_t i = 0; i < (3u << 20) + 5; i++)
+		data[i] = (uint8_t)(i * 7 + i / 251);
+	snprintf(path, sizeof path, "%s/f", tmp);
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		unit_write_file(path, data, sizes[k]);
+		fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(tr_sha256_fd(fd, got), 0);
+		close(fd);
+		assert_int_equal(tr_sha256_buf(data, sizes[k], want), 0);
+		assert_memory_equal(got, want, 32);
+	}
+	/* a known digest: SHA-256("abc") */
+	unit_write_file(path, "abc", 3);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(tr_sha256_fd(fd, got), 0);
+	close(fd);
+	assert_int_equal(
+	        unit_unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", want,
+	                   sizeof want),
+	        32);
+	assert_memory_equal(got, want, 32);
+	/* not a regular file: read to its end all the same */
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], data, 60000), 60000);
+	close(p[1]);
+	assert_int_equal(tr_sha256_fd(p[0], got), 0);
+	close(p[0]);
+	assert_int_equal(tr_sha256_buf(data, 60000, want), 0);
+	assert_memory_equal(got, want, 32);
+	free(data);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_sha256sum_line),
 		cmocka_unit_test(test_observables_store),
 		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_sha256_fd_sizes),
 	};
 	return cmocka_run_group_tests_name("custody", tests, NULL, NULL);
 }
