@@ -57,6 +57,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_strlist_free(&ctx->modules_warned);
 	tr_module_states_free(ctx);
 	tr_strlist_free(&ctx->keyrings);
+	tr_versions_free(ctx);
 	free(ctx->evidence_path);
 	tr_custody_free(ctx->custody);
 	tr_analyst_free(ctx);

@@ -133,6 +133,10 @@ struct tr_ctx {
 	struct tr_modstat *modstats;
 	size_t nmodstats, capmodstats;
 	size_t modstat_last; /* index of the last module looked up */
+	/* versions.c: versions seen (tr_version_seen) */
+	tr_version_obs *versions;
+	size_t nversions, capversions;
+	int versions_cut; /* TR_VERSIONS_MAX reached (said once) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -256,6 +260,7 @@ void tr_strlist_free(tr_strlist *l);
 /* Sorts and de-duplicates findings (deterministic report order). */
 void tr_findings_sort(tr_ctx *ctx);
 void tr_findings_free(tr_ctx *ctx);
+void tr_versions_free(tr_ctx *ctx); /* versions.c */
 /* Frees the strings of one finding (not the struct itself). */
 void tr_finding_free(tr_finding *f);
 /* An indicator finding of record r (module name m, value kv) that matched

@@ -76,15 +76,6 @@ int tr_version_cmp(const char *a, const char *b, int *ok);
  * cannot tell (no fix, or a version that does not parse). */
 int tr_version_fixed(const char *fixed, const char *v);
 
-/* A version seen in the evidence. */
-typedef struct tr_version_obs {
-	char *component;
-	char *version;
-	char *time;   /* as given (starts with YYYY-MM-DD) */
-	char *source; /* what says so: a module name and the field it read */
-	long days;    /* days since 1970-01-01 of time */
-} tr_version_obs;
-
 enum tr_expo_verdict { TR_EXPO_UNKNOWN = 0, TR_EXPO_NOT_EXPOSED = 1, TR_EXPO_EXPOSED = 2 };
 
 /* The verdict of one row given the versions seen (any components, any

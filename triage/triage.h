@@ -359,6 +359,36 @@ const char *tr_get_info(const tr_ctx *ctx, const char *key);
  * collector's own bound, e.g. TR_MAX_MANIFEST_ROWS) when not set. */
 uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt);
 
+/* Versions seen in the evidence (docs/exposure.md): what version of a
+ * component ran when. component is an opaque word that the exposure data
+ * (a pack's chains.tsv) also uses ("ios", "android", "whatsapp-ios",
+ * "whatsapp-android", "chrome-android"...); the core never interprets it.
+ * version is a dotted version or a date (security patch level), see
+ * tr_version_ok(); time is when the evidence shows that version in use
+ * (starts with YYYY-MM-DD: the evidence's own date for a current version,
+ * an install or update time for a past one); source says what says so
+ * ("module: field" or a file name, no personal data). Called from
+ * collectors and modules on the scan's thread. Kept once per (component,
+ * version, day, source); at most TR_VERSIONS_MAX, beyond which the scan is
+ * marked incomplete. TR_EINVAL for a version or time that does not parse
+ * (nothing kept: say so with tr_warn if it matters), TR_ENOMEM. */
+typedef struct tr_version_obs {
+	char *component;
+	char *version;
+	char *time;   /* as given (starts with YYYY-MM-DD) */
+	char *source; /* what says so */
+	long days;    /* days since 1970-01-01 of time */
+	unsigned flags;
+} tr_version_obs;
+/* flags: the version was installed (first install, or an update to it) at
+ * time: it did not run before then. */
+#define TR_VERSION_SINCE 1u
+int tr_version_seen(tr_ctx *ctx, const char *component, const char *version, const char *time,
+                    const char *source, unsigned flags);
+/* The versions seen in this scan, sorted by component, time, version,
+ * source. */
+const tr_version_obs *tr_versions(const tr_ctx *ctx, size_t *n);
+
 /* Notes: facts the user should know ("picked the evidence in <dir>").
  * Warnings: a broken or skipped artifact; the scan goes on. */
 void tr_note(tr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -285,12 +285,53 @@ static void test_verdicts(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+/* tr_version_seen: validation, de-duplication, sorted order, the bound */
+static void test_version_seen(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	const tr_version_obs *v;
+	size_t n;
+	(void)state;
+
+	assert_int_equal(tr_version_seen(ctx, "wa", "2.19.134", "2019-05-14T10:00:00Z", "m: f", 0),
+	                 TR_OK);
+	assert_int_equal(tr_version_seen(ctx, "wa", "2.19.51", "2019-03-01", "m: f", 0), TR_OK);
+	/* the same again: kept once */
+	assert_int_equal(tr_version_seen(ctx, "wa", "2.19.51", "2019-03-01", "m: f", 0), TR_OK);
+	assert_int_equal(tr_version_seen(ctx, "os", "2021-11-05", "2021-12-01", "p: patch",
+	                                 TR_VERSION_SINCE),
+	                 TR_OK);
+	/* refused: no version, a bad time, an empty component */
+	assert_int_equal(tr_version_seen(ctx, "wa", "junk", "2019-03-01", "m", 0), TR_EFORMAT);
+	assert_int_equal(tr_version_seen(ctx, "wa", "2.19.1", "March 2019", "m", 0), TR_EFORMAT);
+	assert_int_equal(tr_version_seen(ctx, "wa", "2.19.1", "2019-02-30", "m", 0), TR_EFORMAT);
+	assert_int_equal(tr_version_seen(ctx, "", "2.19.1", "2019-03-01", "m", 0), TR_EFORMAT);
+	v = tr_versions(ctx, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].component, "os");
+	assert_int_equal(v[0].flags, TR_VERSION_SINCE);
+	assert_string_equal(v[1].version, "2.19.51"); /* older first */
+	assert_string_equal(v[2].version, "2.19.134");
+	assert_string_equal(v[2].time, "2019-05-14T10:00:00Z");
+	/* the bound: the scan is marked incomplete, nothing more kept */
+	for (unsigned i = 0; i < TR_VERSIONS_MAX + 5; i++) {
+		char ver[32];
+		snprintf(ver, sizeof ver, "1.%u", i);
+		assert_int_equal(tr_version_seen(ctx, "x", ver, "2020-01-01", "m", 0), TR_OK);
+	}
+	(void)tr_versions(ctx, &n);
+	assert_int_equal(n, TR_VERSIONS_MAX);
+	assert_int_equal(tr_incomplete_count(ctx), 1);
+	assert_non_null(strstr(tr_incomplete_get(ctx, 0), "versions"));
+	tr_ctx_destroy(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_cmp),    cmocka_unit_test(test_version_fixed),
 		cmocka_unit_test(test_shipped_chains), cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_verdicts),       cmocka_unit_test(test_version_seen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
