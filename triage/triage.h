@@ -361,8 +361,8 @@ uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt);
 
 /* Versions seen in the evidence (docs/exposure.md): what version of a
  * component ran when. component is an opaque word that the exposure data
- * (a pack's chains.tsv) also uses ("ios", "android", "whatsapp-ios",
- * "whatsapp-android", "chrome-android"...); the core never interprets it.
+ * (a pack's chains.tsv) also uses (the list is in rules/exposure/README.md);
+ * the core never interprets it.
  * version is a dotted version or a date (security patch level), see
  * tr_version_ok(); time is when the evidence shows that version in use
  * (starts with YYYY-MM-DD: the evidence's own date for a current version,
