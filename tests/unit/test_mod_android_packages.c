@@ -416,7 +416,7 @@ static void test_dumpsys_versions_hostile(void **state)
 	run_section(x, text, n);
 	assert_int_equal(version_count(x->ctx, NULL), 0);
 	assert_true(has_warning(x->ctx, "whatsapp-business-android version"));
-	assert_true(has_warning(x->ctx, "chrome-android version beta-74 is not"));
+	assert_true(has_warning(x->ctx, "chrome-android version \"beta-74\" is not"));
 	assert_int_equal(x->ctx->warnings.n, 2); /* once per app */
 	assert_false(has_warning(x->ctx, "whatsapp-android version"));
 	free(text);
