@@ -56,7 +56,8 @@ int trm_version_usable(tr_ctx *ctx, const char *disp, const char *component, con
 	if (tr_version_ok(version) && strlen(version) <= COMP_VERSION_MAX)
 		return 1;
 	tr_warn(ctx, disp,
-	        "%s version \"%s\" is not a version the exposure check can compare; not used for it",
+	        "%s version \"%s\" is not a version the exposure check can compare; not used for "
+	        "it",
 	        component, tr_quote(q, sizeof q, version, strlen(version), COMP_QUOTE_MAX));
 	return 0;
 }
