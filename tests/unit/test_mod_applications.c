@@ -212,6 +212,91 @@ static void test_apps_manifest(void **state)
 	assert_true(has_warning(x->ctx, "1 Applications entries are not dictionaries"));
 }
 
+/* Versions of the apps of the exposure data go to the exposure check, at
+ * the backup's date: the evidence date, else Manifest.plist's Date. */
+static void test_apps_manifest_versions(void **state)
+{
+	fx *x = *state;
+	plist_t root = plist_new_dict(), apps = plist_new_dict(), e = plist_new_dict();
+	const char *src_short =
+	        "applications: Manifest.plist CFBundleShortVersionString, backup date";
+	const char *src_build = "applications: Manifest.plist CFBundleVersion, backup date";
+
+	plist_dict_set_item(e, "CFBundleIdentifier", plist_new_string("net.whatsapp.WhatsApp"));
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("2.19.51.3"));
+	plist_dict_set_item(e, "CFBundleShortVersionString", plist_new_string("2.19.51"));
+	plist_dict_set_item(apps, "net.whatsapp.WhatsApp", e);
+	/* no short version: a build version that holds it */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("2.19.40.7"));
+	plist_dict_set_item(apps, "net.whatsapp.WhatsAppSMB", e);
+	/* a bare build number is no app version: not used */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("5615.109"));
+	plist_dict_set_item(apps, "com.google.chrome.ios", e);
+	/* not a component */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleShortVersionString", plist_new_string("1.0.0"));
+	plist_dict_set_item(apps, "com.other.app", e);
+	plist_dict_set_item(root, "Applications", apps);
+	/* 2019-05-20T00:00:00Z */
+	plist_dict_set_item(root, "Date", plist_new_date(1558310400 - 978307200, 0));
+	uint64_t size = write_plist(x, "man", root, 1);
+	tr_file f = make_file("", "Manifest.plist", "man", size);
+	run_module(x, &tr_module_applications, &f);
+
+	assert_int_equal(x->ctx->warnings.n, 0);
+	assert_int_equal(version_count(x->ctx, NULL), 2);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.51", "2019-05-20T00:00:00Z", 0, src_short);
+	expect_version(x->ctx, "whatsapp-business-ios", "2.19.40.7", "2019-05-20T00:00:00Z", 0,
+	               src_build);
+
+	/* the collector's evidence date wins */
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2019-06-02T10:00:00Z"), TR_OK);
+	run_module(x, &tr_module_applications, &f);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.51", "2019-06-02T10:00:00Z", 0, src_short);
+	assert_int_equal(version_count(x->ctx, NULL), 4);
+}
+
+/* Info.plist's embedded iTunesMetadata: its bundleShortVersionString at
+ * the backup's date; a hostile version is a warning and not used. */
+static void test_apps_info_versions(void **state)
+{
+	fx *x = *state;
+	plist_t root = plist_new_dict(), apps = plist_new_dict(), m = plist_new_dict(), m2;
+	char *bytes, longv[1001];
+	size_t len;
+
+	plist_dict_set_item(m, "softwareVersionBundleId", plist_new_string("net.whatsapp.WhatsApp"));
+	plist_dict_set_item(m, "bundleShortVersionString", plist_new_string("2.19.134 beta"));
+	plist_dict_set_item(m, "sourceApp", plist_new_string("com.apple.AppStore"));
+	m2 = plist_copy(m);
+	len = plist_bytes(m, 1, &bytes);
+	plist_free(m);
+	plist_dict_set_item(apps, "net.whatsapp.WhatsApp", app_entry(plist_new_data(bytes, len)));
+	free(bytes);
+	memset(longv, '1', 1000);
+	longv[1000] = '\0';
+	plist_dict_set_item(m2, "softwareVersionBundleId",
+	                    plist_new_string("net.whatsapp.WhatsAppSMB"));
+	plist_dict_set_item(m2, "bundleShortVersionString", plist_new_string(longv));
+	len = plist_bytes(m2, 1, &bytes);
+	plist_free(m2);
+	plist_dict_set_item(apps, "net.whatsapp.WhatsAppSMB", app_entry(plist_new_data(bytes, len)));
+	free(bytes);
+	plist_dict_set_item(root, "Applications", apps);
+	uint64_t size = write_plist(x, "info", root, 1);
+	tr_file f = make_file("", "Info.plist", "info", size);
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2019-06-02T10:00:00Z"), TR_OK);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.134 beta", "2019-06-02T10:00:00Z", 0,
+	               "applications: Info.plist iTunesMetadata bundleShortVersionString, "
+	               "backup date");
+	assert_true(has_warning(x->ctx, "whatsapp-business-ios version \"111111"));
+	assert_int_equal(x->ctx->warnings.n, 1);
+}
+
 /* Wrong shapes of Info.plist and Manifest.plist: warnings only. */
 static void test_apps_hostile(void **state)
 {
@@ -347,6 +432,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apps_info_binary, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_info_xml, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_manifest, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apps_manifest_versions, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apps_info_versions, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_hostile, fx_setup, fx_teardown),
 		cmocka_unit_test(test_apps_wants),
 		cmocka_unit_test_setup_teardown(test_apps_bundle_id_as_process, fx_setup, fx_teardown),

@@ -50,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/ios/ios_paths.h"
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
@@ -158,6 +159,33 @@ static int from_store(const char *source_app)
 	return 0;
 }
 
+/* When the versions of a backup's lists were in use: the evidence date
+ * (the backup's date, set by the collector), else Manifest.plist's own
+ * Date (root may be NULL). TR_NOTIME when neither is known. */
+static double backup_time(tr_ctx *ctx, plist_t root)
+{
+	double t = trm_parse_utc(tr_get_info(ctx, "evidence_date"));
+	plist_t d = root ? plist_dict_get_item(root, "Date") : NULL;
+
+	if (!TR_HAS_TIME(t) && d && plist_get_node_type(d) == PLIST_DATE)
+		t = tr_plist_time(d);
+	return t;
+}
+
+/* 1 when a CFBundleVersion reads as a version of the app, not a bare
+ * build number: at least three dotted numbers ("2.19.51.3"). Apps that
+ * count builds ("452", "5672.109") would compare wrongly. */
+static int dotted3(const char *v)
+{
+	int dots = 0;
+
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	for (; *v && ((*v >= '0' && *v <= '9') || *v == '.'); v++)
+		dots += *v == '.';
+	return dots >= 2;
+}
+
 static int emit_record(tr_ctx *ctx, const tr_module *m, const tr_file *f, double t, tr_kv *kv,
                        size_t n)
 {
@@ -174,8 +202,8 @@ static int emit_record(tr_ctx *ctx, const tr_module *m, const tr_file *f, double
 
 /* One app of Info.plist Applications: its record (with the iTunesMetadata
  * fields when meta is a dict) and heuristics. */
-static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *id,
-                         plist_t meta)
+static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
+                         const char *id, plist_t meta)
 {
 	const char *bundle = NULL, *name = NULL, *artist = NULL, *src_app = NULL, *ver = NULL;
 	double t = TR_NOTIME;
@@ -209,6 +237,15 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 		kv[n++] = (tr_kv){ "source_app", src_app, TR_M_NONE };
 	if (ver)
 		kv[n++] = (tr_kv){ "version", ver, TR_M_NONE };
+	/* the metadata is rewritten by each App Store update: the version
+	 * installed at the backup's date (purchaseDate is the first purchase,
+	 * not when this version came) */
+	if (trm_version_usable(ctx, disp, trm_app_component(id), ver) &&
+	    (rc = trm_version_seen(ctx, trm_app_component(id), ver, backup_time(ctx, NULL),
+	                           "applications: Info.plist iTunesMetadata "
+	                           "bundleShortVersionString, backup date",
+	                           0)) != TR_OK)
+		return rc;
 	memset(&rec, 0, sizeof rec);
 	rec.file = f;
 	rec.time = t;
@@ -358,7 +395,7 @@ static int run_info(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 			}
 			rc = app_metadata(ctx, disp, id, entry, &meta, &owned, &bad);
 			if (rc == TR_OK)
-				rc = emit_info_app(ctx, m, f, id, meta);
+				rc = emit_info_app(ctx, m, f, disp, id, meta);
 			if (owned)
 				plist_free(owned);
 			if (rc == TR_OK)
@@ -428,8 +465,9 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 	for (;;) {
 		char *id = NULL;
 		plist_t entry = NULL;
-		const char *bundle = NULL, *ver = NULL, *path = NULL;
-		tr_kv kv[7];
+		const char *bundle = NULL, *ver = NULL, *path = NULL, *short_ver = NULL;
+		const char *comp, *use, *src;
+		tr_kv kv[8];
 		size_t n = 0;
 
 		plist_dict_next_item(apps, it, &id, &entry);
@@ -444,6 +482,8 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		if (plist_get_node_type(entry) == PLIST_DICT) {
 			bundle = tr_plist_str(plist_dict_get_item(entry, "CFBundleIdentifier"));
 			ver = tr_plist_str(plist_dict_get_item(entry, "CFBundleVersion"));
+			short_ver = tr_plist_str(
+			        plist_dict_get_item(entry, "CFBundleShortVersionString"));
 			path = tr_plist_str(plist_dict_get_item(entry, "Path"));
 		} else {
 			bad++;
@@ -459,9 +499,20 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		}
 		if (ver)
 			kv[n++] = (tr_kv){ "version", ver, TR_M_NONE };
+		if (short_ver)
+			kv[n++] = (tr_kv){ "short_version", short_ver, TR_M_NONE };
 		if (path)
 			kv[n++] = (tr_kv){ "path", path, TR_M_FILE_PATH };
 		rc = emit_record(ctx, m, f, TR_NOTIME, kv, n);
+		/* the version installed at the backup's date: the short version,
+		 * else a CFBundleVersion that holds it */
+		comp = trm_app_component(id);
+		use = short_ver && *short_ver ? short_ver : dotted3(ver) ? ver : NULL;
+		src = use == short_ver ? "applications: Manifest.plist CFBundleShortVersionString, "
+		                         "backup date"
+		                       : "applications: Manifest.plist CFBundleVersion, backup date";
+		if (rc == TR_OK && use && trm_version_usable(ctx, disp, comp, use))
+			rc = trm_version_seen(ctx, comp, use, backup_time(ctx, root), src, 0);
 		free(id);
 		if (rc != TR_OK)
 			break;
