@@ -15,7 +15,13 @@
  *   Info.plist Installed Applications  array of bundle ids (those already
  *                                  under Applications are not repeated);
  *   Manifest.plist Applications    bundle id -> {CFBundleIdentifier,
- *                                  CFBundleVersion, Path, ...}.
+ *                                  CFBundleVersion, Path, ...};
+ *   a dump's /private/var/containers/Bundle/Application/<UUID>/
+ *                                  iTunesMetadata.plist (the same dict as
+ *                                  Info.plist's iTunesMetadata; the app is
+ *                                  its softwareVersionBundleId, else the
+ *                                  container's UUID), source
+ *                                  "iTunesMetadata.plist".
  * The two plists are the backup's own top-level files, which the
  * ios-backup collector lists first as domain "" files.
  *
@@ -60,6 +66,10 @@ static const tr_want applications_wants[] = {
 	{ "/private/var/mobile/Containers/Data/Application/*", NULL },
 	{ "/private/var/mobile/Containers/Shared/AppGroup/*", NULL },
 	{ "/private/var/mobile/Containers/Data/PluginKitPlugin/*", NULL },
+	/* A full-file-system dump's App Store metadata of each installed app
+	 * (ios-backup-format.md §5.20): the same dict as a backup's
+	 * Info.plist Applications/<id>/iTunesMetadata. */
+	{ "/private/var/containers/Bundle/Application/*/iTunesMetadata.plist", NULL },
 	/* The backup's own lists of installed apps (no device path). */
 	{ NULL, "Info.plist" },
 	{ NULL, "Manifest.plist" },
@@ -203,7 +213,8 @@ static int emit_record(tr_ctx *ctx, const tr_module *m, const tr_file *f, double
 /* One app of Info.plist Applications: its record (with the iTunesMetadata
  * fields when meta is a dict) and heuristics. */
 static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
-                         const char *id, plist_t meta)
+                         const char *id, plist_t meta, const char *source,
+                         const char *version_source)
 {
 	const char *bundle = NULL, *name = NULL, *artist = NULL, *src_app = NULL, *ver = NULL;
 	double t = TR_NOTIME;
@@ -222,8 +233,8 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 	}
 	kv[n++] = (tr_kv){ "app_id", id, TR_M_APP_ID };
 	kv[n++] = (tr_kv){ "app_id", id, TR_M_PROCESS_FULL };
-	kv[n++] = (tr_kv){ "source", "Info.plist Applications", TR_M_NONE };
-	if (bundle) {
+	kv[n++] = (tr_kv){ "source", source, TR_M_NONE };
+	if (bundle && bundle != id) {
 		int same = strcasecmp(bundle, id) == 0;
 		kv[n++] = (tr_kv){ "bundle_id", bundle, same ? TR_M_NONE : TR_M_APP_ID };
 		if (!same)
@@ -242,9 +253,7 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 	 * not when this version came) */
 	if (trm_version_usable(ctx, disp, trm_app_component(id), ver) &&
 	    (rc = trm_version_seen(ctx, trm_app_component(id), ver, backup_time(ctx, NULL),
-	                           "applications: Info.plist iTunesMetadata "
-	                           "bundleShortVersionString, backup date",
-	                           0)) != TR_OK)
+	                           version_source, 0)) != TR_OK)
 		return rc;
 	memset(&rec, 0, sizeof rec);
 	rec.file = f;
@@ -264,7 +273,7 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 		if (rc != TR_OK)
 			return rc;
 	}
-	if (meta && !bundle) {
+	if (meta && (!bundle || !*bundle)) {
 		rc = tr_add_heuristic(
 		        ctx, m->name, &rec, TR_LEVEL_LOW, "app_metadata_incomplete",
 		        "The App Store metadata of this app lacks its bundle id "
@@ -395,7 +404,9 @@ static int run_info(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 			}
 			rc = app_metadata(ctx, disp, id, entry, &meta, &owned, &bad);
 			if (rc == TR_OK)
-				rc = emit_info_app(ctx, m, f, disp, id, meta);
+				rc = emit_info_app(ctx, m, f, disp, id, meta, "Info.plist Applications",
+				                   "applications: Info.plist iTunesMetadata "
+				                   "bundleShortVersionString, backup date");
 			if (owned)
 				plist_free(owned);
 			if (rc == TR_OK)
@@ -558,9 +569,46 @@ static int run_container(tr_ctx *ctx, const tr_module *m, const tr_file *f)
 	return emit_record(ctx, m, f, t, kv, 4);
 }
 
+/* A dump's /private/var/containers/Bundle/Application/<UUID>/
+ * iTunesMetadata.plist: the app is the metadata's own
+ * softwareVersionBundleId (an app without one is listed under its
+ * container's UUID, and app_metadata_incomplete says so). */
+static int run_bundle_metadata(tr_ctx *ctx, const tr_module *m, const tr_file *f,
+                               const char *disp, plist_t root)
+{
+	const char *id;
+	char uuid[64];
+
+	if (plist_get_node_type(root) != PLIST_DICT) {
+		tr_warn(ctx, disp, "iTunesMetadata.plist is not a dictionary");
+		return TR_OK;
+	}
+	id = tr_plist_str(plist_dict_get_item(root, "softwareVersionBundleId"));
+	if (!id || !*id) {
+		const char *p = f->device_path + strlen("/private/var/containers/Bundle/Application/");
+		size_t l = strcspn(p, "/");
+		snprintf(uuid, sizeof uuid, "%.*s", (int)(l < sizeof uuid ? l : sizeof uuid - 1), p);
+		id = uuid;
+	}
+	return emit_info_app(ctx, m, f, disp, id, root, "iTunesMetadata.plist",
+	                     "applications: iTunesMetadata.plist bundleShortVersionString, "
+	                     "evidence date");
+}
+
+static int is_bundle_metadata(const tr_file *f)
+{
+	static const char pre[] = "/private/var/containers/Bundle/Application/";
+	static const char suf[] = "/iTunesMetadata.plist";
+	size_t n = strlen(f->device_path);
+	return strncmp(f->device_path, pre, sizeof pre - 1) == 0 && n > sizeof pre + sizeof suf &&
+	       strcmp(f->device_path + n - (sizeof suf - 1), suf) == 0;
+}
+
 /* The evidence's own Info.plist or Manifest.plist. */
 static int run_list(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp, plist_t root)
 {
+	if (f->device_path && f->device_path[0])
+		return run_bundle_metadata(ctx, m, f, disp, root);
 	if (strcmp(f->relpath, "Info.plist") == 0)
 		return run_info(ctx, m, f, disp, root);
 	return run_manifest(ctx, m, f, disp, root);
@@ -568,7 +616,7 @@ static int run_list(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 
 static int applications_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	if (f->device_path && f->device_path[0])
+	if (f->device_path && f->device_path[0] && !is_bundle_metadata(f))
 		return run_container(ctx, m, f);
 	return trm_run_plist(ctx, m, src, f, run_list);
 }
