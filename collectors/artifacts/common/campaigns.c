@@ -2,6 +2,7 @@
  * campaigns.c - the WhatsApp campaign windows (campaigns.h says why they
  * are here and what keeps them equal to rules/exposure/chains.tsv).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,4 +82,29 @@ const trc_window *trc_window_at(double t, double slack_after)
 			return w;
 	}
 	return NULL;
+}
+
+int trc_whatsapp_crash(tr_ctx *ctx, const char *module, const tr_record *rec)
+{
+	const trc_window *w = trc_window_at(rec->time, 0);
+	char expl[640];
+	tr_kv kv[16];
+	size_t nkv = 0;
+	tr_record copy;
+
+	if (!w)
+		return TR_OK;
+	trm_kv(kv, &nkv, 16, "chain", w->chain, TR_M_NONE, 0);
+	for (size_t i = 0; i < rec->nkv && nkv < 16; i++)
+		kv[nkv++] = rec->kv[i];
+	copy = *rec;
+	copy.kv = kv;
+	copy.nkv = nkv;
+	snprintf(expl, sizeof expl,
+	         "WhatsApp crashed during the %s campaign window (%s to %s). An exploit that "
+	         "fails or finishes can crash the app it attacks, and the 2019 WhatsApp exploit "
+	         "came through the app's calls; apps also crash for ordinary reasons, so this is "
+	         "not proof on its own: look at it together with the calls of that day.",
+	         w->chain, w->first, w->last);
+	return tr_add_heuristic(ctx, module, &copy, TR_LEVEL_LOW, "whatsapp_crash_in_window", expl);
 }

@@ -17,6 +17,8 @@
 #ifndef TR_CAMPAIGNS_H
 #define TR_CAMPAIGNS_H
 
+#include "triage.h"
+
 typedef struct trc_window {
 	const char *chain; /* the chain id of chains.tsv */
 	const char *first; /* YYYY-MM-DD (UTC, included) */
@@ -43,5 +45,11 @@ const trc_window *trc_window_at(double t, double slack_after);
  * its last day. */
 double trc_window_start(const trc_window *w);
 double trc_window_end(const trc_window *w);
+
+/* For a crash record of WhatsApp (the caller decides it is one) at a time
+ * inside a window: heuristic whatsapp_crash_in_window (low) on a copy of
+ * rec with kv "chain" added (at most 15 kv of rec are kept). TR_OK when
+ * the time is outside every window. */
+int trc_whatsapp_crash(tr_ctx *ctx, const char *module, const tr_record *rec);
 
 #endif

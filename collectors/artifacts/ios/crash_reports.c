@@ -19,6 +19,11 @@
  * Heuristic crash_suspicious_folder (high): the crashed program ran from
  * /private/var/db/, /private/var/tmp/ or /tmp/.
  *
+ * Heuristic whatsapp_crash_in_window (low; campaigns.h): a crash of
+ * WhatsApp (bundle id net.whatsapp.WhatsApp or ...SMB, else the process
+ * "WhatsApp") inside a campaign window of an exploit that came through
+ * WhatsApp (issue 14).
+ *
  * Bounds: the first IPS_MAX_BYTES bytes are read (the fields come first
  * in the header and the start of the body; a cut body is parsed as far
  * as text, or not at all as JSON, and the scan is marked incomplete only
@@ -31,6 +36,7 @@
 
 #include <jansson.h>
 
+#include "collectors/artifacts/common/campaigns.h"
 #include "collectors/artifacts/ios/ios_procpath.h"
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
@@ -287,6 +293,12 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 		        "crashed. Apple's services and the installed apps do not run from these "
 		        "folders; Pegasus and Predator did. Not proof on its own: have the phone "
 		        "examined by a specialist.");
+	/* WhatsApp for iOS (or Business) by bundle id, else by process name */
+	if (rc == TR_OK &&
+	    (trc_is_whatsapp_app(c.bundle) ||
+	     (!c.bundle[0] && (strcmp(c.process, "WhatsApp") == 0 ||
+	                       strcmp(c.process, "WhatsApp Business") == 0))))
+		rc = trc_whatsapp_crash(ctx, m->name, &rec);
 	json_decref(head);
 	json_decref(jb);
 	free(buf);
