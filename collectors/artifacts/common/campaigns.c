@@ -19,7 +19,10 @@ const trc_window trc_whatsapp_windows[] = {
 };
 
 const char *const trc_whatsapp_apps[] = {
-	"net.whatsapp.WhatsApp", "net.whatsapp.WhatsAppSMB", "com.whatsapp", "com.whatsapp.w4b",
+	"net.whatsapp.WhatsApp",
+	"net.whatsapp.WhatsAppSMB",
+	"com.whatsapp",
+	"com.whatsapp.w4b",
 	NULL,
 };
 

@@ -405,8 +405,8 @@ static int scan_whatsapp(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	int has_ev = tr_sqlite_has_column(db, "ZWACDCALLEVENT", "ZDATE");
 	int has_agg = tr_sqlite_has_column(db, A, "Z_PK");
 	int join = has_ev && has_agg && tr_sqlite_has_column(db, "ZWACDCALLEVENT", "Z1CALLEVENTS");
-	int has_parts = has_agg && tr_sqlite_has_column(db, "ZWACDCALLEVENTPARTICIPANT",
-	                                                "Z1PARTICIPANTS") &&
+	int has_parts = has_agg &&
+	                tr_sqlite_has_column(db, "ZWACDCALLEVENTPARTICIPANT", "Z1PARTICIPANTS") &&
 	                tr_sqlite_has_column(db, "ZWACDCALLEVENTPARTICIPANT", "ZJIDSTRING");
 	struct calls_state *s = get_state(ctx);
 	sqlite3_stmt *st = NULL;
@@ -416,8 +416,9 @@ static int scan_whatsapp(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 	if (!s)
 		return TR_ENOMEM;
 	if (!has_ev && !(has_agg && tr_sqlite_has_column(db, A, "ZFIRSTDATE"))) {
-		tr_warn(ctx, disp, "no ZWACDCALLEVENT or ZWAAGGREGATECALLEVENT table; not a "
-		                   "WhatsApp call history");
+		tr_warn(ctx, disp,
+		        "no ZWACDCALLEVENT or ZWAAGGREGATECALLEVENT table; not a "
+		        "WhatsApp call history");
 		return TR_OK;
 	}
 	/* the lowest participant id of each aggregate call: one GROUP BY, so
@@ -437,11 +438,12 @@ static int scan_whatsapp(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		snprintf(sql, sizeof sql,
 		         "SELECT e.ZDATE, %s, %s, %s, %s, %s, %s, %s FROM ZWACDCALLEVENT e%s%s "
 		         "ORDER BY %s",
-		         trm_col(db, "ZWACDCALLEVENT", "ZDURATION", "e.ZDURATION"), a_in, a_mi, a_vi,
-		         join && has_parts ? "p.j" : "NULL",
+		         trm_col(db, "ZWACDCALLEVENT", "ZDURATION", "e.ZDURATION"), a_in, a_mi,
+		         a_vi, join && has_parts ? "p.j" : "NULL",
 		         trm_col(db, "ZWACDCALLEVENT", "ZCALLIDSTRING", "e.ZCALLIDSTRING"),
 		         trm_col(db, "ZWACDCALLEVENT", "Z_PK", "e.Z_PK"),
-		         join ? " LEFT JOIN ZWAAGGREGATECALLEVENT a ON a.Z_PK = e.Z1CALLEVENTS" : "",
+		         join ? " LEFT JOIN ZWAAGGREGATECALLEVENT a ON a.Z_PK = e.Z1CALLEVENTS"
+		              : "",
 		         join ? parts : "",
 		         tr_sqlite_has_column(db, "ZWACDCALLEVENT", "Z_PK") ? "e.Z_PK" : "e.rowid");
 	} else {
@@ -449,8 +451,8 @@ static int scan_whatsapp(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		         "SELECT a.ZFIRSTDATE, NULL, %s, %s, %s, %s, NULL, a.Z_PK FROM "
 		         "ZWAAGGREGATECALLEVENT a%s ORDER BY a.Z_PK",
 		         trm_col(db, A, "ZINCOMING", "a.ZINCOMING"),
-		         trm_col(db, A, "ZMISSED", "a.ZMISSED"), trm_col(db, A, "ZVIDEO", "a.ZVIDEO"),
-		         has_parts ? "p.j" : "NULL", parts);
+		         trm_col(db, A, "ZMISSED", "a.ZMISSED"),
+		         trm_col(db, A, "ZVIDEO", "a.ZVIDEO"), has_parts ? "p.j" : "NULL", parts);
 	}
 	if (trm_prepare(ctx, db, disp, "WhatsApp calls", sql, &st))
 		return TR_OK;
@@ -464,7 +466,8 @@ static int scan_whatsapp(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqli
 		struct wa_call c;
 
 		if (in >= 0)
-			trm_kv(kv, &nkv, 4, "direction", in ? "incoming" : "outgoing", TR_M_NONE, 0);
+			trm_kv(kv, &nkv, 4, "direction", in ? "incoming" : "outgoing", TR_M_NONE,
+			       0);
 		if (missed >= 0)
 			trm_kv(kv, &nkv, 4, "answered", missed ? "no" : "yes", TR_M_NONE, 0);
 		if (video >= 0)
@@ -572,8 +575,8 @@ static void match_calls(struct wa_call *v, size_t n, size_t w0)
 		unsigned looked = 0;
 		while (lo < n && v[lo].time < v[i].time - WA_MATCH_SECONDS)
 			lo++;
-		for (size_t j = lo; j < n && v[j].time <= v[i].time + WA_MATCH_SECONDS &&
-		                    looked < WA_MATCH_SCAN;
+		for (size_t j = lo;
+		     j < n && v[j].time <= v[i].time + WA_MATCH_SECONDS && looked < WA_MATCH_SCAN;
 		     j++, looked++) {
 			double d = v[j].time > v[i].time ? v[j].time - v[i].time
 			                                 : v[i].time - v[j].time;
@@ -620,13 +623,17 @@ static int call_finding(tr_ctx *ctx, const tr_module *m, const struct wa_call *c
 	tr_file f;
 	tr_record rec;
 
-	if (c->digits[0] && HMAC(EVP_sha256(), key, 32, (const unsigned char *)c->digits,
-	                         strlen(c->digits), mac, &maclen) && maclen >= 6)
+	if (c->digits[0] &&
+	    HMAC(EVP_sha256(), key, 32, (const unsigned char *)c->digits, strlen(c->digits), mac,
+	         &maclen) &&
+	    maclen >= 6)
 		for (int i = 0; i < 6; i++)
 			snprintf(hash + 2 * i, 3, "%02x", mac[i]);
 	intl = !c->cc[0] || !home[0] ? "unknown" : strcmp(c->cc, home) ? "yes" : "no";
 	snprintf(what, sizeof what, "%s%s%s WhatsApp %scall",
-	         c->incoming == 1 ? "An incoming" : c->incoming == 0 ? "An outgoing" : "A",
+	         c->incoming == 1   ? "An incoming"
+	         : c->incoming == 0 ? "An outgoing"
+	                            : "A",
 	         c->incoming == 1 && c->answered == 0 ? ", unanswered" : "",
 	         strcmp(intl, "yes") == 0 ? " international" : "", c->video == 1 ? "video " : "");
 	if (missing) {
@@ -643,20 +650,22 @@ static int call_finding(tr_ctx *ctx, const tr_module *m, const struct wa_call *c
 	} else if (c->incoming == 1 && c->answered == 0 && strcmp(intl, "yes") == 0) {
 		name = "whatsapp_missed_international_call_in_window";
 		level = TR_LEVEL_LOW;
-		snprintf(expl, sizeof expl,
-		         "%s from country code +%s (the phone's calls are mostly +%s) during the %s "
-		         "campaign window (%s to %s). The 2019 WhatsApp exploit came as a call that "
-		         "needed no answer, often from a foreign number; a missed call from abroad "
-		         "in those days is also common, so this is not proof on its own.",
-		         what, c->cc, home, w->chain, w->first, w->last);
+		snprintf(
+		        expl, sizeof expl,
+		        "%s from country code +%s (the phone's calls are mostly +%s) during the %s "
+		        "campaign window (%s to %s). The 2019 WhatsApp exploit came as a call that "
+		        "needed no answer, often from a foreign number; a missed call from abroad "
+		        "in those days is also common, so this is not proof on its own.",
+		        what, c->cc, home, w->chain, w->first, w->last);
 	} else if (c->incoming == 1 && c->answered == 0) {
 		name = "whatsapp_missed_call_in_window";
 		level = TR_LEVEL_INFO;
-		snprintf(expl, sizeof expl,
-		         "%s during the %s campaign window (%s to %s). The 2019 WhatsApp exploit "
-		         "came as a call that needed no answer; missed calls are common, so this is "
-		         "noted for an analyst and is not a sign of an attack on its own.",
-		         what, w->chain, w->first, w->last);
+		snprintf(
+		        expl, sizeof expl,
+		        "%s during the %s campaign window (%s to %s). The 2019 WhatsApp exploit "
+		        "came as a call that needed no answer; missed calls are common, so this is "
+		        "noted for an analyst and is not a sign of an attack on its own.",
+		        what, w->chain, w->first, w->last);
 	} else {
 		name = "whatsapp_call_in_window";
 		level = TR_LEVEL_INFO;
@@ -669,11 +678,19 @@ static int call_finding(tr_ctx *ctx, const tr_module *m, const struct wa_call *c
 	trm_kv(kv, &nkv, 10, "store", c->store == ST_CALLKIT ? "callkit" : "whatsapp", TR_M_NONE,
 	       0);
 	trm_kv(kv, &nkv, 10, "direction",
-	       c->incoming == 1 ? "incoming" : c->incoming == 0 ? "outgoing" : "unknown", TR_M_NONE,
-	       0);
+	       c->incoming == 1   ? "incoming"
+	       : c->incoming == 0 ? "outgoing"
+	                          : "unknown",
+	       TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 10, "answered",
-	       c->answered == 1 ? "yes" : c->answered == 0 ? "no" : "unknown", TR_M_NONE, 0);
-	trm_kv(kv, &nkv, 10, "video", c->video == 1 ? "yes" : c->video == 0 ? "no" : "unknown",
+	       c->answered == 1   ? "yes"
+	       : c->answered == 0 ? "no"
+	                          : "unknown",
+	       TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 10, "video",
+	       c->video == 1   ? "yes"
+	       : c->video == 0 ? "no"
+	                       : "unknown",
 	       TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 10, "country_code", c->cc[0] ? c->cc : "unknown", TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 10, "number_hash", hash[0] ? hash : "none", TR_M_NONE, 0);
