@@ -358,7 +358,8 @@ static void test_crash_ips(void **state)
 	run_ips(x, "WhatsApp-2019-05-02-100130.ips",
 	        "{\"bug_type\":\"109\",\"timestamp\":\"2019-05-02 10:01:30.00 +0000\","
 	        "\"os_version\":\"iPhone OS 12.2 (16E227)\",\"bundleID\":\"net.whatsapp.WhatsApp\","
-	        "\"name\":\"WhatsApp\",\"incident_id\":\"AAAA\"}\nIncident Identifier: AAAA\n");
+	        "\"app_version\":\"2.19.20\",\"name\":\"WhatsApp\",\"incident_id\":\"AAAA\"}\n"
+	        "Incident Identifier: AAAA\n");
 	run_ips(x, "WhatsApp-2019-05-20-080000.ips",
 	        "{\"bug_type\":\"109\",\"timestamp\":\"2019-05-20 08:00:00.00 +0000\","
 	        "\"bundleID\":\"net.whatsapp.WhatsApp\",\"name\":\"WhatsApp\"}\n");
@@ -371,6 +372,15 @@ static void test_crash_ips(void **state)
 	expect_rec(f, "chain", "whatsapp_2019_voip");
 	expect_rec(f, "bundle_id", "net.whatsapp.WhatsApp");
 	expect_time(f->time, 1556791290.0);
+	/* the version it ran then is kept for the exposure verdict */
+	{
+		size_t n = 0;
+		const tr_version_obs *v = tr_versions(x->ctx, &n);
+		assert_int_equal(n, 1);
+		assert_string_equal(v[0].component, "whatsapp-ios");
+		assert_string_equal(v[0].version, "2.19.20");
+		assert_memory_equal(v[0].time, "2019-05-02", 10);
+	}
 	fx_free(x);
 }
 

@@ -22,7 +22,10 @@
  * Heuristic whatsapp_crash_in_window (low; campaigns.h): a crash of
  * WhatsApp (bundle id net.whatsapp.WhatsApp or ...SMB, else the process
  * "WhatsApp") inside a campaign window of an exploit that came through
- * WhatsApp (issue 14).
+ * WhatsApp (issue 14). The version of a WhatsApp crash (header
+ * app_version, else bundleInfo.CFBundleShortVersionString) is kept as a
+ * version seen at the crash's time (tr_version_seen, component
+ * whatsapp-ios): a crash shows which WhatsApp ran then.
  *
  * Bounds: the first IPS_MAX_BYTES bytes are read (the fields come first
  * in the header and the start of the body; a cut body is parsed as far
@@ -53,7 +56,7 @@ static const tr_want crash_wants[] = {
 typedef struct ips {
 	char bug_type[32], process[IPS_FIELD_MAX], path[IPS_FIELD_MAX], parent[IPS_FIELD_MAX];
 	char bundle[IPS_FIELD_MAX], os[128], model[64], incident[64];
-	char capture[64], stamp[64];
+	char capture[64], stamp[64], version[64];
 } ips;
 
 static void jcopy(char *dst, size_t cap, json_t *obj, const char *key)
@@ -193,6 +196,31 @@ static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, uint8_
 	return TR_OK;
 }
 
+/* A crash of WhatsApp: the version it ran then (exposure, issue 14) and
+ * the campaign window check. */
+static int whatsapp_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, const ips *c,
+                          const tr_record *rec)
+{
+	char when[40];
+	int rc;
+
+	if (c->version[0] && TR_HAS_TIME(rec->time)) {
+		rc = tr_version_seen(ctx, "whatsapp-ios", c->version,
+		                     tr_time_format(rec->time, when, sizeof when),
+		                     "crash_reports: app_version", 0);
+		if (rc == TR_ENOMEM)
+			return rc;
+		if (rc != TR_OK) {
+			char disp[TRM_DISPLAY_LEN];
+			tr_warn(ctx, tr_file_display(f, disp, sizeof disp),
+			        "WhatsApp version \"%.60s\" of the crash report does not parse; "
+			        "not kept",
+			        c->version);
+		}
+	}
+	return trc_whatsapp_crash(ctx, m->name, rec);
+}
+
 static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[TRM_DISPLAY_LEN];
@@ -231,6 +259,7 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 	jcopy(c.os, sizeof c.os, head, "os_version");
 	jcopy(c.incident, sizeof c.incident, head, "incident_id");
 	jcopy(c.bundle, sizeof c.bundle, head, "bundleID");
+	jcopy(c.version, sizeof c.version, head, "app_version");
 	body = nl ? nl + 1 : NULL;
 	if (body && *body) {
 		size_t blen = len - (size_t)(body - (char *)buf);
@@ -249,6 +278,7 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 				jcopy(c.incident, sizeof c.incident, jb, "incident");
 				if (!c.bundle[0])
 					jcopy(c.bundle, sizeof c.bundle, bi, "CFBundleIdentifier");
+				jcopy(c.version, sizeof c.version, bi, "CFBundleShortVersionString");
 			} else if (!cut) {
 				tr_warn(ctx, disp,
 				        "the report body is not valid JSON (line %d: %s); "
@@ -298,7 +328,7 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 	    (trc_is_whatsapp_app(c.bundle) ||
 	     (!c.bundle[0] && (strcmp(c.process, "WhatsApp") == 0 ||
 	                       strcmp(c.process, "WhatsApp Business") == 0))))
-		rc = trc_whatsapp_crash(ctx, m->name, &rec);
+		rc = whatsapp_crash(ctx, m, f, &c, &rec);
 	json_decref(head);
 	json_decref(jb);
 	free(buf);
