@@ -176,8 +176,38 @@ static int cmp_str(const void *pa, const void *pb)
 	return strcmp(*(char *const *)pa, *(char *const *)pb);
 }
 
+/* A module that looks at every file and found nothing of its kind in
+ * the whole evidence (it is not among the modules that ran: a dump's
+ * listing module on a backup) was not applicable: its statistics are
+ * dropped, so that it reads "absent" rather than "empty" after being
+ * handed every file. */
+static void drop_not_applicable(tr_ctx *ctx)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < ctx->nmodstats; i++) {
+		tr_modstat *st = &ctx->modstats[i];
+		const tr_module *m = NULL;
+		int ran = 0;
+		for (size_t j = 0; tr_modules[j]; j++)
+			if (strcmp(tr_modules[j]->name, st->name) == 0) {
+				m = tr_modules[j];
+				break;
+			}
+		for (size_t j = 0; j < ctx->modules_run.n && !ran; j++)
+			ran = strcmp(ctx->modules_run.v[j], st->name) == 0;
+		if (m && (m->flags & TR_MODULE_EVERY_FILE) && !ran && !st->records && !st->failed) {
+			free(st->name);
+			tr_strlist_free(&st->files);
+			continue;
+		}
+		ctx->modstats[w++] = *st;
+	}
+	ctx->nmodstats = w;
+}
+
 int tr_analyst_finish(tr_ctx *ctx)
 {
+	drop_not_applicable(ctx);
 	if (ctx->nmodstats)
 		qsort(ctx->modstats, ctx->nmodstats, sizeof *ctx->modstats, cmp_modstat);
 	ctx->modstat_last = 0;

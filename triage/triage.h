@@ -370,7 +370,7 @@ uint64_t tr_max_files(const tr_ctx *ctx, uint64_t dflt);
  * ("module: field" or a file name, no personal data). Called from
  * collectors and modules on the scan's thread. Kept once per (component,
  * version, day, source); at most TR_VERSIONS_MAX, beyond which the scan is
- * marked incomplete. TR_EINVAL for a version or time that does not parse
+ * marked incomplete. TR_EFORMAT for a version or time that does not parse
  * (nothing kept: say so with tr_warn if it matters), TR_ENOMEM. */
 typedef struct tr_version_obs {
 	char *component;

@@ -1,3 +1,3 @@
 spytriage-pack-signature 1
 key-id 421638c109cc71ed
-ed25519 u54bhMNVans9jGwcAaJ0J1AIkJFvsgWpKWYQ3wG7mMGHgLltqbpTZ5jvdOaZTXJhDf97SkwMNegOM/y+kUKzBQ==
+ed25519 luwgMHuBubtb1fPQpK6qsHrsVgGC0JIxZ3vZBRfw5ugPkVMFRGY+aw1kNQNSxXQF2OGpBl3kV2/9gaSekaoDAQ==

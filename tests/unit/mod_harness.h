@@ -409,6 +409,47 @@ static inline int has_warning(const tr_ctx *ctx, const char *needle)
 }
 
 /* ------------------------------------------------------------------ */
+/* Versions seen (tr_version_seen, the exposure check)                 */
+
+static inline void dump_versions(const tr_ctx *ctx)
+{
+	size_t n;
+	const tr_version_obs *v = tr_versions(ctx, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  version: %s %s at %s flags=%u by %s\n", v[i].component,
+		        v[i].version, v[i].time, v[i].flags, v[i].source);
+}
+
+/* How many versions of component were seen (component NULL: all). */
+static inline size_t version_count(const tr_ctx *ctx, const char *component)
+{
+	size_t n, k = 0;
+	const tr_version_obs *v = tr_versions(ctx, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!component || strcmp(v[i].component, component) == 0)
+			k++;
+	return k;
+}
+
+/* The one observation with exactly these fields, or fails. */
+static inline void expect_version(const tr_ctx *ctx, const char *component, const char *version,
+                                  const char *time, unsigned flags, const char *source)
+{
+	size_t n, k = 0;
+	const tr_version_obs *v = tr_versions(ctx, &n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].component, component) == 0 && strcmp(v[i].version, version) == 0 &&
+		    strcmp(v[i].time, time) == 0 && v[i].flags == flags &&
+		    strcmp(v[i].source, source) == 0)
+			k++;
+	if (k != 1) {
+		dump_versions(ctx);
+		fail_msg("want one version %s %s at %s flags=%u by %s, got %zu", component, version,
+		         time, flags, source, k);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* What the tests of the database modules share                        */
 
 /* Mac absolute time (seconds since 2001-01-01) of Unix time t. */

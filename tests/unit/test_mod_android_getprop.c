@@ -231,6 +231,33 @@ static void test_patch_age(void **state)
 	fx_free(x);
 }
 
+/* The security patch level goes to the exposure check as the version of
+ * "android" at the evidence date; without that date, or with a patch
+ * level that is not a date, nothing (the latter warned). */
+static void test_patch_version(void **state)
+{
+	static const char bad[] = "[ro.build.version.security_patch]: [March 2023]\n";
+	fx *x = new_fx(0);
+
+	(void)state;
+	run_getprop(x, clean, strlen(clean));
+	expect_version(x->ctx, "android", "2023-03-01", "2023-05-01T10:00:00Z", 0,
+	               "properties: ro.build.version.security_patch, evidence date");
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	fx_free(x);
+
+	x = fx_new_bundle(NULL, NULL, 0);
+	run_getprop(x, clean, strlen(clean));
+	assert_int_equal(version_count(x->ctx, NULL), 0);
+	fx_free(x);
+
+	x = new_fx(0);
+	run_getprop(x, bad, strlen(bad));
+	assert_int_equal(version_count(x->ctx, NULL), 0);
+	assert_true(has_warning(x->ctx, "android version \"March 2023\" is not"));
+	fx_free(x);
+}
+
 static void test_section(void **state)
 {
 	/* the section holds CR bytes and a NUL (never assume text) */
@@ -340,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_heuristics),
 		cmocka_unit_test(test_verified_boot_and_eng),
 		cmocka_unit_test(test_patch_age),
+		cmocka_unit_test(test_patch_version),
 		cmocka_unit_test(test_section),
 		cmocka_unit_test(test_huge_value),
 		cmocka_unit_test(test_broken),

@@ -306,6 +306,125 @@ static void test_dumpsys_huge_line(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Versions of the apps of the exposure data                           */
+
+#define VPKG(name, flags, path, ver, first, last)         \
+	"  Package [" name "] (1a2b3c4):\n"               \
+	"    userId=10164\n"                              \
+	"    codePath=" path "\n"                         \
+	"    versionCode=452000 minSdk=15 targetSdk=28\n" \
+	"    versionName=" ver "\n"                       \
+	"    flags=[ " flags "HAS_CODE ]\n"               \
+	"    firstInstallTime=" first "\n"                \
+	"    lastUpdateTime=" last "\n"                   \
+	"    installerPackageName=com.android.vending\n"
+
+#define EV_DATE "2019-06-01T08:00:00Z"
+#define SRC_UPD "packages: versionName, lastUpdateTime"
+#define SRC_EV "packages: versionName, evidence date"
+
+static void test_dumpsys_versions(void **state)
+{
+	static const char text[] =
+	        "Packages:\n"
+	        /* never updated: installed with this version (SINCE) */
+	        VPKG("com.whatsapp", "", "/data/app/com.whatsapp-1", "2.19.51",
+	             "2019-03-01 10:00:00", "2019-03-01 10:00:00")
+	        /* updated: the update time is when this version came (SINCE);
+	         * the first install says nothing of it */
+	        VPKG("com.whatsapp.w4b", "", "/data/app/com.whatsapp.w4b-1", "2.19.134 beta",
+	             "2018-01-01 09:00:00", "2019-05-14 12:00:00")
+	        /* from the system image: its times are the image's, no SINCE */
+	        VPKG("com.android.chrome", "SYSTEM ", "/product/app/Chrome", "74.0.3729.136",
+	             "2009-01-01 00:00:00", "2009-01-01 00:00:00")
+	        /* not a component: records only */
+	        VPKG("com.example.notes", "", "/data/app/com.example.notes-1", "1.2.3",
+	             "2019-02-01 10:00:00", "2019-02-01 10:00:00") "\n";
+	fx *x = new_fx(0);
+
+	(void)state;
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", EV_DATE), TR_OK);
+	run_section(x, text, strlen(text));
+	assert_int_equal(x->ctx->warnings.n, 0);
+
+	expect_version(x->ctx, "whatsapp-android", "2.19.51", "2019-03-01T10:00:00Z",
+	               TR_VERSION_SINCE, SRC_UPD);
+	expect_version(x->ctx, "whatsapp-android", "2.19.51", EV_DATE, 0, SRC_EV);
+	assert_int_equal(version_count(x->ctx, "whatsapp-android"), 2);
+
+	expect_version(x->ctx, "whatsapp-business-android", "2.19.134 beta",
+	               "2019-05-14T12:00:00Z", TR_VERSION_SINCE, SRC_UPD);
+	expect_version(x->ctx, "whatsapp-business-android", "2.19.134 beta", EV_DATE, 0, SRC_EV);
+	assert_int_equal(version_count(x->ctx, "whatsapp-business-android"), 2);
+
+	expect_version(x->ctx, "chrome-android", "74.0.3729.136", EV_DATE, 0, SRC_EV);
+	assert_int_equal(version_count(x->ctx, "chrome-android"), 1);
+	assert_int_equal(version_count(x->ctx, NULL), 5);
+	/* 4 installs, 1 update (w4b) */
+	assert_int_equal(x->ctx->records, 5);
+	fx_free(x);
+}
+
+/* Without the evidence date only the update times count. */
+static void test_dumpsys_versions_no_date(void **state)
+{
+	static const char text[] = "Packages:\n" VPKG("com.whatsapp", "", "/data/app/w-1", "2.19.51",
+	                                              "2019-03-01 10:00:00",
+	                                              "2019-03-01 10:00:00") "\n";
+	fx *x = new_fx(0);
+
+	(void)state;
+	run_section(x, text, strlen(text));
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	expect_version(x->ctx, "whatsapp-android", "2.19.51", "2019-03-01T10:00:00Z",
+	               TR_VERSION_SINCE, SRC_UPD);
+	fx_free(x);
+}
+
+/* Odd versionNames: an empty one is no version; one the exposure check
+ * cannot compare (1000 digits, letters first) is a warning, kept in the
+ * record, and no observation. */
+static void test_dumpsys_versions_hostile(void **state)
+{
+	char *text = malloc(8192), *longv = malloc(1001);
+	fx *x = new_fx(0);
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(longv);
+	memset(longv, '9', 1000);
+	longv[1000] = '\0';
+	n = (size_t)snprintf(text, 8192,
+	                     "Packages:\n"
+	                     "  Package [com.whatsapp] (1):\n"
+	                     "    codePath=/data/app/w-1\n"
+	                     "    versionName=\n"
+	                     "    lastUpdateTime=2019-03-01 10:00:00\n"
+	                     "  Package [com.whatsapp.w4b] (2):\n"
+	                     "    codePath=/data/app/b-1\n"
+	                     "    versionName=%s\n"
+	                     "    lastUpdateTime=2019-03-01 10:00:00\n"
+	                     "  Package [com.android.chrome] (3):\n"
+	                     "    codePath=/data/app/c-1\n"
+	                     "    versionName=beta-74\n"
+	                     "    lastUpdateTime=2019-03-01 10:00:00\n"
+	                     "\n",
+	                     longv);
+	assert_true(n < 8192);
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", EV_DATE), TR_OK);
+	run_section(x, text, n);
+	assert_int_equal(version_count(x->ctx, NULL), 0);
+	assert_true(has_warning(x->ctx, "whatsapp-business-android version"));
+	assert_true(has_warning(x->ctx, "chrome-android version \"beta-74\" is not"));
+	assert_int_equal(x->ctx->warnings.n, 2); /* once per app */
+	assert_false(has_warning(x->ctx, "whatsapp-android version"));
+	free(text);
+	free(longv);
+	fx_free(x);
+}
+
+/* ------------------------------------------------------------------ */
 /* packages.json                                                       */
 
 static void run_json(fx *x, const char *data, size_t len)
@@ -528,6 +647,9 @@ int main(void)
 		cmocka_unit_test(test_dumpsys_clean),
 		cmocka_unit_test(test_dumpsys_hostile),
 		cmocka_unit_test(test_dumpsys_huge_line),
+		cmocka_unit_test(test_dumpsys_versions),
+		cmocka_unit_test(test_dumpsys_versions_no_date),
+		cmocka_unit_test(test_dumpsys_versions_hostile),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_big_serial),
 		cmocka_unit_test(test_json_hostile),

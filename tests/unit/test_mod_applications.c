@@ -14,6 +14,11 @@
 
 extern const tr_module tr_module_applications;
 
+static const char *const wa_pats[] = {
+	"app:id='net.whatsapp.WhatsApp'",
+	"app:id='com.unused.app'",
+};
+
 static const char *const app_pats[] = {
 	"app:id='com.evil.app'",
 	"file:path='/private/var/containers/Bundle/Application/EVIL/'",
@@ -212,6 +217,149 @@ static void test_apps_manifest(void **state)
 	assert_true(has_warning(x->ctx, "1 Applications entries are not dictionaries"));
 }
 
+/* Versions of the apps of the exposure data go to the exposure check, at
+ * the backup's date: the evidence date, else Manifest.plist's Date. */
+static void test_apps_manifest_versions(void **state)
+{
+	fx *x = *state;
+	plist_t root = plist_new_dict(), apps = plist_new_dict(), e = plist_new_dict();
+	const char *src_short =
+	        "applications: Manifest.plist CFBundleShortVersionString, backup date";
+	const char *src_build = "applications: Manifest.plist CFBundleVersion, backup date";
+
+	plist_dict_set_item(e, "CFBundleIdentifier", plist_new_string("net.whatsapp.WhatsApp"));
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("2.19.51.3"));
+	plist_dict_set_item(e, "CFBundleShortVersionString", plist_new_string("2.19.51"));
+	plist_dict_set_item(apps, "net.whatsapp.WhatsApp", e);
+	/* no short version: a build version that holds it */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("2.19.40.7"));
+	plist_dict_set_item(apps, "net.whatsapp.WhatsAppSMB", e);
+	/* a bare build number is no app version: not used */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleVersion", plist_new_string("5615.109"));
+	plist_dict_set_item(apps, "com.google.chrome.ios", e);
+	/* not a component */
+	e = plist_new_dict();
+	plist_dict_set_item(e, "CFBundleShortVersionString", plist_new_string("1.0.0"));
+	plist_dict_set_item(apps, "com.other.app", e);
+	plist_dict_set_item(root, "Applications", apps);
+	/* 2019-05-20T00:00:00Z */
+	plist_dict_set_item(root, "Date", plist_new_date(1558310400 - 978307200, 0));
+	uint64_t size = write_plist(x, "man", root, 1);
+	tr_file f = make_file("", "Manifest.plist", "man", size);
+	run_module(x, &tr_module_applications, &f);
+
+	assert_int_equal(x->ctx->warnings.n, 0);
+	assert_int_equal(version_count(x->ctx, NULL), 2);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.51", "2019-05-20T00:00:00Z", 0, src_short);
+	expect_version(x->ctx, "whatsapp-business-ios", "2.19.40.7", "2019-05-20T00:00:00Z", 0,
+	               src_build);
+
+	/* the collector's evidence date wins */
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2019-06-02T10:00:00Z"), TR_OK);
+	run_module(x, &tr_module_applications, &f);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.51", "2019-06-02T10:00:00Z", 0, src_short);
+	assert_int_equal(version_count(x->ctx, NULL), 4);
+}
+
+/* Info.plist's embedded iTunesMetadata: its bundleShortVersionString at
+ * the backup's date; a hostile version is a warning and not used. */
+static void test_apps_info_versions(void **state)
+{
+	fx *x = *state;
+	plist_t root = plist_new_dict(), apps = plist_new_dict(), m = plist_new_dict(), m2;
+	char *bytes, longv[1001];
+	size_t len;
+
+	plist_dict_set_item(m, "softwareVersionBundleId", plist_new_string("net.whatsapp.WhatsApp"));
+	plist_dict_set_item(m, "bundleShortVersionString", plist_new_string("2.19.134 beta"));
+	plist_dict_set_item(m, "sourceApp", plist_new_string("com.apple.AppStore"));
+	m2 = plist_copy(m);
+	len = plist_bytes(m, 1, &bytes);
+	plist_free(m);
+	plist_dict_set_item(apps, "net.whatsapp.WhatsApp", app_entry(plist_new_data(bytes, len)));
+	free(bytes);
+	memset(longv, '1', 1000);
+	longv[1000] = '\0';
+	plist_dict_set_item(m2, "softwareVersionBundleId",
+	                    plist_new_string("net.whatsapp.WhatsAppSMB"));
+	plist_dict_set_item(m2, "bundleShortVersionString", plist_new_string(longv));
+	len = plist_bytes(m2, 1, &bytes);
+	plist_free(m2);
+	plist_dict_set_item(apps, "net.whatsapp.WhatsAppSMB", app_entry(plist_new_data(bytes, len)));
+	free(bytes);
+	plist_dict_set_item(root, "Applications", apps);
+	uint64_t size = write_plist(x, "info", root, 1);
+	tr_file f = make_file("", "Info.plist", "info", size);
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2019-06-02T10:00:00Z"), TR_OK);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.134 beta", "2019-06-02T10:00:00Z", 0,
+	               "applications: Info.plist iTunesMetadata bundleShortVersionString, "
+	               "backup date");
+	assert_true(has_warning(x->ctx, "whatsapp-business-ios version \"111111"));
+	assert_int_equal(x->ctx->warnings.n, 1);
+}
+
+/* A dump's /private/var/containers/Bundle/Application/<UUID>/
+ * iTunesMetadata.plist: the app's record, its version at the evidence
+ * date, and the container's UUID for an app without a bundle id. */
+static void test_apps_dump_metadata(void **state)
+{
+	fx *x = *state;
+	plist_t m = plist_new_dict(), dl = plist_new_dict();
+	const char *dir = "/private/var/containers/Bundle/Application/";
+
+	plist_dict_set_item(m, "softwareVersionBundleId", plist_new_string("net.whatsapp.WhatsApp"));
+	plist_dict_set_item(m, "bundleShortVersionString", plist_new_string("2.19.20"));
+	plist_dict_set_item(m, "itemName", plist_new_string("WhatsApp Messenger"));
+	plist_dict_set_item(m, "sourceApp", plist_new_string("com.apple.AppStore"));
+	plist_dict_set_item(dl, "purchaseDate", plist_new_string("2018-01-02T03:04:05Z"));
+	plist_dict_set_item(m, "com.apple.iTunesStore.downloadInfo", dl);
+	uint64_t size = write_plist(x, "meta", m, 0);
+	tr_file f = make_file("", "meta", "meta", size);
+	char path[256];
+	snprintf(path, sizeof path, "%s0A1B2C3D-0000-4000-8000-000000000001/iTunesMetadata.plist",
+	         dir);
+	f.device_path = path;
+	assert_true(tr_module_wants(&tr_module_applications, &f));
+	assert_int_equal(tr_set_info(x->ctx, "evidence_date", "2019-06-02T10:00:00Z"), TR_OK);
+	load_patterns(x, wa_pats, 2);
+	run_module(x, &tr_module_applications, &f);
+	assert_int_equal(x->ctx->records, 1);
+	const tr_finding *fd = indicator(x, "app_id");
+	assert_string_equal(fd->matched, "net.whatsapp.WhatsApp");
+	assert_string_equal(rec_value(fd, "source"), "iTunesMetadata.plist");
+	assert_string_equal(rec_value(fd, "version"), "2.19.20");
+	assert_null(rec_value(fd, "bundle_id"));
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	expect_version(x->ctx, "whatsapp-ios", "2.19.20", "2019-06-02T10:00:00Z", 0,
+	               "applications: iTunesMetadata.plist bundleShortVersionString, "
+	               "evidence date");
+	assert_int_equal(heur_count(x->ctx, "app_metadata_incomplete"), 0);
+
+	/* no bundle id: listed under the container's UUID, and said */
+	m = plist_new_dict();
+	plist_dict_set_item(m, "itemName", plist_new_string("Helper"));
+	size = write_plist(x, "meta2", m, 1);
+	tr_file g = make_file("", "meta2", "meta2", size);
+	snprintf(path, sizeof path, "%sFFFF0000-0000-4000-8000-000000000002/iTunesMetadata.plist",
+	         dir);
+	g.device_path = path;
+	run_module(x, &tr_module_applications, &g);
+	assert_int_equal(x->ctx->records, 2);
+	assert_int_equal(heur_count(x->ctx, "app_metadata_incomplete"), 1);
+	assert_string_equal(rec_value(heur(x->ctx, "app_metadata_incomplete", 0), "app_id"),
+	                    "FFFF0000-0000-4000-8000-000000000002");
+
+	/* an Info.plist of the .app folder is not this module's */
+	tr_file h = make_file("", "meta", "meta", size);
+	snprintf(path, sizeof path, "%sFFFF0000-0000-4000-8000-000000000002/X.app/Info.plist", dir);
+	h.device_path = path;
+	assert_false(tr_module_wants(&tr_module_applications, &h));
+}
+
 /* Wrong shapes of Info.plist and Manifest.plist: warnings only. */
 static void test_apps_hostile(void **state)
 {
@@ -347,6 +495,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apps_info_binary, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_info_xml, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_manifest, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apps_manifest_versions, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apps_info_versions, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_apps_dump_metadata, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_apps_hostile, fx_setup, fx_teardown),
 		cmocka_unit_test(test_apps_wants),
 		cmocka_unit_test_setup_teardown(test_apps_bundle_id_as_process, fx_setup, fx_teardown),

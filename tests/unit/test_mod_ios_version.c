@@ -77,6 +77,10 @@ static void test_outdated(void **state)
 	expect_rec(f, "superseded_by", "16.5.1");
 	expect_rec(f, "superseded_on", "2023-06-21");
 	expect_rec(f, "days_before_evidence", "121");
+	/* the version in use at the evidence date, for the exposure check */
+	assert_int_equal(version_count(x->ctx, NULL), 1);
+	expect_version(x->ctx, "ios", "16.5", "2023-10-20T08:00:00Z", 0,
+	               "ios_version: backup Info.plist Product Version, evidence date");
 	fx_free(x);
 
 	/* a dump's SystemVersion.plist */
@@ -93,6 +97,8 @@ static void test_outdated(void **state)
 	f = heur(x->ctx, "ios_outdated", 0);
 	expect_rec(f, "superseded_by", "14.7");
 	expect_rec(f, "build", "18F72");
+	expect_version(x->ctx, "ios", "14.6", "2021-12-01T00:00:00Z", 0,
+	               "ios_version: SystemVersion.plist ProductVersion, evidence date");
 	fx_free(x);
 
 	/* a sysdiagnose's copy of SystemVersion.plist */
@@ -107,6 +113,14 @@ static void test_outdated(void **state)
 	run_module(x, &tr_module_ios_version, &g);
 	expect_count(x->ctx, 1);
 	expect_rec(heur(x->ctx, "ios_outdated", 0), "superseded_by", "14.7");
+	expect_version(x->ctx, "ios", "14.6", "2021-12-01T00:00:00Z", 0,
+	               "ios_version: sysdiagnose SystemVersion.plist ProductVersion, evidence "
+	               "date");
+	fx_free(x);
+
+	/* no evidence date: no time to put the version at */
+	x = run_backup("16.5", NULL);
+	assert_int_equal(version_count(x->ctx, NULL), 0);
 	fx_free(x);
 }
 

@@ -36,6 +36,12 @@ static void test_version_history(void **state)
 	        "05:11:12.50 -0500\"}");
 	assert_int_equal(x->ctx->records, 2);
 	assert_int_equal(x->ctx->warnings.n, 0);
+	/* each journal: the version in use at its time, for the exposure check */
+	assert_int_equal(version_count(x->ctx, NULL), 2);
+	expect_version(x->ctx, "ios", "16.3.1", "2023-03-15T07:41:09Z", 0,
+	               "version_history: analytics journal os_version, timestamp");
+	expect_version(x->ctx, "ios", "15.4", "2022-03-14T10:11:12Z", 0,
+	               "version_history: analytics journal os_version, timestamp");
 	assert_null(tr_get_info(x->ctx, "ios_version"));
 	assert_int_equal(tr_module_version_history.finish(x->ctx, &tr_module_version_history),
 	                 TR_OK);

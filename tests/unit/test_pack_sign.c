@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "unit.h"
 #include "pack.h"
@@ -568,11 +569,120 @@ static void test_shipped_packs_verify(void **state)
 	free(tmp);
 }
 
+/* The keyring's own reading of PEM public keys (no OpenSSL decoder):
+ * every form OpenSSL reads as an Ed25519 key gives the same 32 bytes, and
+ * other keys and damaged files are refused. */
+static int keyring_one(const char *dir, const char *text, unsigned char pub[32])
+{
+	char path[4300];
+	tr_ctx *ctx = NULL;
+	tr_keyring kr;
+	int rc;
+	snprintf(path, sizeof path, "%s/k.pub", dir);
+	write_text(path, text);
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	memset(&kr, 0, sizeof kr);
+	rc = tr_keyring_add_dir(ctx, &kr, dir);
+	if (rc == TR_OK) {
+		assert_int_equal(kr.n, 1);
+		memcpy(pub, kr.keys[0].pub, 32);
+	} else {
+		assert_non_null(strstr(tr_errmsg(ctx), "not an Ed25519 public key"));
+	}
+	tr_keyring_free(&kr);
+	tr_ctx_destroy(ctx);
+	return rc;
+}
+
+static char *pem_of(EVP_PKEY *k)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *out;
+	long n;
+	assert_non_null(b);
+	assert_int_equal(PEM_write_bio_PUBKEY(b, k), 1);
+	n = BIO_get_mem_data(b, &data);
+	out = strndup(data, (size_t)n);
+	BIO_free(b);
+	return out;
+}
+
+static void test_public_pem_forms(void **state)
+{
+	char *dir = unit_tmpdir(), *pem, *ec, *x;
+	char buf[1024], body[61];
+	unsigned char want[32], got[32];
+	size_t len = 32;
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	EVP_PKEY *e = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	EVP_PKEY *xk = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+	(void)state;
+
+	assert_non_null(k);
+	assert_non_null(e);
+	assert_non_null(xk);
+	assert_int_equal(EVP_PKEY_get_raw_public_key(k, want, &len), 1);
+	pem = pem_of(k);
+	ec = pem_of(e);
+	x = pem_of(xk);
+	/* as OpenSSL writes it */
+	assert_int_equal(keyring_one(dir, pem, got), TR_OK);
+	assert_memory_equal(got, want, 32);
+	/* the body (60 characters, one line) */
+	assert_int_equal(strncmp(pem, "-----BEGIN PUBLIC KEY-----\n", 27), 0);
+	memcpy(body, pem + 27, 60);
+	body[60] = '\0';
+	/* CRLF lines, text before, white space after */
+	snprintf(buf, sizeof buf,
+	         "Key of the packs\r\n-----BEGIN PUBLIC KEY-----\r\n%s\r\n-----END PUBLIC "
+	         "KEY-----\r\n\n  ",
+	         body);
+	memset(got, 0, 32);
+	assert_int_equal(keyring_one(dir, buf, got), TR_OK);
+	assert_memory_equal(got, want, 32);
+	/* the body on two lines */
+	snprintf(buf, sizeof buf, "-----BEGIN PUBLIC KEY-----\n%.30s\n%s\n-----END PUBLIC KEY-----\n",
+	         body, body + 30);
+	memset(got, 0, 32);
+	assert_int_equal(keyring_one(dir, buf, got), TR_OK);
+	assert_memory_equal(got, want, 32);
+	/* refused: other kinds of keys (X25519 has the same length) */
+	assert_int_not_equal(keyring_one(dir, ec, got), TR_OK);
+	assert_int_not_equal(keyring_one(dir, x, got), TR_OK);
+	/* refused: something after the END line, no END line, no BEGIN line,
+	 * BEGIN not at a line start, a body one character short or long */
+	snprintf(buf, sizeof buf, "%sjunk\n", pem);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	snprintf(buf, sizeof buf, "-----BEGIN PUBLIC KEY-----\n%s\n", body);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	snprintf(buf, sizeof buf, "%s\n-----END PUBLIC KEY-----\n", body);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	snprintf(buf, sizeof buf, "x-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n",
+	         body);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	snprintf(buf, sizeof buf, "-----BEGIN PUBLIC KEY-----\n%.59s\n-----END PUBLIC KEY-----\n",
+	         body);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	snprintf(buf, sizeof buf, "-----BEGIN PUBLIC KEY-----\n%sA\n-----END PUBLIC KEY-----\n",
+	         body);
+	assert_int_not_equal(keyring_one(dir, buf, got), TR_OK);
+	assert_int_not_equal(keyring_one(dir, "", got), TR_OK);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(e);
+	EVP_PKEY_free(xk);
+	free(pem);
+	free(ec);
+	free(x);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sign_verify_roundtrip),
 		cmocka_unit_test(test_key_id),
+		cmocka_unit_test(test_public_pem_forms),
 		cmocka_unit_test(test_sig_parse_strict),
 		cmocka_unit_test(test_private_key_file_checks),
 		cmocka_unit_test(test_signed_pack_loads),

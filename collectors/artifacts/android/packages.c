@@ -41,6 +41,7 @@
 
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/dumpsys.h"
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/modlib.h"
 #include "i18n.h"
 
@@ -262,6 +263,38 @@ static int add_brief(dumpsys *d)
 	return TR_OK;
 }
 
+/*
+ * The versionName of an app of the exposure data (components.h), for the
+ * exposure check and the version history:
+ *  - lastUpdateTime: the current version was installed then (SINCE); it
+ *    is also firstInstallTime when the app was never updated, so that
+ *    case needs nothing more (firstInstallTime alone says nothing of the
+ *    current version when they differ: an older one was installed then);
+ *  - the evidence date: the version in use then (plain).
+ * An app of the system image (SYSTEM and its code outside /data) carries
+ * the image's build time, not the time its version arrived (an OTA
+ * changes the version, not always the times): no SINCE for it.
+ * Times are device-local; with the time zone unknown they are taken as
+ * UTC, which can move the day by one.
+ */
+static int package_versions(dumpsys *d, double t2)
+{
+	const char *comp = trm_app_component(d->name);
+	int from_image = d->system && strncmp(d->code_path, "/data/", 6) != 0;
+	double ev = trm_parse_utc(tr_get_info(d->ctx, "evidence_date"));
+	int rc;
+
+	if (!trm_version_usable(d->ctx, d->s->disp, comp, d->version_name))
+		return TR_OK;
+	if (!from_image &&
+	    (rc = trm_version_seen(d->ctx, comp, d->version_name, t2,
+	                           "packages: versionName, lastUpdateTime", TR_VERSION_SINCE)) !=
+	            TR_OK)
+		return rc;
+	return trm_version_seen(d->ctx, comp, d->version_name, ev,
+	                        "packages: versionName, evidence date", 0);
+}
+
 /* The package read so far: records, checks, brief. */
 static int end_package(dumpsys *d)
 {
@@ -320,16 +353,19 @@ static int end_package(dumpsys *d)
 	if ((rc = adm_pkg_check(ctx, &p, &r)) != TR_OK)
 		return rc;
 	if (TR_HAS_TIME(t2) && (!TR_HAS_TIME(t1) || t2 != t1)) {
-		tr_kv kv2[4];
+		tr_kv kv2[5];
 		size_t n2 = 0;
 		/* the app id is matched once, on the install record */
-		trm_kv(kv2, &n2, 4, "package", d->name, TR_M_NONE, 0);
-		trm_kv(kv2, &n2, 4, "version_code", d->version, TR_M_NONE, 0);
-		trm_kv(kv2, &n2, 4, "time_zone", local2 ? "device-local (time zone unknown)" : NULL,
+		trm_kv(kv2, &n2, 5, "package", d->name, TR_M_NONE, 0);
+		trm_kv(kv2, &n2, 5, "version_code", d->version, TR_M_NONE, 0);
+		trm_kv(kv2, &n2, 5, "version_name", d->version_name, TR_M_NONE, 0);
+		trm_kv(kv2, &n2, 5, "time_zone", local2 ? "device-local (time zone unknown)" : NULL,
 		       TR_M_NONE, 0);
 		if ((rc = trm_emit(ctx, m, d->s->file, t2, "package_update", kv2, n2)) != TR_OK)
 			return rc;
 	}
+	if ((rc = package_versions(d, t2)) != TR_OK)
+		return rc;
 	return add_brief(d);
 }
 

@@ -31,6 +31,7 @@
 
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/android/dumpsys.h"
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/modlib.h"
 #include "i18n.h"
 
@@ -151,10 +152,31 @@ static int is_port(const char *v)
 	return *v >= '0' && *v <= '9' && *end == '\0' && n > 0 && n < 65536;
 }
 
+/*
+ * The security patch level for the exposure check: component "android",
+ * the patch date as its version, seen at the evidence date (plain: the
+ * property does not say when the patch was installed). Without the
+ * evidence date nothing is reported (the record keeps the value).
+ */
+static int patch_version(props *p, const char *v)
+{
+	double ev = trm_parse_utc(tr_get_info(p->ctx, "evidence_date"));
+
+	if (!TR_HAS_TIME(ev) || !trm_version_usable(p->ctx, p->disp, "android", v))
+		return TR_OK;
+	return trm_version_seen(p->ctx, "android", v, ev,
+	                        "properties: ro.build.version.security_patch, evidence date", 0);
+}
+
 static int check(props *p, const tr_record *r, const char *name, const char *v)
 {
-	if (strcmp(name, "ro.build.version.security_patch") == 0)
+	int rc;
+
+	if (strcmp(name, "ro.build.version.security_patch") == 0) {
+		if ((rc = patch_version(p, v)) != TR_OK)
+			return rc;
 		return check_patch(p, r, v);
+	}
 	if (strcmp(name, "ro.debuggable") == 0 && strcmp(v, "1") == 0)
 		return heur(
 		        p, r, TR_LEVEL_HIGH, "build_debuggable",

@@ -15,7 +15,13 @@
  *   Info.plist Installed Applications  array of bundle ids (those already
  *                                  under Applications are not repeated);
  *   Manifest.plist Applications    bundle id -> {CFBundleIdentifier,
- *                                  CFBundleVersion, Path, ...}.
+ *                                  CFBundleVersion, Path, ...};
+ *   a dump's /private/var/containers/Bundle/Application/<UUID>/
+ *                                  iTunesMetadata.plist (the same dict as
+ *                                  Info.plist's iTunesMetadata; the app is
+ *                                  its softwareVersionBundleId, else the
+ *                                  container's UUID), source
+ *                                  "iTunesMetadata.plist".
  * The two plists are the backup's own top-level files, which the
  * ios-backup collector lists first as domain "" files.
  *
@@ -50,6 +56,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/ios/ios_paths.h"
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
@@ -59,6 +66,10 @@ static const tr_want applications_wants[] = {
 	{ "/private/var/mobile/Containers/Data/Application/*", NULL },
 	{ "/private/var/mobile/Containers/Shared/AppGroup/*", NULL },
 	{ "/private/var/mobile/Containers/Data/PluginKitPlugin/*", NULL },
+	/* A full-file-system dump's App Store metadata of each installed app
+	 * (ios-backup-format.md §5.20): the same dict as a backup's
+	 * Info.plist Applications/<id>/iTunesMetadata. */
+	{ "/private/var/containers/Bundle/Application/*/iTunesMetadata.plist", NULL },
 	/* The backup's own lists of installed apps (no device path). */
 	{ NULL, "Info.plist" },
 	{ NULL, "Manifest.plist" },
@@ -158,6 +169,33 @@ static int from_store(const char *source_app)
 	return 0;
 }
 
+/* When the versions of a backup's lists were in use: the evidence date
+ * (the backup's date, set by the collector), else Manifest.plist's own
+ * Date (root may be NULL). TR_NOTIME when neither is known. */
+static double backup_time(tr_ctx *ctx, plist_t root)
+{
+	double t = trm_parse_utc(tr_get_info(ctx, "evidence_date"));
+	plist_t d = root ? plist_dict_get_item(root, "Date") : NULL;
+
+	if (!TR_HAS_TIME(t) && d && plist_get_node_type(d) == PLIST_DATE)
+		t = tr_plist_time(d);
+	return t;
+}
+
+/* 1 when a CFBundleVersion reads as a version of the app, not a bare
+ * build number: at least three dotted numbers ("2.19.51.3"). Apps that
+ * count builds ("452", "5672.109") would compare wrongly. */
+static int dotted3(const char *v)
+{
+	int dots = 0;
+
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	for (; *v && ((*v >= '0' && *v <= '9') || *v == '.'); v++)
+		dots += *v == '.';
+	return dots >= 2;
+}
+
 static int emit_record(tr_ctx *ctx, const tr_module *m, const tr_file *f, double t, tr_kv *kv,
                        size_t n)
 {
@@ -174,8 +212,9 @@ static int emit_record(tr_ctx *ctx, const tr_module *m, const tr_file *f, double
 
 /* One app of Info.plist Applications: its record (with the iTunesMetadata
  * fields when meta is a dict) and heuristics. */
-static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *id,
-                         plist_t meta)
+static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
+                         const char *id, plist_t meta, const char *source,
+                         const char *version_source)
 {
 	const char *bundle = NULL, *name = NULL, *artist = NULL, *src_app = NULL, *ver = NULL;
 	double t = TR_NOTIME;
@@ -194,8 +233,8 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 	}
 	kv[n++] = (tr_kv){ "app_id", id, TR_M_APP_ID };
 	kv[n++] = (tr_kv){ "app_id", id, TR_M_PROCESS_FULL };
-	kv[n++] = (tr_kv){ "source", "Info.plist Applications", TR_M_NONE };
-	if (bundle) {
+	kv[n++] = (tr_kv){ "source", source, TR_M_NONE };
+	if (bundle && bundle != id) {
 		int same = strcasecmp(bundle, id) == 0;
 		kv[n++] = (tr_kv){ "bundle_id", bundle, same ? TR_M_NONE : TR_M_APP_ID };
 		if (!same)
@@ -209,6 +248,13 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 		kv[n++] = (tr_kv){ "source_app", src_app, TR_M_NONE };
 	if (ver)
 		kv[n++] = (tr_kv){ "version", ver, TR_M_NONE };
+	/* the metadata is rewritten by each App Store update: the version
+	 * installed at the backup's date (purchaseDate is the first purchase,
+	 * not when this version came) */
+	if (trm_version_usable(ctx, disp, trm_app_component(id), ver) &&
+	    (rc = trm_version_seen(ctx, trm_app_component(id), ver, backup_time(ctx, NULL),
+	                           version_source, 0)) != TR_OK)
+		return rc;
 	memset(&rec, 0, sizeof rec);
 	rec.file = f;
 	rec.time = t;
@@ -227,7 +273,7 @@ static int emit_info_app(tr_ctx *ctx, const tr_module *m, const tr_file *f, cons
 		if (rc != TR_OK)
 			return rc;
 	}
-	if (meta && !bundle) {
+	if (meta && (!bundle || !*bundle)) {
 		rc = tr_add_heuristic(
 		        ctx, m->name, &rec, TR_LEVEL_LOW, "app_metadata_incomplete",
 		        "The App Store metadata of this app lacks its bundle id "
@@ -358,7 +404,9 @@ static int run_info(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 			}
 			rc = app_metadata(ctx, disp, id, entry, &meta, &owned, &bad);
 			if (rc == TR_OK)
-				rc = emit_info_app(ctx, m, f, id, meta);
+				rc = emit_info_app(ctx, m, f, disp, id, meta, "Info.plist Applications",
+				                   "applications: Info.plist iTunesMetadata "
+				                   "bundleShortVersionString, backup date");
 			if (owned)
 				plist_free(owned);
 			if (rc == TR_OK)
@@ -428,8 +476,9 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 	for (;;) {
 		char *id = NULL;
 		plist_t entry = NULL;
-		const char *bundle = NULL, *ver = NULL, *path = NULL;
-		tr_kv kv[7];
+		const char *bundle = NULL, *ver = NULL, *path = NULL, *short_ver = NULL;
+		const char *comp, *use, *src;
+		tr_kv kv[8];
 		size_t n = 0;
 
 		plist_dict_next_item(apps, it, &id, &entry);
@@ -444,6 +493,8 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		if (plist_get_node_type(entry) == PLIST_DICT) {
 			bundle = tr_plist_str(plist_dict_get_item(entry, "CFBundleIdentifier"));
 			ver = tr_plist_str(plist_dict_get_item(entry, "CFBundleVersion"));
+			short_ver = tr_plist_str(
+			        plist_dict_get_item(entry, "CFBundleShortVersionString"));
 			path = tr_plist_str(plist_dict_get_item(entry, "Path"));
 		} else {
 			bad++;
@@ -459,9 +510,20 @@ static int run_manifest(tr_ctx *ctx, const tr_module *m, const tr_file *f, const
 		}
 		if (ver)
 			kv[n++] = (tr_kv){ "version", ver, TR_M_NONE };
+		if (short_ver)
+			kv[n++] = (tr_kv){ "short_version", short_ver, TR_M_NONE };
 		if (path)
 			kv[n++] = (tr_kv){ "path", path, TR_M_FILE_PATH };
 		rc = emit_record(ctx, m, f, TR_NOTIME, kv, n);
+		/* the version installed at the backup's date: the short version,
+		 * else a CFBundleVersion that holds it */
+		comp = trm_app_component(id);
+		use = short_ver && *short_ver ? short_ver : dotted3(ver) ? ver : NULL;
+		src = use == short_ver ? "applications: Manifest.plist CFBundleShortVersionString, "
+		                         "backup date"
+		                       : "applications: Manifest.plist CFBundleVersion, backup date";
+		if (rc == TR_OK && use && trm_version_usable(ctx, disp, comp, use))
+			rc = trm_version_seen(ctx, comp, use, backup_time(ctx, root), src, 0);
 		free(id);
 		if (rc != TR_OK)
 			break;
@@ -507,9 +569,46 @@ static int run_container(tr_ctx *ctx, const tr_module *m, const tr_file *f)
 	return emit_record(ctx, m, f, t, kv, 4);
 }
 
+/* A dump's /private/var/containers/Bundle/Application/<UUID>/
+ * iTunesMetadata.plist: the app is the metadata's own
+ * softwareVersionBundleId (an app without one is listed under its
+ * container's UUID, and app_metadata_incomplete says so). */
+static int run_bundle_metadata(tr_ctx *ctx, const tr_module *m, const tr_file *f,
+                               const char *disp, plist_t root)
+{
+	const char *id;
+	char uuid[64];
+
+	if (plist_get_node_type(root) != PLIST_DICT) {
+		tr_warn(ctx, disp, "iTunesMetadata.plist is not a dictionary");
+		return TR_OK;
+	}
+	id = tr_plist_str(plist_dict_get_item(root, "softwareVersionBundleId"));
+	if (!id || !*id) {
+		const char *p = f->device_path + strlen("/private/var/containers/Bundle/Application/");
+		size_t l = strcspn(p, "/");
+		snprintf(uuid, sizeof uuid, "%.*s", (int)(l < sizeof uuid ? l : sizeof uuid - 1), p);
+		id = uuid;
+	}
+	return emit_info_app(ctx, m, f, disp, id, root, "iTunesMetadata.plist",
+	                     "applications: iTunesMetadata.plist bundleShortVersionString, "
+	                     "evidence date");
+}
+
+static int is_bundle_metadata(const tr_file *f)
+{
+	static const char pre[] = "/private/var/containers/Bundle/Application/";
+	static const char suf[] = "/iTunesMetadata.plist";
+	size_t n = strlen(f->device_path);
+	return strncmp(f->device_path, pre, sizeof pre - 1) == 0 && n > sizeof pre + sizeof suf &&
+	       strcmp(f->device_path + n - (sizeof suf - 1), suf) == 0;
+}
+
 /* The evidence's own Info.plist or Manifest.plist. */
 static int run_list(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp, plist_t root)
 {
+	if (f->device_path && f->device_path[0])
+		return run_bundle_metadata(ctx, m, f, disp, root);
 	if (strcmp(f->relpath, "Info.plist") == 0)
 		return run_info(ctx, m, f, disp, root);
 	return run_manifest(ctx, m, f, disp, root);
@@ -517,7 +616,7 @@ static int run_list(tr_ctx *ctx, const tr_module *m, const tr_file *f, const cha
 
 static int applications_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
-	if (f->device_path && f->device_path[0])
+	if (f->device_path && f->device_path[0] && !is_bundle_metadata(f))
 		return run_container(ctx, m, f);
 	return trm_run_plist(ctx, m, src, f, run_list);
 }

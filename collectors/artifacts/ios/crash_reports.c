@@ -24,8 +24,8 @@
  * "WhatsApp") inside a campaign window of an exploit that came through
  * WhatsApp (issue 14). The version of a WhatsApp crash (header
  * app_version, else bundleInfo.CFBundleShortVersionString) is kept as a
- * version seen at the crash's time (tr_version_seen, component
- * whatsapp-ios): a crash shows which WhatsApp ran then.
+ * version seen at the crash's time (trm_version_seen, component of
+ * components.c: whatsapp-ios or whatsapp-business-ios): a crash shows which WhatsApp ran then.
  *
  * Bounds: the first IPS_MAX_BYTES bytes are read (the fields come first
  * in the header and the start of the body; a cut body is parsed as far
@@ -40,6 +40,7 @@
 #include <jansson.h>
 
 #include "collectors/artifacts/common/campaigns.h"
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/ios/ios_procpath.h"
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
@@ -201,22 +202,18 @@ static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, uint8_
 static int whatsapp_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, const ips *c,
                           const tr_record *rec)
 {
-	char when[40];
+	/* the bundle id names the app; a report without one is WhatsApp's
+	 * (the caller matched its process name) */
+	const char *comp = trm_app_component(c->bundle[0] ? c->bundle : "net.whatsapp.WhatsApp");
+	char disp[TRM_DISPLAY_LEN];
 	int rc;
 
-	if (c->version[0] && TR_HAS_TIME(rec->time)) {
-		rc = tr_version_seen(ctx, "whatsapp-ios", c->version,
-		                     tr_time_format(rec->time, when, sizeof when),
-		                     "crash_reports: app_version", 0);
-		if (rc == TR_ENOMEM)
+	if (c->version[0] && TR_HAS_TIME(rec->time) &&
+	    trm_version_usable(ctx, tr_file_display(f, disp, sizeof disp), comp, c->version)) {
+		rc = trm_version_seen(ctx, comp, c->version, rec->time,
+		                      "crash_reports: app_version", 0);
+		if (rc != TR_OK)
 			return rc;
-		if (rc != TR_OK) {
-			char disp[TRM_DISPLAY_LEN];
-			tr_warn(ctx, tr_file_display(f, disp, sizeof disp),
-			        "WhatsApp version \"%.60s\" of the crash report does not parse; "
-			        "not kept",
-			        c->version);
-		}
 	}
 	return trc_whatsapp_crash(ctx, m->name, rec);
 }
@@ -278,7 +275,8 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 				jcopy(c.incident, sizeof c.incident, jb, "incident");
 				if (!c.bundle[0])
 					jcopy(c.bundle, sizeof c.bundle, bi, "CFBundleIdentifier");
-				jcopy(c.version, sizeof c.version, bi, "CFBundleShortVersionString");
+				jcopy(c.version, sizeof c.version, bi,
+				      "CFBundleShortVersionString");
 			} else if (!cut) {
 				tr_warn(ctx, disp,
 				        "the report body is not valid JSON (line %d: %s); "
@@ -324,10 +322,9 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 		        "folders; Pegasus and Predator did. Not proof on its own: have the phone "
 		        "examined by a specialist.");
 	/* WhatsApp for iOS (or Business) by bundle id, else by process name */
-	if (rc == TR_OK &&
-	    (trc_is_whatsapp_app(c.bundle) ||
-	     (!c.bundle[0] && (strcmp(c.process, "WhatsApp") == 0 ||
-	                       strcmp(c.process, "WhatsApp Business") == 0))))
+	if (rc == TR_OK && (trc_is_whatsapp_app(c.bundle) ||
+	                    (!c.bundle[0] && (strcmp(c.process, "WhatsApp") == 0 ||
+	                                      strcmp(c.process, "WhatsApp Business") == 0))))
 		rc = whatsapp_crash(ctx, m, f, &c, &rec);
 	json_decref(head);
 	json_decref(jb);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/ios/ios_versions.h"
 #include "collectors/artifacts/modlib.h"
 
@@ -40,8 +41,18 @@ static const tr_want ios_version_wants[] = {
 	{ NULL, NULL },
 };
 
-static int judge(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *version,
-                 const char *build)
+/* What says which version ran (the source of tr_version_seen). */
+static const char *version_source(const tr_file *f)
+{
+	if (!f->device_path || !f->device_path[0])
+		return "ios_version: backup Info.plist Product Version, evidence date";
+	if (strncmp(f->device_path, "/@sysdiagnose/", 14) == 0)
+		return "ios_version: sysdiagnose SystemVersion.plist ProductVersion, evidence date";
+	return "ios_version: SystemVersion.plist ProductVersion, evidence date";
+}
+
+static int judge(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *disp,
+                 const char *version, const char *build)
 {
 	const char *ev = tr_get_info(ctx, "evidence_date");
 	double evt = trm_parse_utc(ev), rel_t = TR_NOTIME;
@@ -82,7 +93,13 @@ static int judge(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *
 	rec = (tr_record){
 		.file = f, .time = TR_NOTIME, .event = "ios_version", .kv = kv, .nkv = n
 	};
-	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK || !rel)
+	if ((rc = tr_emit(ctx, m, &rec)) != TR_OK)
+		return rc;
+	/* the exposure check: this version was in use at the evidence date */
+	if (TR_HAS_TIME(evt) && trm_version_usable(ctx, disp, "ios", version) &&
+	    (rc = trm_version_seen(ctx, "ios", version, evt, version_source(f), 0)) != TR_OK)
+		return rc;
+	if (!rel)
 		return rc;
 	return tr_add_heuristic(
 	        ctx, m->name, &rec, TR_LEVEL_MEDIUM, "ios_outdated",
@@ -96,16 +113,19 @@ static int scan_system_version(tr_ctx *ctx, const tr_module *m, const tr_file *f
                                plist_t root)
 {
 	const char *v = tr_plist_str(plist_dict_get_item(root, "ProductVersion"));
-	(void)disp;
-	return judge(ctx, m, f, v, tr_plist_str(plist_dict_get_item(root, "ProductBuildVersion")));
+	return judge(ctx, m, f, disp, v,
+	             tr_plist_str(plist_dict_get_item(root, "ProductBuildVersion")));
 }
 
 static int ios_version_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	if (f->device_path && f->device_path[0])
 		return trm_run_plist(ctx, m, src, f, scan_system_version);
+	char disp[TRM_DISPLAY_LEN];
+
 	/* a backup's Info.plist: the collector has read it already */
-	return judge(ctx, m, f, tr_get_info(ctx, "ios_version"), tr_get_info(ctx, "build"));
+	tr_file_display(f, disp, sizeof disp);
+	return judge(ctx, m, f, disp, tr_get_info(ctx, "ios_version"), tr_get_info(ctx, "build"));
 }
 
 const tr_module tr_module_ios_version = {

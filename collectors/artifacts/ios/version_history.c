@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/modlib.h"
 
 #define VH_MAX_LINE 65536
@@ -187,6 +188,11 @@ static int vh_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const t
 	trm_kv(kv, &nkv, 3, "version", ver, TR_M_NONE, 0);
 	trm_kv(kv, &nkv, 3, "build", build, TR_M_NONE, 0);
 	rc = trm_emit(ctx, m, f, t, "ios_version", kv, nkv);
+	/* the exposure check: the journal was written while this version ran
+	 * (plain: the journal does not say when it was installed) */
+	if (rc == TR_OK && TR_HAS_TIME(t) && trm_version_usable(ctx, disp, "ios", ver))
+		rc = trm_version_seen(ctx, "ios", ver, t,
+		                      "version_history: analytics journal os_version, timestamp", 0);
 	if (rc == TR_OK && ver[0] && TR_HAS_TIME(t)) {
 		struct vh_state *s = tr_module_state(ctx, m, sizeof *s, NULL);
 		if (!s)
