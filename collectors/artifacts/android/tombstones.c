@@ -6,7 +6,10 @@
  * Failed exploits crash privileged processes; a crashing process can also
  * be spyware itself. MVT (tombstone_crashes) checks the process name and
  * command against process indicators and flags crashes of uid 0, 1000 and
- * 2000.
+ * 2000. Heuristic whatsapp_crash_in_window (low; campaigns.h): a crash of
+ * a WhatsApp process (command line, process or main thread com.whatsapp,
+ * com.whatsapp.w4b, or one of their ":sub" processes) inside a campaign
+ * window of an exploit that came through WhatsApp (issue 14).
  *
  * Text format (android-formats.md §2.4):
  *     Build fingerprint: '...'
@@ -31,7 +34,10 @@
  * path), uid, pid, signal; time = the timestamp, whose UTC offset is
  * applied, or, when it is missing or blank, the file's modification time
  * (time_basis says so). Heuristic privileged_process_crash (medium) for uid 0, 1000 or
- * 2000.
+ * 2000. Heuristic whatsapp_crash_in_window (low; campaigns.h): a crash of
+ * a WhatsApp process (command line, process or main thread com.whatsapp,
+ * com.whatsapp.w4b, or one of their ":sub" processes) inside a campaign
+ * window of an exploit that came through WhatsApp (issue 14).
  *
  * Bounds: a text tombstone is read up to its first TOMB_MAX_TEXT bytes
  * (the header comes first; the rest is registers, backtraces and memory);
@@ -44,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectors/artifacts/common/campaigns.h"
 #include "collectors/artifacts/android/android_common.h"
 #include "collectors/artifacts/modlib.h"
 
@@ -475,6 +482,10 @@ static int emit_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, crash *
 		        "crashed. Failed exploits crash privileged processes, so MVT flags these; "
 		        "but such crashes also come from ordinary bugs. Look at the process and "
 		        "the time together with the other findings; not proof on its own.");
+	/* an app process's command line is its package name */
+	if (rc == TR_OK && (trc_is_whatsapp_process(cmd0) || trc_is_whatsapp_process(c->process) ||
+	                    trc_is_whatsapp_process(c->main_thread)))
+		rc = trc_whatsapp_crash(ctx, m->name, &rec);
 	return rc;
 }
 

@@ -19,6 +19,14 @@
  * Heuristic crash_suspicious_folder (high): the crashed program ran from
  * /private/var/db/, /private/var/tmp/ or /tmp/.
  *
+ * Heuristic whatsapp_crash_in_window (low; campaigns.h): a crash of
+ * WhatsApp (bundle id net.whatsapp.WhatsApp or ...SMB, else the process
+ * "WhatsApp") inside a campaign window of an exploit that came through
+ * WhatsApp (issue 14). The version of a WhatsApp crash (header
+ * app_version, else bundleInfo.CFBundleShortVersionString) is kept as a
+ * version seen at the crash's time (trm_version_seen, component of
+ * components.c: whatsapp-ios or whatsapp-business-ios): a crash shows which WhatsApp ran then.
+ *
  * Bounds: the first IPS_MAX_BYTES bytes are read (the fields come first
  * in the header and the start of the body; a cut body is parsed as far
  * as text, or not at all as JSON, and the scan is marked incomplete only
@@ -31,6 +39,8 @@
 
 #include <jansson.h>
 
+#include "collectors/artifacts/common/campaigns.h"
+#include "collectors/artifacts/common/components.h"
 #include "collectors/artifacts/ios/ios_procpath.h"
 #include "collectors/artifacts/modlib.h"
 #include "triage.h"
@@ -47,7 +57,7 @@ static const tr_want crash_wants[] = {
 typedef struct ips {
 	char bug_type[32], process[IPS_FIELD_MAX], path[IPS_FIELD_MAX], parent[IPS_FIELD_MAX];
 	char bundle[IPS_FIELD_MAX], os[128], model[64], incident[64];
-	char capture[64], stamp[64];
+	char capture[64], stamp[64], version[64];
 } ips;
 
 static void jcopy(char *dst, size_t cap, json_t *obj, const char *key)
@@ -187,6 +197,27 @@ static int read_head(tr_ctx *ctx, const tr_source *src, const tr_file *f, uint8_
 	return TR_OK;
 }
 
+/* A crash of WhatsApp: the version it ran then (exposure, issue 14) and
+ * the campaign window check. */
+static int whatsapp_crash(tr_ctx *ctx, const tr_module *m, const tr_file *f, const ips *c,
+                          const tr_record *rec)
+{
+	/* the bundle id names the app; a report without one is WhatsApp's
+	 * (the caller matched its process name) */
+	const char *comp = trm_app_component(c->bundle[0] ? c->bundle : "net.whatsapp.WhatsApp");
+	char disp[TRM_DISPLAY_LEN];
+	int rc;
+
+	if (c->version[0] && TR_HAS_TIME(rec->time) &&
+	    trm_version_usable(ctx, tr_file_display(f, disp, sizeof disp), comp, c->version)) {
+		rc = trm_version_seen(ctx, comp, c->version, rec->time,
+		                      "crash_reports: app_version", 0);
+		if (rc != TR_OK)
+			return rc;
+	}
+	return trc_whatsapp_crash(ctx, m->name, rec);
+}
+
 static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, const tr_file *f)
 {
 	char disp[TRM_DISPLAY_LEN];
@@ -225,6 +256,7 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 	jcopy(c.os, sizeof c.os, head, "os_version");
 	jcopy(c.incident, sizeof c.incident, head, "incident_id");
 	jcopy(c.bundle, sizeof c.bundle, head, "bundleID");
+	jcopy(c.version, sizeof c.version, head, "app_version");
 	body = nl ? nl + 1 : NULL;
 	if (body && *body) {
 		size_t blen = len - (size_t)(body - (char *)buf);
@@ -243,6 +275,8 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 				jcopy(c.incident, sizeof c.incident, jb, "incident");
 				if (!c.bundle[0])
 					jcopy(c.bundle, sizeof c.bundle, bi, "CFBundleIdentifier");
+				jcopy(c.version, sizeof c.version, bi,
+				      "CFBundleShortVersionString");
 			} else if (!cut) {
 				tr_warn(ctx, disp,
 				        "the report body is not valid JSON (line %d: %s); "
@@ -287,6 +321,11 @@ static int crash_run(tr_ctx *ctx, const tr_module *m, const tr_source *src, cons
 		        "crashed. Apple's services and the installed apps do not run from these "
 		        "folders; Pegasus and Predator did. Not proof on its own: have the phone "
 		        "examined by a specialist.");
+	/* WhatsApp for iOS (or Business) by bundle id, else by process name */
+	if (rc == TR_OK && (trc_is_whatsapp_app(c.bundle) ||
+	                    (!c.bundle[0] && (strcmp(c.process, "WhatsApp") == 0 ||
+	                                      strcmp(c.process, "WhatsApp Business") == 0))))
+		rc = whatsapp_crash(ctx, m, f, &c, &rec);
 	json_decref(head);
 	json_decref(jb);
 	free(buf);

@@ -21,16 +21,32 @@
  * A process without a bundle id is also handed to the file-system check
  * (filesystem.h): in a full-file-system dump its binary should be there.
  *
+ *  - whatsapp_traffic_then_unbundled_process (low): inside a campaign
+ *    window of campaigns.h, a process without a bundle id whose first
+ *    timestamp comes at most DU_WA_FOLLOW_SECONDS after a network use time
+ *    of WhatsApp (its ZPROCESS first/last timestamps, its ZLIVEUSAGE
+ *    rows): issue 14; kv chain, process, whatsapp_use, seconds_after.
+ *
  * Invariants: rows are streamed in key order; at most DU_MAX_GAPS gap
  * findings per database (a hostile key sequence cannot flood the report).
  */
 #include <stdio.h>
 
+#include <stdlib.h>
+
+#include "collectors/artifacts/common/campaigns.h"
 #include "collectors/artifacts/ios/filesystem.h"
 #include "collectors/artifacts/ios/netbase.h"
 #include "collectors/artifacts/modlib.h"
 
 #define DU_MAX_GAPS 1000
+/* WhatsApp usage times kept per database (only those inside a window) */
+#define DU_MAX_WA_TIMES 100000u
+/* How soon after WhatsApp's network use a new process counts: Amnesty's
+ * Pegasus timelines show the first process records seconds to a few
+ * minutes after the exploit's delivery; ten minutes keeps those while a
+ * chance coincidence with a new system service stays rare. */
+#define DU_WA_FOLLOW_SECONDS 600.0
 
 static int gap_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3_int64 prev,
                        const char *prev_name, double prev_time, sqlite3_int64 next)
@@ -221,6 +237,151 @@ static int scan_orphans(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlit
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* WhatsApp network use in a campaign window, then a new process        */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Appends the times of st's column 0 that fall in a campaign window. */
+static int wa_times(tr_ctx *ctx, sqlite3 *db, sqlite3_stmt *st, const char *disp, double **v,
+                    size_t *n, size_t *cap)
+{
+	uint64_t rows = 0;
+	int r;
+
+	for (size_t i = 0; trc_whatsapp_apps[i]; i++)
+		sqlite3_bind_text(st, (int)i + 1, trc_whatsapp_apps[i], -1, SQLITE_STATIC);
+	while ((r = trm_step(ctx, db, st, disp, "ZPROCESS", &rows)) == 1) {
+		for (int col = 0; col < sqlite3_column_count(st); col++) {
+			double t = trm_mac_time(st, col);
+			if (!trc_window_at(t, 0))
+				continue;
+			if (*n >= DU_MAX_WA_TIMES) {
+				tr_incomplete(ctx, disp,
+				              "more than %u WhatsApp network usage times in the "
+				              "campaign windows; the rest were not checked",
+				              DU_MAX_WA_TIMES);
+				return TR_OK;
+			}
+			if (*n == *cap) {
+				size_t nc = *cap ? *cap * 2 : 64;
+				double *nv = realloc(*v, nc * sizeof *nv);
+				if (!nv)
+					return TR_ENOMEM;
+				*v = nv;
+				*cap = nc;
+			}
+			(*v)[(*n)++] = t;
+		}
+	}
+	return TR_OK;
+}
+
+static int wa_follow_finding(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char *name,
+                             const char *pk, double t, double wa)
+{
+	const trc_window *w = trc_window_at(wa, 0);
+	char expl[768], when[40], after[32];
+	tr_kv kv[4];
+	size_t nkv = 0;
+	tr_record rec;
+
+	snprintf(after, sizeof after, "%.0f", t - wa);
+	trm_kv(kv, &nkv, 4, "chain", w->chain, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 4, "process", name, TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 4, "whatsapp_use", tr_time_format(wa, when, sizeof when), TR_M_NONE, 0);
+	trm_kv(kv, &nkv, 4, "seconds_after", after, TR_M_NONE, 0);
+	snprintf(expl, sizeof expl,
+	         "A process without an app bundle id (\"%.100s\") first used the network %s "
+	         "seconds after WhatsApp did, during the %s campaign window (%s to %s). Spyware "
+	         "installed through an exploit shows up this way (Amnesty found Pegasus "
+	         "processes in this database minutes after the exploit); iOS also starts "
+	         "system services at any time, so this is not proof on its own.",
+	         name, after, w->chain, w->first, w->last);
+	rec = (tr_record){ .file = f, .time = t, .event = "process", .kv = kv, .nkv = nkv,
+		           .id = pk, .time_field = "ZPROCESS.ZFIRSTTIMESTAMP" };
+	return tr_add_heuristic(ctx, m->name, &rec, TR_LEVEL_LOW,
+	                        "whatsapp_traffic_then_unbundled_process", expl);
+}
+
+static int scan_whatsapp_followers(tr_ctx *ctx, const tr_module *m, const tr_file *f,
+                                   sqlite3 *db, const char *disp)
+{
+	char sql[1024];
+	sqlite3_stmt *st = NULL;
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t rows = 0;
+	int rc = TR_OK, r;
+	/* one parameter per entry of trc_whatsapp_apps (four) */
+	const char *apps = "(?1, ?2, ?3, ?4)";
+
+	if (!tr_sqlite_has_column(db, "ZPROCESS", "ZBUNDLENAME") ||
+	    !tr_sqlite_has_column(db, "ZPROCESS", "ZPROCNAME") ||
+	    !tr_sqlite_has_column(db, "ZPROCESS", "ZFIRSTTIMESTAMP"))
+		return TR_OK;
+	/* WhatsApp's own times: its process rows, then its usage rows */
+	snprintf(sql, sizeof sql,
+	         "SELECT ZFIRSTTIMESTAMP, %s FROM ZPROCESS WHERE ZBUNDLENAME IN %s",
+	         trm_col(db, "ZPROCESS", "ZTIMESTAMP", "ZTIMESTAMP"), apps);
+	if (trm_prepare(ctx, db, disp, "ZPROCESS", sql, &st))
+		return TR_OK;
+	rc = wa_times(ctx, db, st, disp, &v, &n, &cap);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == TR_OK && tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZHASPROCESS") &&
+	    tr_sqlite_has_column(db, "ZLIVEUSAGE", "ZTIMESTAMP")) {
+		snprintf(sql, sizeof sql,
+		         "SELECT l.ZTIMESTAMP FROM ZLIVEUSAGE l JOIN ZPROCESS p ON p.Z_PK = "
+		         "l.ZHASPROCESS WHERE p.ZBUNDLENAME IN %s",
+		         apps);
+		if (!trm_prepare(ctx, db, disp, "ZLIVEUSAGE", sql, &st))
+			rc = wa_times(ctx, db, st, disp, &v, &n, &cap);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (rc != TR_OK || n == 0) {
+		free(v);
+		return rc;
+	}
+	qsort(v, n, sizeof *v, cmp_double);
+	snprintf(sql, sizeof sql,
+	         "SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS WHERE (ZBUNDLENAME IS "
+	         "NULL OR ZBUNDLENAME = '') AND ZPROCNAME IS NOT NULL AND ZPROCNAME != '' "
+	         "ORDER BY Z_PK");
+	if (trm_prepare(ctx, db, disp, "ZPROCESS", sql, &st)) {
+		free(v);
+		return TR_OK;
+	}
+	while (rc == TR_OK && (r = trm_step(ctx, db, st, disp, "ZPROCESS", &rows)) == 1) {
+		double t = trm_mac_time(st, 2);
+		size_t lo = 0, hi = n;
+		char pk[32];
+		if (!TR_HAS_TIME(t))
+			continue;
+		/* the last WhatsApp time at or before t */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (v[mid] <= t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == 0 || t - v[lo - 1] > DU_WA_FOLLOW_SECONDS)
+			continue;
+		trm_num(st, 0, pk, sizeof pk);
+		rc = wa_follow_finding(ctx, m, f, (const char *)sqlite3_column_text(st, 1),
+		                       pk[0] ? pk : NULL, t, v[lo - 1]);
+	}
+	sqlite3_finalize(st);
+	free(v);
+	return rc;
+}
+
 int ios_netbase_scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 *db,
                      const char *disp)
 {
@@ -233,5 +394,7 @@ int ios_netbase_scan(tr_ctx *ctx, const tr_module *m, const tr_file *f, sqlite3 
 	rc = scan_processes(ctx, m, f, db, disp);
 	if (rc == TR_OK)
 		rc = scan_orphans(ctx, m, f, db, disp);
+	if (rc == TR_OK)
+		rc = scan_whatsapp_followers(ctx, m, f, db, disp);
 	return rc;
 }
