@@ -10,6 +10,7 @@
 
 #include "ctx.h"
 #include "exposure.h"
+#include "i18n.h"
 #include "pack.h"
 
 #define NFIELDS 12
@@ -445,8 +446,8 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 	}
 	if (oldest && oldest_since && oldest->days > r->last_days) {
 		*why = oldest;
-		*reason = "it was installed after the campaign window (an earlier installation "
-		          "removed before would not show)";
+		*reason = TR_N_("it was installed after the campaign window (an earlier installation "
+		          "removed before would not show)");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (oldest && oldest_since && oldest->days > start)
@@ -477,13 +478,13 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		}
 	}
 	if (!*r->fixed) {
-		*reason = "no client version fixes this chain (or none was published), so versions "
-		          "cannot tell";
+		*reason = TR_N_("no client version fixes this chain (or none was published), so versions "
+		          "cannot tell");
 		return TR_EXPO_UNKNOWN;
 	}
 	if (in_bad) {
 		*why = in_bad;
-		*reason = "a version below the fix was in use during the campaign window";
+		*reason = TR_N_("a version below the fix was in use during the campaign window");
 		return TR_EXPO_EXPOSED;
 	}
 	/* the newest version below the fix seen before that update */
@@ -496,9 +497,9 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 	}
 	if (upd_good && prior_bad && first_fixed_after(r->fixed, prior_bad->version, upd_good->version)) {
 		*why = prior_bad;
-		*reason = "a version below the fix was in use before the campaign window and the "
+		*reason = TR_N_("a version below the fix was in use before the campaign window and the "
 		          "update to the fix was installed only after the window started, so the "
-		          "window (until that update) ran a version below the fix";
+		          "window (until that update) ran a version below the fix");
 		return TR_EXPO_EXPOSED;
 	}
 	/* a fixed version seen in the window once it was updated to one
@@ -507,28 +508,28 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		in_good = NULL;
 	if (in_good) {
 		*why = in_good;
-		*reason = "the version in use during the campaign window already had the fix";
+		*reason = TR_N_("the version in use during the campaign window already had the fix");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (after_bad) {
 		*why = after_bad;
 		*reason =
-		        "a version below the fix was seen after the window, so the version during "
-		        "the window was below the fix too (if it was installed then)";
+		        TR_N_("a version below the fix was seen after the window, so the version during "
+		        "the window was below the fix too (if it was installed then)");
 		return TR_EXPO_EXPOSED;
 	}
 	if (before_good) {
 		*why = before_good;
-		*reason = "a version with the fix was already in use before the window";
+		*reason = TR_N_("a version with the fix was already in use before the window");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (upd_good) {
 		*why = upd_good;
-		*reason = "it was updated to a fixed version after the window started; the version "
-		          "it ran before does not show";
+		*reason = TR_N_("it was updated to a fixed version after the window started; the version "
+		          "it ran before does not show");
 		return TR_EXPO_UNKNOWN;
 	}
-	*reason = any ? "the versions seen do not show which version was in use during the window"
-	              : "the evidence shows no version of this component";
+	*reason = any ? TR_N_("the versions seen do not show which version was in use during the window")
+	              : TR_N_("the evidence shows no version of this component");
 	return TR_EXPO_UNKNOWN;
 }

@@ -11,6 +11,7 @@
 
 #include "ctx.h"
 #include "exposure.h"
+#include "i18n.h"
 
 /* Worst first: exposed, unknown, not exposed. */
 static int rank(enum tr_expo_verdict v)
@@ -143,7 +144,7 @@ int tr_exposure_evaluate(tr_ctx *ctx)
 			}
 		if (ch[c].decided == TR_EXPO_NONE) {
 			ch[c].verdict = TR_EXPO_UNKNOWN;
-			ch[c].reason = "the evidence shows no version of any component of this chain";
+			ch[c].reason = TR_N_("the evidence shows no version of any component of this chain");
 		} else {
 			ch[c].verdict = res[ch[c].decided].verdict;
 			ch[c].reason = res[ch[c].decided].reason;
