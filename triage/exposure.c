@@ -396,7 +396,8 @@ const char *tr_version_branch_fix(const char *fixed, const char *v, char buf[64]
 static int first_fixed_after(const char *fixed, const char *bad, const char *v)
 {
 	char fa[FIX_LEN], fb[FIX_LEN];
-	const char *a = tr_version_branch_fix(fixed, v, fa), *b = tr_version_branch_fix(fixed, bad, fb);
+	const char *a = tr_version_branch_fix(fixed, v, fa),
+	           *b = tr_version_branch_fix(fixed, bad, fb);
 	int ok;
 	return a && b && strcmp(a, b) == 0 && tr_version_cmp(v, a, &ok) == 0 && ok;
 }
@@ -446,8 +447,9 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 	}
 	if (oldest && oldest_since && oldest->days > r->last_days) {
 		*why = oldest;
-		*reason = TR_N_("it was installed after the campaign window (an earlier installation "
-		          "removed before would not show)");
+		*reason =
+		        TR_N_("it was installed after the campaign window (an earlier installation "
+		              "removed before would not show)");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (oldest && oldest_since && oldest->days > start)
@@ -478,8 +480,9 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		}
 	}
 	if (!*r->fixed) {
-		*reason = TR_N_("no client version fixes this chain (or none was published), so versions "
-		          "cannot tell");
+		*reason = TR_N_(
+		        "no client version fixes this chain (or none was published), so versions "
+		        "cannot tell");
 		return TR_EXPO_UNKNOWN;
 	}
 	if (in_bad) {
@@ -495,11 +498,13 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		    (!prior_bad || o->days > prior_bad->days))
 			prior_bad = o;
 	}
-	if (upd_good && prior_bad && first_fixed_after(r->fixed, prior_bad->version, upd_good->version)) {
+	if (upd_good && prior_bad &&
+	    first_fixed_after(r->fixed, prior_bad->version, upd_good->version)) {
 		*why = prior_bad;
-		*reason = TR_N_("a version below the fix was in use before the campaign window and the "
-		          "update to the fix was installed only after the window started, so the "
-		          "window (until that update) ran a version below the fix");
+		*reason = TR_N_(
+		        "a version below the fix was in use before the campaign window and the "
+		        "update to the fix was installed only after the window started, so the "
+		        "window (until that update) ran a version below the fix");
 		return TR_EXPO_EXPOSED;
 	}
 	/* a fixed version seen in the window once it was updated to one
@@ -508,13 +513,14 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		in_good = NULL;
 	if (in_good) {
 		*why = in_good;
-		*reason = TR_N_("the version in use during the campaign window already had the fix");
+		*reason =
+		        TR_N_("the version in use during the campaign window already had the fix");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (after_bad) {
 		*why = after_bad;
-		*reason =
-		        TR_N_("a version below the fix was seen after the window, so the version during "
+		*reason = TR_N_(
+		        "a version below the fix was seen after the window, so the version during "
 		        "the window was below the fix too (if it was installed then)");
 		return TR_EXPO_EXPOSED;
 	}
@@ -525,11 +531,13 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 	}
 	if (upd_good) {
 		*why = upd_good;
-		*reason = TR_N_("it was updated to a fixed version after the window started; the version "
-		          "it ran before does not show");
+		*reason = TR_N_(
+		        "it was updated to a fixed version after the window started; the version "
+		        "it ran before does not show");
 		return TR_EXPO_UNKNOWN;
 	}
-	*reason = any ? TR_N_("the versions seen do not show which version was in use during the window")
+	*reason = any ? TR_N_("the versions seen do not show which version was in use during the "
+	                      "window")
 	              : TR_N_("the evidence shows no version of this component");
 	return TR_EXPO_UNKNOWN;
 }

@@ -144,7 +144,8 @@ int tr_exposure_evaluate(tr_ctx *ctx)
 			}
 		if (ch[c].decided == TR_EXPO_NONE) {
 			ch[c].verdict = TR_EXPO_UNKNOWN;
-			ch[c].reason = TR_N_("the evidence shows no version of any component of this chain");
+			ch[c].reason = TR_N_(
+			        "the evidence shows no version of any component of this chain");
 		} else {
 			ch[c].verdict = res[ch[c].decided].verdict;
 			ch[c].reason = res[ch[c].decided].reason;

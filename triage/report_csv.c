@@ -244,7 +244,8 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 			}
 			loaded = j;
 		}
-		if (k < ctx->nfindings && (j == nrec || (TR_HAS_TIME(ord[k].time) && ord[k].time <= rt)) &&
+		if (k < ctx->nfindings &&
+		    (j == nrec || (TR_HAS_TIME(ord[k].time) && ord[k].time <= rt)) &&
 		    (v == nvix || (TR_HAS_TIME(ord[k].time) && ord[k].time <= vt))) {
 			finding_row(&b, &ctx->findings[ord[k].idx]);
 			k++;

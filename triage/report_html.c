@@ -236,7 +236,8 @@ static const char css[] =
         ".t-low{background:#2f6db5}.t-info{background:#666}"
         ".s-checked{color:#1e7a3a;font-weight:600}.s-failed{color:#b3261e;font-weight:600}"
         ".s-not_found{color:#555}.s-not_checkable{color:#a15c00;font-weight:600}"
-        ".e-exposed{color:#a15c00;font-weight:600}.e-not_exposed{color:#1e7a3a}.e-unknown{color:#555}"
+        ".e-exposed{color:#a15c00;font-weight:600}.e-not_exposed{color:#1e7a3a}.e-unknown{color:#"
+        "555}"
         ".note{background:#f6f6f6;border-left:4px solid #999;padding:.5rem .8rem}"
         "svg{width:100%;height:auto;border:1px solid #ddd;background:#fcfcfc}"
         "svg .bar{fill:#b9c3cf}svg .axis{stroke:#555;stroke-width:1}"
@@ -1063,8 +1064,9 @@ static void write_exposure(struct hb *b, tr_ctx *ctx)
 	raw(b, "<section id=\"exposure\">\n<h2>");
 	tx(b, TR_("Exposure to known exploits"));
 	raw(b, "</h2>\n<p>");
-	tx(b, TR_("Was this phone open to the exploit chains used in the wild during their "
-	          "campaigns? Exposure is information: a phone can be exposed and never attacked."));
+	tx(b,
+	   TR_("Was this phone open to the exploit chains used in the wild during their "
+	       "campaigns? Exposure is information: a phone can be exposed and never attacked."));
 	raw(b, "</p>\n");
 	if (nc) {
 		raw(b, "<table>\n<tr><th>");

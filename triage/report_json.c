@@ -400,12 +400,11 @@ static int add_urls(json_t *a, const char *list)
 	while (*list && !bad) {
 		const char *e = strchr(list, ' ');
 		size_t l = e ? (size_t)(e - list) : strlen(list), i;
-		json_t *v;
 		char *u = strndup(list, l);
 		if (!u)
 			return -1;
-		json_array_foreach(a, i, v)
-			if (strcmp(json_string_value(v), u) == 0)
+		for (i = 0; i < json_array_size(a); i++)
+			if (strcmp(json_string_value(json_array_get(a, i)), u) == 0)
 				break;
 		if (i == json_array_size(a))
 			bad |= tr_json_push(a, tr_json_str(u));

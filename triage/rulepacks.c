@@ -267,11 +267,13 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	if ((rc = tr_keyring_load(ctx, &kr, tr_shipped_keyring_dir())) != TR_OK ||
 	    (rc = tr_pack_seen_load(ctx, &seen)) != TR_OK)
 		goto out;
-	for (size_t i = 0; i < packs.names.n; i++)
+	for (size_t i = 0; i < packs.names.n; i++) {
 		if ((rc = tr_pack_open_trusted(ctx, packs.dirs.v[i], packs.names.v[i], &kr, &seen,
-		                               ctx->allow_unsigned, &opened[i], &tsvs[i])) != TR_OK ||
-		    (rc = pack_chains(ctx, &opened[i], packs.dirs.v[i], &expos[i])) != TR_OK)
+		                               ctx->allow_unsigned, &opened[i], &tsvs[i])) != TR_OK)
 			goto out;
+		if ((rc = pack_chains(ctx, &opened[i], packs.dirs.v[i], &expos[i])) != TR_OK)
+			goto out;
+	}
 	/* Every pack of the new rule set: the earlier ones, then these. */
 	for (size_t i = 0; old_names && i < old_names->n; i++)
 		if (tr_strlist_add(&names, old_names->v[i]) != TR_OK ||

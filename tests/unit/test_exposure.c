@@ -436,7 +436,8 @@ static void test_evaluate(void **state)
 		assert_non_null(strstr(f->explanation, "wa-a 2.19.100"));
 		assert_non_null(strstr(f->explanation, "not that it was"));
 		for (size_t i = 0; i < f->nrecord; i++)
-			if (!strcmp(f->record[i].key, "chain") && !strcmp(f->record[i].value, "wa19"))
+			if (!strcmp(f->record[i].key, "chain") &&
+			    !strcmp(f->record[i].value, "wa19"))
 				has_chain = 1;
 		assert_true(has_chain);
 	}
