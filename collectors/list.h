@@ -76,4 +76,7 @@ TR_MODULE(root_binaries)
 TR_MODULE(intrusion_logs)
 TR_MODULE(packages_json)
 TR_MODULE(ab_manifest)
+
+/* Every kind: after the modules above (its finish() reads what they set) */
+TR_MODULE(os_versions)
 /* clang-format on */

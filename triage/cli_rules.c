@@ -154,7 +154,10 @@ static void print_pack(const tr_pack *p)
 	}
 	printf("  version %lu  ", p->version);
 	put(*p->date ? p->date : "no date");
-	printf("  %zu indicator%s\n", p->indicators, p->indicators == 1 ? "" : "s");
+	printf("  %zu indicator%s", p->indicators, p->indicators == 1 ? "" : "s");
+	if (p->chains)
+		printf("  %zu exposure row%s", p->chains, p->chains == 1 ? "" : "s");
+	fputc('\n', stdout);
 	fputs("  folder:     ", stdout);
 	put(p->dir);
 	fputs("\n  about:      ", stdout);

@@ -17,6 +17,7 @@
 
 #include "custody.h"
 #include "ctx.h"
+#include "exposure.h"
 
 int tr_ctx_create(tr_ctx **out)
 {
@@ -58,6 +59,7 @@ void tr_ctx_destroy(tr_ctx *ctx)
 	tr_module_states_free(ctx);
 	tr_strlist_free(&ctx->keyrings);
 	tr_versions_free(ctx);
+	tr_exposure_ctx_free(ctx, 1);
 	free(ctx->evidence_path);
 	tr_custody_free(ctx->custody);
 	tr_analyst_free(ctx);

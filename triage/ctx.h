@@ -137,6 +137,14 @@ struct tr_ctx {
 	tr_version_obs *versions;
 	size_t nversions, capversions;
 	int versions_cut; /* TR_VERSIONS_MAX reached (said once) */
+	/* exposure.c: the chains of the packs loaded (tr_load_rules), and
+	 * exposure_eval.c: their verdicts after the last scan */
+	struct tr_exposure *expo;
+	size_t nexpo;
+	struct tr_expo_result *expo_res;
+	size_t nexpo_res;
+	struct tr_expo_chain *expo_chains;
+	size_t nexpo_chains;
 };
 
 /* ------------------------------------------------------------------ */

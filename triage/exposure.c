@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "exposure.h"
+#include "i18n.h"
 #include "pack.h"
 
 #define NFIELDS 12
@@ -250,6 +252,41 @@ void tr_exposure_free(tr_exposure *e)
 	memset(e, 0, sizeof *e);
 }
 
+void tr_exposure_ctx_free(tr_ctx *ctx, int all)
+{
+	free(ctx->expo_res);
+	free(ctx->expo_chains);
+	ctx->expo_res = NULL;
+	ctx->expo_chains = NULL;
+	ctx->nexpo_res = ctx->nexpo_chains = 0;
+	if (!all)
+		return;
+	for (size_t i = 0; i < ctx->nexpo; i++)
+		tr_exposure_free(&ctx->expo[i]);
+	free(ctx->expo);
+	ctx->expo = NULL;
+	ctx->nexpo = 0;
+}
+
+int tr_exposure_add(tr_ctx *ctx, tr_exposure *e)
+{
+	tr_exposure *v = realloc(ctx->expo, (ctx->nexpo + 1) * sizeof *v);
+	if (!v)
+		return tr_set_error(ctx, TR_ENOMEM, "exposure: out of memory");
+	ctx->expo = v;
+	ctx->expo[ctx->nexpo++] = *e;
+	memset(e, 0, sizeof *e);
+	return TR_OK;
+}
+
+size_t tr_exposure_rows_loaded(const tr_ctx *ctx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ctx->nexpo; i++)
+		n += ctx->expo[i].n;
+	return n;
+}
+
 int tr_exposure_parse(tr_ctx *ctx, const char *name, char *buf, size_t len, tr_exposure *out)
 {
 	size_t line = 0, cap = 0;
@@ -329,24 +366,94 @@ const char *tr_expo_verdict_name(enum tr_expo_verdict v)
 	}
 }
 
+/* The fix of v's branch when the fix lists several, else the only fix;
+ * NULL when none applies. Copied into buf. */
+const char *tr_version_branch_fix(const char *fixed, const char *v, char buf[64])
+{
+	char fx[FIX_MAX][FIX_LEN];
+	long pv[TR_VERSION_MAX_PARTS], pf[TR_VERSION_MAX_PARTS];
+	int n = split_fixes(fixed, fx);
+
+	if (n <= 0)
+		return NULL;
+	if (n == 1) {
+		memcpy(buf, fx[0], FIX_LEN);
+		return buf;
+	}
+	if (!dotted(v, pv))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (dotted(fx[i], pf) && pf[0] == pv[0]) {
+			memcpy(buf, fx[i], FIX_LEN);
+			return buf;
+		}
+	return NULL;
+}
+
+/* Whether bad (below the fix) and v (fixed) are of one branch and v is
+ * exactly the first fixed version of it: then every version from bad up
+ * to v (excluded) was below the fix. */
+static int first_fixed_after(const char *fixed, const char *bad, const char *v)
+{
+	char fa[FIX_LEN], fb[FIX_LEN];
+	const char *a = tr_version_branch_fix(fixed, v, fa),
+	           *b = tr_version_branch_fix(fixed, bad, fb);
+	int ok;
+	return a && b && strcmp(a, b) == 0 && tr_version_cmp(v, a, &ok) == 0 && ok;
+}
+
 /*
- * Versions only go up (an update; a downgrade is rare and not assumed),
- * so for one component:
- *  - a version seen inside the window decides: below the fix, exposed
- *    (the first such one is named); all fixed, not exposed;
- *  - else a version below the fix seen after the window: it was at most
- *    that during the window, so exposed (if the app or system was there);
- *  - else a fixed version seen before the window: not exposed;
+ * Versions only go up (an update; a downgrade is rare and not assumed).
+ * An observation with TR_VERSION_SINCE also says the version did not run
+ * before its day (installed or updated to it then). For one component:
+ *  - first installed (the oldest observation is a SINCE one) after the
+ *    window: not exposed through it (an installation removed before the
+ *    window would not show);
+ *  - a version seen inside the window (from the first installation on)
+ *    below the fix: exposed (the first such one is named);
+ *  - a version below the fix seen before the window and an update to the
+ *    first fixed version of its branch (SINCE) only after the window
+ *    started: it was below the fix in the window until that update:
+ *    exposed;
+ *  - a fixed version seen inside the window (not an update to it made
+ *    during the window): not exposed;
+ *  - a version below the fix seen after the window: it was at most that
+ *    during the window, so exposed (if the app or system was there);
+ *  - a fixed version seen before the window: not exposed;
  *  - else unknown (nothing seen, or updated at an unknown time between).
  */
 enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_obs *obs, size_t n,
                                          const tr_version_obs **why, const char **reason)
 {
 	const tr_version_obs *in_bad = NULL, *in_good = NULL, *after_bad = NULL,
-	                     *before_good = NULL;
-	int any = 0;
+	                     *before_good = NULL, *oldest = NULL, *upd_good = NULL,
+	                     *prior_bad = NULL;
+	long start = r->first_days;
+	int any = 0, oldest_since = 0;
 
 	*why = NULL;
+	/* the oldest observation: a SINCE one alone on its day is the first
+	 * installation */
+	for (size_t i = 0; i < n; i++) {
+		const tr_version_obs *o = &obs[i];
+		if (strcmp(o->component, r->component) != 0)
+			continue;
+		if (!oldest || o->days < oldest->days) {
+			oldest = o;
+			oldest_since = (o->flags & TR_VERSION_SINCE) != 0;
+		} else if (o->days == oldest->days && !(o->flags & TR_VERSION_SINCE)) {
+			oldest_since = 0;
+		}
+	}
+	if (oldest && oldest_since && oldest->days > r->last_days) {
+		*why = oldest;
+		*reason =
+		        TR_N_("it was installed after the campaign window (an earlier installation "
+		              "removed before would not show)");
+		return TR_EXPO_NOT_EXPOSED;
+	}
+	if (oldest && oldest_since && oldest->days > start)
+		start = oldest->days; /* nothing of it ran before */
 	for (size_t i = 0; i < n; i++) {
 		const tr_version_obs *o = &obs[i];
 		int f;
@@ -355,10 +462,15 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		any = 1;
 		if (!*r->fixed || (f = tr_version_fixed(r->fixed, o->version)) < 0)
 			continue;
-		if (o->days >= r->first_days && o->days <= r->last_days) {
+		if (f && (o->flags & TR_VERSION_SINCE) && o->days > start) {
+			/* an update to a fixed version after the window started:
+			 * the earliest such one */
+			if (!upd_good || o->days < upd_good->days)
+				upd_good = o;
+		} else if (o->days >= start && o->days <= r->last_days) {
 			if (!f && (!in_bad || o->days < in_bad->days))
 				in_bad = o;
-			if (f && (!in_good || o->days > in_good->days))
+			if (f && (!in_good || o->days < in_good->days))
 				in_good = o;
 		} else if (o->days > r->last_days) {
 			if (!f && (!after_bad || o->days < after_bad->days))
@@ -368,33 +480,64 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		}
 	}
 	if (!*r->fixed) {
-		*reason = "no client version fixes this chain (or none was published), so versions "
-		          "cannot tell";
+		*reason = TR_N_(
+		        "no client version fixes this chain (or none was published), so versions "
+		        "cannot tell");
 		return TR_EXPO_UNKNOWN;
 	}
 	if (in_bad) {
 		*why = in_bad;
-		*reason = "a version below the fix was in use during the campaign window";
+		*reason = TR_N_("a version below the fix was in use during the campaign window");
 		return TR_EXPO_EXPOSED;
 	}
+	/* the newest version below the fix seen before that update */
+	for (size_t i = 0; upd_good && i < n; i++) {
+		const tr_version_obs *o = &obs[i];
+		if (strcmp(o->component, r->component) == 0 && o->days < start &&
+		    tr_version_fixed(r->fixed, o->version) == 0 &&
+		    (!prior_bad || o->days > prior_bad->days))
+			prior_bad = o;
+	}
+	if (upd_good && prior_bad &&
+	    first_fixed_after(r->fixed, prior_bad->version, upd_good->version)) {
+		*why = prior_bad;
+		*reason = TR_N_(
+		        "a version below the fix was in use before the campaign window and the "
+		        "update to the fix was installed only after the window started, so the "
+		        "window (until that update) ran a version below the fix");
+		return TR_EXPO_EXPOSED;
+	}
+	/* a fixed version seen in the window once it was updated to one
+	 * during the window does not speak for the days before the update */
+	if (in_good && upd_good && in_good->days >= upd_good->days)
+		in_good = NULL;
 	if (in_good) {
 		*why = in_good;
-		*reason = "the version in use during the campaign window already had the fix";
+		*reason =
+		        TR_N_("the version in use during the campaign window already had the fix");
 		return TR_EXPO_NOT_EXPOSED;
 	}
 	if (after_bad) {
 		*why = after_bad;
-		*reason =
+		*reason = TR_N_(
 		        "a version below the fix was seen after the window, so the version during "
-		        "the window was below the fix too (if it was installed then)";
+		        "the window was below the fix too (if it was installed then)");
 		return TR_EXPO_EXPOSED;
 	}
 	if (before_good) {
 		*why = before_good;
-		*reason = "a version with the fix was already in use before the window";
+		*reason = TR_N_("a version with the fix was already in use before the window");
 		return TR_EXPO_NOT_EXPOSED;
 	}
-	*reason = any ? "the versions seen do not show which version was in use during the window"
-	              : "the evidence shows no version of this component";
+	if (upd_good) {
+		*why = upd_good;
+		*reason = TR_N_(
+		        "it was updated to a fixed version after the window started; the version "
+		        "it ran before does not show");
+		return TR_EXPO_UNKNOWN;
+	}
+	*reason = any ? TR_N_("the versions seen do not show which version was in use during the "
+	                      "window")
+	              : TR_N_("the evidence shows no version of this component");
 	return TR_EXPO_UNKNOWN;
 }

@@ -76,6 +76,11 @@ int tr_version_cmp(const char *a, const char *b, int *ok);
  * cannot tell (no fix, or a version that does not parse). */
 int tr_version_fixed(const char *fixed, const char *v);
 
+/* The fix that applies to v: the only one, or the one of v's branch
+ * (same first number) when there are several; copied into buf. NULL when
+ * none applies (no fix, several and none of v's branch). */
+const char *tr_version_branch_fix(const char *fixed, const char *v, char buf[64]);
+
 enum tr_expo_verdict { TR_EXPO_UNKNOWN = 0, TR_EXPO_NOT_EXPOSED = 1, TR_EXPO_EXPOSED = 2 };
 
 /* The verdict of one row given the versions seen (any components, any
@@ -84,5 +89,54 @@ enum tr_expo_verdict { TR_EXPO_UNKNOWN = 0, TR_EXPO_NOT_EXPOSED = 1, TR_EXPO_EXP
 enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_obs *obs, size_t n,
                                          const tr_version_obs **why, const char **reason);
 const char *tr_expo_verdict_name(enum tr_expo_verdict v);
+
+/* ------------------------------------------------------------------ */
+/* The check after a scan (exposure_eval.c)                            */
+
+/* One row's verdict. why: index into tr_versions() of the observation
+ * that decided, or TR_EXPO_NONE. seen: the evidence shows some version
+ * of the row's component. */
+#define TR_EXPO_NONE ((size_t)-1)
+typedef struct tr_expo_result {
+	const tr_expo_row *row;
+	enum tr_expo_verdict verdict;
+	size_t why;
+	const char *reason; /* English sentence (static) */
+	int seen;
+} tr_expo_result;
+
+/* One chain: its rows (every pack's rows of that chain id, in pack and
+ * file order) are results[row0 .. row0 + nrows - 1]. Its verdict is the
+ * worst (exposed > unknown > not exposed) of the rows whose component
+ * the evidence shows; unknown when it shows none of them. first/last:
+ * the widest window of its rows. */
+typedef struct tr_expo_chain {
+	const char *id;
+	const tr_expo_row *first_row; /* family, certainty, cves, traces, note */
+	const char *first, *last;
+	long first_days, last_days;
+	enum tr_expo_verdict verdict;
+	const char *reason;
+	size_t decided; /* index into results of the row that decided, or TR_EXPO_NONE */
+	size_t row0, nrows;
+} tr_expo_chain;
+
+/* After the scan (the modules' finish() hooks ran): every row of the
+ * chains loaded (tr_load_rules) gets a verdict over tr_versions(); the
+ * chains are sorted by first day then id; each exposed chain gets one
+ * INFO finding (module "exposure", heuristic "exposed_to_<chain>").
+ * Replaces the results of an earlier scan. TR_OK or TR_ENOMEM. */
+int tr_exposure_evaluate(tr_ctx *ctx);
+/* The results of the last evaluation (borrowed until the next scan). */
+const tr_expo_chain *tr_exposure_chains(const tr_ctx *ctx, size_t *n,
+                                        const tr_expo_result **results);
+/* The chains loaded: rows summed over the packs. */
+size_t tr_exposure_rows_loaded(const tr_ctx *ctx);
+/* Frees what ctx holds of the exposure check (the loaded chains too
+ * when all is set). */
+void tr_exposure_ctx_free(tr_ctx *ctx, int all);
+/* Adds a pack's parsed chains to ctx (taken over: *e is zeroed).
+ * TR_OK or TR_ENOMEM. */
+int tr_exposure_add(tr_ctx *ctx, tr_exposure *e);
 
 #endif

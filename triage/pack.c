@@ -469,6 +469,7 @@ void tr_pack_clear(tr_pack *p)
 	free(p->problem);
 	free(p->key_id);
 	free(p->unverified);
+	free(p->chains_buf);
 	memset(p, 0, sizeof *p);
 }
 
@@ -758,6 +759,11 @@ int tr_pack_open(tr_ctx *ctx, const char *dir, const char *name, tr_pack *out, t
 		if (strcmp(out->files[i], TR_PACK_INDICATORS) == 0) {
 			tsvbuf = buf;
 			tsvlen = len;
+		} else if (strcmp(out->files[i], TR_PACK_CHAINS) == 0) {
+			/* the same bytes that were hashed, for the exposure check */
+			free(out->chains_buf);
+			out->chains_buf = buf;
+			out->chains_len = len;
 		} else {
 			free(buf);
 		}

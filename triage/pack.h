@@ -21,6 +21,9 @@
 
 #define TR_PACK_MANIFEST "manifest.json"
 #define TR_PACK_INDICATORS "indicators.tsv"
+/* The exposure data of a pack (exposure.h: TR_EXPOSURE_FILE): kept by
+ * tr_pack_open() as verified (tr_pack.chains_buf) for the loader. */
+#define TR_PACK_CHAINS "chains.tsv"
 /* The signature of manifest.json (pack_sign.h); not listed in the manifest. */
 #define TR_PACK_SIGNATURE "manifest.json.sig"
 /* First line of indicators.tsv; the number is the format version. */

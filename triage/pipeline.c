@@ -27,6 +27,7 @@
 #include "content.h"
 #include "spool.h"
 #include "ctx.h"
+#include "exposure.h"
 #include "pack.h"
 #include "custody.h"
 
@@ -464,6 +465,8 @@ int tr_scan(tr_ctx *ctx, const char *path, enum tr_verdict *verdict)
 	tr_module_states_free(ctx); /* a context scans afresh */
 	tr_strlist_free(&ctx->modules_warned);
 	tr_analyst_free(ctx);
+	tr_versions_free(ctx);
+	tr_exposure_ctx_free(ctx, 0);
 	if (ctx->opts.output_dir) {
 		tr_timeline_enable(ctx); /* every record with a time, for timeline.csv */
 	} else {
@@ -647,6 +650,10 @@ out:
 			ctx->modules_run.v[j] = ctx->modules_run.v[j - 1];
 			ctx->modules_run.v[j - 1] = t;
 		}
+	/* The exposure check: every version the collectors and modules
+	 * reported is in (docs/exposure.md) */
+	if ((rc = tr_exposure_evaluate(ctx)) != TR_OK)
+		return rc;
 	if ((rc = tr_fold_mentions(ctx)) != TR_OK)
 		return rc;
 	if ((rc = tr_analyst_finish(ctx)) != TR_OK)

@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "custody.h"
 #include "ioc_internal.h"
+#include "exposure.h"
 #include "report.h"
 
 /* ----------------------------------------------------------- verdict */
@@ -570,4 +571,73 @@ void tr_report_module_file(const char *module, char *buf, size_t len)
 	if (n == 0 && len > 1)
 		buf[n++] = '_';
 	snprintf(buf + n, len - n, ".json");
+}
+
+/* ------------------------------------------------------------------ */
+/* Exposure                                                            */
+
+const char *tr_report_finding_chain(const tr_finding *f)
+{
+	for (size_t i = 0; i < f->nrecord; i++)
+		if (f->record[i].key && strcmp(f->record[i].key, "chain") == 0)
+			return f->record[i].value;
+	return NULL;
+}
+
+const char *tr_report_chain_title(const char *id)
+{
+	/* the chain the project was started for gets a heading a person
+	 * who received WhatsApp's 2019 notice recognises */
+	if (strcmp(id, "whatsapp_2019_voip") == 0)
+		return TR_("WhatsApp missed-call exploit, 2019 (CVE-2019-3568)");
+	return id;
+}
+
+const char *tr_report_expo_verdict(int verdict)
+{
+	switch (verdict) {
+	case TR_EXPO_EXPOSED: return TR_("exposed");
+	case TR_EXPO_NOT_EXPOSED: return TR_("not exposed");
+	default: return TR_("unknown");
+	}
+}
+
+static int by_time(const void *pa, const void *pb)
+{
+	const tr_version_obs *a = *(const tr_version_obs *const *)pa,
+	                     *b = *(const tr_version_obs *const *)pb;
+	int c = (a->days > b->days) - (a->days < b->days);
+	if (!c)
+		c = strcmp(a->time, b->time);
+	if (!c)
+		c = strcmp(a->component, b->component);
+	if (!c)
+		c = strcmp(a->version, b->version);
+	if (!c)
+		c = strcmp(a->source, b->source);
+	if (!c)
+		c = (a->flags > b->flags) - (a->flags < b->flags);
+	return c;
+}
+
+size_t *tr_report_versions_by_time(const tr_ctx *ctx, size_t *n)
+{
+	size_t nv, *ix;
+	const tr_version_obs *v = tr_versions(ctx, &nv), **pv;
+
+	*n = 0;
+	if (!nv || !(pv = malloc(nv * sizeof *pv)))
+		return NULL;
+	if (!(ix = malloc(nv * sizeof *ix))) {
+		free(pv);
+		return NULL;
+	}
+	for (size_t i = 0; i < nv; i++)
+		pv[i] = &v[i];
+	qsort(pv, nv, sizeof *pv, by_time);
+	for (size_t i = 0; i < nv; i++)
+		ix[i] = (size_t)(pv[i] - v);
+	free(pv);
+	*n = nv;
+	return ix;
 }

@@ -164,11 +164,38 @@ static void record_row(struct buf *b, double t, const char *const fld[4])
 	csv_field(b, fld[3], 1);
 }
 
+/* The time of a version observation (it starts with YYYY-MM-DD, then
+ * maybe THH:MM:SS, read as UTC): its day, plus the time of day when it
+ * parses. */
+static double version_time(const tr_version_obs *o)
+{
+	double t = (double)o->days * 86400.0;
+	unsigned hh, mm, ss;
+	if (strlen(o->time) >= 19 && (o->time[10] == 'T' || o->time[10] == ' ') &&
+	    sscanf(o->time + 11, "%2u:%2u:%2u", &hh, &mm, &ss) == 3 && hh < 24 && mm < 60 &&
+	    ss < 61)
+		t += hh * 3600.0 + mm * 60.0 + ss;
+	return t;
+}
+
+/* A version row (docs/exposure.md): the module "exposure", event
+ * "version", what was seen in "data". */
+static void version_row(struct buf *b, const tr_version_obs *o)
+{
+	char data[TR_TIMELINE_DATA + 1];
+	const char *fld[4] = { "exposure", "", "version", data };
+	snprintf(data, sizeof data, "component=%s | version=%s | time=%s | since=%s | source=%s",
+	         o->component, o->version, o->time, (o->flags & TR_VERSION_SINCE) ? "yes" : "no",
+	         o->source);
+	record_row(b, version_time(o), fld);
+}
+
 int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 {
 	struct buf b = { 0 };
 	struct tl_ent *ord = NULL;
-	size_t nrec, k = 0, j = 0;
+	size_t nrec, k = 0, j = 0, nv = 0, nvix = 0, v = 0, *vix;
+	const tr_version_obs *vers = tr_versions(ctx, &nv);
 	int rc = TR_OK;
 	static const char header[] = "time,level,module,artifact,event,indicator_type,"
 	                             "indicator_value,malware,heuristic,matched_value,data\r\n";
@@ -191,6 +218,11 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 	if (ctx->nfindings)
 		qsort(ord, ctx->nfindings, sizeof *ord, cmp_tl);
 	nrec = tr_timeline_sort(ctx);
+	vix = tr_report_versions_by_time(ctx, &nvix);
+	if (nvix != nv) {
+		free(ord);
+		return tr_set_error(ctx, TR_ENOMEM, "timeline.csv: out of memory");
+	}
 
 	buf_add(&b, header, sizeof header - 1);
 	/* Merge: findings and records by time; at the same time a finding
@@ -198,7 +230,8 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 	double rt = 0;
 	const char *fld[4] = { "", "", "", "" };
 	size_t loaded = (size_t)-1;
-	while (!b.oom && rc == TR_OK && (k < ctx->nfindings || j < nrec)) {
+	while (!b.oom && rc == TR_OK && (k < ctx->nfindings || j < nrec || v < nvix)) {
+		double vt = v < nvix ? version_time(&vers[vix[v]]) : 0;
 		if (j < nrec && loaded != j) {
 			if ((rc = tr_timeline_row(ctx, j, &rt, fld)) != TR_OK) {
 				if (tr_is_fatal(rc))
@@ -212,15 +245,21 @@ int tr_report_timeline_csv(tr_ctx *ctx, char **out, size_t *len)
 			loaded = j;
 		}
 		if (k < ctx->nfindings &&
-		    (j == nrec || (TR_HAS_TIME(ord[k].time) && ord[k].time <= rt))) {
+		    (j == nrec || (TR_HAS_TIME(ord[k].time) && ord[k].time <= rt)) &&
+		    (v == nvix || (TR_HAS_TIME(ord[k].time) && ord[k].time <= vt))) {
 			finding_row(&b, &ctx->findings[ord[k].idx]);
 			k++;
+		} else if (v < nvix && (j == nrec || vt <= rt)) {
+			/* a version observation, at its time among the records */
+			version_row(&b, &vers[vix[v]]);
+			v++;
 		} else {
 			record_row(&b, rt, fld);
 			j++;
 		}
 	}
 	free(ord);
+	free(vix);
 	if (rc != TR_OK) {
 		free(b.p);
 		return rc;

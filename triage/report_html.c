@@ -33,6 +33,7 @@
 
 #include "custody.h"
 #include "i18n.h"
+#include "exposure.h"
 #include "report.h"
 
 /* Bounds of the page (it is for reading; report.json has everything). */
@@ -235,6 +236,8 @@ static const char css[] =
         ".t-low{background:#2f6db5}.t-info{background:#666}"
         ".s-checked{color:#1e7a3a;font-weight:600}.s-failed{color:#b3261e;font-weight:600}"
         ".s-not_found{color:#555}.s-not_checkable{color:#a15c00;font-weight:600}"
+        ".e-exposed{color:#a15c00;font-weight:600}.e-not_exposed{color:#1e7a3a}.e-unknown{color:#"
+        "555}"
         ".note{background:#f6f6f6;border-left:4px solid #999;padding:.5rem .8rem}"
         "svg{width:100%;height:auto;border:1px solid #ddd;background:#fcfcfc}"
         "svg .bar{fill:#b9c3cf}svg .axis{stroke:#555;stroke-width:1}"
@@ -554,6 +557,7 @@ static void write_nav(struct hb *b)
 	} sec[] = {
 		{ "examined", TR_N_("What was examined") },
 		{ "findings", TR_N_("Findings") },
+		{ "exposure", TR_N_("Exposure to known exploits") },
 		{ "timeline", TR_N_("Timeline") },
 		{ "coverage", TR_N_("What could be checked") },
 		{ "indicators", TR_N_("Indicators and rules used") },
@@ -1045,6 +1049,134 @@ static const char *cov_words(enum tr_cov_status s)
 	return "";
 }
 
+/* ---------------------------------------------------------- exposure */
+
+/* "Exposure to known exploits" (docs/exposure.md): a table of the chains
+ * (verdict in plain words, why, what decided it, sources), the findings
+ * that name a chain under it, and the version history. */
+static void write_exposure(struct hb *b, tr_ctx *ctx)
+{
+	const tr_expo_result *res;
+	size_t nc, nv, nix, *ix;
+	const tr_expo_chain *ch = tr_exposure_chains(ctx, &nc, &res);
+	const tr_version_obs *vers = tr_versions(ctx, &nv);
+
+	raw(b, "<section id=\"exposure\">\n<h2>");
+	tx(b, TR_("Exposure to known exploits"));
+	raw(b, "</h2>\n<p>");
+	tx(b,
+	   TR_("Was this phone open to the exploit chains used in the wild during their "
+	       "campaigns? Exposure is information: a phone can be exposed and never attacked."));
+	raw(b, "</p>\n");
+	if (nc) {
+		raw(b, "<table>\n<tr><th>");
+		tx(b, TR_("Exploit chain"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Campaign window"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Status"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Why"));
+		raw(b, "</th></tr>\n");
+	}
+	for (size_t c = 0; c < nc; c++) {
+		const tr_expo_chain *x = &ch[c];
+		size_t shown = 0;
+		rawf(b, "<tr id=\"chain-%zu\"><td>", c);
+		ev(b, ctx, tr_report_chain_title(x->id), TR_HTML_VALUE_CHARS);
+		raw(b, "</td><td>");
+		ev(b, ctx, x->first, 16);
+		raw(b, " &ndash; ");
+		ev(b, ctx, x->last, 16);
+		rawf(b, "</td><td class=\"e-%s\">",
+		     x->verdict == TR_EXPO_EXPOSED       ? "exposed"
+		     : x->verdict == TR_EXPO_NOT_EXPOSED ? "not_exposed"
+		                                         : "unknown");
+		tx(b, tr_report_expo_verdict(x->verdict));
+		raw(b, "</td><td>");
+		tx(b, TR_(x->reason));
+		if (x->decided != TR_EXPO_NONE && res[x->decided].why < nv) {
+			const tr_version_obs *o = &vers[res[x->decided].why];
+			raw(b, "<br>");
+			txf(b, TR_("seen: %s %s at %s (%s); fixed in %s"), o->component, o->version,
+			    o->time, o->source, res[x->decided].row->fixed);
+		}
+		raw(b, "<br>");
+		tx(b, TR_("Sources:"));
+		raw(b, " ");
+		ev(b, ctx, res[x->row0].row->sources, 0);
+		for (size_t i = 0; i < ctx->nfindings; i++) {
+			const tr_finding *f = &ctx->findings[i];
+			const char *cid = tr_report_finding_chain(f);
+			if (!cid || strcmp(cid, x->id) != 0)
+				continue;
+			if (!shown++) {
+				raw(b, "<br>");
+				tx(b, TR_("Findings of this chain:"));
+				raw(b, "<ul>");
+			}
+			rawf(b, "<li>[%s] ", tr_level_name(f->level));
+			ev(b, ctx, f->heuristic ? f->heuristic : f->ioc_value, TR_HTML_VALUE_CHARS);
+			if (f->explanation && *f->explanation) {
+				raw(b, ": ");
+				tx(b, TR_(f->explanation));
+			}
+			raw(b, "</li>");
+		}
+		if (shown)
+			raw(b, "</ul>");
+		raw(b, "</td></tr>\n");
+	}
+	if (nc)
+		raw(b, "</table>\n");
+	ix = tr_report_versions_by_time(ctx, &nix);
+	raw(b, "<h3>");
+	tx(b, TR_("Version history"));
+	rawf(b, " (%zu)</h3>\n", nix);
+	if (nix) {
+		raw(b, "<table>\n<tr><th>");
+		tx(b, TR_("Time"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Component"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Version"));
+		raw(b, "</th><th>");
+		tx(b, TR_("Source"));
+		raw(b, "</th></tr>\n");
+	} else {
+		raw(b, "<p>");
+		tx(b, TR_("The evidence showed no version of the system or of an app this check "
+		          "knows."));
+		raw(b, "</p>\n");
+	}
+	for (size_t i = 0; i < nix; i++) {
+		const tr_version_obs *o = &vers[ix[i]];
+		if (i == TR_HTML_LIST) {
+			raw(b, "<tr><td colspan=\"4\">");
+			tx(b, TR_("More in report.json:"));
+			rawf(b, " %zu</td></tr>\n", nix - i);
+			break;
+		}
+		raw(b, "<tr><td>");
+		ev(b, ctx, o->time, 40);
+		raw(b, "</td><td>");
+		ev(b, ctx, o->component, 40);
+		raw(b, "</td><td>");
+		ev(b, ctx, o->version, 40);
+		if (o->flags & TR_VERSION_SINCE) {
+			raw(b, " ");
+			tx(b, TR_("(installed or updated then)"));
+		}
+		raw(b, "</td><td>");
+		ev(b, ctx, o->source, TR_HTML_VALUE_CHARS);
+		raw(b, "</td></tr>\n");
+	}
+	if (nix)
+		raw(b, "</table>\n");
+	free(ix);
+	raw(b, "</section>\n");
+}
+
 static void write_list(struct hb *b, tr_ctx *ctx, const char *title, const tr_strlist *l)
 {
 	if (!l->n)
@@ -1337,6 +1469,7 @@ static int write_page(struct hb *b, tr_ctx *ctx)
 		write_nav(b);
 		write_examined(b, ctx, custody);
 		write_findings(b, ctx);
+		write_exposure(b, ctx);
 		write_timeline(b, ctx);
 		write_coverage(b, ctx);
 		write_indicators(b, ctx, custody);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "custody.h"
+#include "exposure.h"
 #include "report.h"
 
 /* ------------------------------------------------------- JSON helpers */
@@ -375,6 +376,117 @@ static json_t *packs_json(const tr_ctx *ctx)
 	return a;
 }
 
+/* {"component", "version", "time", "since", "source"} of one observation. */
+static json_t *version_json(const tr_version_obs *o)
+{
+	json_t *e = json_object();
+	int bad = 0;
+	bad |= tr_json_set(e, "component", tr_json_str(o->component));
+	bad |= tr_json_set(e, "version", tr_json_str(o->version));
+	bad |= tr_json_set(e, "time", tr_json_str(o->time));
+	bad |= tr_json_set(e, "since", json_boolean((o->flags & TR_VERSION_SINCE) != 0));
+	bad |= tr_json_set(e, "source", tr_json_str(o->source));
+	if (bad) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Appends each URL of the space-separated list to a, once. */
+static int add_urls(json_t *a, const char *list)
+{
+	int bad = 0;
+	while (*list && !bad) {
+		const char *e = strchr(list, ' ');
+		size_t l = e ? (size_t)(e - list) : strlen(list), i;
+		char *u = strndup(list, l);
+		if (!u)
+			return -1;
+		for (i = 0; i < json_array_size(a); i++)
+			if (strcmp(json_string_value(json_array_get(a, i)), u) == 0)
+				break;
+		if (i == json_array_size(a))
+			bad |= tr_json_push(a, tr_json_str(u));
+		free(u);
+		list += l;
+		while (*list == ' ')
+			list++;
+	}
+	return bad;
+}
+
+/* The "exposure" section (docs/report-format.md). */
+static json_t *exposure_json(const tr_ctx *ctx)
+{
+	json_t *o = json_object(), *ca = json_array(), *va = json_array();
+	const tr_expo_result *res;
+	size_t nc, nv, nix, *ix;
+	const tr_expo_chain *ch = tr_exposure_chains(ctx, &nc, &res);
+	const tr_version_obs *vers = tr_versions(ctx, &nv);
+	int bad = !o || !ca || !va;
+
+	for (size_t c = 0; !bad && c < nc; c++) {
+		const tr_expo_chain *x = &ch[c];
+		json_t *e = json_object(), *w = json_object(), *rows = json_array(),
+		       *srcs = json_array(), *fi = json_array();
+		bad |= tr_json_set(e, "id", tr_json_str(x->id));
+		bad |= tr_json_set(e, "title", tr_json_str(tr_report_chain_title(x->id)));
+		bad |= tr_json_set(e, "family", tr_json_str(x->first_row->family));
+		bad |= tr_json_set(e, "certainty", tr_json_str(x->first_row->certainty));
+		bad |= tr_json_set(e, "cves", tr_json_str(x->first_row->cves));
+		bad |= tr_json_set(w, "first", tr_json_str(x->first));
+		bad |= tr_json_set(w, "last", tr_json_str(x->last));
+		bad |= tr_json_set(e, "window", w);
+		bad |= tr_json_set(e, "verdict", json_string(tr_expo_verdict_name(x->verdict)));
+		bad |= tr_json_set(e, "reason", tr_json_str(x->reason));
+		for (size_t r = x->row0; rows && !bad && r < x->row0 + x->nrows; r++) {
+			const tr_expo_result *y = &res[r];
+			json_t *re = json_object(), *d = json_null();
+			if (y->why != TR_EXPO_NONE && y->why < nv) {
+				const tr_version_obs *ob = &vers[y->why];
+				d = json_object();
+				bad |= tr_json_set(d, "version", tr_json_str(ob->version));
+				bad |= tr_json_set(d, "time", tr_json_str(ob->time));
+				bad |= tr_json_set(d, "source", tr_json_str(ob->source));
+			}
+			bad |= tr_json_set(re, "component", tr_json_str(y->row->component));
+			bad |= tr_json_set(re, "fixed", tr_json_str(y->row->fixed));
+			bad |= tr_json_set(re, "verdict",
+			                   json_string(tr_expo_verdict_name(y->verdict)));
+			bad |= tr_json_set(re, "reason", tr_json_str(y->reason));
+			bad |= tr_json_set(re, "decided_by", d);
+			bad |= tr_json_push(rows, re);
+			if (srcs)
+				bad |= add_urls(srcs, y->row->sources);
+		}
+		bad |= tr_json_set(e, "rows", rows);
+		bad |= tr_json_set(e, "sources", srcs);
+		bad |= tr_json_set(e, "traces", tr_json_str(x->first_row->traces));
+		bad |= tr_json_set(e, "note", tr_json_str(x->first_row->note));
+		for (size_t i = 0; fi && !bad && i < ctx->nfindings; i++) {
+			const char *cid = tr_report_finding_chain(&ctx->findings[i]);
+			if (cid && strcmp(cid, x->id) == 0)
+				bad |= tr_json_push(fi, tr_json_count(i));
+		}
+		bad |= tr_json_set(e, "findings", fi);
+		bad |= tr_json_push(ca, e);
+	}
+	ix = tr_report_versions_by_time(ctx, &nix);
+	if (nix != nv)
+		bad = 1;
+	for (size_t i = 0; !bad && i < nix; i++)
+		bad |= tr_json_push(va, version_json(&vers[ix[i]]));
+	free(ix);
+	bad |= tr_json_set(o, "chains", ca);
+	bad |= tr_json_set(o, "versions", va);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int tr_report_build_json(tr_ctx *ctx, json_t **out)
 {
 	json_t *o = json_object(), *head = json_object(), *fa = json_array();
@@ -396,6 +508,7 @@ int tr_report_build_json(tr_ctx *ctx, json_t **out)
 	for (size_t i = 0; fa && !bad && i < ctx->nfindings; i++)
 		bad |= tr_json_push(fa, tr_report_finding_json(&ctx->findings[i]));
 	bad |= tr_json_set(o, "findings", fa);
+	bad |= tr_json_set(o, "exposure", exposure_json(ctx));
 	bad |= tr_json_set(o, "warnings", jstrlist(&ctx->warnings));
 	bad |= tr_json_set(o, "notes", jstrlist(&ctx->notes));
 	bad |= tr_json_set(o, "statistics", statistics_json(ctx));

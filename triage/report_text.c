@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "exposure.h"
 #include "report.h"
 
 /* Short label of the terminal verdict line. An incomplete clean scan is
@@ -343,6 +344,88 @@ static void write_findings(tr_ctx *ctx, FILE *out)
 	}
 }
 
+/* Version history lines shown in the terminal (the rest: report.json). */
+#define TERM_VERSIONS 20
+
+/* "Exposure to known exploits": one line per chain with its verdict and
+ * reason, what decided it and its sources for an exposed chain, and the
+ * findings that name the chain (docs/exposure.md); then the version
+ * history. */
+static void write_exposure(tr_ctx *ctx, FILE *out)
+{
+	const tr_expo_result *res;
+	size_t nc, nv, nix, *ix;
+	const tr_expo_chain *ch = tr_exposure_chains(ctx, &nc, &res);
+	const tr_version_obs *vers = tr_versions(ctx, &nv);
+
+	if (nc) {
+		fprintf(out, "\n%s (%zu):\n", TR_("Exposure to known exploits"), nc);
+		fputs(TR_("  Exposure is information: a phone can be exposed and never attacked."),
+		      out);
+		fputc('\n', out);
+	}
+	for (size_t c = 0; c < nc; c++) {
+		const tr_expo_chain *x = &ch[c];
+		size_t shown = 0;
+		fputs("  - ", out);
+		tr_report_term_str(out, tr_report_chain_title(x->id), 0);
+		fprintf(out, " [%s, %s]: ", x->first, x->last);
+		fputs(tr_report_expo_verdict(x->verdict), out);
+		fputs(" - ", out);
+		fputs(TR_(x->reason), out);
+		fputc('\n', out);
+		if (x->verdict == TR_EXPO_EXPOSED && x->decided != TR_EXPO_NONE &&
+		    res[x->decided].why < nv) {
+			const tr_version_obs *o = &vers[res[x->decided].why];
+			fputs("      ", out);
+			fprintf(out, TR_("seen: %s %s at %s (%s); fixed in %s"), o->component,
+			        o->version, o->time, o->source, res[x->decided].row->fixed);
+			fputc('\n', out);
+			fprintf(out, "      %s ", TR_("Sources:"));
+			tr_report_term_str(out, res[x->decided].row->sources, 0);
+			fputc('\n', out);
+		}
+		for (size_t i = 0; i < ctx->nfindings; i++) {
+			const tr_finding *f = &ctx->findings[i];
+			const char *cid = tr_report_finding_chain(f);
+			if (!cid || strcmp(cid, x->id) != 0)
+				continue;
+			if (!shown++) {
+				fputs("      ", out);
+				fputs(TR_("Findings of this chain:"), out);
+				fputc('\n', out);
+			}
+			fprintf(out, "        [%s] ", tr_level_name(f->level));
+			tr_report_term_str(out, f->heuristic ? f->heuristic : f->ioc_value,
+			                   TR_REPORT_TERM_VALUE_CHARS);
+			fputc('\n', out);
+		}
+	}
+	ix = tr_report_versions_by_time(ctx, &nix);
+	if (nix) {
+		fprintf(out, "\n%s (%zu):\n", TR_("Version history"), nix);
+		for (size_t i = 0; i < nix; i++) {
+			const tr_version_obs *o = &vers[ix[i]];
+			if (i == TERM_VERSIONS) {
+				more_line(out, nix - i);
+				break;
+			}
+			fputs("  ", out);
+			tr_report_term_str(out, o->time, 40);
+			fputs("  ", out);
+			tr_report_term_str(out, o->component, 40);
+			fputc(' ', out);
+			tr_report_term_str(out, o->version, 40);
+			if (o->flags & TR_VERSION_SINCE)
+				fprintf(out, " %s", TR_("(installed or updated then)"));
+			fputs("  (", out);
+			tr_report_term_str(out, o->source, TR_REPORT_TERM_VALUE_CHARS);
+			fputs(")\n", out);
+		}
+	}
+	free(ix);
+}
+
 static void write_list(FILE *out, const char *title, const tr_strlist *l, size_t max)
 {
 	if (!l->n)
@@ -470,6 +553,7 @@ static int write_text(tr_ctx *ctx, FILE *out, const char *report_dir)
 	if (write_verdict(ctx, out) != TR_OK)
 		return TR_ENOMEM;
 	write_findings(ctx, out);
+	write_exposure(ctx, out);
 	write_list(out, TR_N_("Warnings"), &ctx->warnings, TR_REPORT_TERM_WARNINGS);
 	write_list(out, TR_N_("Notes"), &ctx->notes, TR_REPORT_TERM_NOTES);
 	write_statistics(ctx, out);

@@ -31,6 +31,7 @@
 #include <yara.h>
 
 #include "ctx.h"
+#include "exposure.h"
 #include "pack.h"
 #include "pack_trust.h"
 #include "triage.h"
@@ -162,6 +163,38 @@ static int strlist_has(const tr_strlist *l, const char *s)
 /* ------------------------------------------------------------------ */
 /* Loading and checking                                                */
 
+/* The exposure data of an opened pack (the verified bytes tr_pack_open
+ * kept), parsed into *e (zeroed when the pack has none); p->chains gets
+ * its row count. A file that does not parse refuses the pack
+ * (TR_EUSAGE naming it), as a broken indicators.tsv does. */
+static int pack_chains(tr_ctx *ctx, tr_pack *p, const char *dir, tr_exposure *e)
+{
+	char label[4200];
+	char *buf = p->chains_buf;
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	if (!buf)
+		return TR_OK;
+	p->chains_buf = NULL;
+	snprintf(label, sizeof label, "%s/%s", dir, TR_EXPOSURE_FILE);
+	rc = tr_exposure_parse(ctx, label, buf, p->chains_len, e); /* takes buf */
+	if (rc == TR_ENOMEM)
+		return rc;
+	if (rc != TR_OK) {
+		char msg[sizeof ctx->errmsg];
+		snprintf(msg, sizeof msg, "%s", tr_errmsg(ctx));
+		return tr_set_error(ctx, TR_EUSAGE, "rules pack %s (%s): %s; the pack is refused",
+		                    p->name ? p->name : "?", dir, msg);
+	}
+	p->chains = e->n;
+	if (!(e->pack = strdup(p->name ? p->name : ""))) {
+		tr_exposure_free(e);
+		return tr_set_error(ctx, TR_ENOMEM, "rules: out of memory");
+	}
+	return TR_OK;
+}
+
 /* dir, or the default folder; TR_EUSAGE saying where we looked when
  * there is none (a scan without its packs must not look clean). */
 static int rules_dir_or_default(tr_ctx *ctx, const char **dir)
@@ -202,6 +235,7 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	tr_yara *y = NULL;
 	tr_pack *opened = NULL;
 	tr_pack_tsv *tsvs = NULL;
+	tr_exposure *expos = NULL;
 	tr_keyring kr;
 	tr_pack_seen seen;
 	const tr_strlist *old_names = ctx->yara ? tr_yara_pack_names(ctx->yara) : NULL;
@@ -227,15 +261,19 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	}
 	opened = calloc(packs.names.n, sizeof *opened);
 	tsvs = calloc(packs.names.n, sizeof *tsvs);
-	if (!opened || !tsvs)
+	expos = calloc(packs.names.n ? packs.names.n : 1, sizeof *expos);
+	if (!opened || !tsvs || !expos)
 		goto nomem;
 	if ((rc = tr_keyring_load(ctx, &kr, tr_shipped_keyring_dir())) != TR_OK ||
 	    (rc = tr_pack_seen_load(ctx, &seen)) != TR_OK)
 		goto out;
-	for (size_t i = 0; i < packs.names.n; i++)
+	for (size_t i = 0; i < packs.names.n; i++) {
 		if ((rc = tr_pack_open_trusted(ctx, packs.dirs.v[i], packs.names.v[i], &kr, &seen,
 		                               ctx->allow_unsigned, &opened[i], &tsvs[i])) != TR_OK)
 			goto out;
+		if ((rc = pack_chains(ctx, &opened[i], packs.dirs.v[i], &expos[i])) != TR_OK)
+			goto out;
+	}
 	/* Every pack of the new rule set: the earlier ones, then these. */
 	for (size_t i = 0; old_names && i < old_names->n; i++)
 		if (tr_strlist_add(&names, old_names->v[i]) != TR_OK ||
@@ -295,6 +333,9 @@ int tr_load_rules(tr_ctx *ctx, const char *dir)
 	for (size_t i = 0; i < packs.names.n; i++)
 		if ((rc = tr_pack_remember(ctx, &opened[i])) != TR_OK)
 			goto out;
+	for (size_t i = 0; i < packs.names.n; i++)
+		if (expos[i].n && (rc = tr_exposure_add(ctx, &expos[i])) != TR_OK)
+			goto out;
 out:
 	tr_keyring_free(&kr);
 	tr_pack_seen_free(&seen);
@@ -303,9 +344,12 @@ out:
 			tr_pack_clear(&opened[i]);
 		if (tsvs)
 			tr_pack_tsv_free(&tsvs[i]);
+		if (expos)
+			tr_exposure_free(&expos[i]);
 	}
 	free(opened);
 	free(tsvs);
+	free(expos);
 	tr_yara_destroy(y);
 	tr_strlist_free(&names);
 	tr_strlist_free(&dirs);
@@ -342,6 +386,11 @@ static int list_packs(tr_ctx *ctx, const char *dir, tr_pack **out, size_t *n,
 			                          1, &v[i], NULL);
 		else
 			rc = tr_pack_open(ctx, packs.dirs.v[i], packs.names.v[i], &v[i], NULL);
+		if (rc == TR_OK) {
+			tr_exposure e;
+			rc = pack_chains(ctx, &v[i], packs.dirs.v[i], &e);
+			tr_exposure_free(&e);
+		}
 		if (rc == TR_ENOMEM)
 			break;
 		/* what the manifest said (if anything) stays, with the reason */
@@ -481,6 +530,16 @@ static int check_pack(tr_ctx *ctx, const char *dir, const char *name, size_t *nr
 	}
 	if ((rc = tr_pack_open(ctx, dir, name, &p, &t)) != TR_OK)
 		goto out;
+	{
+		tr_exposure e;
+		rc = pack_chains(ctx, &p, dir, &e);
+		tr_exposure_free(&e);
+		if (rc != TR_OK)
+			goto out;
+	}
+	if (p.chains)
+		tr_note(ctx, "rules pack %s: %zu exposure row%s (%s)", name, p.chains,
+		        p.chains == 1 ? "" : "s", TR_EXPOSURE_FILE);
 	tr_note(ctx,
 	        "rules pack %s: version %lu, %zu rule file%s, %zu rule%s, %zu indicator%s from "
 	        "%zu source%s",

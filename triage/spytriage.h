@@ -315,6 +315,12 @@ typedef struct tr_pack {
 	 * pack with unverified set only with --allow-unsigned, and says so. */
 	char *key_id;
 	char *unverified;
+	/* The exposure data (chains.tsv, docs/exposure.md): its rows, 0 when
+	 * the pack has none; and, while the pack is opened, the verified
+	 * bytes of the file (NULL once read). */
+	size_t chains;
+	char *chains_buf;
+	size_t chains_len;
 } tr_pack;
 
 void tr_packs_free(tr_pack *packs, size_t n); /* NULL-safe */

@@ -10,11 +10,15 @@ must_contain "$TMP/r1/report.json" '"verdict": "clean"'
 verdict_agrees 0 "$TMP/out" "$TMP/r1/report.json"
 [ -f "$TMP/r1/timeline.csv" ] || die "no timeline.csv"
 
-# No finding above info: the one lead is Lockdown Mode being off (the
-# fixture's .GlobalPreferences.plist), which is advice, not a sign.
+# No finding above info: the leads are Lockdown Mode being off (the
+# fixture's .GlobalPreferences.plist), which is advice, not a sign, and
+# the exposure to Operation Triangulation (the backup says iOS 16.5 on
+# 2023-03-20, inside that chain's window and below its fix 16.5.1), which
+# is information (docs/exposure.md).
 must_contain "$TMP/r1/report.json" '"name": "lockdown_mode_off"'
-[ "$(grep -c '^      "level": ' "$TMP/r1/report.json")" -eq 1 ] &&
-	must_contain "$TMP/r1/report.json" '      "level": "info"' ||
-	die "not exactly one finding, at info, in the clean fixture"
+must_contain "$TMP/r1/report.json" '"name": "exposed_to_triangulation"'
+[ "$(grep -c '^      "level": ' "$TMP/r1/report.json")" -eq 2 ] &&
+	[ "$(grep -c '^      "level": "info"' "$TMP/r1/report.json")" -eq 2 ] ||
+	die "not exactly two findings, both at info, in the clean fixture"
 must_contain "$TMP/out" "Indicators loaded: 10721"
 exit 0

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "ctx.h"
 #include "exposure.h"
 #include "pack.h"
 
@@ -285,6 +286,171 @@ static void test_verdicts(void **state)
 	tr_ctx_destroy(ctx);
 }
 
+static tr_version_obs since(const char *comp, const char *v, const char *date)
+{
+	tr_version_obs o = ob(comp, v, date);
+	o.flags = TR_VERSION_SINCE;
+	return o;
+}
+
+/* The rules TR_VERSION_SINCE adds (an installation or update on a day) */
+static void test_verdicts_since(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_exposure e;
+	const tr_version_obs *why;
+	const char *reason;
+	tr_version_obs o[4];
+	(void)state;
+
+	assert_int_equal(
+	        parse_str(ctx,
+	                  HDR ROW("2.19.134", "2019-04-29", "2019-05-10", "https://example.org/a"),
+	                  &e),
+	        TR_OK);
+	/* the issue's case: vulnerable seen 1 March, the fix installed on 14
+	 * May: below the fix during the window (until 14 May) */
+	o[0] = ob("wa", "2.19.51", "2019-03-01");
+	o[1] = since("wa", "2.19.134", "2019-05-14");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	assert_ptr_equal(why, &o[0]);
+	assert_non_null(strstr(reason, "update to the fix"));
+	/* the same without the flag: when it was updated is unknown */
+	o[1].flags = 0;
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	/* the update inside the window: exposed before it */
+	o[1] = since("wa", "2.19.134", "2019-05-05");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	/* ... even with the fixed version also seen later in the window */
+	o[2] = ob("wa", "2.19.134", "2019-05-08");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 3, &why, &reason), TR_EXPO_EXPOSED);
+	/* the update before the window: not exposed */
+	o[1] = since("wa", "2.19.134", "2019-04-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	assert_ptr_equal(why, &o[1]);
+	/* updated after the window to a later fixed version than the first
+	 * fix: an unseen update to 2.19.134 may have come first */
+	o[1] = since("wa", "2.19.150", "2019-05-14");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	assert_ptr_equal(why, &o[1]);
+	/* first installed after the window (nothing older): not exposed,
+	 * even in a version below the fix */
+	o[0] = since("wa", "2.19.51", "2019-06-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	assert_ptr_equal(why, &o[0]);
+	assert_non_null(strstr(reason, "installed after"));
+	o[1] = ob("wa", "2.19.51", "2019-07-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	/* without the flag the same versions say exposed (rule 2) */
+	o[0].flags = 0;
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	/* an older observation: not a first installation */
+	o[0] = ob("wa", "2.19.10", "2019-01-01");
+	o[1] = since("wa", "2.19.51", "2019-06-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	/* first installed inside the window with the fix: not exposed */
+	o[0] = since("wa", "2.19.134", "2019-05-05");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
+	/* first installed inside the window below the fix: exposed */
+	o[0] = since("wa", "2.19.100", "2019-05-05");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_EXPOSED);
+	tr_exposure_free(&e);
+
+	/* branches: the update is the first fix of the branch of the version
+	 * below it */
+	assert_int_equal(parse_str(ctx,
+	                           HDR ROW("15.7.7,16.5.1", "2023-01-01", "2023-06-21",
+	                                   "https://example.org/a"),
+	                           &e),
+	                 TR_OK);
+	o[0] = ob("wa", "16.4", "2022-12-01");
+	o[1] = since("wa", "16.5.1", "2023-06-25");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
+	o[0] = ob("wa", "15.7", "2022-12-01"); /* another branch: 15.7.7 may have come first */
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	tr_exposure_free(&e);
+	tr_ctx_destroy(ctx);
+}
+
+/* The check over a scan's versions: rows grouped into chains sorted by
+ * first day then id, the chain's verdict the worst of the rows whose
+ * component was seen, one INFO finding per exposed chain. */
+static void test_evaluate(void **state)
+{
+	tr_ctx *ctx = new_ctx();
+	tr_exposure e;
+	const tr_expo_chain *c;
+	const tr_expo_result *res;
+	size_t n;
+	(void)state;
+
+	assert_int_equal(
+	        parse_str(ctx,
+	                  HDR "zeta\tos\t-\t14.0\t2020-07-01\t2020-08-31\tF\tuncertain\tt\t-\t"
+	                      "https://e.org/a\tn\n"
+	                      "wa19\twa-a\tCVE-2019-3568\t2.19.134\t2019-04-29\t2019-05-10\tF\t"
+	                      "confirmed\tt\t-\thttps://e.org/b\tn\n"
+	                      "wa19\twa-i\tCVE-2019-3568\t2.19.51\t2019-04-29\t2019-05-10\tF\t"
+	                      "confirmed\tt\t-\thttps://e.org/b\tn\n"
+	                      "alpha\tos\t-\t14.0\t2020-07-01\t2020-08-31\tF\tuncertain\tt\t-\t"
+	                      "https://e.org/a\tn\n"
+	                      "nofix\tos\t-\t-\t2018-01-01\t2018-02-01\tF\tuncertain\tt\t-\t"
+	                      "https://e.org/a\tn\n",
+	                  &e),
+	        TR_OK);
+	assert_int_equal(tr_exposure_add(ctx, &e), TR_OK);
+	assert_int_equal(tr_exposure_rows_loaded(ctx), 5);
+	/* nothing seen: every chain unknown, no finding */
+	assert_int_equal(tr_exposure_evaluate(ctx), TR_OK);
+	c = tr_exposure_chains(ctx, &n, &res);
+	assert_int_equal(n, 4);
+	assert_string_equal(c[0].id, "nofix");
+	assert_string_equal(c[1].id, "wa19");
+	assert_string_equal(c[2].id, "alpha"); /* same first day as zeta: by id */
+	assert_string_equal(c[3].id, "zeta");
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(c[i].verdict, TR_EXPO_UNKNOWN);
+	assert_int_equal(c[1].nrows, 2);
+	assert_int_equal(ctx->nfindings, 0);
+
+	/* the Android app below the fix in the window; the iOS app never
+	 * seen (left out of the chain's verdict); the system fixed */
+	assert_int_equal(tr_version_seen(ctx, "wa-a", "2.19.100", "2019-05-02", "m: v", 0), TR_OK);
+	assert_int_equal(tr_version_seen(ctx, "os", "14.2", "2020-06-01", "m: os", 0), TR_OK);
+	assert_int_equal(tr_exposure_evaluate(ctx), TR_OK);
+	c = tr_exposure_chains(ctx, &n, &res);
+	assert_int_equal(n, 4);
+	assert_int_equal(c[1].verdict, TR_EXPO_EXPOSED);
+	assert_int_equal(res[c[1].row0].verdict, TR_EXPO_EXPOSED);
+	assert_int_equal(res[c[1].row0 + 1].verdict, TR_EXPO_UNKNOWN);
+	assert_false(res[c[1].row0 + 1].seen);
+	assert_int_equal(c[2].verdict, TR_EXPO_NOT_EXPOSED);
+	assert_int_equal(c[0].verdict, TR_EXPO_UNKNOWN); /* no fix */
+	assert_int_equal(ctx->nfindings, 1);
+	{
+		const tr_finding *f = &ctx->findings[0];
+		int has_chain = 0;
+		assert_int_equal(f->level, TR_LEVEL_INFO);
+		assert_string_equal(f->module, "exposure");
+		assert_string_equal(f->heuristic, "exposed_to_wa19");
+		assert_non_null(strstr(f->explanation, "wa-a 2.19.100"));
+		assert_non_null(strstr(f->explanation, "not that it was"));
+		for (size_t i = 0; i < f->nrecord; i++)
+			if (!strcmp(f->record[i].key, "chain") &&
+			    !strcmp(f->record[i].value, "wa19"))
+				has_chain = 1;
+		assert_true(has_chain);
+	}
+	/* an exposed row outranks an unknown one of the same chain, and an
+	 * unknown (seen) one outranks a not exposed one */
+	assert_int_equal(tr_version_seen(ctx, "wa-i", "2.19.60", "2019-05-02", "m: v", 0), TR_OK);
+	assert_int_equal(tr_exposure_evaluate(ctx), TR_OK);
+	c = tr_exposure_chains(ctx, &n, &res);
+	assert_int_equal(c[1].verdict, TR_EXPO_EXPOSED);
+	assert_int_equal(c[1].decided, c[1].row0);
+	tr_ctx_destroy(ctx);
+}
+
 /* tr_version_seen: validation, de-duplication, sorted order, the bound */
 static void test_version_seen(void **state)
 {
@@ -332,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_version_cmp),    cmocka_unit_test(test_version_fixed),
 		cmocka_unit_test(test_shipped_chains), cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_verdicts),       cmocka_unit_test(test_version_seen),
+		cmocka_unit_test(test_verdicts_since), cmocka_unit_test(test_evaluate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 
 #include "unit.h"
 #include "report.h"
+#include "exposure.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -221,9 +222,9 @@ static void test_files_and_json(void **state)
 	int rc;
 	static const char *const top[] = { "spytriage",    "evidence",   "verdict",
 		                           "verdict_text", "incomplete", "incomplete_reasons",
-		                           "summary",      "coverage",   "findings",   "warnings",
-		                           "notes",        "statistics", "modules",   "indicators",
-		                           "rule_packs",   "custody" };
+		                           "summary",      "coverage",   "findings",   "exposure",
+		                           "warnings",     "notes",      "statistics", "modules",
+		                           "indicators",   "rule_packs", "custody" };
 
 	ctx->opts.output_dir = out;
 	printed = run_report(ctx, &rc);
@@ -1077,6 +1078,97 @@ static void test_empty_clean(void **state)
  * folder, names the folder only once it is written, knows only its
  * reporters, and neither call prints: the library never writes to
  * stdout, the CLI does. */
+/* The exposure section: a chain's findings (a module's heuristic with a
+ * record field "chain", as the WhatsApp 2019 checks add) listed under it
+ * with the chain's own heading, in the terminal, report.json and
+ * report.html; the version history; timeline.csv's version row. */
+static void test_exposure_section(void **state)
+{
+	tr_ctx *ctx = NULL;
+	tr_exposure e;
+	json_t *doc, *expo, *c0, *fi, *vers;
+	json_error_t jerr;
+	char *buf = NULL, *text, *tsv;
+	size_t len = 0;
+	const char *chains = "spytriage-exposure\t1\n"
+	                     "whatsapp_2019_voip\twa-i\tCVE-2019-3568\t2.19.51\t2019-04-29\t"
+	                     "2019-05-10\tPegasus\tconfirmed\ta call\tpegasus\t"
+	                     "https://example.org/advisory\tnote\n"
+	                     "later\tos\t-\t14.0\t2020-07-01\t2020-08-31\tPegasus\tuncertain\tt\t-\t"
+	                     "https://example.org/b\tn\n";
+	tr_kv kv[2] = { { "chain", "whatsapp_2019_voip", TR_M_NONE },
+		        { "calls", "3", TR_M_NONE } };
+	tr_record r = { .time = TR_NOTIME, .event = "call", .kv = kv, .nkv = 2 };
+	(void)state;
+
+	assert_int_equal(tr_ctx_create(&ctx), TR_OK);
+	tsv = strdup(chains);
+	assert_non_null(tsv);
+	assert_int_equal(tr_exposure_parse(ctx, "t.tsv", tsv, strlen(tsv), &e), TR_OK);
+	assert_int_equal(tr_exposure_add(ctx, &e), TR_OK);
+	assert_int_equal(tr_version_seen(ctx, "wa-i", "2.19.40", "2019-06-02", "apps: wa", 0),
+	                 TR_OK);
+	assert_int_equal(tr_version_seen(ctx, "os", "12.2", "2019-06-01", "backup: os",
+	                                 TR_VERSION_SINCE),
+	                 TR_OK);
+	assert_int_equal(tr_add_heuristic(ctx, "whatsapp", &r, TR_LEVEL_LOW, "missed_wa_call",
+	                                  "A missed WhatsApp call in the window."),
+	                 TR_OK);
+	assert_int_equal(tr_exposure_evaluate(ctx), TR_OK);
+	tr_findings_sort(ctx);
+
+	text = summary_of(ctx);
+	assert_non_null(strstr(text, "Exposure to known exploits (2):"));
+	assert_non_null(strstr(text, "WhatsApp missed-call exploit, 2019 (CVE-2019-3568) "
+	                             "[2019-04-29, 2019-05-10]: exposed"));
+	assert_non_null(strstr(text, "seen: wa-i 2.19.40 at 2019-06-02 (apps: wa)"));
+	assert_non_null(strstr(text, "Findings of this chain:\n        [low] missed_wa_call\n"
+	                             "        [info] exposed_to_whatsapp_2019_voip\n"));
+	/* the later chain: its component seen below the fix only before its
+	 * window (it may have been updated since): unknown */
+	assert_non_null(strstr(text, "later [2020-07-01, 2020-08-31]: unknown"));
+	assert_non_null(strstr(text, "Version history (2):\n  2019-06-01  os 12.2 "
+	                             "(installed or updated then)  (backup: os)\n"
+	                             "  2019-06-02  wa-i 2.19.40  (apps: wa)\n"));
+	free(text);
+
+	assert_int_equal(tr_report_render(ctx, "json", &buf, &len), TR_OK);
+	doc = json_loads(buf, 0, &jerr);
+	assert_non_null(doc);
+	free(buf);
+	expo = json_object_get(doc, "exposure");
+	c0 = json_array_get(json_object_get(expo, "chains"), 0);
+	assert_string_equal(json_string_value(json_object_get(c0, "id")), "whatsapp_2019_voip");
+	assert_string_equal(json_string_value(json_object_get(c0, "verdict")), "exposed");
+	fi = json_object_get(c0, "findings");
+	assert_int_equal(json_array_size(fi), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *f = json_array_get(json_object_get(doc, "findings"),
+		                           (size_t)json_integer_value(json_array_get(fi, i)));
+		const char *name = json_string_value(
+		        json_object_get(json_object_get(f, "heuristic"), "name"));
+		assert_true(!strcmp(name, "missed_wa_call") ||
+		            !strcmp(name, "exposed_to_whatsapp_2019_voip"));
+	}
+	vers = json_object_get(expo, "versions");
+	assert_int_equal(json_array_size(vers), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(vers, 0), "component")),
+	                    "os");
+	assert_true(json_is_true(json_object_get(json_array_get(vers, 0), "since")));
+	json_decref(doc);
+
+	assert_int_equal(tr_report_render(ctx, "html", &buf, &len), TR_OK);
+	assert_non_null(strstr(buf, "<section id=\"exposure\">"));
+	assert_non_null(strstr(buf, "WhatsApp missed-call exploit, 2019 (CVE-2019-3568)"));
+	assert_non_null(strstr(buf, "missed_wa_call"));
+	free(buf);
+	assert_int_equal(tr_report_render(ctx, "csv", &buf, &len), TR_OK);
+	assert_non_null(strstr(buf, "2019-06-01T00:00:00Z,,exposure,,version,,,,,,component=os | "
+	                            "version=12.2 | time=2019-06-01 | since=yes"));
+	free(buf);
+	tr_ctx_destroy(ctx);
+}
+
 static void test_render_by_name(void **state)
 {
 	static const struct {
@@ -1255,6 +1347,7 @@ int main(void)
 		cmocka_unit_test(test_empty_clean),
 		cmocka_unit_test(test_with_matcher),
 		cmocka_unit_test(test_render_by_name),
+		cmocka_unit_test(test_exposure_section),
 		cmocka_unit_test(test_term_escape),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
