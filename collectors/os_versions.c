@@ -32,6 +32,20 @@ static const struct {
 	{ "android_version", "android-release" },
 };
 
+/* 1 when a module already reported this version of the component on the
+ * evidence date's day (ios_version, properties: a more precise source). */
+static int already_seen(const tr_ctx *ctx, const char *component, const char *version,
+                        const char *date)
+{
+	size_t n;
+	const tr_version_obs *v = tr_versions(ctx, &n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].component, component) == 0 && strcmp(v[i].version, version) == 0 &&
+		    strncmp(v[i].time, date, 10) == 0)
+			return 1;
+	return 0;
+}
+
 static int os_versions_finish(tr_ctx *ctx, const tr_module *m)
 {
 	const char *date = tr_get_info(ctx, "evidence_date");
@@ -44,7 +58,7 @@ static int os_versions_finish(tr_ctx *ctx, const tr_module *m)
 		const char *v = tr_get_info(ctx, os_keys[i].info);
 		char source[160];
 		int rc;
-		if (!v || !*v)
+		if (!v || !*v || already_seen(ctx, os_keys[i].component, v, date))
 			continue;
 		snprintf(source, sizeof source, "%s: %s at evidence_date", col ? col : "evidence",
 		         os_keys[i].info);

@@ -13,7 +13,7 @@
 #include "i18n.h"
 #include "pack.h"
 
-#define NFIELDS 12
+#define NFIELDS 13
 
 /* ------------------------------------------------------------------ */
 /* Versions                                                            */
@@ -198,14 +198,14 @@ static int parse_row(tr_ctx *ctx, const char *name, size_t line, char *s, tr_exp
 		if (*p == '\t') {
 			*p = '\0';
 			if (n == NFIELDS)
-				return row_error(ctx, name, line, "more than 12 fields");
+				return row_error(ctx, name, line, "more than 13 fields");
 			f[n++] = p + 1;
 		} else if ((unsigned char)*p < 0x20) {
 			return row_error(ctx, name, line, "a control character");
 		}
 	}
 	if (n != NFIELDS)
-		return row_error(ctx, name, line, "not 12 TAB-separated fields");
+		return row_error(ctx, name, line, "not 13 TAB-separated fields");
 	for (int i = 0; i < NFIELDS; i++)
 		if (!*f[i])
 			return row_error(ctx, name, line, "an empty field (write - for none)");
@@ -223,6 +223,7 @@ static int parse_row(tr_ctx *ctx, const char *name, size_t line, char *s, tr_exp
 	r->packs = dash_empty(f[9]);
 	r->sources = f[10];
 	r->note = f[11];
+	r->title = f[12];
 	if (!word_ok(r->chain) || !word_ok(r->component))
 		return row_error(ctx, name, line, "chain and component must be [a-z0-9_-]");
 	if (strlen(r->first) != 10 || !tr_pack_date_days(r->first, &r->first_days) ||
@@ -317,8 +318,8 @@ int tr_exposure_parse(tr_ctx *ctx, const char *name, char *buf, size_t len, tr_e
 		}
 		*nl = '\0';
 		if (line == 1) {
-			if (strcmp(p, TR_EXPOSURE_MAGIC "\t1") != 0) {
-				rc = row_error(ctx, name, line, "not a spytriage-exposure 1 file");
+			if (strcmp(p, TR_EXPOSURE_MAGIC "\t2") != 0) {
+				rc = row_error(ctx, name, line, "not a spytriage-exposure 2 file");
 				goto fail;
 			}
 		} else if (*p && *p != '#') {
@@ -348,6 +349,17 @@ int tr_exposure_parse(tr_ctx *ctx, const char *name, char *buf, size_t len, tr_e
 		rc = row_error(ctx, name, 1, "empty file");
 		goto fail;
 	}
+	/* a chain's rows name it alike */
+	for (size_t a = 1; a < out->n; a++)
+		for (size_t b = 0; b < a; b++)
+			if (strcmp(out->rows[a].chain, out->rows[b].chain) == 0) {
+				if (strcmp(out->rows[a].title, out->rows[b].title) != 0) {
+					rc = row_error(ctx, name, out->rows[a].line,
+					               "title differs from the chain's earlier row");
+					goto fail;
+				}
+				break;
+			}
 	return TR_OK;
 fail:
 	tr_exposure_free(out);
@@ -406,9 +418,9 @@ static int first_fixed_after(const char *fixed, const char *bad, const char *v)
  * Versions only go up (an update; a downgrade is rare and not assumed).
  * An observation with TR_VERSION_SINCE also says the version did not run
  * before its day (installed or updated to it then). For one component:
- *  - first installed (the oldest observation is a SINCE one) after the
- *    window: not exposed through it (an installation removed before the
- *    window would not show);
+ *  - first installed (the oldest observation is a TR_VERSION_FIRST one)
+ *    after the window: not exposed through it (an installation removed
+ *    before the window would not show);
  *  - a version seen inside the window (from the first installation on)
  *    below the fix: exposed (the first such one is named);
  *  - a version below the fix seen before the window and an update to the
@@ -429,10 +441,10 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 	                     *before_good = NULL, *oldest = NULL, *upd_good = NULL,
 	                     *prior_bad = NULL;
 	long start = r->first_days;
-	int any = 0, oldest_since = 0;
+	int any = 0, oldest_first = 0;
 
 	*why = NULL;
-	/* the oldest observation: a SINCE one alone on its day is the first
+	/* the oldest observation: a FIRST one alone on its day is the first
 	 * installation */
 	for (size_t i = 0; i < n; i++) {
 		const tr_version_obs *o = &obs[i];
@@ -440,19 +452,19 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 			continue;
 		if (!oldest || o->days < oldest->days) {
 			oldest = o;
-			oldest_since = (o->flags & TR_VERSION_SINCE) != 0;
-		} else if (o->days == oldest->days && !(o->flags & TR_VERSION_SINCE)) {
-			oldest_since = 0;
+			oldest_first = (o->flags & TR_VERSION_FIRST) != 0;
+		} else if (o->days == oldest->days && !(o->flags & TR_VERSION_FIRST)) {
+			oldest_first = 0;
 		}
 	}
-	if (oldest && oldest_since && oldest->days > r->last_days) {
+	if (oldest && oldest_first && oldest->days > r->last_days) {
 		*why = oldest;
 		*reason =
 		        TR_N_("it was installed after the campaign window (an earlier installation "
 		              "removed before would not show)");
 		return TR_EXPO_NOT_EXPOSED;
 	}
-	if (oldest && oldest_since && oldest->days > start)
+	if (oldest && oldest_first && oldest->days > start)
 		start = oldest->days; /* nothing of it ran before */
 	for (size_t i = 0; i < n; i++) {
 		const tr_version_obs *o = &obs[i];

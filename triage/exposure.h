@@ -42,6 +42,7 @@ typedef struct tr_expo_row {
 	const char *packs;   /* "" when none */
 	const char *sources; /* space-separated URLs, at least one */
 	const char *note;
+	const char *title; /* the chain's name as people know it (same on its rows) */
 	size_t line;
 } tr_expo_row;
 
@@ -53,7 +54,7 @@ typedef struct tr_exposure {
 } tr_exposure;
 
 /* Parses a chains file held in buf (len bytes, NUL-terminated; taken
- * over). Every row is checked: 12 fields, dates parse and first <= last,
+ * over). Every row is checked: 13 fields, dates parse and first <= last,
  * every fixed version parses, every source is an https:// or http:// URL.
  * TR_EFORMAT "name:line: problem", TR_ELIMIT, TR_ENOMEM. */
 int tr_exposure_parse(tr_ctx *ctx, const char *name, char *buf, size_t len, tr_exposure *out);

@@ -55,9 +55,11 @@ static int add_finding(tr_ctx *ctx, const tr_expo_chain *c, const tr_expo_result
 	snprintf(window, sizeof window, "%s to %s", d->row->first, d->row->last);
 	snprintf(name, sizeof name, "exposed_to_%s", c->id);
 	snprintf(expl, sizeof expl,
-	         "This phone ran %s %s during %s's campaign window (%s to %s), before the fix "
-	         "%s. That means it could have been attacked this way, not that it was.",
-	         o->component, o->version, c->id, d->row->first, d->row->last, fix);
+	         "This phone ran %s %s (%s) during the campaign window of the %s (%s to "
+	         "%s), before the fix %s. That means it could have been attacked this way, "
+	         "not that it was.",
+	         o->component, o->version, o->source, *d->row->title ? d->row->title : c->id,
+	         d->row->first, d->row->last, fix);
 #define KV(k, v) kv[n++] = (tr_kv){ (k), (v), TR_M_NONE }
 	KV("chain", c->id);
 	KV("component", o->component);

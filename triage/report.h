@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "ctx.h"
+#include "exposure.h"
 
 /* Version of the report.json layout; bumped on incompatible changes. */
 #define TR_REPORT_FORMAT 2
@@ -196,14 +197,14 @@ void tr_report_mvt_free(tr_mvt_file *f, size_t n);
 /* The exposure check (docs/exposure.md), for every reporter
  * (report_common.c). tr_report_finding_chain: the value of the record
  * field "chain" of a finding (the chain of chains.tsv it belongs to), or
- * NULL. tr_report_chain_title: the heading of a chain in the report
- * language (its id when it has none of its own). tr_report_versions_by_time:
+ * NULL. tr_report_chain_title: the heading of a chain: its title in the
+ * exposure data (not translated; its id when it has none). tr_report_versions_by_time:
  * the indices of tr_versions() sorted by time, component, version,
  * source (malloc'ed; *n their count; NULL with *n 0 when there are none
  * or out of memory: check *n against tr_versions()). tr_report_expo_verdict:
  * the verdict in plain words of the report language. */
 const char *tr_report_finding_chain(const tr_finding *f);
-const char *tr_report_chain_title(const char *id);
+const char *tr_report_chain_title(const tr_expo_chain *c);
 size_t *tr_report_versions_by_time(const tr_ctx *ctx, size_t *n);
 const char *tr_report_expo_verdict(int verdict);
 /* Per-module file name (report_common.c): the module name with every byte outside

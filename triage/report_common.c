@@ -584,13 +584,10 @@ const char *tr_report_finding_chain(const tr_finding *f)
 	return NULL;
 }
 
-const char *tr_report_chain_title(const char *id)
+const char *tr_report_chain_title(const tr_expo_chain *c)
 {
-	/* the chain the project was started for gets a heading a person
-	 * who received WhatsApp's 2019 notice recognises */
-	if (strcmp(id, "whatsapp_2019_voip") == 0)
-		return TR_("WhatsApp missed-call exploit, 2019 (CVE-2019-3568)");
-	return id;
+	/* the data's own name of the chain (chains.tsv "title") */
+	return c->first_row && *c->first_row->title ? c->first_row->title : c->id;
 }
 
 const char *tr_report_expo_verdict(int verdict)

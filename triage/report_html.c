@@ -1083,7 +1083,7 @@ static void write_exposure(struct hb *b, tr_ctx *ctx)
 		const tr_expo_chain *x = &ch[c];
 		size_t shown = 0;
 		rawf(b, "<tr id=\"chain-%zu\"><td>", c);
-		ev(b, ctx, tr_report_chain_title(x->id), TR_HTML_VALUE_CHARS);
+		ev(b, ctx, tr_report_chain_title(x), TR_HTML_VALUE_CHARS);
 		raw(b, "</td><td>");
 		ev(b, ctx, x->first, 16);
 		raw(b, " &ndash; ");
@@ -1165,7 +1165,8 @@ static void write_exposure(struct hb *b, tr_ctx *ctx)
 		ev(b, ctx, o->version, 40);
 		if (o->flags & TR_VERSION_SINCE) {
 			raw(b, " ");
-			tx(b, TR_("(installed or updated then)"));
+			tx(b, (o->flags & TR_VERSION_FIRST) ? TR_("(first installed then)")
+			                                     : TR_("(installed or updated then)"));
 		}
 		raw(b, "</td><td>");
 		ev(b, ctx, o->source, TR_HTML_VALUE_CHARS);

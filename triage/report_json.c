@@ -376,7 +376,8 @@ static json_t *packs_json(const tr_ctx *ctx)
 	return a;
 }
 
-/* {"component", "version", "time", "since", "source"} of one observation. */
+/* {"component", "version", "time", "since", "first_install", "source"} of
+ * one observation. */
 static json_t *version_json(const tr_version_obs *o)
 {
 	json_t *e = json_object();
@@ -385,6 +386,7 @@ static json_t *version_json(const tr_version_obs *o)
 	bad |= tr_json_set(e, "version", tr_json_str(o->version));
 	bad |= tr_json_set(e, "time", tr_json_str(o->time));
 	bad |= tr_json_set(e, "since", json_boolean((o->flags & TR_VERSION_SINCE) != 0));
+	bad |= tr_json_set(e, "first_install", json_boolean((o->flags & TR_VERSION_FIRST) != 0));
 	bad |= tr_json_set(e, "source", tr_json_str(o->source));
 	if (bad) {
 		json_decref(e);
@@ -431,7 +433,7 @@ static json_t *exposure_json(const tr_ctx *ctx)
 		json_t *e = json_object(), *w = json_object(), *rows = json_array(),
 		       *srcs = json_array(), *fi = json_array();
 		bad |= tr_json_set(e, "id", tr_json_str(x->id));
-		bad |= tr_json_set(e, "title", tr_json_str(tr_report_chain_title(x->id)));
+		bad |= tr_json_set(e, "title", tr_json_str(tr_report_chain_title(x)));
 		bad |= tr_json_set(e, "family", tr_json_str(x->first_row->family));
 		bad |= tr_json_set(e, "certainty", tr_json_str(x->first_row->certainty));
 		bad |= tr_json_set(e, "cves", tr_json_str(x->first_row->cves));

@@ -368,7 +368,7 @@ static void write_exposure(tr_ctx *ctx, FILE *out)
 		const tr_expo_chain *x = &ch[c];
 		size_t shown = 0;
 		fputs("  - ", out);
-		tr_report_term_str(out, tr_report_chain_title(x->id), 0);
+		tr_report_term_str(out, tr_report_chain_title(x), 0);
 		fprintf(out, " [%s, %s]: ", x->first, x->last);
 		fputs(tr_report_expo_verdict(x->verdict), out);
 		fputs(" - ", out);
@@ -417,7 +417,9 @@ static void write_exposure(tr_ctx *ctx, FILE *out)
 			fputc(' ', out);
 			tr_report_term_str(out, o->version, 40);
 			if (o->flags & TR_VERSION_SINCE)
-				fprintf(out, " %s", TR_("(installed or updated then)"));
+				fprintf(out, " %s",
+				        (o->flags & TR_VERSION_FIRST) ? TR_("(first installed then)")
+				                                      : TR_("(installed or updated then)"));
 			fputs("  (", out);
 			tr_report_term_str(out, o->source, TR_REPORT_TERM_VALUE_CHARS);
 			fputs(")\n", out);

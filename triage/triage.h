@@ -380,9 +380,15 @@ typedef struct tr_version_obs {
 	long days;    /* days since 1970-01-01 of time */
 	unsigned flags;
 } tr_version_obs;
-/* flags: the version was installed (first install, or an update to it) at
- * time: it did not run before then. */
+/* flags: TR_VERSION_SINCE: the version was installed (first install, or
+ * an update to it) at time: it did not run before then.
+ * TR_VERSION_FIRST (with SINCE): the component itself was first installed
+ * at time, in this version: nothing of it ran before (an app's
+ * firstInstallTime equal to lastUpdateTime). A source that knows only when
+ * the current version came must not set it: an app updated after a window
+ * would read "installed after the window". */
 #define TR_VERSION_SINCE 1u
+#define TR_VERSION_FIRST 2u
 int tr_version_seen(tr_ctx *ctx, const char *component, const char *version, const char *time,
                     const char *source, unsigned flags);
 /* The versions seen in this scan, sorted by component, time, version,

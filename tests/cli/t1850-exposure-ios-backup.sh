@@ -42,10 +42,10 @@ must_contain "$TMP/out" "Exposure to known exploits (13):"
 must_contain "$TMP/out" "triangulation [2019-01-01, 2023-06-21]: exposed"
 must_contain "$TMP/out" "WhatsApp missed-call exploit, 2019 (CVE-2019-3568) [2019-04-29, 2019-05-10]: unknown"
 must_contain "$TMP/out" "Version history (1):"
-must_contain "$TMP/out" "2023-03-20T08:00:00Z  ios 16.5  (ios-backup: ios_version at evidence_date)"
+must_contain "$TMP/out" "2023-03-20T08:00:00Z  ios 16.5  (ios_version: backup Info.plist Product Version, evidence date)"
 must_contain "$TMP/r/report.html" '<section id="exposure">'
 must_contain "$TMP/r/report.html" 'class="e-exposed"'
-must_contain "$TMP/r/timeline.csv" ',exposure,,version,,,,,,component=ios | version=16.5 | time=2023-03-20T08:00:00Z'
+must_contain "$TMP/r/timeline.csv" ',exposure,,version,,,,,,"component=ios | version=16.5 | time=2023-03-20T08:00:00Z'
 
 # --quiet: nothing on standard output, the same exit status and report
 expect_exit 0 "$BIN" scan "$src" --output "$TMP/q" --quiet

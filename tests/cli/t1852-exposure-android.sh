@@ -22,7 +22,9 @@ for k in bugreport.zip androidqf; do
 		die "$k: the 2021 Predator chain gives another reason"
 	expect_chain "$j" triangulation unknown
 	must_not_contain "$j" '"name": "exposed_to_'
-	must_contain "$TMP/out" "Version history (2):"
+	must_contain "$TMP/out" "Version history (5):"
+	must_contain "$TMP/out" "chrome-android 122.0.6261.64"
+	must_contain "$TMP/out" "whatsapp-android 2.19.134 (first installed then)"
 	must_contain "$TMP/out" "android 2024-02-05"
 	must_contain "$TMP/r-$k/timeline.csv" "component=android | version=2024-02-05"
 done

@@ -7,6 +7,7 @@
 # number with the same hash, evidence unchanged, same findings twice.
 . "$TESTS_DIR/cli/lib.sh"
 . "$TESTS_DIR/cli/wa2019_lib.sh"
+. "$TESTS_DIR/cli/expo_lib.sh"
 
 src=$(wa_fixture ios-vulnerable --ios-vulnerable)
 wa_scan "$src" "$TMP/r1" 1
@@ -20,9 +21,20 @@ r="$TMP/r1/report.json"
 [ "$(heur_n "$r" whatsapp_missed_call_in_window)" -eq 0 ] || die "missed (domestic)"
 [ "$(heur_n "$r" whatsapp_traffic_then_unbundled_process)" -eq 1 ] || die "datausage"
 [ "$(heur_n "$r" whatsapp_crash_in_window)" -eq 0 ] || die "a backup holds no crash report"
-[ "$(grep -c '"kind": "heuristic"' "$r")" -eq 5 ] || die "not exactly 5 heuristic findings"
+# 5 of the window, and the exposure check's two at info: WhatsApp 2.19.20
+# in the backup of 20 May (after the window, below the fix: it was at most
+# that in the window) and iOS 12.2 (Operation Triangulation's window)
+[ "$(grep -c '"kind": "heuristic"' "$r")" -eq 7 ] || die "not exactly 7 heuristic findings"
+[ "$(heur_n "$r" exposed_to_whatsapp_2019_voip)" -eq 1 ] || die "no exposure finding"
+[ "$(heur_n "$r" exposed_to_triangulation)" -eq 1 ] || die "no triangulation exposure"
+expect_chain "$r" whatsapp_2019_voip exposed
+[ "$(chain_field "$r" whatsapp_2019_voip reason)" = \
+	"a version below the fix was seen after the window, so the version during the window was below the fix too (if it was installed then)" ] ||
+	die "whatsapp_2019_voip: another reason"
+must_contain "$TMP/out" "WhatsApp missed-call exploit, 2019 (CVE-2019-3568) [2019-04-29, 2019-05-10]: exposed"
+must_contain "$r" 'during the campaign window of the WhatsApp missed-call exploit, 2019 (CVE-2019-3568) (2019-04-29 to 2019-05-10), before the fix 2.19.51'
 [ "$(grep -c '"kind": "indicator"' "$r")" -eq 0 ] || die "an indicator finding"
-[ "$(grep -c '"chain": "whatsapp_2019_voip"' "$r")" -eq 5 ] || die "a finding without its chain"
+[ "$(grep -c '"chain": "whatsapp_2019_voip"' "$r")" -eq 6 ] || die "a finding without its chain"
 must_contain "$r" '"missing_from": "whatsapp"'
 must_contain "$r" '"country_code": "44"'
 must_contain "$r" '"phone_country_code": "34"'

@@ -6,6 +6,7 @@
 # the output; evidence unchanged.
 . "$TESTS_DIR/cli/lib.sh"
 . "$TESTS_DIR/cli/wa2019_lib.sh"
+. "$TESTS_DIR/cli/expo_lib.sh"
 
 src=$(wa_dump ios-updated-dump --ios-updated)
 [ -f "$src/private/var/mobile/Library/Logs/CrashReporter/WhatsApp-2019-05-02-100130.ips" ] ||
@@ -18,14 +19,17 @@ must_contain "$r" '"verdict": "suspicious"'
 [ "$(heur_n "$r" whatsapp_call_missing_from_store)" -eq 1 ] || die "missing from store"
 [ "$(heur_n "$r" whatsapp_call_in_window)" -eq 1 ] || die "call in window"
 [ "$(heur_n "$r" whatsapp_traffic_then_unbundled_process)" -eq 1 ] || die "datausage"
-[ "$(grep -c '"chain": "whatsapp_2019_voip"' "$r")" -eq 6 ] || die "a finding without its chain"
+[ "$(grep -c '"chain": "whatsapp_2019_voip"' "$r")" -eq 7 ] || die "a finding without its chain"
 must_contain "$r" '"bundle_id": "net.whatsapp.WhatsApp"'
 no_planted_numbers "$TMP/r1"
 no_planted_numbers "$TMP/out"
-# When the exposure evaluation is in the build (issue 14, core part), the
-# 2.19.20 of the crash report, seen in the window, must make this chain
-# part of it.
-if grep -q '^  "exposure": ' "$r"; then
-	must_contain "$r" '"whatsapp_2019_voip"'
-fi
+# the 2.19.20 of the crash report, in use inside the window: exposed, and
+# decided by the crash report
+expect_chain "$r" whatsapp_2019_voip exposed
+[ "$(chain_field "$r" whatsapp_2019_voip reason)" = \
+	"a version below the fix was in use during the campaign window" ] ||
+	die "whatsapp_2019_voip: another reason"
+[ "$(heur_n "$r" exposed_to_whatsapp_2019_voip)" -eq 1 ] || die "no exposure finding"
+must_contain "$r" '"source": "crash_reports: app_version"'
+version_listed "$r" whatsapp-ios 2.19.20
 exit 0

@@ -130,6 +130,7 @@ static void test_shipped_chains(void **state)
 		assert_true(tr_pack_date_days(r->first, &d) && tr_pack_date_days(r->last, &d));
 		assert_true(r->first_days <= r->last_days);
 		assert_true(*r->note);
+		assert_true(*r->title);
 		if (!strcmp(r->chain, "whatsapp_2019_voip")) {
 			assert_string_equal(r->cves, "CVE-2019-3568");
 			assert_string_equal(r->first, "2019-04-29");
@@ -155,9 +156,9 @@ static void test_shipped_chains(void **state)
 	tr_ctx_destroy(ctx);
 }
 
-#define HDR "spytriage-exposure\t1\n"
+#define HDR "spytriage-exposure\t2\n"
 #define ROW(fixed, first, last, src) \
-	"c\twa\tCVE-1\t" fixed "\t" first "\t" last "\tF\tconfirmed\tt\t-\t" src "\tn\n"
+	"c\twa\tCVE-1\t" fixed "\t" first "\t" last "\tF\tconfirmed\tt\t-\t" src "\tn\tT\n"
 
 static void test_parse_bad(void **state)
 {
@@ -165,7 +166,7 @@ static void test_parse_bad(void **state)
 	tr_exposure e;
 	static const char *const bad[] = {
 		"",
-		"spytriage-exposure\t2\n",
+		"spytriage-exposure\t3\n",
 		HDR ROW("1.0", "2019-04-29", "2019-05-10", "https://example.org/a") "x",
 		HDR ROW("1.0", "2019-04-29", "2019-05-10", ""),
 		HDR ROW("1.0", "2019-04-29", "2019-05-10", "ftp://example.org/a"),
@@ -176,7 +177,13 @@ static void test_parse_bad(void **state)
 		HDR ROW("1.0,", "2019-04-29", "2019-05-10", "https://example.org/a"),
 		HDR "c\twa\tCVE-1\n",
 		HDR
-		"c\twa\tCVE-1\t1.0\t2019-04-29\t2019-05-10\tF\tmaybe\tt\t-\thttps://e.org/a\tn\n",
+		"c\twa\tCVE-1\t1.0\t2019-04-29\t2019-05-10\tF\tmaybe\tt\t-\thttps://e.org/a\tn\tT\n",
+		/* format 1 (no title) */
+		"spytriage-exposure\t1\n"
+		"c\twa\tCVE-1\t1.0\t2019-04-29\t2019-05-10\tF\tconfirmed\tt\t-\thttps://e.org/a\tn\n",
+		/* one chain, two titles */
+		HDR ROW("1.0", "2019-04-29", "2019-05-10", "https://example.org/a")
+		"c\tos\tCVE-1\t1.0\t2019-04-29\t2019-05-10\tF\tconfirmed\tt\t-\thttps://e.org/a\tn\tU\n",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -293,6 +300,14 @@ static tr_version_obs since(const char *comp, const char *v, const char *date)
 	return o;
 }
 
+/* a first installation (firstInstallTime == lastUpdateTime) */
+static tr_version_obs first(const char *comp, const char *v, const char *date)
+{
+	tr_version_obs o = ob(comp, v, date);
+	o.flags = TR_VERSION_SINCE | TR_VERSION_FIRST;
+	return o;
+}
+
 /* The rules TR_VERSION_SINCE adds (an installation or update on a day) */
 static void test_verdicts_since(void **state)
 {
@@ -333,9 +348,13 @@ static void test_verdicts_since(void **state)
 	o[1] = since("wa", "2.19.150", "2019-05-14");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
 	assert_ptr_equal(why, &o[1]);
+	/* updated after the window, nothing older seen, not a first
+	 * installation: a version below the fix after the window, exposed */
+	o[0] = since("wa", "2.19.51", "2019-06-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_EXPOSED);
 	/* first installed after the window (nothing older): not exposed,
 	 * even in a version below the fix */
-	o[0] = since("wa", "2.19.51", "2019-06-01");
+	o[0] = first("wa", "2.19.51", "2019-06-01");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
 	assert_ptr_equal(why, &o[0]);
 	assert_non_null(strstr(reason, "installed after"));
@@ -346,13 +365,13 @@ static void test_verdicts_since(void **state)
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
 	/* an older observation: not a first installation */
 	o[0] = ob("wa", "2.19.10", "2019-01-01");
-	o[1] = since("wa", "2.19.51", "2019-06-01");
+	o[1] = first("wa", "2.19.51", "2019-06-01");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_EXPOSED);
 	/* first installed inside the window with the fix: not exposed */
-	o[0] = since("wa", "2.19.134", "2019-05-05");
+	o[0] = first("wa", "2.19.134", "2019-05-05");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_NOT_EXPOSED);
 	/* first installed inside the window below the fix: exposed */
-	o[0] = since("wa", "2.19.100", "2019-05-05");
+	o[0] = first("wa", "2.19.100", "2019-05-05");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_EXPOSED);
 	tr_exposure_free(&e);
 
@@ -387,15 +406,15 @@ static void test_evaluate(void **state)
 	assert_int_equal(
 	        parse_str(ctx,
 	                  HDR "zeta\tos\t-\t14.0\t2020-07-01\t2020-08-31\tF\tuncertain\tt\t-\t"
-	                      "https://e.org/a\tn\n"
+	                      "https://e.org/a\tn\tT\n"
 	                      "wa19\twa-a\tCVE-2019-3568\t2.19.134\t2019-04-29\t2019-05-10\tF\t"
-	                      "confirmed\tt\t-\thttps://e.org/b\tn\n"
+	                      "confirmed\tt\t-\thttps://e.org/b\tn\tWhatsApp 2019\n"
 	                      "wa19\twa-i\tCVE-2019-3568\t2.19.51\t2019-04-29\t2019-05-10\tF\t"
-	                      "confirmed\tt\t-\thttps://e.org/b\tn\n"
+	                      "confirmed\tt\t-\thttps://e.org/b\tn\tWhatsApp 2019\n"
 	                      "alpha\tos\t-\t14.0\t2020-07-01\t2020-08-31\tF\tuncertain\tt\t-\t"
-	                      "https://e.org/a\tn\n"
+	                      "https://e.org/a\tn\tT\n"
 	                      "nofix\tos\t-\t-\t2018-01-01\t2018-02-01\tF\tuncertain\tt\t-\t"
-	                      "https://e.org/a\tn\n",
+	                      "https://e.org/a\tn\tT\n",
 	                  &e),
 	        TR_OK);
 	assert_int_equal(tr_exposure_add(ctx, &e), TR_OK);
@@ -435,6 +454,7 @@ static void test_evaluate(void **state)
 		assert_string_equal(f->heuristic, "exposed_to_wa19");
 		assert_non_null(strstr(f->explanation, "wa-a 2.19.100"));
 		assert_non_null(strstr(f->explanation, "not that it was"));
+		assert_non_null(strstr(f->explanation, "campaign window of the WhatsApp 2019 (2019-04-29"));
 		for (size_t i = 0; i < f->nrecord; i++)
 			if (!strcmp(f->record[i].key, "chain") &&
 			    !strcmp(f->record[i].value, "wa19"))

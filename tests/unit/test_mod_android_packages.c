@@ -327,7 +327,7 @@ static void test_dumpsys_versions(void **state)
 {
 	static const char text[] =
 	        "Packages:\n"
-	        /* never updated: installed with this version (SINCE) */
+	        /* never updated: first installed with this version (SINCE, FIRST) */
 	        VPKG("com.whatsapp", "", "/data/app/com.whatsapp-1", "2.19.51",
 	             "2019-03-01 10:00:00", "2019-03-01 10:00:00")
 	        /* updated: the update time is when this version came (SINCE);
@@ -348,7 +348,7 @@ static void test_dumpsys_versions(void **state)
 	assert_int_equal(x->ctx->warnings.n, 0);
 
 	expect_version(x->ctx, "whatsapp-android", "2.19.51", "2019-03-01T10:00:00Z",
-	               TR_VERSION_SINCE, SRC_UPD);
+	               TR_VERSION_SINCE | TR_VERSION_FIRST, SRC_UPD);
 	expect_version(x->ctx, "whatsapp-android", "2.19.51", EV_DATE, 0, SRC_EV);
 	assert_int_equal(version_count(x->ctx, "whatsapp-android"), 2);
 
@@ -377,7 +377,7 @@ static void test_dumpsys_versions_no_date(void **state)
 	run_section(x, text, strlen(text));
 	assert_int_equal(version_count(x->ctx, NULL), 1);
 	expect_version(x->ctx, "whatsapp-android", "2.19.51", "2019-03-01T10:00:00Z",
-	               TR_VERSION_SINCE, SRC_UPD);
+	               TR_VERSION_SINCE | TR_VERSION_FIRST, SRC_UPD);
 	fx_free(x);
 }
 

@@ -266,10 +266,12 @@ static int add_brief(dumpsys *d)
 /*
  * The versionName of an app of the exposure data (components.h), for the
  * exposure check and the version history:
- *  - lastUpdateTime: the current version was installed then (SINCE); it
- *    is also firstInstallTime when the app was never updated, so that
- *    case needs nothing more (firstInstallTime alone says nothing of the
- *    current version when they differ: an older one was installed then);
+ *  - lastUpdateTime: the current version was installed then (SINCE); when
+ *    it equals firstInstallTime the app was never updated: the app itself
+ *    was first installed then, in this version (SINCE and FIRST; a
+ *    reinstall resets both times, which the exposure reason says).
+ *    firstInstallTime alone says nothing of the current version when they
+ *    differ (an older one was installed then);
  *  - the evidence date: the version in use then (plain).
  * An app of the system image (SYSTEM and its code outside /data) carries
  * the image's build time, not the time its version arrived (an OTA
@@ -277,7 +279,7 @@ static int add_brief(dumpsys *d)
  * Times are device-local; with the time zone unknown they are taken as
  * UTC, which can move the day by one.
  */
-static int package_versions(dumpsys *d, double t2)
+static int package_versions(dumpsys *d, double t1, double t2)
 {
 	const char *comp = trm_app_component(d->name);
 	int from_image = d->system && strncmp(d->code_path, "/data/", 6) != 0;
@@ -288,8 +290,8 @@ static int package_versions(dumpsys *d, double t2)
 		return TR_OK;
 	if (!from_image &&
 	    (rc = trm_version_seen(d->ctx, comp, d->version_name, t2,
-	                           "packages: versionName, lastUpdateTime", TR_VERSION_SINCE)) !=
-	            TR_OK)
+	                           "packages: versionName, lastUpdateTime",
+	                           TR_VERSION_SINCE | (t1 == t2 ? TR_VERSION_FIRST : 0))) != TR_OK)
 		return rc;
 	return trm_version_seen(d->ctx, comp, d->version_name, ev,
 	                        "packages: versionName, evidence date", 0);
@@ -364,7 +366,7 @@ static int end_package(dumpsys *d)
 		if ((rc = trm_emit(ctx, m, d->s->file, t2, "package_update", kv2, n2)) != TR_OK)
 			return rc;
 	}
-	if ((rc = package_versions(d, t2)) != TR_OK)
+	if ((rc = package_versions(d, t1, t2)) != TR_OK)
 		return rc;
 	return add_brief(d);
 }

@@ -26,7 +26,8 @@ int trm_version_usable(tr_ctx *ctx, const char *disp, const char *component, con
 /* Reports version of component (NULL: nothing) at time t (Unix seconds;
  * TR_NOTIME: nothing) to the exposure check: tr_version_seen with the
  * time in ISO form, source "<module>: <field>" (static text, never an
- * evidence value), flags TR_VERSION_SINCE (installed then) or 0. A
+ * evidence value), flags TR_VERSION_SINCE (installed then; with TR_VERSION_FIRST: the app's
+ * first installation) or 0. A
  * version that does not parse is dropped (trm_version_usable warns).
  * Returns TR_OK or TR_ENOMEM. */
 int trm_version_seen(tr_ctx *ctx, const char *component, const char *version, double t,
