@@ -5,9 +5,12 @@
 
 src=$(fixture media --clean --large --files 400 --sms 2000 --visits 1000 --bytes 96M)
 expect_exit 0 "$BIN" scan "$src" --output "$TMP/r"
-# (the one finding: the info lead that Lockdown Mode is off, issue 10)
-[ "$(grep -c '^      "level": ' "$TMP/r/report.json")" -eq 1 ] &&
-	must_contain "$TMP/r/report.json" '"name": "lockdown_mode_off"' ||
-	die "findings other than the Lockdown Mode lead"
+# (the two findings at info: Lockdown Mode is off, issue 10, and the
+# exposure check's iOS 16.5 in Operation Triangulation's window, issue 14)
+[ "$(grep -c '^      "level": ' "$TMP/r/report.json")" -eq 2 ] &&
+	[ "$(grep -c '^      "level": "info"' "$TMP/r/report.json")" -eq 2 ] &&
+	must_contain "$TMP/r/report.json" '"name": "lockdown_mode_off"' &&
+	must_contain "$TMP/r/report.json" '"name": "exposed_to_triangulation"' ||
+	die "findings other than the Lockdown Mode and exposure leads"
 must_contain "$TMP/r/report.json" '"incomplete": false'
 exit 0

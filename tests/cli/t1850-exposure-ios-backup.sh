@@ -39,7 +39,7 @@ case "$n" in *[0-9]*) ;; *) die "triangulation lists no finding index" ;; esac
 
 # terminal, html, timeline
 must_contain "$TMP/out" "Exposure to known exploits (13):"
-must_contain "$TMP/out" "triangulation [2019-01-01, 2023-06-21]: exposed"
+must_contain "$TMP/out" "Operation Triangulation iMessage chain, 2019 to 2023 [2019-01-01, 2023-06-21]: exposed"
 must_contain "$TMP/out" "WhatsApp missed-call exploit, 2019 (CVE-2019-3568) [2019-04-29, 2019-05-10]: unknown"
 must_contain "$TMP/out" "Version history (1):"
 must_contain "$TMP/out" "2023-03-20T08:00:00Z  ios 16.5  (ios_version: backup Info.plist Product Version, evidence date)"

@@ -26,7 +26,7 @@ every_chain "$TMP/r1/report.json"
 expect_chain "$TMP/r1/report.json" triangulation "not exposed"
 version_listed "$TMP/r1/report.json" ios 16.5.1
 must_not_contain "$TMP/r1/report.json" '"name": "exposed_to_'
-must_contain "$TMP/out" "triangulation [2019-01-01, 2023-06-21]: not exposed"
+must_contain "$TMP/out" "Operation Triangulation iMessage chain, 2019 to 2023 [2019-01-01, 2023-06-21]: not exposed"
 
 with_version "$TMP/old" 14.7 2021-06-01T10:00:00Z
 expect_exit 0 "$BIN" scan "$TMP/old" --output "$TMP/r2"
@@ -38,5 +38,5 @@ expect_chain "$j" triangulation exposed
 expect_chain "$j" blastpass unknown
 version_listed "$j" ios 14.7
 must_contain "$j" '"name": "exposed_to_forcedentry"'
-must_contain "$j" "This phone ran ios 14.7 during forcedentry's campaign window (2021-02-01 to 2021-09-13), before the fix 14.8."
+must_contain "$j" "This phone ran ios 14.7 (ios_version: backup Info.plist Product Version, evidence date) during the campaign window of the FORCEDENTRY iMessage exploit, 2021 (CVE-2021-30860) (2021-02-01 to 2021-09-13), before the fix 14.8."
 exit 0

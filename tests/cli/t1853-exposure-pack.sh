@@ -30,6 +30,6 @@ printf 'broken\trow\n' >>"$TMP/rules/exposure/chains.tsv"
 expect_exit 0 "$BIN" rules manifest "$TMP/rules/exposure"
 expect_exit 2 "$BIN" scan "$src" --rules "$TMP/rules" --allow-unsigned --output "$TMP/r2"
 must_contain "$TMP/err" "chains.tsv:"
-must_contain "$TMP/err" "not 12 TAB-separated fields"
+must_contain "$TMP/err" "not 13 TAB-separated fields"
 [ ! -e "$TMP/r2/report.json" ] || die "a report was written with a broken chains.tsv"
 exit 0

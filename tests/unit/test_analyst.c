@@ -272,6 +272,10 @@ static void test_modstat(void **state)
 	assert_int_equal(tr_modstat_record(child, "sms", 50.0), TR_OK);
 	assert_int_equal(tr_modstat_artifact(child, "shortcuts", &sms_file, 1), TR_OK);
 	assert_int_equal(tr_modstat_artifact(ctx, "filesystem", &sms_file, 0), TR_OK);
+	assert_int_equal(tr_modstat_artifact(ctx, "calendar", &sms_file, 0), TR_OK);
+	/* a module of every file that found something: listed among those run */
+	assert_int_equal(tr_modstat_artifact(ctx, "manifest", &sms_file, 0), TR_OK);
+	tr_note_module(ctx, "manifest");
 	assert_int_equal(tr_analyst_merge(ctx, child), TR_OK);
 	assert_int_equal(tr_analyst_finish(ctx), TR_OK);
 
@@ -285,7 +289,13 @@ static void test_modstat(void **state)
 	assert_string_equal(s->files.v[0], "HomeDomain/Library/SMS/sms.db");
 	assert_string_equal(tr_modstat_status(s), "read");
 	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "shortcuts")), "failed");
-	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "filesystem")), "empty");
+	/* read and held nothing */
+	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "calendar")), "empty");
+	/* a module of every file that found nothing of its kind: not
+	 * applicable, so absent (no statistics), not "empty" */
+	assert_null(tr_modstat_get(ctx, "filesystem"));
+	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "filesystem")), "absent");
+	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "manifest")), "empty");
 	/* partial: one artifact read, one warned about */
 	assert_int_equal(tr_modstat_artifact(ctx, "sms", &sms_file, 1), TR_OK);
 	assert_string_equal(tr_modstat_status(tr_modstat_get(ctx, "sms")), "partial");
