@@ -1,7 +1,7 @@
 #!/bin/sh
 # rules/make-packs.sh - builds the shipped rule packs from the published
 # indicator files with spytriage's own importer (`make packs`; the test
-# tests/cli/t1011-packs-shipped.sh runs it too and compares the result
+# tests/cli/t1015-packs-shipped.sh runs it too and compares the result
 # with rules/ byte for byte).
 #
 #   sh rules/make-packs.sh SPYTRIAGE IOCS_DIR RULES_DIR

@@ -156,6 +156,9 @@ static void test_split_bugreport(void **state)
 	assert_int_equal(heur_count(x->ctx, "accessibility_service_enabled"), 1);
 	f = heur(x->ctx, "accessibility_service_enabled", 0);
 	assert_int_equal(f->level, TR_LEVEL_MEDIUM);
+	assert_non_null(strstr(f->explanation,
+	                       "An accessibility service of this app is switched on: it can read "
+	                       "everything shown on the screen and type or tap for the user."));
 	expect_rec(f, "package", "com.spy.a11y");
 	expect_rec(f, "service", "com.spy.a11y/.Svc");
 	/* HIGH appops */

@@ -84,6 +84,11 @@ static void components_recorded(void **state)
 	expect_rec(f, "package", "com.ok.pw");
 	expect_rec(f, "class", ".AutofillService");
 	assert_int_equal(heur(x->ctx, "accessibility_service_enabled", 0)->level, TR_LEVEL_MEDIUM);
+	/* the same words as the dumpsys accessibility check (one finding name,
+	 * one explanation: test_mod_android_dumpstate checks the other) */
+	assert_non_null(strstr(heur(x->ctx, "accessibility_service_enabled", 0)->explanation,
+	                       "An accessibility service of this app is switched on: it can read "
+	                       "everything shown on the screen and type or tap for the user."));
 	f = heur(x->ctx, "notification_listener_enabled", 0);
 	assert_int_equal(f->level, TR_LEVEL_LOW);
 	expect_rec(f, "package", "com.ok.watch");

@@ -273,12 +273,13 @@ static int setting(tr_ctx *ctx, const tr_module *m, const tr_file *f, const char
 		rc = components(
 		        ctx, m, f, ns, name, value, "accessibility_service", TR_LEVEL_MEDIUM,
 		        "accessibility_service_enabled",
-		        TR_N_("This app runs an accessibility service, which can read everything "
-		              "on "
-		              "the screen and act for the user; stalkerware and banking trojans "
-		              "rely "
-		              "on it, but so do password managers and assistive apps, so it is not "
-		              "proof on its own."));
+		        /* the same words as the dumpsys accessibility check's */
+		        TR_N_("An accessibility service of this app is switched on: it can read "
+		              "everything shown on the screen and type or tap for the user. "
+		              "Stalkerware and Android spyware use it to read chats and "
+		              "keystrokes; screen readers, switch access and password managers "
+		              "use it legitimately. Check that the owner knows this app and "
+		              "turned this on; it is not proof of spyware on its own."));
 	else if (strcmp(name, "enabled_notification_listeners") == 0)
 		rc = components(
 		        ctx, m, f, ns, name, value, "notification_listener", TR_LEVEL_LOW,
