@@ -548,6 +548,23 @@ enum tr_expo_verdict tr_exposure_verdict(const tr_expo_row *r, const tr_version_
 		        "it ran before does not show");
 		return TR_EXPO_UNKNOWN;
 	}
+	if (any) {
+		/* every version seen predates the window: the evidence is older
+		 * than the campaign (an update may have come in between) */
+		long latest = 0;
+		int first = 1;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(obs[i].component, r->component) == 0 &&
+			    (first || obs[i].days > latest)) {
+				latest = obs[i].days;
+				first = 0;
+			}
+		if (latest < r->first_days) {
+			*reason = TR_N_("every version seen is from before the campaign window: the "
+			                "evidence is older than it");
+			return TR_EXPO_UNKNOWN;
+		}
+	}
 	*reason = any ? TR_N_("the versions seen do not show which version was in use during the "
 	                      "window")
 	              : TR_N_("the evidence shows no version of this component");

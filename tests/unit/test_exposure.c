@@ -262,6 +262,14 @@ static void test_verdicts(void **state)
 	o[0] = ob("wa", "2.19.51", "2019-03-01");
 	o[1] = ob("wa", "2.19.200", "2019-07-01");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	/* only versions from before the window: the evidence is older */
+	o[0] = ob("wa", "2.19.1", "2019-01-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_UNKNOWN);
+	assert_non_null(strstr(reason, "evidence is older"));
+	/* ... but not when one is from after it */
+	o[1] = ob("wa", "2.19.200", "2019-07-01");
+	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 2, &why, &reason), TR_EXPO_UNKNOWN);
+	assert_null(strstr(reason, "evidence is older"));
 	/* only another component: unknown */
 	o[0] = ob("other", "1.0", "2019-05-01");
 	assert_int_equal(tr_exposure_verdict(&e.rows[0], o, 1, &why, &reason), TR_EXPO_UNKNOWN);
